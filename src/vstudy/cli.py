@@ -1,0 +1,84 @@
+"""The ``vstudy`` command line. Each subcommand lives in the module that does the work.
+
+Exit codes: 0 success; 1 invalid data or a failed step; 2 usage error or unresolved name;
+3 the study was built but Quarto is not installed, so nothing was rendered (see README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib
+import sys
+
+from vstudy import regions
+
+# Modules that add their own subcommands with ``add_commands(subparsers)``.
+COMMAND_MODULES = ()
+
+
+def _cmd_regions(args: argparse.Namespace) -> int:
+    if args.names:
+        status = 0
+        for name in args.names:
+            try:
+                code = regions.resolve(name, args.resolve_scheme)
+            except regions.RegionNotFound as exc:
+                status = 2
+                print(f"{name}\t(unresolved)", file=sys.stdout)
+                print(f"vstudy: {exc}", file=sys.stderr)
+                continue
+            print(f"{name}\t{code}")
+        return status
+    table = regions.units(args.scheme)
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(table.columns)
+    writer.writerows(table.itertuples(index=False))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vstudy", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"vstudy {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "regions",
+        help="print the region gazetteer as CSV, or resolve names (vstudy regions resolve NAME...)",
+        description="The units of a regional scheme as CSV with a header row, one row per unit.",
+    )
+    p.add_argument("--scheme", choices=sorted(regions.SCHEMES), default="kz2021", help="default kz2021")
+    p.set_defaults(func=_cmd_regions, names=[])
+    rsub = p.add_subparsers(dest="regions_action", metavar="ACTION")
+    r = rsub.add_parser(
+        "resolve",
+        help="resolve names to ISO 3166-2:KZ codes",
+        description="Print NAME<TAB>CODE per name. Exit 2 if any name does not resolve (closest matches on stderr).",
+    )
+    r.add_argument("names", nargs="+", metavar="NAME", help="region names in any language")
+    r.add_argument("--scheme", dest="resolve_scheme", choices=sorted(regions.SCHEMES), default=None,
+                   help="also require the unit to belong to this scheme")
+    r.set_defaults(func=_cmd_regions)
+
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(f"vstudy.{module_name}").add_commands(sub)
+    return parser
+
+
+def _version() -> str:
+    from vstudy import __version__
+
+    return __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except BrokenPipeError:  # e.g. `vstudy regions | head`
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,240 @@
+"""The region gazetteer: ISO 3166-2:KZ codes, names in Russian, Kazakh and English, two regional schemes.
+
+Schemes
+-------
+``kz2021``  17 units: 14 oblasts and the cities Nur-Sultan (Astana), Almaty and Shymkent.
+``kz2022``  20 units: Abai, Zhetysu and Ulytau split off East Kazakhstan, Almaty and Karaganda regions.
+
+A code names *different territory* in the two schemes for KZ-19, KZ-35 and KZ-63; a value is therefore
+always keyed by ``(scheme, code)``, and 2022 values are aggregated to 2021 units through :func:`crosswalk`.
+
+Name resolution (:func:`resolve`) folds case, ё/е, Kazakh letters, dashes, quotes and spaces, drops
+designator words («область», «облысы», «город», "region", …) and Russian case endings, then looks the
+remaining core up in the alias table. «Алматы»/"Almaty" alone is the city; with an oblast word it is the
+region.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from vstudy import paths
+
+SCHEMES: dict[str, int] = {"kz2021": 17, "kz2022": 20}
+
+# Designator words: they say what kind of unit a name is, not which one.
+_OBLAST_WORDS = {
+    "область", "обл", "области", "областью", "облысы", "облыс", "region", "oblast", "oblysy",
+    "province", "regiony", "oblasti",
+}
+_CITY_WORDS = {
+    "город", "города", "городе", "городом", "г", "гор", "қаласы", "қала", "каласы", "кала", "city", "qalasy",
+    "kalasy", "of", "the", "республиканского", "значения",
+}
+_NATIONAL_NAMES = {
+    "республика казахстан", "казахстан", "рк", "kazakhstan", "republic of kazakhstan",
+    "kazakhstan total", "всего", "итого", "total", "қазақстан республикасы", "казакстан республикасы",
+}
+
+# Kazakh letters folded to their nearest Russian ones so that «Қостанай» and «Костанай» meet.
+_KK_FOLD = str.maketrans({
+    "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и", "ё": "е",
+})
+# Russian adjective case endings (genitive, dative, prepositional …) folded to the nominative feminine,
+# so «Туркестанской области» and «Туркестанская область» give the same core.
+_ADJ_ENDINGS = re.compile(r"(ск|цк)(ой|ую|ом|ие|их|им|ими|ая|ое)$")
+
+
+class RegionNotFound(LookupError):
+    """A name that does not resolve to a unit of Kazakhstan (or not to one of the requested scheme)."""
+
+    def __init__(self, name: str, suggestions: list[str], reason: str = "") -> None:
+        self.name = name
+        self.suggestions = suggestions
+        self.reason = reason
+        hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
+        super().__init__(f"region name {name!r} does not resolve{': ' + reason if reason else ''}{hint}")
+
+
+@dataclass(frozen=True)
+class _Key:
+    core: str
+    oblast_context: bool
+
+
+def _strip_accents(text: str) -> str:
+    # Latin diacritics (Aqtöbe, Türkistan) go; Cyrillic letters were folded before this step.
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalise(name: str) -> tuple[str, bool, bool]:
+    """Return ``(core, had_oblast_word, had_city_word)`` for a region name in any language."""
+    text = unicodedata.normalize("NFKC", str(name)).lower().translate(_KK_FOLD)
+    text = re.sub(r"[\"'«»“”„‘’`()\[\],;:]", " ", text)
+    text = re.sub(r"[‐‑‒–—―\-_/.]", " ", text)
+    tokens = text.split()
+    had_oblast = any(t in _OBLAST_WORDS for t in tokens)
+    had_city = any(t in _CITY_WORDS for t in tokens)
+    core_tokens = [t for t in tokens if t not in _OBLAST_WORDS and t not in _CITY_WORDS]
+    # Case endings first (they contain й), then accents (NFKD would turn й into и).
+    core_tokens = [_strip_accents(_ADJ_ENDINGS.sub(r"\1ая", t)) for t in core_tokens]
+    return " ".join(core_tokens), had_oblast, had_city
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    units: pd.DataFrame  # one row per code (20), with the scheme membership
+    aliases: pd.DataFrame
+    crosswalk_table: pd.DataFrame
+    index: dict[_Key, str]
+
+    def scheme_units(self, scheme: str) -> pd.DataFrame:
+        check_scheme(scheme)
+        if scheme == "kz2022":
+            units = self.units
+        else:
+            units = self.units[self.units["scheme_membership"] == "both"]
+        out = units.copy()
+        out.insert(0, "scheme", scheme)
+        out = out.drop(columns=["scheme_membership"])
+        return out.sort_values("code").reset_index(drop=True)
+
+
+def check_scheme(scheme: str) -> None:
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown regional scheme {scheme!r}; expected one of {sorted(SCHEMES)}")
+
+
+@functools.lru_cache(maxsize=4)
+def load(directory: str | None = None) -> Gazetteer:
+    """Read the gazetteer tables (default ``data/raw/regions``) and build the lookup index."""
+    base = Path(directory) if directory else paths.regions_dir()
+    units = pd.read_csv(base / "units.csv", dtype=str, keep_default_na=False)
+    aliases = pd.read_csv(base / "aliases.csv", dtype=str, keep_default_na=False)
+    crosswalk_table = pd.read_csv(base / "crosswalk_kz2022_to_kz2021.csv", dtype=str, keep_default_na=False)
+    units = units.rename(columns={"scheme": "scheme_membership"})
+
+    index: dict[_Key, str] = {}
+
+    def add(name: str, code: str, force_oblast: bool = False) -> None:
+        core, had_oblast, _ = normalise(name)
+        if not core:
+            return
+        key = _Key(core, force_oblast or had_oblast)
+        previous = index.get(key)
+        if previous is not None and previous != code:
+            raise ValueError(f"gazetteer alias {name!r} maps to both {previous} and {code}")
+        index[key] = code
+
+    for row in units.itertuples():
+        add(row.code, row.code)
+        if row.iso_letter_code:
+            add(row.iso_letter_code, row.code)
+        for col in ("name_en", "name_ru", "name_kk"):
+            add(getattr(row, col), row.code)
+    for row in aliases.itertuples():
+        add(row.alias, row.code, force_oblast=row.context == "oblast")
+    return Gazetteer(units=units, aliases=aliases, crosswalk_table=crosswalk_table, index=index)
+
+
+def is_national(name: str) -> bool:
+    """True for names of the whole country (rows of national totals in source tables)."""
+    text = unicodedata.normalize("NFKC", str(name)).lower().replace("ё", "е")
+    text = re.sub(r"[\"'«»()\[\],.:;]", " ", text)
+    return " ".join(text.split()) in _NATIONAL_NAMES
+
+
+def _candidates(g: Gazetteer) -> dict[str, str]:
+    return {k.core: v for k, v in g.index.items()}
+
+
+def suggest(name: str, n: int = 3) -> list[str]:
+    """Closest known names with their codes, for error messages."""
+    g = load()
+    core, _, _ = normalise(name)
+    cands = _candidates(g)
+    close = difflib.get_close_matches(core, list(cands), n=n, cutoff=0.6)
+    names = g.units.set_index("code")["name_en"]
+    return [f"{cands[c]} {names[cands[c]]} ({c!r})" for c in close]
+
+
+def resolve(name: str, scheme: str | None = None) -> str:
+    """Return the ISO 3166-2:KZ code for ``name``; raise :class:`RegionNotFound` otherwise.
+
+    With ``scheme`` the code must be a unit of that scheme (Abai does not exist in ``kz2021``).
+    """
+    g = load()
+    core, had_oblast, _ = normalise(name)
+    code = None
+    if core:
+        if had_oblast:
+            code = g.index.get(_Key(core, True))
+        if code is None:
+            code = g.index.get(_Key(core, False))
+    if code is None:
+        raise RegionNotFound(name, suggest(name))
+    if scheme is not None:
+        check_scheme(scheme)
+        if code not in set(g.scheme_units(scheme)["code"]):
+            part = g.units.set_index("code").loc[code, "part_of_2021"]
+            raise RegionNotFound(
+                name, [], f"{code} is not a unit of {scheme} (its territory belongs to {part} there)"
+            )
+    return code
+
+
+def try_resolve(name: str, scheme: str | None = None) -> str | None:
+    try:
+        return resolve(name, scheme)
+    except RegionNotFound:
+        return None
+
+
+def units(scheme: str) -> pd.DataFrame:
+    """The units of a scheme: scheme, code, iso_letter_code, kind, name_en, name_ru, name_kk, part_of_2021, notes."""
+    return load().scheme_units(scheme)
+
+
+def codes(scheme: str) -> list[str]:
+    return units(scheme)["code"].tolist()
+
+
+def name(code: str, lang: str = "en", short: bool = False) -> str:
+    """The unit's name in ``lang`` (en|ru|kk); ``short`` drops the designator («область», "Region")."""
+    row = load().units.set_index("code").loc[code]
+    full = row[f"name_{lang}"]
+    if not short:
+        return full
+    text = re.sub(r"\b(Region|область|облысы|қаласы|город)\b", "", full)
+    return " ".join(text.split())
+
+
+def crosswalk() -> pd.DataFrame:
+    """kz2022 code → kz2021 code, with the relation (identical, part_of, remainder_of)."""
+    return load().crosswalk_table.copy()
+
+
+def aggregate_to_kz2021(frame: pd.DataFrame, value_columns: list[str], code_column: str = "region_code") -> pd.DataFrame:
+    """Sum additive columns (counts) of a kz2022 table to the 17 units of kz2021.
+
+    Only counts add up: shares and rates must be recomputed from aggregated counts by the caller.
+    """
+    cw = crosswalk().set_index("code_kz2022")["code_kz2021"]
+    unknown = sorted(set(frame[code_column]) - set(cw.index))
+    if unknown:
+        raise ValueError(f"codes not in the kz2022 scheme: {unknown}")
+    mapped = frame.assign(**{code_column: frame[code_column].map(cw)})
+    # A unit with any missing part stays missing: a partial sum would silently understate it.
+    return (
+        mapped.groupby(code_column, sort=True)[value_columns]
+        .agg(lambda s: s.sum(skipna=False))
+        .reset_index()
+    )
