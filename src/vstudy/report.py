@@ -1,0 +1,49 @@
+"""Helpers the section notebooks call: default parameters, and where tables and figures go.
+
+Every table a notebook shows is also written to ``<output_dir>/tables/<section>__<name>.csv``; figures go to
+``<output_dir>/figures/<section>__<name>.png|svg``. Writes are atomic and deterministic (same input, same bytes).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from vstudy.io import atomic_path
+
+# The parameters every section notebook declares in its cell tagged ``parameters`` (papermill overrides them).
+PARAMETER_DEFAULTS: dict[str, object] = {
+    "data_dir": "data/raw",
+    "processed_dir": "data/processed",
+    "scheme": "kz2021",
+    "period": "2021-H2",
+    "lang": "en",
+    "alpha": 0.05,
+    "n_boot": 2000,
+    "seed": 20211231,
+    "output_dir": "reports",
+}
+
+
+def tables_dir(output_dir: str | Path) -> Path:
+    return Path(output_dir) / "tables"
+
+
+def figures_dir(output_dir: str | Path) -> Path:
+    return Path(output_dir) / "figures"
+
+
+def save_table(frame: pd.DataFrame, section: str, name: str, output_dir: str | Path, index: bool = False) -> Path:
+    """Write ``frame`` to ``tables/<section>__<name>.csv`` (UTF-8, LF, floats with up to 10 significant digits)."""
+    target = tables_dir(output_dir) / f"{section}__{name}.csv"
+    with atomic_path(target) as tmp:
+        frame.to_csv(tmp, index=index, lineterminator="\n", float_format="%.10g")
+    return target
+
+
+def figure_base(section: str, name: str, output_dir: str | Path) -> Path:
+    """Path without extension for a figure of a section; plots.save adds .png and .svg."""
+    path = figures_dir(output_dir) / f"{section}__{name}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
