@@ -1,0 +1,687 @@
+"""One figure style for the whole study: fonts, print sizes, palettes, bilingual labels and figure helpers.
+
+Why one module: the website and the PDF show the same figures, in Russian and in English, and a reader
+compares them across chapters. The same quantity must therefore always have the same colour ramp, the same
+category (an age group, a status, an event direction) the same colour, and every label must come from one
+table so that the two languages never drift apart.
+
+Every helper returns ``(fig, ax)`` and draws at a fixed print size (:data:`FULL_WIDTH_IN`,
+:data:`HALF_WIDTH_IN`): figures are saved *without* ``bbox_inches="tight"`` so a PNG always has the same
+pixel size and the PDF layout does not shift between runs. :func:`save` writes atomically.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+import warnings
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib import font_manager
+from matplotlib.colors import Colormap, to_hex
+
+from vstudy import regions
+
+# --------------------------------------------------------------------------------------------- sizes
+FULL_WIDTH_IN = 6.5  # text width of the A4 report with 2.5 cm margins
+HALF_WIDTH_IN = 3.2  # two figures side by side, with a gutter
+DEFAULT_HEIGHT_IN = 4.0
+MAP_SIZE_IN = (FULL_WIDTH_IN, 4.6)  # Kazakhstan in Albers is ~1.8:1; the rest is title and legend room
+SAVE_DPI = 200
+FONT_SIZE = 8.0
+SMALL_FONT_SIZE = 6.5
+
+# Kazakh letters beyond the Russian alphabet, both cases, plus the Russian alphabet and the typography the
+# report uses (guillemets, dashes, №). A font without any of these would print boxes ("tofu").
+KAZAKH_LETTERS = "әғқңөұүһіӘҒҚҢӨҰҮҺІ"
+RUSSIAN_LETTERS = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"
+REQUIRED_CHARS = KAZAKH_LETTERS + RUSSIAN_LETTERS + "«»–—№ÁáÚúÝý"
+# DejaVu Sans ships inside matplotlib, so the first candidate is always available; the others are for
+# a system where someone prefers another face via VSTUDY_FONT.
+FONT_CANDIDATES = ("DejaVu Sans", "Noto Sans", "Liberation Sans", "PT Sans", "Arial")
+
+LANGS = ("en", "ru")
+
+# --------------------------------------------------------------------------------------------- palettes
+AGE_GROUPS = ("under18", "18_29", "30_to_pension", "pension")
+STATUSES = ("students", "working", "unemployed", "neet")
+DIRECTIONS = (
+    "taza_alem", "qamqor", "other_social", "sayluq", "bilim", "umit_emergency",
+    "culture", "ayala", "asyl_mura", "media", "sabaqtastyq",
+)
+
+# Fixed category colours: the same category has the same colour in every figure.
+# Age groups are ordinal, so they get an ordered ramp (light = young); statuses and directions are nominal,
+# so they get distinct hues (Okabe–Ito for statuses: safe for colour-blind readers).
+CATEGORY_COLORS: dict[str, dict[str, str]] = {
+    "age_group": {
+        "under18": "#a1dab4",
+        "18_29": "#41b6c4",
+        "30_to_pension": "#2c7fb8",
+        "pension": "#253494",
+    },
+    "status": {
+        "students": "#0072B2",
+        "working": "#E69F00",
+        "unemployed": "#D55E00",
+        "neet": "#CC79A7",
+    },
+    "direction": {
+        "taza_alem": "#2ca02c",  # clean environment: green
+        "qamqor": "#1f77b4",
+        "other_social": "#7f7f7f",  # the residual "other" category is grey by convention
+        "sayluq": "#d62728",  # health: red
+        "bilim": "#9467bd",  # education
+        "umit_emergency": "#ff7f0e",  # emergencies: orange
+        "culture": "#e377c2",
+        "ayala": "#8c564b",
+        "asyl_mura": "#bcbd22",  # heritage
+        "media": "#17becf",
+        "sabaqtastyq": "#393b79",
+    },
+}
+
+# One palette per QUANTITY. Sequential quantities use a single-hue ramp (more = darker); the diverging
+# ramp is for signed quantities centred on zero (correlations, differences from the national value).
+PALETTES: dict[str, str | list[str]] = {
+    "share": "Blues",  # shares in per cent (of volunteers, of events)
+    "rate_per_100k": "Greens",  # volunteers, organisations … per 100 000 population
+    "count": "Purples",  # absolute numbers (volunteers, events, organisations)
+    "economy": "Oranges",  # regional statistics in money or per capita (GRP, income)
+    "diverging": "RdBu_r",  # correlations and differences
+    "age_group": [CATEGORY_COLORS["age_group"][c] for c in AGE_GROUPS],
+    "status": [CATEGORY_COLORS["status"][c] for c in STATUSES],
+    "direction": [CATEGORY_COLORS["direction"][c] for c in DIRECTIONS],
+}
+SEQUENTIAL_KEYS = ("share", "rate_per_100k", "count", "economy", "diverging")
+HIGHLIGHT_COLOR = "#D55E00"  # one accent for "this region" in rankings and scatter plots
+NEUTRAL_COLOR = "#9ecae1"
+NO_DATA_COLOR = "#f2f2f2"
+NO_DATA_HATCH_COLOR = "#8c8c8c"
+NO_DATA_HATCH = "/////"
+
+# --------------------------------------------------------------------------------------------- labels
+_GROUP_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        # age groups
+        "under18": "Under 18",
+        "18_29": "18–29",
+        "30_to_pension": "30 to pension age",
+        "pension": "Pension age",
+        # social statuses
+        "students": "Students",
+        "working": "Employed and self-employed",
+        "unemployed": "Unemployed",
+        "neet": "NEET",
+        # event directions: Birgemiz programme names stay in Latin Kazakh
+        "taza_alem": "Birgemiz: Taza Álem",
+        "qamqor": "Birgemiz: Qamqor",
+        "other_social": "Other social volunteering",
+        "sayluq": "Birgemiz: Saýlyq",
+        "bilim": "Birgemiz: Bilim",
+        "umit_emergency": "Birgemiz: Úmit and emergency volunteering",
+        "culture": "Volunteering in culture",
+        "ayala": "Birgemiz: Ayala",
+        "asyl_mura": "Birgemiz: Asyl Mura",
+        "media": "Media volunteering",
+        "sabaqtastyq": "Birgemiz: Sabaqtastyq",
+    },
+    "ru": {
+        "under18": "Младше 18 лет",
+        "18_29": "18–29 лет",
+        "30_to_pension": "От 30 лет до пенсионного возраста",
+        "pension": "Пенсионного возраста",
+        "students": "Учащиеся",
+        "working": "Работающие и самозанятые",
+        "unemployed": "Безработные",
+        "neet": "NEET",
+        # as printed in the report's regional lists
+        "taza_alem": "Birgemiz: Taza Álem",
+        "qamqor": "Birgemiz: Qamqor",
+        "other_social": "Другое социальное волонтёрство",
+        "sayluq": "Birgemiz: Saýlyq",
+        "bilim": "Birgemiz: Bilim",
+        "umit_emergency": "Birgemiz: Úmit и ЧС-волонтёрство",
+        "culture": "Волонтёрство в сфере культуры",
+        "ayala": "Birgemiz: Ayala",
+        "asyl_mura": "Birgemiz: Asyl Mura",
+        "media": "Медиа-волонтёрство",
+        "sabaqtastyq": "Birgemiz: Sabaqtastyq",
+    },
+}
+_VARIABLE_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "region": "Region",
+        "age_group": "Age group",
+        "status": "Social status",
+        "direction": "Direction of events",
+        "share_pct": "Share, %",
+        "volunteers": "Volunteers",
+        "volunteers_per_100k": "Volunteers per 100,000 population",
+        "volunteers_share_12plus": "Volunteers, % of population aged 12+",
+        "organisations": "Volunteer organisations and initiative groups",
+        "organisations_per_100k": "Organisations per 100,000 population",
+        "events": "Events",
+        "population_total": "Population",
+        "grp_per_capita": "GRP per capita, thousand tenge",
+        "unemployment_rate_annual": "Unemployment rate, %",
+        "life_expectancy_at_birth_total": "Life expectancy at birth, years",
+        "r": "Correlation coefficient r",
+        "national": "Kazakhstan",
+        "no_data": "No data",
+        "city_marker": "City of republican significance",
+        "linear_fit": "Linear fit",
+        "pct": "%",
+        "per_100k": "per 100,000",
+        "persons": "persons",
+    },
+    "ru": {
+        "region": "Регион",
+        "age_group": "Возрастная группа",
+        "status": "Социальный статус",
+        "direction": "Направление мероприятий",
+        "share_pct": "Доля, %",
+        "volunteers": "Число волонтёров",
+        "volunteers_per_100k": "Волонтёров на 100 тыс. населения",
+        "volunteers_share_12plus": "Волонтёры, % населения в возрасте от 12 лет",
+        "organisations": "Волонтёрские организации и инициативные группы",
+        "organisations_per_100k": "Организаций на 100 тыс. населения",
+        "events": "Мероприятия",
+        "population_total": "Численность населения",
+        "grp_per_capita": "ВРП на душу населения, тыс. тенге",
+        "unemployment_rate_annual": "Уровень безработицы, %",
+        "life_expectancy_at_birth_total": "Ожидаемая продолжительность жизни, лет",
+        "r": "Коэффициент корреляции r",
+        "national": "Казахстан",
+        "no_data": "Нет данных",
+        "city_marker": "Город республиканского значения",
+        "linear_fit": "Линейная регрессия",
+        "pct": "%",
+        "per_100k": "на 100 тыс.",
+        "persons": "чел.",
+    },
+}
+# Flat per-language tables: category ids and variable names do not collide, so one key space suffices.
+LABELS: dict[str, dict[str, str]] = {
+    lang: {**_VARIABLE_LABELS[lang], **_GROUP_LABELS[lang]} for lang in LANGS
+}
+CATEGORY_KEYS: dict[str, tuple[str, ...]] = {
+    "age_group": AGE_GROUPS,
+    "status": STATUSES,
+    "direction": DIRECTIONS,
+}
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"labels exist in {LANGS}, not {lang!r}")
+
+
+_MISSING = object()
+
+
+def label(key: str, lang: str = "en", default: object = _MISSING) -> str:
+    """The printed label of a variable or category id in ``lang``.
+
+    Unknown keys raise ``KeyError`` unless ``default`` is given: a silent fallback would put a raw id such
+    as ``umit_emergency`` into a published figure.
+    """
+    _check_lang(lang)
+    try:
+        return LABELS[lang][key]
+    except KeyError:
+        if default is not _MISSING:
+            return str(default)
+        raise KeyError(f"no {lang} label for {key!r}; add it to vstudy.plots.LABELS") from None
+
+
+@functools.lru_cache(maxsize=4)
+def _region_labels(lang: str) -> dict[str, str]:
+    units = regions.units("kz2022")  # all 20 codes; kz2021 is a subset
+    short = {code: regions.name(code, lang, short=True) for code in units["code"]}
+    kinds = dict(zip(units["code"], units["kind"], strict=True))
+    taken = pd.Series(short).value_counts()
+    # "Almaty" (en, kk) is both a city and a region once the designator is dropped: the region keeps it.
+    return {
+        code: regions.name(code, lang) if taken[name] > 1 and kinds[code] == "oblast" else name
+        for code, name in short.items()
+    }
+
+
+def region_label(code: str, lang: str = "en") -> str:
+    """Short region name (no «область»/"Region") for ticks and map labels, unique within the language.
+
+    ``kk`` is allowed too. Where dropping the designator would make two units look alike (Almaty Region
+    and the city of Almaty in English and Kazakh), the region keeps its full name.
+    """
+    if lang not in (*LANGS, "kk"):
+        raise ValueError(f"region names exist in en, ru, kk, not {lang!r}")
+    try:
+        return _region_labels(lang)[code]
+    except KeyError:
+        raise KeyError(f"unknown region code {code!r}") from None
+
+
+def _is_region_code(value: object) -> bool:
+    return isinstance(value, str) and value.startswith("KZ-") and len(value) == 5
+
+
+def _tick_label(value: object, lang: str) -> str:
+    return region_label(value, lang) if _is_region_code(value) else str(value)
+
+
+# --------------------------------------------------------------------------------------------- fonts
+def _font_path(family: str) -> str | None:
+    try:
+        return font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+    except ValueError:
+        return None
+
+
+def font_covers(path: str | os.PathLike, chars: str = REQUIRED_CHARS) -> set[str]:
+    """Return the characters of ``chars`` that the font file at ``path`` has NO glyph for."""
+    from fontTools.ttLib import TTFont  # matplotlib depends on fontTools, so this is always installed
+
+    font = TTFont(str(path), fontNumber=0, lazy=True)
+    try:
+        cmap = font.getBestCmap() or {}
+    finally:
+        font.close()
+    return {ch for ch in chars if ord(ch) not in cmap}
+
+
+@functools.lru_cache(maxsize=4)
+def pick_font(candidates: tuple[str, ...] = FONT_CANDIDATES) -> tuple[str, str]:
+    """The first installed family whose font file covers :data:`REQUIRED_CHARS`: ``(family, path)``.
+
+    ``$VSTUDY_FONT`` is tried first. If no candidate covers everything, the family with the fewest missing
+    letters is used and a warning names the missing ones, so a figure never silently prints boxes.
+    """
+    preferred = os.environ.get("VSTUDY_FONT")
+    order = ((preferred,) if preferred else ()) + tuple(candidates)
+    best: tuple[int, str, str] | None = None
+    for family in order:
+        path = _font_path(family)
+        if path is None:
+            continue
+        missing = font_covers(path)
+        if not missing:
+            return family, path
+        if best is None or len(missing) < best[0]:
+            best = (len(missing), family, path)
+    if best is None:
+        default = font_manager.findfont(font_manager.FontProperties())
+        warnings.warn(f"none of {order} is installed; using {default}", stacklevel=2)
+        return font_manager.FontProperties(fname=default).get_name(), default
+    _, family, path = best
+    warnings.warn(
+        f"no font covers all Kazakh/Russian letters; {family} lacks {''.join(sorted(font_covers(path)))}",
+        stacklevel=2,
+    )
+    return family, path
+
+
+def rc_params() -> dict[str, object]:
+    """The study's rcParams (without applying them): used by :func:`use_style` and by tests."""
+    family, _ = pick_font()
+    return {
+        "font.family": "sans-serif",
+        # Only installed families are listed: matplotlib logs a warning for every absent one it tries.
+        "font.sans-serif": [family] + (["DejaVu Sans"] if family != "DejaVu Sans" else []),
+        "font.size": FONT_SIZE,
+        "axes.titlesize": FONT_SIZE + 1,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.labelsize": FONT_SIZE,
+        "xtick.labelsize": SMALL_FONT_SIZE + 0.5,
+        "ytick.labelsize": SMALL_FONT_SIZE + 0.5,
+        "legend.fontsize": SMALL_FONT_SIZE + 0.5,
+        "legend.title_fontsize": SMALL_FONT_SIZE + 0.5,
+        "legend.frameon": False,
+        "figure.figsize": (FULL_WIDTH_IN, DEFAULT_HEIGHT_IN),
+        "figure.dpi": 100,
+        "figure.constrained_layout.use": True,
+        "savefig.dpi": SAVE_DPI,
+        # fixed pixel size: "tight" would crop differently for every figure
+        "savefig.bbox": "standard",
+        "savefig.facecolor": "white",
+        # text stays text: searchable and selectable in the PDF and on the web page
+        "pdf.fonttype": 42,
+        "ps.fonttype": 42,
+        "svg.fonttype": "none",
+        "svg.hashsalt": "vstudy",  # stable element ids, so re-rendering gives identical SVG files
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.prop_cycle": mpl.cycler(color=PALETTES["status"] + PALETTES["direction"]),
+        "image.cmap": "Blues",
+        "hatch.linewidth": 0.6,
+    }
+
+
+def use_style() -> str:
+    """Apply the study style globally (seaborn "ticks" + our rcParams) and return the font family used."""
+    rc = rc_params()
+    sns.set_theme(context="paper", style="ticks", rc=rc)
+    mpl.rcParams.update(rc)  # seaborn's context scaling must not override the fixed print sizes
+    return rc["font.sans-serif"][0]  # type: ignore[index]
+
+
+# --------------------------------------------------------------------------------------------- palettes
+def cmap(palette_key: str) -> Colormap:
+    """The colormap of a sequential/diverging quantity (see :data:`PALETTES`)."""
+    if palette_key not in SEQUENTIAL_KEYS:
+        raise KeyError(f"{palette_key!r} is not a continuous quantity; expected one of {SEQUENTIAL_KEYS}")
+    return mpl.colormaps[PALETTES[palette_key]]  # type: ignore[index]
+
+
+def class_colors(palette_key: str, k: int) -> list[str]:
+    """``k`` colours of the quantity's ramp, for classed maps and binned bars.
+
+    The ramp is sampled from 0.15 (not 0) so that the lowest class is distinguishable from the white
+    background and from the light grey "no data" fill.
+    """
+    ramp = cmap(palette_key)
+    lo = 0.0 if palette_key == "diverging" else 0.15
+    return [to_hex(ramp(x)) for x in np.linspace(lo, 1.0 if palette_key == "diverging" else 0.95, k)]
+
+
+def category_colors(palette_key: str, categories: Iterable[str]) -> list[str]:
+    """Fixed colours for categories; unknown ids raise so a new category gets a deliberate colour."""
+    table = CATEGORY_COLORS.get(palette_key)
+    if table is None:
+        raise KeyError(f"{palette_key!r} has no fixed category colours; expected one of {sorted(CATEGORY_COLORS)}")
+    missing = [c for c in categories if c not in table]
+    if missing:
+        raise KeyError(f"no fixed {palette_key} colour for {missing}")
+    return [table[c] for c in categories]
+
+
+def _new_axes(ax, size: tuple[float, float]):
+    if ax is not None:
+        return ax.figure, ax
+    fig, ax = plt.subplots(figsize=size, layout="constrained")
+    return fig, ax
+
+
+# --------------------------------------------------------------------------------------------- figures
+def stacked_share_bars(
+    df_wide: pd.DataFrame,
+    categories: Sequence[str],
+    palette_key: str,
+    lang: str = "en",
+    sort_by: str | None = None,
+    *,
+    normalize: bool = False,
+    ax=None,
+    title: str | None = None,
+    figsize: tuple[float, float] | None = None,
+):
+    """Horizontal 100 %-stacked bars, one per region (rows of ``df_wide``), categories in fixed colours.
+
+    ``df_wide`` is indexed by region code (or any label) with one column per category, values in per cent.
+    Rows are sorted by ``sort_by`` (default: the first category), largest at the top, because the reader
+    looks for the extremes. With ``normalize`` each row is rescaled to 100 % (for rounded published shares);
+    otherwise values are drawn as given and a missing share is a gap — never an invented number.
+    """
+    _check_lang(lang)
+    categories = list(categories)
+    data = df_wide[categories].astype(float)
+    if normalize:
+        data = data.div(data.sum(axis=1, skipna=True), axis=0) * 100
+    key = sort_by if sort_by is not None else categories[0]
+    data = data.sort_values(key, ascending=True, na_position="first")  # barh draws bottom-up
+    colors = category_colors(palette_key, categories)
+    height = figsize or (FULL_WIDTH_IN, max(2.5, 0.22 * len(data) + 1.3))
+    fig, ax = _new_axes(ax, height)
+    y = np.arange(len(data))
+    left = np.zeros(len(data))
+    for cat, color in zip(categories, colors, strict=True):
+        values = data[cat].to_numpy()
+        ax.barh(y, np.nan_to_num(values), left=left, color=color, edgecolor="white", linewidth=0.4,
+                height=0.75, label=label(cat, lang, default=cat))
+        left += np.nan_to_num(values)
+    ax.set_yticks(y, [_tick_label(v, lang) for v in data.index])
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(label("share_pct", lang))
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    # Below the plot, outside the axes (constrained layout reserves the room): inside it would hide bars.
+    names = [label(c, lang, default=c) for c in categories]
+    ncol = len(names) if sum(len(n) for n in names) <= 60 and len(names) <= 4 else 2 if len(names) <= 6 else 3
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=ncol, frameon=False)
+    if title:
+        ax.set_title(title)
+    return fig, ax
+
+
+def share_heatmap(
+    df_wide: pd.DataFrame,
+    lang: str = "en",
+    fmt: str = ".1f",
+    palette_key: str = "share",
+    *,
+    ax=None,
+    title: str | None = None,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    colorbar_label: str | None = None,
+    figsize: tuple[float, float] | None = None,
+):
+    """Regions × categories with each value printed in its cell.
+
+    The numbers are printed because a colour ramp alone cannot be read to one decimal. Missing cells stay
+    blank (masked), so an absent value is not mistaken for zero. For ``palette_key="diverging"`` the ramp
+    is centred on zero.
+    """
+    _check_lang(lang)
+    data = df_wide.astype(float)
+    size = figsize or (FULL_WIDTH_IN, max(2.5, 0.24 * len(data) + 1.4))
+    fig, ax = _new_axes(ax, size)
+    center = 0.0 if palette_key == "diverging" else None
+    sns.heatmap(
+        data, ax=ax, cmap=cmap(palette_key), annot=True, fmt=fmt, mask=data.isna(),
+        annot_kws={"fontsize": SMALL_FONT_SIZE}, linewidths=0.4, linecolor="white",
+        vmin=vmin, vmax=vmax, center=center,
+        cbar_kws={"label": colorbar_label or label("share_pct" if palette_key == "share" else "r", lang),
+                  "shrink": 0.8},
+    )
+    ax.set_yticks(np.arange(len(data)) + 0.5, [_tick_label(v, lang) for v in data.index], rotation=0)
+    ax.set_xticks(np.arange(data.shape[1]) + 0.5, [label(c, lang, default=c) for c in data.columns],
+                  rotation=35, ha="right", rotation_mode="anchor")
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.tick_params(length=0)
+    if title:
+        ax.set_title(title)
+    return fig, ax
+
+
+def ranking_bars(
+    series: pd.Series,
+    lang: str = "en",
+    highlight: str | Iterable[str] | None = None,
+    *,
+    palette_key: str = "share",
+    ax=None,
+    title: str | None = None,
+    value_label: str | None = None,
+    fmt: str = "{:.1f}",
+    reference: float | None = None,
+    figsize: tuple[float, float] | None = None,
+):
+    """Regions ranked by one value, largest at the top, with values printed at the bar ends.
+
+    All bars share the quantity's mid colour; ``highlight`` (a code or codes) uses the accent colour so the
+    text can say "Kostanay ranks second" and the reader finds it. ``reference`` draws the national value.
+    """
+    _check_lang(lang)
+    data = series.astype(float).dropna().sort_values(ascending=True)
+    marked = {highlight} if isinstance(highlight, str) else set(highlight or ())
+    base = class_colors(palette_key, 5)[3] if palette_key in SEQUENTIAL_KEYS else NEUTRAL_COLOR
+    colors = [HIGHLIGHT_COLOR if idx in marked else base for idx in data.index]
+    size = figsize or (HALF_WIDTH_IN if len(data) <= 6 else FULL_WIDTH_IN, max(2.2, 0.2 * len(data) + 1.0))
+    fig, ax = _new_axes(ax, size)
+    y = np.arange(len(data))
+    ax.barh(y, data.to_numpy(), color=colors, height=0.72)
+    span = float(np.nanmax(np.abs(data.to_numpy()))) if len(data) else 1.0
+    for yi, value in zip(y, data.to_numpy(), strict=True):
+        ax.text(value + 0.01 * span * np.sign(value or 1), yi, fmt.format(value), va="center",
+                ha="left" if value >= 0 else "right", fontsize=SMALL_FONT_SIZE)
+    ax.set_yticks(y, [_tick_label(v, lang) for v in data.index])
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    ax.set_xlim(min(0.0, float(data.min()) * 1.12), max(0.0, float(data.max()) * 1.12))
+    if reference is not None:
+        ax.axvline(reference, color="0.3", linestyle="--", linewidth=0.8)
+        ax.text(reference, len(data) - 0.4, f" {label('national', lang)}: {fmt.format(reference)}",
+                fontsize=SMALL_FONT_SIZE, color="0.3", va="bottom", ha="left")
+    name = series.name if isinstance(series.name, str) else None
+    ax.set_xlabel(value_label or (label(name, lang, default=name) if name else ""))
+    if title:
+        ax.set_title(title)
+    return fig, ax
+
+
+# Candidate label offsets (points) around a point, tried in this order: right, left, above, below, diagonals.
+_OFFSETS = ((5, 0), (-5, 0), (0, 5), (0, -5), (5, 4), (-5, 4), (5, -4), (-5, -4), (9, 7), (-9, -7))
+
+
+def _ha_va(dx: float, dy: float) -> tuple[str, str]:
+    ha = "left" if dx > 0 else "right" if dx < 0 else "center"
+    va = "bottom" if dy > 0 else "top" if dy < 0 else "center"
+    return ha, va
+
+
+def scatter_labeled(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    label_col: str,
+    lang: str = "en",
+    fit_line: bool = True,
+    *,
+    ax=None,
+    title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    highlight: str | Iterable[str] | None = None,
+    figsize: tuple[float, float] | None = None,
+):
+    """Scatter of regions with a name beside each point and, optionally, the OLS line with Pearson's r.
+
+    Labels are placed greedily: for each point (in order of crowding) the first offset whose text box does
+    not overlap earlier labels or other points is kept, otherwise the least-overlapping one. With 17–20
+    points this keeps names readable without an extra dependency (adjustText).
+    """
+    _check_lang(lang)
+    data = df[[x, y, label_col]].dropna(subset=[x, y])
+    fig, ax = _new_axes(ax, figsize or (FULL_WIDTH_IN, DEFAULT_HEIGHT_IN))
+    marked = {highlight} if isinstance(highlight, str) else set(highlight or ())
+    xs, ys = data[x].to_numpy(float), data[y].to_numpy(float)
+    colors = [HIGHLIGHT_COLOR if v in marked else PALETTES["status"][0] for v in data[label_col]]
+    ax.scatter(xs, ys, s=18, c=colors, edgecolor="white", linewidth=0.5, zorder=3)
+    if fit_line and len(data) >= 3 and np.ptp(xs) > 0:
+        slope, intercept = np.polyfit(xs, ys, 1)
+        r = float(np.corrcoef(xs, ys)[0, 1])
+        grid = np.linspace(xs.min(), xs.max(), 50)
+        ax.plot(grid, slope * grid + intercept, color="0.35", linewidth=0.9, linestyle="--", zorder=2,
+                label=f"{label('linear_fit', lang)}, r = {r:.2f}".replace(".", "," if lang == "ru" else "."))
+        ax.legend(loc="best")
+    ax.set_xlabel(xlabel or label(x, lang, default=x))
+    ax.set_ylabel(ylabel or label(y, lang, default=y))
+    if title:
+        ax.set_title(title)
+    ax.margins(0.08)
+    _place_labels(fig, ax, xs, ys, [_tick_label(v, lang) for v in data[label_col]])
+    return fig, ax
+
+
+def _place_labels(fig, ax, xs: np.ndarray, ys: np.ndarray, texts: Sequence[str]) -> list:
+    fig.canvas.draw()  # fixes the layout, so display coordinates below are final
+    renderer = fig.canvas.get_renderer()
+    pts = ax.transData.transform(np.column_stack([xs, ys])) if len(xs) else np.empty((0, 2))
+    point_boxes = [mpl.transforms.Bbox.from_bounds(px - 3, py - 3, 6, 6) for px, py in pts]
+    placed_boxes: list = []
+    artists = []
+    # Crowded points first: they have the fewest free positions.
+    if len(pts):
+        dist = np.linalg.norm(pts[:, None, :] - pts[None, :, :], axis=-1)
+        np.fill_diagonal(dist, np.inf)
+        order = np.argsort(dist.min(axis=1))
+    else:
+        order = []
+    axes_box = ax.get_window_extent(renderer)
+    for i in order:
+        best = None
+        for dx, dy in _OFFSETS:
+            ha, va = _ha_va(dx, dy)
+            t = ax.annotate(texts[i], (xs[i], ys[i]), xytext=(dx, dy), textcoords="offset points",
+                            ha=ha, va=va, fontsize=SMALL_FONT_SIZE, zorder=4)
+            box = t.get_window_extent(renderer)
+            overlap = sum(_overlap(box, b) for b in placed_boxes)
+            overlap += sum(_overlap(box, b) for j, b in enumerate(point_boxes) if j != i)
+            outside = box.width * box.height - _overlap(box, axes_box)
+            score = overlap + 2 * outside
+            if best is None or score < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (score, t, box)
+            else:
+                t.remove()
+            if score == 0:
+                break
+        assert best is not None
+        placed_boxes.append(best[2])
+        artists.append(best[1])
+    return artists
+
+
+def _overlap(a, b) -> float:
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return max(w, 0.0) * max(h, 0.0)
+
+
+# --------------------------------------------------------------------------------------------- saving
+_SAVE_METADATA = {
+    # no creation dates: re-running the study must not change the files when the data did not change
+    "png": {"Software": None},
+    "svg": {"Date": None},
+    "pdf": {"CreationDate": None, "ModDate": None},
+}
+
+
+def save(fig, path_without_ext: str | os.PathLike, formats: Sequence[str] = ("png", "svg")) -> list[Path]:
+    """Write ``fig`` as ``<path>.png`` and ``<path>.svg`` (or the given formats); return the paths.
+
+    Each file is written to a temporary file in the target folder and moved into place with ``os.replace``,
+    so a reader (Quarto, typst, a parallel notebook) never sees a half-written image. The size is the
+    figure's own (no tight bbox), at :data:`SAVE_DPI` for raster formats.
+    """
+    base = Path(path_without_ext)
+    if base.suffix.lower() in {".png", ".svg", ".pdf"}:
+        base = base.with_suffix("")
+    base.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in formats:
+        fmt = fmt.lower().lstrip(".")
+        target = base.with_name(f"{base.name}.{fmt}")
+        fd, tmp = tempfile.mkstemp(prefix=f".{base.name}.", suffix=f".{fmt}.tmp", dir=base.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fig.savefig(fh, format=fmt, dpi=SAVE_DPI, metadata=_SAVE_METADATA.get(fmt),
+                            bbox_inches=None, facecolor="white")
+            os.replace(tmp, target)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        written.append(target)
+    return written

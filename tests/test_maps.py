@@ -1,0 +1,153 @@
+"""Choropleths: every unit drawn once, cities visible as markers, honest classes, legend with units."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import mapclassify  # noqa: E402
+import matplotlib as mpl  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
+from matplotlib.patches import PathPatch  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from vstudy import maps, plots, regions  # noqa: E402
+
+CITIES = ["KZ-71", "KZ-75", "KZ-79"]
+
+
+@pytest.fixture(autouse=True)
+def style():
+    with mpl.rc_context():
+        plots.use_style()
+        yield
+        plt.close("all")
+
+
+def synthetic(scheme: str, seed: int = 0) -> pd.DataFrame:
+    codes = regions.codes(scheme)
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"region_code": codes, "value": rng.lognormal(3.0, 0.6, len(codes))})
+
+
+@pytest.mark.parametrize(("scheme", "n"), [("kz2021", 17), ("kz2022", 20)])
+def test_map_draws_every_unit_once_and_the_three_cities_as_markers(scheme, n):
+    res = maps.choropleth(synthetic(scheme), "value", scheme, "en", "Test", "%")
+    region_patches = [p for p in res.ax.patches if isinstance(p, PathPatch)]
+    assert len(region_patches) == n == res.n_regions
+    assert sorted(p.get_gid() for p in region_patches) == [f"region-{c}" for c in regions.codes(scheme)]
+    assert res.city_codes == CITIES
+    city_gids = sorted(c.get_gid() for c in res.ax.collections if (c.get_gid() or "").startswith("city-"))
+    assert city_gids == [f"city-{c}" for c in CITIES]
+    for code, marker in res.city_markers.items():
+        assert marker.get_sizes()[0] >= 60  # visible at print size
+        assert marker.get_zorder() > res.region_patches[code].get_zorder()
+        klass = res.classification.yb[res.region_codes.index(code)]
+        assert to_hex(marker.get_facecolor()[0]) == res.colors[klass]  # filled with its own class colour
+        assert to_hex(marker.get_edgecolor()[0]) != to_hex(marker.get_facecolor()[0])  # and outlined
+    # drawn in the equal-area projection (metres), not degrees
+    assert res.ax.get_xlim()[1] - res.ax.get_xlim()[0] > 1e6
+
+
+def test_missing_values_are_hatched_no_data_and_in_the_legend():
+    df = synthetic("kz2021")
+    df.loc[df["region_code"].isin(["KZ-47", "KZ-75"]), "value"] = np.nan
+    res = maps.choropleth(df, "value", "kz2021", "ru", None, "Доля, %")
+    assert res.no_data_codes == ["KZ-47", "KZ-75"]
+    assert res.region_patches["KZ-47"].get_hatch()
+    assert to_hex(res.region_patches["KZ-47"].get_facecolor()) == plots.NO_DATA_COLOR
+    assert res.city_markers["KZ-75"].get_hatch()  # a city without data is a hatched marker, still visible
+    assert not res.region_patches["KZ-11"].get_hatch()
+    texts = [t.get_text() for t in res.legend.get_texts()]
+    assert any(t.startswith("Нет данных") for t in texts)
+    assert res.classification.counts.sum() == 15
+
+
+def test_legend_shows_units_and_class_bounds():
+    df = synthetic("kz2021")
+    res = maps.choropleth(df, "value", "kz2021", "en", None, "per 100,000 population", k=4,
+                          quantity="rate_per_100k")
+    assert res.legend.get_title().get_text() == "per 100,000 population"
+    texts = [t.get_text() for t in res.legend.get_texts()]
+    assert texts[-1] == plots.label("city_marker", "en")
+    top = f"{res.classification.bins[-1]:.1f}"
+    assert top in texts[3] and f"{df['value'].min():.1f}" in texts[0]
+    assert res.colors == plots.class_colors("rate_per_100k", 4)
+
+
+@pytest.mark.filterwarnings("ignore:Numba not installed")
+@pytest.mark.parametrize("scheme", ["quantiles", "natural_breaks", "equal_interval", "fisher_jenks"])
+def test_classes_are_mapclassify_classes(scheme):
+    y = synthetic("kz2021", seed=3)["value"].to_numpy()
+    ours = maps.classify(y, scheme, k=5)
+    if scheme == "natural_breaks":
+        np.random.seed(maps.NATURAL_BREAKS_SEED)
+    theirs = maps.CLASSIFIERS[scheme](y, k=5)
+    np.testing.assert_allclose(ours.bins, theirs.bins)
+    np.testing.assert_array_equal(ours.yb, theirs.yb)
+    np.testing.assert_array_equal(ours.counts, theirs.counts)
+    assert ours.gadf == pytest.approx(theirs.get_gadf())
+
+
+def test_map_bins_match_mapclassify_directly():
+    df = synthetic("kz2022", seed=4)
+    res = maps.choropleth(df, "value", "kz2022", "en", None, "%", classification="quantiles", k=5)
+    np.testing.assert_allclose(res.bins, mapclassify.Quantiles(df["value"].to_numpy(), k=5).bins)
+
+
+def test_classify_ignores_missing_and_caps_k():
+    ours = maps.classify([1.0, np.nan, 2.0, 2.0, 3.0], "quantiles", k=5)
+    # three distinct values → at most three classes; the 2-2 tie merges one more, and k says so
+    assert ours.k == len(ours.bins) == len(ours.counts) <= 3
+    assert ours.yb[1] == -1 and ours.counts.sum() == 4 and ours.yb.max() == ours.k - 1
+    with pytest.raises(ValueError):
+        maps.classify([np.nan, 1.0], "quantiles")
+    with pytest.raises(ValueError):
+        maps.classify([1.0, 2.0], "jenks_typo")
+
+
+def test_justify_scheme_follows_the_stated_rule():
+    rng = np.random.default_rng(5)
+    with_outliers = np.r_[rng.normal(20, 2, 15), 60.0, 75.0]
+    choice = maps.recommend_scheme(with_outliers)
+    assert choice.scheme == "fisher_jenks" and choice.outliers == 2
+    assert choice.gadf["fisher_jenks"] > choice.gadf["quantiles"]
+    skewed = np.exp(np.linspace(0, 2, 17))  # skewness ≈ 0.6, but no value beyond the Tukey fences
+    assert maps.recommend_scheme(skewed).scheme == "quantiles"
+    text = maps.justify_scheme(skewed)
+    assert "GADF" in text and "k = 5" in text and "n = 17" in text
+
+
+def test_labels_follow_the_language():
+    df = synthetic("kz2021")
+    en = maps.choropleth(df, "value", "kz2021", "en", None, "%")
+    ru = maps.choropleth(df, "value", "kz2021", "ru", None, "%")
+    assert en.labels["KZ-71"].get_text() == "Astana"
+    assert ru.labels["KZ-71"].get_text() == "Астана"
+    assert all(en.labels[c].get_text() != ru.labels[c].get_text() for c in en.labels)
+    assert en.labels["KZ-75"].get_fontsize() < en.labels["KZ-11"].get_fontsize()  # cities smaller
+
+
+def test_saved_map_png_has_the_fixed_pixel_size(tmp_path):
+    res = maps.choropleth(synthetic("kz2021"), "value", "kz2021", "en", "Title", "%")
+    png, svg = plots.save(res.fig, tmp_path / "map")
+    with Image.open(png) as img:
+        assert img.size == tuple(round(v * plots.SAVE_DPI) for v in plots.MAP_SIZE_IN)
+    assert svg.stat().st_size > 0
+
+
+def test_small_multiples_panel():
+    codes = regions.codes("kz2021")
+    rng = np.random.default_rng(6)
+    df = pd.DataFrame({"region_code": codes, **{f"v{i}": rng.uniform(0, 50, 17) for i in range(5)}})
+    fig, axes, results = maps.small_multiples(df, [f"v{i}" for i in range(5)], [f"V{i}" for i in range(5)], "en",
+                                              unit_labels="%", quantities="share")
+    assert axes.shape == (2, 3) and len(results) == 5
+    assert all(r.n_regions == 17 and r.city_codes == CITIES for r in results)
+    assert not axes.flat[5].axison
+    assert fig.get_size_inches()[0] == pytest.approx(plots.FULL_WIDTH_IN)
