@@ -1,0 +1,350 @@
+"""Study datasets: a directory with a ``manifest.yml``, its validation, and the loader API for notebooks.
+
+A *dataset* is any directory laid out like ``data/raw`` with a ``manifest.yml`` at its root::
+
+    id: report_2021
+    title: ...
+    period: {start: 2021-07-01, end: 2021-12-31, label: 2021-H2}
+    scheme: kz2021                 # kz2021 (17 units) or kz2022 (20 units)
+    synthetic: false
+    tables:                        # table name -> file (relative to the manifest) and schema name
+      age_by_region: {file: report_2021/age_by_region.csv, schema: age_by_region}
+      ...
+
+Tables a dataset may leave out simply produce no processed table and no wide column (nothing is invented);
+``official_indicators`` with the population on 1 January of the period's year is the one input every dataset
+needs, because every per-100k rate divides by it. ``volunteers_by_region``, ``events_by_region`` and
+``hours_by_region`` are optional user-supplied counts (the 2021 report printed them only as charts).
+
+Loader API (for notebooks)
+--------------------------
+``load_dataset(data_dir)``            → :class:`Dataset`: manifest, validated typed tables, problems.
+``read_processed(processed_dir)``     → dict ``name → DataFrame`` of every Parquet table of the processed layer.
+``read_table(name, processed_dir)``   → one processed table, e.g. ``read_table("regions_kz2021")``.
+``prepare_for_build(data_dir, processed_dir, scheme)`` → validate and write the layer (the pipeline's data step).
+
+Commands: ``vstudy validate [--data DIR]`` (exit 0 valid, 1 invalid) and ``vstudy data [--data DIR] [--out DIR]``
+(see :mod:`vstudy.processed` for what it writes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from vstudy import paths, regions, schemas
+from vstudy.schemas import Problem
+
+MANIFEST = "manifest.yml"
+POPULATION_INDICATOR = "population_total"
+
+
+@dataclass
+class Dataset:
+    """A loaded dataset: ``tables`` holds typed frames (``_line`` = CSV line, ``region_code`` where resolved)."""
+
+    root: Path
+    manifest: dict
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # table -> path relative to root
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def scheme(self) -> str:
+        return str(self.manifest.get("scheme", ""))
+
+    @property
+    def period(self) -> dict:
+        return self.manifest.get("period") or {}
+
+    @property
+    def period_label(self) -> str:
+        return str(self.period.get("label", ""))
+
+    @property
+    def year(self) -> int:
+        """The calendar year of the period's start: population is taken on 1 January of it."""
+        return _as_date(self.period.get("start")).year
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        return self.tables.get(name)
+
+
+class InvalidDataset(Exception):
+    """Raised by :func:`require_valid`; carries the problems."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        super().__init__(f"{len(dataset.errors)} problem(s) in dataset {dataset.root}")
+
+
+def _as_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _check_manifest(manifest: object) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def add(column, value, message, rule="manifest"):
+        problems.append(Problem(MANIFEST, None, column, None if value is None else str(value), rule, message))
+
+    if not isinstance(manifest, dict):
+        add(None, None, "the manifest is not a YAML mapping")
+        return problems
+    for key in ("id", "title", "period", "scheme", "synthetic", "tables"):
+        if key not in manifest:
+            add(key, None, f"required key {key!r} is missing")
+    scheme = manifest.get("scheme")
+    if scheme is not None and scheme not in regions.SCHEMES:
+        add("scheme", scheme, f"scheme must be one of {sorted(regions.SCHEMES)}")
+    period = manifest.get("period")
+    if period is not None:
+        if not isinstance(period, dict) or not {"start", "end", "label"} <= set(period):
+            add("period", period, "period needs start, end and label")
+        else:
+            try:
+                if _as_date(period["start"]) > _as_date(period["end"]):
+                    add("period", period, "period start is after its end")
+            except ValueError as exc:
+                add("period", period, f"period dates must be YYYY-MM-DD ({exc})")
+    if "synthetic" in manifest and not isinstance(manifest["synthetic"], bool):
+        add("synthetic", manifest["synthetic"], "synthetic must be true or false")
+    tables = manifest.get("tables")
+    if tables is not None:
+        if not isinstance(tables, dict):
+            add("tables", None, "tables must map a table name to {file, schema}")
+        else:
+            for name, spec in tables.items():
+                if not isinstance(spec, dict) or "file" not in spec:
+                    add("tables", name, f"table {name!r} needs a file")
+                    continue
+                schema_name = spec.get("schema", name)
+                if schema_name not in schemas.RAW:
+                    add("tables", name, f"table {name!r}: unknown schema {schema_name!r} "
+                        f"(known: {', '.join(sorted(schemas.RAW))})")
+    return problems
+
+
+def load_dataset(data_dir: str | Path | None = None) -> Dataset:
+    """Read and validate every table the manifest of ``data_dir`` (default ``data/raw``) names.
+
+    Never raises for bad data: every problem is collected in ``Dataset.problems``.
+    """
+    # Load inputs.
+    root = Path(data_dir) if data_dir is not None else paths.raw_dir()
+    manifest_path = root / MANIFEST
+    if not manifest_path.is_file():
+        ds = Dataset(root=root, manifest={})
+        ds.problems.append(Problem(MANIFEST, None, None, None, "manifest",
+                                   f"no {MANIFEST} in {root}: a dataset directory needs one"))
+        return ds
+    try:
+        manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        ds = Dataset(root=root, manifest={})
+        ds.problems.append(Problem(MANIFEST, None, None, None, "manifest", f"cannot read the manifest: {exc}"))
+        return ds
+    ds = Dataset(root=root, manifest=manifest if isinstance(manifest, dict) else {})
+    ds.problems += _check_manifest(manifest)
+    if ds.problems:
+        return ds
+
+    # The errata register goes first: it decides which rule violations are known defects of the source.
+    specs = dict(ds.manifest["tables"])
+    order = sorted(specs, key=lambda n: (specs[n].get("schema", n) != "errata", n))
+    errata: list[schemas.Erratum] = []
+    for name in order:
+        spec = specs[name]
+        schema = schemas.RAW[spec.get("schema", name)]
+        rel = str(spec["file"])
+        ds.files[name] = rel
+        path = root / rel
+        if not path.is_file():
+            ds.problems.append(Problem(rel, None, None, None, "missing_file",
+                                       f"table {name!r}: file {rel} does not exist"))
+            continue
+        frame, problems = schemas.read_and_check(path, schema, rel, ds.scheme, errata)
+        ds.problems += problems
+        if frame is not None:
+            ds.tables[name] = frame
+            if schema.name == "errata":
+                errata = schemas.errata_from_frame(frame)
+
+    # Dataset-level checks.
+    ds.problems += _check_population(ds)
+    ds.problems += _check_national_totals(ds)
+    return ds
+
+
+NATIONAL_TOTALS = ("ngo_total", "initiative_groups_total")
+
+
+def _check_national_totals(ds: Dataset) -> list[Problem]:
+    """Organisation shares need the national totals they are shares of (headline_figures) to give counts."""
+    if table_by_schema(ds, "organisations_by_region") is None:
+        return []
+    name = table_by_schema(ds, "headline_figures")
+    frame = ds.tables.get(name) if name else None
+    if name is not None and frame is None:
+        return []  # unreadable: already reported
+    have = set(frame["figure_id"]) if frame is not None and "figure_id" in frame.columns else set()
+    missing = [f for f in NATIONAL_TOTALS if f not in have]
+    if not missing:
+        return []
+    return [Problem(ds.files.get(name or "", MANIFEST), None, "figure_id", ", ".join(missing), "national_total",
+                    f"organisations_by_region needs headline_figures rows {', '.join(missing)} (the national "
+                    "totals the regional shares refer to)")]
+
+
+def _check_population(ds: Dataset) -> list[Problem]:
+    """Every unit needs its population on 1 January of the period's year: all rates divide by it."""
+    name = table_by_schema(ds, "official_indicators")
+    wanted = f"{ds.year}-01-01"
+    label = ds.files.get(name or "", "manifest.yml")
+    if name is None:
+        return [Problem(MANIFEST, None, "tables", None, "population_complete",
+                        "the dataset has no official_indicators table; it must give population_total on "
+                        f"{wanted} for every unit of {ds.scheme}")]
+    frame = ds.tables.get(name)
+    if frame is None or "region_code" not in frame.columns:
+        return []  # unreadable table: already reported
+    sel = frame[(frame["indicator"] == POPULATION_INDICATOR) & (frame["ref_period"] == wanted)
+                & frame["preferred"].fillna(False).astype(bool)]
+    missing = sorted(set(regions.codes(ds.scheme)) - set(sel["region_code"].dropna()))
+    if missing:
+        return [Problem(label, None, "region_as_published", None, "population_complete",
+                        f"population_total on {wanted} missing for {', '.join(missing)} (scheme {ds.scheme})")]
+    return []
+
+
+def table_by_schema(ds: Dataset, schema_name: str) -> str | None:
+    """The manifest name of the (first) table declared with ``schema_name``."""
+    for name, spec in (ds.manifest.get("tables") or {}).items():
+        if spec.get("schema", name) == schema_name:
+            return name
+    return None
+
+
+def require_valid(data_dir: str | Path | None = None) -> Dataset:
+    ds = load_dataset(data_dir)
+    if not ds.ok:
+        raise InvalidDataset(ds)
+    return ds
+
+
+def validate_dataset(data_dir: str | Path | None = None) -> Dataset:
+    """Same as :func:`load_dataset` (the name other modules look for); ``.problems`` holds every finding."""
+    return load_dataset(data_dir)
+
+
+def prepare_for_build(data_dir: str | Path | None, processed_dir: str | Path | None,
+                      scheme: str | None = None) -> list[Path]:
+    """Validate ``data_dir`` and write its processed layer to ``processed_dir``: the pipeline's data step.
+
+    Raises :class:`InvalidDataset` when the data are invalid (the processed layer is then left untouched) and
+    ``ValueError`` when ``scheme`` is given and differs from the manifest's.
+    """
+    from vstudy import processed
+
+    ds = require_valid(data_dir)
+    if scheme is not None and scheme != ds.scheme:
+        raise ValueError(f"dataset {ds.root} is on scheme {ds.scheme}, the build asked for {scheme}")
+    return processed.write_layer(ds, processed_dir if processed_dir is not None else paths.processed_dir())
+
+
+def read_processed(processed_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of a processed layer (its Parquet files), keyed by name (e.g. ``regions_kz2021``)."""
+    base = Path(processed_dir) if processed_dir is not None else paths.processed_dir()
+    return {p.stem: pd.read_parquet(p) for p in sorted(base.glob("*.parquet"))}
+
+
+def read_table(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
+    """One processed table by name, e.g. ``read_table("regions_kz2021")`` or ``read_table("headline_figures")``."""
+    base = Path(processed_dir) if processed_dir is not None else paths.processed_dir()
+    path = base / f"{name}.parquet"
+    if not path.is_file():
+        known = ", ".join(p.stem for p in sorted(base.glob("*.parquet"))) or "none"
+        raise FileNotFoundError(f"no processed table {name!r} in {base} (tables: {known}); run `vstudy data`")
+    return pd.read_parquet(path)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Commands
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def print_problems(ds: Dataset, stream=None) -> None:
+    """Errors first, then warnings, each as FILE:LINE column value [rule] message."""
+    stream = stream if stream is not None else sys.stderr
+    for p in sorted(ds.problems, key=lambda p: (p.severity != "error", p.file, p.row or 0, p.column or "")):
+        print(p.format(), file=stream)
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    ds = load_dataset(args.data)
+    print_problems(ds)
+    n_err, n_warn = len(ds.errors), len(ds.warnings)
+    status = "valid" if ds.ok else "INVALID"
+    print(f"{ds.root}: {status} — {len(ds.tables)} table(s), {n_err} error(s), {n_warn} warning(s)",
+          file=sys.stderr if not ds.ok else sys.stdout)
+    return 0 if ds.ok else 1
+
+
+def _cmd_data(args: argparse.Namespace) -> int:
+    from vstudy import processed
+
+    ds = load_dataset(args.data)
+    print_problems(ds)
+    if not ds.ok:
+        print(f"{ds.root}: INVALID ({len(ds.errors)} error(s)); processed layer left unchanged",
+              file=sys.stderr)
+        return 1
+    out = Path(args.out) if args.out else paths.processed_dir()
+    try:
+        written = processed.write_layer(ds, out)
+    except InvalidDataset as exc:  # a built table failed its processed schema, or an input it needs is missing
+        print_problems(exc.dataset)
+        print(f"{ds.root}: processing failed ({len(exc.dataset.errors)} error(s)); processed layer left unchanged",
+              file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} file(s) to {out}")
+    return 0
+
+
+def add_commands(subparsers) -> None:
+    """Add ``validate`` and ``data`` to the ``vstudy`` command line."""
+    p = subparsers.add_parser(
+        "validate", help="validate a dataset directory (default data/raw)",
+        description="Check every table of a dataset against its schema. Prints every problem as "
+                    "FILE:LINE column value [rule] message; known errata are warnings. Exit 0 valid, 1 invalid.")
+    p.add_argument("--data", default=None, help="dataset directory with a manifest.yml (default data/raw)")
+    p.set_defaults(func=_cmd_validate)
+    d = subparsers.add_parser(
+        "data", help="validate and write the processed layer (Parquet + CSV)",
+        description="Validate the dataset, then write the processed tables atomically: on any error the "
+                    "previous processed directory is left untouched. Exit 0 ok, 1 invalid data.")
+    d.add_argument("--data", default=None, help="dataset directory (default data/raw)")
+    d.add_argument("--out", default=None, help="output directory (default data/processed)")
+    d.set_defaults(func=_cmd_data)

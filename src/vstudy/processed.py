@@ -1,0 +1,656 @@
+"""The processed layer: tidy, analysis-ready tables built from a validated dataset, written atomically.
+
+``vstudy data`` writes, for a dataset on scheme ``<scheme>`` (kz2021 or kz2022), each table as ``.parquet`` and
+``.csv`` (columns are documented in ``data_dictionary.md``, generated from :mod:`vstudy.schemas`):
+
+Per scheme (one row per unit, or long by unit)
+    ``regions_<scheme>``            the wide analysis table, one row per unit (columns carry their unit)
+    ``long_<scheme>``               every region-level value: scheme, region_code, variable, ref_period, value,
+                                    unit, value_kind, source
+    ``coverage_<scheme>``           one row per wide column: variable, period, unit, how many units have it
+    ``age_<scheme>``                age shares per unit, published and corrected (pension list, erratum E01)
+    ``status_<scheme>``             social-status shares per unit
+    ``organisations_<scheme>``      NGO / initiative-group counts reconstructed from the published shares
+    ``event_directions_<scheme>``   share of each unit's events by direction (long)
+Dataset-wide
+    ``event_directions_national_corrected``  national event shares with the truncated one derived
+    ``errata_evaluated``            the errata register with the result of evaluating its rules
+    ``validation_findings``         the warnings validation left (known errata)
+    the raw national, quote and information-line tables, typed (``age_national``, ``gender_national``,
+    ``gender_extremes``, ``status_national``, ``event_directions_national``, ``org_directions_partial``,
+    ``ways_of_volunteering``, ``participant_category_quotes``, ``info_line_totals``, ``info_line_channels``,
+    ``info_line_categories``, ``info_line_monthly``, ``headline_figures``, ``correlations_published``,
+    ``official_indicators_meta``), whichever the dataset has
+    ``data_dictionary.md`` / ``data_dictionary.csv``, ``dataset.json`` (manifest, input checksums), ``README.md``
+
+Atomicity: everything is written into a temporary directory beside the target and then exchanged with it in
+one ``renameat2(RENAME_EXCHANGE)`` (two renames where the kernel lacks it), so a reader, a failed validation,
+an exception or a kill never leaves a half-written layer. Determinism: fixed row and column order, Parquet
+without index metadata or timestamps, CSV with LF line endings and shortest round-trip float formatting, and no
+clock anywhere: the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import datetime as dt
+import errno
+import hashlib
+import json
+import math
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from vstudy import regions, schemas
+from vstudy.datasets import Dataset, InvalidDataset, table_by_schema
+
+# The three oblasts of kz2022 were created on this date; a value dated earlier describes kz2021 territory
+# for the three codes whose territory changed (KZ-19, KZ-35, KZ-63).
+KZ2022_SPLIT_DATE = dt.date(2022, 6, 8)
+RATIO_TOLERANCE_PCT = 0.01  # the reconstructed within-region NGO share must match the published one this closely
+
+PASS_THROUGH = (
+    "age_national", "gender_national", "gender_extremes", "status_national", "event_directions_national",
+    "org_directions_partial", "ways_of_volunteering", "participant_category_quotes", "info_line_totals",
+    "info_line_channels", "info_line_categories", "info_line_monthly", "headline_figures",
+    "correlations_published", "official_indicators_meta",
+)
+
+AGE_COLUMNS = {"under18": "vol_age_under18_pct", "18_29": "vol_age_18_29_pct",
+               "30_to_pension": "vol_age_30_to_pension_pct", "pension": "vol_age_pension_pct_published"}
+STATUS_COLUMNS = {"students": "vol_students_pct", "working": "vol_working_pct",
+                  "unemployed": "vol_unemployed_pct", "neet": "vol_neet_pct"}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Official indicators → wide columns
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfficialColumn:
+    """A wide column from an official indicator. ``period`` picks the reference period for the period year Y:
+    a template (``{Y}``, ``{Y}-Q4``, ``{Y}-{Y1}`` with Y1 = Y + 1) or ``latest<=Y:<regex>`` for series that lag.
+    ``{year}`` in ``column`` is replaced by the year of the period actually used."""
+
+    column: str
+    indicator: str
+    period: str
+    dtype: str = "float"
+
+
+OFFICIAL_COLUMNS = (
+    OfficialColumn("population_count", "population_total", "{Y}-01-01", "int"),
+    OfficialColumn("area_km2", "area", "undated"),
+    OfficialColumn("grp_per_capita_thousand_kzt", "grp_per_capita", "{Y}"),
+    OfficialColumn("grp_per_capita_usd", "grp_per_capita_usd", "{Y}"),
+    OfficialColumn("life_expectancy_years", "life_expectancy_at_birth_total", "{Y}"),
+    OfficialColumn("life_expectancy_male_years", "life_expectancy_at_birth_male", "{Y}"),
+    OfficialColumn("life_expectancy_female_years", "life_expectancy_at_birth_female", "{Y}"),
+    OfficialColumn("unemployment_rate_pct", "unemployment_rate_annual", "{Y}"),
+    OfficialColumn("unemployment_rate_q4_pct", "unemployment_rate_q4", "{Y}-Q4"),
+    OfficialColumn("persons_applied_employment_count", "persons_applied_to_employment_authorities", "{Y}", "int"),
+    OfficialColumn("air_emissions_thousand_tonnes", "air_emissions_stationary_sources", "{Y}"),
+    OfficialColumn("doctors_count", "doctors_all_specialties", "{Y}-12-31", "int"),
+    OfficialColumn("schools_count", "general_education_schools", "{Y}-{Y1}", "int"),
+    # Only 2020 was published for 2021: the year of the series used is part of the name, never hidden.
+    OfficialColumn("cash_income_{year}_kzt_per_month", "per_capita_nominal_cash_income_monthly_avg",
+                   r"latest<=Y:^(\d{4})$"),
+    OfficialColumn("csi_quality_of_life_rank", "csi_quality_of_life_rank", r"latest<=Y:^(\d{4})-Q4$", "int"),
+    OfficialColumn("avg_monthly_wage_q4_kzt", "avg_monthly_nominal_wage_quarterly", "{Y}-Q4"),
+)
+
+
+def _period_start(ref: str) -> dt.date | None:
+    """First day a reference period covers; None when undated."""
+    m = re.fullmatch(r"(\d{4})", ref)
+    if m:
+        return dt.date(int(m.group(1)), 1, 1)
+    m = re.fullmatch(r"(\d{4})-Q([1-4])", ref)
+    if m:
+        return dt.date(int(m.group(1)), 3 * int(m.group(2)) - 2, 1)
+    m = re.fullmatch(r"(\d{4})-(\d{4})", ref)
+    if m:
+        return dt.date(int(m.group(1)), 9, 1)  # a school or academic year
+    with contextlib.suppress(ValueError):
+        return dt.date.fromisoformat(ref)
+    return None
+
+
+def _group_fits_scheme(group_codes: set[str], ref_period: str, scheme: str) -> bool:
+    """Whether an (indicator, period) group describes the territory of ``scheme``'s units.
+
+    Codes of unchanged units name the same territory in both schemes. KZ-19, KZ-35 and KZ-63 shrank in 2022:
+    a group holding any unit created in 2022, or dated on/after the split, is on kz2022; otherwise on kz2021.
+    """
+    units = set(regions.codes(scheme))
+    if not group_codes <= units:
+        return False
+    new_units = set(regions.codes("kz2022")) - set(regions.codes("kz2021"))
+    changed = set(regions.crosswalk().query("relation == 'remainder_of'")["code_kz2022"])
+    if not group_codes & changed:
+        return True
+    start = _period_start(ref_period)
+    on_2022 = bool(group_codes & new_units) or (start is not None and start >= KZ2022_SPLIT_DATE)
+    return on_2022 == (scheme == "kz2022")
+
+
+def _select_period(spec: OfficialColumn, available: list[str], year: int) -> str | None:
+    if spec.period.startswith("latest<=Y:"):
+        pattern = re.compile(spec.period.split(":", 1)[1])
+        years = sorted((int(m.group(1)), p) for p in available if (m := pattern.fullmatch(p)) and int(m.group(1)) <= year)
+        return years[-1][1] if years else None
+    wanted = spec.period.format(Y=year, Y1=year + 1)
+    return wanted if wanted in available else None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reconstructing integer organisation counts
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def reconstruct_counts(shares: pd.DataFrame, ngo_total: int, group_total: int,
+                       tolerance: float = RATIO_TOLERANCE_PCT) -> pd.DataFrame:
+    """Integer NGO and group counts per region from the published shares.
+
+    ``shares`` has region_code, ngo_share_of_region_pct (p), region_share_of_national_ngo_pct (s) and
+    region_share_of_national_groups_pct (t). Each region's counts (n, g) are searched near the estimates
+    N·s/100 and G·t/100 among pairs whose ratio 100·n/(n+g) is within ``tolerance`` of p; one pair per region
+    is then chosen by dynamic programming so that Σn = N and Σg = G exactly while the reconstructed national
+    shares stay closest to the published ones. A region with no pair meeting p is not forced: it gets the
+    nearest pair and ``reproduces_published = False`` (an erratum candidate), never a fudged value.
+    """
+    rows = shares.sort_values("region_code").reset_index(drop=True)
+    for radius in (3, 8, 20):
+        options: list[list[tuple[float, int, int, bool]]] = []
+        for r in rows.itertuples(index=False):
+            est_n = ngo_total * float(r.region_share_of_national_ngo_pct) / 100
+            est_g = group_total * float(r.region_share_of_national_groups_pct) / 100
+            pairs = []
+            for n in range(max(0, math.floor(est_n) - radius), math.ceil(est_n) + radius + 1):
+                for g in range(max(0, math.floor(est_g) - radius), math.ceil(est_g) + radius + 1):
+                    if n + g == 0:
+                        continue
+                    ok = abs(100 * n / (n + g) - float(r.ngo_share_of_region_pct)) <= tolerance + 1e-9
+                    cost = (abs(100 * n / ngo_total - float(r.region_share_of_national_ngo_pct))
+                            + abs(100 * g / group_total - float(r.region_share_of_national_groups_pct)))
+                    pairs.append((round(cost, 9), n, g, ok))
+            good = [p for p in pairs if p[3]]
+            # Without a pair that meets the ratio, fall back to all pairs with a large penalty.
+            options.append(sorted(good) if good else sorted((c + 1000, n, g, ok) for c, n, g, ok in pairs))
+        best = _choose(options, ngo_total, group_total)
+        if best is not None:
+            break
+    else:
+        raise ValueError(f"no integer counts summing to {ngo_total} and {group_total} near the published shares")
+    out = rows[["region_code", "ngo_share_of_region_pct", "group_share_of_region_pct",
+                "region_share_of_national_ngo_pct", "region_share_of_national_groups_pct"]].copy()
+    out["ngo_count"] = pd.array([c[1] for c in best], dtype="Int64")
+    out["initiative_group_count"] = pd.array([c[2] for c in best], dtype="Int64")
+    out["organisations_count"] = out["ngo_count"] + out["initiative_group_count"]
+    ratio = 100 * out["ngo_count"].astype("Float64") / out["organisations_count"].astype("Float64")
+    out["ngo_share_pct_reconstructed"] = ratio.round(6)
+    out["ngo_share_diff_pct"] = (ratio - out["ngo_share_of_region_pct"]).round(6)
+    out["national_ngo_share_pct_reconstructed"] = (100 * out["ngo_count"].astype("Float64") / ngo_total).round(6)
+    out["national_groups_share_pct_reconstructed"] = (
+        100 * out["initiative_group_count"].astype("Float64") / group_total).round(6)
+    out["reproduces_published"] = pd.array([bool(c[3]) for c in best], dtype="boolean")
+    return out
+
+
+def _choose(options, ngo_total: int, group_total: int):
+    """Pick one option per region with Σn, Σg equal to the totals at least cost (deterministic ties)."""
+    states: dict[tuple[int, int], tuple[float, tuple[int, ...]]] = {(0, 0): (0.0, ())}
+    remaining_max = [(sum(max(o[1] for o in opts) for opts in options[i:]),
+                      sum(max(o[2] for o in opts) for opts in options[i:])) for i in range(len(options))]
+    for i, opts in enumerate(options):
+        nxt: dict[tuple[int, int], tuple[float, tuple[int, ...]]] = {}
+        rest_n, rest_g = remaining_max[i + 1] if i + 1 < len(options) else (0, 0)
+        for (sn, sg), (cost, picks) in sorted(states.items()):
+            for j, (c, n, g, _ok) in enumerate(opts):
+                key = (sn + n, sg + g)
+                if key[0] > ngo_total or key[1] > group_total:
+                    continue
+                if key[0] + rest_n < ngo_total or key[1] + rest_g < group_total:
+                    continue
+                cand = (round(cost + c, 9), picks + (j,))
+                if key not in nxt or cand < nxt[key]:
+                    nxt[key] = cand
+        states = nxt
+    final = states.get((ngo_total, group_total))
+    if final is None:
+        return None
+    return [options[i][j] for i, j in enumerate(final[1])]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Building the tables
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _src(ds: Dataset, table: str, row) -> str:
+    where = f"{ds.files[table]}:{int(row['_line'])}"
+    if "source_line" in row and pd.notna(row["source_line"]):
+        where += f" (report line {int(row['source_line'])})"
+    return where
+
+
+class _Records:
+    """Collects region-level values; the long table is these rows, the wide table their pivot."""
+
+    def __init__(self, ds: Dataset) -> None:
+        self.ds = ds
+        self.rows: list[dict] = []
+
+    def add(self, code, variable, value, unit, kind, source, ref_period=None, wide=True):
+        if value is None or pd.isna(value):
+            return
+        self.rows.append({"scheme": self.ds.scheme, "region_code": code, "variable": variable,
+                          "ref_period": ref_period or self.ds.period_label, "value": float(value), "unit": unit,
+                          "value_kind": kind, "source": source, "_wide": variable if wide is True else (wide or None)})
+
+
+def build(ds: Dataset) -> dict[str, pd.DataFrame]:
+    """All processed tables of a valid dataset, keyed by output name (without extension)."""
+    if not ds.ok:
+        raise InvalidDataset(ds)
+    scheme = ds.scheme
+    units = regions.units(scheme)[["code", "name_en", "name_ru"]].rename(
+        columns={"code": "region_code", "name_en": "region_name_en", "name_ru": "region_name_ru"})
+    rec = _Records(ds)
+    out: dict[str, pd.DataFrame] = {}
+
+    # Process data: official indicators first (population is needed for every rate).
+    ind_name = table_by_schema(ds, "official_indicators")
+    population = _official(ds, ind_name, rec) if ind_name else {}
+
+    age_name = table_by_schema(ds, "age_by_region")
+    if age_name:
+        out[f"age_{scheme}"] = _age(ds, age_name, units, rec)
+    status_name = table_by_schema(ds, "status_by_region")
+    if status_name:
+        out[f"status_{scheme}"] = _status(ds, status_name, units, rec)
+    org_name = table_by_schema(ds, "organisations_by_region")
+    if org_name:
+        out[f"organisations_{scheme}"] = _organisations(ds, org_name, units, rec, population)
+    ev_name = table_by_schema(ds, "event_directions_by_region")
+    if ev_name:
+        out[f"event_directions_{scheme}"] = _event_directions(ds, ev_name, rec)
+    for schema_name, column in schemas.OPTIONAL_COUNT_TABLES.items():
+        name = table_by_schema(ds, schema_name)
+        if name:
+            _supplied_counts(ds, name, column, rec, population)
+
+    long = pd.DataFrame(rec.rows)
+    wide_rows = long[long["_wide"].notna()]
+    wide = wide_rows.pivot(index="region_code", columns="_wide", values="value")
+    wide = units.merge(wide.reset_index(), on="region_code", how="left")
+    out[f"regions_{scheme}"] = _order_wide(wide)
+    out[f"coverage_{scheme}"] = _coverage(wide_rows, len(units))
+    long = long.drop(columns="_wide").sort_values(["variable", "region_code", "ref_period"], kind="stable")
+    out[f"long_{scheme}"] = long.reset_index(drop=True)
+
+    nat_name = table_by_schema(ds, "event_directions_national")
+    if nat_name:
+        out["event_directions_national_corrected"] = _event_national_corrected(ds.tables[nat_name])
+    out["errata_evaluated"] = _errata_evaluated(ds)
+    out["validation_findings"] = schemas.problems_frame(ds.warnings)
+    for name in PASS_THROUGH:
+        table = table_by_schema(ds, name)
+        if table and table in ds.tables:
+            out[name] = ds.tables[table].drop(columns="_line").reset_index(drop=True)
+    return out
+
+
+def _official(ds: Dataset, name: str, rec: _Records) -> dict[str, int]:
+    frame = ds.tables[name]
+    frame = frame[frame["preferred"].fillna(False).astype(bool) & frame["region_code"].notna()
+                  & (frame["region_code"] != schemas.NATIONAL_CODE)]
+    population: dict[str, int] = {}
+    chosen: dict[tuple[str, str], str] = {}  # (indicator, ref_period) -> wide column
+    for spec in OFFICIAL_COLUMNS:
+        sub = frame[frame["indicator"] == spec.indicator]
+        fitting = sorted(p for p, g in sub.groupby("ref_period")
+                         if _group_fits_scheme(set(g["region_code"]), p, ds.scheme))
+        period = _select_period(spec, fitting, ds.year)
+        if period is not None:
+            year = re.match(r"\d{4}", period)
+            chosen[(spec.indicator, period)] = spec.column.format(year=year.group(0) if year else "")
+    for (indicator, period), group in frame.groupby(["indicator", "ref_period"], sort=True):
+        if not _group_fits_scheme(set(group["region_code"]), period, ds.scheme):
+            continue
+        for _, row in group.iterrows():
+            wide = chosen.get((indicator, period), False)
+            source = f"{ds.files[name]}:{int(row['_line'])} ({row['source_id']}; {row['location']})"
+            rec.add(row["region_code"], indicator, row["value"], row["unit"], "official", source,
+                    ref_period=period, wide=wide)
+            if wide == "population_count":
+                population[row["region_code"]] = int(row["value"])
+    pop_period = f"{ds.year}-01-01"
+    for column, indicator, unit, factor, label in (
+        ("population_density_per_km2", "area", "persons per km2", 1, "population_count / area_km2"),
+        ("doctors_per_100k", "doctors_all_specialties", "per 100k population", 1e5,
+         "doctors_count / population_count × 100,000"),
+    ):
+        base = {r["region_code"]: r for r in rec.rows if r["variable"] == indicator and r["_wide"]}
+        for code, r in sorted(base.items()):
+            if code in population and r["value"]:
+                value = (population[code] / r["value"]) if indicator == "area" else r["value"] / population[code] * factor
+                rec.add(code, column, round(value, 4), unit, "derived",
+                        f"derived: {label} (population {pop_period}; {r['source'].split(' (')[0]})",
+                        ref_period=r["ref_period"])
+    return population
+
+
+def _per_100k(rec: _Records, population: dict[str, int], code: str, column: str, count: int, source: str,
+              ds: Dataset) -> None:
+    if code in population and population[code] > 0:
+        rec.add(code, column, round(count / population[code] * 1e5, 4), "per 100k population", "derived",
+                f"derived: {source} / population {ds.year}-01-01 × 100,000")
+
+
+def _age(ds: Dataset, name: str, units: pd.DataFrame, rec: _Records) -> pd.DataFrame:
+    frame = ds.tables[name]
+    wide = frame.pivot(index="region_code", columns="age_group", values="share_pct").rename(columns=AGE_COLUMNS)
+    wide = units[["region_code", "region_name_en"]].merge(wide.reset_index(), on="region_code", how="left")
+    # Is the published pension list a copy of another list? Then it carries no information: derive the share.
+    duplicated = _copies_another_list(frame, "pension")
+    others = wide[["vol_age_under18_pct", "vol_age_18_29_pct", "vol_age_30_to_pension_pct"]].sum(axis=1)
+    residual = (100 - others).round(2)
+    erratum = next((p.erratum for p in ds.warnings if p.rule == "distinct_lists" and p.file == ds.files[name]), None)
+    if duplicated:
+        wide["vol_age_pension_pct"] = residual
+        how = "100 − (under18 + 18_29 + 30_to_pension): the published pension list duplicates another" + (
+            f" (erratum {erratum})" if erratum else "")
+    else:
+        wide["vol_age_pension_pct"] = wide["vol_age_pension_pct_published"]
+        how = "as published"
+    wide["pension_correction"] = how
+    wide["sum_published_pct"] = wide[list(AGE_COLUMNS.values())].sum(axis=1).round(6)
+    wide["sum_corrected_pct"] = (others + wide["vol_age_pension_pct"]).round(6)
+    for _, row in frame.iterrows():
+        rec.add(row["region_code"], AGE_COLUMNS[row["age_group"]], row["share_pct"], "percent", "published",
+                _src(ds, name, row))
+    lines = frame.groupby("region_code")["_line"].apply(lambda s: ",".join(str(v) for v in sorted(s)))
+    for _, row in wide.iterrows():
+        kind = "corrected" if duplicated else "published"
+        rec.add(row["region_code"], "vol_age_pension_pct", row["vol_age_pension_pct"], "percent", kind,
+                f"{kind}: {how}; {ds.files[name]} lines {lines.get(row['region_code'], '')}")
+    cols = [c.name for c in schemas.PROCESSED["age"].columns]
+    return wide[cols]
+
+
+def _copies_another_list(frame: pd.DataFrame, group: str) -> bool:
+    """True when the ranked list of ``group`` equals another age group's list (same ranks, units and values)."""
+    def signature(g: pd.DataFrame) -> list[tuple]:
+        return sorted(zip(g["rank"], g["region_code"], g["share_pct"], strict=True))
+
+    lists = {k: signature(g) for k, g in frame.groupby("age_group", sort=True)}
+    return group in lists and any(v == lists[group] for k, v in lists.items() if k != group)
+
+
+def _status(ds: Dataset, name: str, units: pd.DataFrame, rec: _Records) -> pd.DataFrame:
+    frame = ds.tables[name]
+    wide = frame.pivot(index="region_code", columns="status", values="share_pct").rename(columns=STATUS_COLUMNS)
+    wide = units[["region_code", "region_name_en"]].merge(wide.reset_index(), on="region_code", how="left")
+    wide["sum_pct"] = wide[list(STATUS_COLUMNS.values())].sum(axis=1).round(6)
+    for _, row in frame.iterrows():
+        rec.add(row["region_code"], STATUS_COLUMNS[row["status"]], row["share_pct"], "percent", "published",
+                _src(ds, name, row))
+    return wide[[c.name for c in schemas.PROCESSED["status"].columns]]
+
+
+def _national_total(ds: Dataset, figure_id: str) -> tuple[int, str]:
+    name = table_by_schema(ds, "headline_figures")
+    frame = ds.tables.get(name) if name else None
+    if frame is None or not (frame["figure_id"] == figure_id).any():
+        raise InvalidDataset(_with_problem(ds, schemas.Problem(
+            ds.files.get(name or "", "manifest.yml"), None, "figure_id", figure_id, "national_total",
+            f"organisations_by_region needs headline_figures with figure_id {figure_id!r}")))
+    row = frame[frame["figure_id"] == figure_id].iloc[0]
+    return int(row["value"]), _src(ds, name, row)
+
+
+def _with_problem(ds: Dataset, problem: schemas.Problem) -> Dataset:
+    ds.problems.append(problem)
+    return ds
+
+
+def _organisations(ds: Dataset, name: str, units: pd.DataFrame, rec: _Records,
+                   population: dict[str, int]) -> pd.DataFrame:
+    frame = ds.tables[name]
+    ngo_total, ngo_src = _national_total(ds, "ngo_total")
+    group_total, group_src = _national_total(ds, "initiative_groups_total")
+    counts = reconstruct_counts(frame, ngo_total, group_total)
+    for _, row in frame.iterrows():
+        src = _src(ds, name, row)
+        rec.add(row["region_code"], "ngo_share_pct", row["ngo_share_of_region_pct"], "percent", "published", src)
+        for col in ("group_share_of_region_pct", "region_share_of_national_ngo_pct",
+                    "region_share_of_national_groups_pct"):
+            rec.add(row["region_code"], col, row[col], "percent", "published", src, wide=False)
+    lines = frame.set_index("region_code")["_line"]
+    for _, row in counts.iterrows():
+        code = row["region_code"]
+        how = (f"derived: integer counts summing to {ngo_total} ({ngo_src}) and {group_total} ({group_src}) that "
+               f"reproduce the shares of {ds.files[name]}:{int(lines[code])}")
+        for col in ("ngo_count", "initiative_group_count", "organisations_count"):
+            rec.add(code, col, row[col], "count", "derived", how)
+        for col, rate in (("ngo_count", "ngo_per_100k"), ("initiative_group_count", "initiative_groups_per_100k"),
+                          ("organisations_count", "organisations_per_100k")):
+            _per_100k(rec, population, code, rate, int(row[col]), col, ds)
+    out = units[["region_code", "region_name_en"]].merge(counts, on="region_code", how="left")
+    return out[[c.name for c in schemas.PROCESSED["organisations"].columns]]
+
+
+def _event_directions(ds: Dataset, name: str, rec: _Records) -> pd.DataFrame:
+    frame = ds.tables[name].copy()
+    frame["source"] = [_src(ds, name, row) for _, row in frame.iterrows()]
+    for _, row in frame.iterrows():
+        rec.add(row["region_code"], f"events_{row['direction_id']}_pct", row["share_pct"], "percent", "published",
+                row["source"], wide=False)
+    cols = [c.name for c in schemas.PROCESSED["event_directions"].columns]
+    return frame.sort_values(["region_code", "rank"])[cols].reset_index(drop=True)
+
+
+def _event_national_corrected(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame[["direction_id", "label_as_published", "share_pct"]].rename(columns={"share_pct": "share_pct_published"})
+    missing = out["share_pct_published"].isna()
+    derived = round(100 - float(out["share_pct_published"].sum(skipna=True)), 2)
+    if int(missing.sum()) == 1:
+        out["share_pct"] = out["share_pct_published"].where(~missing, derived)
+        out["derivation"] = ["100 − the other shares (truncated in the source)" if m else "as published"
+                             for m in missing]
+    else:  # nothing or too much is missing to derive a single value
+        out["share_pct"] = out["share_pct_published"]
+        out["derivation"] = "as published"
+    return out.reset_index(drop=True)
+
+
+def _supplied_counts(ds: Dataset, name: str, column: str, rec: _Records, population: dict[str, int]) -> None:
+    for _, row in ds.tables[name].iterrows():
+        src = f"{ds.files[name]}:{int(row['_line'])}"
+        rec.add(row["region_code"], column, row[column], column.removesuffix("_count"), "supplied", src)
+        rate = column.replace("_count", "_per_100k")
+        _per_100k(rec, population, row["region_code"], rate, int(row[column]), column, ds)
+
+
+def _order_wide(wide: pd.DataFrame) -> pd.DataFrame:
+    """Columns in schema order (unknown ones, e.g. cash_income_<year>_…, after them in name order); typed."""
+    declared = [c.name for c in schemas.PROCESSED["regions"].columns]
+    cols = [c for c in declared if c in wide.columns] + sorted(c for c in wide.columns if c not in declared)
+    wide = wide[cols].copy()
+    int_cols = {c.name for c in schemas.PROCESSED["regions"].columns if c.dtype == "int"}
+    int_cols |= {c.column for c in OFFICIAL_COLUMNS if c.dtype == "int"}
+    for c in cols[3:]:
+        wide[c] = wide[c].astype("Int64" if c in int_cols else "Float64")
+    return wide.sort_values("region_code").reset_index(drop=True)
+
+
+def _coverage(rows: pd.DataFrame, n_units: int) -> pd.DataFrame:
+    grouped = rows.groupby("_wide", sort=True)
+    out = pd.DataFrame({
+        "column": list(grouped.groups),
+        "variable": grouped["variable"].first().to_list(),
+        "ref_period": grouped["ref_period"].first().to_list(),
+        "unit": grouped["unit"].first().to_list(),
+        "value_kind": grouped["value_kind"].first().to_list(),
+        "n_regions": grouped["region_code"].nunique().astype("Int64").to_list(),
+    })
+    out["n_regions"] = out["n_regions"].astype("Int64")
+    out["n_units"] = pd.array([n_units] * len(out), dtype="Int64")
+    out["complete"] = (out["n_regions"] == out["n_units"]).astype("boolean")
+    return out
+
+
+def _errata_evaluated(ds: Dataset) -> pd.DataFrame:
+    cols = [c.name for c in schemas.PROCESSED["errata_evaluated"].columns]
+    name = table_by_schema(ds, "errata")
+    if not name or name not in ds.tables:
+        return pd.DataFrame({c: pd.Series(dtype="Int64" if c == "violations_explained" else "str") for c in cols})
+    frame = ds.tables[name]
+    counts: dict[str, int] = {}
+    for p in ds.warnings:
+        for e in (p.erratum or "").split(", "):
+            if e:
+                counts[e] = counts.get(e, 0) + 1
+    out = frame[["erratum_id", "file", "rule_id", "description_en", "correction"]].copy()
+    out["violations_explained"] = pd.array([counts.get(e, 0) for e in out["erratum_id"]], dtype="Int64")
+    out["status"] = ["detected" if counts.get(e) else "recorded" for e in out["erratum_id"]]
+    return out[cols].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _check_outputs(ds: Dataset, tables: dict[str, pd.DataFrame]) -> list[schemas.Problem]:
+    """Validate the built tables against the processed schemas before anything is swapped in."""
+    problems = []
+    for name, frame in tables.items():
+        base = re.sub(rf"_{ds.scheme}$", "", name)
+        schema = schemas.PROCESSED.get(base)
+        if schema is None:
+            continue
+        problems += [p for p in schemas.check_frame(frame.copy(), schema, f"{name}.csv", ds.scheme)
+                     if p.severity == "error"]
+    return problems
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    # No index metadata, no timestamps; statistics and dictionary encoding are deterministic for fixed rows.
+    pq.write_table(table, path, compression="zstd", write_statistics=True, use_dictionary=True)
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8", na_rep="")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _readme(ds: Dataset, names: list[str]) -> str:
+    lines = [f"# Processed layer of dataset `{ds.manifest['id']}`", "",
+             f"Built by `vstudy data` from `{ds.root.name}` (period {ds.period_label}, scheme {ds.scheme}"
+             f"{', SYNTHETIC' if ds.manifest.get('synthetic') else ''}). Do not edit: regenerate.", "",
+             "Tables (each as .parquet and .csv; columns in data_dictionary.md):", ""]
+    lines += [f"- `{n}`" for n in names]
+    lines += ["", "Load them with `vstudy.datasets.read_table(name)` or `read_processed()`.", ""]
+    return "\n".join(lines)
+
+
+def write_layer(ds: Dataset, out_dir: str | Path) -> list[Path]:
+    """Build every processed table and swap the whole layer into ``out_dir`` atomically.
+
+    Raises :class:`InvalidDataset` (nothing written) when the dataset or a built table fails its schema.
+    """
+    # Process data.
+    tables = build(ds)
+    problems = _check_outputs(ds, tables)
+    if problems:
+        ds.problems += problems
+        raise InvalidDataset(ds)
+
+    # Save outputs.
+    out_dir = Path(out_dir).resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
+    try:
+        for name in sorted(tables):
+            _write_parquet(tables[name], tmp / f"{name}.parquet")
+            _write_csv(tables[name], tmp / f"{name}.csv")
+        (tmp / "data_dictionary.md").write_text(schemas.data_dictionary_markdown(), encoding="utf-8")
+        _write_csv(schemas.data_dictionary(), tmp / "data_dictionary.csv")
+        inputs = {rel: _sha256(ds.root / rel) for rel in sorted(ds.files.values())}
+        meta = {"manifest": _jsonable(ds.manifest), "inputs_sha256": inputs, "tables": sorted(tables)}
+        (tmp / "dataset.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                                          encoding="utf-8")
+        (tmp / "README.md").write_text(_readme(ds, sorted(tables)), encoding="utf-8")
+        if (out_dir / ".gitkeep").exists():
+            (tmp / ".gitkeep").touch()
+        for path in tmp.iterdir():
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+        _swap_in(tmp, out_dir)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    return sorted(out_dir.iterdir())
+
+
+def _jsonable(obj):
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, (dt.date, dt.datetime)):
+        return obj.isoformat()
+    return obj
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2); False when the system cannot."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    """Put directory ``new`` at ``target``; the previous ``target`` ends up at ``new`` (removed by the caller)."""
+    if not target.exists():
+        os.replace(new, target)
+        return
+    if _exchange(new, target):
+        return
+    # Fallback: two renames; a kill between them leaves the old layer at <target>.previous, never a mix.
+    previous = target.with_name(f".{target.name}.previous")
+    if previous.exists():
+        shutil.rmtree(previous)
+    os.replace(target, previous)
+    os.replace(new, target)
+    os.replace(previous, new)

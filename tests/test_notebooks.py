@@ -1,0 +1,123 @@
+"""Every section notebook runs under papermill on the default data and on the synthetic kz2022 fixture.
+
+These are the slowest tests (a kernel per notebook); they run in `make test` and are marked ``slow``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import papermill as pm
+import pytest
+
+from vstudy import sections
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "kz2022_dataset"
+DATASETS = {"kz2021": ROOT / "data" / "raw", "kz2022": FIXTURE}
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def processed(tmp_path_factory):
+    """The processed layer of each dataset, written once per test session."""
+    out = {}
+    for scheme, data_dir in DATASETS.items():
+        target = tmp_path_factory.mktemp(f"processed_{scheme}")
+        run = subprocess.run(
+            [sys.executable, "-m", "vstudy.cli", "data", "--data", str(data_dir), "--out", str(target)],
+            capture_output=True, text=True, check=False,
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+        out[scheme] = target
+    return out
+
+
+def _execute(section, scheme, processed, tmp_path):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    output_dir = tmp_path / "reports"
+    executed = tmp_path / f"{section.name}.ipynb"
+    pm.execute_notebook(
+        str(ROOT / section.notebook),
+        str(executed),
+        parameters={
+            "data_dir": str(DATASETS[scheme]),
+            "processed_dir": str(processed[scheme]),
+            "scheme": scheme,
+            "output_dir": str(output_dir),
+            "n_boot": 200,
+        },
+        kernel_name="python3",
+        cwd=str(ROOT),
+        progress_bar=False,
+    )
+    return nbformat.read(executed, as_version=4), output_dir
+
+
+def _errors(nb):
+    return [
+        (i, out.get("ename"), out.get("evalue"))
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "error"
+    ]
+
+
+@pytest.mark.parametrize("scheme", sorted(DATASETS))
+@pytest.mark.parametrize("section", sections.SECTIONS, ids=lambda s: s.name)
+def test_notebook_runs_clean(section, scheme, processed, tmp_path):
+    nb, output_dir = _execute(section, scheme, processed, tmp_path)
+    assert _errors(nb) == []
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1, "exactly one cell tagged 'parameters'"
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    # Every figure cell carries a label, a caption and alt text so Quarto can embed it.
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "#| label: fig-" in cell.source:
+            assert "#| fig-cap:" in cell.source and "#| fig-alt:" in cell.source, cell.source[:80]
+    tables = list((output_dir / "tables").glob(f"{section.name}__*.csv"))
+    if section.slug not in ("data_quality",):
+        assert tables, f"{section.name} wrote no tables"
+
+
+def test_source_notebooks_have_no_outputs():
+    for section in sections.SECTIONS:
+        nb = nbformat.read(ROOT / section.notebook, as_version=4)
+        outputs = [c for c in nb.cells if c.cell_type == "code" and (c.outputs or c.execution_count)]
+        assert not outputs, f"{section.notebook} is committed with outputs"
+
+
+@pytest.mark.parametrize("scheme", sorted(DATASETS))
+def test_replication_and_correlation_tables(scheme, processed, tmp_path):
+    by_slug = {s.slug: s for s in sections.SECTIONS}
+    _, out0 = _execute(by_slug["data_quality"], scheme, processed, tmp_path / "dq")
+    replication = pd.read_csv(out0 / "tables" / "replication.csv")
+    assert list(replication.columns) == [
+        "claim_id", "section", "claim", "published_value", "recomputed_value", "difference", "status", "note",
+    ]
+    assert replication["claim_id"].is_unique
+    assert set(replication["status"]) <= {"reproduced", "differs", "not reproducible"}
+    if scheme == "kz2021":
+        # The 77.15 % share of initiative groups recomputed from the raw national totals.
+        headline = pd.read_csv(DATASETS[scheme] / "report_2021" / "headline_figures.csv").set_index("figure_id")
+        ngo, groups = headline.loc["ngo_total", "value"], headline.loc["initiative_groups_total", "value"]
+        row = replication.set_index("claim_id").loc["initiative_group_share_pct"]
+        assert row["recomputed_value"] == pytest.approx(100 * groups / (ngo + groups), abs=0.005)
+        assert row["status"] == "reproduced"
+        # Without per-region volunteer counts the report's coefficients cannot be recomputed.
+        published_r = pd.read_csv(DATASETS[scheme] / "report_2021" / "correlations_published.csv")
+        volunteer_claims = replication[replication["claim_id"].str.startswith("r_")]
+        assert len(volunteer_claims) == len(published_r)
+    _, out3 = _execute(by_slug["correlations"], scheme, processed, tmp_path / "corr")
+    correlations = pd.read_csv(out3 / "tables" / "correlations.csv")
+    required = {"family", "x", "y", "method", "n", "r", "ci_low", "ci_high", "p", "p_holm", "p_bh"}
+    assert required <= set(correlations.columns)
+    assert (correlations["n"] >= 0).all()
+    json.dumps(replication.head().to_dict())  # plain, serialisable values
