@@ -25,13 +25,8 @@ $(STAMP): $(LOCK) pyproject.toml
 
 venv: $(STAMP) ## Create .venv from the lock file (only when missing or out of date)
 
-report: $(STAMP) ## Run the whole study: validate, process, execute notebooks, render with Quarto
-	@if $(BIN)/vstudy build --help >/dev/null 2>&1; then \
-	  $(BIN)/vstudy build --data $(DATA) $(if $(JOBS),--jobs $(JOBS)) $(ARGS); \
-	else \
-	  echo "vstudy build is not available yet: checking the gazetteer only"; \
-	  $(BIN)/vstudy regions --scheme kz2021 >/dev/null && $(BIN)/vstudy regions --scheme kz2022 >/dev/null; \
-	fi
+report: $(STAMP) ## Run the whole study: validate, process, execute notebooks, render with Quarto (exit 3: no Quarto)
+	$(BIN)/vstudy build --data $(DATA) $(if $(JOBS),--jobs $(JOBS)) $(ARGS)
 
 build: report ## Alias of report
 

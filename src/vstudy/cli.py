@@ -14,7 +14,7 @@ import sys
 from vstudy import regions
 
 # Modules that add their own subcommands with ``add_commands(subparsers)``.
-COMMAND_MODULES = ("datasets",)
+COMMAND_MODULES = ("datasets", "pipeline")
 
 
 def _cmd_regions(args: argparse.Namespace) -> int:

@@ -1,0 +1,119 @@
+"""Benchmark ``vstudy build`` against plain sequential papermill (run by ``make bench``; prints, asserts nothing).
+
+Measured in one run, in a temporary copy of the repository's notebooks, data and site templates (the user's
+``reports/`` and ``data/processed/`` are never touched):
+
+1. clean full build (``vstudy build --force``; render included when Quarto is on PATH);
+2. no-op rebuild (nothing changed: only hashes are checked);
+3. rebuild after one raw table changed (a blank line appended to ``report_2021/info_line_monthly.csv``: the
+   bytes change, the data stay valid) — only ``07_information_line`` and ``00_data_quality`` should re-execute;
+4. baseline: every notebook in sequence with plain papermill, then one ``quarto render`` when present.
+
+Prints each time, the ratios against the targets (clean ≤ 0.6 × baseline on 2 cores, no-op ≤ 1 s) and the
+peak resident memory of the build's child processes (kernels included, via ``getrusage(RUSAGE_CHILDREN)``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VSTUDY = Path(sys.executable).with_name("vstudy")
+COPY = ("notebooks", "data/raw", "site", "requirements")
+
+
+def run(cmd: list[str], cwd: Path, env: dict) -> tuple[float, int, str]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    return time.perf_counter() - start, proc.returncode, proc.stdout + proc.stderr
+
+
+def build(work: Path, env: dict, *extra: str) -> tuple[float, int, str, dict]:
+    cmd = [str(VSTUDY), "build", "--data", str(work / "data" / "raw"), *extra]
+    if shutil.which("quarto") is None:
+        cmd.append("--no-render")  # without Quarto the build would exit 3 after the same work
+    seconds, code, log = run(cmd, work, env)
+    state = json.loads((work / "reports" / ".vstudy-state.json").read_text(encoding="utf-8"))
+    return seconds, code, log, state
+
+
+def executed_in(log: str) -> list[str]:
+    return sorted(line.split()[1] for line in log.splitlines() if line.startswith("✓ ") and line[2:4].isdigit())
+
+
+def baseline(work: Path, env: dict) -> float:
+    """Every section notebook in sequence with plain papermill (one process), then one quarto render."""
+    import papermill as pm
+
+    from vstudy.report import PARAMETER_DEFAULTS
+    from vstudy.sections import SECTIONS
+
+    out = work / "baseline"
+    params = dict(PARAMETER_DEFAULTS, data_dir=str(work / "data" / "raw"),
+                  processed_dir=str(work / "data" / "processed"), output_dir=str(out))
+    (out / "notebooks").mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    os.environ["VSTUDY_ROOT"] = str(work)
+    for section in SECTIONS:
+        source = work / section.notebook
+        if source.exists():
+            pm.execute_notebook(str(source), str(out / "notebooks" / f"{section.name}.ipynb"), parameters=params,
+                                kernel_name="python3", cwd=str(work), progress_bar=False)
+    if shutil.which("quarto"):
+        subprocess.run(["quarto", "render"], cwd=work / "reports" / "site-src", capture_output=True)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="vstudy-bench-") as tmp:
+        work = Path(tmp)
+        for rel in COPY:
+            if (ROOT / rel).exists():
+                shutil.copytree(ROOT / rel, work / rel)
+        (work / "data" / "processed").mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ, VSTUDY_ROOT=str(work))
+        print(f"vstudy build benchmark — {cores} core(s), quarto: {shutil.which('quarto') or 'not on PATH'}")
+        print(f"work tree: {work}\n")
+
+        clean, code, log, state = build(work, env, "--force")
+        if code not in (0, 3):
+            print(log)
+            if "failed in cell" in log or not state["sections"]:
+                print(f"clean build failed (exit {code}); the figures below would be meaningless")
+                return 1
+            print(f"(clean build exit {code}: some section notebooks are missing; timing the ones present)\n")
+        noop, _, noop_log, _ = build(work, env)
+        table = work / "data" / "raw" / "report_2021" / "info_line_monthly.csv"
+        table.write_bytes(table.read_bytes() + b"\n")
+        one, _, one_log, _ = build(work, env)
+        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        base = baseline(work, env)
+
+        n = len(state["sections"])
+        rows = [
+            ("clean build", clean, f"{n} notebooks executed"),
+            ("no-op rebuild", noop, f"executed: {executed_in(noop_log) or 'nothing'}"),
+            ("one raw table changed", one, f"executed: {executed_in(one_log) or 'nothing'}"),
+            ("baseline: papermill in sequence" + (" + quarto render" if shutil.which("quarto") else ""), base, ""),
+        ]
+        for label, seconds, note in rows:
+            print(f"{label:<46} {seconds:8.2f} s   {note}")
+        print()
+        print(f"clean / baseline        = {clean / base:5.2f}   (target ≤ 0.60 on 2 cores)")
+        print(f"no-op                   = {noop:5.2f} s (target ≤ 1 s)")
+        print(f"one table / clean       = {one / clean:5.2f}   (expected: only 00_data_quality and 07_information_line)")
+        print(f"peak RSS of one child process (kernel or worker): {peak_kib / 1024:.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

