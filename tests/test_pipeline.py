@@ -182,11 +182,29 @@ def test_manifest_maps_tables_to_files(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "a.csv").write_text("x\n", encoding="utf-8")
     (tmp_path / "other.csv").write_text("x\n", encoding="utf-8")
+    # Without a manifest, every CSV is a table named by its stem.
+    assert pipeline.read_manifest(tmp_path)["tables"] == {"a": tmp_path / "sub" / "a.csv",
+                                                          "other": tmp_path / "other.csv"}
+    # With one, exactly the declared tables: a file's stem is not a table name.
     (tmp_path / "manifest.yml").write_text("period: 2022-H1\ntables:\n  alias: other.csv\n", encoding="utf-8")
     info = pipeline.read_manifest(tmp_path)
     assert info["period"] == "2022-H1"
-    assert info["tables"]["a"] == tmp_path / "sub" / "a.csv"
-    assert info["tables"]["alias"] == (tmp_path / "other.csv").resolve()
+    assert info["tables"] == {"alias": (tmp_path / "other.csv").resolve()}
+
+
+def test_sections_read_tables_the_manifest_declares(repo_root: Path) -> None:
+    """A misspelt table name in vstudy.sections would silently drop that table from the rebuild decision."""
+    from vstudy import schemas
+    from vstudy.sections import SECTIONS as STUDY_SECTIONS
+
+    declared = set(pipeline.read_manifest(repo_root / "data" / "raw")["tables"])
+    optional = set(schemas.OPTIONAL_COUNT_TABLES)  # user-supplied counts the 2021 dataset does not have
+    assert {"official_indicators", "official_indicators_meta", "errata"} <= declared
+    for section in STUDY_SECTIONS:
+        unknown = set(section.raw_tables) - declared - optional - {"*"}
+        assert not unknown, f"{section.name} reads tables no manifest declares: {sorted(unknown)}"
+    readers = {s.name for s in STUDY_SECTIONS if "official_indicators" in s.raw_tables}
+    assert readers == {"01_demographics", "02_organisations", "03_correlations", "04_maps", "06_economic_value"}
 
 
 @pytest.mark.quarto
@@ -210,3 +228,22 @@ def test_render_site_and_pdf(tree: Path) -> None:
     for letter in "әғқңөұүһі":
         assert letter in text, letter
     assert pipeline.build(make_config(tree, render=True)).render.status == "skipped"
+
+
+def test_command_line_and_up_to_date_checks_do_not_import_pandas(tmp_path: Path) -> None:
+    """A no-op rebuild only hashes files; importing pandas alone would cost it most of a second."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from vstudy import cli, pipeline, website\n"
+        "args = cli.build_parser().parse_args(['build', '--no-render'])\n"
+        f"config = pipeline.BuildConfig(root=Path({str(tmp_path)!r}))\n"
+        "pipeline.parameters_for(config, pipeline.read_manifest(config.data_dir))\n"
+        "pipeline.package_hash()\n"
+        "print(sorted(m for m in ('pandas', 'numpy', 'matplotlib', 'papermill') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

@@ -10,14 +10,28 @@ import argparse
 import csv
 import importlib
 import sys
+from collections.abc import Callable
 
-from vstudy import regions
+from vstudy.schemes import SCHEMES
 
-# Modules that add their own subcommands with ``add_commands(subparsers)``.
-COMMAND_MODULES = ("datasets", "pipeline")
+# The parser is built without importing pandas or the data modules: `vstudy build` on an up-to-date study
+# only hashes files, and must not spend a second importing what it will not use. Each handler is named as
+# "module:function" and imported when its command runs.
+
+
+def _lazy(target: str) -> Callable[[argparse.Namespace], int]:
+    module_name, function_name = target.split(":")
+
+    def run(args: argparse.Namespace) -> int:
+        return getattr(importlib.import_module(f"vstudy.{module_name}"), function_name)(args)
+
+    run.__qualname__ = target
+    return run
 
 
 def _cmd_regions(args: argparse.Namespace) -> int:
+    from vstudy import regions
+
     if args.names:
         status = 0
         for name in args.names:
@@ -47,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the region gazetteer as CSV, or resolve names (vstudy regions resolve NAME...)",
         description="The units of a regional scheme as CSV with a header row, one row per unit.",
     )
-    p.add_argument("--scheme", choices=sorted(regions.SCHEMES), default="kz2021", help="default kz2021")
+    p.add_argument("--scheme", choices=sorted(SCHEMES), default="kz2021", help="default kz2021")
     p.set_defaults(func=_cmd_regions, names=[])
     rsub = p.add_subparsers(dest="regions_action", metavar="ACTION")
     r = rsub.add_parser(
@@ -56,12 +70,27 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print NAME<TAB>CODE per name. Exit 2 if any name does not resolve (closest matches on stderr).",
     )
     r.add_argument("names", nargs="+", metavar="NAME", help="region names in any language")
-    r.add_argument("--scheme", dest="resolve_scheme", choices=sorted(regions.SCHEMES), default=None,
+    r.add_argument("--scheme", dest="resolve_scheme", choices=sorted(SCHEMES), default=None,
                    help="also require the unit to belong to this scheme")
     r.set_defaults(func=_cmd_regions)
 
-    for module_name in COMMAND_MODULES:
-        importlib.import_module(f"vstudy.{module_name}").add_commands(sub)
+    p = sub.add_parser(
+        "validate", help="validate a dataset directory (default data/raw)",
+        description="Check every table of a dataset against its schema. Prints every problem as "
+                    "FILE:LINE column value [rule] message; known errata are warnings. Exit 0 valid, 1 invalid.")
+    p.add_argument("--data", default=None, help="dataset directory with a manifest.yml (default data/raw)")
+    p.set_defaults(func=_lazy("datasets:_cmd_validate"))
+    d = sub.add_parser(
+        "data", help="validate and write the processed layer (Parquet + CSV)",
+        description="Validate the dataset, then write the processed tables atomically: on any error the "
+                    "previous processed directory is left untouched. Exit 0 ok, 1 invalid data.")
+    d.add_argument("--data", default=None, help="dataset directory (default data/raw)")
+    d.add_argument("--out", default=None, help="output directory (default data/processed)")
+    d.set_defaults(func=_lazy("datasets:_cmd_data"))
+
+    from vstudy import pipeline  # light: hashing and subprocesses only
+
+    pipeline.add_commands(sub)
     return parser
 
 

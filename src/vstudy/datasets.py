@@ -332,19 +332,3 @@ def _cmd_data(args: argparse.Namespace) -> int:
     print(f"wrote {len(written)} file(s) to {out}")
     return 0
 
-
-def add_commands(subparsers) -> None:
-    """Add ``validate`` and ``data`` to the ``vstudy`` command line."""
-    p = subparsers.add_parser(
-        "validate", help="validate a dataset directory (default data/raw)",
-        description="Check every table of a dataset against its schema. Prints every problem as "
-                    "FILE:LINE column value [rule] message; known errata are warnings. Exit 0 valid, 1 invalid.")
-    p.add_argument("--data", default=None, help="dataset directory with a manifest.yml (default data/raw)")
-    p.set_defaults(func=_cmd_validate)
-    d = subparsers.add_parser(
-        "data", help="validate and write the processed layer (Parquet + CSV)",
-        description="Validate the dataset, then write the processed tables atomically: on any error the "
-                    "previous processed directory is left untouched. Exit 0 ok, 1 invalid data.")
-    d.add_argument("--data", default=None, help="dataset directory (default data/raw)")
-    d.add_argument("--out", default=None, help="output directory (default data/processed)")
-    d.set_defaults(func=_cmd_data)

@@ -44,6 +44,7 @@ from pathlib import Path
 
 from vstudy import paths
 from vstudy.io import write_text_atomic
+from vstudy.schemes import SCHEMES
 from vstudy.sections import SECTIONS, Section
 
 STATE_VERSION = 1
@@ -234,13 +235,15 @@ def read_manifest(data_dir: Path) -> dict:
     """Tables (name → file) and period of a study dataset.
 
     Reads ``<data_dir>/manifest.yml`` when present; accepts ``tables`` as a mapping (name → path or
-    ``{path|file: …}``) or a list of ``{name, path|file}``. Without a manifest every CSV below ``data_dir`` is a
-    table named by its file stem, which is also how manifest names are chosen.
+    ``{path|file: …}``) or a list of ``{name, path|file}``. Only without a manifest (a directory that
+    ``vstudy validate`` would refuse) is every CSV below ``data_dir`` a table named by its file stem.
     """
-    tables: dict[str, Path] = {p.stem: p for p in _files_under(data_dir) if p.suffix == ".csv"}
+    tables: dict[str, Path] = {}
     manifest_path = data_dir / "manifest.yml"
     info: dict = {"period": None, "scheme": None}
-    if manifest_path.exists():
+    if not manifest_path.exists():
+        tables = {p.stem: p for p in _files_under(data_dir) if p.suffix == ".csv"}
+    else:
         import yaml
 
         raw = yaml.safe_load(manifest_path.read_text(encoding="utf-8")) or {}
@@ -285,11 +288,10 @@ def _processed_matches(name: str, scheme: str, processed: dict[str, Path]) -> li
 # Non-regional inputs (national shares, the information line) do not change their bytes, so a change to such
 # a table does not re-execute the regional sections.
 REGIONAL_TABLES = ("regions", "long", "coverage")
-SCHEMES = ("kz2021", "kz2022")
 
 
 def _is_regional(section: Section) -> bool:
-    return any(t.endswith("_by_region") or t in ("indicators", "official_indicators") for t in section.raw_tables)
+    return any(t.endswith("_by_region") or t == "official_indicators" for t in section.raw_tables)
 
 
 def _shared_processed(section: Section, scheme: str, processed: dict[str, Path]) -> list[str]:
@@ -672,7 +674,7 @@ def add_commands(subparsers) -> None:
     p.add_argument("--processed", type=Path, default=None, metavar="DIR",
                    help="processed layer (default data/processed)")
     p.add_argument("--output", type=Path, default=None, metavar="DIR", help="outputs (default reports)")
-    p.add_argument("--scheme", choices=SCHEMES, default=None,
+    p.add_argument("--scheme", choices=sorted(SCHEMES), default=None,
                    help="regional scheme (default: the dataset manifest's)")
     p.add_argument("--only", nargs="+", default=(), metavar="SECTION",
                    help="execute only these sections (number, slug or full name)")

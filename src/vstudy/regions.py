@@ -26,8 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from vstudy import paths
-
-SCHEMES: dict[str, int] = {"kz2021": 17, "kz2022": 20}
+from vstudy.schemes import SCHEMES  # noqa: F401  (re-exported: callers write regions.SCHEMES)
 
 # Designator words: they say what kind of unit a name is, not which one.
 _OBLAST_WORDS = {

@@ -7,10 +7,12 @@ Every table a notebook shows is also written to ``<output_dir>/tables/<section>_
 from __future__ import annotations
 
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from vstudy.io import atomic_path
+
+if TYPE_CHECKING:  # the pipeline reads PARAMETER_DEFAULTS on every no-op rebuild: no pandas import here
+    import pandas as pd
 
 # The parameters every section notebook declares in its cell tagged ``parameters`` (papermill overrides them).
 PARAMETER_DEFAULTS: dict[str, object] = {

@@ -1,6 +1,6 @@
 """The study's sections: one parameterised notebook each, in reading order.
 
-``raw_tables`` names the dataset tables (manifest names = CSV file stems) a section reads; the pipeline hashes
+``raw_tables`` names the dataset tables (the names of ``manifest.yml``'s ``tables``) a section reads; the pipeline hashes
 exactly those files, so changing one raw table re-executes only the sections that read it.
 """
 
@@ -26,7 +26,7 @@ class Section:
         return f"{self.number}_{self.slug}"
 
 
-_REGIONAL = ("indicators",)  # population and official statistics: every regional section reads them
+_REGIONAL = ("official_indicators",)  # population and official statistics: every regional section reads them
 
 SECTIONS: tuple[Section, ...] = (
     Section("00", "data_quality", "Data quality and replication", "Качество данных и воспроизводимость",
@@ -39,7 +39,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("03", "correlations", "Correlations with quality of life and wages",
             "Корреляции с качеством жизни и заработной платой",
             ("correlations_published", "organisations_by_region", "age_by_region", "status_by_region",
-             "headline_figures", "volunteers_by_region", "events_by_region", "indicators_meta", *_REGIONAL)),
+             "headline_figures", "volunteers_by_region", "events_by_region", "official_indicators_meta", *_REGIONAL)),
     Section("04", "maps", "Maps of the regions", "Карты регионов",
             ("organisations_by_region", "age_by_region", "status_by_region", "volunteers_by_region",
              *_REGIONAL)),
