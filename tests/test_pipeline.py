@@ -118,6 +118,38 @@ def test_failing_notebook_keeps_previous_outputs(tree: Path) -> None:
     assert again.executed == ["01_beta"] and not partial.exists()
 
 
+def _worker_pid(root: Path, name: str) -> int:
+    nb = nbformat.read(executed(root, name), as_version=4)
+    text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    return int(text.split("worker pid", 1)[1].split()[0])
+
+
+@pytest.mark.slow
+def test_one_worker_runs_its_notebooks_in_turn(tree: Path) -> None:
+    """With one job, one worker process (papermill imported once) executes every notebook, one at a time."""
+    result = pipeline.build(make_config(tree, jobs=1))
+    assert result.exit_code == 0, result.message
+    assert _worker_pid(tree, "00_alpha") == _worker_pid(tree, "02_gamma")
+    assert not (tree / "reports" / ".tmp").exists()  # worker logs and specs are cleaned up
+
+
+@pytest.mark.slow
+def test_a_dead_worker_fails_its_section_and_a_new_worker_carries_on(tree: Path) -> None:
+    (tree / "data" / "raw" / "t_b.csv").write_text("y\ndie\n", encoding="utf-8")
+    result = pipeline.build(make_config(tree, only=("beta",)))
+    assert result.exit_code == pipeline.EXIT_FAILED
+    assert result.failures and result.failures[0].section == "01_beta"
+    assert result.failures[0].ename == "WorkerError"
+    assert "the worker process died (killed by SIGKILL)" in result.failures[0].evalue
+    assert "section 01_beta failed" in result.message
+    assert not executed(tree, "01_beta").exists()
+
+    (tree / "data" / "raw" / "t_b.csv").write_text("y\n6\n", encoding="utf-8")
+    again = pipeline.build(make_config(tree, only=("beta", "alpha"), jobs=1))
+    assert again.exit_code == 0, again.message
+    assert sorted(again.executed) == ["00_alpha", "01_beta"]
+
+
 @pytest.mark.slow
 def test_injected_parameters_cell_is_hidden(tree: Path) -> None:
     assert pipeline.build(make_config(tree, only=("alpha",))).exit_code == 0

@@ -1,17 +1,26 @@
-"""Execute one section notebook with papermill in its own process (the pipeline's worker).
+"""Execute section notebooks with papermill in a worker process of the pipeline.
 
-Why a process per notebook: the parent runs several at once and must be able to stop one cleanly (Ctrl-C,
-kill, a sibling's failure) by signalling its process group, which takes the kernel down with it; papermill in
-threads of one process shares event loops and cannot be cancelled that way.
+Why worker processes: the parent runs several notebooks at once and must be able to stop them cleanly
+(Ctrl-C, kill, a sibling's failure) by signalling the worker's process group; papermill in threads of one
+process shares event loops and cannot be cancelled that way. Kernels run in sessions of their own (jupyter_client
+starts them so); a kernel whose worker died notices it (ipykernel's parent poller) and exits.
 
-Usage (internal): ``python -m vstudy._nbrun SPEC.json``. SPEC holds input, output, cwd, kernel, parameters and
-``error_path``. Exit 0 when the notebook ran; 1 when a cell raised (details written to ``error_path`` as JSON:
-cell_index, source_cell_index, execution_count, first_line, ename, evalue); 2 for anything else.
+Usage (internal):
+
+* ``python -m vstudy._nbrun SPEC.json`` runs one notebook;
+* ``python -m vstudy._nbrun --serve`` runs one notebook per line of standard input (a SPEC.json path) and answers
+  each with one line, its exit status, on the *original* standard output; everything else the worker or its
+  kernels print goes to standard error. One worker per job slot imports papermill once for all its notebooks.
+
+SPEC holds input, output, cwd, kernel, parameters and ``error_path``. Status 0 when the notebook ran; 1 when a cell
+raised (details written to ``error_path`` as JSON: cell_index, source_cell_index, execution_count, first_line,
+ename, evalue); 2 for anything else.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -109,8 +118,31 @@ def run(spec: dict) -> int:
     return 0
 
 
+def serve(commands, answers) -> int:
+    """Run the spec named on each line of ``commands``; write its status as a line to ``answers``."""
+    for line in commands:
+        spec_path = line.strip()
+        if not spec_path:
+            continue
+        try:
+            status = run(json.loads(Path(spec_path).read_text(encoding="utf-8")))
+        except Exception:  # unreadable spec: say so on stderr, answer "anything else"
+            traceback.print_exc()
+            status = 2
+        answers.write(f"{status}\n")
+        answers.flush()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--serve"]:
+        # The protocol keeps the original stdout to itself; fd 1 (inherited by kernels) becomes stderr, so a
+        # stray print cannot be read as an answer.
+        answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
+        os.dup2(2, 1)
+        sys.stdout = sys.stderr
+        return serve(sys.stdin, answers)
     spec = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     return run(spec)
 

@@ -414,15 +414,99 @@ def _run_prepare(config: BuildConfig, state: dict, raw_hashes: dict[str, str], p
     progress.line("✓", "validate + process", time.perf_counter() - start)
 
 
+class _Worker:
+    """One ``python -m vstudy._nbrun --serve`` process: papermill is imported once, notebooks run one at a time.
+
+    Its stderr (and its kernels' output) goes to a log file; the part written while a notebook ran is what a
+    failure report quotes when the worker died without writing error details.
+    """
+
+    def __init__(self, config: BuildConfig) -> None:
+        config.tmp_dir.mkdir(parents=True, exist_ok=True)
+        fd, log = tempfile.mkstemp(prefix="worker.", suffix=".log", dir=config.tmp_dir)
+        self.log_path = Path(log)
+        env = dict(os.environ, VSTUDY_ROOT=str(config.root), PYTHONUNBUFFERED="1")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "vstudy._nbrun", "--serve"], cwd=config.root, env=env, start_new_session=True,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=fd, text=True, encoding="utf-8", bufsize=1,
+        )
+        os.close(fd)
+
+    def run(self, spec_path: Path) -> tuple[int | None, bytes]:
+        """Exit status of one notebook (None: the worker died) and what the worker logged meanwhile."""
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        try:
+            assert self.proc.stdin is not None and self.proc.stdout is not None
+            self.proc.stdin.write(f"{spec_path}\n")
+            self.proc.stdin.flush()
+            answer = self.proc.stdout.readline()
+        except (BrokenPipeError, OSError, ValueError):
+            answer = ""
+        logged = b""
+        with contextlib.suppress(FileNotFoundError), open(self.log_path, "rb") as fh:
+            fh.seek(offset)
+            logged = fh.read()
+        return (int(answer) if answer.strip().isdigit() else None), logged
+
+    def death(self) -> str:
+        """How the worker ended, for a failure report: "killed by SIGKILL", "exit code 1"."""
+        try:
+            code = self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return "stopped answering"
+        if code < 0:
+            with contextlib.suppress(ValueError):
+                return f"killed by {signal.Signals(-code).name}"
+        return f"exit code {code}"
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def close(self, timeout: float = 10) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            if self.proc.stdin:
+                self.proc.stdin.close()  # end of input: the worker exits after its current notebook
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def kill(self) -> None:
+        """Stop the worker (its process group). Its kernel, in a session of its own, exits when it sees its
+        parent gone."""
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.proc.pid, sig)
+            try:
+                self.proc.wait(timeout=5)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+
+
 class _Runner:
-    """Runs notebooks in worker processes, at most ``jobs`` at a time; stops starting new ones after a failure."""
+    """Runs notebooks on at most ``jobs`` worker processes (one per pool thread, reused for its next notebook);
+    stops starting new ones after a failure."""
 
     def __init__(self, config: BuildConfig, progress: _Progress) -> None:
         self.config = config
         self.progress = progress
         self.stop = threading.Event()
-        self.procs: dict[str, subprocess.Popen] = {}
+        self.workers: list[_Worker] = []
+        self.local = threading.local()
         self.lock = threading.Lock()
+
+    def _worker(self) -> _Worker | None:
+        """This thread's worker, started if needed; None once the build is stopping."""
+        with self.lock:
+            if self.stop.is_set():
+                return None
+            worker = getattr(self.local, "worker", None)
+            if worker is None or not worker.alive():
+                worker = _Worker(self.config)
+                self.local.worker = worker
+                self.workers.append(worker)
+            return worker
 
     def run_one(self, section: Section, parameters: dict) -> tuple[str, float, NotebookFailure | None]:
         if self.stop.is_set():
@@ -436,41 +520,39 @@ class _Runner:
             "kernel": KERNEL, "parameters": parameters, "error_path": str(work / "error.json"),
         }
         (work / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
-        env = dict(os.environ, VSTUDY_ROOT=str(config.root), PYTHONUNBUFFERED="1")
         start = time.perf_counter()
         try:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "vstudy._nbrun", str(work / "spec.json")],
-                cwd=config.root, env=env, start_new_session=True,
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            )
-            with self.lock:
-                self.procs[section.name] = proc
-            log, _ = proc.communicate()
-            with self.lock:
-                self.procs.pop(section.name, None)
+            worker = self._worker()
+            if worker is None:
+                return "cancelled", 0.0, None
+            status, log = worker.run(work / "spec.json")
             seconds = time.perf_counter() - start
-            if self.stop.is_set() and proc.returncode != 0:
+            if self.stop.is_set() and status != 0:
                 return "cancelled", seconds, None
-            if proc.returncode == 0 and out.exists():
+            if status == 0 and out.exists():
                 target = config.executed_path(section)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(out, target)  # the previous good notebook is replaced only now, in one rename
                 with contextlib.suppress(FileNotFoundError):
                     (config.failed_dir / target.name).unlink()
                 return "executed", seconds, None
-            failure = self._failure(section, work, out, log)
+            died = None if status is not None else worker.death()
+            failure = self._failure(section, work, out, log, died)
             self.stop.set()
             return "failed", seconds, failure
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
-    def _failure(self, section: Section, work: Path, out: Path, log: bytes | None) -> NotebookFailure:
+    def _failure(self, section: Section, work: Path, out: Path, log: bytes | None,
+                 died: str | None = None) -> NotebookFailure:
         try:
             details = json.loads((work / "error.json").read_text(encoding="utf-8"))
         except (FileNotFoundError, json.JSONDecodeError):
-            tail = (log or b"").decode(errors="replace").strip().splitlines()[-5:]
-            details = {"ename": "WorkerError", "evalue": " | ".join(tail) or "the worker process died"}
+            tail = (log or b"").decode(errors="replace").strip().splitlines()[-3:]
+            what = f"the worker process died ({died}) while executing the notebook" if died else \
+                "the worker wrote no error details"
+            details = {"ename": "WorkerError", "evalue": what + ("; its last log lines: " + " | ".join(tail)
+                                                                  if tail else "")}
         partial = None
         if out.exists():
             partial = self.config.failed_dir / f"{section.name}.ipynb"
@@ -482,21 +564,20 @@ class _Runner:
             evalue=details.get("evalue", ""), partial=partial,
         )
 
+    def close(self) -> None:
+        """Let idle workers exit (end of input); used when every notebook has finished."""
+        with self.lock:
+            workers, self.workers = list(self.workers), []
+        for worker in workers:
+            worker.close()
+
     def kill_all(self) -> None:
-        """Stop every worker we started (and its kernel: they share the worker's process group)."""
+        """Stop every worker we started, mid-notebook or idle."""
         self.stop.set()
         with self.lock:
-            procs = list(self.procs.values())
-        for proc in procs:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 5
-        for proc in procs:
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(proc.pid, signal.SIGKILL)
+            workers, self.workers = list(self.workers), []
+        for worker in workers:
+            worker.kill()
 
 
 def _selected(config: BuildConfig) -> list[Section]:
@@ -630,6 +711,7 @@ def build(config: BuildConfig) -> BuildResult:
         result.exit_code = EXIT_INTERRUPTED
         result.message = "interrupted: the previous outputs are unchanged"
     finally:
+        runner.close()
         shutil.rmtree(config.tmp_dir, ignore_errors=True)
     result.seconds = time.perf_counter() - start
     _summary(config, result)
