@@ -37,14 +37,14 @@ data: $(STAMP) ## Write the processed layer to data/processed
 	$(BIN)/vstudy data --data $(DATA)
 
 test: $(STAMP) ## Run the whole test suite (lint included)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench notebooks
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP) ## Run the unit tests only (skip notebook and pipeline runs)
 	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(STAMP) ## Lint with ruff
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench notebooks
 
 bench: $(STAMP) ## Benchmark clean, no-op and one-table rebuilds against plain papermill
 	$(BIN)/python bench/bench_build.py

@@ -1,9 +1,12 @@
-"""Staging executed notebooks for Quarto: labelled cells keep exactly their figure or table."""
+"""Staging for Quarto: labelled cells keep exactly their figure or table; the report page embeds what exists."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nbformat
 
+from vstudy import website
 from vstudy.website import split_figure_cells
 
 
@@ -37,3 +40,19 @@ def test_labelled_cell_without_figure_loses_its_label():
     (cell,) = split_figure_cells([empty])
     assert "label" not in cell.source and cell.source.strip() == "skip()"
     assert cell.outputs[0]["data"]["text/markdown"] == "not published"
+
+
+def test_report_markdown_embeds_present_labels_and_names_the_missing() -> None:
+    pages = {"04_maps": (Path("notebooks/04_maps.ipynb"), "04. Maps of the regions")}
+    labels = {"04_maps": ["fig-maps-organisations-per-100k"]}
+    text = website.report_markdown(pages, labels)
+    assert "## Maps of the regions\n" in text  # no "04.": the PDF numbers its sections
+    assert "{{< embed notebooks/04_maps.ipynb#fig-maps-organisations-per-100k >}}" in text
+    # Listed in KEY_FIGURES but not in the notebook: a visible note, never a broken embed.
+    assert "`fig-maps-small-multiples` is not in the executed notebook `04_maps`" in text
+    assert "#fig-maps-small-multiples >}}" not in text
+    # A link to the section page on the website; the notebook's name in the PDF.
+    assert "[04_maps](notebooks/04_maps.ipynb)" in text and 'content-hidden when-format="html"' in text
+    # Sections not executed in this build are announced, not skipped.
+    assert "Section `01_demographics` has not been executed in this build" in text
+    assert text.count("## ") == len(website.KEY_FIGURES)

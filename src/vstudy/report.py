@@ -49,3 +49,20 @@ def figure_base(section: str, name: str, output_dir: str | Path) -> Path:
     path = figures_dir(output_dir) / f"{section}__{name}"
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def show_figure(fig, section: str, name: str, output_dir: str | Path) -> None:
+    """Save ``fig`` (PNG at ``plots.SAVE_DPI`` and SVG), close it, and show the saved PNG as the cell's output.
+
+    The notebook, the website and the study PDF then carry the print-resolution file that was written, at the
+    figure's fixed size, instead of a second, screen-resolution render with a cropped box; and every figure is
+    drawn once less. Returns nothing, so that a last line of a cell adds no output.
+    """
+    from IPython.display import Image, display
+
+    from vstudy import plots
+
+    written = plots.save(fig, figure_base(section, name, output_dir))
+    plots.plt.close(fig)
+    png = next(p for p in written if p.suffix == ".png")
+    display(Image(data=png.read_bytes(), format="png"))

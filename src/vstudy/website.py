@@ -57,6 +57,7 @@ HOME_FIGURES: list[tuple[str, str]] = [
     ("05_activities", "fig-activities-directions-heatmap"),
 ]
 HEADLINE_IDS = ("volunteers_total", "hours_6_months")
+NUMBER_PREFIX = re.compile(r"^[0-9]+[.]\s*")  # "01. " of a section title
 LABEL_RE = re.compile(r"^#\|\s*label:\s*((?:fig|tbl)-[\w-]+)\s*$", re.MULTILINE)
 KEY_PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn", "geopandas",
                 "shapely", "pyogrio", "mapclassify", "pyarrow", "pandera", "papermill", "nbclient", "ipykernel",
@@ -290,12 +291,27 @@ def _embed(name: str, label: str) -> str:
     return f"{{{{< embed notebooks/{name}.ipynb#{label} >}}}}"
 
 
+def _source_note(name: str) -> str:
+    """Where a section's embedded figures come from: a link on the website, the notebook's name in the PDF.
+
+    Quarto's own embed links ("notebook-view") are off: they render a second preview page per embedded
+    notebook, which doubled the render time, and the section pages already show each notebook in full.
+    """
+    return (f"::: {{.content-visible when-format=\"html\"}}\nFrom the section page "
+            f"[{name}](notebooks/{name}.ipynb), which shows the code and every output.\n:::\n\n"
+            f"::: {{.content-hidden when-format=\"html\"}}\nFrom the executed notebook `{name}.ipynb` "
+            "(section page on the study website).\n:::\n")
+
+
 def report_markdown(pages: dict[str, tuple[Path, str]], labels: dict[str, list[str]]) -> str:
     """One heading per section and an embed per key figure; missing figures become visible notes."""
     out: list[str] = []
     for name, wanted in KEY_FIGURES.items():
         title = pages[name][1] if name in pages else name
-        out.append(f"## {title}\n")
+        # "01. Volunteer demographics" → "Volunteer demographics": the PDF numbers its sections itself.
+        out.append(f"## {NUMBER_PREFIX.sub('', title)}\n")
+        if name in pages:
+            out.append(_source_note(name))
         if name not in pages:
             out.append(f"::: {{.callout-note}}\nSection `{name}` has not been executed in this build; "
                        "its figures are missing.\n:::\n")
