@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-import matplotlib
+import mapclassify
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_hex
+from matplotlib.patches import PathPatch
+from PIL import Image
 
-matplotlib.use("Agg")
-
-import mapclassify  # noqa: E402
-import matplotlib as mpl  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.colors import to_hex  # noqa: E402
-from matplotlib.patches import PathPatch  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from vstudy import maps, plots, regions  # noqa: E402
+from vstudy import maps, plots, regions
 
 CITIES = ["KZ-71", "KZ-75", "KZ-79"]
 
 
-@pytest.fixture(autouse=True)
-def style():
-    with mpl.rc_context():
-        plots.use_style()
-        yield
-        plt.close("all")
+pytestmark = pytest.mark.usefixtures("study_style")
 
 
 def synthetic(scheme: str, seed: int = 0) -> pd.DataFrame:

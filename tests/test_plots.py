@@ -7,32 +7,23 @@ import shutil
 import subprocess
 import zlib
 
-import matplotlib
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib import font_manager
+from matplotlib.colors import to_hex
+from PIL import Image
 
-matplotlib.use("Agg")
-
-import matplotlib as mpl  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.colors import to_hex  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from vstudy import plots, regions  # noqa: E402
+from vstudy import plots, regions
 
 KAZAKH = "әғқңөұүһіӘҒҚҢӨҰҮҺІ"
 RUSSIAN = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"
 PDF_SAMPLE = "Шығыс Қазақстан әғқңөұүһі"
 
 
-@pytest.fixture(autouse=True)
-def style():
-    with mpl.rc_context():
-        plots.use_style()
-        yield
-        plt.close("all")
+pytestmark = pytest.mark.usefixtures("study_style")
 
 
 # ------------------------------------------------------------------------------------------------ fonts

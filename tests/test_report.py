@@ -5,13 +5,10 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-import matplotlib
 import pandas as pd
 import pytest
 
-matplotlib.use("Agg")
-
-from vstudy import plots, report  # noqa: E402  (the backend is chosen first)
+from vstudy import plots, report
 
 
 def _png_size_and_dpi(data: bytes) -> tuple[int, int, float]:
@@ -22,6 +19,7 @@ def _png_size_and_dpi(data: bytes) -> tuple[int, int, float]:
     return width, height, per_metre * 0.0254
 
 
+@pytest.mark.usefixtures("study_style")
 def test_show_figure_saves_closes_and_displays_the_saved_png(tmp_path: Path, monkeypatch) -> None:
     import IPython.display
 

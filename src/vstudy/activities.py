@@ -190,14 +190,11 @@ def org_directions_split(partial: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFr
 
 
 def region_names(codes: Iterable[str], lang: str) -> list[str]:
-    """Short printed region names; a unit whose short name is shared with another unit (in English, "Almaty"
-    is both the city and the region) gets its full name, so that no label is ambiguous."""
+    """Short printed region names in order (:func:`vstudy.plots.region_label`: "Almaty Region" stays full in
+    English, where "Almaty" is the city)."""
     from vstudy import plots
 
-    every = {c: plots.region_label(c, lang) for c in regions.codes("kz2022")}
-    counts = pd.Series(list(every.values())).value_counts()
-    return [regions.name(c, lang) if counts.get(every.get(c, ""), 0) > 1 else plots.region_label(c, lang)
-            for c in codes]
+    return [plots.region_label(c, lang) for c in codes]
 
 
 def with_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

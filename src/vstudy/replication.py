@@ -694,21 +694,10 @@ def validation_report(data_dir: str | Path) -> tuple[pd.DataFrame | None, str]:
 
 
 def region_labels(codes, lang: str = "en") -> dict[str, str]:
-    """Short region names for tables and axes, made unique: where two short names coincide (Almaty city and
-    Almaty Region both shorten to «Almaty»), the oblast keeps its full name."""
+    """Code → short region name for tables and axes (:func:`vstudy.plots.region_label`, unique per language)."""
     from vstudy import plots
 
-    codes = list(dict.fromkeys(codes))
-    short = {c: plots.region_label(c, lang) for c in codes}
-    counts = pd.Series(list(short.values())).value_counts()
-    out = {}
-    for code, name in short.items():
-        if counts[name] > 1:
-            kind = regions.load().units.set_index("code").loc[code, "kind"]
-            out[code] = name if "city" in str(kind).lower() else regions.name(code, lang)
-        else:
-            out[code] = name
-    return out
+    return {c: plots.region_label(c, lang) for c in dict.fromkeys(codes)}
 
 
 def relabel(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:

@@ -107,6 +107,18 @@ def _check_method(method: str) -> None:
         raise ValueError(f"method must be one of {_METHODS}, got {method!r}")
 
 
+def _complete_rows(df: pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:
+    """``df[cols]`` as floats, keeping only rows where every column is a finite number (listwise deletion).
+
+    Text that is not a number counts as missing; a column absent from ``df`` is an error, not a missing value.
+    """
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise KeyError(f"columns not in df: {missing}")
+    data = df[list(cols)].apply(pd.to_numeric, errors="coerce").astype(float)
+    return data[np.isfinite(data.to_numpy()).all(axis=1)]
+
+
 def _check_r(r: np.ndarray) -> None:
     with np.errstate(invalid="ignore"):
         if np.any(np.abs(r[np.isfinite(r)]) > 1):
@@ -608,11 +620,7 @@ def partial_correlation(
     covars = [covar] if isinstance(covar, str) else list(covar)
     k = len(covars)
     cols = [x, y, *covars]
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise KeyError(f"columns not in df: {missing}")
-    data = df[cols].apply(pd.to_numeric, errors="coerce").astype(float)
-    data = data[np.isfinite(data.to_numpy()).all(axis=1)]
+    data = _complete_rows(df, cols)
     n = int(len(data))
     if n - k < MIN_N:
         return PartialResult(method, n, k, note=f"n={n} with k={k} covariates: n − k < {MIN_N}, not estimated")
@@ -668,11 +676,7 @@ def ols_hc3(
 
     covariates = list(covariates)
     cols = [y, x, *covariates]
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise KeyError(f"columns not in df: {missing}")
-    data = df[cols].apply(pd.to_numeric, errors="coerce").astype(float)
-    data = data[np.isfinite(data.to_numpy()).all(axis=1)]
+    data = _complete_rows(df, cols)
     n = int(len(data))
     terms = ["const", x, *covariates]
     nan_table = pd.DataFrame({"term": terms, **{c: np.nan for c in ("coef", "se_hc3", "t", "p", "ci_low",
