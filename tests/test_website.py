@@ -56,3 +56,25 @@ def test_report_markdown_embeds_present_labels_and_names_the_missing() -> None:
     # Sections not executed in this build are announced, not skipped.
     assert "Section `01_demographics` has not been executed in this build" in text
     assert text.count("## ") == len(website.KEY_FIGURES)
+
+
+def test_staged_section_page_takes_its_title_from_the_heading(tmp_path: Path) -> None:
+    from vstudy import pipeline
+    from vstudy.sections import Section
+
+    section = Section("03", "demo", "Demo section", "Демо-раздел", ())
+    config = pipeline.BuildConfig(root=tmp_path, sections=(section,))
+    config.executed_path(section).parent.mkdir(parents=True)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Correlations, re-examined\n\nText."),
+                                         nbformat.v4.new_code_cell("x = 1")])
+    nbformat.write(nb, config.executed_path(section))
+
+    pages = website.stage_notebooks(config, tmp_path / "stage")
+    path, title = pages["03_demo"]
+    assert title == "03. Correlations, re-examined"
+    staged = nbformat.read(path, as_version=4)
+    front = staged.cells[0]
+    assert front.cell_type == "raw"
+    assert front.source.splitlines() == ["---", 'title: "03. Correlations, re-examined"',
+                                         'subtitle: "Демо-раздел"', 'html-table-processing: "none"', "---"]
+    assert staged.cells[1].source.strip() == "Text."  # the heading is not repeated under the title

@@ -213,7 +213,10 @@ def stage_notebooks(config, target: Path) -> dict[str, tuple[Path, str]]:
                 if match:  # the heading becomes the page title instead of appearing twice
                     title = f"{section.number}. {match.group(1)}"
                     first_md.source = first_md.source[match.end():]
-            front = {"title": title, "subtitle": section.title_ru}
+            # Section pages are HTML only: their pandas tables need not be parsed into Markdown tables (which
+            # costs a second per table-heavy page; Quarto still adds its table classes). The report page keeps
+            # the parsing, so that the tables it embeds reach the typst PDF.
+            front = {"title": title, "subtitle": section.title_ru, "html-table-processing": "none"}
             yaml_lines = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in front.items())
             nb.cells.insert(0, nbformat.v4.new_raw_cell(f"---\n{yaml_lines}\n---"))
         nb.cells = split_figure_cells(nb.cells)
