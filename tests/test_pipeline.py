@@ -134,6 +134,27 @@ def test_one_worker_runs_its_notebooks_in_turn(tree: Path) -> None:
 
 
 @pytest.mark.slow
+def test_longest_notebook_starts_first(tree: Path) -> None:
+    """First build: by the sections' hints; later builds: by the seconds they measured."""
+    hinted = (Section("00", "alpha", "Alpha", "Альфа", ("t_a",), expected_seconds=1),
+              Section("01", "beta", "Beta", "Бета", ("t_b",), expected_seconds=9),
+              Section("02", "gamma", "Gamma", "Гамма", ("*",), expected_seconds=5))
+    config = make_config(tree, sections=hinted, jobs=1)
+    assert pipeline.build(config).exit_code == 0
+    done = [line.split()[1] for line in config.lines if line.startswith("✓ 0")]
+    assert done == ["01_beta", "02_gamma", "00_alpha"]
+
+    state_path = tree / "reports" / ".vstudy-state.json"
+    state = json.loads(state_path.read_text(encoding="utf-8"))
+    for name, seconds in (("00_alpha", 30.0), ("01_beta", 0.5), ("02_gamma", 2.0)):
+        state["sections"][name]["seconds"] = seconds
+    state_path.write_text(json.dumps(state), encoding="utf-8")
+    again = make_config(tree, sections=hinted, jobs=1, force=True)
+    assert pipeline.build(again).exit_code == 0
+    assert [line.split()[1] for line in again.lines if line.startswith("✓ 0")] == ["00_alpha", "02_gamma", "01_beta"]
+
+
+@pytest.mark.slow
 def test_a_dead_worker_fails_its_section_and_a_new_worker_carries_on(tree: Path) -> None:
     (tree / "data" / "raw" / "t_b.csv").write_text("y\ndie\n", encoding="utf-8")
     result = pipeline.build(make_config(tree, only=("beta",)))

@@ -393,7 +393,9 @@ def _default_prepare(config: BuildConfig) -> list[Path]:
 
 
 def _run_prepare(config: BuildConfig, state: dict, raw_hashes: dict[str, str], progress: _Progress,
-                 result: BuildResult) -> None:
+                 result: BuildResult, before: Callable[[], None] = lambda: None) -> None:
+    """Validate and process when out of date; ``before`` runs first when it must (the runner starts its workers
+    then, so that they import papermill on the other cores while the data step runs)."""
     key = sha256_json({"raw": raw_hashes, "scheme": config.scheme, "package": config.package_hash,
                        "processed_dir": str(config.processed_dir)})
     recorded = state["data"]
@@ -401,6 +403,7 @@ def _run_prepare(config: BuildConfig, state: dict, raw_hashes: dict[str, str], p
     if not config.force and recorded.get("key") == key and recorded.get("processed") == current:
         progress.line("·", "validate + process", note="up to date")
         return
+    before()
     start = time.perf_counter()
     prepare = config.prepare or _default_prepare
     try:
@@ -493,19 +496,30 @@ class _Runner:
         self.progress = progress
         self.stop = threading.Event()
         self.workers: list[_Worker] = []
+        self.idle: list[_Worker] = []  # started ahead of need, not yet taken by a pool thread
         self.local = threading.local()
         self.lock = threading.Lock()
 
+    def prestart(self, count: int) -> None:
+        """Start ``count`` workers now; pool threads take them before starting new ones."""
+        with self.lock:
+            for _ in range(count):
+                worker = _Worker(self.config)
+                self.workers.append(worker)
+                self.idle.append(worker)
+
     def _worker(self) -> _Worker | None:
-        """This thread's worker, started if needed; None once the build is stopping."""
+        """This thread's worker (a prestarted one, or a new one); None once the build is stopping."""
         with self.lock:
             if self.stop.is_set():
                 return None
             worker = getattr(self.local, "worker", None)
             if worker is None or not worker.alive():
-                worker = _Worker(self.config)
+                worker = self.idle.pop() if self.idle else None
+                if worker is None or not worker.alive():
+                    worker = _Worker(self.config)
+                    self.workers.append(worker)
                 self.local.worker = worker
-                self.workers.append(worker)
             return worker
 
     def run_one(self, section: Section, parameters: dict) -> tuple[str, float, NotebookFailure | None]:
@@ -567,7 +581,7 @@ class _Runner:
     def close(self) -> None:
         """Let idle workers exit (end of input); used when every notebook has finished."""
         with self.lock:
-            workers, self.workers = list(self.workers), []
+            workers, self.workers, self.idle = list(self.workers), [], []
         for worker in workers:
             worker.close()
 
@@ -575,7 +589,7 @@ class _Runner:
         """Stop every worker we started, mid-notebook or idle."""
         self.stop.set()
         with self.lock:
-            workers, self.workers = list(self.workers), []
+            workers, self.workers, self.idle = list(self.workers), [], []
         for worker in workers:
             worker.kill()
 
@@ -624,7 +638,8 @@ def build(config: BuildConfig) -> BuildResult:
         manifest = read_manifest(config.data_dir)
         config.scheme = config.scheme or manifest.get("scheme") or "kz2021"
         raw_hashes = hash_tree(config.data_dir)
-        _run_prepare(config, state, raw_hashes, progress, result)
+        _run_prepare(config, state, raw_hashes, progress, result,
+                     before=lambda: runner.prestart(min(config.jobs, len(selected))))
 
         # Decide which notebooks are out of date.
         processed = processed_files(config.processed_dir)
@@ -646,9 +661,11 @@ def build(config: BuildConfig) -> BuildResult:
             else:
                 todo.append((section, key, inputs))
 
-        # Execute, longest first (from the last run) so the parallel run ends sooner.
+        # Execute, longest first (measured by the last run, else the section's hint) so the parallel run ends
+        # sooner: a long notebook started last would leave the other cores idle.
         if todo:
-            todo.sort(key=lambda t: -float(state["sections"].get(t[0].name, {}).get("seconds", 0)))
+            todo.sort(key=lambda t: -float(state["sections"].get(t[0].name, {}).get("seconds")
+                                           or t[0].expected_seconds))
             jobs = min(config.jobs, len(todo))
             progress.echo(f"executing {len(todo)} notebook(s) with {jobs} job(s)")
             with ThreadPoolExecutor(max_workers=jobs) as pool:

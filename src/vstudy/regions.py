@@ -199,11 +199,23 @@ def try_resolve(name: str, scheme: str | None = None) -> str | None:
 
 def units(scheme: str) -> pd.DataFrame:
     """The units of a scheme: scheme, code, iso_letter_code, kind, name_en, name_ru, name_kk, part_of_2021, notes."""
-    return load().scheme_units(scheme)
+    return _units(scheme).copy()  # a copy: callers may change their frame, never the cached one
 
 
 def codes(scheme: str) -> list[str]:
-    return units(scheme)["code"].tolist()
+    return list(_codes(scheme))
+
+
+# Validation asks for a scheme's units and codes hundreds of times; building the frame each time cost half a
+# second of every `vstudy data`.
+@functools.lru_cache(maxsize=8)
+def _units(scheme: str) -> pd.DataFrame:
+    return load().scheme_units(scheme)
+
+
+@functools.lru_cache(maxsize=8)
+def _codes(scheme: str) -> tuple[str, ...]:
+    return tuple(_units(scheme)["code"])
 
 
 def name(code: str, lang: str = "en", short: bool = False) -> str:

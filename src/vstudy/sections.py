@@ -16,6 +16,9 @@ class Section:
     title_en: str
     title_ru: str
     raw_tables: tuple[str, ...] = field(default_factory=tuple)
+    # Rough execution time in seconds (2 cores, the 2021 dataset). Only the first build uses it, to start the
+    # longest notebooks first; later builds order by the times they measured.
+    expected_seconds: float = 8.0
 
     @property
     def notebook(self) -> str:
@@ -30,26 +33,33 @@ _REGIONAL = ("official_indicators",)  # population and official statistics: ever
 
 SECTIONS: tuple[Section, ...] = (
     Section("00", "data_quality", "Data quality and replication", "Качество данных и воспроизводимость",
-            ("*",)),
+            ("*",), expected_seconds=8),
     Section("01", "demographics", "Volunteer demographics", "Демография волонтёров",
             ("age_national", "gender_national", "gender_extremes", "age_by_region", "status_national",
-             "status_by_region", "headline_figures", "errata", "volunteers_by_region", *_REGIONAL)),
+             "status_by_region", "headline_figures", "errata", "volunteers_by_region", *_REGIONAL),
+            expected_seconds=11),
     Section("02", "organisations", "NGOs and initiative groups", "НПО и инициативные группы",
-            ("organisations_by_region", "headline_figures", "volunteers_by_region", *_REGIONAL)),
+            ("organisations_by_region", "headline_figures", "volunteers_by_region", *_REGIONAL),
+            expected_seconds=6),
     Section("03", "correlations", "Correlations with quality of life and wages",
             "Корреляции с качеством жизни и заработной платой",
             ("correlations_published", "organisations_by_region", "age_by_region", "status_by_region",
-             "headline_figures", "volunteers_by_region", "events_by_region", "official_indicators_meta", *_REGIONAL)),
+             "headline_figures", "volunteers_by_region", "events_by_region", "official_indicators_meta",
+             *_REGIONAL),
+            expected_seconds=13),
     Section("04", "maps", "Maps of the regions", "Карты регионов",
             ("organisations_by_region", "age_by_region", "status_by_region", "volunteers_by_region",
-             *_REGIONAL)),
+             *_REGIONAL),
+            expected_seconds=11),
     Section("05", "activities", "Activities by direction", "Мероприятия по направлениям",
             ("event_directions_national", "event_directions_by_region", "org_directions_partial",
-             "ways_of_volunteering", "participant_category_quotes", "events_by_region", "errata")),
+             "ways_of_volunteering", "participant_category_quotes", "events_by_region", "errata"),
+            expected_seconds=7),
     Section("06", "economic_value", "Economic value of volunteer hours", "Экономическая ценность волонтёрских часов",
-            ("headline_figures", "hours_by_region", *_REGIONAL)),
+            ("headline_figures", "hours_by_region", *_REGIONAL), expected_seconds=7),
     Section("07", "information_line", "The information line", "Информационная линия",
-            ("info_line_totals", "info_line_channels", "info_line_categories", "info_line_monthly", "errata")),
+            ("info_line_totals", "info_line_channels", "info_line_categories", "info_line_monthly", "errata"),
+            expected_seconds=7),
 )
 
 
