@@ -170,3 +170,13 @@ def test_cli_resolve_and_refuse():
     bad = _cli("regions", "resolve", "Baikonur", "Pavlodr")
     assert bad.returncode != 0
     assert "KZ-55" in bad.stderr  # closest match offered for the misspelling
+
+
+def test_a_name_with_another_in_brackets_resolves_when_both_agree():
+    assert regions.resolve("г. Нур-Султан (Астана)") == "KZ-71"
+    assert regions.resolve("Туркестанская область (Южно-Казахстанская)", "kz2021") == "KZ-61"
+    # Two different units: ambiguous, so not resolved (no guess).
+    with pytest.raises(regions.RegionNotFound):
+        regions.resolve("Шымкент (Южно-Казахстанская область)")
+    # A bracketed 2022 unit does not exist in kz2021: only the part outside counts there.
+    assert regions.resolve("Восточно-Казахстанская область (без области Абай)", "kz2021") == "KZ-63"

@@ -28,6 +28,8 @@ import pandas as pd
 from vstudy import paths
 from vstudy.schemes import SCHEMES  # noqa: F401  (re-exported: callers write regions.SCHEMES)
 
+_BRACKETED = re.compile(r"\(([^()]*)\)")  # «Нур-Султан (Астана)»: a name with another in brackets
+
 # Designator words: they say what kind of unit a name is, not which one.
 _OBLAST_WORDS = {
     "область", "обл", "области", "областью", "облысы", "облыс", "region", "oblast", "oblysy",
@@ -169,6 +171,10 @@ def resolve(name: str, scheme: str | None = None) -> str:
     """Return the ISO 3166-2:KZ code for ``name``; raise :class:`RegionNotFound` otherwise.
 
     With ``scheme`` the code must be a unit of that scheme (Abai does not exist in ``kz2021``).
+
+    The «name (other name)» form of official tables («г. Нур-Султан (Астана)») resolves when the whole string
+    does not: the part outside the brackets and each bracketed part are tried, and accepted only if all the
+    parts that resolve agree on one unit.
     """
     g = load()
     core, had_oblast, _ = normalise(name)
@@ -179,6 +185,11 @@ def resolve(name: str, scheme: str | None = None) -> str:
         if code is None:
             code = g.index.get(_Key(core, False))
     if code is None:
+        inner = _BRACKETED.findall(name)
+        if inner:
+            found = {try_resolve(part, scheme) for part in [_BRACKETED.sub(" ", name), *inner]} - {None}
+            if len(found) == 1:
+                return found.pop()  # each part was resolved within the scheme already
         raise RegionNotFound(name, suggest(name))
     if scheme is not None:
         check_scheme(scheme)

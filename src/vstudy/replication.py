@@ -9,7 +9,6 @@ tables (headline_figures.csv and the report's other tables); nothing published i
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -75,12 +74,8 @@ def load_tables(data_dir: str | Path) -> dict[str, pd.DataFrame | None]:
 
 @functools.lru_cache(maxsize=4096)
 def resolve_loose(name: str, scheme: str) -> str | None:
-    """Region code for a name, trying the name without and then inside parentheses («г. Нур-Султан (Астана)»)."""
-    for candidate in (name, re.sub(r"\(.*?\)", " ", str(name)), *re.findall(r"\((.*?)\)", str(name))):
-        code = regions.try_resolve(candidate, scheme)
-        if code is not None:
-            return code
-    return None
+    """Region code for a name, or None (national rows, unknown names); «г. Нур-Султан (Астана)» resolves."""
+    return regions.try_resolve(str(name), scheme)
 
 
 def with_codes(frame: pd.DataFrame, scheme: str, column: str = "region_as_published") -> pd.DataFrame:

@@ -931,26 +931,10 @@ def scheme_codes(scheme: str) -> tuple[str, ...]:
     return tuple(regions.codes(scheme))
 
 
-_PAREN = re.compile(r"\(([^()]*)\)")
-
-
 @functools.lru_cache(maxsize=4096)
 def resolve_name(name: str, scheme: str | None = None) -> str:
-    """:func:`regions.resolve`, plus the «name (former name)» form official tables use.
-
-    «г. Нур-Султан (Астана)» gives the city under both its names; when the whole string does not resolve, the
-    part outside the brackets and each bracketed part are tried, and accepted only if all that resolve agree.
-    """
-    try:
-        return regions.resolve(name, scheme)
-    except regions.RegionNotFound:
-        inner = _PAREN.findall(name)
-        if not inner:
-            raise
-        found = {regions.try_resolve(part, scheme) for part in [_PAREN.sub(" ", name), *inner]} - {None}
-        if len(found) != 1:
-            raise
-        return found.pop()
+    """:func:`regions.resolve`, cached: a table repeats the same names on many rows."""
+    return regions.resolve(name, scheme)
 
 
 def _group_label(group_by: tuple[str, ...], key) -> str:
