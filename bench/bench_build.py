@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 VSTUDY = Path(sys.executable).with_name("vstudy")
-COPY = ("notebooks", "data/raw", "site", "requirements")
+COPY = ("notebooks", "data/raw", "site", "requirements", "_quarto.yml")
 
 
 def run(cmd: list[str], cwd: Path, env: dict) -> tuple[float, int, str]:
@@ -92,8 +92,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="vstudy-bench-") as tmp:
         work = Path(tmp)
         for rel in COPY:
-            if (ROOT / rel).exists():
+            if (ROOT / rel).is_dir():
                 shutil.copytree(ROOT / rel, work / rel)
+            elif (ROOT / rel).is_file():
+                shutil.copy2(ROOT / rel, work / rel)
         (work / "data" / "processed").mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, VSTUDY_ROOT=str(work))
         print(f"vstudy build benchmark — {cores} core(s), quarto: {shutil.which('quarto') or 'not on PATH'}")

@@ -200,8 +200,26 @@ def test_without_quarto_the_build_exits_3_with_instructions(tree: Path, monkeypa
     assert result.exit_code == pipeline.EXIT_NO_QUARTO == 3
     assert "quarto" in result.message.lower()
     assert "pip install quarto-cli" in result.message and "environment.yml" in result.message
-    # The pages were still generated, ready for a later render.
-    assert (tree / "reports" / "site-src" / "_quarto.yml").exists()
+    # The pages were still generated, ready for a later render, from the top-level _quarto.yml without the
+    # hook that guards the repository root.
+    import yaml
+
+    staged = tree / "reports" / "site-src"
+    project = yaml.safe_load((staged / "_quarto.yml").read_text(encoding="utf-8"))
+    assert project["project"]["type"] == "website" and "pre-render" not in project["project"]
+    assert (staged / "index.qmd").exists() and not (staged / "not-here.py").exists()
+
+
+def test_quarto_render_at_the_repository_root_stops_with_an_explanation(repo_root: Path) -> None:
+    import subprocess
+    import sys
+
+    import yaml
+
+    hook = yaml.safe_load((repo_root / "_quarto.yml").read_text(encoding="utf-8"))["project"]["pre-render"]
+    out = subprocess.run([sys.executable, str(repo_root / hook)], capture_output=True, text=True)
+    assert out.returncode == 1
+    assert "make report" in out.stderr and "quarto preview reports/site-src" in out.stderr
 
 
 def test_cli_reports_exit_3_without_quarto(tree: Path, monkeypatch: pytest.MonkeyPatch,

@@ -1,7 +1,7 @@
 """The Quarto website and the study PDF: stage the pages, then ``quarto render`` and swap the result in.
 
-The Quarto project's hand-written parts live in ``site/`` (``_quarto.yml``, ``index.qmd``, ``report.qmd``,
-``data.qmd``, ``reproducibility.qmd``). A build copies them into ``<output>/site-src/`` with
+The Quarto project is the top-level ``_quarto.yml``; its hand-written pages live in ``site/`` (``index.qmd``,
+``report.qmd``, ``data.qmd``, ``reproducibility.qmd``). A build copies both into ``<output>/site-src/`` with
 
 * ``notebooks/<name>.ipynb`` — the executed section notebooks, each given a front-matter cell (title from the
   notebook's first ``# heading``) so the page has a title and no duplicate heading; Quarto renders ``.ipynb``
@@ -70,6 +70,16 @@ def templates_dir(root: Path) -> Path:
     return own if own.is_dir() else Path(__file__).resolve().parents[2] / "site"
 
 
+def project_file(root: Path) -> Path:
+    """The top-level ``_quarto.yml`` of the build root, or of the checkout this package comes from."""
+    own = root / "_quarto.yml"
+    return own if own.is_file() else Path(__file__).resolve().parents[2] / "_quarto.yml"
+
+
+# Template files that stay out of the staged project: the hook that stops a render of the repository root.
+NOT_STAGED = ("not-here.py",)
+
+
 def stage_dir(config) -> Path:
     return config.output_dir / "site-src"
 
@@ -93,7 +103,7 @@ def git_commit(root: Path) -> str:
 
 def site_key(config, state: dict) -> str:
     """Hash of everything the pages show: templates, executed notebooks, data, package, commit."""
-    from vstudy.pipeline import hash_tree, sha256_json
+    from vstudy.pipeline import hash_tree, sha256_file, sha256_json
 
     notebooks = {
         s.name: state["sections"].get(s.name, {}).get("output_sha256")
@@ -101,6 +111,7 @@ def site_key(config, state: dict) -> str:
     }
     return sha256_json({
         "templates": hash_tree(templates_dir(config.root)),
+        "project": sha256_file(project_file(config.root)),
         "notebooks": notebooks,
         "raw": hash_tree(config.data_dir),
         "package": config.package_hash,
@@ -166,13 +177,14 @@ def stage_site(config, state: dict) -> Path:
     stage.mkdir(parents=True, exist_ok=True)
     templates = templates_dir(config.root)
     for path in templates.iterdir():
-        if path.is_file():
+        if path.is_file() and path.name not in NOT_STAGED:
             shutil.copy2(path, stage / path.name)
 
     pages = stage_notebooks(config, stage / "notebooks")
     labels = {name: notebook_labels(path) for name, (path, _) in pages.items()}
 
-    project = yaml.safe_load((templates / "_quarto.yml").read_text(encoding="utf-8"))
+    project = yaml.safe_load(project_file(config.root).read_text(encoding="utf-8"))
+    project.get("project", {}).pop("pre-render", None)  # the guard of the repository root, not of the stage
     sidebar = project.setdefault("website", {}).setdefault("sidebar", {})
     sidebar["contents"] = [{"section": "Sections", "contents": [
         {"href": f"notebooks/{name}.ipynb", "text": title} for name, (_, title) in pages.items()
@@ -306,6 +318,12 @@ def _source_note(name: str) -> str:
             "(section page on the study website).\n:::\n")
 
 
+def _missing_note(text: str) -> str:
+    """A visible note in place of a missing figure. Not a Quarto callout: in typst a callout imports the
+    fontawesome package from the typst registry, which an offline build cannot reach."""
+    return f"> **Note.** {text}\n"
+
+
 def report_markdown(pages: dict[str, tuple[Path, str]], labels: dict[str, list[str]]) -> str:
     """One heading per section and an embed per key figure; missing figures become visible notes."""
     out: list[str] = []
@@ -313,12 +331,11 @@ def report_markdown(pages: dict[str, tuple[Path, str]], labels: dict[str, list[s
         title = pages[name][1] if name in pages else name
         # "01. Volunteer demographics" → "Volunteer demographics": the PDF numbers its sections itself.
         out.append(f"## {NUMBER_PREFIX.sub('', title)}\n")
-        if name in pages:
-            out.append(_source_note(name))
         if name not in pages:
-            out.append(f"::: {{.callout-note}}\nSection `{name}` has not been executed in this build; "
-                       "its figures are missing.\n:::\n")
+            out.append(_missing_note(f"Section `{name}` has not been executed in this build; its figures are "
+                                     "missing."))
             continue
+        out.append(_source_note(name))
         found = labels.get(name, [])
         if wanted is None:
             chosen = [lab for lab in found if lab.startswith("fig-")][:MAX_AUTO_FIGURES]
@@ -330,8 +347,7 @@ def report_markdown(pages: dict[str, tuple[Path, str]], labels: dict[str, list[s
             if label in found:
                 out.append(_embed(name, label) + "\n")
             else:
-                out.append(f"::: {{.callout-note}}\n`{label}` is not in the executed notebook `{name}`; "
-                           "it was left out.\n:::\n")
+                out.append(_missing_note(f"`{label}` is not in the executed notebook `{name}`; it was left out."))
     return "\n".join(out)
 
 
