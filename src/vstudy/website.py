@@ -407,6 +407,13 @@ def _text(value: object) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
+# What a reader of the data page needs of each cited source, in this order.
+SOURCE_FIELDS = (("producer", "Producer"), ("title", "Title"), ("url", "URL"), ("republished_by", "Republished by"),
+                 ("where", "Where in it"), ("indicators", "Indicators"), ("used_for", "Used for"),
+                 ("licence", "Licence"), ("date_accessed", "Accessed"), ("original_file", "Original file"),
+                 ("sha256", "SHA-256 of the original"))
+
+
 def sources_markdown(data_dir: Path) -> str:
     """Every ``source.yml`` of the dataset: producer, title, period, licence, cited sources, files."""
     import yaml
@@ -422,11 +429,13 @@ def sources_markdown(data_dir: Path) -> str:
             if key in data:
                 out.append(f"- **{label}:** {_text(data[key])}")
         out.append("")
-        sources = data.get("sources") or []
-        if sources:
-            rows = [{k: _text(s.get(k)) for k in ("id", "producer", "title", "url", "licence")} for s in sources]
-            out.append(md_table(rows, ["id", "producer", "title", "url", "licence"],
-                                ["id", "Producer", "Title", "URL", "Licence"]))
+        # One block per cited source, not a table: titles, URLs and cell references are too long for columns.
+        for source in data.get("sources") or []:
+            out.append(f"#### `{_text(source.get('id'))}`\n")
+            for key, label in SOURCE_FIELDS:
+                if source.get(key):
+                    out.append(f"- **{label}:** {_text(source[key])}")
+            out.append("")
         files = data.get("files") or {}
         if isinstance(files, dict) and files:
             rows = [{"file": f"`{name}`", "about": _text(v.get("description_en") if isinstance(v, dict) else v)}
