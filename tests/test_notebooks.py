@@ -120,4 +120,13 @@ def test_replication_and_correlation_tables(scheme, processed, tmp_path):
     required = {"family", "x", "y", "method", "n", "r", "ci_low", "ci_high", "p", "p_holm", "p_bh"}
     assert required <= set(correlations.columns)
     assert (correlations["n"] >= 0).all()
+    # The register (section 00) and section 03 recompute the report's coefficients from the same table.
+    report_r = correlations[(correlations["family"] == "report") & (correlations["method"] == "pearson")]
+    report_r = report_r.set_index("coef_id")["r"].round(3)
+    register_r = replication[replication["claim_id"].str.startswith("r_")]
+    register_r = register_r.set_index(register_r["claim_id"].str.removeprefix("r_"))["recomputed_value"]
+    pd.testing.assert_series_equal(register_r.sort_index(), report_r.reindex(register_r.index).sort_index(),
+                                   check_names=False, check_index_type=False)
+    if scheme == "kz2021":  # events (reconstructed) × organisations and emissions × eco-events
+        assert register_r.notna().sum() == 2
     json.dumps(replication.head().to_dict())  # plain, serialisable values

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -14,8 +15,18 @@ def tables(repo_root):
 
 
 @pytest.fixture(scope="module")
-def register(tables):
-    return replication.build_register(tables, "kz2021").set_index("claim_id")
+def regional(repo_root, tmp_path_factory):
+    """Section 03's regional table, built from data/raw into a temporary processed layer."""
+    from vstudy import correlation_study as cs
+
+    raw = repo_root / "data" / "raw"
+    frame = cs.load_regions(tmp_path_factory.mktemp("processed"), "kz2021", raw)
+    return cs.add_reconstructed_events(frame, raw, "kz2021")
+
+
+@pytest.fixture(scope="module")
+def register(tables, regional):
+    return replication.build_register(tables, "kz2021", regional=regional).set_index("claim_id")
 
 
 def test_columns_and_statuses(register):
@@ -80,18 +91,36 @@ def test_info_line_sums(register):
     assert register.loc["info_line_categories_sum", "recomputed_value"] == 1276
 
 
-def test_correlations_need_volunteer_counts(register):
+def test_correlations_recomputed_as_in_section_03(register, regional, tables):
     corr = register[register["section"] == "03_correlations"]
-    assert len(corr) == 17 and (corr["status"] == "not reproducible").all()
+    assert len(corr) == 17
+    computed = corr[corr["recomputed_value"].notna()]
+    # The two pairs without volunteers: events reconstructed from the regional direction lists, as section 03.
+    assert set(computed.index) == {"r_events_vs_organisations", "r_emissions_vs_eco_events"}
+    for claim, x, y in (("r_events_vs_organisations", "events_reconstructed_count", "organisations_count"),
+                        ("r_emissions_vs_eco_events", "air_emissions_thousand_tonnes",
+                         "eco_events_reconstructed_count")):
+        pair = regional[[x, y]].astype(float).dropna()
+        assert len(pair) == 17
+        assert computed.loc[claim, "recomputed_value"] == round(float(np.corrcoef(pair[x], pair[y])[0, 1]), 3)
+        assert computed.loc[claim, "status"] == "differs"  # published 0.03 and 0.06
+    rest = corr.drop(computed.index)
+    assert (rest["status"] == "not reproducible").all()
+    # Each of the others needs per-region volunteer counts (or, for 12–28-year-olds, an age band never published).
+    assert rest["note"].str.contains(r"missing: .*Volunteers(?: aged 12–28)? \(", regex=True).all()
+    # Without section 03's table nothing is recomputed, and the register says why.
+    bare = replication.build_register(tables, "kz2021").set_index("claim_id")
+    assert bare.loc["r_events_vs_organisations", "note"] == "not recomputed: no regional table was given"
 
 
-def test_supplied_volunteer_counts_enable_recomputation(tables):
+def test_supplied_volunteer_counts_enable_recomputation(tables, regional):
     codes = replication.regions.codes("kz2021")
     recon = replication.reconstruct_organisations(tables["organisations_by_region"], 491, 1658, "kz2021")
     orgs = recon.set_index("region_code")["organisations_count"].reindex(codes)
     # volunteers exactly proportional to organisations: r must come out as 1
     supplied = pd.DataFrame({"region_code": codes, "volunteers_count": (orgs * 10).to_numpy()})
-    reg = replication.build_register({**tables, "volunteers_by_region": supplied}, "kz2021").set_index("claim_id")
+    reg = replication.build_register({**tables, "volunteers_by_region": supplied}, "kz2021",
+                                     regional=regional).set_index("claim_id")
     assert reg.loc["r_volunteers_vs_organisations", "recomputed_value"] == pytest.approx(1.0)
     assert reg.loc["volunteers_total", "recomputed_value"] == 10 * (491 + 1658)
     assert reg.loc["volunteers_total", "status"] == "differs"

@@ -205,15 +205,22 @@ def _code(name: str, scheme: str) -> str | None:
 # --- the register --------------------------------------------------------------------------------------
 
 def build_register(tables: dict[str, pd.DataFrame | None], scheme: str = "kz2021",
-                   correlate: Callable[[np.ndarray, np.ndarray], float] | None = None) -> pd.DataFrame:
-    """Build the replication register from the dataset's tables (see :func:`load_tables`)."""
+                   correlate: Callable[[np.ndarray, np.ndarray], float] | None = None,
+                   regional: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Build the replication register from the dataset's tables (see :func:`load_tables`).
+
+    ``regional`` is section 03's table of regional variables (``correlation_study.load_regions`` plus
+    ``add_reconstructed_events``): the report's coefficients are recomputed from it, pair by pair as
+    ``correlation_study.PAIRS`` declares them, so that the register and section 03 cannot disagree. Without it
+    those claims are "not reproducible" and say so.
+    """
     reg = Register()
     hf = tables.get("headline_figures")
     volunteers = counts_table(tables.get("volunteers_by_region"), scheme, "volunteers")
     _totals_and_organisations(reg, tables, hf, volunteers, scheme)
     _demographics(reg, tables, hf, volunteers, scheme)
     _events(reg, tables, hf, scheme)
-    _correlations(reg, tables, volunteers, scheme, correlate)
+    _correlations(reg, tables, volunteers, regional, correlate)
     _economics(reg, {**tables, "_hours_counts": counts_table(tables.get("hours_by_region"), scheme, "hours")}, hf)
     _info_line(reg, tables)
     return reg.frame()
@@ -428,80 +435,46 @@ def _events(reg, tables, hf, scheme) -> None:
                    ways["share_pct"], "erratum E12: the ways are apparently not exclusive")
 
 
-def _regional_frame(tables, scheme) -> pd.DataFrame:
-    """Per-region inputs available for the report's correlation pairs (public data only)."""
-    frame = pd.DataFrame(index=pd.Index(regions.codes(scheme), name="region_code"))
-    hf, orgs = tables.get("headline_figures"), tables.get("organisations_by_region")
-    ngo, grp = _fig(hf, "ngo_total"), _fig(hf, "initiative_groups_total")
-    if orgs is not None and ngo is not None and grp is not None:
-        rec = reconstruct_organisations(orgs, ngo, grp, scheme).set_index("region_code")
-        frame["organisations"] = rec["organisations_count"]
-    ind = tables.get("indicators")
-    if ind is not None:
-        ind = indicators_with_codes(ind, scheme)
-        ind = ind[ind["region_code"].notna()]
-        for var, indicator in (("population", "population_total"), ("emissions", "air_emissions_stationary_sources")):
-            sub = ind[ind["indicator"] == indicator].sort_values("ref_period")
-            if len(sub):
-                frame[var] = sub.groupby("region_code")["value"].first()  # earliest period (start of the study)
-        csi = ind[ind["indicator"] == "csi_quality_of_life_rank"]
-        if len(csi):
-            frame["quality_of_life_rank"] = csi.groupby("region_code")["value"].first()
-        area = ind[ind["indicator"] == "area"]
-        if len(area) and "population" in frame:
-            frame["population_density"] = frame["population"] / area.groupby("region_code")["value"].first()
-    events = counts_table(tables.get("events_by_region"), scheme, "events")
-    if events is not None:
-        frame["events"] = events.set_index("region_code")["events_count"]
-    return frame
+def _correlations(reg, tables, volunteers, regional, correlate) -> None:
+    from vstudy import correlation_study as cs
 
-
-# the report's pairs that public data (or supplied tables) can feed: coef_id -> (x column, y column)
-CORRELATION_INPUTS = {
-    "volunteers_vs_organisations": ("organisations", "volunteers"),
-    "volunteers_vs_emissions": ("emissions", "volunteers"),
-    "quality_of_life_vs_volunteers": ("quality_of_life_rank", "volunteers"),
-    "volunteers_vs_population_density": ("population_density", "volunteers"),
-    "volunteers_vs_population": ("population", "volunteers"),
-    "events_vs_organisations": ("events", "organisations"),
-    "events_vs_volunteers": ("events", "volunteers"),
-}
-
-
-def _correlations(reg, tables, volunteers, scheme, correlate) -> None:
     published = tables.get("correlations_published")
     if published is None:
         return
-    frame = _regional_frame(tables, scheme)
-    if volunteers is not None:
-        frame["volunteers"] = volunteers.set_index("region_code")["volunteers_count"]
+    frame = None if regional is None else regional.copy()
+    if frame is not None and volunteers is not None and "volunteers_count" not in frame.columns:
+        frame["volunteers_count"] = frame["region_code"].map(volunteers.set_index("region_code")["volunteers_count"])
+    columns = {} if frame is None else cs.resolve_columns(frame)
+    pairs = {p.coef_id: p for p in cs.PAIRS if p.family == "report"}
     if correlate is None:
-        try:
-            from vstudy import stats
+        from vstudy import stats
 
-            def correlate(x, y):  # Pearson r as in section 03 (no resampling needed for the point value)
-                return float(stats.correlate(x, y, "pearson", n_boot=0, n_perm=0).r)
-        except ImportError:  # pragma: no cover - stats is part of the package
-            def correlate(x, y):
-                return float(np.corrcoef(x, y)[0, 1])
+        def correlate(x, y):  # Pearson r as in section 03 (no resampling needed for the point value)
+            return float(stats.correlate(x, y, "pearson", n_boot=0, n_perm=0).r)
+
     for row in published.itertuples():
         claim = f"Correlation: {row.x_en} vs {row.y_en}"
-        cols = CORRELATION_INPUTS.get(row.coef_id)
-        missing = [c for c in (cols or ()) if c not in frame.columns]
-        if cols is None or missing:
-            what = "per-region volunteer counts (volunteers_by_region)" if volunteers is None else \
-                (", ".join(missing) if cols else "the regional series of this pair")
+        pair = pairs.get(row.coef_id)
+        if frame is None or pair is None:
+            reason = "no regional table was given" if frame is None else \
+                "the pair is not declared in vstudy.correlation_study.PAIRS"
+            reg.add(f"r_{row.coef_id}", S03, claim, row.r_published, None, f"not recomputed: {reason}")
+            continue
+        missing = [cs.VARIABLE_BY_KEY[k] for k in (pair.x, pair.y) if columns.get(k) is None]
+        if missing:
+            what = "; ".join(f"{v.label_en} ({v.missing_note})" if v.missing_note else v.label_en for v in missing)
             reg.add(f"r_{row.coef_id}", S03, claim, row.r_published, None,
                     f"regional inputs not in the text; missing: {what}")
             continue
-        pair = frame[list(cols)].dropna()
-        if len(pair) < 4:
-            reg.add(f"r_{row.coef_id}", S03, claim, row.r_published, None, f"only {len(pair)} regions with both values")
+        x_col, y_col = columns[pair.x], columns[pair.y]
+        data = frame[[x_col, y_col]].apply(pd.to_numeric, errors="coerce").dropna()
+        if len(data) < 4:
+            reg.add(f"r_{row.coef_id}", S03, claim, row.r_published, None, f"only {len(data)} regions with both values")
             continue
-        r = correlate(pair[cols[0]].to_numpy(float), pair[cols[1]].to_numpy(float))
+        r = correlate(data[x_col].to_numpy(float), data[y_col].to_numpy(float))
         reg.add(f"r_{row.coef_id}", S03, claim, row.r_published, round(r, 3),
-                f"Pearson r over n = {len(pair)} regions from the supplied and public data; the report does not "
-                "say whether counts or rates were used", tol=0.005)
+                f"Pearson r of {x_col} and {y_col} over n = {len(data)} regions, as in section 03; the report does "
+                "not say whether counts or rates were used", tol=0.005)
 
 
 def _economics(reg, tables, hf) -> None:
