@@ -36,15 +36,17 @@ validate: $(STAMP) ## Validate the raw dataset (DATA=dir to choose another)
 data: $(STAMP) ## Write the processed layer to data/processed
 	$(BIN)/vstudy data --data $(DATA)
 
-test: $(STAMP) ## Run the whole test suite (lint included)
+test: $(STAMP) ## Run the whole test suite (lint and import contracts included), on every core
 	$(BIN)/ruff check src tests bench notebooks
-	$(BIN)/python -m pytest
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 test-fast: $(STAMP) ## Run the unit tests only (skip notebook and pipeline runs)
 	$(BIN)/python -m pytest -m "not slow"
 
-lint: $(STAMP) ## Lint with ruff
+lint: $(STAMP) ## Lint with ruff; check the layers' import contracts
 	$(BIN)/ruff check src tests bench notebooks
+	$(BIN)/lint-imports
 
 bench: $(STAMP) ## Benchmark clean, no-op and one-table rebuilds against plain papermill
 	$(BIN)/python bench/bench_build.py

@@ -56,8 +56,7 @@ def baseline(work: Path, env: dict) -> tuple[float, float]:
     """
     import papermill as pm
 
-    from vstudy.report import PARAMETER_DEFAULTS
-    from vstudy.sections import SECTIONS
+    from vstudy.build.sections import PARAMETER_DEFAULTS, SECTIONS
 
     out = work / "baseline"
     params = dict(PARAMETER_DEFAULTS, data_dir=str(work / "data" / "raw"),

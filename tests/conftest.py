@@ -24,9 +24,19 @@ def study_style():
     import matplotlib as mpl
     import matplotlib.pyplot as plt
 
-    from vstudy import plots
+    from vstudy.present import plots
 
     with mpl.rc_context():
         plots.use_style()
         yield
         plt.close("all")
+
+
+@pytest.fixture(scope="session")
+def processed_2021(tmp_path_factory) -> Path:
+    """The processed layer of data/raw, written once per test session (read-only for the tests)."""
+    from vstudy.data import processed
+
+    out = tmp_path_factory.mktemp("processed_kz2021")
+    processed.prepare_for_build(ROOT / "data" / "raw", out, "kz2021")
+    return out

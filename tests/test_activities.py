@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vstudy import activities
+from vstudy.analysis import activities
+from vstudy.present import figures
 
 RAW = "data/raw"
 
@@ -120,8 +121,8 @@ def test_read_table_absent(tmp_path):
 
 def test_region_names_are_unambiguous():
     # In English the short names of Almaty city (KZ-75) and Almaty Region (KZ-19) coincide.
-    names = activities.region_names(["KZ-19", "KZ-75", "KZ-71"], "en")
+    names = figures.region_names(["KZ-19", "KZ-75", "KZ-71"], "en")
     assert len(set(names)) == 3
     assert names[2] == "Astana"
-    ru = activities.region_names(["KZ-19", "KZ-75"], "ru")
+    ru = figures.region_names(["KZ-19", "KZ-75"], "ru")
     assert ru[0] != ru[1]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from vstudy import boundaries, regions
+from vstudy.data import boundaries, regions
 
 KAZAKHSTAN_AREA_KM2 = 2_724_900  # official total area
 

@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 import scipy.stats as sps
 
-from vstudy import activities, regions
-from vstudy import correlation_study as cs
+from vstudy.analysis import activities
+from vstudy.analysis import correlations as cs
+from vstudy.data import regions
 
 # Official indicators (indicator id, reference period) → the processed table's column names.
 _OFFICIAL = {
@@ -29,7 +30,7 @@ def _code(name: str) -> str | None:
 
 @pytest.fixture(scope="module")
 def frame(repo_root) -> pd.DataFrame:
-    """A processed-like table built here, independently of vstudy.datasets, from data/raw."""
+    """A processed-like table built here, independently of vstudy.data.datasets, from data/raw."""
     ind = pd.read_csv(repo_root / "data/raw/official/indicators.csv")
     ind = ind[ind["preferred"].astype(str).str.lower() == "true"]
     ind = ind[~ind["region_as_published"].map(regions.is_national)]

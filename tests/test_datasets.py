@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from vstudy import cli, datasets, processed
+from vstudy import cli
+from vstudy.data import datasets, processed
 
 FIXTURE = Path(__file__).parent / "fixtures" / "kz2022_dataset"
 
@@ -189,7 +190,7 @@ def test_an_exception_while_writing_leaves_the_previous_layer(repo_root, previou
 
 def test_two_runs_give_identical_bytes(repo_root, built, tmp_path):
     again = tmp_path / "again"
-    datasets.prepare_for_build(repo_root / "data/raw", again, "kz2021")
+    processed.prepare_for_build(repo_root / "data/raw", again, "kz2021")
     first, second = tree_digest(built), tree_digest(again)
     assert first == second
     assert {"regions_kz2021.parquet", "regions_kz2021.csv", "long_kz2021.parquet", "data_dictionary.md"} <= set(first)
@@ -201,7 +202,7 @@ def test_rebuilding_over_an_existing_layer_swaps_it_whole(repo_root, built, tmp_
     out.mkdir()
     (out / "stale_table.csv").write_text("old\n")
     (out / ".gitkeep").write_text("")
-    datasets.prepare_for_build(repo_root / "data/raw", out)
+    processed.prepare_for_build(repo_root / "data/raw", out)
     assert not (out / "stale_table.csv").exists() and (out / ".gitkeep").exists()
     assert tree_digest(out) == {**tree_digest(built), ".gitkeep": hashlib.sha256(b"").hexdigest()}
 
@@ -210,7 +211,7 @@ def test_reconstructed_counts_reproduce_totals_and_every_published_ratio(repo_ro
     figures = {r["figure_id"]: r["value"] for r in raw_rows(repo_root / "data/raw/report_2021/headline_figures.csv")}
     published = {r["region_as_published"]: r for r in raw_rows(
         repo_root / "data/raw/report_2021/organisations_by_region.csv")}
-    org = datasets.read_table("organisations_kz2021", built)
+    org = processed.read_table("organisations_kz2021", built)
     assert len(org) == len(published) == 17
     assert int(org["ngo_count"].sum()) == int(figures["ngo_total"])  # 491
     assert int(org["initiative_group_count"].sum()) == int(figures["initiative_groups_total"])  # 1,658
@@ -221,7 +222,7 @@ def test_reconstructed_counts_reproduce_totals_and_every_published_ratio(repo_ro
     assert org["reproduces_published"].all()
     national = 100 * org["ngo_count"] / int(figures["ngo_total"])
     assert ((national - org["region_share_of_national_ngo_pct"]).abs() <= 0.01).all()
-    wide = datasets.read_table("regions_kz2021", built).set_index("region_code")
+    wide = processed.read_table("regions_kz2021", built).set_index("region_code")
     assert (wide.loc[org["region_code"], "ngo_count"].to_numpy() == org["ngo_count"].to_numpy()).all()
 
 
@@ -250,14 +251,14 @@ def test_pension_share_is_corrected_from_the_other_three(repo_root, built):
     shares: dict[str, dict[str, float]] = {}
     for r in rows:
         shares.setdefault(r["region_as_published"], {})[r["age_group"]] = float(r["share_pct"])
-    age = datasets.read_table("age_kz2021", built).set_index("region_name_en")
-    wide = datasets.read_table("regions_kz2021", built).set_index("region_name_en")
+    age = processed.read_table("age_kz2021", built).set_index("region_name_en")
+    wide = processed.read_table("regions_kz2021", built).set_index("region_name_en")
     # The errata register states the residuals; e.g. «Туркестанская область 8.98», «Жамбылская область 0.00».
     evidence = next(r for r in raw_rows(repo_root / "data/raw/report_2021/errata.csv") if r["erratum_id"] == "E01")
     stated = {m.group(1).strip(): float(m.group(2)) for m in re.finditer(r"([А-ЯЁа-яё\- ]+?) (\d+\.\d\d)(?:;|\.)",
                                                                evidence["evidence"].split("Residuals")[1])}
     assert len(stated) == 17
-    from vstudy import regions
+    from vstudy.data import regions
 
     for name_ru, s in shares.items():
         en = regions.name(regions.resolve(name_ru, "kz2021"))
@@ -270,7 +271,7 @@ def test_pension_share_is_corrected_from_the_other_three(repo_root, built):
 
 
 def test_wide_table_values_trace_to_raw(repo_root, built):
-    wide = datasets.read_table("regions_kz2021", built).set_index("region_code")
+    wide = processed.read_table("regions_kz2021", built).set_index("region_code")
     assert list(wide.index) == sorted(wide.index) and len(wide) == 17
     official = raw_rows(repo_root / "data/raw/official/indicators.csv")
     pop = {r["region_as_published"]: int(r["value"]) for r in official
@@ -292,7 +293,7 @@ def test_wide_table_values_trace_to_raw(repo_root, built):
 
 
 def test_long_table_is_keyed_and_sourced(built):
-    long = datasets.read_table("long_kz2021", built)
+    long = processed.read_table("long_kz2021", built)
     assert not long.duplicated(["region_code", "variable", "ref_period"]).any()
     assert long["source"].str.len().gt(0).all()
     age = long[long["variable"] == "vol_age_under18_pct"]
@@ -304,27 +305,27 @@ def test_long_table_is_keyed_and_sourced(built):
 def test_national_event_share_is_derived_where_truncated(repo_root, built):
     rows = raw_rows(repo_root / "data/raw/report_2021/event_directions_national.csv")
     others = sum(float(r["share_pct"]) for r in rows if r["share_pct"])
-    nat = datasets.read_table("event_directions_national_corrected", built).set_index("direction_id")
+    nat = processed.read_table("event_directions_national_corrected", built).set_index("direction_id")
     truncated = next(r["direction_id"] for r in rows if not r["share_pct"])
     assert nat.loc[truncated, "share_pct"] == pytest.approx(round(100 - others, 2))
     assert pd.isna(nat.loc[truncated, "share_pct_published"])
 
 
 def test_errata_evaluated_and_findings(built):
-    errata = datasets.read_table("errata_evaluated", built).set_index("erratum_id")
+    errata = processed.read_table("errata_evaluated", built).set_index("erratum_id")
     assert errata.loc["E01", "status"] == "detected" and errata.loc["E01", "violations_explained"] == 18
     assert errata.loc["E10", "status"] == "detected"
-    findings = datasets.read_table("validation_findings", built)
+    findings = processed.read_table("validation_findings", built)
     assert set(findings["severity"]) == {"warning"} and len(findings) == 19
 
 
 def test_read_processed_returns_every_table(built):
-    tables = datasets.read_processed(built)
+    tables = processed.read_processed(built)
     assert {"regions_kz2021", "long_kz2021", "coverage_kz2021", "age_kz2021", "status_kz2021",
             "organisations_kz2021", "event_directions_kz2021", "headline_figures",
             "correlations_published", "info_line_totals"} <= set(tables)
     with pytest.raises(FileNotFoundError, match="vstudy data"):
-        datasets.read_table("no_such_table", built)
+        processed.read_table("no_such_table", built)
 
 
 # --- another period, another scheme --------------------------------------------------------------------------
@@ -334,7 +335,7 @@ def test_kz2022_fixture_validates_and_processes_into_20_rows(tmp_path):
     out = tmp_path / "processed"
     assert cli.main(["validate", "--data", str(FIXTURE)]) == 0
     assert cli.main(["data", "--data", str(FIXTURE), "--out", str(out)]) == 0
-    wide = datasets.read_table("regions_kz2022", out)
+    wide = processed.read_table("regions_kz2022", out)
     assert len(wide) == 20 and wide["region_code"].is_unique
     vols = raw_rows(FIXTURE / "survey/volunteers_by_region.csv")
     total = sum(int(r["volunteers_count"].replace("\u00a0", "").replace(" ", "")) for r in vols)

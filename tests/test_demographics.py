@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vstudy import demographics, replication
+from vstudy.analysis import demographics, replication
+from vstudy.present import figures
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +66,7 @@ def test_combined_distance_orders_regions(raw):
 
 
 def test_region_labels_are_unique():
-    labels = replication.region_labels(replication.regions.codes("kz2021"), "en")
+    labels = figures.region_labels(replication.regions.codes("kz2021"), "en")
     assert len(set(labels.values())) == 17
     assert labels["KZ-75"] == "Almaty" and labels["KZ-19"] == "Almaty Region"
 

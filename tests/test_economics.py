@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from vstudy import economics
+from vstudy.analysis import economics
 
 HOURS = 453_889  # headline_figures.csv, hours_6_months (source line 2127)
 

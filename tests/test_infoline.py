@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from vstudy import infoline
+from vstudy.analysis import infoline
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,8 @@ from matplotlib.colors import to_hex
 from matplotlib.patches import PathPatch
 from PIL import Image
 
-from vstudy import maps, plots, regions
+from vstudy.data import regions
+from vstudy.present import maps, plots
 
 CITIES = ["KZ-71", "KZ-75", "KZ-79"]
 
@@ -70,13 +71,13 @@ def test_legend_shows_units_and_class_bounds():
 
 
 @pytest.mark.filterwarnings("ignore:Numba not installed")
-@pytest.mark.parametrize("scheme", ["quantiles", "natural_breaks", "equal_interval", "fisher_jenks"])
-def test_classes_are_mapclassify_classes(scheme):
+@pytest.mark.parametrize("method", ["quantiles", "natural_breaks", "equal_interval", "fisher_jenks"])
+def test_classes_are_mapclassify_classes(method):
     y = synthetic("kz2021", seed=3)["value"].to_numpy()
-    ours = maps.classify(y, scheme, k=5)
-    if scheme == "natural_breaks":
+    ours = maps.classify(y, method, k=5)
+    if method == "natural_breaks":
         np.random.seed(maps.NATURAL_BREAKS_SEED)
-    theirs = maps.CLASSIFIERS[scheme](y, k=5)
+    theirs = maps.CLASSIFIERS[method](y, k=5)
     np.testing.assert_allclose(ours.bins, theirs.bins)
     np.testing.assert_array_equal(ours.yb, theirs.yb)
     np.testing.assert_array_equal(ours.counts, theirs.counts)
@@ -100,15 +101,15 @@ def test_classify_ignores_missing_and_caps_k():
         maps.classify([1.0, 2.0], "jenks_typo")
 
 
-def test_justify_scheme_follows_the_stated_rule():
+def test_justify_classification_follows_the_stated_rule():
     rng = np.random.default_rng(5)
     with_outliers = np.r_[rng.normal(20, 2, 15), 60.0, 75.0]
-    choice = maps.recommend_scheme(with_outliers)
-    assert choice.scheme == "fisher_jenks" and choice.outliers == 2
+    choice = maps.recommend_classification(with_outliers)
+    assert choice.method == "fisher_jenks" and choice.outliers == 2
     assert choice.gadf["fisher_jenks"] > choice.gadf["quantiles"]
     skewed = np.exp(np.linspace(0, 2, 17))  # skewness ≈ 0.6, but no value beyond the Tukey fences
-    assert maps.recommend_scheme(skewed).scheme == "quantiles"
-    text = maps.justify_scheme(skewed)
+    assert maps.recommend_classification(skewed).method == "quantiles"
+    text = maps.justify_classification(skewed)
     assert "GADF" in text and "k = 5" in text and "n = 17" in text
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import papermill as pm
 import pytest
 
-from vstudy import sections
+from vstudy.build import sections
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "kz2022_dataset"
@@ -37,6 +37,20 @@ def processed(tmp_path_factory):
         assert run.returncode == 0, run.stdout + run.stderr
         out[scheme] = target
     return out
+
+
+@pytest.fixture(scope="session")
+def executed(processed, tmp_path_factory):
+    """Each notebook executed at most once per test run (per worker): ``executed(section, scheme)``."""
+    done: dict[tuple[str, str], tuple] = {}
+
+    def run(section, scheme):
+        key = (section.name, scheme)
+        if key not in done:
+            done[key] = _execute(section, scheme, processed, tmp_path_factory.mktemp(f"{section.name}_{scheme}"))
+        return done[key]
+
+    return run
 
 
 def _execute(section, scheme, processed, tmp_path):
@@ -70,10 +84,14 @@ def _errors(nb):
     ]
 
 
-@pytest.mark.parametrize("scheme", sorted(DATASETS))
+# With pytest-xdist (--dist loadgroup) all notebooks of one dataset run on one worker, so that each is executed once.
+SCHEMES = [pytest.param(s, marks=pytest.mark.xdist_group(s)) for s in sorted(DATASETS)]
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("section", sections.SECTIONS, ids=lambda s: s.name)
-def test_notebook_runs_clean(section, scheme, processed, tmp_path):
-    nb, output_dir = _execute(section, scheme, processed, tmp_path)
+def test_notebook_runs_clean(section, scheme, executed):
+    nb, output_dir = executed(section, scheme)
     assert _errors(nb) == []
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1, "exactly one cell tagged 'parameters'"
@@ -87,6 +105,23 @@ def test_notebook_runs_clean(section, scheme, processed, tmp_path):
         assert tables, f"{section.name} wrote no tables"
 
 
+def test_parameters_cells_match_the_declared_defaults():
+    """Every notebook's parameters cell declares exactly vocab.PARAMETER_DEFAULTS, with the same values."""
+    import ast
+
+    from vstudy.vocab import PARAMETER_DEFAULTS
+
+    for section in sections.SECTIONS:
+        nb = nbformat.read(ROOT / section.notebook, as_version=4)
+        cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(cells) == 1, section.notebook
+        declared = {}
+        for node in ast.parse(cells[0].source).body:
+            assert isinstance(node, ast.Assign), f"{section.notebook}: only assignments in the parameters cell"
+            declared[node.targets[0].id] = ast.literal_eval(node.value)
+        assert declared == PARAMETER_DEFAULTS, section.notebook
+
+
 def test_source_notebooks_have_no_outputs():
     for section in sections.SECTIONS:
         nb = nbformat.read(ROOT / section.notebook, as_version=4)
@@ -94,10 +129,10 @@ def test_source_notebooks_have_no_outputs():
         assert not outputs, f"{section.notebook} is committed with outputs"
 
 
-@pytest.mark.parametrize("scheme", sorted(DATASETS))
-def test_replication_and_correlation_tables(scheme, processed, tmp_path):
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_replication_and_correlation_tables(scheme, executed):
     by_slug = {s.slug: s for s in sections.SECTIONS}
-    _, out0 = _execute(by_slug["data_quality"], scheme, processed, tmp_path / "dq")
+    _, out0 = executed(by_slug["data_quality"], scheme)
     replication = pd.read_csv(out0 / "tables" / "replication.csv")
     assert list(replication.columns) == [
         "claim_id", "section", "claim", "published_value", "recomputed_value", "difference", "status", "note",
@@ -115,7 +150,7 @@ def test_replication_and_correlation_tables(scheme, processed, tmp_path):
         published_r = pd.read_csv(DATASETS[scheme] / "report_2021" / "correlations_published.csv")
         volunteer_claims = replication[replication["claim_id"].str.startswith("r_")]
         assert len(volunteer_claims) == len(published_r)
-    _, out3 = _execute(by_slug["correlations"], scheme, processed, tmp_path / "corr")
+    _, out3 = executed(by_slug["correlations"], scheme)
     correlations = pd.read_csv(out3 / "tables" / "correlations.csv")
     required = {"family", "x", "y", "method", "n", "r", "ci_low", "ci_high", "p", "p_holm", "p_bh"}
     assert required <= set(correlations.columns)

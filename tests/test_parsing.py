@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vstudy import parsing, regions, schemas
+from vstudy.data import parsing, regions, schemas
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 

@@ -11,15 +11,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from helpers import pdf_text
 
-from vstudy import _nbrun, pipeline, website
-from vstudy.sections import Section
+from vstudy.build import pipeline, website, worker
+from vstudy.build.sections import Section
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pipeline_notebooks"
 SECTIONS = (
-    Section("00", "alpha", "Alpha", "Альфа", ("t_a",)),
-    Section("01", "beta", "Beta", "Бета", ("t_b",)),
-    Section("02", "gamma", "Gamma", "Гамма", ("*",)),
+    Section("00", "alpha", ("t_a",), titles=("Alpha", "Альфа")),
+    Section("01", "beta", ("t_b",), titles=("Beta", "Бета")),
+    Section("02", "gamma", ("*",), titles=("Gamma", "Гамма")),
 )
 
 
@@ -60,7 +61,7 @@ def test_parallel_build_then_noop_then_one_table_then_force(tree: Path) -> None:
     params = nb.metadata["papermill"]["parameters"]
     assert params["data_dir"] == str(tree / "data" / "raw")
     assert params["output_dir"] == str(tree / "reports")
-    assert params["seed"] == 20211231  # the defaults of vstudy.report travel with them
+    assert params["seed"] == 20211231  # the defaults of vstudy.present.notebook travel with them
     state = json.loads((tree / "reports" / ".vstudy-state.json").read_text(encoding="utf-8"))
     assert state["sections"]["00_alpha"]["parameters"] == params
     assert nb.metadata["kernelspec"]["name"] == "python3"
@@ -136,9 +137,9 @@ def test_one_worker_runs_its_notebooks_in_turn(tree: Path) -> None:
 @pytest.mark.slow
 def test_longest_notebook_starts_first(tree: Path) -> None:
     """First build: by the sections' hints; later builds: by the seconds they measured."""
-    hinted = (Section("00", "alpha", "Alpha", "Альфа", ("t_a",), expected_seconds=1),
-              Section("01", "beta", "Beta", "Бета", ("t_b",), expected_seconds=9),
-              Section("02", "gamma", "Gamma", "Гамма", ("*",), expected_seconds=5))
+    hinted = (Section("00", "alpha", ("t_a",), titles=("Alpha", "Альфа"), expected_seconds=1),
+              Section("01", "beta", ("t_b",), titles=("Beta", "Бета"), expected_seconds=9),
+              Section("02", "gamma", ("*",), titles=("Gamma", "Гамма"), expected_seconds=5))
     config = make_config(tree, sections=hinted, jobs=1)
     assert pipeline.build(config).exit_code == 0
     done = [line.split()[1] for line in config.lines if line.startswith("✓ 0")]
@@ -188,8 +189,8 @@ def test_injected_parameters_cell_is_hidden(tree: Path) -> None:
 
 def test_hide_injected_parameters_is_idempotent() -> None:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("a = 1", metadata={"tags": ["injected-parameters"]})])
-    assert _nbrun.hide_injected_parameters(nb)
-    assert _nbrun.hide_injected_parameters(nb)
+    assert worker.hide_injected_parameters(nb)
+    assert worker.hide_injected_parameters(nb)
     assert nb.cells[0].source == "#| include: false\na = 1"
     assert nb.cells[0].metadata["tags"] == ["injected-parameters", "remove-cell"]
 
@@ -264,9 +265,9 @@ def test_manifest_maps_tables_to_files(tmp_path: Path) -> None:
 
 
 def test_sections_read_tables_the_manifest_declares(repo_root: Path) -> None:
-    """A misspelt table name in vstudy.sections would silently drop that table from the rebuild decision."""
-    from vstudy import schemas
-    from vstudy.sections import SECTIONS as STUDY_SECTIONS
+    """A misspelt table name in vstudy.build.sections would silently drop that table from the rebuild decision."""
+    from vstudy.build.sections import SECTIONS as STUDY_SECTIONS
+    from vstudy.data import schemas
 
     declared = set(pipeline.read_manifest(repo_root / "data" / "raw")["tables"])
     optional = set(schemas.OPTIONAL_COUNT_TABLES)  # user-supplied counts the 2021 dataset does not have
@@ -295,7 +296,7 @@ def test_render_site_and_pdf(tree: Path) -> None:
         assert (site / page).exists(), page
     pdf = site / "report.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
-    text = website.pdf_text(pdf)
+    text = pdf_text(pdf)
     for letter in "әғқңөұүһі":
         assert letter in text, letter
     assert pipeline.build(make_config(tree, render=True)).render.status == "skipped"
@@ -309,7 +310,7 @@ def test_command_line_and_up_to_date_checks_do_not_import_pandas(tmp_path: Path)
     probe = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from vstudy import cli, pipeline, website\n"
+        "from vstudy import cli\nfrom vstudy.build import pipeline, website\n"
         "args = cli.build_parser().parse_args(['build', '--no-render'])\n"
         f"config = pipeline.BuildConfig(root=Path({str(tmp_path)!r}))\n"
         "pipeline.parameters_for(config, pipeline.read_manifest(config.data_dir))\n"

@@ -16,7 +16,8 @@ from matplotlib import font_manager
 from matplotlib.colors import to_hex
 from PIL import Image
 
-from vstudy import plots, regions
+from vstudy.data import regions
+from vstudy.present import plots
 
 KAZAKH = "әғқңөұүһіӘҒҚҢӨҰҮҺІ"
 RUSSIAN = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vstudy import regions
+from vstudy.data import regions
 
 # Spellings as they stand in the source report, with the code each must resolve to.
 REPORT_SPELLINGS = {

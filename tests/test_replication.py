@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vstudy import replication
+from vstudy.analysis import replication
 
 
 @pytest.fixture(scope="module")
@@ -15,12 +15,12 @@ def tables(repo_root):
 
 
 @pytest.fixture(scope="module")
-def regional(repo_root, tmp_path_factory):
-    """Section 03's regional table, built from data/raw into a temporary processed layer."""
-    from vstudy import correlation_study as cs
+def regional(repo_root, processed_2021):
+    """Section 03's regional table, read from the processed layer of data/raw."""
+    from vstudy.analysis import correlations as cs
 
     raw = repo_root / "data" / "raw"
-    frame = cs.load_regions(tmp_path_factory.mktemp("processed"), "kz2021", raw)
+    frame = cs.load_regions(processed_2021, "kz2021")
     return cs.add_reconstructed_events(frame, raw, "kz2021")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from vstudy import plots, report
+from vstudy.present import notebook, plots
 
 
 def _png_size_and_dpi(data: bytes) -> tuple[int, int, float]:
@@ -29,7 +29,7 @@ def test_show_figure_saves_closes_and_displays_the_saved_png(tmp_path: Path, mon
     ax.plot([1, 2, 3], [2, 1, 3])
     number = fig.number
 
-    assert report.show_figure(fig, "09_demo", "line", tmp_path) is None
+    assert notebook.show_figure(fig, "09_demo", "line", tmp_path) is None
     png = tmp_path / "figures" / "09_demo__line.png"
     assert png.exists() and (tmp_path / "figures" / "09_demo__line.svg").exists()
     assert not plots.plt.fignum_exists(number)  # closed: the inline backend will not draw it a second time
@@ -41,6 +41,6 @@ def test_show_figure_saves_closes_and_displays_the_saved_png(tmp_path: Path, mon
 
 def test_save_table_writes_utf8_csv_with_stable_floats(tmp_path: Path) -> None:
     frame = pd.DataFrame({"region": ["Түркістан облысы"], "share_pct": [1 / 3]})
-    path = report.save_table(frame, "09_demo", "shares", tmp_path)
+    path = notebook.save_table(frame, "09_demo", "shares", tmp_path)
     assert path == tmp_path / "tables" / "09_demo__shares.csv"
     assert path.read_text(encoding="utf-8") == "region,share_pct\nТүркістан облысы,0.3333333333\n"

@@ -7,7 +7,7 @@ import csv
 import pandas as pd
 import pytest
 
-from vstudy import datasets, schemas
+from vstudy.data import datasets, schemas
 
 
 @pytest.fixture(scope="module")

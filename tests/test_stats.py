@@ -1,4 +1,4 @@
-"""Tests for vstudy.stats against independent computations (scipy, statsmodels, numpy, enumeration, simulation)."""
+"""Tests for vstudy.analysis.stats against independent computations (scipy, statsmodels, numpy, enumeration, simulation)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from scipy import stats as sps
 from statsmodels.stats.multitest import multipletests
 
-from vstudy import stats as S
+from vstudy.analysis import stats as S
 
 
 def _sample(n: int, rho: float, seed: int) -> tuple[np.ndarray, np.ndarray]:

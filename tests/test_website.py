@@ -6,8 +6,8 @@ from pathlib import Path
 
 import nbformat
 
-from vstudy import website
-from vstudy.website import split_figure_cells
+from vstudy.build import website
+from vstudy.build.website import split_figure_cells
 
 
 def _out(kind, **data):
@@ -59,10 +59,10 @@ def test_report_markdown_embeds_present_labels_and_names_the_missing() -> None:
 
 
 def test_staged_section_page_takes_its_title_from_the_heading(tmp_path: Path) -> None:
-    from vstudy import pipeline
-    from vstudy.sections import Section
+    from vstudy.build import pipeline
+    from vstudy.build.sections import Section
 
-    section = Section("03", "demo", "Demo section", "Демо-раздел", ())
+    section = Section("03", "demo", (), titles=("Demo section", "Демо-раздел"))
     config = pipeline.BuildConfig(root=tmp_path, sections=(section,))
     config.executed_path(section).parent.mkdir(parents=True)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Correlations, re-examined\n\nText."),

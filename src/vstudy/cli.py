@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Callable
 
-from vstudy.schemes import SCHEMES
+from vstudy.vocab import SCHEMES
 
 # The parser is built without importing pandas or the data modules: `vstudy build` on an up-to-date study
 # only hashes files, and must not spend a second importing what it will not use. Each handler is named as
@@ -30,7 +30,7 @@ def _lazy(target: str) -> Callable[[argparse.Namespace], int]:
 
 
 def _cmd_regions(args: argparse.Namespace) -> int:
-    from vstudy import regions
+    from vstudy.data import regions
 
     if args.names:
         status = 0
@@ -79,16 +79,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check every table of a dataset against its schema. Prints every problem as "
                     "FILE:LINE column value [rule] message; known errata are warnings. Exit 0 valid, 1 invalid.")
     p.add_argument("--data", default=None, help="dataset directory with a manifest.yml (default data/raw)")
-    p.set_defaults(func=_lazy("datasets:_cmd_validate"))
+    p.set_defaults(func=_lazy("data.datasets:_cmd_validate"))
     d = sub.add_parser(
         "data", help="validate and write the processed layer (Parquet + CSV)",
         description="Validate the dataset, then write the processed tables atomically: on any error the "
                     "previous processed directory is left untouched. Exit 0 ok, 1 invalid data.")
     d.add_argument("--data", default=None, help="dataset directory (default data/raw)")
     d.add_argument("--out", default=None, help="output directory (default data/processed)")
-    d.set_defaults(func=_lazy("datasets:_cmd_data"))
+    d.set_defaults(func=_lazy("data.processed:_cmd_data"))
 
-    from vstudy import pipeline  # light: hashing and subprocesses only
+    from vstudy.build import pipeline  # light: hashing and subprocesses only
 
     pipeline.add_commands(sub)
     return parser

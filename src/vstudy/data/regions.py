@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from vstudy import paths
-from vstudy.schemes import SCHEMES  # noqa: F401  (re-exported: callers write regions.SCHEMES)
+from vstudy.data import paths
+from vstudy.vocab import SCHEMES  # noqa: F401  (re-exported: callers write regions.SCHEMES)
 
 _BRACKETED = re.compile(r"\(([^()]*)\)")  # «Нур-Султан (Астана)»: a name with another in brackets
 

@@ -11,8 +11,8 @@ def repo_root() -> Path:
     env = os.environ.get("VSTUDY_ROOT")
     if env:
         return Path(env).resolve()
-    # src/vstudy/paths.py -> repository root two levels above src/
-    return Path(__file__).resolve().parents[2]
+    # src/vstudy/data/paths.py -> the repository root is three levels above src/vstudy/data/
+    return Path(__file__).resolve().parents[3]
 
 
 def raw_dir() -> Path:
@@ -21,10 +21,6 @@ def raw_dir() -> Path:
 
 def processed_dir() -> Path:
     return repo_root() / "data" / "processed"
-
-
-def reports_dir() -> Path:
-    return repo_root() / "reports"
 
 
 def regions_dir() -> Path:

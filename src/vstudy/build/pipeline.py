@@ -2,11 +2,11 @@
 
 One command rebuilds the study, and only what changed:
 
-* **validate + process** (``vstudy.datasets``) re-run when a raw file, the scheme or the package changed;
+* **validate + process** (``vstudy.data.datasets``) re-run when a raw file, the scheme or the package changed;
 * **a section notebook** re-executes when its source, its parameters, the raw tables it reads
   (``Section.raw_tables`` mapped through the manifest; ``*`` = every file of the dataset), the processed files
   derived from them, or the ``vstudy`` package source changed;
-* **the render** (``quarto render`` of the staged site, see :mod:`vstudy.website`) runs when an executed
+* **the render** (``quarto render`` of the staged site, see :mod:`vstudy.build.website`) runs when an executed
   notebook, a page template, the data or the commit changed.
 
 Each decision compares sha256 content hashes with the state file ``<output>/.vstudy-state.json``, so a no-op
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -37,17 +36,26 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vstudy import paths
-from vstudy.io import write_text_atomic
-from vstudy.schemes import SCHEMES
-from vstudy.sections import SECTIONS, Section
+from vstudy.build.quarto import QUARTO_HELP, RenderOutcome  # noqa: F401  (re-exported for the command line)
+from vstudy.build.sections import SECTIONS, Section, by_name
+from vstudy.build.state import (  # noqa: F401
+    STATE_VERSION,
+    files_under,
+    hash_tree,
+    load_state,
+    package_hash,
+    save_state,
+    sha256_file,
+    sha256_json,
+)
+from vstudy.data import paths
+from vstudy.vocab import SCHEMES
 
-STATE_VERSION = 1
 STATE_NAME = ".vstudy-state.json"
 KERNEL = "python3"
 
@@ -57,14 +65,6 @@ EXIT_USAGE = 2
 EXIT_NO_QUARTO = 3
 EXIT_INTERRUPTED = 130
 
-QUARTO_HELP = """\
-Quarto is not installed (no `quarto` on PATH): the notebooks were executed into {notebooks}
-but the website and the study PDF were not rendered. Install Quarto, then run the same command again
-(only the render will run):
-  * conda:  conda env create -f environment.yml && conda activate vstudy   (installs quarto from conda-forge)
-  * pip:    .venv/bin/pip install quarto-cli   (or: pip install -e '.[render]')
-  * or download it from https://quarto.org/docs/get-started/
-"""
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -85,9 +85,9 @@ class BuildConfig:
     jobs: int | None = None
     render: bool = True
     sections: Sequence[Section] = SECTIONS
-    # Run validation and the processed layer; None = vstudy.datasets (tests pass a no-op).
+    # Run validation and the processed layer; None = vstudy.data.datasets (tests pass a no-op).
     prepare: Callable[[BuildConfig], list[Path]] | None = None
-    # Generate the pages and run Quarto; None = vstudy.website (tests may pass their own).
+    # Generate the pages and run Quarto; None = vstudy.build.website (tests may pass their own).
     renderer: Callable[[BuildConfig, dict], RenderOutcome] | None = None
     extra_parameters: dict = field(default_factory=dict)
     # Hash of the vstudy package source; None = computed at build time (tests fix it: others edit the package).
@@ -141,13 +141,6 @@ class NotebookFailure:
 
 
 @dataclass
-class RenderOutcome:
-    status: str  # "rendered", "no-quarto", "failed", "skipped"
-    message: str = ""
-    seconds: float = 0.0
-
-
-@dataclass
 class BuildResult:
     """What a build did; tests assert on this rather than on timings."""
 
@@ -168,66 +161,6 @@ class BuildError(Exception):
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Hashing and the state file
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def sha256_json(value: object) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _files_under(directory: Path) -> list[Path]:
-    """Every regular file below ``directory`` except hidden ones and caches, in a stable order."""
-    if not directory.is_dir():
-        return []
-    out = []
-    for path in sorted(directory.rglob("*")):
-        rel = path.relative_to(directory).parts
-        if any(p.startswith(".") or p == "__pycache__" for p in rel) or not path.is_file():
-            continue
-        out.append(path)
-    return out
-
-
-def hash_tree(directory: Path, suffixes: Iterable[str] | None = None) -> dict[str, str]:
-    wanted = tuple(suffixes) if suffixes else None
-    return {
-        str(p.relative_to(directory)): sha256_file(p)
-        for p in _files_under(directory)
-        if wanted is None or p.name.endswith(wanted)
-    }
-
-
-def package_hash() -> str:
-    """One hash of the vstudy package's Python source: a change to any module may change any result."""
-    package_dir = Path(__file__).resolve().parent
-    return sha256_json(hash_tree(package_dir, (".py",)))
-
-
-def load_state(path: Path) -> dict:
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {"version": STATE_VERSION, "data": {}, "sections": {}, "site": {}}
-    if state.get("version") != STATE_VERSION:
-        return {"version": STATE_VERSION, "data": {}, "sections": {}, "site": {}}
-    for key in ("data", "sections", "site"):
-        state.setdefault(key, {})
-    return state
-
-
-def save_state(path: Path, state: dict) -> None:
-    write_text_atomic(path, json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
-
-
-# --------------------------------------------------------------------------------------------------------------
 # The dataset manifest: table names → files, period
 
 
@@ -242,7 +175,7 @@ def read_manifest(data_dir: Path) -> dict:
     manifest_path = data_dir / "manifest.yml"
     info: dict = {"period": None, "scheme": None}
     if not manifest_path.exists():
-        tables = {p.stem: p for p in _files_under(data_dir) if p.suffix == ".csv"}
+        tables = {p.stem: p for p in files_under(data_dir) if p.suffix == ".csv"}
     else:
         import yaml
 
@@ -265,11 +198,11 @@ def read_manifest(data_dir: Path) -> dict:
 
 
 def processed_files(processed_dir: Path) -> dict[str, Path]:
-    return {str(p.relative_to(processed_dir)): p for p in _files_under(processed_dir)}
+    return {str(p.relative_to(processed_dir)): p for p in files_under(processed_dir)}
 
 
 def _processed_matches(name: str, scheme: str, processed: dict[str, Path]) -> list[str]:
-    """Processed files derived from raw table ``name`` (see vstudy.processed for the layout).
+    """Processed files derived from raw table ``name`` (see vstudy.data.processed for the layout).
 
     Same stem (``info_line_monthly``), per-scheme stem (``name_<scheme>``, and ``age_<scheme>`` for
     ``age_by_region``), or a derived variant (``errata_evaluated``, ``event_directions_national_corrected``).
@@ -313,7 +246,7 @@ def section_inputs(config: BuildConfig, section: Section, manifest: dict, proces
     tables: dict[str, str | None] = {}
     proc: dict[str, str] = {}
     if "*" in section.raw_tables:
-        for path in _files_under(config.data_dir):
+        for path in files_under(config.data_dir):
             tables[str(path.relative_to(config.data_dir))] = h(path)
         for rel, path in processed.items():
             proc[rel] = h(path)
@@ -341,7 +274,7 @@ def section_inputs(config: BuildConfig, section: Section, manifest: dict, proces
 
 
 def parameters_for(config: BuildConfig, manifest: dict) -> dict:
-    from vstudy.report import PARAMETER_DEFAULTS
+    from vstudy.build.sections import PARAMETER_DEFAULTS
 
     params = dict(PARAMETER_DEFAULTS)
     params.update(
@@ -376,15 +309,15 @@ class _Progress:
 
 
 def _default_prepare(config: BuildConfig) -> list[Path]:
-    """Validate the raw dataset and write the processed layer (vstudy.datasets.prepare_for_build).
+    """Validate the raw dataset and write the processed layer (vstudy.data.processed.prepare_for_build).
 
     Invalid data stop the build with every error listed (FILE:LINE column value [rule] message); the processed
     layer is then left as it was.
     """
-    from vstudy import datasets  # heavy (pandas, pyarrow): imported only when the data step must run
+    from vstudy.data import datasets, processed  # heavy (pandas, pyarrow): only when the data step runs
 
     try:
-        return datasets.prepare_for_build(config.data_dir, config.processed_dir, config.scheme)
+        return processed.prepare_for_build(config.data_dir, config.processed_dir, config.scheme)
     except datasets.InvalidDataset as exc:
         errors = [p.format() for p in exc.dataset.errors]
         shown = "\n  ".join(errors[:40]) + (f"\n  … and {len(errors) - 40} more" if len(errors) > 40 else "")
@@ -418,7 +351,7 @@ def _run_prepare(config: BuildConfig, state: dict, raw_hashes: dict[str, str], p
 
 
 class _Worker:
-    """One ``python -m vstudy._nbrun --serve`` process: papermill is imported once, notebooks run one at a time.
+    """One ``python -m vstudy.build.worker --serve`` process: papermill is imported once, notebooks run one at a time.
 
     Its stderr (and its kernels' output) goes to a log file; the part written while a notebook ran is what a
     failure report quotes when the worker died without writing error details.
@@ -430,7 +363,7 @@ class _Worker:
         self.log_path = Path(log)
         env = dict(os.environ, VSTUDY_ROOT=str(config.root), PYTHONUNBUFFERED="1")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "vstudy._nbrun", "--serve"], cwd=config.root, env=env, start_new_session=True,
+            [sys.executable, "-m", "vstudy.build.worker", "--serve"], cwd=config.root, env=env, start_new_session=True,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=fd, text=True, encoding="utf-8", bufsize=1,
         )
         os.close(fd)
@@ -597,14 +530,11 @@ class _Runner:
 def _selected(config: BuildConfig) -> list[Section]:
     if not config.only:
         return list(config.sections)
-    chosen = []
-    for name in config.only:
-        match = [s for s in config.sections if name in (s.number, s.slug, s.name)]
-        if not match:
-            known = ", ".join(s.name for s in config.sections)
-            raise BuildError(f"unknown section {name!r}; known: {known}")
-        chosen.extend(m for m in match if m not in chosen)
-    return [s for s in config.sections if s in chosen]
+    try:
+        chosen = {by_name(name, config.sections).name for name in config.only}
+    except KeyError as exc:
+        raise BuildError(exc.args[0]) from None
+    return [s for s in config.sections if s.name in chosen]
 
 
 def _recover_site(output_dir: Path) -> None:
@@ -736,7 +666,7 @@ def build(config: BuildConfig) -> BuildResult:
 
 
 def _default_renderer(config: BuildConfig, state: dict) -> RenderOutcome:
-    from vstudy import website
+    from vstudy.build import website
 
     return website.render_site(config, state)
 

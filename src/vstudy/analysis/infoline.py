@@ -41,7 +41,6 @@ CATEGORY_LABELS_RU = {  # shortened from label_ru for axes; the full wording sta
     "partners": "Партнёры Республиканского фронт-офиса",
     "miscellaneous": "Разное",
 }
-AXIS_LABELS = {"en": {"requests": "Requests"}, "ru": {"requests": "Обращения"}}
 
 
 def channels_table(channels: pd.DataFrame, total: float | None, lang: str = "en") -> pd.DataFrame:
@@ -92,26 +91,3 @@ def totals_check(totals: pd.DataFrame, categories: pd.DataFrame | None = None) -
     out = pd.DataFrame(rows, columns=["check", "stated", "sum_of_parts"])
     out["difference"] = out["sum_of_parts"] - out["stated"]
     return out
-
-
-def plot_bars(labels: list[str], values: list[float], lang: str = "en", color: str = "#0072B2",
-              height_per_bar: float = 0.32):
-    """Horizontal bars (largest at the top) with the counts printed at the bar ends."""
-    import textwrap
-
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    order = np.argsort(values)
-    fig, ax = plt.subplots(figsize=(6.3, max(1.8, height_per_bar * len(values) + 1.0)), layout="constrained")
-    y = np.arange(len(values))
-    vals = np.asarray(values, dtype=float)[order]
-    ax.barh(y, vals, color=color, height=0.7)
-    for yi, v in zip(y, vals, strict=True):
-        ax.text(v + vals.max() * 0.01, yi, f"{v:,.0f}", va="center", fontsize=8)
-    ax.set_yticks(y, [textwrap.fill(str(labels[i]), 45) for i in order])
-    ax.set_xlim(0, vals.max() * 1.12)
-    ax.set_xlabel(AXIS_LABELS[lang]["requests"])
-    ax.tick_params(axis="y", length=0)
-    ax.spines["left"].set_visible(False)
-    return fig, ax

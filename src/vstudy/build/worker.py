@@ -7,8 +7,8 @@ starts them so); a kernel whose worker died notices it (ipykernel's parent polle
 
 Usage (internal):
 
-* ``python -m vstudy._nbrun SPEC.json`` runs one notebook;
-* ``python -m vstudy._nbrun --serve`` runs one notebook per line of standard input (a SPEC.json path) and answers
+* ``python -m vstudy.build.worker SPEC.json`` runs one notebook;
+* ``python -m vstudy.build.worker --serve`` runs one notebook per line of standard input (a SPEC.json path) and answers
   each with one line, its exit status, on the *original* standard output; everything else the worker or its
   kernels print goes to standard error. One worker per job slot imports papermill once for all its notebooks.
 

@@ -15,7 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from vstudy import activities, economics, regions
+from vstudy.analysis import activities, economics
+from vstudy.data import regions
+from vstudy.vocab import AGE_GROUPS, ECO_DIRECTION, STATUSES
 
 REPRODUCED, DIFFERS, NOT_REPRODUCIBLE = "reproduced", "differs", "not reproducible"
 COLUMNS = ["claim_id", "section", "claim", "published_value", "recomputed_value", "difference", "status", "note"]
@@ -27,8 +29,6 @@ REPORT_TABLES = (
     "correlations_published", "errata", "indicators", "indicators_meta", "volunteers_by_region",
     "events_by_region", "hours_by_region",
 )
-AGE_GROUPS = ("under18", "18_29", "30_to_pension", "pension")
-STATUSES = ("students", "working", "unemployed", "neet")
 
 S00, S01, S02, S03 = "00_data_quality", "01_demographics", "02_organisations", "03_correlations"
 S05, S06, S07 = "05_activities", "06_economic_value", "07_information_line"
@@ -55,12 +55,12 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 def load_tables(data_dir: str | Path) -> dict[str, pd.DataFrame | None]:
     """Every table the register can use; None for tables the dataset does not have.
 
-    A dataset with a manifest is read through :func:`vstudy.datasets.load_dataset` (typed, validated, region
+    A dataset with a manifest is read through :func:`vstudy.data.datasets.load_dataset` (typed, validated, region
     codes resolved; tables found by their schema name whatever the manifest calls them). Without a manifest the
     CSVs named like the tables are read from anywhere under ``data_dir``.
     """
     if (Path(data_dir) / "manifest.yml").is_file():
-        from vstudy import datasets
+        from vstudy.data import datasets
 
         ds = datasets.load_dataset(data_dir)
         out: dict[str, pd.DataFrame | None] = {}
@@ -209,9 +209,9 @@ def build_register(tables: dict[str, pd.DataFrame | None], scheme: str = "kz2021
                    regional: pd.DataFrame | None = None) -> pd.DataFrame:
     """Build the replication register from the dataset's tables (see :func:`load_tables`).
 
-    ``regional`` is section 03's table of regional variables (``correlation_study.load_regions`` plus
+    ``regional`` is section 03's table of regional variables (``correlations.load_regions`` plus
     ``add_reconstructed_events``): the report's coefficients are recomputed from it, pair by pair as
-    ``correlation_study.PAIRS`` declares them, so that the register and section 03 cannot disagree. Without it
+    ``correlations.PAIRS`` declares them, so that the register and section 03 cannot disagree. Without it
     those claims are "not reproducible" and say so.
     """
     reg = Register()
@@ -361,7 +361,7 @@ def _prose(reg, tables, hf, volunteers, scheme) -> None:
                                                  else "")))
     code = _code("Алматы", scheme)
     checks.append(("taza_alem_almaty_city_pct_prose", "Prose: Taza Álem share of Almaty city's events",
-                   _list_value(events, "direction_id", "taza_alem", code, scheme) if code else None,
+                   _list_value(events, "direction_id", ECO_DIRECTION, code, scheme) if code else None,
                    "Almaty city's list of event directions"))
     for fid, claim, rec, source in checks:
         pub = _fig(hf, fid)
@@ -436,7 +436,7 @@ def _events(reg, tables, hf, scheme) -> None:
 
 
 def _correlations(reg, tables, volunteers, regional, correlate) -> None:
-    from vstudy import correlation_study as cs
+    from vstudy.analysis import correlations as cs
 
     published = tables.get("correlations_published")
     if published is None:
@@ -447,7 +447,7 @@ def _correlations(reg, tables, volunteers, regional, correlate) -> None:
     columns = {} if frame is None else cs.resolve_columns(frame)
     pairs = {p.coef_id: p for p in cs.PAIRS if p.family == "report"}
     if correlate is None:
-        from vstudy import stats
+        from vstudy.analysis import stats
 
         def correlate(x, y):  # Pearson r as in section 03 (no resampling needed for the point value)
             return float(stats.correlate(x, y, "pearson", n_boot=0, n_perm=0).r)
@@ -457,7 +457,7 @@ def _correlations(reg, tables, volunteers, regional, correlate) -> None:
         pair = pairs.get(row.coef_id)
         if frame is None or pair is None:
             reason = "no regional table was given" if frame is None else \
-                "the pair is not declared in vstudy.correlation_study.PAIRS"
+                "the pair is not declared in vstudy.analysis.correlations.PAIRS"
             reg.add(f"r_{row.coef_id}", S03, claim, row.r_published, None, f"not recomputed: {reason}")
             continue
         missing = [cs.VARIABLE_BY_KEY[k] for k in (pair.x, pair.y) if columns.get(k) is None]
@@ -587,59 +587,12 @@ def status_summary(register: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-def save_register(register: pd.DataFrame, output_dir: str | Path) -> Path:
-    """Write ``<output_dir>/tables/replication.csv`` (the exact name the study's readers look for)."""
-    from vstudy.io import atomic_path
-
-    target = Path(output_dir) / "tables" / "replication.csv"
-    with atomic_path(target) as tmp:
-        register[COLUMNS].to_csv(tmp, index=False, lineterminator="\n", float_format="%.10g")
-    return target
-
-
-STATUS_LABELS = {
-    "en": {REPRODUCED: "reproduced", DIFFERS: "differs", NOT_REPRODUCIBLE: "not reproducible",
-           "claims": "Number of published claims"},
-    "ru": {REPRODUCED: "воспроизводится", DIFFERS: "расходится", NOT_REPRODUCIBLE: "не воспроизводимо",
-           "claims": "Число опубликованных показателей"},
-}
-STATUS_COLORS = {REPRODUCED: "#009E73", DIFFERS: "#D55E00", NOT_REPRODUCIBLE: "#9e9e9e"}
-
-
-def plot_status_summary(summary: pd.DataFrame, lang: str = "en", section_titles: dict[str, str] | None = None):
-    """Horizontal stacked bars: claims per section by status (from :func:`status_summary`)."""
-    import matplotlib.pyplot as plt
-
-    data = summary.set_index("section")[[REPRODUCED, DIFFERS, NOT_REPRODUCIBLE]].iloc[::-1]
-    fig, ax = plt.subplots(figsize=(6.3, 0.35 * len(data) + 1.4), layout="constrained")
-    if data.empty:
-        ax.text(0.5, 0.5, "—", ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
-        return fig, ax
-    left = np.zeros(len(data))
-    for status in data.columns:
-        values = data[status].to_numpy(dtype=float)
-        ax.barh(np.arange(len(data)), values, left=left, color=STATUS_COLORS[status],
-                label=STATUS_LABELS[lang][status], height=0.7)
-        for y, (lft, v) in enumerate(zip(left, values, strict=True)):
-            if v > 0:
-                ax.text(lft + v / 2, y, f"{int(v)}", ha="center", va="center", color="white", fontsize=8)
-        left += values
-    titles = section_titles or {}
-    ax.set_yticks(np.arange(len(data)), [titles.get(s, s) for s in data.index])
-    ax.set_xlabel(STATUS_LABELS[lang]["claims"])
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, frameon=False)
-    ax.spines["left"].set_visible(False)
-    ax.tick_params(axis="y", length=0)
-    return fig, ax
-
-
 def validation_report(data_dir: str | Path) -> tuple[pd.DataFrame | None, str]:
-    """Run the dataset validation of ``vstudy.datasets`` when available: (problems frame, message)."""
+    """Run the dataset validation of ``vstudy.data.datasets`` when available: (problems frame, message)."""
     try:
-        from vstudy import datasets  # written by the data layer; optional here
+        from vstudy.data import datasets  # written by the data layer; optional here
     except ImportError:
-        return None, "vstudy.datasets is not available in this build: validation not run here (run `vstudy validate`)"
+        return None, "vstudy.data.datasets is not available in this build: validation not run here (run `vstudy validate`)"
     for name in ("validate_dataset", "validate"):
         func = getattr(datasets, name, None)
         if callable(func):
@@ -648,7 +601,7 @@ def validation_report(data_dir: str | Path) -> tuple[pd.DataFrame | None, str]:
             if isinstance(problems, pd.DataFrame):
                 frame = problems
             else:
-                from vstudy import schemas
+                from vstudy.data import schemas
 
                 frame = schemas.problems_frame(list(problems or []))
             if frame.empty:
@@ -658,20 +611,7 @@ def validation_report(data_dir: str | Path) -> tuple[pd.DataFrame | None, str]:
                 msg = (f"{int(sev.get('error', 0))} errors and {int(len(frame) - sev.get('error', 0))} warnings "
                        "(warnings are known errata of the source, declared in errata.csv)")
             return frame, msg
-    return None, "vstudy.datasets has no validate function: validation not run here (run `vstudy validate`)"
-
-
-def region_labels(codes, lang: str = "en") -> dict[str, str]:
-    """Code → short region name for tables and axes (:func:`vstudy.plots.region_label`, unique per language)."""
-    from vstudy import plots
-
-    return {c: plots.region_label(c, lang) for c in dict.fromkeys(codes)}
-
-
-def relabel(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """``frame`` indexed by region code → the same frame indexed by unique region labels (for plotting)."""
-    labels = region_labels(frame.index, lang)
-    return frame.rename(index=labels)
+    return None, "vstudy.data.datasets has no validate function: validation not run here (run `vstudy validate`)"
 
 
 def coverage_matrix(indicators: pd.DataFrame, scheme: str) -> pd.DataFrame:
@@ -681,23 +621,3 @@ def coverage_matrix(indicators: pd.DataFrame, scheme: str) -> pd.DataFrame:
     coded = coded.assign(row=coded["indicator"] + " " + coded["ref_period"])
     matrix = pd.crosstab(coded["row"], coded["region_code"]).clip(upper=1)
     return matrix.reindex(columns=regions.codes(scheme), fill_value=0)
-
-
-def plot_coverage(matrix: pd.DataFrame, lang: str = "en"):
-    """Grid of indicator-periods × regions, filled where a value exists."""
-    import matplotlib.pyplot as plt
-    from matplotlib.colors import ListedColormap
-
-    labels = region_labels(matrix.columns, lang)
-    fig, ax = plt.subplots(figsize=(6.3, 0.2 * len(matrix) + 1.8), layout="constrained")
-    ax.imshow(matrix.to_numpy(), cmap=ListedColormap(["#f2f2f2", "#0072B2"]), aspect="auto", vmin=0, vmax=1)
-    ax.set_xticks(range(matrix.shape[1]), [labels[c] for c in matrix.columns], rotation=60, ha="right",
-                  rotation_mode="anchor", fontsize=7)
-    ax.set_yticks(range(len(matrix)), matrix.index, fontsize=7)
-    ax.set_xticks(np.arange(-0.5, matrix.shape[1]), minor=True)
-    ax.set_yticks(np.arange(-0.5, len(matrix)), minor=True)
-    ax.grid(which="minor", color="white", linewidth=0.6)
-    ax.tick_params(which="both", length=0)
-    for side in ax.spines.values():
-        side.set_visible(False)
-    return fig, ax

@@ -1,7 +1,7 @@
 """Every table of the study declared once: columns, types, units, ranges, keys and row rules.
 
 The same declarations validate the data (:func:`read_and_check`, :func:`check_frame`) and document it
-(:func:`data_dictionary`, :func:`write_data_dictionary`), so the dictionary the site shows cannot drift from what
+(:func:`data_dictionary`, :func:`data_dictionary_markdown`), so the dictionary the site shows cannot drift from what
 ``vstudy validate`` enforces.
 
 Why a small declarative layer rather than pandera: the checks that matter here are about *where* a raw value
@@ -26,8 +26,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from vstudy import io as vio
-from vstudy import parsing, regions
+from vstudy.data import atomic as vio
+from vstudy.data import parsing
+from vstudy.data import regions
+from vstudy.vocab import AGE_GROUPS, STATUSES
 
 # ---------------------------------------------------------------------------------------------------------------
 # Problems
@@ -233,8 +235,6 @@ class TableSchema:
 _SRC = line()
 _NOTE = text("note", "transcriber's note", required=False, nullable=True)
 
-AGE_GROUPS = ("under18", "18_29", "30_to_pension", "pension")
-STATUSES = ("students", "working", "unemployed", "neet")
 
 RAW: dict[str, TableSchema] = {}
 
@@ -449,7 +449,7 @@ OPTIONAL_COUNT_TABLES = {"volunteers_by_region": "volunteers_count", "events_by_
                          "hours_by_region": "hours_count"}
 
 # ---------------------------------------------------------------------------------------------------------------
-# Processed tables (data/processed/), built by vstudy.processed
+# Processed tables (data/processed/), built by vstudy.data.processed
 # ---------------------------------------------------------------------------------------------------------------
 
 PROCESSED: dict[str, TableSchema] = {}
@@ -1040,7 +1040,7 @@ def _rule_mentions(rule: Rule, column: str) -> bool:
 def data_dictionary_markdown() -> str:
     """The dictionary as Markdown: one section per table with its description, keys, rules and columns."""
     out = ["# Data dictionary", "",
-           "Generated from `vstudy.schemas` (the declarations `vstudy validate` enforces). Processed tables whose "
+           "Generated from `vstudy.data.schemas` (the declarations `vstudy validate` enforces). Processed tables whose "
            "name ends in `_<scheme>` are written once per dataset (e.g. `regions_kz2021`). Raw national and "
            "information-line tables are copied to the processed layer unchanged (typed, with `region_code` where "
            "they name a region).", ""]
@@ -1062,10 +1062,3 @@ def data_dictionary_markdown() -> str:
             out.append(f"| `{col.name}` | {col.dtype} | {col.unit} | {rng} | {cons} | {desc} |")
         out.append("")
     return "\n".join(out)
-
-
-def write_data_dictionary(path: str | Path) -> Path:
-    """Write the Markdown dictionary atomically (the site includes it)."""
-    path = Path(path)
-    vio.write_text_atomic(path, data_dictionary_markdown())
-    return path

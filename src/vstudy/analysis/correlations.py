@@ -1,4 +1,4 @@
-"""The correlation study: which variables, which pairs, which families — declared here, run through vstudy.stats.
+"""The correlation study: which variables, which pairs, which families — declared here, run through vstudy.analysis.stats.
 
 Three families are declared (each is one multiplicity family for Holm and Benjamini–Hochberg):
 
@@ -25,7 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from vstudy import stats
+from vstudy.analysis import stats
+from vstudy.vocab import ECO_DIRECTION
 
 MIN_N = 4
 
@@ -264,7 +265,7 @@ def run_correlations(
     seed: int | None = 20211231,
     alpha: float = 0.05,
 ) -> pd.DataFrame:
-    """All declared pairs through :func:`vstudy.stats.correlation_table`, plus the pairs that cannot run.
+    """All declared pairs through :func:`vstudy.analysis.stats.correlation_table`, plus the pairs that cannot run.
 
     Pairs whose variables are present run (stats returns NaN with a note for n < 4); pairs with an absent
     variable get one NaN row per method with n = 0 and the reason. Holm/BH are within family × method over
@@ -363,80 +364,29 @@ def matrix(results: pd.DataFrame, family: str, method: str = "pearson", value: s
 
 # --- inputs and outputs of the notebook ---------------------------------------------------------------------
 
-def load_regions(processed_dir, scheme: str, data_dir=None) -> pd.DataFrame:
-    """The wide table ``regions_<scheme>`` of the processed layer; built from ``data_dir`` first if absent."""
-    from pathlib import Path
+def load_regions(processed_dir, scheme: str) -> pd.DataFrame:
+    """The wide table ``regions_<scheme>`` of the processed layer (written by ``vstudy data``; never written here)."""
+    from vstudy.data import processed
 
-    from vstudy import datasets
-
-    name = f"regions_{scheme}"
-    if not (Path(processed_dir) / f"{name}.parquet").is_file() and data_dir is not None:
-        from vstudy import processed
-
-        processed.write_layer(datasets.require_valid(data_dir), processed_dir)
-    return datasets.read_table(name, processed_dir)
+    return processed.read_table(f"regions_{scheme}", processed_dir)
 
 
 def add_reconstructed_events(frame: pd.DataFrame, data_dir, scheme: str) -> pd.DataFrame:
-    """Add event counts reconstructed from the regional direction lists (see vstudy.activities).
+    """Add event counts reconstructed from the regional direction lists (see vstudy.analysis.activities).
 
     ``events_reconstructed_count`` (all events) and ``eco_events_reconstructed_count`` (Birgemiz: Taza Álem,
     the eco-volunteering line) are added only when the dataset has the regional lists; supplied counts
     (``events_count``) take precedence in :data:`VARIABLES` because their pattern is tried first.
     """
-    from vstudy import activities
+    from vstudy.analysis import activities
 
     lists = activities.read_table(data_dir, "event_directions_by_region")
     if lists is None:
         return frame
     counts = activities.reconstruct_event_counts(activities.add_region_codes(lists, scheme))
     totals = counts.groupby("region_code")["region_events"].first()
-    eco = counts[counts["direction_id"] == "taza_alem"].set_index("region_code")["events"]
+    eco = counts[counts["direction_id"] == ECO_DIRECTION].set_index("region_code")["events"]
     out = frame.copy()
     out["events_reconstructed_count"] = out["region_code"].map(totals).astype(float)
     out["eco_events_reconstructed_count"] = out["region_code"].map(eco).astype(float)
     return out
-
-
-def save_correlations(results: pd.DataFrame, output_dir) -> object:
-    """Write ``<output_dir>/tables/correlations.csv`` (the study's correlation table; no section prefix)."""
-    from vstudy import report
-    from vstudy.io import atomic_path
-
-    target = report.tables_dir(output_dir) / "correlations.csv"
-    with atomic_path(target) as tmp:
-        results.to_csv(tmp, index=False, lineterminator="\n", float_format="%.10g")
-    return target
-
-
-def forest_plot(table: pd.DataFrame, labels: Sequence[str], r_col: str = "r", low: str = "ci_low",
-                high: str = "ci_high", extra: tuple[str, str] | None = None, lang: str = "en",
-                title: str | None = None, figsize: tuple[float, float] | None = None):
-    """Coefficients with their intervals, one row each (top = first); a zero line; optional second interval.
-
-    ``extra`` = (low, high) columns of a second interval (e.g. the bootstrap), drawn thinner below the first.
-    """
-    from vstudy import plots
-
-    n = len(table)
-    fig, ax = plots.plt.subplots(figsize=figsize or (plots.FULL_WIDTH_IN, max(2.2, 0.28 * n + 1.0)),
-                                 layout="constrained")
-    y = np.arange(n)[::-1].astype(float)
-    colour = plots.PALETTES["status"][0]
-    r = table[r_col].to_numpy(float)
-    ax.hlines(y, table[low].to_numpy(float), table[high].to_numpy(float), color=colour, linewidth=1.6,
-              label="Fisher z 95 %" if lang == "en" else "Fisher z, 95 %")
-    if extra is not None:
-        ax.hlines(y - 0.25, table[extra[0]].to_numpy(float), table[extra[1]].to_numpy(float), color="0.55",
-                  linewidth=0.9, label="bootstrap" if lang == "en" else "бутстреп")
-    ax.plot(r, y, "o", color=colour, markersize=4, zorder=3)
-    ax.axvline(0, color="0.3", linewidth=0.7, linestyle="--")
-    ax.set_yticks(y, list(labels))
-    ax.set_xlim(-1, 1)
-    ax.set_xticks([-1, -0.5, 0, 0.5, 1])
-    ax.set_xlabel(plots.label("r", lang))
-    ax.tick_params(axis="y", length=0)
-    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3)
-    if title:
-        ax.set_title(title)
-    return fig, ax

@@ -1,7 +1,7 @@
 """The Quarto website and the study PDF: stage the pages, then ``quarto render`` and swap the result in.
 
 The Quarto project is the top-level ``_quarto.yml``; its hand-written pages live in ``site/`` (``index.qmd``,
-``report.qmd``, ``data.qmd``, ``reproducibility.qmd``). A build copies both into ``<output>/site-src/`` with
+``notebook.qmd``, ``data.qmd``, ``reproducibility.qmd``). A build copies both into ``<output>/site-src/`` with
 
 * ``notebooks/<name>.ipynb`` — the executed section notebooks, each given a front-matter cell (title from the
   notebook's first ``# heading``) so the page has a title and no duplicate heading; Quarto renders ``.ipynb``
@@ -29,12 +29,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from vstudy.io import write_text_atomic
-
-if TYPE_CHECKING:  # pipeline imports this module lazily; the annotation must not import it back at run time
-    from vstudy.pipeline import RenderOutcome
+from vstudy.build.quarto import QUARTO_HELP, RenderOutcome, quarto_path, quarto_version
+from vstudy.build.state import hash_tree, sha256_file, sha256_json
+from vstudy.data.atomic import write_text_atomic
 
 # Figures and tables the report page (and so the study PDF) assembles, per section, by Quarto label
 # (``#| label: fig-…`` / ``tbl-…`` in the notebook). ``None`` = every labelled figure of that section, in order.
@@ -67,13 +65,13 @@ KEY_PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "pingouin", "matplotl
 def templates_dir(root: Path) -> Path:
     """``site/`` of the build root, or of the checkout this package comes from (tests build in a temp tree)."""
     own = root / "site"
-    return own if own.is_dir() else Path(__file__).resolve().parents[2] / "site"
+    return own if own.is_dir() else Path(__file__).resolve().parents[3] / "site"
 
 
 def project_file(root: Path) -> Path:
     """The top-level ``_quarto.yml`` of the build root, or of the checkout this package comes from."""
     own = root / "_quarto.yml"
-    return own if own.is_file() else Path(__file__).resolve().parents[2] / "_quarto.yml"
+    return own if own.is_file() else Path(__file__).resolve().parents[3] / "_quarto.yml"
 
 
 # Template files that stay out of the staged project: the hook that stops a render of the repository root.
@@ -82,10 +80,6 @@ NOT_STAGED = ("not-here.py",)
 
 def stage_dir(config) -> Path:
     return config.output_dir / "site-src"
-
-
-def quarto_path() -> str | None:
-    return shutil.which("quarto")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -103,8 +97,6 @@ def git_commit(root: Path) -> str:
 
 def site_key(config, state: dict) -> str:
     """Hash of everything the pages show: templates, executed notebooks, data, package, commit."""
-    from vstudy.pipeline import hash_tree, sha256_file, sha256_json
-
     notebooks = {
         s.name: state["sections"].get(s.name, {}).get("output_sha256")
         for s in config.sections if config.executed_path(s).exists()
@@ -121,8 +113,6 @@ def site_key(config, state: dict) -> str:
 
 def render_site(config, state: dict) -> RenderOutcome:
     """Stage and render when out of date; report ``no-quarto`` after staging when Quarto is missing."""
-    from vstudy.pipeline import QUARTO_HELP, RenderOutcome
-
     key = site_key(config, state)
     site = config.output_dir / "site"
     if not config.force and state["site"].get("key") == key and (site / "index.html").exists():
@@ -151,15 +141,6 @@ def swap_in(new: Path, target: Path) -> None:
         os.replace(target, old)
     os.replace(new, target)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def quarto_version(quarto: str | None) -> str:
-    if not quarto:
-        return "not installed"
-    try:
-        return subprocess.run([quarto, "--version"], capture_output=True, text=True, timeout=60).stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
-        return "unknown"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -445,9 +426,9 @@ def sources_markdown(data_dir: Path) -> str:
 
 
 def dictionary_markdown() -> str:
-    """The data dictionary from the declared schemas (vstudy.schemas.data_dictionary)."""
+    """The data dictionary from the declared schemas (vstudy.data.schemas.data_dictionary)."""
     try:
-        from vstudy import schemas
+        from vstudy.data import schemas
 
         table = schemas.data_dictionary()
     except (ImportError, AttributeError) as exc:
@@ -478,7 +459,6 @@ def tables_markdown(tables: Path) -> str:
 
 def reproducibility_markdown(config, state: dict) -> str:
     from vstudy import __version__
-    from vstudy.pipeline import hash_tree
 
     versions = []
     for name in KEY_PACKAGES:
@@ -510,13 +490,3 @@ def reproducibility_markdown(config, state: dict) -> str:
                  ["file", "sha"], ["File", "sha256"]),
     ]
     return "\n".join(out) + "\n"
-
-
-def pdf_text(pdf: Path) -> str:
-    """Text of a PDF for the render test: ``pdftotext`` when installed, else pypdf if importable."""
-    tool = shutil.which("pdftotext")
-    if tool:
-        return subprocess.run([tool, "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True).stdout
-    from pypdf import PdfReader  # only needed where Quarto renders the PDF
-
-    return "\n".join(page.extract_text() or "" for page in PdfReader(str(pdf)).pages)

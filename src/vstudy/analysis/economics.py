@@ -140,38 +140,3 @@ def employee_equivalent_table(hours_in_month: float, published: float | None = N
     if published is not None:
         out["reproduces_published"] = out["employees"].round() == published
     return out
-
-
-PLOT_LABELS = {
-    "en": {"x": "Hours worked per month by an employee", "y": "Value, bn tenge a year", "coverage": "coverage",
-           "target": "report: ≥ 3.2 bn"},
-    "ru": {"x": "Часов работы сотрудника в месяц", "y": "Стоимость, млрд тенге в год", "coverage": "охват",
-           "target": "доклад: ≥ 3,2 млрд"},
-}
-
-
-def plot_sensitivity(grid: pd.DataFrame, target: float | None = None, lang: str = "en"):
-    """Value per year against hours worked per month, one line per coverage and wage basis."""
-    import matplotlib.pyplot as plt
-
-    labels = PLOT_LABELS[lang]
-    fig, ax = plt.subplots(figsize=(6.3, 3.6), layout="constrained")
-    coverages = sorted(grid["coverage"].unique())
-    colors = dict(zip(coverages, ["#D55E00", "#E69F00", "#0072B2", "#009E73", "#CC79A7"], strict=False))
-    styles = ["-", "--", ":", "-."]
-    for i, (wage_label, sub) in enumerate(grid.groupby("wage_basis", sort=False)):
-        for cov in coverages:
-            line = sub[sub["coverage"] == cov].sort_values("hours_worked_per_month")
-            ax.plot(line["hours_worked_per_month"], line["value_bn_kzt_per_year"], styles[i % len(styles)],
-                    marker="o", markersize=3, color=colors[cov],
-                    label=f"{labels['coverage']} {cov:.0%}; {wage_label}")
-    if target is not None:
-        ax.axhline(target / 1e9, color="0.2", linewidth=0.9)
-        ax.text(grid["hours_worked_per_month"].min(), target / 1e9, f" {labels['target']}", va="bottom",
-                fontsize=8)
-    ax.set_xlabel(labels["x"])
-    ax.set_ylabel(labels["y"])
-    top = max(float(grid["value_bn_kzt_per_year"].max()), (target or 0) / 1e9)
-    ax.set_ylim(0, top * 1.15)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1, frameon=False, fontsize=7)
-    return fig, ax

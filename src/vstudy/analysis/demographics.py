@@ -15,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from vstudy.replication import AGE_GROUPS, STATUSES, age_wide, status_wide
+from vstudy.analysis.replication import age_wide, status_wide
+from vstudy.vocab import AGE_GROUPS, STATUSES
 
 __all__ = ["AGE_GROUPS", "STATUSES", "age_shares", "status_shares", "national_shares", "tvd",
            "distance_from_national", "pension_erratum", "combined_distance"]
@@ -99,46 +100,7 @@ def pension_erratum(age_by_region: pd.DataFrame, scheme: str) -> pd.DataFrame:
     return out.sort_values("pension_corrected_pct", ascending=False).reset_index(drop=True)
 
 
-GENDER_LABELS = {"en": {"male": "Male", "female": "Female"}, "ru": {"male": "Мужчины", "female": "Женщины"}}
-
-
-def plot_national(age_nat: pd.Series | None, gender_nat: pd.Series | None, lang: str = "en"):
-    """Two panels: national shares by age group and by gender (published values, printed on the bars)."""
-    import matplotlib.pyplot as plt
-
-    from vstudy import plots
-
-    panels = [(s, k) for s, k in ((age_nat, "age_group"), (gender_nat, "gender")) if s is not None]
-    fig, axes = plt.subplots(1, max(1, len(panels)), figsize=(6.3, 2.6), layout="constrained",
-                             gridspec_kw={"width_ratios": [2, 1][: max(1, len(panels))]})
-    axes = np.atleast_1d(axes)
-    for ax, (series, key) in zip(axes, panels, strict=False):
-        if key == "gender":
-            names = [GENDER_LABELS[lang].get(c, c) for c in series.index]
-            colors = ["#0072B2", "#CC79A7"][: len(series)]
-        else:
-            names = [plots.label(c, lang, default=c) for c in series.index]
-            colors = plots.category_colors("age_group", list(series.index))
-        ax.bar(range(len(series)), series.to_numpy(), color=colors)
-        for x, v in enumerate(series.to_numpy()):
-            ax.text(x, v + 1, f"{v:.2f}", ha="center", va="bottom", fontsize=8)
-        ax.set_xticks(range(len(series)), names, rotation=20 if key == "age_group" else 0, ha="right"
-                      if key == "age_group" else "center")
-        ax.set_ylim(0, max(60.0, float(series.max()) * 1.15))
-        ax.set_ylabel(plots.label("share_pct", lang))
-        ax.set_title(plots.label(key, lang, default={"en": "Gender", "ru": "Пол"}[lang]))
-    return fig, axes
-
-
 # --- organisations: NGOs and initiative groups --------------------------------------------------------------
-
-ORG_COLORS = {"ngo": "#0072B2", "initiative_group": "#E69F00"}
-ORG_LABELS = {
-    "en": {"ngo": "NGOs", "initiative_group": "Initiative groups", "count": "Number of associations",
-           "per_100k": "Organisations and groups per 100,000 population"},
-    "ru": {"ngo": "НПО", "initiative_group": "Инициативные группы", "count": "Число объединений",
-           "per_100k": "Организаций и групп на 100 тыс. населения"},
-}
 
 
 def organisations_frame(counts: pd.DataFrame) -> pd.DataFrame:
@@ -173,24 +135,3 @@ def organisation_totals(frame: pd.DataFrame, national_population: float | None =
     if national_population:
         out["organisations_per_100k"] = round(1e5 * (ngo + grp) / national_population, 2)
     return out
-
-
-def plot_organisation_counts(frame: pd.DataFrame, labels: dict[str, str], lang: str = "en"):
-    """Horizontal stacked bars of NGO and initiative-group counts per region, largest total at the top."""
-    import matplotlib.pyplot as plt
-
-    data = frame.sort_values("organisations_count", ascending=True)
-    fig, ax = plt.subplots(figsize=(6.3, max(2.5, 0.22 * len(data) + 1.3)), layout="constrained")
-    y = np.arange(len(data))
-    ax.barh(y, data["ngo_count"], color=ORG_COLORS["ngo"], label=ORG_LABELS[lang]["ngo"], height=0.75)
-    ax.barh(y, data["initiative_group_count"], left=data["ngo_count"], color=ORG_COLORS["initiative_group"],
-            label=ORG_LABELS[lang]["initiative_group"], height=0.75)
-    for yi, total in zip(y, data["organisations_count"], strict=True):
-        ax.text(total + 3, yi, f"{total:.0f}", va="center", fontsize=7)
-    ax.set_yticks(y, [labels.get(c, c) for c in data["region_code"]])
-    ax.set_xlabel(ORG_LABELS[lang]["count"])
-    ax.set_xlim(0, float(data["organisations_count"].max()) * 1.1)
-    ax.tick_params(axis="y", length=0)
-    ax.spines["left"].set_visible(False)
-    ax.legend(loc="lower right", frameon=False)
-    return fig, ax

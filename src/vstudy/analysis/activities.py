@@ -15,14 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from vstudy import regions
+from vstudy.data import regions
+from vstudy.vocab import DIRECTIONS
 
 # Directions in the order of the national chart legend (org_directions_partial legend order).
-DIRECTION_ORDER: tuple[str, ...] = (
-    "taza_alem", "qamqor", "other_social", "sayluq", "bilim", "umit_emergency", "culture", "ayala",
-    "asyl_mura", "media", "sabaqtastyq",
-)
-RESIDUAL_DIRECTION = "other_social"  # truncated in the national chart
+DIRECTION_ORDER: tuple[str, ...] = DIRECTIONS
 
 
 def find_table(data_dir: str | Path, name: str) -> Path | None:
@@ -187,27 +184,6 @@ def org_directions_split(partial: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFr
     values = partial[partial["row_kind"] == "value"][["order_in_text", "share_pct", "source_line"]]
     legend = partial[partial["row_kind"] == "legend_label"][["order_in_text", "direction_id", "label_as_published"]]
     return values.reset_index(drop=True), legend.reset_index(drop=True)
-
-
-def region_names(codes: Iterable[str], lang: str) -> list[str]:
-    """Short printed region names in order (:func:`vstudy.plots.region_label`: "Almaty Region" stays full in
-    English, where "Almaty" is the city)."""
-    from vstudy import plots
-
-    return [plots.region_label(c, lang) for c in codes]
-
-
-def with_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Add printed ``region`` and ``direction`` columns (in ``lang``) beside region_code / direction_id."""
-    from vstudy import plots  # local import: plots pulls in matplotlib
-
-    out = frame.copy()
-    if "region_code" in out.columns:
-        out.insert(out.columns.get_loc("region_code") + 1, "region", region_names(out["region_code"], lang))
-    if "direction_id" in out.columns:
-        out.insert(out.columns.get_loc("direction_id") + 1, "direction",
-                   out["direction_id"].map(lambda d: plots.label(d, lang, default=d)))
-    return out
 
 
 def compare_event_totals(counts: pd.DataFrame, events: pd.DataFrame, scheme: str) -> pd.DataFrame:

@@ -16,15 +16,13 @@ Tables a dataset may leave out simply produce no processed table and no wide col
 needs, because every per-100k rate divides by it. ``volunteers_by_region``, ``events_by_region`` and
 ``hours_by_region`` are optional user-supplied counts (the 2021 report printed them only as charts).
 
-Loader API (for notebooks)
+Loader API
 --------------------------
 ``load_dataset(data_dir)``            → :class:`Dataset`: manifest, validated typed tables, problems.
-``read_processed(processed_dir)``     → dict ``name → DataFrame`` of every Parquet table of the processed layer.
-``read_table(name, processed_dir)``   → one processed table, e.g. ``read_table("regions_kz2021")``.
-``prepare_for_build(data_dir, processed_dir, scheme)`` → validate and write the layer (the pipeline's data step).
+The processed layer built from it is read through :mod:`vstudy.data.processed` (``read_table``).
 
 Commands: ``vstudy validate [--data DIR]`` (exit 0 valid, 1 invalid) and ``vstudy data [--data DIR] [--out DIR]``
-(see :mod:`vstudy.processed` for what it writes).
+(see :mod:`vstudy.data.processed` for what it writes).
 """
 
 from __future__ import annotations
@@ -38,8 +36,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from vstudy import paths, regions, schemas
-from vstudy.schemas import Problem
+from vstudy.data import paths
+from vstudy.data import regions
+from vstudy.data import schemas
+from vstudy.data.schemas import Problem
 
 MANIFEST = "manifest.yml"
 POPULATION_INDICATOR = "population_total"
@@ -259,37 +259,6 @@ def validate_dataset(data_dir: str | Path | None = None) -> Dataset:
     return load_dataset(data_dir)
 
 
-def prepare_for_build(data_dir: str | Path | None, processed_dir: str | Path | None,
-                      scheme: str | None = None) -> list[Path]:
-    """Validate ``data_dir`` and write its processed layer to ``processed_dir``: the pipeline's data step.
-
-    Raises :class:`InvalidDataset` when the data are invalid (the processed layer is then left untouched) and
-    ``ValueError`` when ``scheme`` is given and differs from the manifest's.
-    """
-    from vstudy import processed
-
-    ds = require_valid(data_dir)
-    if scheme is not None and scheme != ds.scheme:
-        raise ValueError(f"dataset {ds.root} is on scheme {ds.scheme}, the build asked for {scheme}")
-    return processed.write_layer(ds, processed_dir if processed_dir is not None else paths.processed_dir())
-
-
-def read_processed(processed_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """Every table of a processed layer (its Parquet files), keyed by name (e.g. ``regions_kz2021``)."""
-    base = Path(processed_dir) if processed_dir is not None else paths.processed_dir()
-    return {p.stem: pd.read_parquet(p) for p in sorted(base.glob("*.parquet"))}
-
-
-def read_table(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
-    """One processed table by name, e.g. ``read_table("regions_kz2021")`` or ``read_table("headline_figures")``."""
-    base = Path(processed_dir) if processed_dir is not None else paths.processed_dir()
-    path = base / f"{name}.parquet"
-    if not path.is_file():
-        known = ", ".join(p.stem for p in sorted(base.glob("*.parquet"))) or "none"
-        raise FileNotFoundError(f"no processed table {name!r} in {base} (tables: {known}); run `vstudy data`")
-    return pd.read_parquet(path)
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Commands
 # ---------------------------------------------------------------------------------------------------------------
@@ -310,25 +279,3 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     print(f"{ds.root}: {status} — {len(ds.tables)} table(s), {n_err} error(s), {n_warn} warning(s)",
           file=sys.stderr if not ds.ok else sys.stdout)
     return 0 if ds.ok else 1
-
-
-def _cmd_data(args: argparse.Namespace) -> int:
-    from vstudy import processed
-
-    ds = load_dataset(args.data)
-    print_problems(ds)
-    if not ds.ok:
-        print(f"{ds.root}: INVALID ({len(ds.errors)} error(s)); processed layer left unchanged",
-              file=sys.stderr)
-        return 1
-    out = Path(args.out) if args.out else paths.processed_dir()
-    try:
-        written = processed.write_layer(ds, out)
-    except InvalidDataset as exc:  # a built table failed its processed schema, or an input it needs is missing
-        print_problems(exc.dataset)
-        print(f"{ds.root}: processing failed ({len(exc.dataset.errors)} error(s)); processed layer left unchanged",
-              file=sys.stderr)
-        return 1
-    print(f"wrote {len(written)} file(s) to {out}")
-    return 0
-

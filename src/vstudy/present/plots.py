@@ -27,7 +27,8 @@ import seaborn as sns
 from matplotlib import font_manager
 from matplotlib.colors import Colormap, to_hex
 
-from vstudy import regions
+from vstudy.data import regions
+from vstudy.vocab import AGE_GROUPS, DIRECTIONS, LANGS, STATUSES
 
 # --------------------------------------------------------------------------------------------- sizes
 FULL_WIDTH_IN = 6.5  # text width of the A4 report with 2.5 cm margins
@@ -47,15 +48,8 @@ REQUIRED_CHARS = KAZAKH_LETTERS + RUSSIAN_LETTERS + "«»–—№ÁáÚúÝý"
 # a system where someone prefers another face via VSTUDY_FONT.
 FONT_CANDIDATES = ("DejaVu Sans", "Noto Sans", "Liberation Sans", "PT Sans", "Arial")
 
-LANGS = ("en", "ru")
 
 # --------------------------------------------------------------------------------------------- palettes
-AGE_GROUPS = ("under18", "18_29", "30_to_pension", "pension")
-STATUSES = ("students", "working", "unemployed", "neet")
-DIRECTIONS = (
-    "taza_alem", "qamqor", "other_social", "sayluq", "bilim", "umit_emergency",
-    "culture", "ayala", "asyl_mura", "media", "sabaqtastyq",
-)
 
 # Fixed category colours: the same category has the same colour in every figure.
 # Age groups are ordinal, so they get an ordered ramp (light = young); statuses and directions are nominal,
@@ -239,7 +233,7 @@ def label(key: str, lang: str = "en", default: object = _MISSING) -> str:
     except KeyError:
         if default is not _MISSING:
             return str(default)
-        raise KeyError(f"no {lang} label for {key!r}; add it to vstudy.plots.LABELS") from None
+        raise KeyError(f"no {lang} label for {key!r}; add it to vstudy.present.plots.LABELS") from None
 
 
 @functools.lru_cache(maxsize=4)

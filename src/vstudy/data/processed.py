@@ -1,7 +1,7 @@
 """The processed layer: tidy, analysis-ready tables built from a validated dataset, written atomically.
 
 ``vstudy data`` writes, for a dataset on scheme ``<scheme>`` (kz2021 or kz2022), each table as ``.parquet`` and
-``.csv`` (columns are documented in ``data_dictionary.md``, generated from :mod:`vstudy.schemas`):
+``.csv`` (columns are documented in ``data_dictionary.md``, generated from :mod:`vstudy.data.schemas`):
 
 Per scheme (one row per unit, or long by unit)
     ``regions_<scheme>``            the wide analysis table, one row per unit (columns carry their unit)
@@ -32,6 +32,7 @@ clock anywhere: the same inputs give the same bytes.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import ctypes
 import ctypes.util
@@ -43,6 +44,7 @@ import math
 import os
 import re
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,8 +53,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from vstudy import regions, schemas
-from vstudy.datasets import Dataset, InvalidDataset, table_by_schema
+from vstudy.data import datasets, paths, regions, schemas
+from vstudy.data.datasets import Dataset, InvalidDataset, table_by_schema
 
 # The three oblasts of kz2022 were created on this date; a value dated earlier describes kz2021 territory
 # for the three codes whose territory changed (KZ-19, KZ-35, KZ-63).
@@ -567,7 +569,7 @@ def _readme(ds: Dataset, names: list[str]) -> str:
              f"{', SYNTHETIC' if ds.manifest.get('synthetic') else ''}). Do not edit: regenerate.", "",
              "Tables (each as .parquet and .csv; columns in data_dictionary.md):", ""]
     lines += [f"- `{n}`" for n in names]
-    lines += ["", "Load them with `vstudy.datasets.read_table(name)` or `read_processed()`.", ""]
+    lines += ["", "Load them with `vstudy.data.processed.read_table(name)` or `read_processed()`.", ""]
     return "\n".join(lines)
 
 
@@ -654,3 +656,57 @@ def _swap_in(new: Path, target: Path) -> None:
     os.replace(target, previous)
     os.replace(new, target)
     os.replace(previous, new)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading the layer, the pipeline's data step and `vstudy data`
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def prepare_for_build(data_dir: str | Path | None, processed_dir: str | Path | None,
+                      scheme: str | None = None) -> list[Path]:
+    """Validate ``data_dir`` and write its processed layer to ``processed_dir``: the pipeline's data step.
+
+    Raises :class:`InvalidDataset` when the data are invalid (the processed layer is then left untouched) and
+    ``ValueError`` when ``scheme`` is given and differs from the manifest's.
+    """
+    ds = datasets.require_valid(data_dir)
+    if scheme is not None and scheme != ds.scheme:
+        raise ValueError(f"dataset {ds.root} is on scheme {ds.scheme}, the build asked for {scheme}")
+    return write_layer(ds, processed_dir if processed_dir is not None else paths.processed_dir())
+
+
+def read_processed(processed_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of a processed layer (its Parquet files), keyed by name (e.g. ``regions_kz2021``)."""
+    base = Path(processed_dir) if processed_dir is not None else paths.processed_dir()
+    return {p.stem: pd.read_parquet(p) for p in sorted(base.glob("*.parquet"))}
+
+
+def read_table(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
+    """One processed table by name, e.g. ``read_table("regions_kz2021")`` or ``read_table("headline_figures")``."""
+    base = Path(processed_dir) if processed_dir is not None else paths.processed_dir()
+    path = base / f"{name}.parquet"
+    if not path.is_file():
+        known = ", ".join(p.stem for p in sorted(base.glob("*.parquet"))) or "none"
+        raise FileNotFoundError(f"no processed table {name!r} in {base} (tables: {known}); run `vstudy data`")
+    return pd.read_parquet(path)
+
+
+def _cmd_data(args: argparse.Namespace) -> int:
+    ds = datasets.load_dataset(args.data)
+    datasets.print_problems(ds)
+    if not ds.ok:
+        print(f"{ds.root}: INVALID ({len(ds.errors)} error(s)); processed layer left unchanged",
+              file=sys.stderr)
+        return 1
+    out = Path(args.out) if args.out else paths.processed_dir()
+    try:
+        written = write_layer(ds, out)
+    except InvalidDataset as exc:  # a built table failed its processed schema, or an input it needs is missing
+        datasets.print_problems(exc.dataset)
+        print(f"{ds.root}: processing failed ({len(exc.dataset.errors)} error(s)); processed layer left unchanged",
+              file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} file(s) to {out}")
+    return 0
+

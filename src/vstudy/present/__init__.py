@@ -1,0 +1,1 @@
+"""Presentation layer: figure style and charts, maps, reader-facing labels and tables, notebook helpers."""

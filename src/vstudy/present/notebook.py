@@ -1,0 +1,166 @@
+"""What a section notebook calls: one set-up call, the processed tables, and where tables and figures go.
+
+A notebook opens with its parameters cell and then::
+
+    study = notebook.setup("04_maps", globals())
+
+which resolves the paths, applies the figure style and returns a :class:`Study`: ``study.table(name)`` reads a
+table of the processed layer (``None`` when the dataset does not have it), ``study.save(frame, name)`` writes
+``<output_dir>/tables/<section>__<name>.csv``, ``study.figure(fig, name)`` writes
+``<output_dir>/figures/<section>__<name>.png|svg`` and shows the PNG, ``study.say(template, **values)`` shows
+Markdown whose values are escaped (:func:`vstudy.present.text.md`). Writes are atomic and deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from vstudy import vocab
+from vstudy.data import paths
+from vstudy.data.atomic import atomic_path
+from vstudy.present.text import md
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def tables_dir(output_dir: str | Path) -> Path:
+    return Path(output_dir) / "tables"
+
+
+def figures_dir(output_dir: str | Path) -> Path:
+    return Path(output_dir) / "figures"
+
+
+def save_table(frame: pd.DataFrame, section: str | None, name: str, output_dir: str | Path,
+               index: bool = False) -> Path:
+    """Write ``frame`` to ``tables/<section>__<name>.csv`` (UTF-8, LF, floats with up to 10 significant digits).
+
+    ``section=None`` writes ``tables/<name>.csv``: the study-wide tables readers look for by name
+    (``replication.csv``, ``correlations.csv``).
+    """
+    target = tables_dir(output_dir) / (f"{section}__{name}.csv" if section else f"{name}.csv")
+    with atomic_path(target) as tmp:
+        frame.to_csv(tmp, index=index, lineterminator="\n", float_format="%.10g")
+    return target
+
+
+def figure_base(section: str, name: str, output_dir: str | Path) -> Path:
+    """Path without extension for a figure of a section; plots.save adds .png and .svg."""
+    path = figures_dir(output_dir) / f"{section}__{name}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def show_figure(fig, section: str, name: str, output_dir: str | Path) -> None:
+    """Save ``fig`` (PNG at ``plots.SAVE_DPI`` and SVG), close it, and show the saved PNG as the cell's output.
+
+    The notebook, the website and the study PDF then carry the print-resolution file that was written, at the
+    figure's fixed size, instead of a second, screen-resolution render with a cropped box; and every figure is
+    drawn once less. Returns nothing, so that a last line of a cell adds no output.
+    """
+    from IPython.display import Image, display
+
+    from vstudy.present import plots
+
+    written = plots.save(fig, figure_base(section, name, output_dir))
+    plots.plt.close(fig)
+    png = next(p for p in written if p.suffix == ".png")
+    display(Image(data=png.read_bytes(), format="png"))
+
+
+def _resolve(path: str | Path) -> Path:
+    path = Path(path)
+    return path if path.is_absolute() else paths.repo_root() / path
+
+
+@dataclass
+class Study:
+    """One section's view of one dataset: its parameters, its processed tables and its outputs."""
+
+    section: str
+    data_dir: Path
+    processed_dir: Path
+    output_dir: Path
+    scheme: str
+    period: str
+    lang: str
+    alpha: float
+    n_boot: int
+    seed: int
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    # ------------------------------------------------------------------ inputs
+    def table(self, name: str) -> pd.DataFrame | None:
+        """The processed table ``name`` (or ``<name>_<scheme>``), or ``None`` when this dataset does not have it."""
+        from vstudy.data import processed
+
+        if name not in self._cache:
+            found = None
+            for candidate in (f"{name}_{self.scheme}", name):
+                if (self.processed_dir / f"{candidate}.parquet").is_file():
+                    found = processed.read_table(candidate, self.processed_dir)
+                    break
+            self._cache[name] = found
+        frame = self._cache[name]
+        return None if frame is None else frame.copy()
+
+    @property
+    def dataset(self) -> dict:
+        """The processed layer's ``dataset.json``: the manifest, the input checksums and the table names."""
+        if "dataset.json" not in self._cache:
+            path = self.processed_dir / "dataset.json"
+            self._cache["dataset.json"] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        return self._cache["dataset.json"]
+
+    @property
+    def manifest(self) -> dict:
+        return self.dataset.get("manifest", {})
+
+    # ------------------------------------------------------------------ outputs
+    def save(self, frame: pd.DataFrame, name: str, index: bool = False) -> Path:
+        return save_table(frame, self.section, name, self.output_dir, index=index)
+
+    def figure(self, fig, name: str) -> None:
+        show_figure(fig, self.section, name, self.output_dir)
+
+    def say(self, template: str, /, **values: object) -> None:
+        """Show Markdown written by the study, with ``values`` (from data) escaped."""
+        from IPython.display import Markdown, display
+
+        display(Markdown(md(template, **values)))
+
+    def t(self, en: str, ru: str) -> str:
+        """The string of the edition's language."""
+        return ru if self.lang == "ru" else en
+
+    @property
+    def title(self) -> str:
+        return vocab.section_title(self.section, self.lang)
+
+
+def setup(section: str, params: Mapping[str, object]) -> Study:
+    """Resolve a notebook's parameters (its ``globals()``), apply the figure style and return its :class:`Study`.
+
+    Every key of :data:`vstudy.vocab.PARAMETER_DEFAULTS` is read from ``params`` (the default when absent).
+    """
+    import pandas as pd
+
+    from vstudy.present import plots
+
+    if section not in vocab.SECTIONS:
+        raise KeyError(f"unknown section {section!r}; known: {', '.join(vocab.SECTIONS)}")
+    p = {key: params.get(key, default) for key, default in vocab.PARAMETER_DEFAULTS.items()}
+    if p["lang"] not in vocab.LANGS:
+        raise ValueError(f"lang must be one of {', '.join(vocab.LANGS)}, got {p['lang']!r}")
+    plots.use_style()
+    pd.set_option("display.max_colwidth", 120)
+    return Study(
+        section=section, data_dir=_resolve(p["data_dir"]), processed_dir=_resolve(p["processed_dir"]),
+        output_dir=_resolve(p["output_dir"]), scheme=str(p["scheme"]), period=str(p["period"]),
+        lang=str(p["lang"]), alpha=float(p["alpha"]), n_boot=int(p["n_boot"]), seed=int(p["seed"]),
+    )
