@@ -33,7 +33,6 @@ clock anywhere: the same inputs give the same bytes.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import ctypes
 import ctypes.util
 import datetime as dt
@@ -46,19 +45,15 @@ import re
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from vstudy.data import datasets, paths, regions, schemas
+from vstudy.data import datasets, indicators, paths, regions, schemas
 from vstudy.data.datasets import Dataset, InvalidDataset, table_by_schema
 
-# The three oblasts of kz2022 were created on this date; a value dated earlier describes kz2021 territory
-# for the three codes whose territory changed (KZ-19, KZ-35, KZ-63).
-KZ2022_SPLIT_DATE = dt.date(2022, 6, 8)
 RATIO_TOLERANCE_PCT = 0.01  # the reconstructed within-region NGO share must match the published one this closely
 
 PASS_THROUGH = (
@@ -79,81 +74,14 @@ STATUS_COLUMNS = {"students": "vol_students_pct", "working": "vol_working_pct",
 # ---------------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class OfficialColumn:
-    """A wide column from an official indicator. ``period`` picks the reference period for the period year Y:
-    a template (``{Y}``, ``{Y}-Q4``, ``{Y}-{Y1}`` with Y1 = Y + 1) or ``latest<=Y:<regex>`` for series that lag.
-    ``{year}`` in ``column`` is replaced by the year of the period actually used."""
-
-    column: str
-    indicator: str
-    period: str
-    dtype: str = "float"
-
-
-OFFICIAL_COLUMNS = (
-    OfficialColumn("population_count", "population_total", "{Y}-01-01", "int"),
-    OfficialColumn("area_km2", "area", "undated"),
-    OfficialColumn("grp_per_capita_thousand_kzt", "grp_per_capita", "{Y}"),
-    OfficialColumn("grp_per_capita_usd", "grp_per_capita_usd", "{Y}"),
-    OfficialColumn("life_expectancy_years", "life_expectancy_at_birth_total", "{Y}"),
-    OfficialColumn("life_expectancy_male_years", "life_expectancy_at_birth_male", "{Y}"),
-    OfficialColumn("life_expectancy_female_years", "life_expectancy_at_birth_female", "{Y}"),
-    OfficialColumn("unemployment_rate_pct", "unemployment_rate_annual", "{Y}"),
-    OfficialColumn("unemployment_rate_q4_pct", "unemployment_rate_q4", "{Y}-Q4"),
-    OfficialColumn("persons_applied_employment_count", "persons_applied_to_employment_authorities", "{Y}", "int"),
-    OfficialColumn("air_emissions_thousand_tonnes", "air_emissions_stationary_sources", "{Y}"),
-    OfficialColumn("doctors_count", "doctors_all_specialties", "{Y}-12-31", "int"),
-    OfficialColumn("schools_count", "general_education_schools", "{Y}-{Y1}", "int"),
-    # Only 2020 was published for 2021: the year of the series used is part of the name, never hidden.
-    OfficialColumn("cash_income_{year}_kzt_per_month", "per_capita_nominal_cash_income_monthly_avg",
-                   r"latest<=Y:^(\d{4})$"),
-    OfficialColumn("csi_quality_of_life_rank", "csi_quality_of_life_rank", r"latest<=Y:^(\d{4})-Q4$", "int"),
-    OfficialColumn("avg_monthly_wage_q4_kzt", "avg_monthly_nominal_wage_quarterly", "{Y}-Q4"),
-)
-
-
-def _period_start(ref: str) -> dt.date | None:
-    """First day a reference period covers; None when undated."""
-    m = re.fullmatch(r"(\d{4})", ref)
-    if m:
-        return dt.date(int(m.group(1)), 1, 1)
-    m = re.fullmatch(r"(\d{4})-Q([1-4])", ref)
-    if m:
-        return dt.date(int(m.group(1)), 3 * int(m.group(2)) - 2, 1)
-    m = re.fullmatch(r"(\d{4})-(\d{4})", ref)
-    if m:
-        return dt.date(int(m.group(1)), 9, 1)  # a school or academic year
-    with contextlib.suppress(ValueError):
-        return dt.date.fromisoformat(ref)
-    return None
-
-
-def _group_fits_scheme(group_codes: set[str], ref_period: str, scheme: str) -> bool:
-    """Whether an (indicator, period) group describes the territory of ``scheme``'s units.
-
-    Codes of unchanged units name the same territory in both schemes. KZ-19, KZ-35 and KZ-63 shrank in 2022:
-    a group holding any unit created in 2022, or dated on/after the split, is on kz2022; otherwise on kz2021.
-    """
-    units = set(regions.codes(scheme))
-    if not group_codes <= units:
-        return False
-    new_units = set(regions.codes("kz2022")) - set(regions.codes("kz2021"))
-    changed = set(regions.crosswalk().query("relation == 'remainder_of'")["code_kz2022"])
-    if not group_codes & changed:
-        return True
-    start = _period_start(ref_period)
-    on_2022 = bool(group_codes & new_units) or (start is not None and start >= KZ2022_SPLIT_DATE)
-    return on_2022 == (scheme == "kz2022")
-
-
-def _select_period(spec: OfficialColumn, available: list[str], year: int) -> str | None:
-    if spec.period.startswith("latest<=Y:"):
-        pattern = re.compile(spec.period.split(":", 1)[1])
-        years = sorted((int(m.group(1)), p) for p in available if (m := pattern.fullmatch(p)) and int(m.group(1)) <= year)
-        return years[-1][1] if years else None
-    wanted = spec.period.format(Y=year, Y1=year + 1)
-    return wanted if wanted in available else None
+# The declarations live in vstudy.data.indicators (ids, wide columns, units, period rules); these names stay for
+# the readers of this module.
+OfficialColumn = indicators.OfficialIndicator
+OFFICIAL_COLUMNS = indicators.WIDE
+KZ2022_SPLIT_DATE = indicators.KZ2022_SPLIT_DATE
+_period_start = indicators.period_start
+_group_fits_scheme = indicators.group_fits_scheme
+_select_period = indicators.select_period
 
 
 # ---------------------------------------------------------------------------------------------------------------
