@@ -36,9 +36,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from vstudy.data import paths
-from vstudy.data import regions
-from vstudy.data import schemas
+from vstudy.data import contract, paths, regions, schemas, workbook
 from vstudy.data.schemas import Problem
 
 MANIFEST = "manifest.yml"
@@ -54,6 +52,12 @@ class Dataset:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # table -> path relative to root
     problems: list[Problem] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)  # input files relative to root when not ``files`` (a workbook)
+
+    @property
+    def input_files(self) -> list[str]:
+        """The files the dataset was read from, relative to ``root``."""
+        return sorted(self.inputs or set(self.files.values()))
 
     @property
     def scheme(self) -> str:
@@ -154,6 +158,8 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
     """
     # Load inputs.
     root = Path(data_dir) if data_dir is not None else paths.raw_dir()
+    if workbook.is_workbook(root):
+        return _load_workbook(root)
     manifest_path = root / MANIFEST
     if not manifest_path.is_file():
         ds = Dataset(root=root, manifest={})
@@ -192,9 +198,32 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
             if schema.name == "errata":
                 errata = schemas.errata_from_frame(frame)
 
-    # Dataset-level checks.
-    ds.problems += _check_population(ds)
-    ds.problems += _check_national_totals(ds)
+    ds.problems += dataset_checks(ds)
+    return ds
+
+
+def dataset_checks(ds: Dataset) -> list[Problem]:
+    """What crosses the tables of a read dataset: the collection contract, population, national totals."""
+    return contract.check(ds) + _check_population(ds) + _check_national_totals(ds)
+
+
+def _load_workbook(path: Path) -> Dataset:
+    """A filled template workbook (:mod:`vstudy.data.workbook`): every problem names its sheet, row and cell."""
+    content = workbook.read(path)
+    ds = Dataset(root=path.parent, manifest=content.manifest, problems=list(content.problems),
+                 inputs=[path.name])
+    if not ds.problems:
+        ds.problems += _check_manifest(content.manifest)
+    if not ds.problems:
+        for name, sheet in content.tables.items():
+            ds.files[name] = content.label(name)
+            frame, problems = schemas.check_records(sheet.header, sheet.records, schemas.RAW[name],
+                                                    content.label(name), ds.scheme)
+            ds.problems += problems
+            if frame is not None:
+                ds.tables[name] = frame
+        ds.problems += dataset_checks(ds)
+    ds.problems = [workbook.locate(p, content) for p in ds.problems]
     return ds
 
 
@@ -223,10 +252,18 @@ def _check_population(ds: Dataset) -> list[Problem]:
     name = table_by_schema(ds, "official_indicators")
     wanted = f"{ds.year}-01-01"
     label = ds.files.get(name or "", "manifest.yml")
+    supplied = contract.population_codes(ds)  # population_count of the regional table, if it has one
+    if supplied is not None:
+        file, have = supplied
+        missing = sorted(set(regions.codes(ds.scheme)) - have)
+        return [Problem(file, None, "population_count", None, "population_complete",
+                        f"population_count (on {wanted}) missing for {', '.join(missing)} (scheme {ds.scheme}): "
+                        "every per-100k rate divides by it")] if missing else []
     if name is None:
         return [Problem(MANIFEST, None, "tables", None, "population_complete",
-                        "the dataset has no official_indicators table; it must give population_total on "
-                        f"{wanted} for every unit of {ds.scheme}")]
+                        f"the dataset gives no population: fill population_count (on {wanted}) in the regional "
+                        "table for every unit of "
+                        f"{ds.scheme}, or give an official_indicators table with population_total on {wanted}")]
     frame = ds.tables.get(name)
     if frame is None or "region_code" not in frame.columns:
         return []  # unreadable table: already reported

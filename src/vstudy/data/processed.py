@@ -51,7 +51,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from vstudy.data import datasets, indicators, paths, regions, schemas
+from vstudy.data import contract, datasets, indicators, paths, regions, schemas
 from vstudy.data.datasets import Dataset, InvalidDataset, table_by_schema
 
 RATIO_TOLERANCE_PCT = 0.01  # the reconstructed within-region NGO share must match the published one this closely
@@ -203,6 +203,14 @@ def build(ds: Dataset) -> dict[str, pd.DataFrame]:
     # Process data: official indicators first (population is needed for every rate).
     ind_name = table_by_schema(ds, "official_indicators")
     population = _official(ds, ind_name, rec) if ind_name else {}
+    # The collection contract (vstudy.data.contract): its official columns join the same records.
+    reg_name = table_by_schema(ds, "regional")
+    reg_values = contract.regional_values(ds, reg_name) if reg_name else []
+    for v in reg_values:
+        rec.add(v.code, v.variable, v.value, v.unit, v.kind, v.source, ref_period=v.ref_period or None, wide=v.wide)
+        if v.wide == "population_count":
+            population[v.code] = int(v.value)
+    _official_derived(ds, rec, population)
 
     age_name = table_by_schema(ds, "age_by_region")
     if age_name:
@@ -220,6 +228,18 @@ def build(ds: Dataset) -> dict[str, pd.DataFrame]:
         name = table_by_schema(ds, schema_name)
         if name:
             _supplied_counts(ds, name, column, rec, population)
+    for v in reg_values:
+        if v.variable in contract.RATES and v.wide is True:
+            _per_100k(rec, population, v.code, contract.RATES[v.variable], int(v.value), v.variable, ds)
+    for table, frame in contract.composition_tables(reg_values, units).items():
+        out[f"{table}_{scheme}"] = frame
+    dir_name = table_by_schema(ds, "events_by_direction")
+    if dir_name:
+        directions, dir_values = contract.direction_table(ds, dir_name)
+        for v in dir_values:
+            rec.add(v.code, v.variable, v.value, v.unit, v.kind, v.source, ref_period=v.ref_period, wide=v.wide)
+        if directions is not None:
+            out[f"event_directions_{scheme}"] = directions
 
     long = pd.DataFrame(rec.rows)
     wide_rows = long[long["_wide"].notna()]
@@ -266,6 +286,11 @@ def _official(ds: Dataset, name: str, rec: _Records) -> dict[str, int]:
                     ref_period=period, wide=wide)
             if wide == "population_count":
                 population[row["region_code"]] = int(row["value"])
+    return population
+
+
+def _official_derived(ds: Dataset, rec: _Records, population: dict[str, int]) -> None:
+    """Population density and doctors per 100k from the official values recorded (either route)."""
     pop_period = f"{ds.year}-01-01"
     for column, indicator, unit, factor, label in (
         ("population_density_per_km2", "area", "persons per km2", 1, "population_count / area_km2"),
@@ -279,7 +304,6 @@ def _official(ds: Dataset, name: str, rec: _Records) -> dict[str, int]:
                 rec.add(code, column, round(value, 4), unit, "derived",
                         f"derived: {label} (population {pop_period}; {r['source'].split(' (')[0]})",
                         ref_period=r["ref_period"])
-    return population
 
 
 def _per_100k(rec: _Records, population: dict[str, int], code: str, column: str, count: int, source: str,
@@ -388,7 +412,7 @@ def _event_directions(ds: Dataset, name: str, rec: _Records) -> pd.DataFrame:
     for _, row in frame.iterrows():
         rec.add(row["region_code"], f"events_{row['direction_id']}_pct", row["share_pct"], "percent", "published",
                 row["source"], wide=False)
-    cols = [c.name for c in schemas.PROCESSED["event_directions"].columns]
+    cols = [c.name for c in schemas.PROCESSED["event_directions"].columns if c.name in frame.columns]
     return frame.sort_values(["region_code", "rank"])[cols].reset_index(drop=True)
 
 
@@ -523,7 +547,7 @@ def write_layer(ds: Dataset, out_dir: str | Path) -> list[Path]:
             _write_csv(tables[name], tmp / f"{name}.csv")
         (tmp / "data_dictionary.md").write_text(schemas.data_dictionary_markdown(), encoding="utf-8")
         _write_csv(schemas.data_dictionary(), tmp / "data_dictionary.csv")
-        inputs = {rel: _sha256(ds.root / rel) for rel in sorted(ds.files.values())}
+        inputs = {rel: _sha256(ds.root / rel) for rel in ds.input_files}
         meta = {"manifest": _jsonable(ds.manifest), "inputs_sha256": inputs, "tables": sorted(tables)}
         (tmp / "dataset.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                                           encoding="utf-8")
