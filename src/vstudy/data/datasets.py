@@ -260,10 +260,12 @@ def _check_population(ds: Dataset) -> list[Problem]:
                         f"population_count (on {wanted}) missing for {', '.join(missing)} (scheme {ds.scheme}): "
                         "every per-100k rate divides by it")] if missing else []
     if name is None:
-        return [Problem(MANIFEST, None, "tables", None, "population_complete",
+        regional = contract.tables_of(ds, "regional")
+        where = (ds.files.get(regional[0], MANIFEST), "population_count") if regional else (MANIFEST, "tables")
+        return [Problem(where[0], None, where[1], None, "population_complete",
                         f"the dataset gives no population: fill population_count (on {wanted}) in the regional "
-                        "table for every unit of "
-                        f"{ds.scheme}, or give an official_indicators table with population_total on {wanted}")]
+                        f"table for every unit of {ds.scheme}, or give an official_indicators table with "
+                        f"population_total on {wanted}; every per-100k rate divides by it")]
     frame = ds.tables.get(name)
     if frame is None or "region_code" not in frame.columns:
         return []  # unreadable table: already reported
@@ -313,6 +315,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     print_problems(ds)
     n_err, n_warn = len(ds.errors), len(ds.warnings)
     status = "valid" if ds.ok else "INVALID"
-    print(f"{ds.root}: {status} — {len(ds.tables)} table(s), {n_err} error(s), {n_warn} warning(s)",
+    shown = args.data if args.data is not None else ds.root
+    print(f"{shown}: {status} — {len(ds.tables)} table(s), {n_err} error(s), {n_warn} warning(s)",
           file=sys.stderr if not ds.ok else sys.stdout)
     return 0 if ds.ok else 1
