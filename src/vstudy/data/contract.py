@@ -50,7 +50,7 @@ RATES: dict[str, str] = {
     "ngo_count": "ngo_per_100k", "initiative_group_count": "initiative_groups_per_100k",
     "organisations_count": "organisations_per_100k",
 }
-COUNT_TOLERANCE_PCT = 1.0  # events by direction summed vs the region's events_count: a warning beyond this
+COUNT_TOLERANCE_PCT = 0.5  # events by direction summed vs the region's events_count: a warning beyond this
 
 
 def tables_of(ds, schema_name: str) -> list[str]:
@@ -195,7 +195,7 @@ def _check_directions(ds) -> list[Problem]:
     totals = regional.dropna(subset=["region_code"]).set_index("region_code")["events_count"]
     problems: list[Problem] = []
     given = events.dropna(subset=["region_code", "events_count"])
-    for idx, row in given.iterrows():
+    for _, row in given.iterrows():
         total = totals.get(row["region_code"])
         if total is not None and pd.notna(total) and row["events_count"] > total:
             problems.append(Problem(ds.files[ev_name], int(row["_line"]), "events_count", str(row["events_count"]),
@@ -345,7 +345,7 @@ def regional_values(ds, name: str) -> list[Value]:
     for _, row in rows.iterrows():
         code = row["region_code"]
 
-        def num(col: str):
+        def num(col: str, row=row):
             return row[col] if col in frame.columns and pd.notna(row[col]) else None
 
         for col, spec in indicators.BY_CONTRACT.items():

@@ -230,7 +230,7 @@ class PartsSumToTotal:
 
     parts: tuple[str, ...]
     total: str
-    tolerance_pct: float = 1.0
+    tolerance_pct: float = 0.5
     explained_by: tuple[str, ...] = ()
     rule_id: str = "parts_sum_to_total"
     severity: str = "warning"
