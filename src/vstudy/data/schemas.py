@@ -1227,8 +1227,10 @@ def _decimals(value: float) -> int:
 def _contract_rule_violations(frame: pd.DataFrame, rule: Rule):
     """Row rules of the collection contract: one violation per row (and column where it names one)."""
     def num(col: str) -> pd.Series:
-        return pd.to_numeric(frame[col], errors="coerce") if col in frame.columns else pd.Series(
+        # A negative count was reported by its own range check: it takes no part in the sums (no cascade).
+        values = pd.to_numeric(frame[col], errors="coerce") if col in frame.columns else pd.Series(
             float("nan"), index=frame.index)
+        return values.where(values >= 0) if isinstance(rule, PartsWithinTotal | PartsSumToTotal) else values
 
     if isinstance(rule, PartsWithinTotal):
         total = num(rule.total)
@@ -1333,7 +1335,9 @@ def _rule_mentions(rule: Rule, column: str) -> bool:
 def data_dictionary_markdown() -> str:
     """The dictionary as Markdown: one section per table with its description, keys, rules and columns."""
     out = ["# Data dictionary", "",
-           "Generated from `vstudy.data.schemas` (the declarations `vstudy validate` enforces). Processed tables whose "
+           "Generated from `vstudy.data.schemas` (the declarations `vstudy validate` enforces). New data are collected "
+           "in the tables `raw.regional` and `raw.events_by_direction` (the collection contract; `vstudy template` "
+           "writes them to fill). Processed tables whose "
            "name ends in `_<scheme>` are written once per dataset (e.g. `regions_kz2021`). Raw national and "
            "information-line tables are copied to the processed layer unchanged (typed, with `region_code` where "
            "they name a region).", ""]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -264,6 +265,10 @@ def write_template(scheme: str, out: str | Path, start: dt.date | None = None, e
     xlsx = out / f"{name}.xlsx"
     write_workbook(xlsx, scheme, dataset_id, start, end)
     written.append(xlsx)
+    mask = os.umask(0)
+    os.umask(mask)
+    for path in written:  # files for people to edit: the usual permissions, not those of a temporary file
+        path.chmod(0o666 & ~mask)
     return written
 
 
