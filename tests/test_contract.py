@@ -9,6 +9,8 @@ the processed table, are compared with scipy on the generated values.
 from __future__ import annotations
 
 import csv
+import hashlib
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -21,126 +23,30 @@ from scipy import stats as sps
 from vstudy import cli
 from vstudy.analysis import correlations, stats
 from vstudy.data import datasets, processed, regions, schemas, template, workbook
-from vstudy.vocab import AGE_GROUPS, DIRECTIONS, ECO_DIRECTION, GENDERS, STATUSES
+from vstudy.vocab import AGE_GROUPS, DIRECTIONS, ECO_DIRECTION, GENDERS
 
 SCHEME = "kz2022"
 SEED = 31415
 
 
-def official_population_2022(repo_root: Path) -> dict[str, int]:
-    """Population on 2022-01-01 of the kz2022 units, as the repository's official table gives it."""
-    out = {}
-    with open(repo_root / "data/raw/official/indicators.csv", encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            if row["indicator"] == "population_total" and row["ref_period"] == "2022-01-01" \
-                    and row["preferred"] == "true":
-                code = regions.try_resolve(row["region_as_published"], SCHEME)
-                if code:
-                    out[code] = int(row["value"])
-    return out
+def _load_generator():
+    path = Path(__file__).parent / "fixtures" / "make_kz2022_contract_fixture.py"
+    spec = importlib.util.spec_from_file_location("make_contract_fixture", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def generate(repo_root: Path, seed: int = SEED) -> dict[str, dict[str, int | float]]:
-    """Plausible counts per region (seeded): breakdowns that add up, events split over the directions."""
-    rng = np.random.default_rng(seed)
-    population = official_population_2022(repo_root)
-    truth: dict[str, dict[str, int | float]] = {}
-    for code in regions.codes(SCHEME):
-        pop = population[code]
-        volunteers = int(pop * rng.uniform(0.002, 0.02))
-        row: dict[str, int | float] = {"volunteers_count": volunteers, "population_count": pop}
-        male = int(volunteers * rng.uniform(0.3, 0.5))
-        row.update(volunteers_male_count=male, volunteers_female_count=volunteers - male)
-        for cats in (AGE_GROUPS, STATUSES):
-            parts = rng.multinomial(volunteers, rng.dirichlet(np.ones(len(cats)) * 3))
-            row.update({f"volunteers_{c}_count": int(v) for c, v in zip(cats, parts, strict=True)})
-        row["ngo_count"] = int(rng.integers(5, 150))
-        row["initiative_group_count"] = int(rng.integers(10, 500))
-        row["events_count"] = int(volunteers * rng.uniform(0.02, 0.2)) + 1
-        row["hours_count"] = volunteers * int(rng.integers(3, 25))
-        row["life_expectancy_years"] = round(float(rng.uniform(68, 76)), 2)
-        row["grp_per_capita_thousand_kzt"] = round(float(rng.uniform(1500, 25000)), 1)
-        directions = rng.multinomial(row["events_count"], rng.dirichlet(np.ones(len(DIRECTIONS))))
-        row.update({f"dir:{d}": int(v) for d, v in zip(DIRECTIONS, directions, strict=True)})
-        truth[code] = row
-    return truth
-
-
-FILLED = ["volunteers_count", *schemas.CONTRACT_BREAKDOWN_COUNTS, "ngo_count", "initiative_group_count",
-          "events_count", "hours_count", "population_count", "life_expectancy_years", "grp_per_capita_thousand_kzt"]
-SOURCES = {"population_count": "BNS: population on 1 January 2022 (data/raw/official/indicators.csv)",
-           "life_expectancy_years": "SYNTHETIC (test)", "grp_per_capita_thousand_kzt": "SYNTHETIC (test)"}
-
-
-def _typed(value, i: int) -> str:
-    """Cells as people type them: every third count with a no-break-space thousands separator."""
-    if isinstance(value, int) and i % 3 == 0 and value >= 1000:
-        return f"{value:,}".replace(",", "\u00a0")
-    return str(value)
-
-
-def fill_directory(drop: Path, truth: dict) -> None:
-    """Fill the template's CSV files by the column names of the contract and declare every column's source."""
-    with open(drop / "regional.csv", encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    header = list(rows[0])
-    for i, row in enumerate(rows):
-        for col in FILLED:
-            row[col] = _typed(truth[row["region_code"]][col], i)
-    with open(drop / "regional.csv", "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    with open(drop / "events_by_direction.csv", encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    header = list(rows[0])
-    for row in rows:
-        row["events_count"] = str(truth[row["region"]][f"dir:{row['direction']}"])
-    with open(drop / "events_by_direction.csv", "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    manifest = yaml.safe_load((drop / "manifest.yml").read_text(encoding="utf-8"))
-    for col in FILLED:
-        manifest["tables"]["regional"]["columns"][col]["source"] = SOURCES.get(col, "SYNTHETIC regional returns")
-    manifest["tables"]["events_by_direction"]["columns"]["events_count"]["source"] = "SYNTHETIC regional returns"
-    manifest["synthetic"] = True
-    (drop / "manifest.yml").write_text(yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False),
-                                       encoding="utf-8")
-
-
-def fill_workbook(path: Path, truth: dict) -> None:
-    """Fill the template's workbook cell by cell (numbers as numbers), and the sources on the columns sheet."""
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path)
-    ws = wb["regional"]
-    header = [c.value for c in ws[1]]
-    for r in range(2, ws.max_row + 1):
-        code = ws.cell(r, 1).value
-        for col in FILLED:
-            ws.cell(r, header.index(col) + 1, truth[code][col])
-    ws = wb["events_by_direction"]
-    header = [c.value for c in ws[1]]
-    for r in range(2, ws.max_row + 1):
-        code, direction = ws.cell(r, header.index("region") + 1).value, ws.cell(r, header.index("direction") + 1).value
-        ws.cell(r, header.index("events_count") + 1, truth[code][f"dir:{direction}"])
-    ws = wb["columns"]
-    header = [c.value for c in ws[1]]
-    for r in range(2, ws.max_row + 1):
-        table, col = ws.cell(r, 1).value, ws.cell(r, 2).value
-        if (table == "regional" and col in FILLED) or table == "events_by_direction":
-            ws.cell(r, header.index("source") + 1, SOURCES.get(col, "SYNTHETIC regional returns"))
-    ws = wb["manifest"]
-    for r in range(2, ws.max_row + 1):
-        if ws.cell(r, 1).value == "synthetic":
-            ws.cell(r, 2, "true")
-    wb.save(path)
+GEN = _load_generator()
+official_population_2022, generate, fill_directory, fill_workbook = (
+    GEN.official_population_2022, GEN.generate, GEN.fill_directory, GEN.fill_workbook)
+FILLED = GEN.FILLED
+CONTRACT_FIXTURE = Path(__file__).parent / "fixtures" / "kz2022_contract"
 
 
 @pytest.fixture(scope="module")
 def truth(repo_root) -> dict:
-    return generate(repo_root)
+    return generate(repo_root, SEED)
 
 
 @pytest.fixture(scope="module")
@@ -537,6 +443,8 @@ def test_workbook_cell_errors_name_the_sheet_row_column_and_cell(drop, tmp_path)
     assert errors["dtype"].row == 9 and errors["dtype"].cell.endswith("9")
     src = errors["column_source"]
     assert (src.sheet, src.row, src.column) == ("columns", 3, "volunteers_male_count")
+    frame = schemas.problems_frame(ds.errors).set_index("rule")
+    assert frame.at["non_negative_count", "file"] == f"book.xlsx [regional!{letter}7]"
 
 
 def test_workbook_percent_cells_read_as_percent(tmp_path):
@@ -589,3 +497,14 @@ def test_the_dictionary_documents_the_contract():
     assert "1 January" in regional.at["population_count", "description"]
     assert "≤ volunteers_count" in regional.at["volunteers_male_count", "rules"]
     assert set(GENDERS) <= {c.split("_")[1] for c in schemas.CONTRACT_BREAKDOWN_COUNTS}
+
+
+def test_the_contract_fixture_is_reproducible_and_valid(tmp_path):
+    GEN.main(tmp_path / "kz2022_contract")
+
+    def digest(root: Path) -> dict[str, str]:
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.iterdir())}
+
+    assert digest(tmp_path / "kz2022_contract") == digest(CONTRACT_FIXTURE)
+    ds = datasets.load_dataset(CONTRACT_FIXTURE)
+    assert ds.ok and not ds.warnings and ds.manifest["synthetic"] is True

@@ -66,7 +66,12 @@ PROBLEM_COLUMNS = ["file", "row", "column", "value", "rule", "severity", "erratu
 
 
 def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
+    """One row per problem; a workbook's sheet and cell go into ``file`` («book.xlsx [regional!E7]»)."""
+    problems = list(problems)
     rows = [{k: getattr(p, k) for k in PROBLEM_COLUMNS} for p in problems]
+    for row, p in zip(rows, problems, strict=True):
+        if p.sheet is not None:
+            row["file"] = f"{p.file} [{p.sheet}{'!' + p.cell if p.cell else ''}]"
     frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
     return frame.astype({"row": "Int64"})
 
