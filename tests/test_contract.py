@@ -405,6 +405,16 @@ def test_regions_by_the_names_researchers_type(tmp_path, repo_root):
     assert bad.row == 3 and "ambiguous between KZ-27 West Kazakhstan Region, KZ-59" in bad.message
 
 
+def test_a_regional_table_without_a_region_column_is_an_error(editable):
+    path = editable / "regional.csv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = [r[1:] for r in csv.reader(fh)]  # region_code dropped; the name columns are not keys
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    ds = datasets.load_dataset(editable)
+    assert [(p.rule, p.column) for p in ds.errors] == [("missing_column", "region_code")]
+
+
 def test_a_quantity_given_by_two_tables_is_refused(editable, repo_root):
     shutil.copy(repo_root / "tests/fixtures/kz2022_dataset/survey/volunteers_by_region.csv", editable / "vbr.csv")
     manifest = yaml.safe_load((editable / "manifest.yml").read_text(encoding="utf-8"))

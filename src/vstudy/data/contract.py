@@ -108,6 +108,13 @@ def check(ds) -> list[Problem]:
             problems += _check_declarations(ds, name, schema_name)
             if name in ds.tables:
                 problems += _check_names(ds, name)
+    for name in regional:
+        frame = ds.tables.get(name)
+        if frame is not None and "region_code" not in frame.columns:
+            problems.append(Problem(ds.files[name], 1, "region_code", None, "missing_column",
+                                    "the regional table needs a region_code column (ISO codes or names) or a region "
+                                    "column (names): which unit is each row?"))
+
     problems += _check_directions(ds)
     problems += _check_given_twice(ds)
     problems += check_official(ds)
@@ -190,7 +197,9 @@ def _check_directions(ds) -> list[Problem]:
     """Events by direction against the region's events_count of the regional table."""
     ev_name, reg_name = _first(ds, "events_by_direction"), _first(ds, "regional")
     events, regional = ds.tables.get(ev_name) if ev_name else None, ds.tables.get(reg_name) if reg_name else None
-    if events is None or regional is None or "events_count" not in regional.columns or events.empty:
+    if events is None or regional is None or "events_count" not in regional.columns or events.empty \
+            or "region_code" not in events.columns or "events_count" not in events.columns \
+            or "region_code" not in regional.columns:
         return []
     totals = regional.dropna(subset=["region_code"]).set_index("region_code")["events_count"]
     problems: list[Problem] = []
@@ -296,10 +305,15 @@ def check_official(ds) -> list[Problem]:
     return problems
 
 
-def population_codes(ds) -> tuple[str, set[str]] | None:
-    """(file, units with a population_count) from the regional table, or None when it has no such column."""
+def population_codes(ds) -> tuple[str, set[str] | None] | None:
+    """(file, units with a population_count) from the regional table, or None when it has no such column.
+
+    The set is None when the rows cannot be keyed (no region column: reported already).
+    """
     name = _first(ds, "regional")
     frame = ds.tables.get(name) if name else None
+    if frame is not None and "region_code" not in frame.columns:
+        return ds.files[name], None
     if frame is None or "population_count" not in frame.columns or not frame["population_count"].notna().any():
         return None
     have = frame.dropna(subset=["population_count", "region_code"])

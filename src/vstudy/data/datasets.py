@@ -255,6 +255,8 @@ def _check_population(ds: Dataset) -> list[Problem]:
     supplied = contract.population_codes(ds)  # population_count of the regional table, if it has one
     if supplied is not None:
         file, have = supplied
+        if have is None:
+            return []  # the regional table has no region column: reported already
         missing = sorted(set(regions.codes(ds.scheme)) - have)
         return [Problem(file, None, "population_count", None, "population_complete",
                         f"population_count (on {wanted}) missing for {', '.join(missing)} (scheme {ds.scheme}): "
