@@ -11,9 +11,13 @@ A *dataset* is any directory laid out like ``data/raw`` with a ``manifest.yml`` 
       age_by_region: {file: report_2021/age_by_region.csv, schema: age_by_region}
       ...
 
+New data follow the collection contract (:mod:`vstudy.data.contract`: a ``regional`` table, one row per unit, and
+``events_by_direction``; ``vstudy template`` writes them to fill); a filled template workbook (``.xlsx``) is read
+in place of a directory (:mod:`vstudy.data.workbook`), its problems naming sheet, row, column and cell.
+
 Tables a dataset may leave out simply produce no processed table and no wide column (nothing is invented);
 ``official_indicators`` with the population on 1 January of the period's year is the one input every dataset
-needs, because every per-100k rate divides by it. ``volunteers_by_region``, ``events_by_region`` and
+needs (or ``population_count`` in the regional table), because every per-100k rate divides by it. ``volunteers_by_region``, ``events_by_region`` and
 ``hours_by_region`` are optional user-supplied counts (the 2021 report printed them only as charts).
 
 Loader API

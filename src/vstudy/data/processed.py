@@ -23,6 +23,10 @@ Dataset-wide
     ``official_indicators_meta``), whichever the dataset has
     ``data_dictionary.md`` / ``data_dictionary.csv``, ``dataset.json`` (manifest, input checksums), ``README.md``
 
+Two inputs, one layer: the 2021 transcription (ranked lists, shares of national totals: ``_age``, ``_status``,
+``_organisations``, ``_event_directions`` below) and the collection contract (:mod:`vstudy.data.contract`: counts
+per region, events by direction) are both adapted onto these same tables, so the sections read one shape.
+
 Atomicity: everything is written into a temporary directory beside the target and then exchanged with it in
 one ``renameat2(RENAME_EXCHANGE)`` (two renames where the kernel lacks it), so a reader, a failed validation,
 an exception or a kill never leaves a half-written layer. Determinism: fixed row and column order, Parquet
