@@ -16,9 +16,9 @@ New data follow the collection contract (:mod:`vstudy.data.contract`: a ``region
 in place of a directory (:mod:`vstudy.data.workbook`), its problems naming sheet, row, column and cell.
 
 Tables a dataset may leave out simply produce no processed table and no wide column (nothing is invented);
-``official_indicators`` with the population on 1 January of the period's year is the one input every dataset
-needs (or ``population_count`` in the regional table), because every per-100k rate divides by it. ``volunteers_by_region``, ``events_by_region`` and
-``hours_by_region`` are optional user-supplied counts (the 2021 report printed them only as charts).
+the population on 1 January of the period's year (``official_indicators`` or ``population_count`` of the regional
+table) is the one input every dataset needs, because every per-100k rate divides by it. ``volunteers_by_region``,
+``events_by_region`` and ``hours_by_region`` are optional user-supplied counts of the older form.
 
 Loader API
 --------------------------
