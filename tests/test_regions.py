@@ -180,3 +180,37 @@ def test_a_name_with_another_in_brackets_resolves_when_both_agree():
         regions.resolve("Шымкент (Южно-Казахстанская область)")
     # A bracketed 2022 unit does not exist in kz2021: only the part outside counts there.
     assert regions.resolve("Восточно-Казахстанская область (без области Абай)", "kz2021") == "KZ-63"
+
+
+@pytest.mark.parametrize("name", ["Akmola", "Aqmola", "Ақмола", "Акмола", "akmola", "AKMOLA region", "Ақмола облысы"])
+def test_a_short_name_that_names_one_unit_resolves(name):
+    assert regions.resolve(name) == "KZ-11"
+    assert regions.resolve(name, "kz2022") == "KZ-11"
+
+
+def test_almaty_alone_stays_the_city_and_alma_ata_follows_it():
+    assert regions.resolve("Алматы") == regions.resolve("Almaty") == "KZ-75"
+    assert regions.resolve("Алма-Ата") == regions.resolve("Alma-Ata") == "KZ-75"  # the city's former name
+    assert regions.resolve("Алматы облысы") == regions.resolve("Алма-Атинская область") == "KZ-19"
+    assert regions.resolve("Alma-Ata Region") == "KZ-19"
+
+
+def test_ambiguous_names_say_between_which_units_and_why():
+    with pytest.raises(regions.RegionNotFound) as err:
+        regions.resolve("Казахстанская область")
+    assert err.value.ambiguous == ["KZ-27", "KZ-59", "KZ-61", "KZ-63"]
+    assert "ambiguous between KZ-27 West Kazakhstan Region, KZ-59 North Kazakhstan Region" in str(err.value)
+    assert "part of the names of 4 units" in str(err.value)
+    with pytest.raises(regions.RegionNotFound) as err:
+        regions.resolve("Шымкент (Южно-Казахстанская область)")
+    assert err.value.ambiguous == ["KZ-61", "KZ-79"] and "name different units" in str(err.value)
+    # A short oblast name with a city word is not the oblast, and the message says why.
+    with pytest.raises(regions.RegionNotFound, match="KZ-11 Akmola Region, an oblast, but the name carries a city"):
+        regions.resolve("город Акмола")
+
+
+def test_suggestions_name_each_unit_once():
+    with pytest.raises(regions.RegionNotFound) as err:
+        regions.resolve("Pavlodr")
+    codes = [s.split()[0] for s in err.value.suggestions]
+    assert codes[0] == "KZ-55" and len(codes) == len(set(codes))

@@ -75,18 +75,32 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=_cmd_regions)
 
     p = sub.add_parser(
-        "validate", help="validate a dataset directory (default data/raw)",
+        "validate", help="validate a dataset directory or filled workbook (default data/raw)",
         description="Check every table of a dataset against its schema. Prints every problem as "
                     "FILE:LINE column value [rule] message; known errata are warnings. Exit 0 valid, 1 invalid.")
-    p.add_argument("--data", default=None, help="dataset directory with a manifest.yml (default data/raw)")
+    p.add_argument("--data", default=None, help="dataset directory with a manifest.yml, or a filled template "
+                   "workbook (.xlsx) (default data/raw)")
     p.set_defaults(func=_lazy("data.datasets:_cmd_validate"))
     d = sub.add_parser(
         "data", help="validate and write the processed layer (Parquet + CSV)",
         description="Validate the dataset, then write the processed tables atomically: on any error the "
                     "previous processed directory is left untouched. Exit 0 ok, 1 invalid data.")
-    d.add_argument("--data", default=None, help="dataset directory (default data/raw)")
+    d.add_argument("--data", default=None, help="dataset directory or filled workbook (default data/raw)")
     d.add_argument("--out", default=None, help="output directory (default data/processed)")
     d.set_defaults(func=_lazy("data.processed:_cmd_data"))
+
+    t = sub.add_parser(
+        "template", help="write a dataset to fill (CSV files and an .xlsx workbook) for a regional scheme",
+        description="Write a ready dataset to fill: manifest.yml, regional.csv (one row per unit, names in "
+                    "Russian, Kazakh and English), events_by_direction.csv, and the same as an .xlsx workbook "
+                    "(instructions in Russian, Kazakh and English). Exit 0 written, 2 usage error.")
+    t.add_argument("--scheme", choices=sorted(SCHEMES), required=True, help="kz2021 (17 units) or kz2022 (20)")
+    t.add_argument("--out", required=True, help="directory to create (new or empty)")
+    t.add_argument("--start", default=None, help="first day of the period, YYYY-MM-DD (fills in the periods)")
+    t.add_argument("--end", default=None, help="last day of the period, YYYY-MM-DD")
+    t.add_argument("--id", default=None, help="dataset id (default: <directory>_<scheme>)")
+    t.add_argument("--force", action="store_true", help="write into a non-empty directory")
+    t.set_defaults(func=_lazy("data.template:_cmd_template"))
 
     from vstudy.build import pipeline  # light: hashing and subprocesses only
 

@@ -699,7 +699,8 @@ def add_commands(subparsers) -> None:
         description=__doc__.split("\n\n")[0] + " Only out-of-date steps run. Exit codes: 0 built; 1 a step "
         "failed; 2 usage; 3 built but Quarto is missing, nothing rendered; 130 interrupted.",
     )
-    p.add_argument("--data", type=Path, default=None, metavar="DIR", help="study dataset (default data/raw)")
+    p.add_argument("--data", type=Path, default=None, metavar="DIR",
+                   help="study dataset: a directory, or a filled template workbook .xlsx (default data/raw)")
     p.add_argument("--processed", type=Path, default=None, metavar="DIR",
                    help="processed layer (default data/processed)")
     p.add_argument("--output", type=Path, default=None, metavar="DIR", help="outputs (default reports)")
@@ -718,6 +719,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("vstudy build: --jobs must be at least 1", file=sys.stderr)
         return EXIT_USAGE
+    if args.data is not None and args.data.suffix.lower() in (".xlsx", ".xlsm"):
+        args.data = _dataset_from_workbook(args.data)
+        if args.data is None:
+            return EXIT_FAILED
     config = BuildConfig(
         data_dir=args.data, processed_dir=args.processed, output_dir=args.output, scheme=args.scheme,
         only=tuple(args.only), force=args.force, jobs=args.jobs, render=not args.no_render,
@@ -737,6 +742,21 @@ def _cmd_build(args: argparse.Namespace) -> int:
         return build(config).exit_code
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _dataset_from_workbook(path: Path) -> Path | None:
+    """A filled template workbook: validate it (problems name sheet, row, column and cell), then export it as the
+    dataset directory ``<stem>.dataset/`` beside it, which the build reads. None (and the problems) when invalid."""
+    from vstudy.data import datasets, workbook
+
+    ds = datasets.load_dataset(path)
+    datasets.print_problems(ds)
+    if not ds.ok:
+        print(f"vstudy build: {path}: INVALID ({len(ds.errors)} error(s)); nothing built", file=sys.stderr)
+        return None
+    out = workbook.to_directory(path, path.with_name(f"{path.stem}.dataset"))
+    print(f"workbook {path.name} exported to {out} (the dataset this build reads)", flush=True)
+    return out
 
 
 def _raise_interrupt(signum, frame) -> None:

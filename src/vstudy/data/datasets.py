@@ -11,10 +11,14 @@ A *dataset* is any directory laid out like ``data/raw`` with a ``manifest.yml`` 
       age_by_region: {file: report_2021/age_by_region.csv, schema: age_by_region}
       ...
 
+New data follow the collection contract (:mod:`vstudy.data.contract`: a ``regional`` table, one row per unit, and
+``events_by_direction``; ``vstudy template`` writes them to fill); a filled template workbook (``.xlsx``) is read
+in place of a directory (:mod:`vstudy.data.workbook`), its problems naming sheet, row, column and cell.
+
 Tables a dataset may leave out simply produce no processed table and no wide column (nothing is invented);
-``official_indicators`` with the population on 1 January of the period's year is the one input every dataset
-needs, because every per-100k rate divides by it. ``volunteers_by_region``, ``events_by_region`` and
-``hours_by_region`` are optional user-supplied counts (the 2021 report printed them only as charts).
+the population on 1 January of the period's year (``official_indicators`` or ``population_count`` of the regional
+table) is the one input every dataset needs, because every per-100k rate divides by it. ``volunteers_by_region``,
+``events_by_region`` and ``hours_by_region`` are optional user-supplied counts of the older form.
 
 Loader API
 --------------------------
@@ -36,9 +40,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from vstudy.data import paths
-from vstudy.data import regions
-from vstudy.data import schemas
+from vstudy.data import contract, paths, regions, schemas, workbook
 from vstudy.data.schemas import Problem
 
 MANIFEST = "manifest.yml"
@@ -54,6 +56,12 @@ class Dataset:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # table -> path relative to root
     problems: list[Problem] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)  # input files relative to root when not ``files`` (a workbook)
+
+    @property
+    def input_files(self) -> list[str]:
+        """The files the dataset was read from, relative to ``root``."""
+        return sorted(self.inputs or set(self.files.values()))
 
     @property
     def scheme(self) -> str:
@@ -154,6 +162,8 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
     """
     # Load inputs.
     root = Path(data_dir) if data_dir is not None else paths.raw_dir()
+    if workbook.is_workbook(root):
+        return _load_workbook(root)
     manifest_path = root / MANIFEST
     if not manifest_path.is_file():
         ds = Dataset(root=root, manifest={})
@@ -192,9 +202,32 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
             if schema.name == "errata":
                 errata = schemas.errata_from_frame(frame)
 
-    # Dataset-level checks.
-    ds.problems += _check_population(ds)
-    ds.problems += _check_national_totals(ds)
+    ds.problems += dataset_checks(ds)
+    return ds
+
+
+def dataset_checks(ds: Dataset) -> list[Problem]:
+    """What crosses the tables of a read dataset: the collection contract, population, national totals."""
+    return contract.check(ds) + _check_population(ds) + _check_national_totals(ds)
+
+
+def _load_workbook(path: Path) -> Dataset:
+    """A filled template workbook (:mod:`vstudy.data.workbook`): every problem names its sheet, row and cell."""
+    content = workbook.read(path)
+    ds = Dataset(root=path.parent, manifest=content.manifest, problems=list(content.problems),
+                 inputs=[path.name])
+    if not ds.problems:
+        ds.problems += _check_manifest(content.manifest)
+    if not ds.problems:
+        for name, sheet in content.tables.items():
+            ds.files[name] = content.label(name)
+            frame, problems = schemas.check_records(sheet.header, sheet.records, schemas.RAW[name],
+                                                    content.label(name), ds.scheme)
+            ds.problems += problems
+            if frame is not None:
+                ds.tables[name] = frame
+        ds.problems += dataset_checks(ds)
+    ds.problems = [workbook.locate(p, content) for p in ds.problems]
     return ds
 
 
@@ -223,10 +256,22 @@ def _check_population(ds: Dataset) -> list[Problem]:
     name = table_by_schema(ds, "official_indicators")
     wanted = f"{ds.year}-01-01"
     label = ds.files.get(name or "", "manifest.yml")
+    supplied = contract.population_codes(ds)  # population_count of the regional table, if it has one
+    if supplied is not None:
+        file, have = supplied
+        if have is None:
+            return []  # the regional table has no region column: reported already
+        missing = sorted(set(regions.codes(ds.scheme)) - have)
+        return [Problem(file, None, "population_count", None, "population_complete",
+                        f"population_count (on {wanted}) missing for {', '.join(missing)} (scheme {ds.scheme}): "
+                        "every per-100k rate divides by it")] if missing else []
     if name is None:
-        return [Problem(MANIFEST, None, "tables", None, "population_complete",
-                        "the dataset has no official_indicators table; it must give population_total on "
-                        f"{wanted} for every unit of {ds.scheme}")]
+        regional = contract.tables_of(ds, "regional")
+        where = (ds.files.get(regional[0], MANIFEST), "population_count") if regional else (MANIFEST, "tables")
+        return [Problem(where[0], None, where[1], None, "population_complete",
+                        f"the dataset gives no population: fill population_count (on {wanted}) in the regional "
+                        f"table for every unit of {ds.scheme}, or give an official_indicators table with "
+                        f"population_total on {wanted}; every per-100k rate divides by it")]
     frame = ds.tables.get(name)
     if frame is None or "region_code" not in frame.columns:
         return []  # unreadable table: already reported
@@ -276,6 +321,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     print_problems(ds)
     n_err, n_warn = len(ds.errors), len(ds.warnings)
     status = "valid" if ds.ok else "INVALID"
-    print(f"{ds.root}: {status} — {len(ds.tables)} table(s), {n_err} error(s), {n_warn} warning(s)",
+    shown = args.data if args.data is not None else ds.root
+    print(f"{shown}: {status} — {len(ds.tables)} table(s), {n_err} error(s), {n_warn} warning(s)",
           file=sys.stderr if not ds.ok else sys.stdout)
     return 0 if ds.ok else 1

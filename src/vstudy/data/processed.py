@@ -23,6 +23,10 @@ Dataset-wide
     ``official_indicators_meta``), whichever the dataset has
     ``data_dictionary.md`` / ``data_dictionary.csv``, ``dataset.json`` (manifest, input checksums), ``README.md``
 
+Two inputs, one layer: the 2021 transcription (ranked lists, shares of national totals: ``_age``, ``_status``,
+``_organisations``, ``_event_directions`` below) and the collection contract (:mod:`vstudy.data.contract`: counts
+per region, events by direction) are both adapted onto these same tables, so the sections read one shape.
+
 Atomicity: everything is written into a temporary directory beside the target and then exchanged with it in
 one ``renameat2(RENAME_EXCHANGE)`` (two renames where the kernel lacks it), so a reader, a failed validation,
 an exception or a kill never leaves a half-written layer. Determinism: fixed row and column order, Parquet
@@ -33,7 +37,6 @@ clock anywhere: the same inputs give the same bytes.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import ctypes
 import ctypes.util
 import datetime as dt
@@ -46,19 +49,15 @@ import re
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from vstudy.data import datasets, paths, regions, schemas
+from vstudy.data import contract, datasets, indicators, paths, regions, schemas
 from vstudy.data.datasets import Dataset, InvalidDataset, table_by_schema
 
-# The three oblasts of kz2022 were created on this date; a value dated earlier describes kz2021 territory
-# for the three codes whose territory changed (KZ-19, KZ-35, KZ-63).
-KZ2022_SPLIT_DATE = dt.date(2022, 6, 8)
 RATIO_TOLERANCE_PCT = 0.01  # the reconstructed within-region NGO share must match the published one this closely
 
 PASS_THROUGH = (
@@ -79,81 +78,14 @@ STATUS_COLUMNS = {"students": "vol_students_pct", "working": "vol_working_pct",
 # ---------------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class OfficialColumn:
-    """A wide column from an official indicator. ``period`` picks the reference period for the period year Y:
-    a template (``{Y}``, ``{Y}-Q4``, ``{Y}-{Y1}`` with Y1 = Y + 1) or ``latest<=Y:<regex>`` for series that lag.
-    ``{year}`` in ``column`` is replaced by the year of the period actually used."""
-
-    column: str
-    indicator: str
-    period: str
-    dtype: str = "float"
-
-
-OFFICIAL_COLUMNS = (
-    OfficialColumn("population_count", "population_total", "{Y}-01-01", "int"),
-    OfficialColumn("area_km2", "area", "undated"),
-    OfficialColumn("grp_per_capita_thousand_kzt", "grp_per_capita", "{Y}"),
-    OfficialColumn("grp_per_capita_usd", "grp_per_capita_usd", "{Y}"),
-    OfficialColumn("life_expectancy_years", "life_expectancy_at_birth_total", "{Y}"),
-    OfficialColumn("life_expectancy_male_years", "life_expectancy_at_birth_male", "{Y}"),
-    OfficialColumn("life_expectancy_female_years", "life_expectancy_at_birth_female", "{Y}"),
-    OfficialColumn("unemployment_rate_pct", "unemployment_rate_annual", "{Y}"),
-    OfficialColumn("unemployment_rate_q4_pct", "unemployment_rate_q4", "{Y}-Q4"),
-    OfficialColumn("persons_applied_employment_count", "persons_applied_to_employment_authorities", "{Y}", "int"),
-    OfficialColumn("air_emissions_thousand_tonnes", "air_emissions_stationary_sources", "{Y}"),
-    OfficialColumn("doctors_count", "doctors_all_specialties", "{Y}-12-31", "int"),
-    OfficialColumn("schools_count", "general_education_schools", "{Y}-{Y1}", "int"),
-    # Only 2020 was published for 2021: the year of the series used is part of the name, never hidden.
-    OfficialColumn("cash_income_{year}_kzt_per_month", "per_capita_nominal_cash_income_monthly_avg",
-                   r"latest<=Y:^(\d{4})$"),
-    OfficialColumn("csi_quality_of_life_rank", "csi_quality_of_life_rank", r"latest<=Y:^(\d{4})-Q4$", "int"),
-    OfficialColumn("avg_monthly_wage_q4_kzt", "avg_monthly_nominal_wage_quarterly", "{Y}-Q4"),
-)
-
-
-def _period_start(ref: str) -> dt.date | None:
-    """First day a reference period covers; None when undated."""
-    m = re.fullmatch(r"(\d{4})", ref)
-    if m:
-        return dt.date(int(m.group(1)), 1, 1)
-    m = re.fullmatch(r"(\d{4})-Q([1-4])", ref)
-    if m:
-        return dt.date(int(m.group(1)), 3 * int(m.group(2)) - 2, 1)
-    m = re.fullmatch(r"(\d{4})-(\d{4})", ref)
-    if m:
-        return dt.date(int(m.group(1)), 9, 1)  # a school or academic year
-    with contextlib.suppress(ValueError):
-        return dt.date.fromisoformat(ref)
-    return None
-
-
-def _group_fits_scheme(group_codes: set[str], ref_period: str, scheme: str) -> bool:
-    """Whether an (indicator, period) group describes the territory of ``scheme``'s units.
-
-    Codes of unchanged units name the same territory in both schemes. KZ-19, KZ-35 and KZ-63 shrank in 2022:
-    a group holding any unit created in 2022, or dated on/after the split, is on kz2022; otherwise on kz2021.
-    """
-    units = set(regions.codes(scheme))
-    if not group_codes <= units:
-        return False
-    new_units = set(regions.codes("kz2022")) - set(regions.codes("kz2021"))
-    changed = set(regions.crosswalk().query("relation == 'remainder_of'")["code_kz2022"])
-    if not group_codes & changed:
-        return True
-    start = _period_start(ref_period)
-    on_2022 = bool(group_codes & new_units) or (start is not None and start >= KZ2022_SPLIT_DATE)
-    return on_2022 == (scheme == "kz2022")
-
-
-def _select_period(spec: OfficialColumn, available: list[str], year: int) -> str | None:
-    if spec.period.startswith("latest<=Y:"):
-        pattern = re.compile(spec.period.split(":", 1)[1])
-        years = sorted((int(m.group(1)), p) for p in available if (m := pattern.fullmatch(p)) and int(m.group(1)) <= year)
-        return years[-1][1] if years else None
-    wanted = spec.period.format(Y=year, Y1=year + 1)
-    return wanted if wanted in available else None
+# The declarations live in vstudy.data.indicators (ids, wide columns, units, period rules); these names stay for
+# the readers of this module.
+OfficialColumn = indicators.OfficialIndicator
+OFFICIAL_COLUMNS = indicators.WIDE
+KZ2022_SPLIT_DATE = indicators.KZ2022_SPLIT_DATE
+_period_start = indicators.period_start
+_group_fits_scheme = indicators.group_fits_scheme
+_select_period = indicators.select_period
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -275,6 +207,14 @@ def build(ds: Dataset) -> dict[str, pd.DataFrame]:
     # Process data: official indicators first (population is needed for every rate).
     ind_name = table_by_schema(ds, "official_indicators")
     population = _official(ds, ind_name, rec) if ind_name else {}
+    # The collection contract (vstudy.data.contract): its official columns join the same records.
+    reg_name = table_by_schema(ds, "regional")
+    reg_values = contract.regional_values(ds, reg_name) if reg_name else []
+    for v in reg_values:
+        rec.add(v.code, v.variable, v.value, v.unit, v.kind, v.source, ref_period=v.ref_period or None, wide=v.wide)
+        if v.wide == "population_count":
+            population[v.code] = int(v.value)
+    _official_derived(ds, rec, population)
 
     age_name = table_by_schema(ds, "age_by_region")
     if age_name:
@@ -292,6 +232,18 @@ def build(ds: Dataset) -> dict[str, pd.DataFrame]:
         name = table_by_schema(ds, schema_name)
         if name:
             _supplied_counts(ds, name, column, rec, population)
+    for v in reg_values:
+        if v.variable in contract.RATES and v.wide is True:
+            _per_100k(rec, population, v.code, contract.RATES[v.variable], int(v.value), v.variable, ds)
+    for table, frame in contract.composition_tables(reg_values, units).items():
+        out[f"{table}_{scheme}"] = frame
+    dir_name = table_by_schema(ds, "events_by_direction")
+    if dir_name:
+        directions, dir_values = contract.direction_table(ds, dir_name)
+        for v in dir_values:
+            rec.add(v.code, v.variable, v.value, v.unit, v.kind, v.source, ref_period=v.ref_period, wide=v.wide)
+        if directions is not None:
+            out[f"event_directions_{scheme}"] = directions
 
     long = pd.DataFrame(rec.rows)
     wide_rows = long[long["_wide"].notna()]
@@ -338,6 +290,11 @@ def _official(ds: Dataset, name: str, rec: _Records) -> dict[str, int]:
                     ref_period=period, wide=wide)
             if wide == "population_count":
                 population[row["region_code"]] = int(row["value"])
+    return population
+
+
+def _official_derived(ds: Dataset, rec: _Records, population: dict[str, int]) -> None:
+    """Population density and doctors per 100k from the official values recorded (either route)."""
     pop_period = f"{ds.year}-01-01"
     for column, indicator, unit, factor, label in (
         ("population_density_per_km2", "area", "persons per km2", 1, "population_count / area_km2"),
@@ -351,7 +308,6 @@ def _official(ds: Dataset, name: str, rec: _Records) -> dict[str, int]:
                 rec.add(code, column, round(value, 4), unit, "derived",
                         f"derived: {label} (population {pop_period}; {r['source'].split(' (')[0]})",
                         ref_period=r["ref_period"])
-    return population
 
 
 def _per_100k(rec: _Records, population: dict[str, int], code: str, column: str, count: int, source: str,
@@ -460,7 +416,7 @@ def _event_directions(ds: Dataset, name: str, rec: _Records) -> pd.DataFrame:
     for _, row in frame.iterrows():
         rec.add(row["region_code"], f"events_{row['direction_id']}_pct", row["share_pct"], "percent", "published",
                 row["source"], wide=False)
-    cols = [c.name for c in schemas.PROCESSED["event_directions"].columns]
+    cols = [c.name for c in schemas.PROCESSED["event_directions"].columns if c.name in frame.columns]
     return frame.sort_values(["region_code", "rank"])[cols].reset_index(drop=True)
 
 
@@ -595,7 +551,7 @@ def write_layer(ds: Dataset, out_dir: str | Path) -> list[Path]:
             _write_csv(tables[name], tmp / f"{name}.csv")
         (tmp / "data_dictionary.md").write_text(schemas.data_dictionary_markdown(), encoding="utf-8")
         _write_csv(schemas.data_dictionary(), tmp / "data_dictionary.csv")
-        inputs = {rel: _sha256(ds.root / rel) for rel in sorted(ds.files.values())}
+        inputs = {rel: _sha256(ds.root / rel) for rel in ds.input_files}
         meta = {"manifest": _jsonable(ds.manifest), "inputs_sha256": inputs, "tables": sorted(tables)}
         (tmp / "dataset.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                                           encoding="utf-8")

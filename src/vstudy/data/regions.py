@@ -11,7 +11,11 @@ always keyed by ``(scheme, code)``, and 2022 values are aggregated to 2021 units
 Name resolution (:func:`resolve`) folds case, ё/е, Kazakh letters, dashes, quotes and spaces, drops
 designator words («область», «облысы», «город», "region", …) and Russian case endings, then looks the
 remaining core up in the alias table. «Алматы»/"Almaty" alone is the city; with an oblast word it is the
-region.
+region. A short name the gazetteer knows only with an oblast word («Akmola», «Aqmola», «Ақмола») names exactly one
+unit and resolves to that oblast (unless it carries a city word). A name that could mean several units is refused
+with the units it lies between and why: a word that is part of several names («Казахстанская область»: West,
+North, East Kazakhstan, and South Kazakhstan, the former Turkistan Region), or a «name (other name)» whose parts
+name different units. «Алма-Ата» alone is the city (its former name), «Алма-Атинская область» the region.
 """
 
 from __future__ import annotations
@@ -54,14 +58,24 @@ _ADJ_ENDINGS = re.compile(r"(ск|цк)(ой|ую|ом|ие|их|им|ими|а�
 
 
 class RegionNotFound(LookupError):
-    """A name that does not resolve to a unit of Kazakhstan (or not to one of the requested scheme)."""
+    """A name that does not resolve to a unit of Kazakhstan (or not to one of the requested scheme).
 
-    def __init__(self, name: str, suggestions: list[str], reason: str = "") -> None:
+    ``ambiguous`` lists the units a name could mean when it names more than one (the reason says why).
+    """
+
+    def __init__(self, name: str, suggestions: list[str], reason: str = "",
+                 ambiguous: list[str] | None = None) -> None:
         self.name = name
         self.suggestions = suggestions
         self.reason = reason
+        self.ambiguous = ambiguous or []
         hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
-        super().__init__(f"region name {name!r} does not resolve{': ' + reason if reason else ''}{hint}")
+        if self.ambiguous:
+            units_ = ", ".join(f"{c} {name_of(c)}" for c in self.ambiguous)
+            super().__init__(f"region name {name!r} is ambiguous between {units_}: {reason}; write the full name "
+                             "or the ISO code")
+        else:
+            super().__init__(f"region name {name!r} does not resolve{': ' + reason if reason else ''}{hint}")
 
 
 @dataclass(frozen=True)
@@ -158,13 +172,26 @@ def _candidates(g: Gazetteer) -> dict[str, str]:
 
 
 def suggest(name: str, n: int = 3) -> list[str]:
-    """Closest known names with their codes, for error messages."""
+    """Closest known names with their codes, for error messages (one per unit)."""
     g = load()
     core, _, _ = normalise(name)
     cands = _candidates(g)
-    close = difflib.get_close_matches(core, list(cands), n=n, cutoff=0.6)
+    close = difflib.get_close_matches(core, list(cands), n=3 * n, cutoff=0.6)
     names = g.units.set_index("code")["name_en"]
-    return [f"{cands[c]} {names[cands[c]]} ({c!r})" for c in close]
+    out: dict[str, str] = {}
+    for c in close:
+        out.setdefault(cands[c], f"{cands[c]} {names[cands[c]]} ({c!r})")
+    return list(out.values())[:n]
+
+
+def _containing(core: str, scheme: str | None) -> list[str]:
+    """Units with a known name that contains every word of ``core`` (e.g. «Казахстанская» → West, North, East …)."""
+    words = set(core.split())
+    if not words:
+        return []
+    g = load()
+    inside = set(g.scheme_units(scheme)["code"]) if scheme else set(g.units["code"])
+    return sorted({code for key, code in g.index.items() if words <= set(key.core.split()) and code in inside})
 
 
 def resolve(name: str, scheme: str | None = None) -> str:
@@ -177,19 +204,34 @@ def resolve(name: str, scheme: str | None = None) -> str:
     parts that resolve agree on one unit.
     """
     g = load()
-    core, had_oblast, _ = normalise(name)
+    core, had_oblast, had_city = normalise(name)
     code = None
     if core:
         if had_oblast:
             code = g.index.get(_Key(core, True))
         if code is None:
             code = g.index.get(_Key(core, False))
+        if code is None and not had_city:
+            # A short name known only with an oblast word («Akmola», «Ақмола») names exactly one unit: the
+            # oblast. A name with a city word, or one also known alone («Алматы» = the city), is not rerouted.
+            code = g.index.get(_Key(core, True))
     if code is None:
         inner = _BRACKETED.findall(name)
         if inner:
             found = {try_resolve(part, scheme) for part in [_BRACKETED.sub(" ", name), *inner]} - {None}
             if len(found) == 1:
                 return found.pop()  # each part was resolved within the scheme already
+            if len(found) > 1:
+                raise RegionNotFound(name, [], "the part outside the brackets and the part inside name different "
+                                     "units", ambiguous=sorted(found))
+        several = _containing(core, scheme)
+        if len(several) > 1:
+            raise RegionNotFound(name, [], f"{core!r} is part of the names of {len(several)} units",
+                                 ambiguous=several)
+        oblast = g.index.get(_Key(core, True)) if core else None
+        if oblast is not None and had_city:
+            raise RegionNotFound(name, [], f"{core!r} is known as the name of {oblast} {name_of(oblast)}, an oblast, "
+                                 "but the name carries a city word")
         raise RegionNotFound(name, suggest(name))
     if scheme is not None:
         check_scheme(scheme)
@@ -206,6 +248,11 @@ def try_resolve(name: str, scheme: str | None = None) -> str | None:
         return resolve(name, scheme)
     except RegionNotFound:
         return None
+
+
+def name_of(code: str) -> str:
+    """English name of a unit (for messages)."""
+    return str(load().units.set_index("code").loc[code, "name_en"])
 
 
 def units(scheme: str) -> pd.DataFrame:

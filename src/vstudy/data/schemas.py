@@ -18,6 +18,7 @@ the report's defects are declared, not hidden, and do not block the build.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Iterable, Sequence
@@ -26,10 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from vstudy.data import atomic as vio
-from vstudy.data import parsing
-from vstudy.data import regions
-from vstudy.vocab import AGE_GROUPS, STATUSES
+from vstudy.data import indicators, parsing, regions
+from vstudy.vocab import AGE_GROUPS, DIRECTIONS, ECO_DIRECTION, GENDERS, STATUSES
 
 # ---------------------------------------------------------------------------------------------------------------
 # Problems
@@ -48,10 +47,16 @@ class Problem:
     message: str
     severity: str = "error"
     erratum: str | None = None
+    sheet: str | None = None  # a workbook's sheet: ``row`` is then the sheet's row (header = 1)
+    cell: str | None = None  # the cell reference in that sheet, e.g. "E7"
 
     def format(self) -> str:
-        where = self.file + (f":{self.row}" if self.row is not None else "")
-        col = f" column {self.column!r}" if self.column else ""
+        if self.sheet is not None:
+            where = f"{self.file}, sheet {self.sheet!r}" + (f", row {self.row}" if self.row is not None else "")
+            col = (f", column {self.column!r}" if self.column else "") + (f" (cell {self.cell})" if self.cell else "")
+        else:
+            where = self.file + (f":{self.row}" if self.row is not None else "")
+            col = f" column {self.column!r}" if self.column else ""
         val = f" value {self.value!r}" if self.value not in (None, "") else ""
         tag = f"known erratum {self.erratum}: " if self.erratum else ""
         return f"{self.severity.upper()} {where}{col}{val} [{self.rule}] {tag}{self.message}"
@@ -61,7 +66,12 @@ PROBLEM_COLUMNS = ["file", "row", "column", "value", "rule", "severity", "erratu
 
 
 def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
+    """One row per problem; a workbook's sheet and cell go into ``file`` («book.xlsx [regional!E7]»)."""
+    problems = list(problems)
     rows = [{k: getattr(p, k) for k in PROBLEM_COLUMNS} for p in problems]
+    for row, p in zip(rows, problems, strict=True):
+        if p.sheet is not None:
+            row["file"] = f"{p.file} [{p.sheet}{'!' + p.cell if p.cell else ''}]"
     frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
     return frame.astype({"row": "Int64"})
 
@@ -139,6 +149,7 @@ class RegionRule:
     codes: bool = False
     only_where: tuple[str, tuple[str, ...]] | None = None  # (column, values): the rule checks these rows only
     once_only_where: tuple[str, tuple[str, ...]] | None = None  # uniqueness among these rows only
+    canonical: bool = False  # the resolved codes become ``region_code`` even when the table has that column
 
     def describe(self) -> str:
         scope = "each unit of the dataset's scheme exactly once" if self.complete else "units, at most once"
@@ -200,7 +211,74 @@ class DistinctGroups:
         return f"no two {self.group_by} lists identical in ({', '.join(self.compare)})"
 
 
-Rule = RegionRule | GroupSum | RowSum | DistinctGroups
+@dataclass(frozen=True)
+class PartsWithinTotal:
+    """On every row that gives both, each of ``parts`` is at most ``total`` (a breakdown never exceeds its total)."""
+
+    parts: tuple[str, ...]
+    total: str
+    explained_by: tuple[str, ...] = ()
+    rule_id: str = "breakdown_le_total"
+    severity: str = "error"
+
+    def describe(self) -> str:
+        return f"each of {', '.join(self.parts)} ≤ {self.total} on its row"
+
+
+@dataclass(frozen=True)
+class PartsSumToTotal:
+    """On a row that gives every part and the total, |Σ parts − total| ≤ ``tolerance_pct`` % of the total.
+
+    A warning, not an error: a breakdown may legitimately miss a few people (unknown age, say); the warning says
+    how far off it is so the collector can decide.
+    """
+
+    parts: tuple[str, ...]
+    total: str
+    tolerance_pct: float = 0.5
+    explained_by: tuple[str, ...] = ()
+    rule_id: str = "parts_sum_to_total"
+    severity: str = "warning"
+
+    def describe(self) -> str:
+        return (f"{' + '.join(self.parts)} = {self.total} within {self.tolerance_pct:g} % of {self.total}, "
+                "else a warning")
+
+
+@dataclass(frozen=True)
+class SharesSum:
+    """The shares of one breakdown on a row sum to ``target`` within rounding.
+
+    Each share typed with d decimals is off by at most half a unit of its last decimal (0.5 × 10^−d), so the
+    tolerance is the sum of those halves. When only some shares of the breakdown are given, their sum must not
+    exceed the target by more than that tolerance.
+    """
+
+    columns: tuple[str, ...]
+    target: float = 100.0
+    explained_by: tuple[str, ...] = ()
+    rule_id: str = "shares_sum_to_100"
+    severity: str = "error"
+
+    def describe(self) -> str:
+        return (f"{' + '.join(self.columns)} = {self.target:g} per row within rounding (half a unit of each "
+                f"share's last decimal); ≤ {self.target:g} when some are empty")
+
+
+@dataclass(frozen=True)
+class CountOrShare:
+    """A row gives each category either as a count or as a share (``_pct``), not both."""
+
+    pairs: tuple[tuple[str, str], ...]
+    explained_by: tuple[str, ...] = ()
+    rule_id: str = "count_or_share"
+    severity: str = "error"
+
+    def describe(self) -> str:
+        return "a category is given as a count (…_count) or as a share (…_pct) on a row, not both"
+
+
+Rule = RegionRule | GroupSum | RowSum | DistinctGroups | PartsWithinTotal | PartsSumToTotal | SharesSum | CountOrShare
 
 
 @dataclass(frozen=True)
@@ -449,6 +527,120 @@ OPTIONAL_COUNT_TABLES = {"volunteers_by_region": "volunteers_count", "events_by_
                          "hours_by_region": "hours_count"}
 
 # ---------------------------------------------------------------------------------------------------------------
+# The collection contract: what a researcher collects for a new period (``vstudy template`` writes it to fill)
+# ---------------------------------------------------------------------------------------------------------------
+# One regional table, one row per unit of the scheme, every value column optional (absent or empty); the
+# manifest declares each column's source and reference period (``tables.<name>.columns``). Events by direction
+# go in a long table. ``vstudy.data.contract`` checks what crosses tables and the manifest, and maps both onto
+# the processed layer that the 2021 transcription also feeds.
+
+REGION_NAME_COLUMNS = ("region_name_ru", "region_name_kk", "region_name_en")
+# Breakdowns of the region's volunteers: category ids from the vocabulary, one count column (or share) each.
+BREAKDOWNS: dict[str, tuple[str, ...]] = {"gender": GENDERS, "age": AGE_GROUPS, "status": STATUSES}
+_CATEGORY_TEXT = {
+    "male": "male volunteers", "female": "female volunteers", "under18": "volunteers under 18",
+    "18_29": "volunteers aged 18–29", "30_to_pension": "volunteers aged 30 to pension age",
+    "pension": "volunteers of pension age", "students": "volunteers who are pupils or students",
+    "working": "volunteers who work (employed or self-employed)", "unemployed": "unemployed volunteers",
+    "neet": "volunteers neither in employment nor in education or training (NEET)",
+}
+# The share a breakdown category becomes in the processed layer (the names the 2021 tables already use).
+SHARE_COLUMNS: dict[str, str] = {
+    "male": "vol_male_pct", "female": "vol_female_pct",
+    **{g: f"vol_age_{g}_pct" for g in AGE_GROUPS}, **{s_: f"vol_{s_}_pct" for s_ in STATUSES},
+}
+
+
+def breakdown_count(category: str) -> str:
+    return f"volunteers_{category}_count"
+
+
+def breakdown_pct(category: str) -> str:
+    return f"volunteers_{category}_pct"
+
+
+# Counts the contract collects beside the breakdowns: column → (unit, what is counted).
+CONTRACT_COUNTS: dict[str, tuple[str, str]] = {
+    "volunteers_count": ("volunteers", "volunteers active in the region during the period (each person once)"),
+    "ngo_count": ("organisations", "registered volunteer NGOs working in the region"),
+    "initiative_group_count": ("groups", "unregistered volunteer initiative groups in the region"),
+    "events_count": ("events", "volunteer events held in the region during the period"),
+    "hours_count": ("hours", "hours of volunteer work in the region during the period"),
+}
+CONTRACT_BREAKDOWN_COUNTS = tuple(breakdown_count(c) for cats in BREAKDOWNS.values() for c in cats)
+CONTRACT_BREAKDOWN_PCTS = tuple(breakdown_pct(c) for cats in BREAKDOWNS.values() for c in cats)
+# The value columns a template carries, in order (shares are accepted in place of the breakdown counts).
+CONTRACT_VALUE_COLUMNS: tuple[str, ...] = (
+    "volunteers_count", *CONTRACT_BREAKDOWN_COUNTS, "ngo_count", "initiative_group_count", "events_count",
+    "hours_count", *indicators.BY_CONTRACT,
+)
+
+
+def _official_column(spec: indicators.OfficialIndicator) -> Column:
+    what = (f"official indicator {spec.indicator}: {spec.description}; reference period "
+            f"{indicators.describe_period(spec.period)}")
+    if spec.percent:
+        return pct(str(spec.contract), what, required=False, nullable=True)
+    return Column(str(spec.contract), spec.dtype, what, unit=spec.unit, required=False, nullable=True,
+                  min=spec.min)
+
+
+_BREAKDOWN_RULES: tuple[Rule, ...] = (
+    PartsWithinTotal(CONTRACT_BREAKDOWN_COUNTS, "volunteers_count"),
+    *(PartsSumToTotal(tuple(breakdown_count(c) for c in cats), "volunteers_count") for cats in BREAKDOWNS.values()),
+    *(SharesSum(tuple(breakdown_pct(c) for c in cats)) for cats in BREAKDOWNS.values()),
+    CountOrShare(tuple((breakdown_count(c), breakdown_pct(c)) for cats in BREAKDOWNS.values() for c in cats)),
+)
+
+_raw(TableSchema(
+    "regional", "raw",
+    "THE COLLECTION CONTRACT for new data: one row per unit of the dataset's scheme (`vstudy template` writes it "
+    "with the rows filled in). Every value column is optional and may be empty; breakdown shares (…_pct, % of the "
+    "region's volunteers) are accepted instead of the breakdown counts. The manifest declares each column's "
+    "source and reference period (tables.<name>.columns.<column>: {source, ref_period}); official indicators "
+    "must be of the reference period the study reads for the dataset's year. Unknown columns are errors.",
+    (
+        text("region_code", "ISO 3166-2:KZ code of the unit, or its name in Russian, Kazakh or English",
+             required=False),
+        text("region", "the unit's name in any language the gazetteer resolves (instead of region_code)",
+             required=False),
+        *(text(c, f"the unit's name in {lang} (written by the template; checked against the code)",
+               required=False, nullable=True)
+          for c, lang in zip(REGION_NAME_COLUMNS, ("Russian", "Kazakh", "English"), strict=True)),
+        count("volunteers_count", CONTRACT_COUNTS["volunteers_count"][1], unit="volunteers", required=False,
+              nullable=True),
+        *(count(breakdown_count(c), f"{_CATEGORY_TEXT[c]} (of volunteers_count)", unit="volunteers",
+                required=False, nullable=True) for cats in BREAKDOWNS.values() for c in cats),
+        *(count(c, what, unit=unit, required=False, nullable=True)
+          for c, (unit, what) in CONTRACT_COUNTS.items() if c != "volunteers_count"),
+        *(pct(breakdown_pct(c), f"{_CATEGORY_TEXT[c]}, % of the region's volunteers (instead of the count)",
+              required=False, nullable=True) for cats in BREAKDOWNS.values() for c in cats),
+        *(_official_column(spec) for spec in indicators.BY_CONTRACT.values()),
+        _NOTE,
+    ),
+    rules=(RegionRule("region_code", canonical=True), RegionRule("region", canonical=True), *_BREAKDOWN_RULES),
+))
+_raw(TableSchema(
+    "events_by_direction", "raw",
+    "Collection contract, long: volunteer events of the period by region and direction (one row per region × "
+    "direction; `vstudy template` writes the rows). Each direction's count is at most the region's events_count "
+    "in the regional table; their sum should equal it (a warning otherwise).",
+    (text("region", "ISO 3166-2:KZ code or name of the unit"),
+     *(text(c, "the unit's name (written by the template)", required=False, nullable=True)
+       for c in REGION_NAME_COLUMNS),
+     text("direction", "direction of the events", allowed=DIRECTIONS),
+     *(text(f"direction_label_{lang}", f"the direction's name in {name} (written by the template)",
+            required=False, nullable=True)
+       for lang, name in (("ru", "Russian"), ("kk", "Kazakh"), ("en", "English"))),
+     count("events_count", "events of this direction in the region during the period", unit="events",
+           nullable=True),
+     _NOTE),
+    rules=(RegionRule("region", complete=False, unique_within=("direction",), canonical=True),),
+    min_rows=0,
+))
+CONTRACT_TABLES = ("regional", "events_by_direction")
+
+# ---------------------------------------------------------------------------------------------------------------
 # Processed tables (data/processed/), built by vstudy.data.processed
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -499,6 +691,12 @@ _processed(TableSchema(
         _opt("volunteers_count", "int", "volunteers (user-supplied)", "volunteers", min=0),
         _opt("events_count", "int", "events (user-supplied)", "events", min=0),
         _opt("hours_count", "int", "hours of volunteer work (user-supplied)", "hours", min=0),
+        _opt_pct("vol_male_pct", "male volunteers, % of the region's volunteers (collection contract)"),
+        _opt_pct("vol_female_pct", "female volunteers, % of the region's volunteers (collection contract)"),
+        *(_opt(breakdown_count(c), "int", f"{_CATEGORY_TEXT[c]} (supplied)", "volunteers", min=0)
+          for cats in BREAKDOWNS.values() for c in cats),
+        _opt("eco_events_count", "int", f"events of the eco-volunteering direction ({ECO_DIRECTION}), supplied in "
+             "events_by_direction", "events", min=0),
         _opt("ngo_per_100k", "float", "NGOs per 100,000 population", "per 100k population", min=0),
         _opt("initiative_groups_per_100k", "float", "initiative groups per 100,000 population", "per 100k", min=0),
         _opt("organisations_per_100k", "float", "organisations per 100,000 population", "per 100k", min=0),
@@ -530,6 +728,8 @@ _processed(TableSchema(
              "period year; PARTIAL (ranks 1-7 only)", "rank", min=1),
         _opt("avg_monthly_wage_q4_kzt", "float", "average monthly nominal wage, Q4 of the period year; PARTIAL",
              "KZT per month", min=0),
+        _opt("avg_monthly_wage_kzt", "float", "average monthly nominal wage, the period year (annual)",
+             "KZT per month", min=0),
     ),
     keys=("region_code",),
     rules=(_CODE_RULE,),
@@ -549,20 +749,26 @@ _processed(TableSchema(
 ))
 _processed(TableSchema(
     "age", "processed", "Age structure of volunteers per region, published and corrected.",
-    (_CODE, _NAME_EN, pct("vol_age_under18_pct", "under 18"), pct("vol_age_18_29_pct", "18-29"),
-     pct("vol_age_30_to_pension_pct", "30 to pension age"),
-     pct("vol_age_pension_pct_published", "pension age, as published"),
-     pct("vol_age_pension_pct", "pension age, corrected where the published list duplicates another"),
+    (_CODE, _NAME_EN, pct("vol_age_under18_pct", "under 18", nullable=True),
+     pct("vol_age_18_29_pct", "18-29", nullable=True),
+     pct("vol_age_30_to_pension_pct", "30 to pension age", nullable=True),
+     pct("vol_age_pension_pct_published", "pension age, as published (empty where the dataset has no "
+         "published shares: collected data are supplied, not published)", nullable=True),
+     pct("vol_age_pension_pct", "pension age, corrected where the published list duplicates another",
+         nullable=True),
      text("pension_correction", "how vol_age_pension_pct was obtained"),
-     Column("sum_published_pct", "float", "sum of the four published shares", unit="percent"),
-     Column("sum_corrected_pct", "float", "sum with the corrected pension share", unit="percent")),
+     Column("sum_published_pct", "float", "sum of the four published shares", unit="percent", nullable=True),
+     Column("sum_corrected_pct", "float", "sum with the corrected pension share", unit="percent",
+            nullable=True)),
     keys=("region_code",), rules=(_CODE_RULE,),
 ))
 _processed(TableSchema(
-    "status", "processed", "Social status of volunteers per region, as published (the lists are consistent).",
-    (_CODE, _NAME_EN, pct("vol_students_pct", "students"), pct("vol_working_pct", "working and self-employed"),
-     pct("vol_unemployed_pct", "unemployed"), pct("vol_neet_pct", "NEET"),
-     Column("sum_pct", "float", "sum of the four shares", unit="percent")),
+    "status", "processed", "Social status of volunteers per region, as published (the lists are consistent) or "
+    "as collected (shares supplied, or derived from supplied counts).",
+    (_CODE, _NAME_EN, pct("vol_students_pct", "students", nullable=True),
+     pct("vol_working_pct", "working and self-employed", nullable=True),
+     pct("vol_unemployed_pct", "unemployed", nullable=True), pct("vol_neet_pct", "NEET", nullable=True),
+     Column("sum_pct", "float", "sum of the four shares", unit="percent", nullable=True)),
     keys=("region_code",), rules=(_CODE_RULE,),
 ))
 _processed(TableSchema(
@@ -583,10 +789,13 @@ _processed(TableSchema(
     keys=("region_code",), rules=(_CODE_RULE,),
 ))
 _processed(TableSchema(
-    "event_directions", "processed", "Share of each region's events by direction (long).",
+    "event_directions", "processed",
+    "Share of each region's events by direction (long): as published (2021), or derived from the supplied "
+    "counts of events_by_direction (then events_count is given and label_as_published is empty).",
     (_CODE, text("direction_id", "direction id"), count("rank", "position in the region's list", unit="rank"),
-     text("label_as_published", "label"), pct("share_pct", "share of the region's events"),
-     text("source", "raw file:line (report line)")),
+     text("label_as_published", "label", nullable=True), pct("share_pct", "share of the region's events"),
+     text("source", "raw file:line (report line)"),
+     count("events_count", "events of the direction (supplied)", unit="events", required=False, nullable=True)),
     keys=("region_code", "direction_id"),
     rules=(RegionRule("region_code", codes=True, group_by=("direction_id",)),),
 ))
@@ -711,10 +920,26 @@ def read_and_check(path: Path, schema: TableSchema, file_label: str, scheme: str
         add(exc.line, exc.column, None, "encoding_utf8", str(exc))
         return None, problems
     csv_ = parsing.split_csv(text_)
-    header = csv_.header
-    if not header:
+    if not csv_.header:
         add(None, None, None, "empty_file", "the file has no header")
         return None, problems
+    frame, more = check_records(csv_.header, csv_.records, schema, file_label, scheme, errata)
+    return frame, problems + more
+
+
+def check_records(header: list[str], records: Sequence[tuple[int, Sequence[str]]], schema: TableSchema,
+                  file_label: str, scheme: str, errata: Sequence[Erratum] = ()
+                  ) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Check a header and its records (each with its 1-based line or sheet row) against ``schema``.
+
+    The cells are text as typed (a CSV field, or a workbook cell rendered as text); returns the typed frame
+    (``None`` when there are no data rows) and every problem found.
+    """
+    problems: list[Problem] = []
+
+    def add(row, column, value, rule, message, severity="error"):
+        problems.append(Problem(file_label, row, column, None if value is None else str(value), rule, message,
+                                severity))
 
     declared = schema.names
     seen: set[str] = set()
@@ -727,9 +952,11 @@ def read_and_check(path: Path, schema: TableSchema, file_label: str, scheme: str
     for name in missing:
         add(1, name, None, "missing_column", f"required column {name!r} is missing (header: {', '.join(header)})")
     for name in extra:
+        close = difflib.get_close_matches(name, declared, n=1, cutoff=0.75)
+        hint = f"did you mean {close[0]!r}? " if close else ""
         add(1, name, name, "extra_column", f"column {name!r} is not in schema {schema.name!r} "
-            f"(expected: {', '.join(declared)})")
-    if not csv_.records and schema.min_rows > 0:
+            f"({hint}expected: {', '.join(declared)})")
+    if not records and schema.min_rows > 0:
         add(None, None, None, "empty_file", f"the file has a header but no data rows (schema {schema.name!r} "
             f"needs at least {schema.min_rows})")
         return None, problems
@@ -738,7 +965,7 @@ def read_and_check(path: Path, schema: TableSchema, file_label: str, scheme: str
     position = {name: header.index(name) for name in header}
     values: dict[str, list] = {c.name: [] for c in present}
     lines: list[int] = []
-    for line_no, record in csv_.records:
+    for line_no, record in records:
         if len(record) != len(header):
             add(line_no, None, ",".join(record)[:80], "field_count",
                 f"row has {len(record)} fields, the header has {len(header)}")
@@ -853,7 +1080,9 @@ def check_frame(frame: pd.DataFrame, schema: TableSchema, file_label: str, schem
         if isinstance(rule, RegionRule):
             continue
         needed = {GroupSum: lambda r: [r.value, *r.group_by], RowSum: lambda r: list(r.columns),
-                  DistinctGroups: lambda r: [r.group_by, *r.compare]}[type(rule)](rule)
+                  DistinctGroups: lambda r: [r.group_by, *r.compare],
+                  PartsWithinTotal: lambda r: [r.total], PartsSumToTotal: lambda r: [r.total, *r.parts],
+                  SharesSum: lambda r: [], CountOrShare: lambda r: []}[type(rule)](rule)
         if any(c not in frame.columns for c in needed):
             continue  # a missing column or an unresolved region was reported already
         for violation_rows, column, value, message in _row_rule_violations(frame, rule):
@@ -862,7 +1091,7 @@ def check_frame(frame: pd.DataFrame, schema: TableSchema, file_label: str, schem
             if covering:
                 add(first, column, value, rule.rule_id, message, "warning", ", ".join(covering))
             else:
-                add(first, column, value, rule.rule_id, message)
+                add(first, column, value, rule.rule_id, message, getattr(rule, "severity", "error"))
     return problems
 
 
@@ -899,7 +1128,7 @@ def _check_regions(frame: pd.DataFrame, rule: RegionRule, file_label: str, schem
                     problems.append(Problem(file_label, int(frame.at[idx, "_line"]), rule.column, value,
                                             "region_resolves", str(exc)))
         codes.append(code)
-    if not rule.codes and "region_code" not in frame.columns:
+    if not rule.codes and ("region_code" not in frame.columns or rule.canonical):
         frame["region_code"] = pd.Series(codes, index=frame.index, dtype="str")
     code_series = pd.Series(codes, index=frame.index)
     scope = frame[unique_scope & code_series.notna() & (code_series != NATIONAL_CODE)]
@@ -977,6 +1206,8 @@ def _row_rule_violations(frame: pd.DataFrame, rule: Rule):
                 yield (frame.loc[[idx]], rule.columns[0], f"{float(total):g}",
                        f"{' + '.join(rule.columns)} = {float(total):g}, expected {rule.target:g} ± "
                        f"{tolerance:g} ({len(rule.columns)} shares × {rule.rounding:g} rounding)")
+    elif isinstance(rule, (PartsWithinTotal, PartsSumToTotal, SharesSum, CountOrShare)):
+        yield from _contract_rule_violations(frame, rule)
     elif isinstance(rule, DistinctGroups):
         signatures: dict[tuple, object] = {}
         for gkey, group in frame.groupby(rule.group_by, sort=False):
@@ -988,6 +1219,71 @@ def _row_rule_violations(frame: pd.DataFrame, rule: Rule):
                        f"{int(group['_line'].min())}-{int(group['_line'].max())}")
             else:
                 signatures[sig] = gkey
+
+
+def _decimals(value: float) -> int:
+    """Decimals a typed share carried (25 → 0, 25.5 → 1, 25.25 → 2)."""
+    if float(value).is_integer():
+        return 0
+    text_ = repr(float(value))
+    return 0 if "e" in text_ else len(text_.split(".")[1])
+
+
+def _contract_rule_violations(frame: pd.DataFrame, rule: Rule):
+    """Row rules of the collection contract: one violation per row (and column where it names one)."""
+    def num(col: str) -> pd.Series:
+        # A negative count was reported by its own range check: it takes no part in the sums (no cascade).
+        values = pd.to_numeric(frame[col], errors="coerce") if col in frame.columns else pd.Series(
+            float("nan"), index=frame.index)
+        return values.where(values >= 0) if isinstance(rule, PartsWithinTotal | PartsSumToTotal) else values
+
+    if isinstance(rule, PartsWithinTotal):
+        total = num(rule.total)
+        for part in rule.parts:
+            values = num(part)
+            bad = values.notna() & total.notna() & (values > total)
+            for idx in frame.index[bad]:
+                yield (frame.loc[[idx]], part, f"{values[idx]:g}",
+                       f"{part} = {values[idx]:g} exceeds {rule.total} = {total[idx]:g} on the same row")
+    elif isinstance(rule, PartsSumToTotal):
+        total = num(rule.total)
+        parts = pd.concat([num(p) for p in rule.parts], axis=1)
+        complete = parts.notna().all(axis=1) & total.notna()
+        sums = parts.sum(axis=1)
+        for idx in frame.index[complete]:
+            gap = float(sums[idx] - total[idx])
+            allowed = rule.tolerance_pct / 100 * float(total[idx])
+            if abs(gap) > allowed + 1e-9:
+                yield (frame.loc[[idx]], rule.parts[0], f"{sums[idx]:g}",
+                       f"{' + '.join(rule.parts)} = {sums[idx]:g} but {rule.total} = {total[idx]:g} "
+                       f"(difference {gap:+g}, more than {rule.tolerance_pct:g} % of the total)")
+    elif isinstance(rule, SharesSum):
+        present = [c for c in rule.columns if c in frame.columns]
+        if not present:
+            return
+        shares = pd.concat([num(c) for c in present], axis=1)
+        for idx in frame.index:
+            row = shares.loc[idx].dropna()
+            if row.empty:
+                continue
+            total = float(row.sum())
+            tolerance = sum(0.5 * 10 ** -_decimals(v) for v in row)
+            complete = len(row) == len(rule.columns)
+            if (complete and abs(total - rule.target) > tolerance + 1e-9) or (
+                    not complete and total > rule.target + tolerance + 1e-9):
+                expected = (f"{rule.target:g} ± {tolerance:g}" if complete
+                            else f"at most {rule.target:g} + {tolerance:g} with {len(rule.columns) - len(row)} "
+                                 "share(s) empty")
+                yield (frame.loc[[idx]], str(row.index[0]), f"{total:g}",
+                       f"{' + '.join(row.index)} = {total:g}, expected {expected} (rounding of the shares as typed)")
+    elif isinstance(rule, CountOrShare):
+        for count_col, pct_col in rule.pairs:
+            if count_col not in frame.columns or pct_col not in frame.columns:
+                continue
+            both = frame[count_col].notna() & frame[pct_col].notna()
+            for idx in frame.index[both]:
+                yield (frame.loc[[idx]], pct_col, str(frame.at[idx, pct_col]),
+                       f"both {count_col} and {pct_col} are given on this row: give the count or the share, not both")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1032,15 +1328,21 @@ def _rule_mentions(rule: Rule, column: str) -> bool:
         return rule.column == column
     if isinstance(rule, GroupSum):
         return rule.value == column
-    if isinstance(rule, RowSum):
+    if isinstance(rule, RowSum | SharesSum):
         return column in rule.columns
+    if isinstance(rule, PartsWithinTotal | PartsSumToTotal):
+        return column in rule.parts or column == rule.total
+    if isinstance(rule, CountOrShare):
+        return any(column in pair for pair in rule.pairs)
     return isinstance(rule, DistinctGroups) and rule.group_by == column
 
 
 def data_dictionary_markdown() -> str:
     """The dictionary as Markdown: one section per table with its description, keys, rules and columns."""
     out = ["# Data dictionary", "",
-           "Generated from `vstudy.data.schemas` (the declarations `vstudy validate` enforces). Processed tables whose "
+           "Generated from `vstudy.data.schemas` (the declarations `vstudy validate` enforces). New data are collected "
+           "in the tables `raw.regional` and `raw.events_by_direction` (the collection contract; `vstudy template` "
+           "writes them to fill). Processed tables whose "
            "name ends in `_<scheme>` are written once per dataset (e.g. `regions_kz2021`). Raw national and "
            "information-line tables are copied to the processed layer unchanged (typed, with `region_code` where "
            "they name a region).", ""]
