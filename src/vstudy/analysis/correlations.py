@@ -741,8 +741,10 @@ def published_text(family: pd.DataFrame | None, alpha: float = 0.05) -> str:
             f"n = {n} regions a test at level {alpha:g} has 80 % power only for |ρ| ≥ "
             f"{_f(float(family['r_detectable'].iloc[0]))} (exact power under bivariate normality). The strongest, "
             f"r = {_f(strongest['r_published'])} ({strongest['coef_id']}), has the 95 % interval "
-            f"{_f(strongest['ci_low'])} to {_f(strongest['ci_high'])}. Only the coefficients are published, so they "
-            "are tested with the t test; the pairs below, computed from data, are tested by permutation.")
+            f"{_f(strongest['ci_low'])} to {_f(strongest['ci_high'])}. The report does not say whether it correlated "
+            "counts or shares of the population, so the coefficients are taken as Pearson r over all regions; only "
+            "the coefficients are published, so they are tested with the t test, while the pairs below, computed "
+            "from data, are tested by permutation.")
 
 
 def findings_table(results: pd.DataFrame, subsets: bool = False) -> pd.DataFrame:
