@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
 import scipy.stats as sps
+from statsmodels.stats.multitest import multipletests
 
-from vstudy.analysis import activities
+from vstudy.analysis import activities, stats
 from vstudy.analysis import correlations as cs
 from vstudy.data import regions
 
@@ -56,6 +59,19 @@ def test_declaration_is_consistent(repo_root):
         assert pair.x in keys and pair.y in keys, pair
         assert pair.family in cs.FAMILIES
         assert pair.why
+        if pair.family == "report":  # recomputed as the report computed it: raw scales
+            assert (pair.x_scale, pair.y_scale) == ("linear", "linear")
+        else:  # the study's own families: totals with totals, rates with rates; scales as declared
+            assert not cs.mixes_total_and_rate(pair.x, pair.y), pair
+            assert pair.x_scale == cs.VARIABLE_BY_KEY[pair.x].scale
+    # every share of a linked set is declared against the same outcomes, and each set sums to 100
+    for members in cs.LINKED_SETS.values():
+        outcomes = [{p.y for p in cs.PAIRS if p.x == m} for m in members]
+        assert all(o == outcomes[0] for o in outcomes)
+    # the issue-11 variables: supplied volunteer counts and rates join the public families
+    vol = {(p.x, p.y) for p in cs.PAIRS if p.family == "volunteers"}
+    assert {("volunteers_count", "population_count"), ("volunteers_per_100k", "life_expectancy_years"),
+            ("volunteers_per_100k", "grp_per_capita_thousand_kzt"), ("volunteers_count", "organisations_count")} <= vol
     # every published coefficient has exactly one declared pair
     published = pd.read_csv(repo_root / "data/raw/report_2021/correlations_published.csv")
     report_ids = [p.coef_id for p in cs.PAIRS if p.family == "report"]
@@ -77,7 +93,7 @@ def test_columns_resolve_only_to_what_exists(frame):
 
 
 def test_emissions_vs_eco_events_matches_scipy(frame):
-    res = cs.run_correlations(frame, families=["report"], n_boot=200, n_perm=500, seed=1)
+    res = cs.run_correlations(frame, families=["report"], n_boot=200, n_perm=20000, seed=1)
     row = res[(res["x"] == "air_emissions_thousand_tonnes") & (res["y"] == "eco_events_count")
               & (res["method"] == "pearson")].iloc[0]
     x = frame["air_emissions_thousand_tonnes"].to_numpy(float)
@@ -87,6 +103,11 @@ def test_emissions_vs_eco_events_matches_scipy(frame):
     assert row["n"] == ok.sum() == 17
     assert row["r"] == pytest.approx(ref.statistic, abs=1e-12)
     assert row["p"] == pytest.approx(ref.pvalue, abs=1e-12)
+    assert row["role"] == "primary" and row["null"] == "independence"
+    # two-sided as |r_π| ≥ |r| (both variables are skewed, so the null of r is not symmetric)
+    perm = sps.permutation_test((y[ok],), lambda v: abs(sps.pearsonr(x[ok], v).statistic),
+                                permutation_type="pairings", n_resamples=20000, alternative="greater", random_state=3)
+    assert row["p_perm"] == pytest.approx(perm.pvalue, abs=0.03)
     assert row["influential_region"] in set(frame["region_code"])
     # The report said r = 0.06; the reconstructed Taza Álem counts give a different value but also not
     # distinguishable from zero at n = 17.
@@ -143,3 +164,206 @@ def test_attach_published_and_matrix(frame, repo_root):
     assert row["r_minus_published"] == pytest.approx(row["r"] - 0.06)
     m = cs.matrix(res, "report")
     assert m.loc["air_emissions_thousand_tonnes", "eco_events_count"] == pytest.approx(row["r"])
+
+
+# --- the study on the processed 2021 layer -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def processed(processed_2021) -> dict[str, pd.DataFrame]:
+    from vstudy.data import processed as layer
+
+    names = ("regions_kz2021", "organisations_kz2021", "event_directions_kz2021", "headline_figures",
+             "event_directions_national_corrected")
+    return {name: layer.read_table(name, processed_2021) for name in names}
+
+
+@pytest.fixture(scope="module")
+def results(processed) -> pd.DataFrame:
+    frame = cs.with_reconstructed_events(processed["regions_kz2021"], processed["event_directions_kz2021"])
+    return cs.run_correlations(frame, n_boot=200, n_perm=5000, seed=7)
+
+
+def _row(results, x, y, method="pearson", family=None):
+    sel = (results["x"] == x) & (results["y"] == y) & (results["method"] == method)
+    if family:
+        sel &= results["family"] == family
+    return results[sel].iloc[0]
+
+
+def test_pavlodar_carries_organisations_against_emissions(processed, results):
+    """The 2021 finding that survived Holm on the raw scale rests on one region (Pavlodar, KZ-55)."""
+    import statsmodels.api as sm
+
+    d = processed["regions_kz2021"].set_index("region_code")
+    org = d["organisations_count"].astype(float)
+    emis = d["air_emissions_thousand_tonnes"].astype(float)
+    rate = d["organisations_per_100k"].astype(float)
+    others = d.index != "KZ-55"
+    # raw scale, computed here with scipy and statsmodels: r 0.706 / 0.691, without Pavlodar 0.17 / 0.10
+    assert sps.pearsonr(org, emis).statistic == pytest.approx(0.706, abs=5e-4)
+    assert sps.pearsonr(rate, emis).statistic == pytest.approx(0.691, abs=5e-4)
+    assert sps.pearsonr(org[others], emis[others]).statistic == pytest.approx(0.17, abs=0.005)
+    assert sps.pearsonr(rate[others], emis[others]).statistic == pytest.approx(0.10, abs=0.005)
+    cooks = sm.OLS(org.to_numpy(), sm.add_constant(emis.to_numpy())).fit().get_influence().cooks_distance[0]
+    assert d.index[int(np.argmax(cooks))] == "KZ-55" and round(cooks.max(), 1) == 5.3
+    # the study's own functions find the same region and the same numbers
+    loo = stats.most_influential(stats.leave_one_out(org, emis, d.index))
+    assert loo["label"] == "KZ-55" and loo["r_without"] == pytest.approx(0.166, abs=5e-4)
+    both = max(stats.cooks_distance(org, emis)[list(d.index).index("KZ-55")],
+               stats.cooks_distance(emis, org)[list(d.index).index("KZ-55")])
+    assert both == pytest.approx(cooks.max(), rel=1e-9)
+    # the declared pair (organisations against log emissions, totals with totals): significant with Pavlodar, not
+    # without it — the headline says so
+    row = _row(results, "organisations_count", "air_emissions_thousand_tonnes", family="organisations")
+    assert row["y_scale"] == "log"
+    assert row["r"] == pytest.approx(sps.pearsonr(org, np.log(emis)).statistic, abs=1e-12)
+    assert row["influential_region"] == "KZ-55"
+    assert row["r_without_influential"] == pytest.approx(
+        sps.pearsonr(org[others], np.log(emis[others])).statistic, abs=1e-12)
+    assert row["p_perm"] < 0.05 < row["p_perm_without_influential"]
+    assert bool(row["rests_on_one_region"]) and not bool(row["survives_holm"])
+    text = cs.findings_text(results)
+    assert "Pavlodar Region" in text and "rest on one region" in text
+    # a rate against a total is not declared in the study's own families
+    assert not ((results["x"] == "organisations_per_100k") & (results["y"] == "air_emissions_thousand_tonnes")
+                & (results["family"] != "report")).any()
+
+
+def test_shared_denominator_is_in_the_null(processed, results):
+    d = processed["regions_kz2021"]
+    counts, pop = d["organisations_count"].astype(float).to_numpy(), d["population_count"].astype(float).to_numpy()
+    row = _row(results, "organisations_per_100k", "population_count")
+    assert row["null"] == "shared denominator"
+    assert row["r"] == pytest.approx(-0.377, abs=5e-4)
+    rng = np.random.default_rng(11)
+    sim = np.array([np.corrcoef(rng.permutation(counts) / pop, pop)[0, 1] for _ in range(20000)])
+    assert row["r_null_mean"] == pytest.approx(sim.mean(), abs=0.01)
+    assert row["r_null_mean"] == pytest.approx(-0.36, abs=0.01)
+    expected = 2 * min(np.mean(sim <= row["r"]), np.mean(sim >= row["r"]))
+    assert row["p_perm"] == pytest.approx(min(1.0, expected), abs=0.03)
+    assert row["p_perm"] > 0.5  # the observed −0.38 is the artefact, not a finding
+
+
+def test_one_primary_method_and_corrections_over_findings(results):
+    # each pair is tested once: the sensitivity rows carry no correction
+    sens = results[results["role"] == "sensitivity"]
+    assert (sens["method"] == "spearman").all() and sens["p_holm"].isna().all()
+    prim = results[(results["role"] == "primary") & results["p_perm"].notna()]
+    assert (prim["method"] == "pearson").all()
+    for _, fam in prim.groupby("test_family"):
+        findings = fam.groupby("finding", sort=False)
+        p = np.array([g["p_set"].min() if g["linked_set"].notna().any() else g["p_perm"].iloc[0]
+                      for _, g in findings])
+        holm = dict(zip(findings.groups, multipletests(p, method="holm")[1], strict=True))
+        by = dict(zip(findings.groups, multipletests(p, method="fdr_by")[1], strict=True))
+        for row in fam.itertuples():
+            assert row.p_holm == pytest.approx(holm[row.finding], abs=1e-12)
+            assert row.p_by == pytest.approx(by[row.finding], abs=1e-12)
+    # the four status shares against one outcome are one finding with one adjusted p
+    status = prim[(prim["linked_set"] == "status") & (prim["y"] == "life_expectancy_years")]
+    assert len(status) == 4 and status["finding"].nunique() == 1 and status["p_holm"].nunique() == 1
+    assert (status["p_set"] >= status["p_perm"] - 1e-9).all()
+
+
+def test_linked_set_p_matches_an_independent_maxT(processed, results):
+    d = processed["regions_kz2021"]
+    shares = d[list(cs.LINKED_SETS["status"])].astype(float).to_numpy()
+    y = d["unemployment_rate_pct"].astype(float).to_numpy()
+    assert np.allclose(shares.sum(axis=1), 100, atol=0.05)
+    rng = np.random.default_rng(5)
+    obs = np.abs([np.corrcoef(shares[:, k], y)[0, 1] for k in range(4)])
+    maxes = np.array([max(abs(np.corrcoef(shares[:, k], yp)[0, 1]) for k in range(4))
+                      for yp in (rng.permutation(y) for _ in range(5000))])
+    prim = results[(results["role"] == "primary") & (results["linked_set"] == "status")
+                   & (results["y"] == "unemployment_rate_pct")].set_index("x")
+    for k, key in enumerate(cs.LINKED_SETS["status"]):
+        assert prim.loc[key, "p_set"] == pytest.approx(np.mean(maxes >= obs[k] - 1e-12), abs=0.015)
+
+
+def test_selected_subsets_are_flagged_and_kept_apart(results):
+    csi = _row(results, "organisations_per_100k", "csi_quality_of_life_rank")
+    wage = _row(results, "ngo_share_pct", "avg_monthly_wage_q4_kzt")
+    assert (csi["n"], wage["n"]) == (7, 6)
+    for row in (csi, wage):
+        assert row["subset"] and row["test_family"] == cs.SUBSET_FAMILY
+        assert np.isnan(row["boot_low"])  # no bootstrap interval below the stated n
+        assert row["perm_exact"] and row["n_perm_used"] == math.factorial(row["n"])
+    assert "selected on the outcome" in csi["flags"] and "news items" in wage["flags"]
+    ranked = cs.findings_table(results)
+    assert not ranked["subset"].any() if "subset" in ranked else (ranked["n"] == 17).all()
+    assert (cs.findings_table(results, subsets=True)["n"] < 17).all()
+
+
+def test_reconstructions_are_unique(processed):
+    org = processed["organisations_kz2021"]
+    headline = processed["headline_figures"].set_index("figure_id")["value"]
+    big_n, big_g = int(headline["ngo_total"]), int(headline["initiative_groups_total"])
+    checked = cs.organisation_pairs(org, processed["headline_figures"]).set_index("region_code")
+    # independent: every (n, g) on a full numpy grid, each share rounded to 2 decimals as printed
+    n = np.arange(big_n + 1)[:, None]
+    g = np.arange(big_g + 1)[None, :]
+    for r in org.itertuples():
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ok = ((np.abs(100 * n / big_n - r.region_share_of_national_ngo_pct) <= 0.005 + 1e-9)
+                  & (np.abs(100 * g / big_g - r.region_share_of_national_groups_pct) <= 0.005 + 1e-9)
+                  & (np.abs(100 * n / (n + g) - r.ngo_share_of_region_pct) <= 0.005 + 1e-9))
+        hits = np.argwhere(ok)
+        assert len(hits) == 1 == checked.loc[r.region_code, "pairs_matching"]
+        assert tuple(hits[0]) == (r.ngo_count, r.initiative_group_count)
+    assert checked["equals_processed"].all()
+    events = cs.event_total_multiples(processed["event_directions_kz2021"],
+                                      processed["event_directions_national_corrected"])
+    assert (events["multiples_reproducing"] == "").all()
+    assert (events["deviation_smallest_pct"] <= 0.005).all()
+    # independent: doubling Atyrau's events (the closest miss) moves a national share by more than the rounding
+    counts = activities.reconstruct_event_counts(processed["event_directions_kz2021"])
+    counts.loc[counts["region_code"] == "KZ-23", "events"] *= 2
+    pooled = counts.groupby("direction_id")["events"].sum()
+    nat = processed["event_directions_national_corrected"].set_index("direction_id")["share_pct_published"].dropna()
+    dev = (100 * pooled / pooled.sum()).reindex(nat.index).sub(nat).abs().max()
+    assert dev > 0.005
+    assert events.set_index("region_code")["min_deviation_multiple_pct"].min() == pytest.approx(dev, abs=1e-9)
+    text = cs.reconstruction_text(checked.reset_index(), events)
+    assert "17 of 17 regions exactly one integer pair" in text and "never does" in text
+
+
+def test_supplied_volunteers_join_the_families(tmp_path_factory, repo_root):
+    """Issue 11: a dataset with volunteer counts gets them against population, quality of life and organisations;
+    r on the declared scale equals scipy's, for both methods."""
+    from vstudy.data import processed as layer
+
+    out = tmp_path_factory.mktemp("processed_kz2022")
+    layer.prepare_for_build(repo_root / "tests" / "fixtures" / "kz2022_dataset", out, "kz2022")
+    frame = layer.read_table("regions_kz2022", out)
+    res = cs.run_correlations(frame, families=["volunteers", "report"], n_boot=0, n_perm=2000)
+    d = frame.set_index("region_code").astype({c: float for c in ("volunteers_count", "volunteers_per_100k",
+                                                                  "population_count", "organisations_count",
+                                                                  "organisations_per_100k",
+                                                                  "grp_per_capita_thousand_kzt")})
+    checks = {("volunteers_count", "population_count"): (d["volunteers_count"], d["population_count"]),
+              ("volunteers_count", "organisations_count"): (d["volunteers_count"], d["organisations_count"]),
+              ("volunteers_per_100k", "grp_per_capita_thousand_kzt"):
+                  (d["volunteers_per_100k"], np.log(d["grp_per_capita_thousand_kzt"])),
+              ("volunteers_per_100k", "organisations_per_100k"): (d["volunteers_per_100k"], d["organisations_per_100k"])}
+    for (x, y), (a, b) in checks.items():
+        assert _row(res, x, y, "pearson", "volunteers")["r"] == pytest.approx(sps.pearsonr(a, b).statistic, abs=1e-12)
+        assert _row(res, x, y, "spearman", "volunteers")["r"] == pytest.approx(sps.spearmanr(a, b).statistic,
+                                                                              abs=1e-12)
+        assert _row(res, x, y, "pearson", "volunteers")["n"] == len(d) == 20
+    assert _row(res, "volunteers_per_100k", "organisations_per_100k", family="volunteers")["null"] == \
+        "shared denominator"
+    events = _row(res, "events_count", "volunteers_count", family="report")
+    assert events["r"] == pytest.approx(sps.pearsonr(d["events_count"].astype(float), d["volunteers_count"]).statistic,
+                                        abs=1e-12)
+
+
+def test_prose_follows_the_data(results):
+    power = cs.power_text(17)
+    assert "|ρ| = 0.62" in power and "17 regions" in power
+    assert "20 regions" in cs.power_text(20)
+    text = cs.report_text(cs.attach_published(results, None))
+    assert text.startswith("2 of the report's 17 pairs")
+    assert "need per-region volunteer counts" in text
+    assert cs.published_text(None).startswith("This dataset carries no published")
+    coverage = cs.method_text(0.05)
+    assert f"n = {stats.EXACT_MAX_N}" in coverage and f"n = {stats.BOOTSTRAP_MIN_N}" in coverage

@@ -152,7 +152,7 @@ def test_replication_and_correlation_tables(scheme, executed):
         assert len(volunteer_claims) == len(published_r)
     _, out3 = executed(by_slug["correlations"], scheme)
     correlations = pd.read_csv(out3 / "tables" / "correlations.csv")
-    required = {"family", "x", "y", "method", "n", "r", "ci_low", "ci_high", "p", "p_holm", "p_bh"}
+    required = {"family", "x", "y", "method", "n", "r", "ci_low", "ci_high", "p", "p_perm", "p_holm", "p_by"}
     assert required <= set(correlations.columns)
     assert (correlations["n"] >= 0).all()
     # The register (section 00) and section 03 recompute the report's coefficients from the same table.

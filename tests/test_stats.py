@@ -104,40 +104,56 @@ def _simulated_power(rho: float, n: int, reps: int = 20000, seed: int = 12345) -
     return float(np.mean(2 * sps.t.sf(np.abs(t), n - 2) < 0.05))  # the test pearsonr performs
 
 
-@pytest.mark.parametrize(("rho", "n"), [(0.5, 17), (0.3, 17), (0.7, 17), (0.3, 40)])
-def test_power_against_monte_carlo(rho, n):
-    assert S.r_power(rho, n) == pytest.approx(_simulated_power(rho, n), abs=0.03)
+def test_exact_power_pinned_against_simulation():
+    # rho = 0.55 at n = 17: exact 0.665 (the Fisher-z approximation gave 0.638); 200,000 simulated samples
+    # have a standard error of 0.001.
+    exact = S.r_power(0.55, 17)
+    assert round(exact, 3) == 0.665
+    assert exact == pytest.approx(_simulated_power(0.55, 17, reps=200_000, seed=2021), abs=0.004)
+    z = math.atanh(0.55) * math.sqrt(14)
+    fisher = sps.norm.cdf(z - sps.norm.ppf(0.975)) + sps.norm.cdf(-z - sps.norm.ppf(0.975))
+    assert round(fisher, 3) == 0.638 and exact - fisher > 0.02
 
 
-@pytest.mark.parametrize(("rho", "n"), [(0.7, 10), (0.8, 7)])
-def test_power_fisher_is_conservative_at_small_n(rho, n):
-    # documented limitation: at n <= 10 and strong rho the approximation understates power by 0.05-0.08
-    simulated = _simulated_power(rho, n)
-    assert simulated - 0.10 < S.r_power(rho, n) < simulated
+@pytest.mark.parametrize(("rho", "n"), [(0.3, 17), (0.7, 10), (0.8, 7), (-0.5, 6), (0.3, 40)])
+def test_exact_power_against_simulation(rho, n):
+    assert S.r_power(rho, n) == pytest.approx(_simulated_power(rho, n, reps=60_000, seed=n), abs=0.008)
+
+
+def test_density_of_r_is_a_density_and_the_null_of_the_t_test():
+    from scipy import integrate
+
+    for rho, n in ((0.55, 17), (-0.9, 5), (0.0, 4), (0.3, 60)):
+        assert integrate.quad(S.r_density, -1, 1, args=(rho, n))[0] == pytest.approx(1.0, abs=1e-8)
+    r = np.linspace(-0.95, 0.95, 9)
+    null = sps.beta(17 / 2 - 1, 17 / 2 - 1, loc=-1, scale=2).pdf(r)  # scipy.stats.pearsonr's null distribution
+    assert S.r_density(r, 0.0, 17) == pytest.approx(null, rel=1e-9)
 
 
 def test_power_at_null_is_alpha_and_monotone():
-    assert S.r_power(0.0, 17) == pytest.approx(0.05, abs=1e-12)
-    pw = S.r_power(0.4, np.arange(5, 100))
+    assert S.r_power(0.0, 17) == pytest.approx(0.05, abs=1e-9)
+    pw = S.r_power(0.4, np.arange(5, 60))
     assert np.all(np.diff(pw) > 0)
     assert S.r_power(-0.4, 30) == pytest.approx(S.r_power(0.4, 30))
+    assert math.isnan(S.r_power(0.5, 3))
 
 
-def test_n_for_power_textbook_value():
-    # Cohen (1988) / Hulley et al.: r = 0.3, 80% power, alpha = 0.05 two-sided -> 85 by the Fisher
-    # approximation, ((1.95996 + 0.84162) / atanh 0.3)^2 + 3 = 84.93, rounded up. (G*Power's exact t: 84.)
-    closed_form = ((sps.norm.ppf(0.975) + sps.norm.ppf(0.8)) / math.atanh(0.3)) ** 2 + 3
-    assert 84 < closed_form < 85
+def test_detectable_r_and_n_for_power():
+    d = S.detectable_r(17)
+    assert round(d, 2) == 0.62  # not the 0.63 of the Fisher-z formula
+    assert round(math.tanh((sps.norm.ppf(0.975) + sps.norm.ppf(0.8)) / math.sqrt(14)), 2) == 0.63
+    assert S.r_power(d, 17) == pytest.approx(0.8, abs=1e-7)
+    assert _simulated_power(d, 17, reps=100_000, seed=7) == pytest.approx(0.8, abs=0.006)
+    assert math.isnan(S.detectable_r(3))
+    # r = 0.3, 80 % power, alpha 0.05: 84 by the exact test (G*Power's value; the Fisher-z formula rounds to 85)
     n = S.n_for_power(0.3, power=0.8, alpha=0.05)
-    assert n == 85  # convention: smallest integer n with r_power >= target
+    assert n == 84
     assert S.r_power(0.3, n) >= 0.8 > S.r_power(0.3, n - 1)
-    assert S.n_for_power(-0.3) == 85
-    # detectable_r inverts the one-tail formula: at n = 85 it is just below 0.3
-    assert S.detectable_r(85) == pytest.approx(0.3, abs=0.002)
+    assert S.n_for_power(-0.3) == 84
 
 
 # ------------------------------------------------------------------ multiplicity
-@pytest.mark.parametrize("method,sm_method", [("holm", "holm"), ("bh", "fdr_bh")])
+@pytest.mark.parametrize("method,sm_method", [("holm", "holm"), ("bh", "fdr_bh"), ("by", "fdr_by")])
 def test_adjust_matches_statsmodels(method, sm_method):
     rng = np.random.default_rng(7)
     p = np.concatenate([rng.uniform(0, 0.05, 5), rng.uniform(0, 1, 12), [0.01, 0.01, 1.0]])
@@ -161,7 +177,7 @@ def test_adjust_nan_aware_and_series():
 @given(st.lists(st.one_of(st.floats(0, 1), st.just(float("nan"))), min_size=1, max_size=30))
 def test_adjust_properties(p):
     p = np.array(p)
-    holm, bh = S.adjust_pvalues(p, "holm"), S.adjust_pvalues(p, "bh")
+    holm, bh, by = S.adjust_pvalues(p, "holm"), S.adjust_pvalues(p, "bh"), S.adjust_pvalues(p, "by")
     ok = ~np.isnan(p)
     assert np.array_equal(np.isnan(holm), ~ok) and np.array_equal(np.isnan(bh), ~ok)
     eps = 1e-12
@@ -176,6 +192,8 @@ def test_adjust_properties(p):
         holm_def = [max(min(1.0, (m - j) * q[j]) for j in range(i + 1)) for i in range(m)]
         assert np.sort(holm[ok]) == pytest.approx(holm_def, abs=1e-12)
         assert bh[ok] == pytest.approx(multipletests(p[ok], method="fdr_bh")[1], abs=1e-12)
+        assert by[ok] == pytest.approx(multipletests(p[ok], method="fdr_by")[1], abs=1e-12)
+        assert np.all(by[ok] >= bh[ok] - eps)
 
 
 # ------------------------------------------------------------------ published coefficients
@@ -189,24 +207,37 @@ def test_published_family():
     assert out["n"].tolist() == [17, 7, 17, 17, 17, 5]
     lo, hi = S.fisher_ci(0.55, 17)
     assert (out.loc[0, "ci_low"], out.loc[0, "ci_high"]) == pytest.approx((lo, hi))
-    assert out.loc[1, "p"] == pytest.approx(S.r_pvalue(-0.5, 7))
-    assert out.loc[2, "power"] == pytest.approx(S.r_power(-0.27, 17))
+    assert out.loc[1, "p"] == pytest.approx(sps.pearsonr(*_with_r(-0.5, 7)).pvalue, abs=1e-9)
+    assert out.loc[0, "r_detectable"] == pytest.approx(S.detectable_r(17))
+    assert "power" not in out.columns  # no observed power
     # family of 5 non-missing p-values
     ok = out["p"].notna()
     assert ok.sum() == 5
     assert out.loc[ok, "p_holm"].to_numpy() == pytest.approx(multipletests(out.loc[ok, "p"], method="holm")[1])
-    assert out.loc[ok, "p_bh"].to_numpy() == pytest.approx(multipletests(out.loc[ok, "p"], method="fdr_bh")[1])
+    assert out.loc[ok, "p_by"].to_numpy() == pytest.approx(multipletests(out.loc[ok, "p"], method="fdr_by")[1])
     assert out.loc[0, "significant_raw"] and not out.loc[0, "significant_holm"]
     assert not out.loc[2, "significant_raw"]
     assert pd.isna(out.loc[4, "significant_raw"])
     assert out.loc[2, "reading"].startswith("r = −0.27 at n=17: not distinguishable from 0")
     assert "95% CI −0.66 to 0.24" in out.loc[2, "reading"]
     assert "not assessable" in out.loc[4, "reading"]
-    for col in ("ci_low", "ci_high", "p", "power", "p_holm", "p_bh", "significant_raw", "significant_holm",
-                "significant_bh", "reading", "r_detectable"):
+    for col in ("ci_low", "ci_high", "p", "p_holm", "p_by", "significant_raw", "significant_holm",
+                "significant_by", "reading", "r_detectable"):
         assert col in out.columns
     # the input is not modified
     assert "p" not in pub.columns
+
+
+def _with_r(r: float, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """A sample of n pairs whose Pearson r is exactly r (x and a residual orthogonal to it)."""
+    rng = np.random.default_rng(n)
+    x = rng.standard_normal(n)
+    x = (x - x.mean()) / np.linalg.norm(x - x.mean())
+    e = rng.standard_normal(n)
+    e -= e.mean()
+    e -= (e @ x) * x
+    e /= np.linalg.norm(e)
+    return x, r * x + math.sqrt(1 - r * r) * e
 
 
 # ------------------------------------------------------------------ correlate: missing data, degenerate cases
@@ -252,9 +283,10 @@ def _exact_perm_p(x, y):
 def test_exact_permutation_n5_matches_enumeration():
     x = np.array([1.0, 2.5, 2.0, 4.0, 7.0])
     y = np.array([0.3, 1.0, 2.2, 1.5, 3.0])
-    res = S.correlate(x, y, n_boot=0, n_perm=5000)  # 5! = 120 <= 5000 -> exact
+    res = S.correlate(x, y, n_boot=0, n_perm=0)  # n <= EXACT_MAX_N: exact, whatever n_perm says
     assert res.perm_exact and res.n_perm_used == 120
     assert res.p_perm == pytest.approx(_exact_perm_p(x, y), abs=1e-15)
+    assert S.permutation_p(x, y).p == pytest.approx(res.p_perm, abs=1e-15)
     # Spearman: enumeration on ranks
     rs = S.correlate(x, y, method="spearman", n_boot=0)
     assert rs.p_perm == pytest.approx(_exact_perm_p(sps.rankdata(x), sps.rankdata(y)), abs=1e-15)
@@ -263,18 +295,98 @@ def test_exact_permutation_n5_matches_enumeration():
     assert not mc.perm_exact and mc.p_perm == pytest.approx(res.p_perm, abs=0.015)
 
 
+def test_exact_spearman_p_at_n6_is_not_the_t_approximation():
+    # rho = 0.943 at n = 6 (one adjacent swap): exact p = 12/720 = 0.0167; scipy's t approximation says 0.0048.
+    x = np.arange(6.0)
+    y = np.array([1.0, 0.0, 2.0, 3.0, 4.0, 5.0])
+    res = S.correlate(x, y, "spearman", n_boot=0)
+    assert res.r == pytest.approx(0.943, abs=5e-4)
+    assert round(res.p, 4) == 0.0167 and res.p == res.p_perm and res.perm_exact
+    assert round(float(sps.spearmanr(x, y).pvalue), 4) == 0.0048
+    # independent computations: scipy's exact permutation test, and brute force over all 720 orders
+    ref = sps.permutation_test((x,), lambda v: sps.spearmanr(v, y).statistic, permutation_type="pairings",
+                               n_resamples=np.inf, alternative="two-sided")
+    assert res.p == pytest.approx(ref.pvalue, abs=1e-12)
+    brute = np.mean([abs(sps.spearmanr(x, y[list(pi)]).statistic) >= 0.943 - 1e-3
+                     for pi in itertools.permutations(range(6))])
+    assert res.p == pytest.approx(brute, abs=1e-12)
+
+
+def test_n7_enumerates_all_5040_permutations():
+    x, y = _sample(7, 0.6, 31)
+    res = S.correlate(x, y, n_boot=0, n_perm=5000)  # 7! = 5,040 > n_perm, still exact
+    assert res.perm_exact and res.n_perm_used == 5040
+    assert res.p_perm == pytest.approx(_exact_perm_p(x, y), abs=1e-12)
+
+
 def test_perfect_correlation_permutation_p():
     x = np.arange(5.0)
     assert S.correlate(x, 2 * x + 1, n_boot=0).p_perm == pytest.approx(2 / 120)  # identity and reversal
     x8 = np.arange(8.0)
-    exact = S.correlate(x8, x8**3, method="spearman", n_boot=0, exact_perm=True)
-    assert exact.p_perm == pytest.approx(2 / math.factorial(8))
+    exact = S.correlate(x8, x8**3, method="spearman", n_boot=0)
+    assert exact.perm_exact and exact.p_perm == pytest.approx(2 / math.factorial(8))
     n_perm = 2000
-    mc = S.correlate(x8, -x8, n_boot=0, n_perm=n_perm)  # 8! > n_perm -> Monte Carlo
+    x12 = np.arange(12.0)
+    mc = S.correlate(x12, -x12, n_boot=0, n_perm=n_perm)  # n > EXACT_MAX_N -> Monte Carlo
     assert not mc.perm_exact
     assert 1 / (n_perm + 1) <= mc.p_perm <= 4 / (n_perm + 1)
     with pytest.raises(ValueError):
         S.correlate(np.arange(10.0), np.arange(10.0), n_boot=0, exact_perm=True)
+
+
+def test_ratio_null_keeps_the_shared_denominator():
+    rng = np.random.default_rng(5)
+    n = 7
+    counts = rng.integers(20, 400, n).astype(float)
+    pop = rng.integers(500_000, 2_000_000, n).astype(float)
+    rate = 1e5 * counts / pop
+    res = S.ratio_permutation_p(counts, pop, pop, scale=1e5)
+    # brute force over the 5,040 orders of the numerators
+    r_obs = np.corrcoef(rate, pop)[0, 1]
+    null = np.array([np.corrcoef(1e5 * counts[list(pi)] / pop, pop)[0, 1]
+                     for pi in itertools.permutations(range(n))])
+    expected = min(1.0, 2 * min(np.mean(null <= r_obs + 1e-12), np.mean(null >= r_obs - 1e-12)))
+    assert res.exact and res.n_used == 5040 and res.null == "shared denominator"
+    assert res.p == pytest.approx(expected, abs=1e-12)
+    assert res.null_mean == pytest.approx(null.mean(), abs=1e-12)
+    assert res.null_mean < -0.1  # the denominator alone makes rate and population correlate negatively
+    # with a transform (log of the rate) and Spearman on a larger n: Monte Carlo against a numpy simulation
+    n = 17
+    counts = rng.integers(20, 400, n).astype(float)
+    pop = rng.integers(500_000, 2_000_000, n).astype(float)
+    mc = S.ratio_permutation_p(counts, pop, pop, "spearman", transform=np.log, scale=1e5, n_perm=20000, seed=1)
+    sim = [sps.spearmanr(np.log(1e5 * rng.permutation(counts) / pop), pop).statistic for _ in range(4000)]
+    assert not mc.exact and mc.null_mean == pytest.approx(np.mean(sim), abs=0.02)
+
+
+def test_linked_set_maxT_matches_enumeration():
+    rng = np.random.default_rng(9)
+    n = 6
+    raw = rng.dirichlet(np.ones(3), n) * 100  # three shares summing to 100 in each region
+    y = rng.normal(size=n) + raw[:, 0] / 30
+    res = S.linked_set_pvalues(raw, y)
+    r_obs = np.array([np.corrcoef(raw[:, k], y)[0, 1] for k in range(3)])
+    maxes = np.array([max(abs(np.corrcoef(raw[:, k], y[list(pi)])[0, 1]) for k in range(3))
+                      for pi in itertools.permutations(range(n))])
+    expected = [np.mean(maxes >= abs(r) - 1e-12) for r in r_obs]
+    assert res.exact and res.n == n
+    assert res.r == pytest.approx(r_obs, abs=1e-12)
+    assert res.p_adjusted == pytest.approx(expected, abs=1e-12)
+    assert res.p_set == pytest.approx(min(expected))
+    # a member's maxT p is never below its own permutation p
+    for k in range(3):
+        assert res.p_adjusted[k] >= S.permutation_p(raw[:, k], y).p - 1e-12
+
+
+def test_cooks_distance_matches_statsmodels():
+    import statsmodels.api as sm
+
+    x, y = _sample(17, 0.4, 12)
+    x[3] = np.nan
+    d = S.cooks_distance(x, y)
+    ok = np.isfinite(x)
+    ref = sm.OLS(y[ok], sm.add_constant(x[ok])).fit().get_influence().cooks_distance[0]
+    assert np.isnan(d[3]) and d[ok] == pytest.approx(ref, rel=1e-10)
 
 
 # ------------------------------------------------------------------ bootstrap
@@ -301,13 +413,21 @@ def test_bootstrap_percentile_matches_manual_resampling():
 
 
 def test_bootstrap_degenerate_resamples_counted():
-    x = np.array([1.0, 2.0, 3.0, 4.0])
-    y = np.array([2.0, 1.0, 4.0, 3.0])
+    x = np.array([1.0] * 9 + [2.0])  # a resample without the one 2 has a constant x (P = 0.9^10 = 0.35)
+    y = np.arange(10.0)
     res = S.correlate(x, y, n_boot=500, n_perm=0, seed=1)
-    # P(all 4 draws equal) = 4/256 for each resample, so some degenerate resamples are expected
-    assert res.n_boot_degenerate > 0
+    assert res.n_boot_degenerate > 100
     assert res.n_boot_valid + res.n_boot_degenerate == 500
     assert "degenerate" in res.note
+
+
+def test_no_bootstrap_below_the_stated_n():
+    x, y = _sample(S.BOOTSTRAP_MIN_N - 1, 0.9, 3)
+    res = S.correlate(x, y, n_boot=500)
+    assert math.isnan(res.boot_low) and res.n_boot_valid == 0
+    assert f"below n = {S.BOOTSTRAP_MIN_N}" in res.note
+    x, y = _sample(S.BOOTSTRAP_MIN_N, 0.9, 3)
+    assert math.isfinite(S.correlate(x, y, n_boot=500).boot_low)
 
 
 # ------------------------------------------------------------------ leave-one-out
@@ -426,45 +546,3 @@ def test_ols_hc3_rank_deficient():
     df = pd.DataFrame({"x": [1.0, 2, 3, 4, 5], "x2": [2.0, 4, 6, 8, 10], "y": [1.0, 3, 2, 5, 4]})
     res = S.ols_hc3(df, "y", "x", ["x2"])
     assert res.table.coef.isna().all() and "rank" in res.note
-
-
-# ------------------------------------------------------------------ correlation_table
-def test_correlation_table_long_format_and_family_adjustment():
-    rng = np.random.default_rng(13)
-    n = 17
-    df = pd.DataFrame({"vol": rng.normal(size=n), "orgs": rng.normal(size=n), "wage": rng.normal(size=n),
-                       "csi": rng.normal(size=n), "region": [f"KZ-{i:02d}" for i in range(n)]})
-    df["orgs"] += df.vol
-    df.loc[7:, "csi"] = np.nan  # CSI covers 7 regions only
-    df.loc[:, "const"] = 1.0
-    pairs = [("vol", "orgs"), ("vol", "wage"), ("vol", "csi"), ("vol", "const")]
-    out = S.correlation_table(df, pairs, family=["report", "report", "public", "public"], labels="region",
-                              n_boot=100, n_perm=100, seed=1)
-    required = ["family", "x", "y", "method", "n", "r", "ci_low", "ci_high", "p", "p_perm", "boot_low",
-                "boot_high", "p_holm", "p_bh", "influential_region", "r_without_influential", "note"]
-    assert all(c in out.columns for c in required)
-    assert len(out) == 8
-    assert out.loc[out.y == "csi", "n"].tolist() == [7, 7]
-    const_rows = out[out.y == "const"]
-    assert const_rows.r.isna().all() and const_rows.note.str.contains("constant").all()
-    assert const_rows.influential_region.isna().all()
-    for (_, _), g in out.groupby(["family", "method"]):
-        assert g.p_holm.to_numpy() == pytest.approx(S.adjust_pvalues(g.p.to_numpy(), "holm"), nan_ok=True)
-        assert g.p_bh.to_numpy() == pytest.approx(S.adjust_pvalues(g.p.to_numpy(), "bh"), nan_ok=True)
-    # in the "public" family only csi has a p-value, so m = 1 and its adjusted p equals its raw p
-    csi = out[(out.y == "csi") & (out.method == "pearson")].iloc[0]
-    assert csi.p_holm == pytest.approx(csi.p)
-    # any row is reproduced by correlate() with the same seed
-    row = out[(out.y == "orgs") & (out.method == "spearman")].iloc[0]
-    ref = S.correlate(df.vol, df.orgs, "spearman", n_boot=100, n_perm=100, seed=1)
-    assert (row.r, row.p_perm, row.boot_low) == (ref.r, ref.p_perm, ref.boot_low)
-    assert row.influential_region in set(df.region)
-    loo = S.leave_one_out(df.vol, df.orgs, df.region, "spearman")
-    assert row.r_without_influential == pytest.approx(S.most_influential(loo)["r_without"])
-    # labels as a Series give the same table; default labels are the index
-    same = S.correlation_table(df, pairs, family=["report", "report", "public", "public"], labels=df.region,
-                               n_boot=100, n_perm=100, seed=1)
-    pd.testing.assert_frame_equal(out, same)
-    by_index = S.correlation_table(df.set_index("region"), pairs[:1], "report", n_boot=0, n_perm=0)
-    assert set(by_index.influential_region) <= set(df.region)
-    assert S.correlation_table(df, [], "none").columns.tolist() == S.TABLE_COLUMNS

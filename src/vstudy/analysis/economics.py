@@ -1,30 +1,44 @@
-"""The money value of volunteer hours: the report's 453,889 hours, 40-employee equivalence and ≥ 3.2 bn tenge.
+"""The money value of volunteer hours: hours a month, employee equivalents and a value a year, under stated assumptions.
 
-The report (lines 2125-2155) says volunteers worked 453,889 hours in six months (July-December 2021), «более
-75 500» hours a month, «эквивалентно годовому рабочему времени 40 наёмных сотрудников», and values the work at
-«не менее чем в 3,2 млрд. тенге в год» using the average monthly wage (BNS) and allowing for the front offices'
-coverage (they «едва достигают 50%» of the real volunteer sector). The method is not given, so every assumption
-here is explicit and varied:
+The 2021 report (lines 2125-2155) gives the hours of six months, «более 75 500» hours a month, «эквивалентно годовому
+рабочему времени 40 наёмных сотрудников», and values the work at «не менее чем в 3,2 млрд. тенге в год» using the
+average monthly wage (BNS) and allowing for the front offices' coverage of the real volunteer sector («едва
+достигают 50%»). The method is not given, so every assumption here is explicit and varied:
 
-value per year = hours in the period × (12 / months in the period) × wage per month / hours worked per month
-                 / coverage
+value per year = hours in the period × (12 / months in the period) × wage per month × (1 + employer uplift)
+                 / hours worked per month / coverage
 
-Working-time norms: the Labour Code of the Republic of Kazakhstan (art. 68) sets normal working time at no more
-than 40 hours a week; 40 h × 52 weeks = 2,080 h a year (173.3 h a month) before public holidays; 160-176 h a
-month is the usual range of monthly norms (20-22 working days of 8 hours).
+* **months in the period** come from the dataset's manifest (:func:`vstudy.data.datasets.period_months`), never
+  from the name of a figure: a 12-month dataset is annualised × 1, a 6-month one × 2;
+* **wage basis**: the national average monthly nominal wage of the period's year and the average of the national
+  quarterly wages over the quarters the period covers (processed table ``official_national``);
+* **working time** an employee's wage pays for: monthly norms of 160–176 h (20–22 working days of 8 h), the
+  40-hour week over 52 weeks (Labour Code of the Republic of Kazakhstan, art. 68: at most 40 hours a week;
+  2,080 h a year before holidays and leave), and the same net of the minimum annual paid leave (art. 88:
+  24 calendar days, i.e. 24 × 5/7 working days of 8 h);
+* **employer uplift**: what an employer pays on top of the gross wage (social tax and contributions). The dataset
+  holds no rate for it, so it is varied (none, 10 %, 20 %) and solved for: what uplift reaches the report's value;
+* **coverage**: 100 %, 75 % and 50 % of the real sector recorded by the front offices.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 WEEKLY_HOURS_NORM = 40  # Labour Code of the Republic of Kazakhstan, art. 68: at most 40 hours a week
-HOURS_PER_MONTH_OPTIONS: tuple[float, ...] = (160.0, 168.0, 176.0, WEEKLY_HOURS_NORM * 52 / 12)
+WEEKS_PER_YEAR = 52
+DAY_HOURS = 8
+ANNUAL_LEAVE_CALENDAR_DAYS = 24  # Labour Code of the Republic of Kazakhstan, art. 88: annual paid leave, 24 days
+GROSS_NORM = WEEKLY_HOURS_NORM * WEEKS_PER_YEAR  # 2,080 h a year
+NET_OF_LEAVE_NORM = GROSS_NORM - ANNUAL_LEAVE_CALENDAR_DAYS * 5 / 7 * DAY_HOURS
+HOURS_PER_MONTH_OPTIONS: tuple[float, ...] = (160.0, 168.0, 176.0, GROSS_NORM / 12, NET_OF_LEAVE_NORM / 12)
 COVERAGE_OPTIONS: tuple[float, ...] = (1.0, 0.75, 0.5)
+UPLIFT_OPTIONS: tuple[float, ...] = (0.0, 0.10, 0.20)
+TARGET_ROUNDING = 0.05e9  # the report prints «3,2 млрд»: a value from 3.15 bn rounds to it
 
 
 def hours_per_month(hours_total: float, months: float) -> float:
@@ -37,8 +51,10 @@ def hours_per_month(hours_total: float, months: float) -> float:
 def annual_norm_options() -> pd.DataFrame:
     """Annual working-time norms (hours per employee-year) with where each comes from."""
     rows = [
-        ("40 h/week × 52 weeks", WEEKLY_HOURS_NORM * 52.0,
-         "Labour Code RK art. 68 (≤ 40 h a week); no deduction for holidays or leave"),
+        ("40 h/week × 52 weeks", GROSS_NORM, "Labour Code RK art. 68 (≤ 40 h a week); no deduction for holidays or "
+         "leave"),
+        ("40 h/week × 52 weeks less annual leave", NET_OF_LEAVE_NORM,
+         "art. 68, less the 24 calendar days of art. 88 (≈ 17.1 working days of 8 h)"),
         ("176 h/month × 12", 176.0 * 12, "22 working days × 8 h"),
         ("168 h/month × 12", 168.0 * 12, "21 working days × 8 h"),
         ("160 h/month × 12", 160.0 * 12, "20 working days × 8 h"),
@@ -56,72 +72,125 @@ def norm_interval_for_equivalent(hours_in_month: float, employees: int) -> tuple
     return hours_in_month / (employees + 0.5), hours_in_month / (employees - 0.5)
 
 
+def days_off_for_norm(annual_norm_hours: float) -> float:
+    """Working days of 8 h that the 40-hour week over 52 weeks must lose to leave ``annual_norm_hours``."""
+    return (GROSS_NORM - annual_norm_hours) / DAY_HOURS
+
+
 def annual_value(hours_period: float, months: float, wage_per_month: float, hours_worked_per_month: float,
-                 coverage: float = 1.0) -> float:
-    """Money value per year (in the wage's currency) of the hours of a period, scaled up for coverage < 1."""
+                 coverage: float = 1.0, uplift: float = 0.0) -> float:
+    """Money value per year of the hours of a period at the employer's cost of an hour, scaled up for coverage < 1."""
     if not 0 < coverage <= 1:
         raise ValueError("coverage must lie in (0, 1]")
-    hourly = wage_per_month / hours_worked_per_month
+    if months <= 0:
+        raise ValueError("months must be positive")
+    if uplift < 0:
+        raise ValueError("the employer uplift cannot be negative")
+    hourly = wage_per_month * (1 + uplift) / hours_worked_per_month
     return hours_period * (12.0 / months) * hourly / coverage
 
 
 def hours_per_month_for_value(target: float, hours_period: float, months: float, wage_per_month: float,
-                              coverage: float = 1.0) -> float:
+                              coverage: float = 1.0, uplift: float = 0.0) -> float:
     """The hours worked per month by an employee that make :func:`annual_value` equal ``target``."""
-    return hours_period * (12.0 / months) * wage_per_month / (coverage * target)
+    return hours_period * (12.0 / months) * wage_per_month * (1 + uplift) / (coverage * target)
 
 
 def coverage_for_value(target: float, hours_period: float, months: float, wage_per_month: float,
-                       hours_worked_per_month: float) -> float:
+                       hours_worked_per_month: float, uplift: float = 0.0) -> float:
     """The coverage share that makes :func:`annual_value` equal ``target``."""
-    return annual_value(hours_period, months, wage_per_month, hours_worked_per_month) / target
+    return annual_value(hours_period, months, wage_per_month, hours_worked_per_month, 1.0, uplift) / target
 
 
-def wage_options(indicators: pd.DataFrame, year: str = "2021") -> dict[str, float]:
-    """National monthly wage bases available in an indicators table (long: region, indicator, value, period).
+def uplift_for_value(target: float, hours_period: float, months: float, wage_per_month: float,
+                     hours_worked_per_month: float, coverage: float = 1.0) -> float:
+    """The employer uplift over the gross wage that makes :func:`annual_value` equal ``target`` (may be < 0)."""
+    return target / annual_value(hours_period, months, wage_per_month, hours_worked_per_month, coverage) - 1.0
 
-    ``indicators`` needs columns ``is_national`` (bool), ``indicator``, ``value``, ``ref_period``. Returns
-    labelled options: the annual average and, when the two quarters are present, the July-December average
-    of the national quarterly averages (Q3, Q4), the period the hours cover.
+
+def period_quarters(period: Mapping) -> list[str]:
+    """The calendar quarters a period covers, as ``YYYY-Qn`` (2021-07-01 … 2021-12-31 → 2021-Q3, 2021-Q4)."""
+    start = pd.Timestamp(str(period["start"]))
+    end = pd.Timestamp(str(period["end"]))
+    return [f"{q.year}-Q{q.quarter}" for q in pd.period_range(start, end, freq="Q")]
+
+
+def wage_options(indicators: pd.DataFrame | None, year: str = "2021", quarters: Sequence[str] | None = None
+                 ) -> dict[str, float]:
+    """National monthly wage bases available in a table of national indicators (indicator, ref_period, value).
+
+    A table with an ``is_national`` column (the raw long indicators) is filtered to its national rows first.
+    Returns labelled options: the annual average of ``year`` and, when every one of ``quarters`` (default: Q3 and
+    Q4 of ``year``) is present, the average of the national quarterly averages over them — the period the hours
+    cover.
     """
-    nat = indicators[indicators["is_national"]]
+    if indicators is None or not len(indicators):
+        return {}
+    nat = indicators[indicators["is_national"]] if "is_national" in indicators.columns else indicators
+    ref = nat["ref_period"].astype(str)
     out: dict[str, float] = {}
-    annual = nat[(nat["indicator"] == "avg_monthly_nominal_wage") & (nat["ref_period"].astype(str) == year)]
+    annual = nat[(nat["indicator"] == "avg_monthly_nominal_wage") & (ref == str(year))]
     if len(annual):
         out[f"average monthly nominal wage {year} (annual)"] = float(annual["value"].iloc[0])
-    q = nat[nat["indicator"] == "avg_monthly_nominal_wage_quarterly"].set_index("ref_period")["value"]
-    q3, q4 = f"{year}-Q3", f"{year}-Q4"
-    if q3 in q.index and q4 in q.index:
-        out[f"average of {q3} and {q4} (the period of the hours)"] = float((q[q3] + q[q4]) / 2)
+    q = nat[nat["indicator"] == "avg_monthly_nominal_wage_quarterly"].assign(ref=ref).set_index("ref")["value"]
+    wanted = list(quarters) if quarters is not None else [f"{year}-Q3", f"{year}-Q4"]
+    if wanted and all(k in q.index for k in wanted):
+        span = wanted[0] if len(wanted) == 1 else f"{wanted[0]} to {wanted[-1]}"
+        out[f"average of {span} (the period of the hours)"] = float(np.mean([q[k] for k in wanted]))
     return out
 
 
 def sensitivity_grid(hours_period: float, months: float, wages: Mapping[str, float],
                      hours_options: Iterable[float] = HOURS_PER_MONTH_OPTIONS,
-                     coverages: Iterable[float] = COVERAGE_OPTIONS, target: float | None = None) -> pd.DataFrame:
-    """Annual value for every combination of wage basis, hours worked per month and coverage."""
+                     coverages: Iterable[float] = COVERAGE_OPTIONS, target: float | None = None,
+                     uplifts: Iterable[float] = (0.0,)) -> pd.DataFrame:
+    """Annual value for every combination of wage basis, hours worked per month, coverage and employer uplift."""
     rows = []
     for wage_label, wage in wages.items():
         for hpm in hours_options:
             for cov in coverages:
-                value = annual_value(hours_period, months, wage, hpm, cov)
-                rows.append({
-                    "wage_basis": wage_label, "wage_kzt_per_month": wage,
-                    "hours_worked_per_month": round(float(hpm), 2), "coverage": float(cov),
-                    "hourly_wage_kzt": wage / hpm, "annual_hours_scaled": hours_period * 12 / months / cov,
-                    "value_kzt_per_year": value, "value_bn_kzt_per_year": value / 1e9,
-                })
+                for up in uplifts:
+                    value = annual_value(hours_period, months, wage, hpm, cov, up)
+                    rows.append({
+                        "wage_basis": wage_label, "wage_kzt_per_month": wage,
+                        "hours_worked_per_month": round(float(hpm), 2), "coverage": float(cov),
+                        "employer_uplift": float(up), "hourly_cost_kzt": wage * (1 + up) / hpm,
+                        "annual_hours_scaled": hours_period * 12 / months / cov,
+                        "value_kzt_per_year": value, "value_bn_kzt_per_year": value / 1e9,
+                    })
     grid = pd.DataFrame(rows)
     if target is not None:
-        grid["reaches_target"] = grid["value_kzt_per_year"] >= target * (1 - 0.05 / 3.2)  # 3.15 rounds to 3.2
+        grid["reaches_target"] = grid["value_kzt_per_year"] >= target - TARGET_ROUNDING
     return grid
+
+
+def required_assumptions(target: float, hours_period: float, months: float, wages: Mapping[str, float],
+                         coverages: Iterable[float] = COVERAGE_OPTIONS,
+                         hours_options: Iterable[float] = HOURS_PER_MONTH_OPTIONS) -> pd.DataFrame:
+    """What it takes to reach ``target``: per wage basis, the hours a month at each coverage (gross wage), the coverage
+    at each monthly norm (gross wage) and the employer uplift at each norm and coverage."""
+    rows = []
+    coverages, hours_options = list(coverages), list(hours_options)
+    for label_, wage in wages.items():
+        for cov in coverages:
+            rows.append({"wage_basis": label_, "solve_for": "hours worked per month", "coverage": cov,
+                         "value": hours_per_month_for_value(target, hours_period, months, wage, cov)})
+        for hpm in hours_options:
+            rows.append({"wage_basis": label_, "solve_for": "coverage", "hours_worked_per_month": round(hpm, 2),
+                         "value": coverage_for_value(target, hours_period, months, wage, hpm)})
+        for hpm in hours_options:
+            for cov in coverages:
+                rows.append({"wage_basis": label_, "solve_for": "employer uplift", "coverage": cov,
+                             "hours_worked_per_month": round(hpm, 2),
+                             "value": uplift_for_value(target, hours_period, months, wage, hpm, cov)})
+    return pd.DataFrame(rows, columns=["wage_basis", "solve_for", "coverage", "hours_worked_per_month", "value"])
 
 
 def regional_split(hours_by_region: pd.DataFrame, wage_per_month: float | None, hours_worked_per_month: float,
                    months: float, coverage: float = 1.0) -> pd.DataFrame:
     """Per-region hours, their share and (with a wage) the annual value, from ``hours_by_region``
-    (columns region_code, hours_count)."""
-    frame = hours_by_region[["region_code", "hours_count"]].copy()
+    (columns region_code, hours_count); ``months`` is the dataset's period length."""
+    frame = hours_by_region[["region_code", "hours_count"]].dropna().copy()
     frame["hours_count"] = frame["hours_count"].astype(float)
     frame["hours_share_pct"] = (100 * frame["hours_count"] / frame["hours_count"].sum()).round(2)
     if wage_per_month is None:
@@ -137,6 +206,188 @@ def employee_equivalent_table(hours_in_month: float, published: float | None = N
     """Employee equivalents of one month of volunteer hours under each annual norm of :func:`annual_norm_options`."""
     out = annual_norm_options()
     out["employees"] = (hours_in_month / out["hours_per_year"]).round(1)
-    if published is not None:
+    if published is not None and not pd.isna(published):
         out["reproduces_published"] = out["employees"].round() == published
     return out
+
+
+# --- the section's inputs and what it says (prose from data; unit-tested) -----------------------------------
+
+def _figure(headline: pd.DataFrame | None, figure_id: str) -> float | None:
+    if headline is None or "figure_id" not in headline.columns:
+        return None
+    hit = headline.loc[headline["figure_id"] == figure_id, "value"]
+    return float(hit.iloc[0]) if len(hit) and pd.notna(hit.iloc[0]) else None
+
+
+def inputs(headline: pd.DataFrame | None, regions_table: pd.DataFrame | None, national: pd.DataFrame | None,
+           period: Mapping, months: float) -> dict:
+    """Everything the section needs, from processed tables: hours of the period (the dataset's published total,
+    else the sum of supplied hours by region), the period length (from the manifest), the wage bases, and the
+    report's own figures where the dataset carries them (None otherwise)."""
+    hours = _figure(headline, "hours_6_months")
+    by_region = None
+    if regions_table is not None and "hours_count" in regions_table.columns and regions_table["hours_count"].notna().any():
+        by_region = regions_table[["region_code", "hours_count"]].dropna()
+    source = "headline total" if hours is not None else None
+    if hours is None and by_region is not None:
+        hours, source = float(by_region["hours_count"].astype(float).sum()), "sum of the supplied hours by region"
+    year = str(pd.Timestamp(str(period["start"])).year)
+    return {
+        "hours": hours, "hours_source": source, "months": float(months),
+        "months_published": _figure(headline, "data_period_months"),
+        "hours_per_month_over": _figure(headline, "hours_per_month_over"),
+        "employees_published": _figure(headline, "employee_equivalent"),
+        "target": _figure(headline, "economic_value_min_kzt_per_year"),
+        "coverage_published": _figure(headline, "front_office_coverage_pct"),
+        "coverage_lowest": _figure(headline, "front_office_coverage_lowest_pct"),
+        "wages": wage_options(national, year, period_quarters(period)),
+        "hours_by_region": by_region,
+    }
+
+
+def inputs_table(inp: Mapping) -> pd.DataFrame:
+    """The inputs as a two-column table (what, value; empty where the dataset does not have it)."""
+    rows = [("hours in the period", inp["hours"]), ("months in the period (manifest)", inp["months"]),
+            ("months stated by the published figures", inp["months_published"]),
+            ("published lower bound of hours a month", inp["hours_per_month_over"]),
+            ("published employee equivalent", inp["employees_published"]),
+            ("published value, KZT a year (lower bound)", inp["target"]),
+            ("published front-office coverage, %", inp["coverage_published"]),
+            ("lowest coverage mentioned, %", inp["coverage_lowest"]),
+            *((f"wage basis: {k}, KZT a month", v) for k, v in inp["wages"].items()),
+            ("regions with supplied hours", None if inp["hours_by_region"] is None else len(inp["hours_by_region"]))]
+    return pd.DataFrame(rows, columns=["input", "value"])
+
+
+def inputs_text(inp: Mapping) -> str:
+    if inp["hours"] is None:
+        return ("This dataset has neither a total of volunteer hours nor hours by region: the money value cannot be "
+                "computed.")
+    text = (f"Hours of volunteer work in the period: {inp['hours']:,.0f} ({inp['hours_source']}), over "
+            f"{inp['months']:g} months (the dataset's period), annualised × {12 / inp['months']:g}.")
+    if inp["months_published"] is not None and inp["months_published"] != inp["months"]:
+        text += (f" The published figures speak of {inp['months_published']:g} months; the manifest's period is "
+                 "used.")
+    if inp["wages"]:
+        text += " Wage bases: " + "; ".join(f"{k}: {v:,.0f} tenge a month" for k, v in inp["wages"].items()) + "."
+    else:
+        text += " The dataset has no national average wage, so no money value is computed."
+    return text
+
+
+def employees_text(inp: Mapping) -> str:
+    """Hours a month and, where the dataset carries the report's figure, what its employee equivalent needs."""
+    if inp["hours"] is None:
+        return "No hours in this dataset: no employee equivalent."
+    per_month = hours_per_month(inp["hours"], inp["months"])
+    text = f"{inp['hours']:,.0f} hours over {inp['months']:g} months = {per_month:,.0f} hours a month"
+    over = inp["hours_per_month_over"]
+    if over is not None:
+        text += f", {'above' if per_month > over else 'not above'} the published lower bound of {over:,.0f}"
+    text += f"; with the 40-hour week over 52 weeks that is {employee_equivalent(per_month, GROSS_NORM):.1f} employees."
+    emp = inp["employees_published"]
+    if emp is not None:
+        lo, hi = norm_interval_for_equivalent(per_month, int(emp))
+        text += (f" The published {emp:.0f} employees need an annual norm of {lo:,.0f}–{hi:,.0f} hours, i.e. the "
+                 f"40-hour week less {days_off_for_norm(hi):.1f}–{days_off_for_norm(lo):.1f} working days of leave "
+                 f"and holidays; the statutory minimum leave alone leaves {NET_OF_LEAVE_NORM:,.0f} hours "
+                 f"({employee_equivalent(per_month, NET_OF_LEAVE_NORM):.1f} employees).")
+    return text
+
+
+def value_text(grid: pd.DataFrame | None, target: float | None) -> str:
+    """The range of the money value and, where the dataset carries the report's value, how many assumptions reach it."""
+    if grid is None or grid.empty:
+        return "No money value: hours or a national wage are missing."
+    lo, hi = grid["value_bn_kzt_per_year"].min(), grid["value_bn_kzt_per_year"].max()
+    text = f"Across the {len(grid)} combinations the value ranges from {lo:.2f} to {hi:.2f} bn tenge a year"
+    if target is None:
+        return text + "."
+    reach = grid[grid["reaches_target"]]
+    gross = grid[grid["employer_uplift"] == 0]
+    text += (f"; {len(reach)} of them reach the published {target / 1e9:.1f} bn, "
+             f"{int(gross['reaches_target'].sum())} of the {len(gross)} at the gross wage.")
+    return text
+
+
+def _base_case(inp: Mapping) -> tuple[str | None, float | None, float]:
+    """The base case the section reports: the first wage basis, the published coverage (else 100 %)."""
+    label_, wage = next(iter(inp["wages"].items())) if inp["wages"] else (None, None)
+    return label_, wage, (inp["coverage_published"] or 100.0) / 100
+
+
+def assumptions_text() -> str:
+    """The working-time norms and the varied assumptions, from the constants above."""
+    return (f"Working time an employee's wage pays for: the Labour Code of the Republic of Kazakhstan (art. 68) "
+            f"limits normal working time to {WEEKLY_HOURS_NORM} hours a week, {GROSS_NORM:,} hours over "
+            f"{WEEKS_PER_YEAR} weeks before holidays and leave; its minimum annual paid leave (art. 88, "
+            f"{ANNUAL_LEAVE_CALENDAR_DAYS} calendar days) leaves {NET_OF_LEAVE_NORM:,.0f} hours; monthly norms of "
+            f"{min(HOURS_PER_MONTH_OPTIONS):.0f}–{max(HOURS_PER_MONTH_OPTIONS):.0f} hours "
+            f"({min(HOURS_PER_MONTH_OPTIONS) / DAY_HOURS:.0f}–{max(HOURS_PER_MONTH_OPTIONS) / DAY_HOURS:.0f} working "
+            f"days of {DAY_HOURS} h) are the usual range. The money value is varied over the wage bases, these norms, a "
+            f"coverage of {', '.join(f'{c:.0%}' for c in COVERAGE_OPTIONS)} of the real sector, and an employer "
+            f"uplift over the gross wage of {', '.join(f'{u:.0%}' for u in UPLIFT_OPTIONS)} (social tax and "
+            "contributions; the dataset has no rate for them).")
+
+
+def employee_table(inp: Mapping) -> pd.DataFrame | None:
+    if inp["hours"] is None:
+        return None
+    return employee_equivalent_table(hours_per_month(inp["hours"], inp["months"]), inp["employees_published"])
+
+
+def grid_for(inp: Mapping) -> pd.DataFrame | None:
+    """The sensitivity grid of the section (None without hours or a wage)."""
+    if inp["hours"] is None or not inp["wages"]:
+        return None
+    return sensitivity_grid(inp["hours"], inp["months"], inp["wages"], target=inp["target"], uplifts=UPLIFT_OPTIONS)
+
+
+def required_table(inp: Mapping) -> pd.DataFrame | None:
+    """:func:`required_assumptions` for the published value (None when the dataset does not carry one)."""
+    if inp["hours"] is None or not inp["wages"] or inp["target"] is None:
+        return None
+    return required_assumptions(inp["target"], inp["hours"], inp["months"], inp["wages"])
+
+
+def regional_table(inp: Mapping) -> pd.DataFrame | None:
+    """The regional split valued in the base case at 160 h a month over the dataset's months (None without hours by
+    region)."""
+    if inp["hours_by_region"] is None:
+        return None
+    _, wage, cov = _base_case(inp)
+    return regional_split(inp["hours_by_region"], wage, 160.0, inp["months"], cov)
+
+
+def required_text(inp: Mapping) -> str:
+    """What it takes to reach the published value, in the base case (first wage basis, published coverage, 160 h)."""
+    target = inp["target"]
+    if inp["hours"] is None or not inp["wages"] or target is None:
+        return "The dataset carries no published money value to reach."
+    label_, wage, cov = _base_case(inp)
+    hours, months = inp["hours"], inp["months"]
+    need_h = hours_per_month_for_value(target, hours, months, wage, cov)
+    need_c = coverage_for_value(target, hours, months, wage, 160.0)
+    need_u = uplift_for_value(target, hours, months, wage, 160.0, cov)
+    text = (f"With the {label_} ({wage:,.0f} tenge) and {cov:.0%} coverage, {target / 1e9:.1f} bn a year needs an "
+            f"employer uplift of {need_u:.1%} over the gross wage at 160 hours a month; at the gross wage it needs "
+            f"employees who work only {need_h:.0f} hours a month, or, at 160 hours, a coverage of {need_c:.0%}.")
+    low = inp["coverage_lowest"]
+    if low is not None:
+        low_val = annual_value(hours, months, wage, 160.0, low / 100)
+        text += (f" At the lowest coverage the published figures mention ({low:g}%) applied nationally the value "
+                 f"would be {low_val / 1e9:.1f} bn — an extreme, since only some regions are that low.")
+    return text
+
+
+def regional_text(split: pd.DataFrame | None, inp: Mapping) -> str:
+    wage_label, _, coverage = _base_case(inp)
+    if split is None:
+        return "Hours by region are not in this dataset; the regional split is skipped."
+    text = f"Hours by region supplied: {split['hours_count'].sum():,.0f} hours in {len(split)} units"
+    if inp["hours_source"] == "headline total":
+        text += f" (headline total {inp['hours']:,.0f})"
+    text += (f"; valued with the {wage_label}, 160 h a month, coverage {coverage:.0%}, over the dataset's "
+             f"{inp['months']:g} months." if wage_label else "; no national wage in this dataset, so only hours.")
+    return text

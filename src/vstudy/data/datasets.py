@@ -81,6 +81,11 @@ class Dataset:
         return _as_date(self.period.get("start")).year
 
     @property
+    def months(self) -> float:
+        """Length of the period in months (:func:`period_months`)."""
+        return period_months(self.period)
+
+    @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 
@@ -110,6 +115,24 @@ def _as_date(value) -> dt.date:
     if isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
+
+
+def period_months(period: dict) -> float:
+    """Length of a dataset's period (the manifest's ``period: {start, end}``) in months — computed here only.
+
+    A period from the first day of a month to the last day of a month counts whole calendar months
+    (2021-07-01 … 2021-12-31 → 6, 2022-01-01 … 2022-12-31 → 12); any other period counts its days (both ends
+    included) in mean Gregorian months of 365.2425 / 12 days. Raises ValueError for a missing or reversed period.
+    """
+    if not isinstance(period, dict) or "start" not in period or "end" not in period:
+        raise ValueError("the period needs a start and an end")
+    start, end = _as_date(period["start"]), _as_date(period["end"])
+    if end < start:
+        raise ValueError(f"period end {end} is before its start {start}")
+    last_day = (end + dt.timedelta(days=1)).day == 1
+    if start.day == 1 and last_day:
+        return float((end.year - start.year) * 12 + end.month - start.month + 1)
+    return ((end - start).days + 1) / (365.2425 / 12)
 
 
 def _check_manifest(manifest: object) -> list[Problem]:

@@ -14,6 +14,7 @@ Per scheme (one row per unit, or long by unit)
     ``event_directions_<scheme>``   share of each unit's events by direction (long)
 Dataset-wide
     ``event_directions_national_corrected``  national event shares with the truncated one derived
+    ``official_national``           the national rows of the official indicators (e.g. the national wage)
     ``errata_evaluated``            the errata register with the result of evaluating its rules
     ``validation_findings``         the warnings validation left (known errata)
     the raw national, quote and information-line tables, typed (``age_national``, ``gender_national``,
@@ -215,6 +216,8 @@ def build(ds: Dataset) -> dict[str, pd.DataFrame]:
         if v.wide == "population_count":
             population[v.code] = int(v.value)
     _official_derived(ds, rec, population)
+    if ind_name:
+        out["official_national"] = _official_national(ds, ind_name)
 
     age_name = table_by_schema(ds, "age_by_region")
     if age_name:
@@ -308,6 +311,19 @@ def _official_derived(ds: Dataset, rec: _Records, population: dict[str, int]) ->
                 rec.add(code, column, round(value, 4), unit, "derived",
                         f"derived: {label} (population {pop_period}; {r['source'].split(' (')[0]})",
                         ref_period=r["ref_period"])
+
+
+def _official_national(ds: Dataset, name: str) -> pd.DataFrame:
+    """The national rows of the official indicators (preferred values), e.g. the national wage section 06 uses."""
+    frame = ds.tables[name]
+    frame = frame[frame["preferred"].fillna(False).astype(bool) & (frame["region_code"] == schemas.NATIONAL_CODE)]
+    out = pd.DataFrame({
+        "indicator": frame["indicator"].astype(str), "ref_period": frame["ref_period"].astype(str),
+        "value": frame["value"].astype(float), "unit": frame["unit"].astype(str),
+        "source": [f"{ds.files[name]}:{int(line)} ({sid})" for line, sid in zip(frame["_line"], frame["source_id"],
+                                                                              strict=True)],
+    })
+    return out.sort_values(["indicator", "ref_period"], kind="stable").reset_index(drop=True)
 
 
 def _per_100k(rec: _Records, population: dict[str, int], code: str, column: str, count: int, source: str,

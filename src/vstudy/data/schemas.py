@@ -810,6 +810,14 @@ _processed(TableSchema(
     rules=(GroupSum("share_pct", ()),),
 ))
 _processed(TableSchema(
+    "official_national", "processed",
+    "The national rows of the official indicators (preferred values): the national figures a section compares "
+    "regions with or values hours at (e.g. the average monthly wage).",
+    (text("indicator", "indicator id"), text("ref_period", "reference period"), Column("value", "float", "value"),
+     text("unit", "unit"), text("source", "file:line of the raw CSV and the source id")),
+    keys=("indicator", "ref_period"), min_rows=0,
+))
+_processed(TableSchema(
     "coverage", "processed", "One row per variable of the wide table: where it comes from and how complete it is.",
     (text("column", "column of regions_<scheme>"), text("variable", "variable in long_<scheme>"),
      text("ref_period", "reference period used"), text("unit", "unit"),

@@ -85,36 +85,90 @@ def plot_organisation_counts(frame: pd.DataFrame, labels: dict[str, str], lang: 
 
 PLOT_LABELS = {
     "en": {"x": "Hours worked per month by an employee", "y": "Value, bn tenge a year", "coverage": "coverage",
-           "target": "report: ≥ 3.2 bn"},
+           "uplift": "employer uplift", "target": "published value",
+           "legend": "coverage, employer uplift over the gross wage"},
     "ru": {"x": "Часов работы сотрудника в месяц", "y": "Стоимость, млрд тенге в год", "coverage": "охват",
-           "target": "доклад: ≥ 3,2 млрд"},
+           "uplift": "надбавка работодателя", "target": "опубликованная оценка",
+           "legend": "охват, надбавка работодателя к заработной плате"},
 }
 
 
 def plot_sensitivity(grid: pd.DataFrame, target: float | None = None, lang: str = "en"):
-    """Value per year against hours worked per month, one line per coverage and wage basis."""
+    """Value per year against hours worked per month for the first wage basis: one colour per coverage, one line
+    style per employer uplift; a horizontal line at the published value when there is one."""
 
     labels = PLOT_LABELS[lang]
-    fig, ax = plt.subplots(figsize=(6.3, 3.6), layout="constrained")
-    coverages = sorted(grid["coverage"].unique())
+    fig, ax = plt.subplots(figsize=(6.3, 3.8), layout="constrained")
+    first = grid[grid["wage_basis"] == grid["wage_basis"].iloc[0]]
+    coverages = sorted(first["coverage"].unique())
     colors = dict(zip(coverages, ["#D55E00", "#E69F00", "#0072B2", "#009E73", "#CC79A7"], strict=False))
-    styles = ["-", "--", ":", "-."]
-    for i, (wage_label, sub) in enumerate(grid.groupby("wage_basis", sort=False)):
-        for cov in coverages:
-            line = sub[sub["coverage"] == cov].sort_values("hours_worked_per_month")
-            ax.plot(line["hours_worked_per_month"], line["value_bn_kzt_per_year"], styles[i % len(styles)],
-                    marker="o", markersize=3, color=colors[cov],
-                    label=f"{labels['coverage']} {cov:.0%}; {wage_label}")
+    uplifts = sorted(first["employer_uplift"].unique()) if "employer_uplift" in first.columns else [0.0]
+    styles = dict(zip(uplifts, ["-", "--", ":", "-."], strict=False))
+    for cov in coverages:
+        for up in uplifts:
+            sel = first["coverage"] == cov
+            if "employer_uplift" in first.columns:
+                sel &= first["employer_uplift"] == up
+            line = first[sel].sort_values("hours_worked_per_month")
+            ax.plot(line["hours_worked_per_month"], line["value_bn_kzt_per_year"], styles[up], marker="o",
+                    markersize=3, color=colors[cov],
+                    label=f"{labels['coverage']} {cov:.0%}, +{up:.0%}")
     if target is not None:
         ax.axhline(target / 1e9, color="0.2", linewidth=0.9)
-        ax.text(grid["hours_worked_per_month"].min(), target / 1e9, f" {labels['target']}", va="bottom",
-                fontsize=8)
+        ax.text(first["hours_worked_per_month"].min(), target / 1e9, f" {labels['target']}", va="bottom", fontsize=8)
     ax.set_xlabel(labels["x"])
     ax.set_ylabel(labels["y"])
-    top = max(float(grid["value_bn_kzt_per_year"].max()), (target or 0) / 1e9)
+    ax.set_title(str(grid["wage_basis"].iloc[0]), fontsize=8)
+    top = max(float(first["value_bn_kzt_per_year"].max()), (target or 0) / 1e9)
     ax.set_ylim(0, top * 1.15)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1, frameon=False, fontsize=7)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False, fontsize=7,
+              title=labels["legend"], title_fontsize=7)
     return fig, ax
+
+
+def sensitivity_view(grid: pd.DataFrame) -> pd.DataFrame:
+    """The grid as a reader's table: wage basis × coverage × uplift in rows, hours a month in columns (bn tenge)."""
+    view = grid.pivot_table(index=["wage_basis", "coverage", "employer_uplift"], columns="hours_worked_per_month",
+                            values="value_bn_kzt_per_year").round(2)
+    view.columns = [f"{c:g} h/month" for c in view.columns]
+    view = view.reset_index()
+    view["coverage"] = [f"{c:.0%}" for c in view["coverage"]]
+    view["employer_uplift"] = [f"{u:.0%}" for u in view["employer_uplift"]]
+    return view.rename(columns={"wage_basis": "wage basis", "employer_uplift": "employer uplift"}).set_index(
+        ["wage basis", "coverage", "employer uplift"])
+
+
+def employees_view(table: pd.DataFrame) -> pd.DataFrame:
+    """Employee equivalents under each working-time norm, for the reader."""
+    out = table.assign(hours_per_year=table["hours_per_year"].round(0).astype(int)).set_index("norm")
+    return out.rename(columns={"hours_per_year": "hours a year", "employees": "employees",
+                               "reproduces_published": "gives the published number"})
+
+
+def required_view(required: pd.DataFrame) -> pd.DataFrame:
+    """What reaches the published value, as readable values (hours, percent) in rows by wage basis."""
+    shown = []
+    for row in required.itertuples(index=False):
+        if row.solve_for == "coverage":
+            shown.append(f"{row.value:.0%}")
+        elif row.solve_for == "employer uplift":
+            shown.append(f"{row.value:.1%}")
+        else:
+            shown.append(f"{row.value:.0f} h a month")
+    out = pd.DataFrame({"wage basis": required["wage_basis"], "needed": required["solve_for"],
+                        "coverage": [f"{c:.0%}" if pd.notna(c) else "" for c in required["coverage"]],
+                        "hours worked a month": [f"{h:g}" if pd.notna(h) else "" for h in
+                                                 required["hours_worked_per_month"]],
+                        "value that reaches it": shown})
+    return out.set_index(["wage basis", "needed"])
+
+
+def split_view(split: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Hours (and value) by region, named."""
+    out = split.copy()
+    out.index = pd.Index([plots.region_label(c, lang) for c in out.pop("region_code")],
+                         name="region" if lang == "en" else "регион")
+    return _blank(out.round({"hours_share_pct": 2, "value_kzt_per_year": 0}))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -253,6 +307,151 @@ def forest_plot(table: pd.DataFrame, labels: Sequence[str], r_col: str = "r", lo
     if title:
         ax.set_title(title)
     return fig, ax
+
+
+def _pair_label(x: str, y: str, x_scale: str, y_scale: str, n: int, lang: str) -> str:
+    from vstudy.analysis import correlations as cs
+
+    return f"{cs.scaled_label(x, x_scale, lang)} ×\n{cs.scaled_label(y, y_scale, lang)} (n={n})"
+
+
+def main_forest(results: pd.DataFrame, lang: str = "en"):
+    """Main pairs of the public-data families (primary method, all regions): r with Fisher-z and bootstrap intervals."""
+    main = results[results["main"].astype(bool) & (results["role"] == "primary") & results["r"].notna()
+                   & ~results["subset"].astype(bool) & (results["family"] != "report")]
+    if main.empty:
+        return None
+    names = [_pair_label(r.x, r.y, r.x_scale, r.y_scale, r.n, lang) for r in main.itertuples()]
+    fig, _ = forest_plot(main, names, extra=("boot_low", "boot_high"), lang=lang,
+                         figsize=(plots.FULL_WIDTH_IN, 0.5 * len(main) + 1.2))
+    return fig
+
+
+def report_forest(results: pd.DataFrame, lang: str = "en"):
+    """The report's pairs recomputed from data, with the published r as a cross (None when none can run)."""
+    sub = results[(results["family"] == "report") & (results["role"] == "primary") & results["r"].notna()]
+    if sub.empty:
+        return None
+    fig, ax = forest_plot(sub, [f"{c} (n={n})" for c, n in zip(sub["coef_id"], sub["n"], strict=True)],
+                          extra=("boot_low", "boot_high"), lang=lang)
+    if "r_published" in sub.columns:
+        ax.plot(sub["r_published"].to_numpy(float), np.arange(len(sub))[::-1], "x", color=plots.HIGHLIGHT_COLOR,
+                markersize=6, label="published" if lang == "en" else "опубликовано")
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3)
+    return fig
+
+
+def strongest_scatter(frame: pd.DataFrame, results: pd.DataFrame, lang: str = "en"):
+    """Scatter of the public-data pair with the smallest permutation p (all regions), on its declared scales, with
+    the region whose omission moves r the most highlighted (None when no pair can be estimated)."""
+    from vstudy.analysis import correlations as cs
+
+    table = cs.findings_table(results)
+    if table.empty:
+        return None
+    row = table.sort_values("p_perm", kind="stable").iloc[0]
+    data = cs.analysis_frame(frame)
+    df = pd.DataFrame({"x": cs.on_scale(data[row["x"]], row["x_scale"]),
+                       "y": cs.on_scale(data[row["y"]], row["y_scale"]), "region_code": data.index})
+    fig, _ = plots.scatter_labeled(df, "x", "y", "region_code", lang=lang,
+                                   xlabel=cs.scaled_label(row["x"], row["x_scale"], lang),
+                                   ylabel=cs.scaled_label(row["y"], row["y_scale"], lang),
+                                   highlight=row["influential_region"])
+    return fig
+
+
+FINDING_COLUMNS = {
+    "en": {"finding": "finding", "n": "n", "r": "r", "ci": "95 % CI", "p_perm": "permutation p", "rho": "Spearman ρ",
+           "p_rho": "p (ρ)", "null": "null", "p_holm": "Holm p", "p_by": "BY p", "region": "most influential region",
+           "r_without_influential": "r without it", "cooks_d_influential": "Cook's D",
+           "rests_on_one_region": "rests on one region", "flags": "flags"},
+    "ru": {"finding": "пара", "n": "n", "r": "r", "ci": "95 % ДИ", "p_perm": "перестановочный p",
+           "rho": "ρ Спирмена", "p_rho": "p (ρ)", "null": "нулевая гипотеза", "p_holm": "p (Холм)", "p_by": "p (BY)",
+           "region": "самый влиятельный регион", "r_without_influential": "r без него",
+           "cooks_d_influential": "расстояние Кука", "rests_on_one_region": "держится на одном регионе",
+           "flags": "пометки"},
+}
+
+
+def findings_view(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A :func:`vstudy.analysis.correlations.findings_table` for the reader: labels, region names, rounded numbers,
+    blanks instead of missing values."""
+    labels = FINDING_COLUMNS[lang]
+    if table.empty:
+        return pd.DataFrame(columns=list(labels.values()))
+    out = pd.DataFrame({
+        "finding": [_pair_label(r.x, r.y, r.x_scale, r.y_scale, r.n, lang).replace("\n", " ").rsplit(" (n=", 1)[0]
+                    for r in table.itertuples()],
+        "n": table["n"].astype(int),
+        "r": table["r"].round(2),
+        "ci": [f"{lo:.2f} … {hi:.2f}" for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)],
+        "p_perm": table["p_perm"].round(4), "rho": table["rho"].round(2), "p_rho": table["p_rho"].round(4),
+        "null": table["null"], "p_holm": table["p_holm"].round(3), "p_by": table["p_by"].round(3),
+        "region": [plots.region_label(c, lang) if isinstance(c, str) else "" for c in table["influential_region"]],
+        "r_without_influential": table["r_without_influential"].round(2),
+        "cooks_d_influential": table["cooks_d_influential"].round(1),
+        "rests_on_one_region": ["yes" if v is True else "" for v in table["rests_on_one_region"].astype(object)],
+        "flags": table["flags"].fillna(""),
+    })
+    out = out.rename(columns=labels).astype(object).where(out.notna().to_numpy(), "")
+    return out.set_index(labels["finding"])
+
+
+def _blank(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing values shown as empty cells (a reader's table has no NaN)."""
+    return frame.astype(object).where(frame.notna().to_numpy(), "")
+
+
+def published_view(family: pd.DataFrame | None, lang: str = "en") -> pd.DataFrame | None:
+    """The published coefficients for the reader, one row per coefficient named by its two variables."""
+    if family is None:
+        return None
+    name = [f"{x} × {y}" for x, y in zip(family["x_en"], family["y_en"], strict=True)] \
+        if {"x_en", "y_en"} <= set(family.columns) else list(family["coef_id"])
+    out = pd.DataFrame({"published r": family["r_published"], "n": family["n"],
+                        "95 % CI": [f"{lo:.2f} … {hi:.2f}" for lo, hi in zip(family["ci_low"], family["ci_high"],
+                                                                              strict=True)],
+                        "p": family["p"].round(3), "Holm p": family["p_holm"].round(3),
+                        "BY p": family["p_by"].round(3), "reading": family["reading"]})
+    out.index = pd.Index(name, name="coefficient" if lang == "en" else "коэффициент")
+    return _blank(out)
+
+
+def robustness_view(robust: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The robustness checks of the main pairs for the reader (pair labels, rounded, blanks for missing)."""
+    if robust.empty:
+        return robust
+    out = pd.DataFrame({
+        "n": robust["n_ols"], "partial r (population)": robust["r_partial"].round(2),
+        "its p": robust["p_partial"].round(3), "OLS slope": robust["slope"].round(4),
+        "HC3 se": robust["slope_se_hc3"].round(4), "HC3 p": robust["p_slope_hc3"].round(3),
+        "R²": robust["r2"].round(2), "largest leverage": robust["max_leverage"].round(2),
+        "note": [" ".join(v for v in (a, b) if isinstance(v, str) and v) for a, b in
+                 zip(robust["note_partial"], robust["note_ols"], strict=True)],
+    })
+    out.index = pd.Index([_pair_label(r.x, r.y, r.x_scale, r.y_scale, r.n_ols, lang).replace("\n", " ")
+                          for r in robust.itertuples()], name="pair" if lang == "en" else "пара")
+    return _blank(out)
+
+
+def report_view(report: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The report's pairs for the reader: published and recomputed r, test, influence, or what is missing."""
+    from vstudy.analysis import correlations as cs
+
+    out = pd.DataFrame({
+        "published r": report["r_published"] if "r_published" in report.columns else np.nan,
+        "n": report["n"].astype(int), "r": report["r"].round(2),
+        "95 % CI": [f"{lo:.2f} … {hi:.2f}" if pd.notna(lo) else "" for lo, hi in
+                    zip(report["ci_low"], report["ci_high"], strict=True)],
+        "permutation p": report["p_perm"].round(3), "Holm p": report["p_holm"].round(3),
+        "most influential region": [plots.region_label(c, lang) if isinstance(c, str) else ""
+                                    for c in report["influential_region"]],
+        "r without it": report["r_without_influential"].round(2),
+        "flags": report["flags"].fillna(""), "missing": report["note"].fillna(""),
+    })
+    out.index = pd.Index([f"{cs.label(x, lang)} × {cs.label(y, lang)}" for x, y in
+                          zip(report["x"], report["y"], strict=True)], name="pair" if lang == "en" else "пара")
+    return _blank(out)
 
 
 # ----------------------------------------------------------------------------------------------------
