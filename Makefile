@@ -26,6 +26,7 @@ $(STAMP): $(LOCK) pyproject.toml
 venv: $(STAMP) ## Create .venv from the lock file (only when missing or out of date)
 
 report: $(STAMP) ## Run the whole study: validate, process, execute notebooks, render with Quarto (exit 3: no Quarto)
+	@sh bin/ensure-quarto $(VENV)
 	$(BIN)/vstudy build --data $(DATA) $(if $(JOBS),--jobs $(JOBS)) $(ARGS)
 
 build: report ## Alias of report

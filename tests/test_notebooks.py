@@ -165,3 +165,24 @@ def test_replication_and_correlation_tables(scheme, executed):
     if scheme == "kz2021":  # events (reconstructed) × organisations and emissions × eco-events
         assert register_r.notna().sum() == 2
     json.dumps(replication.head().to_dict())  # plain, serialisable values
+
+
+@pytest.mark.parametrize("scheme", [p for p in SCHEMES if p.values[0] == "kz2021"])
+def test_every_table_column_and_id_has_a_label_in_both_languages(scheme, executed):
+    """A reader meets no internal name: every column of every table the study writes, and every id in the
+    columns that hold ids (vstudy.present.labels.ID_COLUMNS), has an English and a Russian label."""
+    from vstudy.present import labels
+
+    missing: dict[str, set] = {}
+    for section in sections.SECTIONS:
+        _, output_dir = executed(section, scheme)
+        for path in sorted((output_dir / "tables").glob("*.csv")):
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            for column in frame.columns:
+                if not labels.has_label(column):
+                    missing.setdefault(path.name, set()).add(column)
+                if column in labels.ID_COLUMNS:
+                    ids = {v for v in frame[column] if v and labels.is_id(v)}
+                    missing.setdefault(path.name, set()).update(
+                        f"{column}={v}" for v in ids if not labels.has_label(v, "value"))
+    assert not {k: v for k, v in missing.items() if v}

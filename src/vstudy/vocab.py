@@ -2,7 +2,7 @@
 
 Every layer reads its category ids from here (age groups, social statuses, event directions, organisation kinds,
 regional schemes, sections), so a new category is added in one place. Reader-facing labels of these ids, in
-Russian and English, live in :mod:`vstudy.present.plots` (``LABELS``).
+Russian and English, live in :mod:`vstudy.present.labels`.
 """
 
 # Regional schemes and their number of units. kz2021: 14 oblasts + Nur-Sultan, Almaty, Shymkent; kz2022: plus

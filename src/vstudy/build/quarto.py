@@ -2,17 +2,44 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
-QUARTO_HELP = """\
-Quarto is not installed (no `quarto` on PATH): the notebooks were executed into {notebooks}
-but the website and the study PDF were not rendered. Install Quarto, then run the same command again
-(only the render will run):
+from vstudy.data import paths
+
+# requirements/render.txt pins the Quarto the render is tested with (the `render` extra reads the same file).
+RENDER_REQUIREMENTS = Path("requirements") / "render.txt"
+
+
+def pinned_quarto() -> str:
+    """The pinned requirement, ``quarto-cli==1.7.34``: from requirements/render.txt, else the installed metadata."""
+    path = paths.repo_root() / RENDER_REQUIREMENTS
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    if not lines:
+        import importlib.metadata
+
+        try:
+            lines = [r.split(";")[0] for r in importlib.metadata.requires("vstudy") or () if 'extra == "render"' in r]
+        except importlib.metadata.PackageNotFoundError:
+            lines = []
+    found = [line.strip() for line in lines if re.match(r"\s*quarto-cli\b", line)]
+    return found[0].replace(" ", "") if found else "quarto-cli"
+
+
+QUARTO_HELP = f"""\
+Quarto is not installed (no `quarto` on PATH nor in the project's environment): the notebooks were executed
+into {{notebooks}} but the website and the study PDF were not rendered. Install Quarto, then run the same
+command again (only the render will run). The render is tested with Quarto {pinned_quarto().partition("==")[2] or "1.7"}
+({pinned_quarto()}):
+  * make report   (installs it into .venv from requirements/render.txt when no quarto is found)
+  * pip:    .venv/bin/pip install -r requirements/render.txt   (= pip install {pinned_quarto()})
   * conda:  conda env create -f environment.yml && conda activate vstudy   (installs quarto from conda-forge)
-  * pip:    .venv/bin/pip install quarto-cli   (or: pip install -e '.[render]')
-  * or download it from https://quarto.org/docs/get-started/
+  * or download that version from https://quarto.org/docs/download/
 """
 
 
@@ -24,7 +51,13 @@ class RenderOutcome:
 
 
 def quarto_path() -> str | None:
-    return shutil.which("quarto")
+    """``quarto`` on PATH, else the one installed into this Python's environment (``pip install quarto-cli`` puts
+    its launcher beside the interpreter, in a venv's ``bin/`` that is not on PATH when ``.venv/bin/vstudy`` runs)."""
+    found = shutil.which("quarto")
+    if found:
+        return found
+    beside = Path(sys.executable).parent / ("quarto.exe" if sys.platform == "win32" else "quarto")
+    return str(beside) if beside.is_file() and os.access(beside, os.X_OK) else None
 
 
 def quarto_version(quarto: str | None) -> str:

@@ -27,8 +27,15 @@ import seaborn as sns
 from matplotlib import font_manager
 from matplotlib.colors import Colormap, to_hex
 
-from vstudy.data import regions
-from vstudy.vocab import AGE_GROUPS, DIRECTIONS, LANGS, STATUSES
+from vstudy.present.labels import (  # noqa: F401  (re-exported: figures call plots.label / plots.region_label)
+    CATEGORY_KEYS,
+    LABELS,
+    _check_lang,
+    is_region_code,
+    label,
+    region_label,
+)
+from vstudy.vocab import AGE_GROUPS, DIRECTIONS, STATUSES  # noqa: F401  (re-exported)
 
 # --------------------------------------------------------------------------------------------- sizes
 FULL_WIDTH_IN = 6.5  # text width of the A4 report with 2.5 cm margins
@@ -102,173 +109,12 @@ NO_DATA_HATCH_COLOR = "#8c8c8c"
 NO_DATA_HATCH = "/////"
 
 # --------------------------------------------------------------------------------------------- labels
-_GROUP_LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        # age groups
-        "under18": "Under 18",
-        "18_29": "18–29",
-        "30_to_pension": "30 to pension age",
-        "pension": "Pension age",
-        # social statuses
-        "students": "Students",
-        "working": "Employed and self-employed",
-        "unemployed": "Unemployed",
-        "neet": "NEET",
-        # event directions: Birgemiz programme names stay in Latin Kazakh
-        "taza_alem": "Birgemiz: Taza Álem",
-        "qamqor": "Birgemiz: Qamqor",
-        "other_social": "Other social volunteering",
-        "sayluq": "Birgemiz: Saýlyq",
-        "bilim": "Birgemiz: Bilim",
-        "umit_emergency": "Birgemiz: Úmit and emergency volunteering",
-        "culture": "Volunteering in culture",
-        "ayala": "Birgemiz: Ayala",
-        "asyl_mura": "Birgemiz: Asyl Mura",
-        "media": "Media volunteering",
-        "sabaqtastyq": "Birgemiz: Sabaqtastyq",
-    },
-    "ru": {
-        "under18": "Младше 18 лет",
-        "18_29": "18–29 лет",
-        "30_to_pension": "От 30 лет до пенсионного возраста",
-        "pension": "Пенсионного возраста",
-        "students": "Учащиеся",
-        "working": "Работающие и самозанятые",
-        "unemployed": "Безработные",
-        "neet": "NEET",
-        # as printed in the report's regional lists
-        "taza_alem": "Birgemiz: Taza Álem",
-        "qamqor": "Birgemiz: Qamqor",
-        "other_social": "Другое социальное волонтёрство",
-        "sayluq": "Birgemiz: Saýlyq",
-        "bilim": "Birgemiz: Bilim",
-        "umit_emergency": "Birgemiz: Úmit и ЧС-волонтёрство",
-        "culture": "Волонтёрство в сфере культуры",
-        "ayala": "Birgemiz: Ayala",
-        "asyl_mura": "Birgemiz: Asyl Mura",
-        "media": "Медиа-волонтёрство",
-        "sabaqtastyq": "Birgemiz: Sabaqtastyq",
-    },
-}
-_VARIABLE_LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "region": "Region",
-        "age_group": "Age group",
-        "status": "Social status",
-        "direction": "Direction of events",
-        "share_pct": "Share, %",
-        "volunteers": "Volunteers",
-        "volunteers_per_100k": "Volunteers per 100,000 population",
-        "volunteers_share_12plus": "Volunteers, % of population aged 12+",
-        "organisations": "Volunteer organisations and initiative groups",
-        "organisations_per_100k": "Organisations per 100,000 population",
-        "events": "Events",
-        "population_total": "Population",
-        "grp_per_capita": "GRP per capita, thousand tenge",
-        "unemployment_rate_annual": "Unemployment rate, %",
-        "life_expectancy_at_birth_total": "Life expectancy at birth, years",
-        "r": "Correlation coefficient r",
-        "national": "Kazakhstan",
-        "no_data": "No data",
-        "city_marker": "City of republican significance",
-        "linear_fit": "Linear fit",
-        "pct": "%",
-        "per_100k": "per 100,000",
-        "persons": "persons",
-    },
-    "ru": {
-        "region": "Регион",
-        "age_group": "Возрастная группа",
-        "status": "Социальный статус",
-        "direction": "Направление мероприятий",
-        "share_pct": "Доля, %",
-        "volunteers": "Число волонтёров",
-        "volunteers_per_100k": "Волонтёров на 100 тыс. населения",
-        "volunteers_share_12plus": "Волонтёры, % населения в возрасте от 12 лет",
-        "organisations": "Волонтёрские организации и инициативные группы",
-        "organisations_per_100k": "Организаций на 100 тыс. населения",
-        "events": "Мероприятия",
-        "population_total": "Численность населения",
-        "grp_per_capita": "ВРП на душу населения, тыс. тенге",
-        "unemployment_rate_annual": "Уровень безработицы, %",
-        "life_expectancy_at_birth_total": "Ожидаемая продолжительность жизни, лет",
-        "r": "Коэффициент корреляции r",
-        "national": "Казахстан",
-        "no_data": "Нет данных",
-        "city_marker": "Город республиканского значения",
-        "linear_fit": "Линейная регрессия",
-        "pct": "%",
-        "per_100k": "на 100 тыс.",
-        "persons": "чел.",
-    },
-}
-# Flat per-language tables: category ids and variable names do not collide, so one key space suffices.
-LABELS: dict[str, dict[str, str]] = {
-    lang: {**_VARIABLE_LABELS[lang], **_GROUP_LABELS[lang]} for lang in LANGS
-}
-CATEGORY_KEYS: dict[str, tuple[str, ...]] = {
-    "age_group": AGE_GROUPS,
-    "status": STATUSES,
-    "direction": DIRECTIONS,
-}
-
-
-def _check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        raise ValueError(f"labels exist in {LANGS}, not {lang!r}")
-
-
-_MISSING = object()
-
-
-def label(key: str, lang: str = "en", default: object = _MISSING) -> str:
-    """The printed label of a variable or category id in ``lang``.
-
-    Unknown keys raise ``KeyError`` unless ``default`` is given: a silent fallback would put a raw id such
-    as ``umit_emergency`` into a published figure.
-    """
-    _check_lang(lang)
-    try:
-        return LABELS[lang][key]
-    except KeyError:
-        if default is not _MISSING:
-            return str(default)
-        raise KeyError(f"no {lang} label for {key!r}; add it to vstudy.present.plots.LABELS") from None
-
-
-@functools.lru_cache(maxsize=4)
-def _region_labels(lang: str) -> dict[str, str]:
-    units = regions.units("kz2022")  # all 20 codes; kz2021 is a subset
-    short = {code: regions.name(code, lang, short=True) for code in units["code"]}
-    kinds = dict(zip(units["code"], units["kind"], strict=True))
-    taken = pd.Series(short).value_counts()
-    # "Almaty" (en, kk) is both a city and a region once the designator is dropped: the region keeps it.
-    return {
-        code: regions.name(code, lang) if taken[name] > 1 and kinds[code] == "oblast" else name
-        for code, name in short.items()
-    }
-
-
-def region_label(code: str, lang: str = "en") -> str:
-    """Short region name (no «область»/"Region") for ticks and map labels, unique within the language.
-
-    ``kk`` is allowed too. Where dropping the designator would make two units look alike (Almaty Region
-    and the city of Almaty in English and Kazakh), the region keeps its full name.
-    """
-    if lang not in (*LANGS, "kk"):
-        raise ValueError(f"region names exist in en, ru, kk, not {lang!r}")
-    try:
-        return _region_labels(lang)[code]
-    except KeyError:
-        raise KeyError(f"unknown region code {code!r}") from None
-
-
-def _is_region_code(value: object) -> bool:
-    return isinstance(value, str) and value.startswith("KZ-") and len(value) == 5
+# Every printed label comes from vstudy.present.labels (one table for figures and tables, both languages).
+# ``_check_lang`` validates a figure's language argument.
 
 
 def _tick_label(value: object, lang: str) -> str:
-    return region_label(value, lang) if _is_region_code(value) else str(value)
+    return region_label(value, lang) if is_region_code(value) else str(value)
 
 
 # --------------------------------------------------------------------------------------------- fonts

@@ -1,0 +1,524 @@
+"""Reader-facing tables for the website and the study PDF, from the same executed notebooks.
+
+A study table (``tables/*.csv``) is written for machines: ids, units in column names, full precision. What a
+reader sees is made here by :func:`reader_table`: the chosen columns in the chosen order, headers and ids in the
+edition's language (:mod:`vstudy.present.labels`), region codes as region names, numbers formatted in the
+edition's convention, booleans as words, "—" where a value is missing with the reason stated below the table,
+long notes as numbered notes below the table instead of a narrow column, and no index column.
+
+One table, two renderings, chosen by Quarto per output format (it prefers ``text/html`` for the website and
+``text/markdown`` for typst):
+
+* **website** (``text/html``): the whole table, every column, in a horizontally scrollable box;
+* **print** (``text/markdown``, a Pandoc pipe table): fitted to the width of an A4 page. When the estimated width
+  (characters per column, headers allowed to wrap onto two lines) exceeds ``max_width_chars``, the columns the spec
+  marks ``optional`` are left out of print; if it is still too wide, the table is split into parts that each
+  repeat the first column (the region or label), so that every row stays readable.
+
+In a notebook the object displays as two outputs: first the table (its own output, so that a cell labelled
+``tbl-…`` holds exactly one table and Quarto makes it a numbered float), then the notes — the reason for missing
+values, the numbered long notes, the continuation of a split table (print only, fenced so the website does not
+show it twice), and the link to the full table as CSV. Every string from data is escaped
+(:func:`vstudy.present.text.escape`): a hostile cell cannot inject markup, HTML or a Quarto shortcode.
+
+Example::
+
+    from vstudy.present import tables
+    tables.reader_table(frame, ["region_code", "ngo_count", tables.col("ngo_share_pct", decimals=1),
+                                tables.col("note", optional=True)], lang,
+                        missing_reason={"en": "not published by the report", "ru": "не опубликовано в отчёте"},
+                        csv_link=tables.study_table_link("by_region", "02_organisations", lang))
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import numbers
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from vstudy.data import regions
+from vstudy.present import labels
+from vstudy.present.text import escape
+from vstudy.vocab import LANGS
+
+# Text width of the A4 study PDF (2 cm margins, 170 mm) in characters of the body font (DejaVu Sans 10 pt, about
+# 2 mm a character on average), less a little for the cell insets counted per column below.
+MAX_WIDTH_CHARS = 88
+CELL_PADDING_CHARS = 2
+WRAP_CHARS = 30  # a text column is counted this wide (or its longest word): longer cells wrap
+NOTE_CHARS = 40  # a note column whose longest note is longer becomes numbered notes below the table
+DASH = "—"
+MINUS = "\u2212"
+THIN_NBSP = "\u202f"  # narrow no-break space: the Russian thousands separator
+
+FORMATS = ("auto", "int", "num", "pct", "p", "r", "text", "note", "id", "code", "region", "bool")
+
+_WORDS = {
+    "en": {
+        "yes": "yes", "no": "no", "missing": "A dash (—) marks a missing value: {reason}.",
+        "missing_in": "A dash (—) in «{column}»: {reason}.", "no_value": "the data have no value for it",
+        "notes": "Notes", "continued": "continued", "omitted": "Left out of print, shown on the website: {columns}.",
+        "csv": "The full table as CSV", "less_than": "< {value}",
+    },
+    "ru": {
+        "yes": "да", "no": "нет", "missing": "Прочерк (—) означает, что значения нет: {reason}.",
+        "missing_in": "Прочерк (—) в столбце «{column}»: {reason}.", "no_value": "в данных нет этого значения",
+        "notes": "Примечания", "continued": "продолжение",
+        "omitted": "Не вошли в печатную версию, есть на сайте: {columns}.",
+        "csv": "Полная таблица в формате CSV", "less_than": "< {value}",
+    },
+}
+
+Text = str | Mapping[str, str]  # one string for every edition, or {"en": …, "ru": …}
+
+
+def _text(value: Text | None, lang: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    try:
+        return value[lang]
+    except KeyError:
+        raise KeyError(f"no {lang} text in {dict(value)!r}") from None
+
+
+# ============================================================================================ numbers
+def format_number(value: float, decimals: int = 0, lang: str = "en") -> str:
+    """``value`` with ``decimals`` decimals, thousands grouped, in the edition's convention.
+
+    en: ``12,345.6``; ru: ``12 345,6`` (narrow no-break space, decimal comma). Negative numbers take a real minus
+    sign (−), which no Markdown reader mistakes for a list item or a hyphen.
+    """
+    _check_lang(lang)
+    text = f"{abs(value):,.{decimals}f}"
+    if lang == "ru":
+        text = text.replace(",", THIN_NBSP).replace(".", ",")
+    negative = value < 0 and any(ch not in "0.," + THIN_NBSP for ch in text)  # "−0.00" would read oddly
+    return (MINUS if negative else "") + text
+
+
+def format_p(value: float, lang: str = "en", decimals: int = 3) -> str:
+    """A p-value with three decimals, or "< 0.001" below that."""
+    floor = 10 ** -decimals
+    if value < floor:
+        return _WORDS[lang]["less_than"].format(value=format_number(floor, decimals, lang))
+    return format_number(value, decimals, lang)
+
+
+def _auto_decimals(values: pd.Series, cap: int | None = None) -> int:
+    """The fewest decimals (≤ cap) that show every value as it is: 29.95 keeps two, 70.0 none.
+
+    The cap falls with the magnitude (two decimals below 100, one below 10 000, none above), so that money and
+    counts are not printed to the cent.
+    """
+    finite = [float(v) for v in values if _is_number(v) and math.isfinite(float(v))]
+    if not finite:
+        return 0
+    if cap is None:
+        top = max(abs(v) for v in finite)
+        cap = 2 if top < 100 else 1 if top < 10_000 else 0
+    for decimals in range(cap + 1):
+        if all(abs(round(v, decimals) - v) < 1e-9 * max(1.0, abs(v)) for v in finite):
+            return decimals
+    return cap
+
+
+def _is_bool(value: object) -> bool:
+    return isinstance(value, bool | np.bool_)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, numbers.Number) and not _is_bool(value)
+
+
+def _is_missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"tables exist in {LANGS}, not {lang!r}")
+
+
+# ============================================================================================ the spec
+@dataclass(frozen=True)
+class Col:
+    """How one column is shown.
+
+    ``fmt``: ``auto`` (from the name and the values, see :func:`resolve_format`), ``int``, ``num``, ``pct``
+    (a number already in per cent; the header carries the %), ``p`` (p-value), ``r`` (a coefficient), ``text``,
+    ``note`` (long text: numbered notes below the table), ``id`` (a category id, shown as its label), ``code``
+    (a file or column name, shown as code), ``region`` (a code or name, shown as the region's name), ``bool``.
+    ``label``: the header (one string, or ``{"en": …, "ru": …}``); default :func:`labels.column_label`.
+    ``optional``: left out of the print version when the table is too wide for the page.
+    ``missing``: why a value of this column is missing (overrides the table's ``missing_reason``).
+    ``values``: labels for the cells (value → text or ``{"en": …, "ru": …}``), e.g. indicator ids → descriptions.
+    """
+
+    name: str
+    fmt: str = "auto"
+    decimals: int | None = None
+    label: Text | None = None
+    optional: bool = False
+    missing: Text | None = None
+    values: Mapping[object, Text] | None = None
+
+    def __post_init__(self) -> None:
+        if self.fmt not in FORMATS:
+            raise ValueError(f"column {self.name!r}: format {self.fmt!r} is not one of {FORMATS}")
+
+
+def col(name: str, fmt: str = "auto", **options) -> Col:
+    """Shorthand for :class:`Col`: ``col("p_holm", "p")``, ``col("note", optional=True)``."""
+    return Col(name, fmt, **options)
+
+
+_P_COLUMNS = re.compile(r"p|p_.+")
+_R_COLUMNS = re.compile(r"r|r_.+|ci_(low|high)|boot_(low|high)|r2|power|change_without_influential")
+_INT_NAMES = re.compile(r"n|n_.+|.+_count|rows|row|k|regions_.+|of_regions|order_in_text|source_line|outliers")
+_NOTE_NAMES = re.compile(r"note.*|why|reading|justification|evidence|correction|message|basis")
+
+
+def resolve_format(name: str, values: pd.Series) -> str:
+    """The format ``auto`` stands for, from the column's name and values."""
+    present = [v for v in values if not _is_missing(v)]
+    if present and all(_is_bool(v) or v in ("True", "False") for v in present):
+        return "bool"
+    if name in labels.CODE_COLUMNS:
+        return "code"
+    if name in ("region_code", "region", "influential_region") or (
+            present and all(labels.is_region_code(v) for v in present)):
+        return "region"
+    if name in labels.ID_COLUMNS:
+        return "id"
+    numeric = bool(present) and all(_is_number(v) for v in present)
+    if numeric:
+        if _P_COLUMNS.fullmatch(name):
+            return "p"
+        if _R_COLUMNS.fullmatch(name):
+            return "r"
+        if name.endswith(("_pct", "_pp")):
+            return "pct"
+        integral = all(float(v).is_integer() for v in present if math.isfinite(float(v)))
+        if integral and (_INT_NAMES.fullmatch(name) or pd.api.types.is_integer_dtype(values.dtype)):
+            return "int"
+        return "num"
+    if _NOTE_NAMES.fullmatch(name):
+        return "note"
+    return "text"
+
+
+# ============================================================================================ the table
+@dataclass
+class ReaderTable:
+    """A formatted table: ``headers`` and ``rows`` hold plain (unescaped) text; rendering escapes it.
+
+    ``parts`` lists the column positions of each printed table (the first column repeated in every part);
+    ``omitted`` the positions left out of print; ``notes`` the lines shown below the table.
+    """
+
+    lang: str
+    headers: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]
+    parts: list[list[int]]
+    omitted: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    numbered_notes: list[str] = field(default_factory=list)
+    caption: str | None = None
+    csv_link: str | None = None
+
+    # ------------------------------------------------------------------ print (Markdown pipe tables)
+    def markdown_parts(self) -> list[str]:
+        """One pipe table per printed part; the first column's header of a continuation says so."""
+        widths = self._widths()
+        out = []
+        for n, part in enumerate(self.parts):
+            headers = [self.headers[i] for i in part]
+            if n:
+                headers[0] = f"{headers[0]} ({_WORDS[self.lang]['continued']})"
+            head = "| " + " | ".join(escape(h) for h in headers) + " |"
+            rule = "|" + "|".join(
+                ("-" * (widths[i] + CELL_PADDING_CHARS) + ":") if self.numeric[i]
+                else (":" + "-" * (widths[i] + CELL_PADDING_CHARS))
+                for i in part) + "|"
+            body = ["| " + " | ".join(_md_cell(row[i]) for i in part) + " |" for row in self.rows]
+            out.append("\n".join([head, rule, *body]) + "\n")
+        return out
+
+    def notes_markdown(self) -> str:
+        """The continuation of a split table (print only), the notes and the CSV link, as Markdown."""
+        words = _WORDS[self.lang]
+        blocks = []
+        rest = self.markdown_parts()[1:]
+        print_only = []
+        print_only.extend(rest)
+        if self.omitted:
+            names = ", ".join(f"«{self.headers[i]}»" for i in self.omitted)
+            print_only.append(escape(words["omitted"].format(columns=names)) + "\n")
+        if print_only:
+            blocks.append('::: {.content-visible unless-format="html"}\n\n' + "\n".join(print_only) + "\n:::\n")
+        if self.numbered_notes:
+            blocks.append("\n".join(f"{i}. {escape(text)}" for i, text in enumerate(self.numbered_notes, 1)) + "\n")
+        if self.notes:
+            blocks.append("\n\n".join(escape(text) for text in self.notes) + "\n")
+        if self.csv_link:
+            blocks.append(self.csv_link + "\n")
+        return "\n".join(blocks)
+
+    def markdown(self) -> str:
+        """Everything as one Markdown string: the first printed table, then :meth:`notes_markdown`."""
+        first = self.markdown_parts()[0]
+        if self.caption:
+            first += f"\n: {escape(self.caption)}\n"
+        notes = self.notes_markdown()
+        return first + ("\n" + notes if notes else "")
+
+    # ------------------------------------------------------------------ website (HTML, every column)
+    def html(self) -> str:
+        head = "".join(f'<th{_align(n)}>{escape(h)}</th>' for h, n in zip(self.headers, self.numeric, strict=True))
+        body = "".join(
+            "<tr>" + "".join(f"<td{_align(n)}>{_html_cell(c)}</td>" for c, n in zip(row, self.numeric, strict=True))
+            + "</tr>"
+            for row in self.rows
+        )
+        caption = f"<caption>{escape(self.caption)}</caption>" if self.caption else ""
+        return ('<div class="reader-table" style="overflow-x:auto">'
+                f'<table class="table table-sm">{caption}<thead><tr>{head}</tr></thead>'
+                f"<tbody>{body}</tbody></table></div>")
+
+    # ------------------------------------------------------------------ Jupyter
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display({"text/markdown": self.markdown_parts()[0], "text/html": self.html()}, raw=True)
+        notes = self.notes_markdown()
+        if notes:
+            display({"text/markdown": notes}, raw=True)
+
+    # ------------------------------------------------------------------ width
+    def _widths(self) -> list[int]:
+        return [_column_width(h, [row[i] for row in self.rows], not self.numeric[i]) for i, h in enumerate(self.headers)]
+
+    def width(self, part: Sequence[int] | None = None) -> int:
+        """Estimated printed width in characters of ``part`` (default: every column)."""
+        widths = self._widths()
+        cols = range(len(self.headers)) if part is None else part
+        return sum(widths[i] + CELL_PADDING_CHARS for i in cols)
+
+
+def _column_width(header: str, cells: Sequence[str], wraps: bool) -> int:
+    """Estimated width in characters: headers wrap onto at most two lines; text cells (not numbers) wrap at
+    :data:`WRAP_CHARS` or their longest word, as a typesetter would wrap them."""
+    texts = [c[len(_CODE):] if c.startswith(_CODE) else c for c in cells]
+    widest = max((len(t) for t in texts), default=0)
+    if wraps:
+        longest_word = max((len(w) for t in texts for w in t.split()), default=0)
+        widest = min(widest, max(WRAP_CHARS, longest_word))
+    return max(_wrapped_width(header, lines=2), widest)
+
+
+def _wrapped_width(text: str, lines: int) -> int:
+    """The narrowest width at which ``text`` wraps at spaces onto at most ``lines`` lines."""
+    words = text.split()
+    width = max((len(w) for w in words), default=0)
+    while True:
+        used, current = 1, 0
+        for word in words:
+            needed = len(word) if current == 0 else current + 1 + len(word)
+            if needed <= width:
+                current = needed
+            else:
+                used, current = used + 1, len(word)
+        if used <= lines:
+            return width
+        width += 1
+
+
+def _align(numeric: bool) -> str:
+    return ' style="text-align:right"' if numeric else ""
+
+
+_CODE = "\x00code\x00"  # marks a cell shown as code (a file or column name)
+_PLAIN_NAME = re.compile(r"[\w.\-/]+(?:; [\w.\-/]+)*")
+
+
+def _md_cell(text: str) -> str:
+    if text.startswith(_CODE):
+        return "`" + text[len(_CODE):].replace("`", "'").replace("|", "¦") + "`"
+    return escape(text)
+
+
+def _html_cell(text: str) -> str:
+    if text.startswith(_CODE):
+        return f"<code>{html.escape(text[len(_CODE):])}</code>"
+    return escape(text)
+
+
+# ============================================================================================ building
+def reader_table(
+    frame: pd.DataFrame,
+    columns: Sequence[str | Col] | None = None,
+    lang: str = "en",
+    *,
+    caption: Text | None = None,
+    missing_reason: Text | None = None,
+    notes: Sequence[Text] = (),
+    csv_link: str | None = None,
+    max_width_chars: int = MAX_WIDTH_CHARS,
+    note_chars: int = NOTE_CHARS,
+) -> ReaderTable:
+    """The reader's view of ``frame``: see the module's docstring.
+
+    ``columns``: names or :func:`col` specs, in the order shown (default: every column). The frame's index is
+    never shown; a *named* index that is not a plain row number is data (a region code) and becomes a column.
+    ``missing_reason``: why values are missing (per column: ``col(..., missing=…)``); without one, a missing value
+    is still marked "—" and the note says the data have no value for it. ``notes``: further lines below the table
+    (sources, definitions). ``csv_link``: Markdown for the full table, e.g. :func:`study_table_link`.
+    """
+    _check_lang(lang)
+    data = frame
+    if not isinstance(frame.index, pd.RangeIndex) and any(n is not None for n in frame.index.names):
+        data = frame.reset_index()
+    specs = [c if isinstance(c, Col) else Col(c) for c in (columns if columns is not None else data.columns)]
+    if not specs:
+        raise ValueError("a reader table needs at least one column")
+    unknown = [c.name for c in specs if c.name not in data.columns]
+    if unknown:
+        raise KeyError(f"columns {unknown} are not in the table (it has {list(data.columns)})")
+    specs = [c if c.fmt != "auto" else replace(c, fmt=resolve_format(c.name, data[c.name])) for c in specs]
+
+    words = _WORDS[lang]
+    headers = [_text(c.label, lang) or labels.column_label(c.name, lang, default=c.name) for c in specs]
+    cells: list[list[str]] = [[] for _ in range(len(data))]
+    numbered: list[str] = []
+    missing_cols: list[int] = []
+    for j, spec in enumerate(specs):
+        column = _format_column(spec, data[spec.name], lang, note_chars, numbered)
+        for i, text in enumerate(column):
+            cells[i].append(text)
+        if any(text == DASH for text in column):
+            missing_cols.append(j)
+    numeric = [c.fmt in ("int", "num", "pct", "p", "r") for c in specs]
+
+    table_notes: list[str] = []
+    if missing_cols:
+        reasons = {j: _text(specs[j].missing, lang) for j in missing_cols}
+        general = _text(missing_reason, lang)
+        if all(r is None for r in reasons.values()):
+            table_notes.append(words["missing"].format(reason=general or words["no_value"]))
+        else:
+            for j, reason in reasons.items():
+                table_notes.append(words["missing_in"].format(
+                    column=headers[j], reason=reason or general or words["no_value"]))
+    table_notes.extend(t for t in (_text(n, lang) for n in notes) if t)
+
+    table = ReaderTable(lang=lang, headers=headers, rows=cells, numeric=numeric, parts=[], notes=table_notes,
+                        numbered_notes=numbered, caption=_text(caption, lang), csv_link=csv_link)
+    _fit(table, specs, max_width_chars)
+    return table
+
+
+def _format_column(spec: Col, values: pd.Series, lang: str, note_chars: int, numbered: list[str]) -> list[str]:
+    fmt = spec.fmt
+    raw = list(values)
+    if spec.values is not None:
+        raw = [(_text(spec.values[v], lang) if not _is_missing(v) and v in spec.values else v) for v in raw]
+    if fmt == "note":
+        texts = ["" if _is_missing(v) else str(v) for v in raw]
+        if max((len(t) for t in texts), default=0) <= note_chars:
+            return texts
+        out = []
+        for text in texts:
+            if not text:
+                out.append("")
+                continue
+            if text not in numbered:
+                numbered.append(text)
+            out.append(f"[{numbered.index(text) + 1}]")
+        return out
+    decimals = spec.decimals
+    if fmt in ("num", "pct") and decimals is None:
+        decimals = _auto_decimals(pd.Series(raw))
+    out = []
+    for v in raw:
+        if _is_missing(v) or (isinstance(v, str) and v == "" and fmt not in ("text", "code")):
+            out.append(DASH)
+        elif fmt == "int":
+            out.append(format_number(round(float(v)), 0, lang))
+        elif fmt in ("num", "pct"):
+            out.append(format_number(float(v), decimals or 0, lang))
+        elif fmt == "p":
+            out.append(format_p(float(v), lang, 3 if spec.decimals is None else spec.decimals))
+        elif fmt == "r":
+            out.append(format_number(float(v), 2 if spec.decimals is None else spec.decimals, lang))
+        elif fmt == "bool":
+            truth = bool(v) if _is_bool(v) else str(v) == "True"
+            out.append(_WORDS[lang]["yes" if truth else "no"])
+        elif fmt == "id":
+            out.append(labels.value_label(v, lang, default=v) if labels.is_id(v) else str(v))
+        elif fmt == "region":
+            out.append(_region(v, lang))
+        elif fmt == "code":
+            # only plain names are shown as code: anything else is text (escaped like every other cell)
+            out.append(_CODE + str(v) if _PLAIN_NAME.fullmatch(str(v)) else str(v))
+        else:
+            out.append(str(v))
+    return out
+
+
+def _region(value: object, lang: str) -> str:
+    if labels.is_region_code(value):
+        return labels.region_label(str(value), lang)
+    code = regions.try_resolve(str(value)) if isinstance(value, str) else None
+    return labels.region_label(code, lang) if code else str(value)
+
+
+def _fit(table: ReaderTable, specs: Sequence[Col], max_width: int) -> None:
+    """Choose the printed parts: everything; else without the optional columns; else split, keeping column 0."""
+    every = list(range(len(specs)))
+    if table.width(every) <= max_width:
+        table.parts = [every]
+        return
+    kept = [i for i in every if not specs[i].optional or i == 0]
+    table.omitted = [i for i in every if i not in kept]
+    if table.width(kept) <= max_width:
+        table.parts = [kept]
+        return
+    stub, rest = kept[0], kept[1:]
+    parts: list[list[int]] = []
+    current: list[int] = []
+    for i in rest:
+        if current and table.width([stub, *current, i]) > max_width:
+            parts.append([stub, *current])
+            current = []
+        current.append(i)
+    parts.append([stub, *current])
+    table.parts = parts
+
+
+# ============================================================================================ links
+def study_table_link(name: str, section: str | None = None, lang: str = "en", *, base: str = "..") -> str:
+    """Markdown link to the full table ``tables/<section>__<name>.csv`` (or ``tables/<name>.csv``).
+
+    ``base`` is the way from the page to the site's root: ``..`` from a section page (``notebooks/*.html``), ``.``
+    from a page at the root. The site copies ``tables/`` as resources, so the link works offline.
+    """
+    _check_lang(lang)
+    if not re.fullmatch(r"[\w.-]+", name) or (section is not None and not re.fullmatch(r"[\w.-]+", section)):
+        raise ValueError(f"table names are plain file names, not {name!r} / {section!r}")
+    file = f"{section}__{name}.csv" if section else f"{name}.csv"
+    return f"[{escape(_WORDS[lang]['csv'])}]({base.rstrip('/')}/tables/{file})"

@@ -1,0 +1,190 @@
+"""Reader-facing tables (vstudy.present.tables) on the processed layer of data/raw, in both editions."""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from vstudy.data import processed, regions
+from vstudy.present import labels, tables
+
+
+def _rows(markdown: str) -> list[list[str]]:
+    """Cells of the first pipe table in ``markdown`` as the reader sees them (entities resolved), header first."""
+    lines = []
+    for line in markdown.splitlines():
+        if not line.startswith("|"):
+            if lines:
+                break
+            continue
+        lines.append(line)
+    rows = [[html.unescape(c.strip()) for c in line.strip("|").split(" | ")] for line in lines]
+    return [rows[0], *rows[2:]]
+
+
+def _group(digits: str, sep: str) -> str:
+    # thousands grouping written out digit by digit, independently of format()
+    out = ""
+    for i, ch in enumerate(reversed(digits)):
+        if i and i % 3 == 0:
+            out = sep + out
+        out = ch + out
+    return out
+
+
+@pytest.fixture(scope="module")
+def orgs(processed_2021):
+    return processed.read_table("organisations_kz2021", processed_2021)
+
+
+@pytest.fixture(scope="module")
+def regional(processed_2021):
+    return processed.read_table("regions_kz2021", processed_2021)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_labels_region_names_and_no_index(orgs, lang):
+    spec = ["region_code", "ngo_count", "initiative_group_count", "organisations_count", "reproduces_published"]
+    frame = orgs.set_index(pd.Index(range(100, 100 + len(orgs))))  # an index that must not show
+    table = tables.reader_table(frame, spec, lang)
+    rows = _rows(table.markdown())
+    assert rows[0] == [labels.column_label(c, lang) for c in spec]
+    assert len(rows) == len(orgs) + 1
+    assert [r[0] for r in rows[1:]] == [labels.region_label(c, lang) for c in orgs["region_code"]]
+    for r, (_, src) in zip(rows[1:], orgs.iterrows(), strict=True):
+        assert len(r) == len(spec)  # no index column
+        assert r[1] == str(int(src["ngo_count"]))
+        assert r[4] == {"en": {True: "yes", False: "no"}, "ru": {True: "да", False: "нет"}}[lang][bool(src["reproduces_published"])]
+    assert "100" not in {r[0] for r in rows}
+    if lang == "ru":
+        assert rows[1][0] == regions.name(orgs["region_code"].iloc[0], "ru", short=True)  # Акмолинская
+
+
+def test_number_conventions_in_both_editions(regional):
+    row = regional.iloc[[0]]
+    spec = ["region_code", "population_count", tables.col("ngo_share_pct", decimals=2), "organisations_per_100k"]
+    en = _rows(tables.reader_table(row, spec, "en").markdown())[1]
+    ru = _rows(tables.reader_table(row, spec, "ru").markdown())[1]
+    population = str(int(row["population_count"].iloc[0]))
+    assert en[1] == _group(population, ",") and ru[1] == _group(population, "\u202f")
+    share = row["ngo_share_pct"].iloc[0]
+    whole, frac = f"{share:.2f}".split(".")
+    assert en[2] == f"{whole}.{frac}" and ru[2] == f"{whole},{frac}"
+    # a rate with more decimals than two in the data is shown to two
+    rate = row["organisations_per_100k"].iloc[0]
+    assert round(rate, 2) != rate
+    assert float(en[3].replace(",", "")) == pytest.approx(round(rate, 2))
+    assert ru[3] == en[3].replace(".", ",")
+
+
+def test_p_values_coefficients_and_missing_values():
+    frame = pd.DataFrame({"x": ["organisations_count", "ngo_share_pct"], "r": [-0.5049, 0.2],
+                          "p": [0.0004, 0.2549], "p_holm": [np.nan, 1.0], "n": [17, 12]})
+    en = tables.reader_table(frame, None, "en", missing_reason={"en": "one pair only", "ru": "одна пара"})
+    ru = tables.reader_table(frame, None, "ru", missing_reason={"en": "one pair only", "ru": "одна пара"})
+    e, r = _rows(en.markdown()), _rows(ru.markdown())
+    assert e[1] == ["Organisations (NGOs + initiative groups)", "\u22120.50", "< 0.001", "—", "17"]
+    assert r[1][1:4] == ["\u22120,50", "< 0,001", "—"]
+    assert e[2][2:4] == ["0.255", "1.000"]
+    assert r[0][0] == "Переменная x" and r[1][0].startswith("Организации")
+    assert "A dash (—) marks a missing value: one pair only." in html.unescape(en.markdown())
+    assert "Прочерк (—) означает, что значения нет: одна пара." in html.unescape(ru.markdown())
+    # without a stated reason the note still says what the dash means
+    plain = html.unescape(tables.reader_table(frame[["p_holm"]], None, "en").markdown())
+    assert "A dash (—) marks a missing value: the data have no value for it." in plain
+    # a reason per column names the column
+    per_column = html.unescape(
+        tables.reader_table(frame, ["x", tables.col("p_holm", missing="not corrected")], "en").markdown())
+    assert "A dash (—) in «p (Holm)»: not corrected." in per_column
+
+
+def test_wide_tables_split_and_keep_the_first_column(regional):
+    numeric = [c for c in regional.columns if c.endswith(("_count", "_pct", "_per_100k"))]
+    spec = ["region_code", *numeric]
+    table = tables.reader_table(regional, spec, "ru", max_width_chars=80)
+    assert len(table.parts) >= 2
+    assert all(part[0] == 0 for part in table.parts)
+    shown = [i for part in table.parts for i in part[1:]]
+    assert sorted(shown) == list(range(1, len(spec)))  # every column printed exactly once
+    assert all(table.width(part) <= 80 for part in table.parts if len(part) > 2)
+    md = html.unescape(table.markdown())
+    assert md.count("| Регион (продолжение) |") == len(table.parts) - 1
+    assert '::: {.content-visible unless-format="html"}' in md  # the continuation is for print only
+    # the website gets the whole table at once
+    assert len(re.findall(r"<th[ >]", table.html())) == len(spec)
+
+
+def test_optional_columns_leave_print_but_not_the_website(regional):
+    spec = ["region_code", "ngo_count", "initiative_group_count", "organisations_count",
+            tables.col("population_count", optional=True), tables.col("life_expectancy_years", optional=True),
+            tables.col("grp_per_capita_thousand_kzt", optional=True), tables.col("area_km2", optional=True)]
+    full = tables.reader_table(regional, spec, "en", max_width_chars=1000)
+    assert full.parts == [list(range(len(spec)))] and not full.omitted
+    narrow = tables.reader_table(regional, spec, "en", max_width_chars=full.width() - 1)
+    assert narrow.parts == [[0, 1, 2, 3]] and narrow.omitted == [4, 5, 6, 7]
+    assert "Left out of print, shown on the website: «Population»" in html.unescape(narrow.markdown())
+    assert ">Population<" in narrow.html()
+
+
+def test_long_notes_become_numbered_notes(processed_2021):
+    errata = processed.read_table("errata_evaluated", processed_2021)
+    table = tables.reader_table(errata, ["erratum_id", "rule_id", "correction"], "ru")
+    rows = _rows(table.markdown())
+    assert rows[0] == ["Ошибка отчёта", "Вид ошибки", "Исправление"]
+    assert rows[1][1] == labels.value_label(errata["rule_id"].iloc[0], "ru")
+    markers = [r[2] for r in rows[1:]]
+    assert all(re.fullmatch(r"\[\d+\]", m) for m in markers)
+    distinct = list(dict.fromkeys(errata["correction"]))
+    assert table.numbered_notes == distinct  # identical notes share one number
+    assert f"{len(distinct)}. " in table.notes_markdown()
+
+
+def test_hostile_strings_are_escaped_everywhere():
+    evil = "<script>alert(1)</script> {{< include /etc/passwd >}} | [x](http://e.example) $x$ *b*\nnext"
+    frame = pd.DataFrame({"region": ["KZ-75", evil], "claim": [evil, "ok"], "value": [1.5, 2.0]})
+    table = tables.reader_table(frame, None, "en", caption=evil, notes=[evil])
+    for text in (table.markdown(), table.html()):
+        assert "<script" not in text and "{{<" not in text and "](" not in text and "$x$" not in text
+        assert "*b*" not in text
+    for line in table.markdown().splitlines():
+        if line.startswith("|"):
+            assert line.count("|") == 4  # three columns: a pipe in a cell cannot add one
+    assert "\nnext" not in table.markdown()
+    assert _rows(table.markdown())[1][0] == "Almaty"
+
+
+def test_display_puts_the_table_and_the_notes_in_separate_outputs(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: shown.append(obj))
+    frame = pd.DataFrame({"region_code": ["KZ-71"], "p": [math.nan]})
+    tables.reader_table(frame, None, "en", csv_link=tables.study_table_link("x", "03_correlations"))._ipython_display_()
+    assert len(shown) == 2
+    assert set(shown[0]) == {"text/markdown", "text/html"} and shown[0]["text/markdown"].startswith("| Region |")
+    assert "<table" in shown[0]["text/html"]
+    assert set(shown[1]) == {"text/markdown"} and "A dash (—)" in html.unescape(shown[1]["text/markdown"])
+    assert "(../tables/03_correlations__x.csv)" in shown[1]["text/markdown"]
+
+
+def test_table_links():
+    assert tables.study_table_link("by_region", "02_organisations", "ru") == (
+        "[Полная таблица в формате CSV](../tables/02_organisations__by_region.csv)")
+    assert tables.study_table_link("replication", lang="en", base=".") == (
+        "[The full table as CSV](./tables/replication.csv)")
+    with pytest.raises(ValueError):
+        tables.study_table_link("../../etc/passwd)")
+
+
+def test_bad_specs_are_loud(orgs):
+    with pytest.raises(KeyError, match="not in the table"):
+        tables.reader_table(orgs, ["region_code", "no_such_column"], "en")
+    with pytest.raises(ValueError, match="format"):
+        tables.col("ngo_count", "percent")
+    with pytest.raises(ValueError):
+        tables.reader_table(orgs, ["region_code"], "de")
