@@ -117,7 +117,7 @@ def text(name: str, description: str, **kw) -> Column:
 def line(name: str = "source_line") -> Column:
     # Optional so that a user's data drop without a text report validates; every 2021 row has one (tested).
     return count(name, "1-based line of the source text where the value is printed "
-                 "(shared/source/report-2021.ru.txt for 2021)", unit="line", required=False, nullable=True)
+                 "(for 2021 the report's text layer, see data/raw/report_2021/source.yml)", unit="line", required=False, nullable=True)
 
 
 @dataclass(frozen=True)
