@@ -610,9 +610,26 @@ _processed(TableSchema(
     keys=("column",),
 ))
 _processed(TableSchema(
+    "published_values", "processed",
+    "Every number the dataset carries from a published report, one per row: each numeric cell of a raw table "
+    "that gives its place in the report's text (source_line). The replication register checks each of them. "
+    "Empty for a dataset that carries no published report.",
+    (text("table", "raw table (schema name)"),
+     text("item", "the row's key within the table without the region (e.g. age group, figure id)", nullable=True),
+     text("region_code", "unit of the scheme the value describes, empty for national values", nullable=True),
+     text("column", "column of the raw table holding the value"),
+     Column("value", "float", "the value as transcribed"),
+     text("as_printed", "the number as the report prints it (decimal comma, the quote's spelling where a "
+          "sentence is transcribed)"),
+     count("source_line", "line of the report's text layer", unit="line"),
+     count("file_row", "line of the raw CSV", unit="line")),
+    keys=("table", "item", "region_code", "column"), min_rows=0,
+))
+_processed(TableSchema(
     "errata_evaluated", "processed", "The errata register with the result of evaluating its rules on the data.",
-    (text("erratum_id", "erratum id"), text("file", "file(s)"), text("rule_id", "rule id"),
-     text("description_en", "what is wrong"), text("correction", "derived correction"),
+    (text("erratum_id", "erratum id"), text("file", "file(s)"), text("rows", "row selector(s), one per file"),
+     text("rule_id", "rule id"), text("description_en", "what is wrong"), text("evidence", "lines and numbers"),
+     text("source_lines", "lines of the report's text"), text("correction", "derived correction"),
      count("violations_explained", "rule violations of the validators that this erratum declares"),
      text("status", "detected (a validator finds it) or recorded (documented, no validator)")),
     keys=("erratum_id",), min_rows=0,
