@@ -1118,7 +1118,7 @@ def errata_sentence(errata: pd.DataFrame | None, lang: str = "en") -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# LEGACY — raw-table readers still called by notebooks 01, 02, 06 and 07 and tests/test_demographics.py until they
+# LEGACY — raw-table readers still called by notebooks 01, 02, 06, 07, analysis/demographics.py and tests/test_demographics.py until they
 # read the processed layer (issue 11, in progress on another branch). The register uses none of them; delete this
 # block when nothing calls it. reconstruct_organisations duplicates vstudy.data.processed.reconstruct_counts.
 # ---------------------------------------------------------------------------------------------------------------
@@ -1227,3 +1227,19 @@ def table_inventory(tables: Mapping[str, pd.DataFrame | None]) -> pd.DataFrame:
     """LEGACY: which raw tables were found and how many rows each has."""
     return pd.DataFrame([{"table": name, "present": frame is not None, "rows": 0 if frame is None else len(frame)}
                          for name, frame in tables.items()])
+
+
+def age_wide(age_by_region: pd.DataFrame, scheme: str) -> pd.DataFrame:
+    """LEGACY (used by vstudy.analysis.demographics): regions × age groups, plus ``pension_corrected``."""
+    coded = with_codes(age_by_region, scheme)
+    wide = coded.pivot_table(index="region_code", columns="age_group", values="share_pct", aggfunc="first")
+    others = [g for g in ("under18", "18_29", "30_to_pension") if g in wide.columns]
+    if len(others) == 3:
+        wide["pension_corrected"] = (100 - wide[others].sum(axis=1)).round(2)
+    return wide
+
+
+def status_wide(status_by_region: pd.DataFrame, scheme: str) -> pd.DataFrame:
+    """LEGACY (used by vstudy.analysis.demographics): regions × statuses."""
+    coded = with_codes(status_by_region, scheme)
+    return coded.pivot_table(index="region_code", columns="status", values="share_pct", aggfunc="first")

@@ -38,6 +38,7 @@ from vstudy.data.atomic import write_text_atomic
 # (``#| label: fig-…`` / ``tbl-…`` in the notebook). ``None`` = every labelled figure of that section, in order.
 # A label listed here but absent from the executed notebook appears as a visible note instead of an embed.
 KEY_FIGURES: dict[str, list[str] | None] = {
+    "00_data_quality": ["tbl-data_quality-register-summary", "fig-data_quality-register"],
     "01_demographics": ["fig-demographics-national", "tbl-demographics-national", "fig-demographics-heatmap"],
     "02_organisations": None,
     "03_correlations": ["tbl-correlations-published-family", "fig-correlations-main-forest",
