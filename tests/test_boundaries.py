@@ -39,3 +39,25 @@ def test_cities_lie_inside_their_oblast_bounds(scheme, city, oblast):
     minx, miny, maxx, maxy = gdf.loc[oblast, "geometry"].bounds
     assert minx <= cx.x <= maxx and miny <= cx.y <= maxy
     assert gdf.loc[city, "area_km2"] < 2_000  # cities are tiny at national scale
+
+
+def test_polygons_are_the_repository_copy_the_origin_record_describes(repo_root):
+    import hashlib
+
+    import yaml
+
+    record = yaml.safe_load((repo_root / "data" / "raw" / "boundaries" / "source.yml").read_text(encoding="utf-8"))
+    path = boundaries.geojson_path()
+    assert path == repo_root / "data" / "raw" / "boundaries" / "kz-adm1.geojson"
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert digest == record["files"]["kz-adm1.geojson"]["sha256"] == boundaries.GEOJSON_SHA256
+    assert record["upstream_source"]["known"] is False and record["upstream_source"]["statement"]
+
+
+def test_a_changed_polygon_file_is_refused(tmp_path, monkeypatch):
+    target = tmp_path / "data" / "raw" / "boundaries"
+    target.mkdir(parents=True)
+    (target / "kz-adm1.geojson").write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    monkeypatch.setenv("VSTUDY_ROOT", str(tmp_path))
+    with pytest.raises(ValueError, match="sha256"):
+        boundaries.geojson_path()

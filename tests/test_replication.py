@@ -1,166 +1,306 @@
-"""The replication register, checked against values computed by hand from data/raw/report_2021."""
+"""The replication register on the processed layer of data/raw, checked against values computed here from the raw CSVs."""
 
 from __future__ import annotations
 
+import csv
+import math
+from pathlib import Path
+
 import numpy as np
-import pandas as pd
 import pytest
 
+from vstudy.analysis import correlations as cs
 from vstudy.analysis import replication
+from vstudy.analysis.replication import CONSISTENT, DERIVED, DIFFERS, NOT_REPRODUCIBLE, REPRODUCED, Check
+from vstudy.data import processed, regions
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT = ROOT / "data" / "raw" / "report_2021"
+PERIOD = {"start": "2021-07-01", "end": "2021-12-31"}
+
+
+def _reader(directory: Path, scheme: str):
+    def table(name: str):
+        for candidate in (f"{name}_{scheme}", name):
+            if (directory / f"{candidate}.parquet").is_file():
+                return processed.read_table(candidate, directory)
+        return None
+    return table
+
+
+def _raw(name: str) -> list[dict[str, str]]:
+    with open(REPORT / f"{name}.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
 
 
 @pytest.fixture(scope="module")
-def tables(repo_root):
-    return replication.load_tables(repo_root / "data" / "raw")
+def tables(processed_2021):
+    return replication.inputs(_reader(processed_2021, "kz2021"))
 
 
 @pytest.fixture(scope="module")
-def regional(repo_root, processed_2021):
-    """Section 03's regional table, read from the processed layer of data/raw."""
-    from vstudy.analysis import correlations as cs
-
-    raw = repo_root / "data" / "raw"
-    frame = cs.load_regions(processed_2021, "kz2021")
-    return cs.add_reconstructed_events(frame, raw, "kz2021")
+def coefficients(tables):
+    regional = cs.add_reconstructed_events(tables["regions"], ROOT / "data" / "raw", "kz2021")
+    return cs.run_correlations(regional, families=["report"], methods=("pearson",), n_boot=0, n_perm=0)
 
 
 @pytest.fixture(scope="module")
-def register(tables, regional):
-    return replication.build_register(tables, "kz2021", regional=regional).set_index("claim_id")
+def register(tables, coefficients):
+    return replication.build_register(tables, "kz2021", PERIOD, coefficients)
 
 
-def test_columns_and_statuses(register):
-    assert list(register.reset_index().columns) == replication.COLUMNS
-    assert set(register["status"]) <= {"reproduced", "differs", "not reproducible"}
-    assert register.index.is_unique
+@pytest.fixture(scope="module")
+def by_id(register):
+    return register.set_index("claim_id")
 
 
-def test_initiative_group_share(register):
-    row = register.loc["initiative_group_share_pct"]
-    assert row["published_value"] == 77.15
+def test_columns_statuses_and_ids(register):
+    assert list(register.columns) == replication.COLUMNS
+    assert set(register["status"]) <= set(replication.STATUS_ORDER)
+    assert register["claim_id"].is_unique
+    # every row says why it has its status
+    assert register["note"].fillna("").str.len().gt(0).all()
+
+
+def test_every_published_number_has_exactly_one_row(register):
+    """Counted here without the schemas: every numeric cell of a report table that has a source line."""
+    skip = {"source_line", "rank", "order_in_text"}
+    expected = 0
+    for path in sorted(REPORT.glob("*.csv")):
+        if path.stem == "errata":
+            continue
+        rows = _raw(path.stem)
+        numeric = []
+        for col in rows[0]:
+            cells = [r[col] for r in rows if r[col].strip()]
+            if col not in skip and cells and all(_is_number(c) for c in cells):
+                numeric.append(col)
+        expected += sum(1 for r in rows if r["source_line"].strip() for c in numeric if r[c].strip())
+    published = register[register["status"] != DERIVED]
+    assert len(published) == expected
+    assert published["source_line"].notna().all() and published["published_as_printed"].notna().all()
+    assert register.loc[register["status"] == DERIVED, "published_value"].isna().all()
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_published_values_as_printed(by_id):
+    assert by_id.loc["hours_6_months", "published_as_printed"] == "453 889"
+    assert by_id.loc["economic_value_min_kzt_per_year", "published_as_printed"] == "3,2 млрд."
+    assert by_id.loc["rfo_other_form_regions", "published_as_printed"] == "двух"
+    assert by_id.loc["gender_national.male", "published_as_printed"] == "50,30"
+    assert by_id.loc["age.under18.KZ-63", "source_line"] == 1358
+
+
+def test_initiative_group_share_is_reproduced(by_id):
+    row = by_id.loc["initiative_group_share_pct"]
     assert row["recomputed_value"] == round(100 * 1658 / (491 + 1658), 2)
-    assert row["status"] == "reproduced"
+    assert row["status"] == REPRODUCED
 
 
-def test_reconstructed_counts_add_up(tables):
-    recon = replication.reconstruct_organisations(tables["organisations_by_region"], 491, 1658, "kz2021")
-    assert recon["ngo_count"].sum() == 491
-    assert recon["initiative_group_count"].sum() == 1658
-    pav = recon.set_index("region_code").loc["KZ-55"]  # Pavlodar: 2.44 % of 491, 27.74 % of 1658
-    assert (pav["ngo_count"], pav["initiative_group_count"]) == (12, 460)
-    assert (recon["ngo_share_recomputed_pct"] - recon["ngo_share_of_region_pct"]).abs().max() <= 0.01
+def test_prose_restatements(by_id):
+    assert by_id.loc["volunteers_total_restated", "status"] == CONSISTENT
+    kyz = by_id.loc["age_18_29_kyzylorda_pct_prose"]
+    assert (kyz["status"], kyz["recomputed_value"]) == (DIFFERS, 29.95) and "E02" in kyz["note"]
+    assert by_id.loc["age_30_to_pension_national_pct_prose", "recomputed_value"] == 13.03
+    upto = by_id.loc["age_18_29_shymkent_vko_mangystau_upto_pct_prose"]
+    assert (upto["status"], upto["recomputed_value"]) == (DIFFERS, 36.69) and "E04" in upto["note"]
+    assert by_id.loc["taza_alem_almaty_city_pct_prose", "status"] == CONSISTENT
 
 
-def test_prose_restatements(register):
-    assert register.loc["age_18_29_kyzylorda_pct_prose", "status"] == "differs"
-    assert register.loc["age_18_29_kyzylorda_pct_prose", "recomputed_value"] == 29.95
-    assert register.loc["age_30_to_pension_national_pct_prose", "recomputed_value"] == 13.03
-    assert register.loc["age_18_29_nur_sultan_pct_prose", "status"] == "reproduced"
-    upto = register.loc["age_18_29_shymkent_vko_mangystau_upto_pct_prose"]
-    assert upto["recomputed_value"] == 36.69 and upto["status"] == "differs"
-    assert register.loc["nur_sultan_share_of_national_30_to_pension_pct", "status"] == "not reproducible"
+def test_pension_list_is_a_copy_and_the_residual_is_derived(register):
+    raw = _raw("age_by_region")
+    shares = {(r["age_group"], regions.resolve(r["region_as_published"], "kz2021")): float(r["share_pct"]) for r in raw}
+    rows = register[register["claim_id"].str.startswith("age.pension.")]
+    assert len(rows) == 17 and (rows["status"] == DIFFERS).all() and rows["note"].str.contains("E01").all()
+    for row in rows.itertuples():
+        code = row.claim_id.split(".")[-1]
+        residual = 100 - sum(shares[(g, code)] for g in ("under18", "18_29", "30_to_pension"))
+        assert row.recomputed_value == pytest.approx(residual, abs=1e-6)
+        assert row.published_value == shares[("30_to_pension", code)]
 
 
-def test_event_reconstruction_gives_other_social(register):
-    row = register.loc["event_national_other_social"]
-    assert row["recomputed_value"] == pytest.approx(32.78)
-    assert "1094/3337" in row["note"]
-    events = register[register.index.str.startswith("event_national_")]
-    assert (events["status"] == "reproduced").all() and len(events) == 11
+def _smallest_total(shares: list[float]) -> int:
+    for n in range(1, 10_000):
+        k = [round(s * n / 100) for s in shares]
+        if sum(k) == n and all(abs(100 * ki / n - s) <= 0.005 + 1e-9 for ki, s in zip(k, shares, strict=True)):
+            return n
+    raise AssertionError
 
 
-def test_pension_list_erratum(register):
-    row = register.loc["age_by_region_sum_published"]
-    assert row["recomputed_value"] == pytest.approx(37.48 + 25.87 + 35.62 + 35.62)  # Nur-Sultan, errata E01
-    assert row["status"] == "differs"
+@pytest.fixture(scope="module")
+def event_totals():
+    lists: dict[str, list[float]] = {}
+    for r in _raw("event_directions_by_region"):
+        lists.setdefault(regions.resolve(r["region_as_published"], "kz2021"), []).append(float(r["share_pct"]))
+    return {code: _smallest_total(s) for code, s in lists.items()}
 
 
-def test_hours_and_money(register):
-    assert register.loc["hours_per_month_over", "recomputed_value"] == pytest.approx(453_889 / 6, abs=0.1)
-    assert register.loc["hours_per_month_over", "status"] == "reproduced"
-    assert register.loc["employee_equivalent", "recomputed_value"] == round(453_889 / 6 / 2080, 1)
-    money = register.loc["economic_value_min_kzt_per_year"]
-    assert money["recomputed_value"] == pytest.approx(453_889 * 2 * 250_311 / (40 * 52 / 12) / 0.5, abs=1)
-    assert money["status"] == "not reproducible"
+def test_national_event_shares_reproduced_from_the_regional_lists(register, by_id, event_totals):
+    national = register[register["claim_id"].str.startswith("events_national.")]
+    assert len(national) == 10 and (national["status"] == REPRODUCED).all()
+    published = [float(r["share_pct"]) for r in _raw("event_directions_national") if r["share_pct"]]
+    other = by_id.loc["derived.event_directions_national.other_social"]
+    assert other["status"] == DERIVED
+    assert other["recomputed_value"] == pytest.approx(round(100 - sum(published), 2))
+    assert by_id.loc["derived.events.national", "recomputed_value"] == sum(event_totals.values())
+    assert by_id.loc["derived.events.KZ-71", "recomputed_value"] == event_totals["KZ-71"] == 228
 
 
-def test_info_line_sums(register):
-    assert register.loc["info_line_parts_sum", "recomputed_value"] == 1262 + 10 + 80
-    assert register.loc["info_line_parts_sum", "status"] == "differs"
-    assert register.loc["info_line_channels_sum", "recomputed_value"] == 451 + 739 + 193 - 30
-    assert register.loc["info_line_categories_sum", "recomputed_value"] == 1276
+def test_erratum_e21_quoted_shares_do_not_fit_the_event_counts(by_id, event_totals):
+    for claim, code, share in (("participants.auto.KZ-71", "KZ-71", 16.01),
+                               ("participants.online.KZ-11", "KZ-11", 16.87),
+                               ("participants.online.KZ-79", "KZ-79", 16.15)):
+        n = event_totals[code]
+        assert all(round(100 * k / n, 2) != share for k in range(n + 1))
+        row = by_id.loc[claim]
+        lo = math.floor(share * n / 100)
+        assert row["status"] == DIFFERS and "E21" in row["note"]
+        assert f"{lo}/{n} = {100 * lo / n:.2f} %" in row["note"]
+    total = sum(event_totals.values())
+    for way, share in (("offline", 92.95), ("auto", 7.30)):
+        assert all(round(100 * k / total, 2) != share for k in range(total + 1))
+        assert by_id.loc[f"ways.{way}", "status"] == DIFFERS and "E21" in by_id.loc[f"ways.{way}", "note"]
+    # a quote that fits the region's count is consistent
+    assert by_id.loc["participants.pro_bono.KZ-75", "status"] == CONSISTENT
 
 
-def test_correlations_recomputed_as_in_section_03(register, regional, tables):
-    corr = register[register["section"] == "03_correlations"]
+def test_erratum_e22_online_share_is_umit(by_id, event_totals):
+    total = sum(event_totals.values())
+    assert round(100 * 219 / total, 2) == 6.56
+    row = by_id.loc["ways.online"]
+    assert row["status"] == DIFFERS and "E22" in row["note"] and f"219 of {total:,}" in row["note"]
+
+
+def test_erratum_e23_employee_equivalent(by_id):
+    row = by_id.loc["employee_equivalent"]
+    assert row["recomputed_value"] == round(453_889 / 6 / (40 * 52), 1) == 36.4
+    assert row["status"] == DIFFERS and "E23" in row["note"]
+    assert by_id.loc["hours_per_month_over", "status"] == CONSISTENT
+    assert by_id.loc["economic_value_min_kzt_per_year", "status"] == NOT_REPRODUCIBLE
+
+
+def test_organisations_read_from_the_data_layer(register, by_id, tables):
+    orgs = register[register["claim_id"].str.startswith("organisations.")]
+    assert len(orgs) == 68 and (orgs["status"] == CONSISTENT).all()
+    pav = by_id.loc["organisations.KZ-55.ngo_share_of_region"]
+    assert pav["recomputed_value"] == pytest.approx(round(100 * 12 / 472, 3))
+    assert "12 NGOs and 460" in pav["note"] and "not a recomputation" in pav["note"]
+    ngo = register[register["claim_id"].str.match(r"derived\.organisations\..*\.ngo_count")]["recomputed_value"]
+    assert ngo.sum() == 491 == by_id.loc["ngo_total", "recomputed_value"]
+    assert by_id.loc["ngo_total", "status"] == CONSISTENT
+
+
+def test_information_line(by_id):
+    assert by_id.loc["info_line.requests_total", "status"] == CONSISTENT
+    assert by_id.loc["info_line.requests_total", "recomputed_value"] == 451 + 739 + 193 - 30
+    for part in ("requests_volunteering", "requests_complaint_law_violation", "requests_not_volunteering"):
+        assert by_id.loc[f"info_line.{part}", "status"] == DIFFERS and "E15" in by_id.loc[f"info_line.{part}", "note"]
+    cats = [float(r["requests_count"]) for r in _raw("info_line_categories")]
+    assert by_id.loc["info_line.category.partners", "recomputed_value"] == 1262 - (sum(cats) - 14)
+    assert by_id.loc["info_line.spike.2021-10-09", "recomputed_value"] == 28.0  # 28 in one day > 8 a day
+    assert by_id.loc["info_line.oct_activity_spikes", "status"] == CONSISTENT
+
+
+def test_correlations_take_section_03s_coefficients(register, coefficients):
+    corr = register[register["claim_id"].str.startswith("r_")].set_index("claim_id")
     assert len(corr) == 17
+    pearson = coefficients[coefficients["method"] == "pearson"].set_index("coef_id")
     computed = corr[corr["recomputed_value"].notna()]
-    # The two pairs without volunteers: events reconstructed from the regional direction lists, as section 03.
     assert set(computed.index) == {"r_events_vs_organisations", "r_emissions_vs_eco_events"}
-    for claim, x, y in (("r_events_vs_organisations", "events_reconstructed_count", "organisations_count"),
-                        ("r_emissions_vs_eco_events", "air_emissions_thousand_tonnes",
-                         "eco_events_reconstructed_count")):
-        pair = regional[[x, y]].astype(float).dropna()
-        assert len(pair) == 17
-        assert computed.loc[claim, "recomputed_value"] == round(float(np.corrcoef(pair[x], pair[y])[0, 1]), 3)
-        assert computed.loc[claim, "status"] == "differs"  # published 0.03 and 0.06
+    for claim, row in computed.iterrows():
+        assert row["recomputed_value"] == round(float(pearson.loc[claim.removeprefix("r_"), "r"]), 3)
+        assert row["status"] == DIFFERS  # published 0.03 and 0.06
     rest = corr.drop(computed.index)
-    assert (rest["status"] == "not reproducible").all()
-    # Each of the others needs per-region volunteer counts (or, for 12–28-year-olds, an age band never published).
-    assert rest["note"].str.contains(r"missing: .*Volunteers(?: aged 12–28)? \(", regex=True).all()
-    # Without section 03's table nothing is recomputed, and the register says why.
-    bare = replication.build_register(tables, "kz2021").set_index("claim_id")
-    assert bare.loc["r_events_vs_organisations", "note"] == "not recomputed: no regional table was given"
+    assert (rest["status"] == NOT_REPRODUCIBLE).all() and rest["note"].str.contains("missing").all()
 
 
-def test_supplied_volunteer_counts_enable_recomputation(tables, regional):
-    codes = replication.regions.codes("kz2021")
-    recon = replication.reconstruct_organisations(tables["organisations_by_region"], 491, 1658, "kz2021")
-    orgs = recon.set_index("region_code")["organisations_count"].reindex(codes)
-    # volunteers exactly proportional to organisations: r must come out as 1
-    supplied = pd.DataFrame({"region_code": codes, "volunteers_count": (orgs * 10).to_numpy()})
-    reg = replication.build_register({**tables, "volunteers_by_region": supplied}, "kz2021",
-                                     regional=regional).set_index("claim_id")
+def test_without_coefficients_the_register_says_so(tables):
+    bare = replication.build_register(tables, "kz2021", PERIOD).set_index("claim_id")
+    assert bare.loc["r_events_vs_organisations", "note"] == "section 03's coefficients were not given to the register"
+
+
+def test_supplied_volunteer_counts_enable_recomputation(tables):
+    """Volunteers proportional to organisations: r = 1 against organisations, totals and weighted shares follow."""
+    regional = tables["regions"].copy()
+    regional["volunteers_count"] = regional["organisations_count"].astype(float) * 10
+    supplied = {**tables, "regions": regional}
+    coef = cs.run_correlations(cs.add_reconstructed_events(regional, ROOT / "data" / "raw", "kz2021"),
+                               families=["report"], methods=("pearson",), n_boot=0, n_perm=0)
+    reg = replication.build_register(supplied, "kz2021", PERIOD, coef).set_index("claim_id")
     assert reg.loc["r_volunteers_vs_organisations", "recomputed_value"] == pytest.approx(1.0)
     assert reg.loc["volunteers_total", "recomputed_value"] == 10 * (491 + 1658)
-    assert reg.loc["volunteers_total", "status"] == "differs"
-    assert reg.loc["age_national_under18", "status"] in {"reproduced", "differs"}
+    assert reg.loc["volunteers_total", "status"] == DIFFERS
+    age = tables["age"].set_index("region_code")
+    w = regional.set_index("region_code")["volunteers_count"]
+    expected = round(float((age["vol_age_under18_pct"] * w).sum() / w.sum()), 2)
+    assert reg.loc["age_national.under18", "recomputed_value"] == expected
+    assert not np.isnan(reg.loc["nur_sultan_share_of_national_30_to_pension_pct", "recomputed_value"])
 
 
-def test_weighted_national():
-    wide = pd.DataFrame({"a": [10.0, 30.0]}, index=["X", "Y"])
-    assert replication.weighted_national(wide, pd.Series({"X": 1, "Y": 3}))["a"] == 25.0
+def test_a_dataset_without_a_published_report_has_no_claims(tmp_path):
+    out = tmp_path / "processed"
+    processed.prepare_for_build(ROOT / "tests" / "fixtures" / "kz2022_dataset", out, "kz2022")
+    tables = replication.inputs(_reader(out, "kz2022"))
+    assert tables["published_values"] is not None and len(tables["published_values"]) == 0
+    reg = replication.build_register(tables, "kz2022", {"start": "2022-07-01", "end": "2022-12-31"})
+    assert reg.empty and list(reg.columns) == replication.COLUMNS
+    assert "nothing to replicate" in replication.register_summary(reg)
+    assert replication.status_summary(reg).empty
+    assert replication.errata_found(reg) == ""
 
 
-def test_indicator_coverage(tables):
-    cov = replication.indicator_coverage(tables["indicators"], "kz2021").set_index(["indicator", "ref_period"])
-    assert cov.loc[("population_total", "2021-01-01"), "regions_covered"] == 17
-    assert cov.loc[("csi_quality_of_life_rank", "2020-Q4"), "regions_covered"] == 7
-    assert cov.loc[("avg_monthly_nominal_wage", "2021"), "regions_covered"] == 0
+def test_combine_prefers_failure_then_recomputation_then_consistency():
+    c = replication.combine([Check(NOT_REPRODUCIBLE, None, "a"), Check(CONSISTENT, 1.0, "b"),
+                             Check(REPRODUCED, 2.0, "c")])
+    assert (c.status, c.recomputed, c.note) == (REPRODUCED, 2.0, "c; b; a")
+    assert replication.combine([Check(CONSISTENT, 1.0, "x"), Check(DIFFERS, None, "y")]).status == DIFFERS
+    assert replication.combine([]).status == NOT_REPRODUCIBLE
 
 
-def test_hours_total_needs_regional_hours(register, tables):
-    assert register.loc["hours_6_months", "status"] == "not reproducible"
-    codes = replication.regions.codes("kz2021")
-    supplied = pd.DataFrame({"region_code": codes, "hours_count": [453_889 / 17] * 17})
-    reg = replication.build_register({**tables, "hours_by_region": supplied}, "kz2021").set_index("claim_id")
-    assert reg.loc["hours_6_months", "recomputed_value"] == pytest.approx(453_889)
-    assert reg.loc["hours_6_months", "status"] == "reproduced"
+def test_summary_tables_and_sentences(register):
+    counts = replication.status_counts(register)
+    summary = replication.status_summary(register)
+    assert summary.loc["Total", "total"] == len(register)
+    assert (summary.loc["Total", list(replication.STATUS_ORDER)] == counts).all()
+    assert summary.index[0] == "Data quality and replication"
+    text = replication.register_summary(register)
+    published = len(register) - counts[DERIVED]
+    assert f"the {published} numbers" in text and f"{counts[REPRODUCED]} reproduced" in text
+    found = replication.errata_found(register)
+    e21 = int(register.loc[register["status"] == DIFFERS, "note"].str.contains("E21").sum())
+    assert f"E21 ({e21})" in found and e21 > 0
+    assert "ошибкам доклада" in replication.errata_found(register, "ru")
 
 
-def test_fixture_dataset_register(repo_root):
-    fixture = repo_root / "tests" / "fixtures" / "kz2022_dataset"
-    if not (fixture / "manifest.yml").is_file():
-        pytest.skip("kz2022 fixture not present")
-    reg = replication.build_register(replication.load_tables(fixture), "kz2022").set_index("claim_id")
-    ngo = reg[reg.index.str.startswith("ngo_share_")]
-    assert len(ngo) == 20  # one claim per unit of the 20-region scheme
-    assert "erratum E01" not in reg.loc["age_by_region_sum_published", "note"]
+def test_reader_views_carry_no_internal_ids(register):
+    view = replication.reader_view(register, DIFFERS)
+    assert view.index.name == "published number" and "claim_id" not in view.columns
+    assert len(view) == int((register["status"] == DIFFERS).sum())
+    assert list(replication.status_vocabulary("ru").index) == list(replication.STATUS_ORDER)
 
 
-def test_coverage_matrix(tables):
-    matrix = replication.coverage_matrix(tables["indicators"], "kz2021")
-    assert list(matrix.columns) == replication.regions.codes("kz2021")
+def test_indicator_coverage_from_the_processed_long_table(processed_2021):
+    assert replication.indicator_coverage(None, "kz2021").empty
+    long = processed.read_table("long_kz2021", processed_2021)
+    cov = replication.indicator_coverage(long, "kz2021")
+    assert cov.loc[("population_total", "2021-01-01"), "regions with a value"] == 17
+    assert cov.loc[("csi_quality_of_life_rank", "2020-Q4"), "regions with a value"] == 7
+    assert cov.loc[("area", "undated"), "regions with a value"] == 17
+    matrix = replication.coverage_matrix(long, "kz2021")
+    assert list(matrix.columns) == regions.codes("kz2021")
     assert matrix.loc["csi_quality_of_life_rank 2020-Q4"].sum() == 7
-    assert matrix.loc["population_total 2021-01-01"].sum() == 17
-    assert "avg_monthly_nominal_wage 2021" not in matrix.index  # national only: no regional cell
+    assert "5 are partial" in replication.coverage_sentence(cov)
+
+
+def test_turkestan_density_uses_the_corrected_area(tables):
+    row = tables["regions"].set_index("region_code").loc["KZ-61"]
+    assert row["area_km2"] == 116_086
+    assert row["population_density_per_km2"] == pytest.approx(2_044_742 / 116_086, abs=1e-4)
+    assert np.isclose(116_086, 11_608.6 * 10)

@@ -1,26 +1,1127 @@
-"""The replication register: every number the report publishes against the value recomputed from the raw data.
+"""The replication register: every number a report publishes, checked, with an honest status.
 
-Each claim gets a row ``claim_id, section, claim, published_value, recomputed_value, difference, status, note``;
-``status`` is ``reproduced`` (within the stated rounding tolerance), ``differs`` (the note says why) or
-``not reproducible`` (the note says which public input is missing). Published values are read from the raw
-tables (headline_figures.csv and the report's other tables); nothing published is typed into this module.
+A claim exists only where the dataset carries a published report's figure: the processed table
+``published_values`` lists every numeric cell of the raw tables that gives its place in the report's text
+(``source_line``). Each gets one row of the register, ``COLUMNS``: claim id, section, what it says, the published
+value and how it is printed, its line, the recomputed value, the difference, a status and a note. The statuses,
+one declared vocabulary (:data:`STATUS_MEANING`):
+
+``reproduced``        recomputed from inputs independent of the claim (e.g. a national share from the regional
+                      lists, a coefficient from official statistics) and equal within the published rounding;
+``consistent``        an internal check holds (shares that sum to 100, a prose figure equal to its chart, counts
+                      reconstructed to fit the shares) — agreement, not a replication;
+``derived``           a value the report did not print, computed from what it did (extra rows, no published value);
+``differs``           a check fails; the note gives the evidence and the erratum;
+``not reproducible``  no check is possible; the note names the missing input.
+
+Several checks can bear on one value: a failed check makes it ``differs``; otherwise a recomputation beats an
+internal check, and an internal check beats "not reproducible" (whose reason stays in the note). Everything is
+read from the processed layer (:func:`inputs`); counts the data layer reconstructs (organisations) are read,
+not reconstructed here; the report's coefficients come from section 03's computation (``coefficients``).
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from pathlib import Path
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from vstudy.analysis import activities, economics
+from vstudy.analysis import activities
 from vstudy.data import regions
-from vstudy.vocab import AGE_GROUPS, ECO_DIRECTION, STATUSES
+from vstudy.vocab import SECTIONS
 
-REPRODUCED, DIFFERS, NOT_REPRODUCIBLE = "reproduced", "differs", "not reproducible"
-COLUMNS = ["claim_id", "section", "claim", "published_value", "recomputed_value", "difference", "status", "note"]
+REPRODUCED, CONSISTENT, DERIVED, DIFFERS, NOT_REPRODUCIBLE = (
+    "reproduced", "consistent", "derived", "differs", "not reproducible")
+STATUS_ORDER = (REPRODUCED, CONSISTENT, DERIVED, DIFFERS, NOT_REPRODUCIBLE)
+STATUS_MEANING = {
+    REPRODUCED: ("recomputed from inputs independent of the claim and equal within the published rounding",
+                 "пересчитано из данных, не зависящих от показателя, и совпадает с точностью до округления"),
+    CONSISTENT: ("an internal check holds (sums, prose against chart, counts that fit the shares); agreement, "
+                 "not a replication",
+                 "выполняется внутренняя проверка (суммы, текст против диаграммы, счёт под доли); согласованность, "
+                 "а не воспроизведение"),
+    DERIVED: ("a value the report did not print, computed from what it did",
+              "величина, которую доклад не напечатал, вычисленная из напечатанного"),
+    DIFFERS: ("a check fails; the note gives the evidence and the erratum",
+              "проверка не выполняется; примечание приводит доказательство и ошибку доклада"),
+    NOT_REPRODUCIBLE: ("no check is possible; the note names the missing input",
+                       "проверить нельзя; примечание называет недостающие данные"),
+}
+COLUMNS = ["claim_id", "section", "claim", "published_value", "published_as_printed", "source_line",
+           "recomputed_value", "difference", "status", "note"]
+
+S00, S01, S02, S03 = "00_data_quality", "01_demographics", "02_organisations", "03_correlations"
+S05, S06, S07 = "05_activities", "06_economic_value", "07_information_line"
+TABLE_SECTION = {
+    "age_national": S01, "age_by_region": S01, "status_national": S01, "status_by_region": S01,
+    "gender_national": S01, "gender_extremes": S01, "organisations_by_region": S02, "correlations_published": S03,
+    "event_directions_national": S05, "event_directions_by_region": S05, "ways_of_volunteering": S05,
+    "participant_category_quotes": S05, "org_directions_partial": S05, "info_line_totals": S07,
+    "info_line_channels": S07, "info_line_categories": S07, "info_line_monthly": S07, "headline_figures": S00,
+}
+# Processed tables the register reads (``<name>_<scheme>`` or dataset-wide), through :func:`inputs`.
+INPUT_TABLES = ("published_values", "headline_figures", "age", "status", "organisations", "event_directions",
+                "event_directions_national_corrected", "age_national", "status_national", "gender_national",
+                "gender_extremes", "correlations_published", "ways_of_volunteering", "participant_category_quotes",
+                "info_line_totals", "info_line_channels", "info_line_categories", "info_line_monthly",
+                "errata_evaluated", "regions")
+
+SHARE_TOL = 0.005  # a share printed with two decimals is off by at most half a unit of its last digit
+WORKING_HOURS_PER_YEAR = 40 * 52  # Labour Code of the Republic of Kazakhstan, art. 68: ≤ 40 hours a week
+DENOMINATOR_MULTIPLES = 20  # event totals tried for a quoted share: the smallest count and its multiples up to ×20
+
+
+def inputs(table: Callable[[str], pd.DataFrame | None]) -> dict[str, pd.DataFrame | None]:
+    """The processed tables the register reads; ``table`` is e.g. ``study.table`` (None where absent)."""
+    return {name: table(name) for name in INPUT_TABLES}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Checks
+# ---------------------------------------------------------------------------------------------------------------
+
+@dataclass
+class Check:
+    status: str
+    recomputed: float | None = None
+    note: str = ""
+
+
+_PRIORITY = (DIFFERS, REPRODUCED, CONSISTENT, NOT_REPRODUCIBLE)
+
+
+def combine(checks: list[Check]) -> Check:
+    """One status for a value several checks bear on: a failure wins, then a recomputation, then an internal
+    check; the notes of all are kept (the deciding check's first)."""
+    if not checks:
+        return Check(NOT_REPRODUCIBLE, None, "no check is declared for this value")
+    ordered = sorted(checks, key=lambda c: _PRIORITY.index(c.status))
+    best = ordered[0]
+    recomputed = next((c.recomputed for c in ordered if c.status == best.status and c.recomputed is not None),
+                      None)
+    if recomputed is None:
+        recomputed = next((c.recomputed for c in ordered if c.recomputed is not None), None)
+    notes = list(dict.fromkeys(c.note for c in ordered if c.note))
+    return Check(best.status, recomputed, "; ".join(notes))
+
+
+def within(published: float, recomputed: float, tol: float) -> str:
+    return CONSISTENT if abs(recomputed - published) <= tol + 1e-9 else DIFFERS
+
+
+def _fmt(value: float, digits: int = 2) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def _num(value: float) -> str:
+    """A count without decimals, a share with two."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+@dataclass
+class _Context:
+    tables: Mapping[str, pd.DataFrame | None]
+    scheme: str
+    period: Mapping[str, object]
+    coefficients: pd.DataFrame | None
+    checks: dict[tuple, list[Check]] = field(default_factory=dict)
+    derived: list[dict] = field(default_factory=list)
+
+    def add(self, table: str, item: str | None, code: str | None, column: str, check: Check) -> None:
+        self.checks.setdefault((table, item, code, column), []).append(check)
+
+    def t(self, name: str) -> pd.DataFrame | None:
+        frame = self.tables.get(name)
+        return None if frame is None or len(frame) == 0 else frame
+
+    def published(self, table: str) -> pd.DataFrame:
+        pv = self.t("published_values")
+        if pv is None:
+            return pd.DataFrame(columns=["table", "item", "region_code", "column", "value", "source_line"])
+        sub = pv[pv["table"] == table].copy()
+        for col in ("item", "region_code"):
+            sub[col] = sub[col].astype(object).where(sub[col].notna(), None)
+        return sub
+
+    def value(self, table: str, item: str | None, code: str | None = None, column: str | None = None):
+        sub = self.published(table)
+        sub = sub[(sub["item"] == item) if item is not None else sub["item"].isna()]
+        sub = sub[(sub["region_code"] == code) if code is not None else sub["region_code"].isna()]
+        if column is not None:
+            sub = sub[sub["column"] == column]
+        return None if sub.empty else next(sub.itertuples())
+
+    def erratum(self, file_stem: str, rule: str, item: str | None = None) -> str:
+        """" (erratum E15)" for the dataset's erratum of that file and rule (the one whose row selector names
+        ``item`` when several), or "" when it has none."""
+        errata = self.t("errata_evaluated")
+        if errata is None:
+            return ""
+        hit = errata[errata["file"].str.contains(file_stem, regex=False) & (errata["rule_id"] == rule)]
+        if item is not None and "rows" in hit.columns:
+            named = hit[hit["rows"].astype(str).str.contains(item, regex=False)]
+            hit = named if len(named) else hit
+        return f" (erratum {', '.join(hit['erratum_id'])})" if len(hit) else ""
+
+    def code(self, name: str) -> str | None:
+        return regions.try_resolve(name, self.scheme)
+
+    def region(self, code: str | None) -> str:
+        if code is None:
+            return "Kazakhstan"
+        units = regions.units(self.scheme).set_index("code")
+        return str(units.loc[code, "name_en"]) if code in units.index else code
+
+    def direction_label(self, direction: str) -> str:
+        ev = self.t("event_directions")
+        hit = None if ev is None else ev.loc[ev["direction_id"] == direction, "label_as_published"]
+        return str(hit.iloc[0]) if hit is not None and len(hit) else direction
+
+    def event_counts(self) -> pd.DataFrame | None:
+        if "_events" not in self.__dict__:
+            ev = self.t("event_directions")
+            try:
+                self.__dict__["_events"] = None if ev is None else activities.reconstruct_event_counts(ev)
+            except ValueError:
+                self.__dict__["_events"] = None
+        return self.__dict__["_events"]
+
+    def months(self) -> float | None:
+        start, end = self.period.get("start"), self.period.get("end")
+        if not start or not end:
+            return None
+        s, e = (x if isinstance(x, dt.date) else dt.date.fromisoformat(str(x)) for x in (start, end))
+        return (e.year - s.year) * 12 + (e.month - s.month) + (1 if e.day >= 28 else 0)
+
+
+def _sum_check(ctx: _Context, table: str, values: pd.DataFrame, what: str, erratum: str = "") -> None:
+    """Shares that must sum to 100: each gets 100 − the others (tolerance n × 0.005)."""
+    n = len(values)
+    total = float(values["value"].sum())
+    tol = n * SHARE_TOL
+    for row in values.itertuples():
+        implied = round(100 - (total - row.value), 2)
+        status = within(row.value, implied, tol)
+        note = (f"{n} {what} sum to {_fmt(total)}: 100 − the others = {_fmt(implied)} (tolerance ±{tol:.3f})"
+                + (erratum if status == DIFFERS else ""))
+        ctx.add(table, row.item, row.region_code, row.column, Check(status, implied, note))
+
+
+# --- demographics --------------------------------------------------------------------------------------------
+
+def _weights(ctx: _Context) -> pd.Series | None:
+    reg = ctx.t("regions")
+    if reg is None or "volunteers_count" not in reg.columns or reg["volunteers_count"].isna().any():
+        return None
+    return reg.set_index("region_code")["volunteers_count"].astype(float)
+
+
+def _national_shares(ctx: _Context) -> None:
+    age, status = ctx.t("age"), ctx.t("status")
+    wide = {"age_national": (age, {"under18": "vol_age_under18_pct", "18_29": "vol_age_18_29_pct",
+                                   "30_to_pension": "vol_age_30_to_pension_pct", "pension": "vol_age_pension_pct"}),
+            "status_national": (status, {"students": "vol_students_pct", "working": "vol_working_pct",
+                                         "unemployed": "vol_unemployed_pct", "neet": "vol_neet_pct"})}
+    weights = _weights(ctx)
+    for table in ("age_national", "status_national", "gender_national"):
+        values = ctx.published(table)
+        if values.empty:
+            continue
+        _sum_check(ctx, table, values, "national shares")
+        if table == "gender_national":
+            ext = ctx.published("gender_extremes")
+            for row in values.itertuples():
+                col = f"{row.item}_pct"
+                bounds = ext[ext["column"] == col]["value"]
+                if len(bounds) >= 2:
+                    lo, hi = float(bounds.min()), float(bounds.max())
+                    ok = lo <= row.value <= hi
+                    ctx.add(table, row.item, None, row.column, Check(
+                        CONSISTENT if ok else DIFFERS, None,
+                        f"lies within the regional range the prose gives ({_fmt(lo, 1)}–{_fmt(hi, 1)})"))
+                ctx.add(table, row.item, None, row.column, Check(
+                    NOT_REPRODUCIBLE, None, "the regional gender split was not published (only its extremes)"))
+            continue
+        frame, columns = wide[table]
+        for row in values.itertuples():
+            col = columns.get(row.item)
+            if frame is None or col is None or col not in frame.columns:
+                continue
+            shares = frame.set_index("region_code")[col].astype(float)
+            lo, hi = float(shares.min()), float(shares.max())
+            corrected = " (pension share corrected, erratum E01)" if row.item == "pension" and \
+                "duplicate" in " ".join(frame.get("pension_correction", pd.Series([""])).astype(str)) else ""
+            ctx.add(table, row.item, None, row.column, Check(
+                CONSISTENT if lo - SHARE_TOL <= row.value <= hi + SHARE_TOL else DIFFERS, None,
+                f"a weighted mean of the regional shares must lie between them: {_fmt(lo)}–{_fmt(hi)}{corrected}"))
+            if weights is not None:
+                w = weights.reindex(shares.index)
+                rec = round(float((shares * w).sum() / w.sum()), 2)
+                ctx.add(table, row.item, None, row.column, Check(
+                    REPRODUCED if abs(rec - row.value) <= 0.05 else DIFFERS, rec,
+                    "regional shares weighted by the supplied volunteer counts (tolerance ±0.05)"))
+            else:
+                ctx.add(table, row.item, None, row.column, Check(
+                    NOT_REPRODUCIBLE, None, "the national share is the regional shares weighted by the number of "
+                    "volunteers per region, which the report printed only as a chart (volunteers_by_region)"))
+
+
+def _descending(values: pd.DataFrame) -> bool:
+    """A ranked list printed top to bottom (by source line) must not increase."""
+    ordered = values.sort_values("source_line")["value"].to_numpy(float)
+    return bool(np.all(np.diff(ordered) <= 1e-9))
+
+
+def _age_lists(ctx: _Context) -> None:
+    values, age = ctx.published("age_by_region"), ctx.t("age")
+    if values.empty or age is None:
+        return
+    wide = age.set_index("region_code")
+    duplicated = wide["pension_correction"].astype(str).str.contains("duplicate").any()
+    e01 = ctx.erratum("age_by_region", "duplicate_list")
+    for group, lst in values.groupby("item"):
+        order = _descending(lst)
+        for row in lst.itertuples():
+            w = wide.loc[row.region_code]
+            ctx.add("age_by_region", group, row.region_code, row.column, Check(
+                CONSISTENT if order else DIFFERS, None,
+                "ranked list in descending order" if order else "the ranked list is not in descending order"))
+            three = float(w["vol_age_under18_pct"] + w["vol_age_18_29_pct"] + w["vol_age_30_to_pension_pct"])
+            if duplicated and group == "pension":
+                ctx.add("age_by_region", group, row.region_code, row.column, Check(
+                    DIFFERS, float(w["vol_age_pension_pct"]),
+                    f"the pension-age list repeats the 30-to-pension list{e01}: with it the region's four shares "
+                    f"sum to {_fmt(float(w['sum_published_pct']))}; the share it should give is 100 − the other "
+                    f"three = {_fmt(float(w['vol_age_pension_pct']))} (derived)"))
+            elif duplicated:
+                ok = three <= 100 + 3 * SHARE_TOL
+                ctx.add("age_by_region", group, row.region_code, row.column, Check(
+                    CONSISTENT if ok else DIFFERS, None,
+                    f"the region's shares under 18, 18–29 and 30 to pension age sum to {_fmt(three)} ≤ 100"))
+            else:
+                total = float(w["sum_published_pct"])
+                implied = round(100 - (total - row.value), 2)
+                ctx.add("age_by_region", group, row.region_code, row.column, Check(
+                    within(row.value, implied, 4 * SHARE_TOL), implied,
+                    f"the region's four age shares sum to {_fmt(total)}"))
+
+
+def _status_lists(ctx: _Context) -> None:
+    values = ctx.published("status_by_region")
+    for _status, lst in values.groupby("item"):
+        order = _descending(lst)
+        for row in lst.itertuples():
+            ctx.add("status_by_region", row.item, row.region_code, row.column, Check(
+                CONSISTENT if order else DIFFERS, None,
+                "ranked list in descending order" if order else "the ranked list is not in descending order"))
+    for _code, region in values.groupby("region_code"):
+        _sum_check(ctx, "status_by_region", region, "status shares of the region")
+
+
+def _gender_extremes(ctx: _Context) -> None:
+    values = ctx.published("gender_extremes")
+    if values.empty:
+        return
+    by = {(r.item, r.column): r.value for r in values.itertuples()}
+    for row in values.itertuples():
+        other = "female_pct" if row.column == "male_pct" else "male_pct"
+        if row.item in ("highest_male_share", "lowest_male_share") and (row.item, other) in by:
+            implied = round(100 - by[(row.item, other)], 2)
+            ctx.add("gender_extremes", row.item, row.region_code, row.column, Check(
+                within(row.value, implied, 2 * SHARE_TOL), implied, "the region's male and female shares sum to 100"))
+        elif row.item in ("others_range_min", "others_range_max"):
+            pair = "others_range_max" if row.item == "others_range_min" else "others_range_min"
+            if (pair, other) in by:
+                implied = round(100 - by[(pair, other)], 2)
+                ctx.add("gender_extremes", row.item, row.region_code, row.column, Check(
+                    within(row.value, implied, 2 * SHARE_TOL), implied,
+                    "a range bound of one sex is 100 − the opposite bound of the other"))
+        male = {k: v for (k, c), v in by.items() if c == "male_pct"}
+        if {"highest_male_share", "lowest_male_share", "others_range_min", "others_range_max"} <= set(male):
+            ok = male["highest_male_share"] >= male["others_range_max"] and \
+                male["lowest_male_share"] <= male["others_range_min"]
+            ctx.add("gender_extremes", row.item, row.region_code, row.column, Check(
+                CONSISTENT if ok else DIFFERS, None,
+                "the highest and lowest male shares lie outside the range given for the other regions"))
+        ctx.add("gender_extremes", row.item, row.region_code, row.column, Check(
+            NOT_REPRODUCIBLE, None, "the regional gender split was not published"))
+
+
+# --- organisations -------------------------------------------------------------------------------------------
+
+def _organisations(ctx: _Context) -> None:
+    values, orgs = ctx.published("organisations_by_region"), ctx.t("organisations")
+    if values.empty or orgs is None:
+        return
+    hf = _figures(ctx)
+    totals = {"ngo": hf.get("ngo_total"), "groups": hf.get("initiative_groups_total")}
+    o = orgs.set_index("region_code")
+    for row in values.itertuples():
+        r = o.loc[row.region_code]
+        n, g = int(r["ngo_count"]), int(r["initiative_group_count"])
+        rec = {"ngo_share_of_region_pct": 100 * n / (n + g), "group_share_of_region_pct": 100 * g / (n + g),
+               "region_share_of_national_ngo_pct": float(r["national_ngo_share_pct_reconstructed"]),
+               "region_share_of_national_groups_pct": float(r["national_groups_share_pct_reconstructed"])}[row.column]
+        tol = 0.01 if row.column.endswith("of_region_pct") else SHARE_TOL
+        status = within(row.value, rec, tol)
+        note = (f"integer counts {n} NGOs and {g} initiative groups (the processed organisations table) give "
+                f"{_fmt(rec, 3)}; they are chosen to fit this row's shares and to sum to the national totals "
+                f"{_fmt(totals['ngo'] or float('nan'), 0)} and {_fmt(totals['groups'] or float('nan'), 0)}, so "
+                "agreement is consistency, not a recomputation")
+        if not bool(r["reproduces_published"]):
+            status, note = DIFFERS, note + "; no integer counts near the shares meet the published ratio"
+        ctx.add("organisations_by_region", None, row.region_code, row.column, Check(status, round(rec, 3), note))
+    for fid, col in (("ngo_total", "ngo_count"), ("initiative_groups_total", "initiative_group_count")):
+        row = ctx.value("headline_figures", fid)
+        if row is None:
+            continue
+        total = int(orgs[col].sum())
+        ok = total == int(row.value) and bool(orgs["reproduces_published"].all())
+        ctx.add("headline_figures", fid, None, "value", Check(
+            CONSISTENT if ok else DIFFERS, float(total),
+            f"the {len(orgs)} regional counts that reproduce every published share sum to {total:,}; the counts are "
+            "reconstructed to this total, so it is consistency, not an independent count"))
+        for r in orgs.itertuples():
+            ctx.derived.append({
+                "claim_id": f"derived.organisations.{r.region_code}.{col}", "section": S02,
+                "claim": f"{'NGOs' if col == 'ngo_count' else 'Initiative groups'} in {ctx.region(r.region_code)} "
+                         "(not printed)",
+                "recomputed_value": float(getattr(r, col)),
+                "note": "integer count that reproduces the region's four published shares and sums to the national "
+                        "total (processed organisations table)"})
+
+
+# --- events --------------------------------------------------------------------------------------------------
+
+def _consistent_denominators(shares: np.ndarray, limit: int) -> list[int]:
+    """Every event total n ≤ limit for which each share is k/n rounded to 2 decimals and the k sum to n."""
+    out = []
+    for n in range(1, limit + 1):
+        k = np.rint(shares * n / 100.0)
+        if np.all(np.abs(100.0 * k / n - shares) <= SHARE_TOL + 1e-9) and int(k.sum()) == n:
+            out.append(n)
+    return out
+
+
+def _fits(share: float, n: int) -> int | None:
+    """k with round(100 k / n, 2) == share, or None."""
+    k0 = round(share * n / 100)
+    return next((k for k in (k0 - 1, k0, k0 + 1) if k >= 0 and math.isclose(round(100 * k / n, 2), share)), None)
+
+
+def _events(ctx: _Context) -> None:
+    values = ctx.published("event_directions_by_region")
+    counts = ctx.event_counts()
+    if values.empty:
+        return
+    if counts is None:
+        for row in values.itertuples():
+            ctx.add("event_directions_by_region", row.item, row.region_code, row.column, Check(
+                DIFFERS, None, "no event total makes every share of this region's list k/n"))
+        return
+    c = counts.set_index(["region_code", "direction_id"])
+    sums = values.groupby("region_code")["value"].sum()
+    for row in values.itertuples():
+        k, n = int(c.loc[(row.region_code, row.item), "events"]), int(c.loc[(row.region_code, row.item),
+                                                                            "region_events"])
+        ctx.add("event_directions_by_region", row.item, row.region_code, row.column, Check(
+            CONSISTENT, round(100 * k / n, 4),
+            f"{k} of {n} events: the smallest total for which every share of the region's list is a whole number "
+            f"of events (the list sums to {_fmt(float(sums[row.region_code]))})"))
+    totals = counts.groupby("region_code")["region_events"].first()
+    for code, n in totals.items():
+        ctx.derived.append({"claim_id": f"derived.events.{code}", "section": S05,
+                            "claim": f"Volunteer events in {ctx.region(code)} (not printed)",
+                            "recomputed_value": float(n),
+                            "note": "smallest event total for which every share of the region's direction list is a "
+                                    "whole number of events (a lower bound: any multiple fits too)"})
+    ctx.derived.append({"claim_id": "derived.events.national", "section": S05,
+                        "claim": "Volunteer events in Kazakhstan (not printed)",
+                        "recomputed_value": float(totals.sum()),
+                        "note": "sum of the regional event totals reconstructed from the direction lists"})
+    pooled = activities.national_from_counts(counts).set_index("direction_id")
+    total = int(pooled["total_events"].iloc[0])
+    for row in ctx.published("event_directions_national").itertuples():
+        if row.item not in pooled.index:
+            continue
+        ev = int(pooled.loc[row.item, "events"])
+        rec = round(100 * ev / total, 2)
+        ctx.add("event_directions_national", row.item, None, row.column, Check(
+            REPRODUCED if abs(rec - row.value) <= SHARE_TOL + 1e-9 else DIFFERS, rec,
+            f"{ev:,} of {total:,} events pooled from the regional lists (each region's smallest consistent total)"))
+    nat = ctx.t("event_directions_national_corrected")
+    if nat is not None:
+        for r in nat[nat["share_pct_published"].isna() & nat["share_pct"].notna()].itertuples():
+            ev = int(pooled.loc[r.direction_id, "events"]) if r.direction_id in pooled.index else None
+            agree = "" if ev is None else (
+                f"; pooled from the regional lists it is {ev:,} of {total:,} events = {100 * ev / total:.2f} %")
+            ctx.derived.append({
+                "claim_id": f"derived.event_directions_national.{r.direction_id}", "section": S05,
+                "claim": f"National share of events: {r.label_as_published} (label truncated, no number printed)",
+                "recomputed_value": float(r.share_pct),
+                "note": f"100 − the other published shares{ctx.erratum('event_directions_national', 'truncated_label')}"
+                        + agree})
+
+
+def _ways(ctx: _Context) -> None:
+    values = ctx.published("ways_of_volunteering")
+    if values.empty:
+        return
+    total = float(values["value"].sum())
+    e12 = ctx.erratum("ways_of_volunteering", "sum_exceeds_100")
+    for row in values.itertuples():
+        ctx.add("ways_of_volunteering", row.item, None, row.column, Check(
+            DIFFERS if total > 100 + len(values) * SHARE_TOL else CONSISTENT, None,
+            f"the {len(values)} ways sum to {_fmt(total)}{e12}: they cannot be shares of one set of events unless "
+            "an event may count under several ways"))
+    counts = ctx.event_counts()
+    if counts is None:
+        return
+    n = int(counts.groupby("region_code")["region_events"].first().sum())
+    e21 = ctx.erratum("ways_of_volunteering", "not_a_share_of_the_events")
+    e22 = ctx.erratum("ways_of_volunteering", "copy_of_another_value")
+    directions = ctx.published("event_directions_national")
+    for row in values.itertuples():
+        k = _fits(row.value, n)
+        same = directions[np.isclose(directions["value"].astype(float), row.value)]
+        if len(same):
+            d = same.iloc[0]
+            dk = _fits(float(d["value"]), n)
+            ctx.add("ways_of_volunteering", row.item, None, row.column, Check(
+                DIFFERS, float(d["value"]),
+                f"equals the national share of {ctx.direction_label(d['item'])} ({dk} of {n:,} events = "
+                f"{100 * dk / n:.4f} %), printed just above the chart: a likely copy{e22}"))
+        elif k is None:
+            lo = math.floor(row.value * n / 100)
+            ctx.add("ways_of_volunteering", row.item, None, row.column, Check(
+                DIFFERS, round(100 * (lo + (1 if abs(100 * (lo + 1) / n - row.value) < abs(100 * lo / n - row.value)
+                                            else 0)) / n, 2),
+                f"no whole number of the {n:,} events reconstructed from the regional lists gives {row.value:.2f} %: "
+                f"{lo:,}/{n:,} = {100 * lo / n:.3f} %, {lo + 1:,}/{n:,} = {100 * (lo + 1) / n:.3f} %{e21}"))
+        else:
+            ctx.add("ways_of_volunteering", row.item, None, row.column, Check(
+                CONSISTENT, round(100 * k / n, 4), f"{k:,} of the {n:,} reconstructed events"))
+
+
+def _participants(ctx: _Context) -> None:
+    values = ctx.published("participant_category_quotes")
+    counts, ev = ctx.event_counts(), ctx.t("event_directions")
+    if values.empty:
+        return
+    e21 = ctx.erratum("participant_category_quotes", "not_a_share_of_the_events")
+    for row in values.itertuples():
+        if counts is None or row.region_code is None or row.region_code not in set(counts["region_code"]):
+            ctx.add("participant_category_quotes", row.item, row.region_code, row.column, Check(
+                NOT_REPRODUCIBLE, None, "participant categories per event were not published"))
+            continue
+        shares = ev[ev["region_code"] == row.region_code].sort_values("rank")["share_pct"].to_numpy(float)
+        n0 = int(counts[counts["region_code"] == row.region_code]["region_events"].iloc[0])
+        k = _fits(row.value, n0)
+        if k is not None:
+            ctx.add("participant_category_quotes", row.item, row.region_code, row.column, Check(
+                CONSISTENT, round(100 * k / n0, 4),
+                f"{k} of the region's {n0} events (its smallest total consistent with its direction list)"))
+            continue
+        possible = _consistent_denominators(shares, DENOMINATOR_MULTIPLES * n0)
+        fit = next((n for n in possible if _fits(row.value, n) is not None), None)
+        lo = math.floor(row.value * n0 / 100)
+        evidence = (f"{row.value:.2f} % is no whole number of the region's {n0} events ({lo}/{n0} = "
+                    f"{100 * lo / n0:.2f} %, {lo + 1}/{n0} = {100 * (lo + 1) / n0:.2f} %)")
+        evidence += (f"; it fits {_fits(row.value, fit)} of {fit} events, a total the region's direction list also "
+                     f"allows ({fit // n0 if fit % n0 == 0 else fit / n0:.4g} × {n0})" if fit is not None else
+                     f"; nor of any total up to {DENOMINATOR_MULTIPLES} × {n0} that the region's direction list "
+                     "allows")
+        ctx.add("participant_category_quotes", row.item, row.region_code, row.column, Check(
+            DIFFERS, round(100 * (lo + (1 if abs(100 * (lo + 1) / n0 - row.value) < abs(100 * lo / n0 - row.value)
+                                        else 0)) / n0, 2), evidence + e21))
+
+
+def _org_directions(ctx: _Context) -> None:
+    e11 = ctx.erratum("org_directions_partial", "unlabelled_values")
+    for row in ctx.published("org_directions_partial").itertuples():
+        ctx.add("org_directions_partial", row.item, None, row.column, Check(
+            NOT_REPRODUCIBLE, None, f"printed without the direction it belongs to{e11}; the directions of "
+            "organisations (as against events) were not published"))
+
+
+# --- correlations --------------------------------------------------------------------------------------------
+
+def _correlations(ctx: _Context) -> None:
+    coef = ctx.coefficients
+    if coef is not None and "method" in coef.columns:
+        coef = coef[coef["method"] == "pearson"]
+    by_id = {} if coef is None else {r.coef_id: r for r in coef.itertuples() if isinstance(r.coef_id, str)}
+    for row in ctx.published("correlations_published").itertuples():
+        hit = by_id.get(row.item)
+        if hit is None:
+            ctx.add("correlations_published", row.item, None, row.column, Check(
+                NOT_REPRODUCIBLE, None, "section 03's coefficients were not given to the register"))
+        elif pd.isna(hit.r):
+            ctx.add("correlations_published", row.item, None, row.column, Check(
+                NOT_REPRODUCIBLE, None, f"regional inputs missing: {hit.note}" if isinstance(hit.note, str)
+                and hit.note else "fewer than four regions with both values"))
+        else:
+            rec = round(float(hit.r), 3)
+            ctx.add("correlations_published", row.item, None, row.column, Check(
+                REPRODUCED if abs(rec - row.value) <= SHARE_TOL + 1e-9 else DIFFERS, rec,
+                f"Pearson r of {hit.x} and {hit.y} over n = {int(hit.n)} regions, as section 03 computes it; the "
+                "report does not say whether it used counts or rates"))
+
+
+# --- headline figures ----------------------------------------------------------------------------------------
+
+# Prose figures that restate a value printed elsewhere: figure id → (table, item, region name or None).
+RESTATEMENTS: dict[str, tuple[str, str, str | None]] = {
+    "volunteers_total_restated": ("headline_figures", "volunteers_total", None),
+    "front_office_coverage_pct_restated": ("headline_figures", "front_office_coverage_pct", None),
+    "front_office_coverage_lowest_pct_restated": ("headline_figures", "front_office_coverage_lowest_pct", None),
+    "gender_female_pct_prose": ("gender_national", "female", None),
+    "gender_male_pct_prose": ("gender_national", "male", None),
+    "age_18_29_national_pct_prose": ("age_national", "18_29", None),
+    "age_30_to_pension_national_pct_prose": ("age_national", "30_to_pension", None),
+    "age_18_29_nur_sultan_pct_prose": ("age_by_region", "18_29", "Нур-Султан"),
+    "age_18_29_kyzylorda_pct_prose": ("age_by_region", "18_29", "Кызылординская область"),
+    "age_30_to_pension_nur_sultan_pct_prose": ("age_by_region", "30_to_pension", "Нур-Султан"),
+    "age_30_to_pension_kyzylorda_pct_prose": ("age_by_region", "30_to_pension", "Кызылординская область"),
+    "taza_alem_almaty_city_pct_prose": ("event_directions_by_region", "taza_alem", "Алматы"),
+}
+# Figures no public input allows to check: figure id prefix → the missing input.
+UNCHECKABLE: dict[str, str] = {
+    "economic_value_min_kzt_per_year": "the report values hours region by region with regional wages; hours by "
+        "region and regional wages for the period are not published (section 06 shows which assumptions give it)",
+    "report_quality_": "the quality score of each front office's reports was not published",
+    "front_office_coverage": "no estimate of the real volunteer sector of each region was published",
+    "years_needed_": "a forecast; the report gives no basis for it",
+    "rfo_system_years": "the year the front-office system started is not in the report's tables",
+    "nur_sultan_share_of_national_30_to_pension_pct": "needs the number of volunteers per region, printed only as a "
+        "chart (volunteers_by_region)",
+}
+HEADLINE_SECTIONS = {"volunteers_total": S00, "hours_": S06, "employee_": S06, "economic_": S06, "data_period": S00,
+                     "ngo_total": S02, "initiative_group": S02, "gender_": S01, "age_": S01, "nur_sultan_": S01,
+                     "taza_alem": S05}
+HEADLINE_CLAIMS = {
+    "volunteers_total": "Volunteers in the front offices' data",
+    "nur_sultan_share_of_national_30_to_pension_pct": "Nur-Sultan's share of all volunteers aged 30 to pension age",
+    "age_18_29_shymkent_vko_mangystau_upto_pct_prose": "In the prose: volunteers aged 18–29 in Shymkent, East "
+        "Kazakhstan and Mangystau, «up to» %",
+    "report_quality_lower_min_pct": "Quality of the front offices' reports, lower range: from %",
+    "report_quality_lower_max_pct": "Quality of the front offices' reports, lower range: to %",
+    "report_quality_main_min_pct": "Quality of most front offices' reports: from %",
+    "report_quality_main_max_pct": "Quality of most front offices' reports: to %",
+    "report_quality_top_min_pct": "Quality of the best front offices' reports: from %",
+    "report_quality_top_max_pct": "Quality of the best front offices' reports: to %",
+    "report_quality_top_regions": "Regions whose reports reach the best quality",
+    "front_office_coverage_pct": "Front offices' coverage of the real volunteer sector, at most %",
+    "front_office_coverage_lowest_pct": "Front offices' coverage of the real volunteer sector, lowest %",
+    "years_needed_min": "Years still needed, at least (from)", "years_needed_max": "Years still needed (to)",
+    "rfo_system_years": "Years the front-office system has worked",
+    "volunteers_total_restated": "Volunteers (restated in «Показатели волонтёрства»)",
+    "data_period_months": "Months covered by the front offices' data",
+    "hours_6_months": "Hours worked by volunteers in the period",
+    "hours_per_month_over": "Hours a month, more than",
+    "employee_equivalent": "A month of volunteer hours equals the annual working time of N employees",
+    "economic_value_min_kzt_per_year": "Economic value of volunteer work, at least (tenge a year)",
+    "ngo_total": "Volunteer NGOs", "initiative_groups_total": "Volunteer initiative groups",
+    "initiative_group_share_pct": "Initiative groups, % of all volunteer associations",
+    "rfo_on_mrc_base_regions": "Regions whose front office sits in a youth resource centre",
+    "rfo_other_form_regions": "Regions whose front office is organised otherwise",
+}
+
+
+def _figures(ctx: _Context) -> dict[str, float]:
+    hf = ctx.t("headline_figures")
+    return {} if hf is None else {r.figure_id: float(r.value) for r in hf.itertuples() if pd.notna(r.value)}
+
+
+def _section_of(figure_id: str) -> str:
+    return next((s for prefix, s in HEADLINE_SECTIONS.items() if figure_id.startswith(prefix)), S00)
+
+
+def _headline(ctx: _Context) -> None:
+    values = ctx.published("headline_figures")
+    fig = _figures(ctx)
+    reg = ctx.t("regions")
+    for row in values.itertuples():
+        fid, add = row.item, (lambda c, _r=row: ctx.add("headline_figures", _r.item, None, _r.column, c))
+        if fid in RESTATEMENTS:
+            table, item, name = RESTATEMENTS[fid]
+            code = ctx.code(name) if name else None
+            other = ctx.value(table, item, code)
+            if other is None:
+                add(Check(NOT_REPRODUCIBLE, None, "the value it restates is not in this dataset"))
+                continue
+            where = f"{table.replace('_', ' ')}{'' if code is None else ', ' + ctx.region(code)}"
+            status = within(row.value, float(other.value), 1e-9)
+            err = ctx.erratum("headline_figures", "prose_vs_table", fid) if status == DIFFERS else ""
+            add(Check(status, float(other.value),
+                      f"restates {_num(float(other.value))} of the {where} (line {int(other.source_line)}){err}"))
+        elif fid == "age_18_29_shymkent_vko_mangystau_upto_pct_prose":
+            listed = [ctx.value("age_by_region", "18_29", ctx.code(n)) for n in
+                      ("Шымкент", "Восточно-Казахстанская область", "Мангыстауская область")]
+            listed = [float(v.value) for v in listed if v is not None]
+            if listed:
+                worst = max(listed)
+                add(Check(CONSISTENT if worst <= row.value else DIFFERS, worst,
+                          f"«до 36%»: the three listed values are {', '.join(_fmt(v) for v in listed)}"
+                          + (ctx.erratum("headline_figures", "prose_vs_table", fid) if worst > row.value else "")))
+        elif fid in ("volunteers_total", "hours_6_months"):
+            col = "volunteers_count" if fid == "volunteers_total" else "hours_count"
+            if reg is not None and col in reg.columns and reg[col].notna().all():
+                total = float(reg[col].sum())
+                add(Check(REPRODUCED if total == row.value else DIFFERS, total, f"sum of the supplied {col}"))
+            else:
+                add(Check(NOT_REPRODUCIBLE, None, f"needs the {'volunteers' if col == 'volunteers_count' else 'hours'}"
+                          f" of each region, printed only as a chart ({col.split('_')[0]}_by_region)"))
+        elif fid == "data_period_months":
+            months = ctx.months()
+            if months is not None:
+                add(Check(within(row.value, months, 0), float(months),
+                          f"the dataset's period {ctx.period.get('start')} to {ctx.period.get('end')}; the period is "
+                          "itself taken from the report, so this is consistency"))
+        elif fid == "hours_per_month_over" and {"hours_6_months", "data_period_months"} <= set(fig):
+            per_month = fig["hours_6_months"] / fig["data_period_months"]
+            add(Check(CONSISTENT if per_month > row.value else DIFFERS, round(per_month, 1),
+                      f"{fig['hours_6_months']:,.0f} hours / {fig['data_period_months']:.0f} months; «более»: the "
+                      "report's own figures, a lower bound that holds"))
+        elif fid == "employee_equivalent" and {"hours_6_months", "data_period_months"} <= set(fig):
+            per_month = fig["hours_6_months"] / fig["data_period_months"]
+            eq = per_month / WORKING_HOURS_PER_YEAR
+            lo, hi = per_month / (row.value + 0.5), per_month / (row.value - 0.5)
+            status = DIFFERS if round(eq) != row.value else CONSISTENT
+            add(Check(status, round(eq, 1),
+                      f"{per_month:,.0f} hours a month / {WORKING_HOURS_PER_YEAR:,} hours a year (40-hour week × 52, "
+                      f"Labour Code art. 68) = {eq:.1f} employees; {row.value:.0f} needs an annual norm of "
+                      f"{lo:,.0f}–{hi:,.0f} hours ({lo / 12:.0f}–{hi / 12:.0f} a month)"
+                      + (ctx.erratum("headline_figures", "arithmetic") if status == DIFFERS else "")))
+        elif fid == "initiative_group_share_pct" and {"ngo_total", "initiative_groups_total"} <= set(fig):
+            n, g = fig["ngo_total"], fig["initiative_groups_total"]
+            rec = round(100 * g / (n + g), 2)
+            add(Check(REPRODUCED if abs(rec - row.value) <= SHARE_TOL else DIFFERS, rec,
+                      f"{g:,.0f} / ({n:,.0f} + {g:,.0f}) from the printed totals"))
+        elif fid in ("rfo_on_mrc_base_regions", "rfo_other_form_regions") and \
+                {"rfo_on_mrc_base_regions", "rfo_other_form_regions"} <= set(fig):
+            total = fig["rfo_on_mrc_base_regions"] + fig["rfo_other_form_regions"]
+            units = len(regions.codes(ctx.scheme))
+            add(Check(within(total, units, 0), float(units - (total - row.value)),
+                      f"{fig['rfo_on_mrc_base_regions']:.0f} + {fig['rfo_other_form_regions']:.0f} front offices = "
+                      f"{total:.0f}, the number of regions of the scheme ({units}); which regions are which is "
+                      "named only for the two"))
+        elif fid in ("ngo_total", "initiative_groups_total"):
+            continue  # checked with the organisations table
+        else:
+            reason = next((r for prefix, r in UNCHECKABLE.items() if fid.startswith(prefix)), None)
+            add(Check(NOT_REPRODUCIBLE, None, reason or f"no recomputation is declared for the figure {fid}"))
+        if fid == "nur_sultan_share_of_national_30_to_pension_pct":
+            _nur_sultan_share(ctx, row)
+
+
+def _nur_sultan_share(ctx: _Context, row) -> None:
+    weights, age = _weights(ctx), ctx.t("age")
+    code = ctx.code("Нур-Султан")
+    if weights is None or age is None or code is None:
+        return
+    n_group = age.set_index("region_code")["vol_age_30_to_pension_pct"].astype(float) * weights
+    rec = round(float(100 * n_group[code] / n_group.sum()), 2)
+    ctx.add("headline_figures", row.item, None, row.column, Check(
+        REPRODUCED if abs(rec - row.value) <= 0.05 else DIFFERS, rec,
+        "supplied volunteer counts × each region's 30-to-pension share (tolerance ±0.05)"))
+
+
+# --- information line ----------------------------------------------------------------------------------------
+
+def _info_line(ctx: _Context) -> None:
+    tot = ctx.published("info_line_totals")
+    t = {r.item: r for r in tot.itertuples()}
+    ch = {r.item: r for r in ctx.published("info_line_channels").itertuples()}
+    cats = ctx.published("info_line_categories")
+    e15 = ctx.erratum("info_line_totals", "parts_sum_total")
+    e16 = ctx.erratum("info_line_categories", "parts_sum_total")
+    parts = [p for p in ("requests_volunteering", "requests_complaint_law_violation", "requests_not_volunteering")
+             if p in t]
+    if "requests_total" in t and len(parts) == 3:
+        s = sum(t[p].value for p in parts)
+        total = t["requests_total"].value
+        for p in parts:
+            implied = total - (s - t[p].value)
+            ctx.add("info_line_totals", p, None, "value", Check(
+                within(t[p].value, implied, 0), implied,
+                f"the three subjects sum to {s:,.0f}, the total is {total:,.0f}" + (e15 if s != total else "")))
+        ctx.add("info_line_totals", "requests_total", None, "value", Check(
+            NOT_REPRODUCIBLE if s == total else CONSISTENT, None,
+            f"the three subjects sum to {s:,.0f}{e15 if s != total else ''}"))
+    main = [c for c in ("phone_call", "whatsapp", "telegram") if c in ch]
+    if "requests_total" in t and main and "two_channels_simultaneously" in ch:
+        both = ch["two_channels_simultaneously"].value
+        s = sum(ch[c].value for c in main) - both
+        total = t["requests_total"].value
+        note = f"{' + '.join(f'{ch[c].value:,.0f}' for c in main)} − {both:,.0f} on two channels = {s:,.0f}"
+        ctx.add("info_line_totals", "requests_total", None, "value", Check(within(total, s, 0), s,
+                                                                            note + " (by channel)"))
+        for c in [*main, "two_channels_simultaneously"]:
+            implied = total - (s - (ch[c].value if c != "two_channels_simultaneously" else -both))
+            implied = implied if c != "two_channels_simultaneously" else -implied
+            ctx.add("info_line_channels", c, None, "value", Check(within(ch[c].value, implied, 0), implied,
+                                                                   f"{note}; the total is {total:,.0f}"))
+        if "requests_two_channels_simultaneously" in t:
+            ctx.add("info_line_totals", "requests_two_channels_simultaneously", None, "value", Check(
+                within(t["requests_two_channels_simultaneously"].value, both, 0), both, "the channel list gives it"))
+    if not cats.empty and "requests_volunteering" in t:
+        s = float(cats["value"].sum())
+        vol = t["requests_volunteering"].value
+        for r in cats.itertuples():
+            ctx.add("info_line_categories", r.item, None, r.column, Check(
+                within(r.value, vol - (s - r.value), 0), vol - (s - r.value),
+                f"the {len(cats)} categories sum to {s:,.0f}, the volunteering requests are {vol:,.0f}"
+                + (e16 if s != vol else "")))
+        ctx.add("info_line_totals", "requests_volunteering", None, "value", Check(
+            within(vol, s, 0), s, f"the categories sum to {s:,.0f}" + (e16 if s != vol else "")))
+    sep = [m for m in ("sep_share_grant_programmes_pct", "sep_share_want_to_volunteer_pct",
+                       "sep_share_hardship_and_consultations_pct") if m in t]
+    if len(sep) == 3:
+        _sum_check(ctx, "info_line_totals", tot[tot["item"].isin(sep)], "September shares")
+    monthly = ctx.published("info_line_monthly")
+    per_day = t.get("avg_requests_per_day")
+    if not monthly.empty:
+        spikes = len(monthly)
+        if "oct_activity_spikes" in t:
+            ctx.add("info_line_totals", "oct_activity_spikes", None, "value", Check(
+                within(t["oct_activity_spikes"].value, spikes, 0), float(spikes),
+                f"the October spikes listed with their counts: {spikes}"))
+        mon = ctx.t("info_line_monthly")
+        for r in monthly.itertuples():
+            days = None
+            if mon is not None:
+                hit = mon[(mon["date_from"].astype(str) + "/" + mon["date_to"].astype(str)) == r.item]
+                if len(hit):
+                    days = (dt.date.fromisoformat(str(hit["date_to"].iloc[0]))
+                            - dt.date.fromisoformat(str(hit["date_from"].iloc[0]))).days + 1
+            if per_day is not None and days:
+                rate = r.value / days
+                ctx.add("info_line_monthly", r.item, None, r.column, Check(
+                    CONSISTENT if rate > per_day.value else DIFFERS, round(rate, 1),
+                    f"{r.value:.0f} requests in {days} day(s) = {rate:.1f} a day, above the stated average of "
+                    f"{per_day.value:.0f} a day (a spike)"))
+            ctx.add("info_line_monthly", r.item, None, r.column, Check(
+                NOT_REPRODUCIBLE, None, "daily request counts were not published"))
+    reasons = {
+        "operation_period_months": "the dates the line worked are not in the tables (only the October spikes are "
+                                   "dated)" + ctx.erratum("info_line_totals", "period_mismatch"),
+        "share_from_private_persons_in_hardship_pct": "requests by type of caller were not published",
+        "aug_share_directly_volunteering_pct": "August requests by subject were not published",
+        "nov_share_related_to_volunteering_pct": "November requests by subject were not published",
+        "oct_response_delay_days": "the operator's response times were not published",
+        "avg_requests_per_day": "October's number of requests was not published",
+        "sep_share": "September requests by subject were not published",
+    }
+    for r in tot.itertuples():
+        reason = next((v for k, v in reasons.items() if r.item.startswith(k)), None)
+        if reason:
+            ctx.add("info_line_totals", r.item, None, r.column, Check(NOT_REPRODUCIBLE, None, reason))
+        elif (("info_line_totals", r.item, None, r.column)) not in ctx.checks:
+            ctx.add("info_line_totals", r.item, None, r.column, Check(
+                NOT_REPRODUCIBLE, None, f"no recomputation is declared for {r.item}"))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The register
+# ---------------------------------------------------------------------------------------------------------------
+
+_AGE_WORDS = {"under18": "under 18", "18_29": "aged 18–29", "30_to_pension": "aged 30 to pension age",
+              "pension": "of pension age"}
+_ORG_WORDS = {"ngo_share_of_region_pct": "NGOs, % of the region's associations",
+              "group_share_of_region_pct": "initiative groups, % of the region's associations",
+              "region_share_of_national_ngo_pct": "the region's share of all NGOs",
+              "region_share_of_national_groups_pct": "the region's share of all initiative groups"}
+
+
+def _claim_id(row) -> str:
+    t, item, code, col = row.table, row.item, row.region_code, row.column
+    short = {"age_by_region": "age", "status_by_region": "status", "event_directions_by_region": "events",
+             "event_directions_national": "events_national", "organisations_by_region": "organisations",
+             "participant_category_quotes": "participants", "ways_of_volunteering": "ways",
+             "org_directions_partial": "org_directions", "info_line_totals": "info_line",
+             "info_line_channels": "info_line.channel", "info_line_categories": "info_line.category",
+             "info_line_monthly": "info_line.spike"}.get(t, t)
+    if t == "headline_figures":
+        return str(item)
+    if t == "correlations_published":
+        return f"r_{item}"
+    parts = [short] + [str(p) for p in (item, code) if p is not None]
+    if t in ("organisations_by_region", "gender_extremes"):
+        parts.append(col.removesuffix("_pct"))
+    if t == "info_line_monthly":
+        parts = [short, str(item).split("/")[0]]
+    return ".".join(parts).replace("/", "_")
+
+
+def _claim_text(ctx: _Context, row) -> str:
+    t, item, region, col = row.table, row.item, ctx.region(row.region_code), row.column
+    if t == "headline_figures":
+        if item in RESTATEMENTS:
+            table, target, name = RESTATEMENTS[item]
+            code = ctx.code(name) if name else None
+            other = ctx.value(table, target, code)
+            if other is not None:
+                return "In the prose: " + _claim_text(ctx, other._replace(item=target, region_code=code)
+                                                      if hasattr(other, "_replace") else other)
+        if item in HEADLINE_CLAIMS:
+            return HEADLINE_CLAIMS[item]
+        hf = ctx.t("headline_figures")
+        quote = None if hf is None else hf.loc[hf["figure_id"] == item, "quote_ru"]
+        return f"«{str(quote.iloc[0])[:100]}»" if quote is not None and len(quote) else str(item)
+    if t == "age_by_region":
+        return f"Volunteers {_AGE_WORDS.get(item, item)}, % — {region} (ranked list)"
+    if t == "status_by_region":
+        return f"Volunteers: {item}, % — {region} (ranked list)"
+    if t in ("age_national", "status_national", "gender_national"):
+        return f"Volunteers in Kazakhstan: {_AGE_WORDS.get(item, item)}, %"
+    if t == "organisations_by_region":
+        return f"{_ORG_WORDS.get(col, col)} — {region}"
+    if t in ("event_directions_by_region", "event_directions_national"):
+        return f"Events by direction: {ctx.direction_label(item)}, % of " + (
+            f"the region's events — {region}" if row.region_code else "all events")
+    if t == "participant_category_quotes":
+        return f"Participants: {item}, % of the region's events — {region}"
+    if t == "ways_of_volunteering":
+        return f"Ways of volunteering: {item}, % (national chart)"
+    if t == "gender_extremes":
+        return f"Gender, {col.removesuffix('_pct')} share: {str(item).replace('_', ' ')}" + (
+            f" — {region}" if row.region_code else "")
+    if t == "correlations_published":
+        pub = ctx.t("correlations_published")
+        hit = None if pub is None else pub[pub["coef_id"] == item]
+        return f"Correlation: {hit['x_en'].iloc[0]} vs {hit['y_en'].iloc[0]}" if hit is not None and len(hit) \
+            else f"Correlation {item}"
+    if t == "org_directions_partial":
+        return f"Directions of all organisations: unlabelled value {str(item).split('/')[-1]} of the chart"
+    return f"Information line: {str(item).replace('_', ' ').replace('/', ' to ')}"
+
+
+def build_register(tables: Mapping[str, pd.DataFrame | None], scheme: str, period: Mapping[str, object] | None = None,
+                   coefficients: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The register of the published values in ``tables`` (see :func:`inputs`), with ``COLUMNS``.
+
+    ``period`` is the manifest's period (start, end); ``coefficients`` the report family's Pearson rows of section
+    03 (``correlations.run_correlations``: coef_id, x, y, n, r, note). Published values come first, in the order
+    of ``published_values``; derived rows (status ``derived``) follow.
+    """
+    ctx = _Context(tables, scheme, period or {}, coefficients)
+    pv = ctx.t("published_values")
+    if pv is None:
+        return pd.DataFrame(columns=COLUMNS)
+    for step in (_national_shares, _age_lists, _status_lists, _gender_extremes, _organisations, _events, _ways,
+                 _participants, _org_directions, _correlations, _headline, _info_line):
+        step(ctx)
+    rows = []
+    for row in pv.itertuples():
+        code = None if row.region_code is None or pd.isna(row.region_code) else row.region_code
+        item = None if row.item is None or pd.isna(row.item) else row.item
+        r = row._replace(region_code=code, item=item)
+        check = combine(ctx.checks.get((r.table, item, code, r.column), []))
+        section = _section_of(str(item)) if r.table == "headline_figures" else TABLE_SECTION.get(r.table, S00)
+        rec = None if check.recomputed is None else float(check.recomputed)
+        rows.append({
+            "claim_id": _claim_id(r), "section": section, "claim": _claim_text(ctx, r),
+            "published_value": float(r.value), "published_as_printed": r.as_printed,
+            "source_line": int(r.source_line), "recomputed_value": rec,
+            "difference": None if rec is None else round(rec - float(r.value), 6),
+            "status": check.status, "note": check.note})
+    for d in ctx.derived:
+        rows.append({**d, "published_value": None, "published_as_printed": None, "source_line": None,
+                     "difference": None, "status": DERIVED})
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    out["source_line"] = out["source_line"].astype("Int64")
+    for col in ("published_value", "recomputed_value", "difference"):
+        out[col] = out[col].astype(float)
+    return out
+
+
+def status_counts(register: pd.DataFrame) -> pd.Series:
+    """Rows per status, in :data:`STATUS_ORDER`."""
+    return register["status"].value_counts().reindex(list(STATUS_ORDER), fill_value=0)
+
+
+def status_summary(register: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Rows per section (its title in ``lang``) and status, with a total row; empty for an empty register."""
+    if register.empty:
+        return pd.DataFrame(columns=[*STATUS_ORDER, "total"], index=pd.Index([], name="section"))
+    out = register.pivot_table(index="section", columns="status", values="claim_id", aggfunc="count",
+                               fill_value=0).reindex(columns=list(STATUS_ORDER), fill_value=0)
+    out = out.reindex([s for s in SECTIONS if s in out.index])
+    out.loc["total"] = out.sum()
+    out["total"] = out.sum(axis=1)
+    out.columns.name = None
+    out.index = pd.Index([("Всего" if lang == "ru" else "Total") if s == "total" else
+                          (SECTIONS[s][1] if lang == "ru" else SECTIONS[s][0]) for s in out.index], name="section")
+    return out.astype(int)
+
+
+def register_summary(register: pd.DataFrame, lang: str = "en") -> str:
+    """The register in one or two sentences (counts by status; what an empty register means)."""
+    published = register[register["status"] != DERIVED]
+    if published.empty:
+        return ("This dataset carries no figure published by a report (no value gives its place in a report's "
+                "text), so there is nothing to replicate." if lang != "ru" else
+                "В этом наборе данных нет показателей, опубликованных в докладе (ни одно значение не указывает своё "
+                "место в тексте доклада), поэтому воспроизводить нечего.")
+    counts = status_counts(register)
+    derived = int(counts[DERIVED])
+    if lang == "ru":
+        names = {REPRODUCED: "воспроизведено", CONSISTENT: "согласовано", DIFFERS: "расходится",
+                 NOT_REPRODUCIBLE: "не воспроизводимо"}
+        parts = [f"{names[s]} — {int(counts[s])}" for s in (REPRODUCED, CONSISTENT, DIFFERS, NOT_REPRODUCIBLE)]
+        text = f"Реестр содержит {len(published)} опубликованных в докладе чисел: " + "; ".join(parts) + "."
+        return text + (f" Ещё {derived} строк — величины, выведенные из опубликованных." if derived else "")
+    parts = [f"{int(counts[s])} {s}" for s in (REPRODUCED, CONSISTENT, DIFFERS, NOT_REPRODUCIBLE)]
+    text = f"The register holds the {len(published)} numbers the report publishes: " + ", ".join(parts) + "."
+    return text + (f" {derived} further rows are values derived from them (status derived)." if derived else "")
+
+
+def status_vocabulary(lang: str = "en") -> pd.DataFrame:
+    """The declared statuses and what each means, for the reader."""
+    return pd.DataFrame([{"status": s, "meaning": STATUS_MEANING[s][1 if lang == "ru" else 0]}
+                         for s in STATUS_ORDER]).set_index("status")
+
+
+def reader_view(register: pd.DataFrame, status: str) -> pd.DataFrame:
+    """The rows of one status as a reader reads them: what, as printed, where, recomputed, why."""
+    rows = register[register["status"] == status]
+    return rows[["claim", "published_as_printed", "source_line", "recomputed_value", "note"]].rename(columns={
+        "claim": "published number", "published_as_printed": "as printed", "source_line": "report line",
+        "recomputed_value": "recomputed", "note": "evidence"}).set_index("published number")
+
+
+def errata_view(errata: pd.DataFrame | None) -> pd.DataFrame:
+    """The errata register as a reader reads it (empty when the dataset records none)."""
+    cols = {"erratum_id": "erratum", "description_en": "what is wrong", "evidence": "evidence",
+            "source_lines": "report lines", "correction": "handling", "status": "found by"}
+    if errata is None:
+        return pd.DataFrame(columns=list(cols.values())).set_index("erratum")
+    out = errata[[c for c in cols if c in errata.columns]].rename(columns=cols)
+    if "found by" in out.columns:
+        out["found by"] = out["found by"].map({"detected": "validation rules", "recorded": "its evidence"})
+    return out.set_index("erratum")
+
+
+def errata_found(register: pd.DataFrame, lang: str = "en") -> str:
+    """The claims that differ, by erratum, in one sentence (empty string when none differs)."""
+    differ = register[register["status"] == DIFFERS]
+    if differ.empty:
+        return ""
+    ids = differ["note"].str.findall(r"E\d+").explode().dropna()
+    by = ids.value_counts().sort_index(key=lambda s: s.str[1:].astype(int))
+    listed = ", ".join(f"{e} ({n})" for e, n in by.items())
+    unexplained = int((~differ["note"].str.contains(r"E\d+", regex=True)).sum())
+    if lang == "ru":
+        return (f"Расходятся {len(differ)} чисел; по ошибкам доклада: {listed or '—'}"
+                + (f"; без записанной ошибки — {unexplained}." if unexplained else "."))
+    return (f"{len(differ)} published numbers differ; by erratum: {listed or 'none recorded'}"
+            + (f"; {unexplained} without a recorded erratum." if unexplained else "."))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Data quality: what was loaded, validation, coverage of the official indicators, errata
+# ---------------------------------------------------------------------------------------------------------------
+
+def dataset_tables(dataset: Mapping[str, object]) -> pd.DataFrame:
+    """The dataset's tables (from the processed layer's ``dataset.json``): name, file, schema."""
+    tables = (dataset.get("manifest") or {}).get("tables") or {}
+    return pd.DataFrame([{"table": name, "file": spec.get("file"), "schema": spec.get("schema", name)}
+                         for name, spec in tables.items()], columns=["table", "file", "schema"]).set_index("table")
+
+
+def inventory_sentence(dataset: Mapping[str, object], lang: str = "en") -> str:
+    manifest = dataset.get("manifest") or {}
+    n = len(manifest.get("tables") or {})
+    period = (manifest.get("period") or {})
+    units = len(regions.codes(str(manifest.get("scheme")))) if manifest.get("scheme") in ("kz2021", "kz2022") else 0
+    synthetic = bool(manifest.get("synthetic"))
+    if lang == "ru":
+        return (f"Набор данных «{manifest.get('title', manifest.get('id', ''))}»: {n} таблиц, период "
+                f"{period.get('start')} — {period.get('end')}, {units} регионов (схема {manifest.get('scheme')})"
+                + ("; данные синтетические." if synthetic else "."))
+    return (f"Dataset “{manifest.get('title', manifest.get('id', ''))}”: {n} tables, period {period.get('start')} to "
+            f"{period.get('end')}, {units} regions (scheme {manifest.get('scheme')})"
+            + ("; the data are SYNTHETIC." if synthetic else "."))
+
+
+def validation_sentence(findings: pd.DataFrame | None, lang: str = "en") -> str:
+    """What validation left: every dataset in the processed layer passed (errors stop the build)."""
+    n = 0 if findings is None else len(findings)
+    errata = 0 if findings is None or "erratum" not in findings.columns else int(findings["erratum"].notna().sum())
+    if n == 0:
+        return "Проверка пройдена без ошибок и предупреждений." if lang == "ru" else \
+            "Validation passed with no errors and no warnings."
+    if lang == "ru":
+        return (f"Проверка пройдена без ошибок; предупреждений: {n}, из них {errata} объяснены записанными "
+                "ошибками доклада.")
+    return (f"Validation passed with no errors; {n} warnings remain, {errata} of them explained by recorded errata "
+            "of the source.")
+
+
+def indicator_coverage(long: pd.DataFrame | None, scheme: str) -> pd.DataFrame:
+    """Official indicators per reference period: units of the scheme with a value and the ones missing."""
+    cols = ["indicator", "period", "unit", "regions with a value", "regions of the scheme", "missing"]
+    if long is None:
+        return pd.DataFrame(columns=cols)
+    official = long[long["value_kind"] == "official"]
+    units = regions.codes(scheme)
+    rows = []
+    for (indicator, period), group in official.groupby(["variable", "ref_period"], sort=True):
+        present = set(group["region_code"])
+        missing = [c for c in units if c not in present]
+        rows.append(dict(zip(cols, (
+            indicator, period, group["unit"].iloc[0], len(present & set(units)), len(units),
+            ", ".join(regions.units(scheme).set_index("code").loc[missing, "name_en"]) if 0 < len(missing) <= 10
+            else (f"{len(missing)} regions" if missing else "")), strict=True)))
+    return pd.DataFrame(rows, columns=cols).set_index(["indicator", "period"])
+
+
+def coverage_sentence(coverage: pd.DataFrame, lang: str = "en") -> str:
+    if coverage.empty:
+        return ("This dataset has no official indicators." if lang != "ru" else
+                "В наборе данных нет официальных показателей.")
+    n_units = int(coverage["regions of the scheme"].iloc[0])
+    covered = coverage["regions with a value"]
+    full, partial = coverage[covered == n_units], coverage[covered < n_units]
+    listed = "; ".join(f"{ind} {per} ({n}/{n_units})" for (ind, per), n in partial["regions with a value"].items())
+    if lang == "ru":
+        return (f"{len(full)} показателей-периодов охватывают все {n_units} регионов; "
+                + (f"неполные ({len(partial)}): {listed}." if listed else "неполных нет."))
+    return (f"{len(full)} indicator-periods cover all {n_units} regions; "
+            + (f"{len(partial)} are partial: {listed}." if listed else "none is partial."))
+
+
+def coverage_matrix(long: pd.DataFrame, scheme: str) -> pd.DataFrame:
+    """Indicator-periods (rows, "indicator period") × units of the scheme (columns): 1 where a value exists."""
+    official = long[(long["value_kind"] == "official") & long["region_code"].isin(regions.codes(scheme))]
+    rows = official["variable"] + " " + official["ref_period"].astype(str)
+    matrix = pd.crosstab(rows, official["region_code"]).clip(upper=1)
+    return matrix.reindex(columns=regions.codes(scheme), fill_value=0)
+
+
+def errata_sentence(errata: pd.DataFrame | None, lang: str = "en") -> str:
+    """How many errata the dataset records and how many the validation rules detect (from :func:`errata_view`)."""
+    if errata is None or errata.empty:
+        return ("This dataset records no errata of its source." if lang != "ru" else
+                "В наборе данных не записано ошибок источника.")
+    detected = int((errata["found by"] == "validation rules").sum()) if "found by" in errata.columns else 0
+    if lang == "ru":
+        return (f"Записано {len(errata)} ошибок источника; {detected} из них обнаруживают проверки данных, "
+                "остальные доказаны в реестре ниже или в примечаниях.")
+    return (f"{len(errata)} errata of the source are recorded; the data checks detect {detected} of them, the "
+            "others are shown by the register below or by their evidence.")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# LEGACY — raw-table readers still called by notebooks 01, 02, 06, 07, analysis/demographics.py and tests/test_demographics.py until they
+# read the processed layer (issue 11, in progress on another branch). The register uses none of them; delete this
+# block when nothing calls it. reconstruct_organisations duplicates vstudy.data.processed.reconstruct_counts.
+# ---------------------------------------------------------------------------------------------------------------
 
 REPORT_TABLES = (
     "headline_figures", "age_national", "gender_national", "gender_extremes", "age_by_region", "status_national",
@@ -29,18 +1130,10 @@ REPORT_TABLES = (
     "correlations_published", "errata", "indicators", "indicators_meta", "volunteers_by_region",
     "events_by_region", "hours_by_region",
 )
-
-S00, S01, S02, S03 = "00_data_quality", "01_demographics", "02_organisations", "03_correlations"
-S05, S06, S07 = "05_activities", "06_economic_value", "07_information_line"
-
-
-# --- reading -------------------------------------------------------------------------------------------
-
 SCHEMA_NAMES = {"indicators": "official_indicators", "indicators_meta": "official_indicators_meta"}
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """Nullable pandas dtypes (Float64, Int64, string) to plain float64 / object, dropping the ``_line`` column."""
     out = frame.drop(columns=[c for c in ("_line",) if c in frame.columns]).copy()
     for col in out.columns:
         if pd.api.types.is_bool_dtype(out[col]):
@@ -52,13 +1145,10 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def load_tables(data_dir: str | Path) -> dict[str, pd.DataFrame | None]:
-    """Every table the register can use; None for tables the dataset does not have.
+def load_tables(data_dir) -> dict[str, pd.DataFrame | None]:
+    """LEGACY: the raw tables of a dataset directory (see the banner above)."""
+    from pathlib import Path
 
-    A dataset with a manifest is read through :func:`vstudy.data.datasets.load_dataset` (typed, validated, region
-    codes resolved; tables found by their schema name whatever the manifest calls them). Without a manifest the
-    CSVs named like the tables are read from anywhere under ``data_dir``.
-    """
     if (Path(data_dir) / "manifest.yml").is_file():
         from vstudy.data import datasets
 
@@ -72,14 +1162,13 @@ def load_tables(data_dir: str | Path) -> dict[str, pd.DataFrame | None]:
     return {name: activities.read_table(data_dir, name) for name in REPORT_TABLES}
 
 
-@functools.lru_cache(maxsize=4096)
 def resolve_loose(name: str, scheme: str) -> str | None:
-    """Region code for a name, or None (national rows, unknown names); «г. Нур-Султан (Астана)» resolves."""
+    """LEGACY: region code for a name, or None."""
     return regions.try_resolve(str(name), scheme)
 
 
 def with_codes(frame: pd.DataFrame, scheme: str, column: str = "region_as_published") -> pd.DataFrame:
-    """Add ``region_code`` (None for national rows and unresolved names) and ``is_national``."""
+    """LEGACY: add ``region_code`` and ``is_national``."""
     out = frame.copy()
     if "region_code" not in out.columns:
         out.insert(0, "region_code", [resolve_loose(n, scheme) for n in out[column]])
@@ -89,7 +1178,7 @@ def with_codes(frame: pd.DataFrame, scheme: str, column: str = "region_as_publis
 
 
 def indicators_with_codes(indicators: pd.DataFrame, scheme: str) -> pd.DataFrame:
-    """The long official-indicators table with region codes, preferred rows only."""
+    """LEGACY: the long official-indicators table with region codes, preferred rows only."""
     frame = indicators.copy()
     if "preferred" in frame.columns:
         frame = frame[frame["preferred"].astype(str).str.lower().isin(["true", "1", "yes"])]
@@ -97,8 +1186,8 @@ def indicators_with_codes(indicators: pd.DataFrame, scheme: str) -> pd.DataFrame
     return with_codes(frame, scheme)
 
 
-def counts_table(frame: pd.DataFrame, scheme: str, value_hint: str) -> pd.DataFrame | None:
-    """A supplied per-region count table (volunteers/events/hours) as ``region_code, <value_hint>_count``."""
+def counts_table(frame: pd.DataFrame | None, scheme: str, value_hint: str) -> pd.DataFrame | None:
+    """LEGACY: a supplied per-region count table as ``region_code, <value_hint>_count``."""
     if frame is None:
         return None
     out = frame.copy()
@@ -114,14 +1203,8 @@ def counts_table(frame: pd.DataFrame, scheme: str, value_hint: str) -> pd.DataFr
     return out.groupby("region_code", as_index=False)[col].sum().rename(columns={col: f"{value_hint}_count"})
 
 
-# --- recomputations ------------------------------------------------------------------------------------
-
 def reconstruct_organisations(orgs: pd.DataFrame, ngo_total: float, group_total: float, scheme: str) -> pd.DataFrame:
-    """NGO and group counts per region from each region's published share of the national totals.
-
-    Returns region_code, ngo_count, initiative_group_count (rounded), their unrounded values, the recomputed
-    within-region NGO share and the published one.
-    """
+    """LEGACY: NGO and group counts per region as share × total (the data layer's reconstruction supersedes it)."""
     out = with_codes(orgs, scheme)
     out["ngo_exact"] = out["region_share_of_national_ngo_pct"] * ngo_total / 100
     out["group_exact"] = out["region_share_of_national_groups_pct"] * group_total / 100
@@ -134,490 +1217,29 @@ def reconstruct_organisations(orgs: pd.DataFrame, ngo_total: float, group_total:
     return out[cols]
 
 
+def weighted_national(shares_wide: pd.DataFrame, weights: pd.Series) -> pd.Series:
+    """LEGACY: national shares implied by within-region shares weighted by region totals."""
+    w = weights.reindex(shares_wide.index).astype(float)
+    return (shares_wide.mul(w, axis=0).sum() / w[shares_wide.notna().all(axis=1)].sum()).round(2)
+
+
+def table_inventory(tables: Mapping[str, pd.DataFrame | None]) -> pd.DataFrame:
+    """LEGACY: which raw tables were found and how many rows each has."""
+    return pd.DataFrame([{"table": name, "present": frame is not None, "rows": 0 if frame is None else len(frame)}
+                         for name, frame in tables.items()])
+
+
 def age_wide(age_by_region: pd.DataFrame, scheme: str) -> pd.DataFrame:
-    """Regions × age groups as published, plus ``pension_corrected`` = 100 − the other three (erratum E01)."""
+    """LEGACY (used by vstudy.analysis.demographics): regions × age groups, plus ``pension_corrected``."""
     coded = with_codes(age_by_region, scheme)
     wide = coded.pivot_table(index="region_code", columns="age_group", values="share_pct", aggfunc="first")
-    others = [g for g in AGE_GROUPS[:3] if g in wide.columns]
+    others = [g for g in ("under18", "18_29", "30_to_pension") if g in wide.columns]
     if len(others) == 3:
         wide["pension_corrected"] = (100 - wide[others].sum(axis=1)).round(2)
     return wide
 
 
 def status_wide(status_by_region: pd.DataFrame, scheme: str) -> pd.DataFrame:
+    """LEGACY (used by vstudy.analysis.demographics): regions × statuses."""
     coded = with_codes(status_by_region, scheme)
     return coded.pivot_table(index="region_code", columns="status", values="share_pct", aggfunc="first")
-
-
-def weighted_national(shares_wide: pd.DataFrame, weights: pd.Series) -> pd.Series:
-    """National shares implied by within-region shares weighted by region totals (e.g. volunteer counts)."""
-    w = weights.reindex(shares_wide.index).astype(float)
-    return (shares_wide.mul(w, axis=0).sum() / w[shares_wide.notna().all(axis=1)].sum()).round(2)
-
-
-def _status(published: float | None, recomputed: float | None, tol: float) -> str:
-    if recomputed is None or (isinstance(recomputed, float) and np.isnan(recomputed)):
-        return NOT_REPRODUCIBLE
-    if published is None or (isinstance(published, float) and np.isnan(published)):
-        return REPRODUCED
-    return REPRODUCED if abs(float(recomputed) - float(published)) <= tol + 1e-9 else DIFFERS
-
-
-class Register:
-    """Collects claims; :meth:`frame` returns the register with ``COLUMNS``."""
-
-    def __init__(self) -> None:
-        self.rows: list[dict[str, object]] = []
-
-    def add(self, claim_id: str, section: str, claim: str, published: float | None, recomputed: float | None,
-            note: str = "", tol: float = 0.005, status: str | None = None) -> None:
-        pub = None if published is None or pd.isna(published) else float(published)
-        rec = None if recomputed is None or pd.isna(recomputed) else float(recomputed)
-        diff = None if pub is None or rec is None else round(rec - pub, 6)
-        self.rows.append({
-            "claim_id": claim_id, "section": section, "claim": claim, "published_value": pub,
-            "recomputed_value": rec, "difference": diff, "status": status or _status(pub, rec, tol), "note": note,
-        })
-
-    def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.rows, columns=COLUMNS)
-
-
-def _fig(headline: pd.DataFrame | None, figure_id: str) -> float | None:
-    if headline is None:
-        return None
-    hit = headline.loc[headline["figure_id"] == figure_id, "value"]
-    return None if hit.empty or pd.isna(hit.iloc[0]) else float(hit.iloc[0])
-
-
-def _list_value(frame: pd.DataFrame | None, key_col: str, key: str, code: str, scheme: str) -> float | None:
-    if frame is None:
-        return None
-    coded = with_codes(frame, scheme)
-    hit = coded[(coded[key_col] == key) & (coded["region_code"] == code)]["share_pct"]
-    return None if hit.empty else float(hit.iloc[0])
-
-
-def _code(name: str, scheme: str) -> str | None:
-    return resolve_loose(name, scheme)
-
-
-# --- the register --------------------------------------------------------------------------------------
-
-def build_register(tables: dict[str, pd.DataFrame | None], scheme: str = "kz2021",
-                   correlate: Callable[[np.ndarray, np.ndarray], float] | None = None,
-                   regional: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Build the replication register from the dataset's tables (see :func:`load_tables`).
-
-    ``regional`` is section 03's table of regional variables (``correlations.load_regions`` plus
-    ``add_reconstructed_events``): the report's coefficients are recomputed from it, pair by pair as
-    ``correlations.PAIRS`` declares them, so that the register and section 03 cannot disagree. Without it
-    those claims are "not reproducible" and say so.
-    """
-    reg = Register()
-    hf = tables.get("headline_figures")
-    volunteers = counts_table(tables.get("volunteers_by_region"), scheme, "volunteers")
-    _totals_and_organisations(reg, tables, hf, volunteers, scheme)
-    _demographics(reg, tables, hf, volunteers, scheme)
-    _events(reg, tables, hf, scheme)
-    _correlations(reg, tables, volunteers, regional, correlate)
-    _economics(reg, {**tables, "_hours_counts": counts_table(tables.get("hours_by_region"), scheme, "hours")}, hf)
-    _info_line(reg, tables)
-    return reg.frame()
-
-
-def _sum_check(reg: Register, claim_id: str, section: str, claim: str, values: pd.Series, note: str = "") -> None:
-    values = values.dropna()
-    tol = 0.005 * len(values)  # each value rounded to 2 decimals
-    total = round(float(values.sum()), 2)
-    extra = f"{len(values)} values rounded to 2 decimals: tolerance ±{tol:.3f}"
-    reg.add(claim_id, section, claim, 100.0, total, f"{extra}. {note}".strip(), tol=tol)
-
-
-def _totals_and_organisations(reg, tables, hf, volunteers, scheme) -> None:
-    v_total = _fig(hf, "volunteers_total")
-    if v_total is not None:
-        if volunteers is not None:
-            reg.add("volunteers_total", S00, "Volunteers in the front-office data (national total)", v_total,
-                    float(volunteers["volunteers_count"].sum()), "sum of the supplied volunteers_by_region", tol=0.5)
-        else:
-            reg.add("volunteers_total", S00, "Volunteers in the front-office data (national total)", v_total, None,
-                    "per-region volunteer counts were published only as chart images; supply volunteers_by_region")
-    orgs = tables.get("organisations_by_region")
-    ngo, grp = _fig(hf, "ngo_total"), _fig(hf, "initiative_groups_total")
-    if orgs is None or ngo is None or grp is None:
-        return
-    recon = reconstruct_organisations(orgs, ngo, grp, scheme)
-    for col, total, cid, what in (("ngo", ngo, "ngo_total", "NGOs"), ("group", grp, "initiative_groups_total",
-                                                                      "initiative groups")):
-        count_col = "ngo_count" if col == "ngo" else "initiative_group_count"
-        offset = float((recon[f"{col}_exact"] - recon[count_col]).abs().max())
-        reg.add(cid, S02, f"Volunteer {what} in Kazakhstan (national total)", total, float(recon[count_col].sum()),
-                f"sum of per-region counts reconstructed as share × total; largest rounding offset {offset:.3f} "
-                "(a consistent total gives near-integer counts); consistency check, not an independent count", tol=0.5)
-    share = _fig(hf, "initiative_group_share_pct")
-    if share is not None:
-        reg.add("initiative_group_share_pct", S02, "Share of unregistered initiative groups among all associations",
-                share, round(100 * grp / (ngo + grp), 2), "1658 / (491 + 1658) from the published totals")
-    for row in recon.itertuples():
-        reg.add(f"ngo_share_{row.region_code}", S02, f"NGO share of associations, {row.region_as_published}",
-                row.ngo_share_of_region_pct, round(row.ngo_share_recomputed_pct, 2),
-                f"from reconstructed counts {row.ngo_count} NGOs / {row.initiative_group_count} groups", tol=0.01)
-    _sum_check(reg, "org_share_of_national_ngo_sum", S02, "Regions' shares of the national NGO total sum to 100",
-               orgs["region_share_of_national_ngo_pct"])
-    _sum_check(reg, "org_share_of_national_groups_sum", S02,
-               "Regions' shares of the national initiative-group total sum to 100",
-               orgs["region_share_of_national_groups_pct"])
-    rows = (orgs["ngo_share_of_region_pct"] + orgs["group_share_of_region_pct"]).round(2)
-    worst = rows.iloc[(rows - 100).abs().argmax()]
-    reg.add("org_rows_sum", S02, "NGO + group shares sum to 100 in every region (worst row)", 100.0, worst,
-            "two values rounded to 2 decimals per row", tol=0.01)
-
-
-def _demographics(reg, tables, hf, volunteers, scheme) -> None:
-    for name, _key, claim in (("age_national", "age_group", "National age shares sum to 100"),
-                             ("status_national", "status", "National social-status shares sum to 100"),
-                             ("gender_national", "gender", "National gender shares sum to 100")):
-        frame = tables.get(name)
-        if frame is not None:
-            _sum_check(reg, f"{name}_sum", S01, claim, frame["share_pct"])
-    age, status = tables.get("age_by_region"), tables.get("status_by_region")
-    if age is not None:
-        wide = age_wide(age, scheme)
-        pub_sum = wide[list(AGE_GROUPS)].sum(axis=1).round(2)
-        worst = float(pub_sum.iloc[(pub_sum - 100).abs().argmax()])
-        duplicated = bool(np.allclose(wide["pension"], wide["30_to_pension"]))
-        reg.add("age_by_region_sum_published", S01,
-                "Each region's four age shares sum to 100 (as published; worst region)", 100.0, worst,
-                ("erratum E01: the pension-age list duplicates the 30-to-pension list; the corrected pension share "
-                 "is 100 − the other three") if duplicated else "four values rounded to 2 decimals", tol=0.02)
-        neg = int((wide["pension_corrected"] < -0.02).sum())
-        reg.add("age_by_region_residual_nonnegative", S01,
-                "Corrected pension share (residual) is non-negative in every region (number of negative residuals)",
-                0.0, float(neg), "residual = 100 − (under 18 + 18–29 + 30-to-pension)", tol=0)
-    if status is not None:
-        sw = status_wide(status, scheme)
-        sums = sw.sum(axis=1).round(2)
-        reg.add("status_by_region_sum", S01, "Each region's four social-status shares sum to 100 (worst region)",
-                100.0, float(sums.iloc[(sums - 100).abs().argmax()]), "four values rounded to 2 decimals",
-                tol=0.02)
-    weights = None if volunteers is None else volunteers.set_index("region_code")["volunteers_count"]
-    for name, wide_fn, key, cats, frame in (
-            ("age", age_wide, "age_group", AGE_GROUPS, age), ("status", status_wide, "status", STATUSES, status)):
-        national = tables.get(f"{name}_national")
-        if national is None or frame is None:
-            continue
-        wide = wide_fn(frame, scheme)
-        if name == "age":
-            wide = wide.drop(columns=["pension"]).rename(columns={"pension_corrected": "pension"})
-        for cat in cats:
-            hit = national.loc[national[key] == cat, "share_pct"]
-            if hit.empty or cat not in wide.columns:
-                continue
-            if weights is not None:
-                rec = float(weighted_national(wide[[cat]], weights)[cat])
-                reg.add(f"{name}_national_{cat}", S01, f"National {name} share: {cat}", float(hit.iloc[0]), rec,
-                        "mean of the regional shares weighted by the supplied volunteer counts", tol=0.05)
-            else:
-                rng = f"{wide[cat].min():.2f}–{wide[cat].max():.2f}"
-                reg.add(f"{name}_national_{cat}", S01, f"National {name} share: {cat}", float(hit.iloc[0]), None,
-                        f"the national share is the regional shares weighted by volunteer counts, which were not "
-                        f"published (regional range {rng}; unweighted mean {wide[cat].mean():.2f}); supply "
-                        "volunteers_by_region")
-    _prose(reg, tables, hf, volunteers, scheme)
-
-
-def _prose(reg, tables, hf, volunteers, scheme) -> None:
-    if hf is None:
-        return
-    age, gender, events = tables.get("age_by_region"), tables.get("gender_national"), \
-        tables.get("event_directions_by_region")
-    age_nat = tables.get("age_national")
-
-    def nat(frame, key_col, key):
-        if frame is None:
-            return None
-        hit = frame.loc[frame[key_col] == key, "share_pct"]
-        return None if hit.empty else float(hit.iloc[0])
-
-    checks = [
-        ("gender_female_pct_prose", "Prose: female share", nat(gender, "gender", "female"), "chart value"),
-        ("gender_male_pct_prose", "Prose: male share", nat(gender, "gender", "male"), "chart value"),
-        ("age_18_29_national_pct_prose", "Prose: national 18–29 share", nat(age_nat, "age_group", "18_29"),
-         "chart value"),
-        ("age_30_to_pension_national_pct_prose", "Prose: national 30-to-pension share",
-         nat(age_nat, "age_group", "30_to_pension"), "chart value; erratum E03"),
-    ]
-    for fid, region, group, claim in (
-            ("age_18_29_nur_sultan_pct_prose", "Нур-Султан", "18_29", "Prose: Nur-Sultan 18–29 share"),
-            ("age_18_29_kyzylorda_pct_prose", "Кызылординская область", "18_29", "Prose: Kyzylorda 18–29 share"),
-            ("age_30_to_pension_nur_sultan_pct_prose", "Нур-Султан", "30_to_pension",
-             "Prose: Nur-Sultan 30-to-pension share"),
-            ("age_30_to_pension_kyzylorda_pct_prose", "Кызылординская область", "30_to_pension",
-             "Prose: Kyzylorda 30-to-pension share")):
-        code = _code(region, scheme)
-        checks.append((fid, claim, _list_value(age, "age_group", group, code, scheme) if code else None,
-                       "ranked regional list" + ("; erratum E02" if "kyzylorda_pct_prose" in fid and group == "18_29"
-                                                 else "")))
-    code = _code("Алматы", scheme)
-    checks.append(("taza_alem_almaty_city_pct_prose", "Prose: Taza Álem share of Almaty city's events",
-                   _list_value(events, "direction_id", ECO_DIRECTION, code, scheme) if code else None,
-                   "Almaty city's list of event directions"))
-    for fid, claim, rec, source in checks:
-        pub = _fig(hf, fid)
-        if pub is None:
-            continue
-        note = f"restatement in the prose compared with the {source}"
-        reg.add(fid, S05 if "taza" in fid else S01, claim, pub, rec,
-                note if rec is not None else f"{note}: not present in this dataset")
-    upto = _fig(hf, "age_18_29_shymkent_vko_mangystau_upto_pct_prose")
-    if upto is not None and age is not None:
-        vals = [_list_value(age, "age_group", "18_29", _code(n, scheme), scheme)
-                for n in ("Шымкент", "ВКО", "Мангыстауская область") if _code(n, scheme)]
-        vals = [v for v in vals if v is not None]
-        if vals:
-            worst = max(vals)
-            reg.add("age_18_29_shymkent_vko_mangystau_upto_pct_prose", S01,
-                    "Prose: 18–29 share in Shymkent, East Kazakhstan and Mangystau is «до 36%» (largest listed value)",
-                    upto, worst, "an upper bound: reproduced only if every listed value is ≤ 36; erratum E04",
-                    status=REPRODUCED if worst <= upto else DIFFERS)
-    ns = _fig(hf, "nur_sultan_share_of_national_30_to_pension_pct")
-    if ns is not None:
-        code = _code("Нур-Султан", scheme)
-        rec, note = None, ("share of the national number of 30-to-pension volunteers living in Nur-Sultan: needs "
-                           "per-region volunteer counts (published only as a chart); supply volunteers_by_region")
-        if volunteers is not None and age is not None and code is not None:
-            wide = age_wide(age, scheme)
-            w = volunteers.set_index("region_code")["volunteers_count"].reindex(wide.index)
-            n_group = wide["30_to_pension"] * w
-            if code in n_group.index and n_group.notna().all():
-                rec = round(float(100 * n_group[code] / n_group.sum()), 2)
-                note = "supplied volunteer counts × each region's 30-to-pension share"
-        reg.add("nur_sultan_share_of_national_30_to_pension_pct", S01,
-                "Nur-Sultan's share of all 30-to-pension volunteers in Kazakhstan", ns, rec, note, tol=0.05)
-
-
-def _events(reg, tables, hf, scheme) -> None:
-    national, by_region = tables.get("event_directions_national"), tables.get("event_directions_by_region")
-    if by_region is None:
-        return
-    coded = with_codes(by_region, scheme)
-    sums = coded.groupby("region_code")["share_pct"].sum().round(2)
-    reg.add("event_directions_region_sum", S05, "Each region's eleven direction shares sum to 100 (worst region)",
-            100.0, float(sums.iloc[(sums - 100).abs().argmax()]), "eleven values rounded to 2 decimals", tol=0.06)
-    if national is None:
-        return
-    try:
-        counts = activities.reconstruct_event_counts(coded)
-    except ValueError as exc:
-        counts = None
-        reason = str(exc)
-    total = None if counts is None else int(counts.groupby("region_code")["region_events"].first().sum())
-    table = activities.national_shares_table(national, counts)
-    for row in table.itertuples():
-        if counts is None:
-            reg.add(f"event_national_{row.direction_id}", S05, f"National share of events: {row.direction_id}",
-                    row.published_pct, None, f"reconstruction failed: {reason}")
-            continue
-        if pd.isna(row.published_pct):
-            note = (f"not published (label truncated, erratum E10); pooled reconstruction gives {row.reconstructed_events}"
-                    f"/{total} events; the residual 100 − the other ten shares is {row.residual_pct:.2f}")
-            reg.add(f"event_national_{row.direction_id}", S05, f"National share of events: {row.direction_id}",
-                    row.residual_pct, row.reconstructed_pct, note)
-        else:
-            reg.add(f"event_national_{row.direction_id}", S05, f"National share of events: {row.direction_id}",
-                    row.published_pct, row.reconstructed_pct,
-                    f"{row.reconstructed_events} of {total} events: per region the smallest event count n_r with "
-                    "every share = k/n_r rounded to 2 decimals, pooled over regions")
-    ways = tables.get("ways_of_volunteering")
-    if ways is not None:
-        _sum_check(reg, "ways_of_volunteering_sum", S05, "Ways of volunteering (offline, auto, online) sum to 100",
-                   ways["share_pct"], "erratum E12: the ways are apparently not exclusive")
-
-
-def _correlations(reg, tables, volunteers, regional, correlate) -> None:
-    from vstudy.analysis import correlations as cs
-
-    published = tables.get("correlations_published")
-    if published is None:
-        return
-    frame = None if regional is None else regional.copy()
-    if frame is not None and volunteers is not None and "volunteers_count" not in frame.columns:
-        frame["volunteers_count"] = frame["region_code"].map(volunteers.set_index("region_code")["volunteers_count"])
-    columns = {} if frame is None else cs.resolve_columns(frame)
-    pairs = {p.coef_id: p for p in cs.PAIRS if p.family == "report"}
-    if correlate is None:
-        from vstudy.analysis import stats
-
-        def correlate(x, y):  # Pearson r as in section 03 (no resampling needed for the point value)
-            return float(stats.correlate(x, y, "pearson", n_boot=0, n_perm=0).r)
-
-    for row in published.itertuples():
-        claim = f"Correlation: {row.x_en} vs {row.y_en}"
-        pair = pairs.get(row.coef_id)
-        if frame is None or pair is None:
-            reason = "no regional table was given" if frame is None else \
-                "the pair is not declared in vstudy.analysis.correlations.PAIRS"
-            reg.add(f"r_{row.coef_id}", S03, claim, row.r_published, None, f"not recomputed: {reason}")
-            continue
-        missing = [cs.VARIABLE_BY_KEY[k] for k in (pair.x, pair.y) if columns.get(k) is None]
-        if missing:
-            what = "; ".join(f"{v.label_en} ({v.missing_note})" if v.missing_note else v.label_en for v in missing)
-            reg.add(f"r_{row.coef_id}", S03, claim, row.r_published, None,
-                    f"regional inputs not in the text; missing: {what}")
-            continue
-        x_col, y_col = columns[pair.x], columns[pair.y]
-        data = frame[[x_col, y_col]].apply(pd.to_numeric, errors="coerce").dropna()
-        if len(data) < 4:
-            reg.add(f"r_{row.coef_id}", S03, claim, row.r_published, None, f"only {len(data)} regions with both values")
-            continue
-        r = correlate(data[x_col].to_numpy(float), data[y_col].to_numpy(float))
-        reg.add(f"r_{row.coef_id}", S03, claim, row.r_published, round(r, 3),
-                f"Pearson r of {x_col} and {y_col} over n = {len(data)} regions, as in section 03; the report does "
-                "not say whether counts or rates were used", tol=0.005)
-
-
-def _economics(reg, tables, hf) -> None:
-    hours, months = _fig(hf, "hours_6_months"), _fig(hf, "data_period_months")
-    if hours is None or months is None:
-        return
-    supplied = tables.get("_hours_counts")  # hours_by_region as region_code, hours_count (or None)
-    reg.add("hours_6_months", S06, "Hours worked by volunteers in the period (national total)", hours,
-            None if supplied is None else float(supplied["hours_count"].sum()),
-            "sum of the supplied hours_by_region" if supplied is not None else
-            "per-region hours were published only as chart images; supply hours_by_region", tol=0.5)
-    per_month = economics.hours_per_month(hours, months)
-    over = _fig(hf, "hours_per_month_over")
-    if over is not None:
-        reg.add("hours_per_month_over", S06, "Volunteers work more than this many hours a month", over,
-                round(per_month, 1), f"{hours:.0f} h / {months:.0f} months; a lower bound («более»): reproduced if the "
-                "recomputed value exceeds it", status=REPRODUCED if per_month > over else DIFFERS)
-    emp = _fig(hf, "employee_equivalent")
-    if emp is not None:
-        norm = economics.WEEKLY_HOURS_NORM * 52.0
-        eq = economics.employee_equivalent(per_month, norm)
-        lo, hi = economics.norm_interval_for_equivalent(per_month, int(emp))
-        reg.add("employee_equivalent", S06, "A month of volunteer hours equals the annual working time of N employees",
-                emp, round(eq, 1), f"with the 40-hour week × 52 weeks = {norm:.0f} h a year (Labour Code RK art. 68); "
-                f"{emp:.0f} is reproduced by annual norms of {lo:.0f}–{hi:.0f} h (e.g. 160 h × 12 = 1920 gives "
-                f"{per_month / 1920:.1f}), i.e. about {lo / 12:.0f}–{hi / 12:.0f} h a month", tol=0.5)
-    value = _fig(hf, "economic_value_min_kzt_per_year")
-    coverage = _fig(hf, "front_office_coverage_pct")
-    ind = tables.get("indicators")
-    if value is None or ind is None:
-        return
-    wages = economics.wage_options(with_codes(ind.assign(ref_period=ind["ref_period"].astype(str)), "kz2021"))
-    if not wages:
-        reg.add("economic_value_min_kzt_per_year", S06, "Economic value of volunteer hours, at least (KZT a year)",
-                value, None, "no national average wage in this dataset")
-        return
-    label, wage = next(iter(wages.items()))
-    cov = (coverage or 100.0) / 100
-    hpm = economics.WEEKLY_HOURS_NORM * 52 / 12
-    rec = economics.annual_value(hours, months, wage, hpm, cov)
-    need_h = economics.hours_per_month_for_value(value, hours, months, wage, cov)
-    need_c = economics.coverage_for_value(value, hours, months, wage, hpm)
-    reg.add("economic_value_min_kzt_per_year", S06, "Economic value of volunteer hours, at least (KZT a year)",
-            value, round(rec), f"the report converts hours region by region with regional wages (lines 2145-2149); "
-            "hours by region and regional 2021 wages are not public. National approximation: "
-            f"{hours:.0f} h × 12/{months:.0f} × {label} {wage:,.0f} KZT / {hpm:.1f} h a month / coverage {cov:.0%} "
-            f"= {rec / 1e9:.2f} bn. 3.2 bn would need {need_h:.0f} h worked a month at that coverage, or coverage "
-            f"{need_c:.0%} at {hpm:.1f} h", status=NOT_REPRODUCIBLE)
-
-
-def _info_line(reg, tables) -> None:
-    totals, channels, cats = tables.get("info_line_totals"), tables.get("info_line_channels"), \
-        tables.get("info_line_categories")
-    if totals is None:
-        return
-    t = totals.set_index("metric")["value"]
-    total = float(t.get("requests_total", np.nan))
-    parts = ["requests_volunteering", "requests_complaint_law_violation", "requests_not_volunteering"]
-    if all(p in t.index for p in parts):
-        reg.add("info_line_parts_sum", S07, "Requests by subject add up to the total", total,
-                float(t[parts].sum()), "volunteering + complaints + not volunteering; erratum E15", tol=0)
-    if channels is not None:
-        c = channels.set_index("channel")["value"]
-        main = [x for x in ("phone_call", "whatsapp", "telegram") if x in c.index]
-        if main:
-            rec = float(c[main].sum()) - float(c.get("two_channels_simultaneously", 0) or 0)
-            reg.add("info_line_channels_sum", S07, "Requests by channel (minus those on two channels) give the total",
-                    total, rec, "phone + WhatsApp + Telegram − requests counted on two channels", tol=0)
-    if cats is not None and "requests_volunteering" in t.index:
-        reg.add("info_line_categories_sum", S07, "Categories of volunteering requests add up to their total",
-                float(t["requests_volunteering"]), float(cats["requests_count"].sum()), "erratum E16", tol=0)
-    sep = [m for m in ("sep_share_grant_programmes_pct", "sep_share_want_to_volunteer_pct",
-                       "sep_share_hardship_and_consultations_pct") if m in t.index]
-    if len(sep) == 3:
-        _sum_check(reg, "info_line_sep_shares_sum", S07, "September shares of requests sum to 100", t[sep])
-
-
-# --- data quality helpers ------------------------------------------------------------------------------
-
-def indicator_coverage(indicators: pd.DataFrame, scheme: str) -> pd.DataFrame:
-    """For every indicator and period: how many units of the scheme have a value, and which are missing."""
-    coded = indicators_with_codes(indicators, scheme)
-    units = regions.codes(scheme)
-    rows = []
-    for (indicator, period), group in coded.groupby(["indicator", "ref_period"], sort=True):
-        present = sorted(set(group["region_code"].dropna()) & set(units))
-        missing = [c for c in units if c not in present]
-        rows.append({"indicator": indicator, "ref_period": period, "unit": group["unit"].iloc[0],
-                     "regions_covered": len(present), "regions_in_scheme": len(units),
-                     "national_value": bool(group["is_national"].any()),
-                     "missing_regions": "; ".join(missing) if len(missing) <= 10 else f"{len(missing)} regions",
-                     "sources": "; ".join(sorted(group["source_id"].astype(str).unique()))})
-    return pd.DataFrame(rows)
-
-
-def table_inventory(tables: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
-    """Which dataset tables were found and how many rows each has."""
-    return pd.DataFrame([{"table": name, "present": frame is not None, "rows": 0 if frame is None else len(frame)}
-                         for name, frame in tables.items()])
-
-
-def status_summary(register: pd.DataFrame) -> pd.DataFrame:
-    """Count of claims by section and status."""
-    out = register.pivot_table(index="section", columns="status", values="claim_id", aggfunc="count", fill_value=0)
-    for col in (REPRODUCED, DIFFERS, NOT_REPRODUCIBLE):
-        if col not in out.columns:
-            out[col] = 0
-    out = out[[REPRODUCED, DIFFERS, NOT_REPRODUCIBLE]]
-    out["total"] = out.sum(axis=1)
-    return out.reset_index()
-
-
-def validation_report(data_dir: str | Path) -> tuple[pd.DataFrame | None, str]:
-    """Run the dataset validation of ``vstudy.data.datasets`` when available: (problems frame, message)."""
-    try:
-        from vstudy.data import datasets  # written by the data layer; optional here
-    except ImportError:
-        return None, "vstudy.data.datasets is not available in this build: validation not run here (run `vstudy validate`)"
-    for name in ("validate_dataset", "validate"):
-        func = getattr(datasets, name, None)
-        if callable(func):
-            result = func(data_dir)
-            problems = getattr(result, "problems", result)
-            if isinstance(problems, pd.DataFrame):
-                frame = problems
-            else:
-                from vstudy.data import schemas
-
-                frame = schemas.problems_frame(list(problems or []))
-            if frame.empty:
-                msg = "valid, no problems"
-            else:
-                sev = frame["severity"].value_counts() if "severity" in frame.columns else pd.Series(dtype=int)
-                msg = (f"{int(sev.get('error', 0))} errors and {int(len(frame) - sev.get('error', 0))} warnings "
-                       "(warnings are known errata of the source, declared in errata.csv)")
-            return frame, msg
-    return None, "vstudy.data.datasets has no validate function: validation not run here (run `vstudy validate`)"
-
-
-def coverage_matrix(indicators: pd.DataFrame, scheme: str) -> pd.DataFrame:
-    """Indicator-periods (rows, "indicator ref_period") × units of the scheme (columns): 1 = value present."""
-    coded = indicators_with_codes(indicators, scheme)
-    coded = coded[coded["region_code"].isin(regions.codes(scheme))]
-    coded = coded.assign(row=coded["indicator"] + " " + coded["ref_period"])
-    matrix = pd.crosstab(coded["row"], coded["region_code"]).clip(upper=1)
-    return matrix.reindex(columns=regions.codes(scheme), fill_value=0)

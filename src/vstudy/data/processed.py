@@ -56,7 +56,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from vstudy.data import contract, datasets, indicators, paths, regions, schemas
+from vstudy.data import contract, datasets, indicators, parsing, paths, regions, schemas
 from vstudy.data.datasets import Dataset, InvalidDataset, table_by_schema
 
 RATIO_TOLERANCE_PCT = 0.01  # the reconstructed within-region NGO share must match the published one this closely
@@ -261,6 +261,7 @@ def build(ds: Dataset) -> dict[str, pd.DataFrame]:
     if nat_name:
         out["event_directions_national_corrected"] = _event_national_corrected(ds.tables[nat_name])
     out["errata_evaluated"] = _errata_evaluated(ds)
+    out["published_values"] = _published_values(ds)
     out["validation_findings"] = schemas.problems_frame(ds.warnings)
     for name in PASS_THROUGH:
         table = table_by_schema(ds, name)
@@ -497,10 +498,80 @@ def _errata_evaluated(ds: Dataset) -> pd.DataFrame:
         for e in (p.erratum or "").split(", "):
             if e:
                 counts[e] = counts.get(e, 0) + 1
-    out = frame[["erratum_id", "file", "rule_id", "description_en", "correction"]].copy()
+    out = frame[["erratum_id", "file", "rows", "rule_id", "description_en", "evidence", "source_lines",
+                 "correction"]].copy()
     out["violations_explained"] = pd.array([counts.get(e, 0) for e in out["erratum_id"]], dtype="Int64")
     out["status"] = ["detected" if counts.get(e) else "recorded" for e in out["erratum_id"]]
     return out[cols].reset_index(drop=True)
+
+
+# Numbers written in words in the report's prose («в двух регионах», «три региона»).
+_NUMBER_WORDS = {1: ("один", "одна", "одного"), 2: ("два", "две", "двух"), 3: ("три", "трёх", "трех"),
+                 4: ("четыре", "четырёх"), 5: ("пять", "пяти")}
+_PRINTED_NUMBER = re.compile(r"\d+(?:[ \u00a0]\d{3})*(?:,\d+)?")
+_SCALE_WORDS = (("млрд", 1e9), ("млн", 1e6), ("тыс", 1e3))
+_NOT_VALUES = {"rank", "order_in_text", "source_line"}
+
+
+def _as_printed(raw: str, value: float, quote: str | None) -> str:
+    """The number as the report prints it: found in the transcribed sentence when there is one (with its
+    thousands spaces, decimal comma or scale word), else the transcribed cell with a decimal comma."""
+    if quote:
+        for m in _PRINTED_NUMBER.finditer(quote):
+            token = m.group(0)
+            number = float(token.replace(" ", "").replace("\u00a0", "").replace(",", "."))
+            if math.isclose(number, value, rel_tol=1e-12, abs_tol=1e-12):
+                return token
+            after = quote[m.end():m.end() + 6].strip().lower()
+            for word, factor in _SCALE_WORDS:
+                if after.startswith(word) and math.isclose(number * factor, value, rel_tol=1e-9):
+                    return f"{token} {word}."
+        words = _NUMBER_WORDS.get(int(value), ()) if float(value).is_integer() else ()
+        for word in words:
+            if re.search(rf"(?<![а-яё]){word}(?![а-яё])", quote.lower()):
+                return word
+    return raw.replace(".", ",")
+
+
+def _published_values(ds: Dataset) -> pd.DataFrame:
+    """Every numeric cell with a ``source_line`` of the dataset's raw tables (see schema ``published_values``)."""
+    cols = [c.name for c in schemas.PROCESSED["published_values"].columns]
+    rows: list[dict] = []
+    for schema_name, schema in schemas.RAW.items():
+        name = table_by_schema(ds, schema_name)
+        frame = ds.tables.get(name) if name else None
+        if frame is None or "source_line" not in frame.columns or not frame["source_line"].notna().any():
+            continue
+        text_ = parsing.decode_csv_bytes((ds.root / ds.files[name]).read_bytes(), ds.files[name])
+        csv_ = parsing.split_csv(text_)
+        records = dict(csv_.records)
+        position = {h: i for i, h in enumerate(csv_.header)}
+        numeric = [c.name for c in schema.columns
+                   if c.dtype in ("float", "int") and c.name not in _NOT_VALUES and c.name in frame.columns]
+        quote_col = next((c for c in ("quote_ru", "description_ru", "wording_ru") if c in frame.columns), None)
+        item_cols = [k for k in schema.keys if k not in ("rank", "region_as_published")]
+        for _, row in frame.iterrows():
+            if pd.isna(row["source_line"]):
+                continue
+            record = records[int(row["_line"])]
+            code = row.get("region_code") if "region_code" in frame.columns else None
+            code = None if code is None or pd.isna(code) or code == schemas.NATIONAL_CODE else str(code)
+            item = "/".join(str(row[k]) for k in item_cols) or None
+            quote = str(row[quote_col]) if quote_col and pd.notna(row[quote_col]) else None
+            for col in numeric:
+                if pd.isna(row[col]):
+                    continue
+                raw = record[position[col]].strip()
+                rows.append({"table": schema_name, "item": item, "region_code": code, "column": col,
+                             "value": float(row[col]), "as_printed": _as_printed(raw, float(row[col]), quote),
+                             "source_line": int(row["source_line"]), "file_row": int(row["_line"])})
+    out = pd.DataFrame(rows, columns=cols)
+    out["value"] = out["value"].astype("Float64")
+    for c in ("source_line", "file_row"):
+        out[c] = out[c].astype("Int64")
+    for c in ("table", "item", "region_code", "column", "as_printed"):
+        out[c] = out[c].astype(object).where(out[c].notna(), None)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------------------

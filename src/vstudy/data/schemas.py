@@ -127,7 +127,7 @@ def text(name: str, description: str, **kw) -> Column:
 def line(name: str = "source_line") -> Column:
     # Optional so that a user's data drop without a text report validates; every 2021 row has one (tested).
     return count(name, "1-based line of the source text where the value is printed "
-                 "(shared/source/report-2021.ru.txt for 2021)", unit="line", required=False, nullable=True)
+                 "(for 2021 the report's text layer, see data/raw/report_2021/source.yml)", unit="line", required=False, nullable=True)
 
 
 @dataclass(frozen=True)
@@ -827,9 +827,26 @@ _processed(TableSchema(
     keys=("column",),
 ))
 _processed(TableSchema(
+    "published_values", "processed",
+    "Every number the dataset carries from a published report, one per row: each numeric cell of a raw table "
+    "that gives its place in the report's text (source_line). The replication register checks each of them. "
+    "Empty for a dataset that carries no published report.",
+    (text("table", "raw table (schema name)"),
+     text("item", "the row's key within the table without the region (e.g. age group, figure id)", nullable=True),
+     text("region_code", "unit of the scheme the value describes, empty for national values", nullable=True),
+     text("column", "column of the raw table holding the value"),
+     Column("value", "float", "the value as transcribed"),
+     text("as_printed", "the number as the report prints it (decimal comma, the quote's spelling where a "
+          "sentence is transcribed)"),
+     count("source_line", "line of the report's text layer", unit="line"),
+     count("file_row", "line of the raw CSV", unit="line")),
+    keys=("table", "item", "region_code", "column"), min_rows=0,
+))
+_processed(TableSchema(
     "errata_evaluated", "processed", "The errata register with the result of evaluating its rules on the data.",
-    (text("erratum_id", "erratum id"), text("file", "file(s)"), text("rule_id", "rule id"),
-     text("description_en", "what is wrong"), text("correction", "derived correction"),
+    (text("erratum_id", "erratum id"), text("file", "file(s)"), text("rows", "row selector(s), one per file"),
+     text("rule_id", "rule id"), text("description_en", "what is wrong"), text("evidence", "lines and numbers"),
+     text("source_lines", "lines of the report's text"), text("correction", "derived correction"),
      count("violations_explained", "rule violations of the validators that this erratum declares"),
      text("status", "detected (a validator finds it) or recorded (documented, no validator)")),
     keys=("erratum_id",), min_rows=0,

@@ -12,7 +12,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from vstudy.analysis.replication import DIFFERS, NOT_REPRODUCIBLE, REPRODUCED
+from vstudy.analysis.replication import (
+    CONSISTENT,
+    DERIVED,
+    DIFFERS,
+    NOT_REPRODUCIBLE,
+    REPRODUCED,
+    STATUS_ORDER,
+)
 from vstudy.present import plots
 
 # ----------------------------------------------------------------------------------------------------
@@ -205,21 +212,23 @@ def plot_bars(labels: list[str], values: list[float], lang: str = "en", color: s
 
 
 STATUS_LABELS = {
-    "en": {REPRODUCED: "reproduced", DIFFERS: "differs", NOT_REPRODUCIBLE: "not reproducible",
-           "claims": "Number of published claims"},
-    "ru": {REPRODUCED: "воспроизводится", DIFFERS: "расходится", NOT_REPRODUCIBLE: "не воспроизводимо",
-           "claims": "Число опубликованных показателей"},
+    "en": {REPRODUCED: "reproduced", CONSISTENT: "consistent", DERIVED: "derived", DIFFERS: "differs",
+           NOT_REPRODUCIBLE: "not reproducible", "claims": "Number of published numbers (and derived values)"},
+    "ru": {REPRODUCED: "воспроизведено", CONSISTENT: "согласовано", DERIVED: "выведено", DIFFERS: "расходится",
+           NOT_REPRODUCIBLE: "не воспроизводимо", "claims": "Число опубликованных (и выведенных) чисел"},
 }
 
 
-STATUS_COLORS = {REPRODUCED: "#009E73", DIFFERS: "#D55E00", NOT_REPRODUCIBLE: "#9e9e9e"}
+STATUS_COLORS = {REPRODUCED: "#009E73", CONSISTENT: "#56B4E9", DERIVED: "#CC79A7", DIFFERS: "#D55E00",
+                 NOT_REPRODUCIBLE: "#9e9e9e"}
 
 
-def plot_status_summary(summary: pd.DataFrame, lang: str = "en", section_titles: dict[str, str] | None = None):
-    """Horizontal stacked bars: claims per section by status (from :func:`status_summary`)."""
+def plot_status_summary(summary: pd.DataFrame, lang: str = "en"):
+    """Horizontal stacked bars: published numbers per section by status (from :func:`status_summary`, indexed by
+    the section titles; its total row is left out)."""
 
-    data = summary.set_index("section")[[REPRODUCED, DIFFERS, NOT_REPRODUCIBLE]].iloc[::-1]
-    fig, ax = plt.subplots(figsize=(6.3, 0.35 * len(data) + 1.4), layout="constrained")
+    data = summary.iloc[:-1][list(STATUS_ORDER)].iloc[::-1]
+    fig, ax = plt.subplots(figsize=(6.3, 0.35 * len(data) + 1.6), layout="constrained")
     if data.empty:
         ax.text(0.5, 0.5, "—", ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
@@ -230,13 +239,12 @@ def plot_status_summary(summary: pd.DataFrame, lang: str = "en", section_titles:
         ax.barh(np.arange(len(data)), values, left=left, color=STATUS_COLORS[status],
                 label=STATUS_LABELS[lang][status], height=0.7)
         for y, (lft, v) in enumerate(zip(left, values, strict=True)):
-            if v > 0:
+            if v >= 0.04 * data.to_numpy().sum(axis=1).max():
                 ax.text(lft + v / 2, y, f"{int(v)}", ha="center", va="center", color="white", fontsize=8)
         left += values
-    titles = section_titles or {}
-    ax.set_yticks(np.arange(len(data)), [titles.get(s, s) for s in data.index])
+    ax.set_yticks(np.arange(len(data)), list(data.index))
     ax.set_xlabel(STATUS_LABELS[lang]["claims"])
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False)
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
     return fig, ax
