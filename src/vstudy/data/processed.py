@@ -34,18 +34,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import ctypes
-import ctypes.util
 import datetime as dt
-import errno
 import hashlib
 import json
 import math
-import os
 import re
 import shutil
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +48,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from vstudy.data import datasets, paths, regions, schemas
+from vstudy.data import atomic, datasets, paths, regions, schemas
 from vstudy.data.datasets import Dataset, InvalidDataset, table_by_schema
 
 # The three oblasts of kz2022 were created on this date; a value dated earlier describes kz2021 territory
@@ -588,7 +583,7 @@ def write_layer(ds: Dataset, out_dir: str | Path) -> list[Path]:
     # Save outputs.
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
+    tmp = atomic.temp_dir(out_dir.parent, prefix=f".{out_dir.name}.building-")
     try:
         for name in sorted(tables):
             _write_parquet(tables[name], tmp / f"{name}.parquet")
@@ -602,10 +597,8 @@ def write_layer(ds: Dataset, out_dir: str | Path) -> list[Path]:
         (tmp / "README.md").write_text(_readme(ds, sorted(tables)), encoding="utf-8")
         if (out_dir / ".gitkeep").exists():
             (tmp / ".gitkeep").touch()
-        for path in tmp.iterdir():
-            with open(path, "rb") as fh:
-                os.fsync(fh.fileno())
-        _swap_in(tmp, out_dir)
+        atomic.fsync_tree(tmp)
+        atomic.swap_dir(tmp, out_dir)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
@@ -620,42 +613,6 @@ def _jsonable(obj):
     if isinstance(obj, (dt.date, dt.datetime)):
         return obj.isoformat()
     return obj
-
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically exchange two paths (Linux renameat2); False when the system cannot."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        fn = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
-        return False
-    raise OSError(err, os.strerror(err), str(b))
-
-
-def _swap_in(new: Path, target: Path) -> None:
-    """Put directory ``new`` at ``target``; the previous ``target`` ends up at ``new`` (removed by the caller)."""
-    if not target.exists():
-        os.replace(new, target)
-        return
-    if _exchange(new, target):
-        return
-    # Fallback: two renames; a kill between them leaves the old layer at <target>.previous, never a mix.
-    previous = target.with_name(f".{target.name}.previous")
-    if previous.exists():
-        shutil.rmtree(previous)
-    os.replace(target, previous)
-    os.replace(new, target)
-    os.replace(previous, new)
 
 
 # ---------------------------------------------------------------------------------------------------------------

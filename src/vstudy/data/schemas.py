@@ -26,9 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from vstudy.data import atomic as vio
-from vstudy.data import parsing
-from vstudy.data import regions
+from vstudy.data import parsing, regions
 from vstudy.vocab import AGE_GROUPS, STATUSES
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -91,6 +89,9 @@ class Column:
     percent: bool = False
     allowed: tuple[str, ...] | None = None
     pattern: str | None = None
+    # Calendar check of a text column: "day" (YYYY-MM-DD), "month" (YYYY-MM) or "ref_period" (see
+    # parsing.parse_ref_period); "day_in_period"/"month_in_period" also require the dataset's period.
+    date: str | None = None
 
     def __post_init__(self) -> None:
         if self.dtype not in DTYPES:
@@ -378,8 +379,9 @@ _raw(TableSchema(
 ))
 _raw(TableSchema(
     "info_line_monthly", "raw", "Dated observations with request counts.",
-    (text("month", "YYYY-MM", pattern=r"\d{4}-\d{2}"), text("date_from", "first day", pattern=r"\d{4}-\d{2}-\d{2}"),
-     text("date_to", "last day", pattern=r"\d{4}-\d{2}-\d{2}"),
+    (text("month", "YYYY-MM", pattern=r"\d{4}-\d{2}", date="month_in_period"),
+     text("date_from", "first day", pattern=r"\d{4}-\d{2}-\d{2}", date="day_in_period"),
+     text("date_to", "last day", pattern=r"\d{4}-\d{2}-\d{2}", date="day_in_period"),
      count("requests_count", "requests", unit="requests"), text("description_ru", "the sentence"), _SRC, _NOTE),
     keys=("date_from", "date_to"),
 ))
@@ -415,7 +417,7 @@ _raw(TableSchema(
     "Official regional statistics, long: one value per region × indicator × reference period.",
     (text("region_as_published", "region name as in the source"), text("indicator", "indicator id"),
      Column("value", "float", "value", min=0), text("unit", "unit of the indicator"),
-     text("ref_period", "reference period (YYYY, YYYY-Qn, YYYY-MM-DD, YYYY-YYYY or undated)"),
+     text("ref_period", "reference period (YYYY, YYYY-Qn, YYYY-MM-DD, YYYY-YYYY or undated)", date="ref_period"),
      text("source_id", "origin record id in source.yml"), text("location", "where in the source file"),
      Column("preferred", "bool", "the value to use when a region has several"), _NOTE),
     rules=(RegionRule("region_as_published", scheme="any", complete=False, allow_national=True,
@@ -689,11 +691,14 @@ def errata_from_frame(frame: pd.DataFrame) -> list[Erratum]:
 
 
 def read_and_check(path: Path, schema: TableSchema, file_label: str, scheme: str,
-                   errata: Sequence[Erratum] = ()) -> tuple[pd.DataFrame | None, list[Problem]]:
+                   errata: Sequence[Erratum] = (), data: bytes | None = None,
+                   period: tuple | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read a raw CSV, parse every cell by its declared type and run every check of ``schema``.
 
+    ``data``: the file's bytes when the caller read them already (vstudy.data.manifest.read_file, which
+    confines and size-limits the read); ``period``: the dataset's (start, end) dates for in-period checks.
     Returns the typed frame (with ``_line`` = CSV line and, for tables with a region rule, ``region_code``)
-    or ``None`` when the file cannot be read at all, and every problem found.
+    or ``None`` when the file cannot be read at all, and every problem found. Never raises for bad content.
     """
     problems: list[Problem] = []
 
@@ -701,20 +706,36 @@ def read_and_check(path: Path, schema: TableSchema, file_label: str, scheme: str
         problems.append(Problem(file_label, row, column, None if value is None else str(value), rule, message,
                                 severity))
 
-    data = Path(path).read_bytes()
+    if data is None:
+        from vstudy.data import manifest
+
+        try:
+            data = manifest.read_file(path)
+        except manifest.Refused as exc:
+            add(None, None, None, exc.rule, str(exc))
+            return None, problems
     if data.strip() == b"" or data.strip() == parsing._BOM:
         add(None, None, None, "empty_file", "the file is empty (no header, no rows)")
         return None, problems
     try:
         text_ = parsing.decode_csv_bytes(data, file_label)
     except parsing.EncodingRefused as exc:
-        add(exc.line, exc.column, None, "encoding_utf8", str(exc))
+        add(exc.line, exc.column, None, "encoding_utf8" if exc.likely != "binary" else "binary_file", str(exc))
         return None, problems
-    csv_ = parsing.split_csv(text_)
+    try:
+        csv_ = parsing.split_csv(text_)
+    except parsing.CsvRefused as exc:
+        add(exc.line, None, None, exc.rule, str(exc))
+        return None, problems
     header = csv_.header
     if not header:
         add(None, None, None, "empty_file", "the file has no header")
         return None, problems
+    if len(header) == 1:
+        hint = parsing.delimiter_hint(text_.split("\n", 1)[0], len(schema.columns))
+        if hint:
+            add(1, None, None, "delimiter", hint)
+            return None, problems
 
     declared = schema.names
     seen: set[str] = set()
@@ -724,10 +745,11 @@ def read_and_check(path: Path, schema: TableSchema, file_label: str, scheme: str
         seen.add(name)
     missing = [c.name for c in schema.columns if c.required and c.name not in header]
     extra = [h for h in header if h not in declared]
+    shown_header = ", ".join(h[:40] for h in header[:30]) + (" …" if len(header) > 30 else "")
     for name in missing:
-        add(1, name, None, "missing_column", f"required column {name!r} is missing (header: {', '.join(header)})")
+        add(1, name, None, "missing_column", f"required column {name!r} is missing (header: {shown_header})")
     for name in extra:
-        add(1, name, name, "extra_column", f"column {name!r} is not in schema {schema.name!r} "
+        add(1, name[:80], name[:80], "extra_column", f"column {name[:80]!r} is not in schema {schema.name!r} "
             f"(expected: {', '.join(declared)})")
     if not csv_.records and schema.min_rows > 0:
         add(None, None, None, "empty_file", f"the file has a header but no data rows (schema {schema.name!r} "
@@ -746,7 +768,7 @@ def read_and_check(path: Path, schema: TableSchema, file_label: str, scheme: str
         for col in present:
             i = position[col.name]
             raw = record[i] if i < len(record) else ""
-            values[col.name].append(_parse_cell(raw, col, line_no, add))
+            values[col.name].append(_parse_cell(raw, col, line_no, add, period))
     frame = pd.DataFrame({c.name: pd.Series(values[c.name], dtype=_pandas_dtype(c.dtype)) for c in present})
     frame.insert(0, "_line", pd.Series(lines, dtype="int64"))
     problems += check_frame(frame, schema, file_label, scheme, errata, cells_checked=True)
@@ -757,22 +779,58 @@ def _pandas_dtype(dtype: str) -> str:
     return {"str": "str", "float": "Float64", "int": "Int64", "bool": "boolean"}[dtype]
 
 
-def _parse_cell(raw: str, col: Column, line_no: int, add) -> object:
+def _parse_cell(raw: str, col: Column, line_no: int, add, period: tuple | None = None) -> object:
+    """One cell by its column's declaration; a problem (never an exception) for anything that does not fit."""
     cell = raw.strip()
     if cell == "":
         if not col.nullable:
             add(line_no, col.name, raw, "not_null", f"{col.name} must not be empty")
         return None
+    if len(cell) > parsing.MAX_CELL_CHARS:
+        add(line_no, col.name, None, "cell_size",
+            f"the cell has {len(cell):,} characters; the limit is {parsing.MAX_CELL_CHARS:,}")
+        return None
     if col.dtype == "str":
+        issue = parsing.text_problem(cell)
+        if issue is not None:
+            add(line_no, col.name, parsing.visible(cell), *issue)
+            return None
+        if col.date is not None and not _date_ok(cell, col, line_no, add, period):
+            return None
         return cell
     try:
         if col.dtype == "bool":
             return parsing.parse_bool(cell)
         return parsing.parse_number(cell, percent=col.percent, integer=col.dtype == "int")
+    except parsing.NumberTooLarge as exc:
+        add(line_no, col.name, cell[:40], "number_range", f"{exc}; {col.name} is declared {col.dtype}")
+        return None
     except ValueError as exc:
-        add(line_no, col.name, raw, "dtype", f"{exc}; {col.name} is declared {col.dtype}"
+        add(line_no, col.name, raw[:80], "dtype", f"{exc}; {col.name} is declared {col.dtype}"
             + (" (percent)" if col.percent else ""))
         return None
+
+
+def _date_ok(cell: str, col: Column, line_no: int, add, period: tuple | None) -> bool:
+    """The calendar check of a date column (``Column.date``); False after reporting a problem."""
+    try:
+        if col.date.startswith("day"):
+            day = parsing.parse_day(cell)
+            span = (day, day)
+        elif col.date.startswith("month"):
+            span = parsing.parse_month(cell)
+        else:
+            span = parsing.parse_ref_period(cell)
+    except ValueError as exc:
+        add(line_no, col.name, cell[:40], "date", str(exc))
+        return False
+    if col.date.endswith("_in_period") and period is not None and span is not None:
+        start, end = period
+        if span[1] < start or span[0] > end:
+            add(line_no, col.name, cell, "date_in_period",
+                f"{cell} is outside the dataset's period {start.isoformat()} – {end.isoformat()} (manifest.yml)")
+            return False
+    return True
 
 
 def _range_rule(col: Column) -> str:
