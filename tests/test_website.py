@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import nbformat
@@ -83,9 +84,9 @@ def test_staged_section_page_takes_its_title_from_the_heading(tmp_path: Path) ->
 def test_sources_page_lists_every_cited_source_with_where_and_licence(repo_root: Path) -> None:
     import yaml
 
-    text = website.sources_markdown(repo_root / "data" / "raw")
+    text = html.unescape(website.sources_markdown(repo_root / "data" / "raw"))  # as the reader sees it
     records = yaml.safe_load((repo_root / "data/raw/official/source.yml").read_text(encoding="utf-8"))
     for source in records["sources"]:
-        block = text.split(f"#### `{source['id']}`\n", 1)[1].split("####", 1)[0]
+        block = text.split(f"#### {source['id']}\n", 1)[1].split("####", 1)[0]
         assert "- **Where in it:** " in block and "- **Licence:** " in block, source["id"]
     assert "| id | Producer |" not in text  # no wide table of sources

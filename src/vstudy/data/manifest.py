@@ -145,15 +145,18 @@ def dataset_files(root: str | os.PathLike) -> list[Path]:
     """Every regular file below ``root`` that stays inside it (no hidden files, no links leading out), sorted."""
     base = Path(root).resolve()
     out = []
-    for dirpath, dirnames, filenames in os.walk(base):
+    for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
             path = Path(dirpath) / name
             try:
-                real = path.resolve()
-                if (real == base or base not in real.parents) or not stat.S_ISREG(os.stat(real).st_mode):
+                if path.is_symlink():
+                    real = path.resolve()
+                    if real == base or base not in real.parents:
+                        continue
+                if not stat.S_ISREG(os.stat(path).st_mode):
                     continue
             except OSError:
                 continue

@@ -656,7 +656,8 @@ def _cmd_data(args: argparse.Namespace) -> int:
         print(f"{ds.root}: INVALID ({len(ds.errors)} error(s)); processed layer left unchanged",
               file=sys.stderr)
         return 1
-    out = Path(args.out) if args.out else paths.processed_dir()
+    # Default: the dataset's own output tree (data/processed for data/raw, builds/<name>/processed otherwise).
+    out = Path(args.out) if args.out else paths.output_tree(args.data or paths.raw_dir())[0]
     try:
         written = write_layer(ds, out)
     except InvalidDataset as exc:  # a built table failed its processed schema, or an input it needs is missing

@@ -1095,15 +1095,20 @@ def _rule_mentions(rule: Rule, column: str) -> bool:
     return isinstance(rule, DistinctGroups) and rule.group_by == column
 
 
-def data_dictionary_markdown() -> str:
-    """The dictionary as Markdown: one section per table with its description, keys, rules and columns."""
-    out = ["# Data dictionary", "",
+def data_dictionary_markdown(level: int = 1, title: bool = True) -> str:
+    """The dictionary as Markdown: one section per table with its description, keys, rules and columns.
+
+    The one rendering of the dictionary: the processed layer's ``data_dictionary.md`` (``level=1``) and the
+    site's data page (under its own heading: ``level=3, title=False``). ``level`` is the title's heading level;
+    each table's heading is one below it.
+    """
+    out = ([f"{'#' * level} Data dictionary", ""] if title else []) + [
            "Generated from `vstudy.data.schemas` (the declarations `vstudy validate` enforces). Processed tables whose "
            "name ends in `_<scheme>` are written once per dataset (e.g. `regions_kz2021`). Raw national and "
            "information-line tables are copied to the processed layer unchanged (typed, with `region_code` where "
            "they name a region).", ""]
     for key, schema in all_schemas().items():
-        out += [f"## `{key}`", "", schema.description, ""]
+        out += [f"{'#' * (level + 1)} `{key}`", "", schema.description, ""]
         if schema.keys:
             out.append(f"Key: {', '.join(schema.keys)}.")
         for rule in schema.rules:
