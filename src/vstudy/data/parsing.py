@@ -123,7 +123,7 @@ def decode_csv_bytes(data: bytes, file_label: str) -> str:
     """Return the text of a CSV file in UTF-8 (BOM optional); raise :class:`EncodingRefused` otherwise."""
     kind = binary_kind(data)
     if kind is not None:
-        raise EncodingRefused(f"{file_label}: {kind}", None, None, "binary")
+        raise EncodingRefused(f"{file_label}: {kind}", None, None, "utf-16" if "UTF-16" in kind else "binary")
     if data.startswith(_BOM):
         data = data[len(_BOM):]
     try:
@@ -151,17 +151,17 @@ def binary_kind(data: bytes) -> str | None:
     """Why ``data`` is not a UTF-8 text table (UTF-16, a workbook, an archive, binary), or None. Says what the
     file looks like without quoting any of it."""
     head = data[:4096]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (
-            len(head) >= 4 and head.count(b"\x00") * 3 >= len(head) and (head[1::2].count(0) > len(head) // 3
-                                                                  or head[0::2].count(0) > len(head) // 3)):
-        return ("the file is UTF-16 (two bytes per character, as Excel's 'Unicode text' saves it); save it as "
-                "'CSV UTF-8 (comma delimited)'")
     if head.startswith(b"PK\x03\x04"):
         return "the file is a ZIP archive or an Excel workbook (.xlsx), not a CSV table; export it as CSV UTF-8"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "the file is an old Excel workbook (.xls), not a CSV table; export it as CSV UTF-8"
     if head.startswith(b"%PDF"):
         return "the file is a PDF document, not a CSV table"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+            len(head) >= 4 and head.count(b"\x00") * 3 >= len(head) and (head[1::2].count(0) > len(head) // 3
+                                                                  or head[0::2].count(0) > len(head) // 3)):
+        return ("the file is UTF-16 (two bytes per character, as Excel's 'Unicode text' saves it); save it as "
+                "'CSV UTF-8 (comma delimited)'")
     if b"\x00" in data:
         return "the file is binary (it contains NUL bytes), not a CSV text table"
     return None
