@@ -1108,11 +1108,11 @@ def data_dictionary_markdown(level: int = 1, title: bool = True) -> str:
            "information-line tables are copied to the processed layer unchanged (typed, with `region_code` where "
            "they name a region).", ""]
     for key, schema in all_schemas().items():
-        out += [f"{'#' * (level + 1)} `{key}`", "", schema.description, ""]
+        out += [f"{'#' * (level + 1)} `{key}`", "", _md_text(schema.description), ""]
         if schema.keys:
             out.append(f"Key: {', '.join(schema.keys)}.")
         for rule in schema.rules:
-            out.append(f"Rule: {rule.describe()}.")
+            out.append(f"Rule: {_md_text(rule.describe())}.")
         out += ["", "| column | type | unit | range | constraints | description |", "|---|---|---|---|---|---|"]
         for col in schema.columns:
             rng = ""
@@ -1121,7 +1121,18 @@ def data_dictionary_markdown(level: int = 1, title: bool = True) -> str:
             cons = ", ".join(x for x in ("key" if col.name in schema.keys else "",
                                          "optional" if not col.required else "",
                                          "may be empty" if col.nullable else "") if x)
-            desc = col.description.replace("|", "\\|")
-            out.append(f"| `{col.name}` | {col.dtype} | {col.unit} | {rng} | {cons} | {desc} |")
+            out.append(f"| `{col.name}` | {col.dtype} | {_md_text(col.unit)} | {rng} | {cons} | "
+                       f"{_md_text(col.description)} |")
         out.append("")
     return "\n".join(out)
+
+
+_MD_SPECIAL = re.compile(r"[<>&|$@{}\\]")
+
+
+def _md_text(text: str) -> str:
+    """Declared text outside its ``code spans`` as Markdown that renders as written: ``regions_<scheme>`` is not an
+    HTML tag, ``\\d{4}`` not an attribute, ``|`` not a cell border."""
+    parts = re.split(r"(`+[^`]*`+)", text)
+    return "".join(part if i % 2 else _MD_SPECIAL.sub(lambda m: f"&#{ord(m.group(0))};", part)
+                   for i, part in enumerate(parts))
