@@ -421,3 +421,22 @@ def test_a_kernel_that_dies_while_starting_is_started_again_once(tmp_path, monke
 
 def test_sections_of_the_driver_match_the_fixture_notebooks():
     assert sorted(f"{s.name}.ipynb" for s in SECTIONS) == sorted(p.name for p in FIXTURES.glob("*.ipynb"))
+
+
+def test_a_watched_command_ends_when_the_build_is_gone(tmp_path):
+    """Quarto runs like this: when the build process dies, the command and its children end at once."""
+    token = "test-" + os.urandom(4).hex()
+    read, write = os.pipe()
+    argv, env, fds = procs.watched_command(["sh", "-c", "sleep 60 & sleep 60"], token, read)
+    proc = subprocess.Popen(argv, env=env, pass_fds=fds)
+    os.close(read)
+    deadline = time.monotonic() + 10
+    while len(procs.tagged_processes(token)) < 3 and time.monotonic() < deadline:  # wrapper, sh, two sleeps
+        time.sleep(0.05)
+    assert len(procs.tagged_processes(token)) >= 3
+    os.close(write)  # what the kernel does when the build dies, however it dies
+    assert proc.wait(timeout=10) != 0
+    deadline = time.monotonic() + 3
+    while procs.tagged_processes(token) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert procs.tagged_processes(token) == []

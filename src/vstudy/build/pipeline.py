@@ -455,12 +455,17 @@ class _Runner:
         self.lock = threading.Lock()
         self.watchdog: tuple[int, int] | None = None
 
-    def _new_worker(self) -> _Worker:
+    def watchdog_fd(self) -> int:
+        """The read end of the build's watchdog pipe (created on first use); the build keeps the only write end,
+        so the pipe reaches end-of-file when the build is gone."""
         if self.watchdog is None:
             self.config.build_dir.mkdir(parents=True, exist_ok=True)
             (self.config.build_dir / "token").write_text(self.token, encoding="utf-8")
-            self.watchdog = os.pipe()  # the build keeps the only write end: EOF = the build is gone
-        worker = _Worker(self.config, self.token, self.watchdog[0])
+            self.watchdog = os.pipe()
+        return self.watchdog[0]
+
+    def _new_worker(self) -> _Worker:
+        worker = _Worker(self.config, self.token, self.watchdog_fd())
         self.workers.append(worker)
         return worker
 
@@ -865,7 +870,7 @@ class _Build:
                 new_state["sections"][section.name] = carried[section.name]
         from vstudy.build.website import SetView
 
-        view = SetView(config.output_dir, config.build_dir / "set", processed_now)
+        view = SetView(config.output_dir, config.build_dir / "set", processed_now, token=self.token)
         moves = self._assemble(new_state, view, executed)
         if staged_processed is not None:
             moves.insert(0, {"staged": str(staged_processed), "target": str(config.processed_dir)})
@@ -1038,6 +1043,7 @@ class _Build:
             new_state["site"] = dict(recorded)
         elif config.render:
             renderer = config.renderer or website.render_site
+            view.watchdog = self.runner.watchdog_fd()  # Quarto ends with the build too
             outcome = renderer(config, new_state, view)
             result.render = outcome
             if outcome.status == "failed":

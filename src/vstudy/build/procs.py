@@ -10,6 +10,8 @@ starts inherit it. That tag finds them all, whatever session or process group ju
   (its kernels included) and then itself (:func:`watch_parent`);
 * the next build ends stragglers of an earlier build it finds recorded in the output tree.
 
+Quarto runs the same way (:func:`watched_command`), so a build killed while rendering leaves nothing running.
+
 Linux ``/proc`` is read; elsewhere the functions find nothing and the kernels' own parent polling remains.
 """
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -94,3 +97,27 @@ def watch_parent(token: str | None, fd: int | None) -> None:
         os._exit(75)
 
     threading.Thread(target=watch, name="vstudy-watchdog", daemon=True).start()
+
+
+def watched_command(command: list[str], token: str, fd: int) -> tuple[list[str], dict, tuple[int, ...]]:
+    """(argv, env, pass_fds) that run ``command`` tagged with the build and watched: if the build dies, the
+    command and everything it started end at once (``python -m vstudy.build.procs``)."""
+    env = dict(os.environ)
+    env[TAG] = token
+    env[WATCHDOG_FD] = str(fd)
+    return [sys.executable, "-m", "vstudy.build.procs", "--", *command], env, (fd,)
+
+
+def main(argv: list[str]) -> int:
+    """``python -m vstudy.build.procs -- COMMAND...``: run COMMAND under the build's watchdog (see
+    :func:`watched_command`); exits with its status."""
+    import subprocess
+
+    command = argv[argv.index("--") + 1:] if "--" in argv else argv
+    fd = os.environ.get(WATCHDOG_FD)
+    watch_parent(os.environ.get(TAG), int(fd) if fd and fd.isdigit() else None)
+    return subprocess.run(command).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from vstudy.build import procs
 from vstudy.build.quarto import QUARTO_HELP, RenderOutcome, quarto_path, quarto_version
 from vstudy.build.state import hash_tree, sha256_file, sha256_json
 from vstudy.data import manifest as dataset_manifest
@@ -95,6 +96,9 @@ class SetView:
     stage: Path
     processed_dir: Path
     staged: set[str] = field(default_factory=set)
+    # The build's tag and watchdog pipe (vstudy.build.procs): Quarto runs under them, so it ends with the build.
+    token: str | None = None
+    watchdog: int | None = None
 
     def dir(self, name: str) -> Path:
         return self.stage / name if name in self.staged else self.tree / name
@@ -144,7 +148,10 @@ def render_site(config, state: dict, view=None) -> RenderOutcome:
     if quarto is None:
         return RenderOutcome("no-quarto", QUARTO_HELP.format(notebooks=config.notebooks_dir))
     shutil.rmtree(stage / "_site", ignore_errors=True)
-    proc = subprocess.run([quarto, "render", "--no-clean"], cwd=stage, capture_output=True, text=True)
+    command, env, fds = [quarto, "render", "--no-clean"], None, ()
+    if view.token and view.watchdog is not None:
+        command, env, fds = procs.watched_command(command, view.token, view.watchdog)
+    proc = subprocess.run(command, cwd=stage, capture_output=True, text=True, env=env, pass_fds=fds)
     if proc.returncode != 0 or not (stage / "_site" / "index.html").exists():
         tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-25:])
         return RenderOutcome("failed", tail, time.perf_counter() - start)
