@@ -440,3 +440,43 @@ def test_a_watched_command_ends_when_the_build_is_gone(tmp_path):
     while procs.tagged_processes(token) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert procs.tagged_processes(token) == []
+
+
+@pytest.mark.slow
+def test_the_website_renderer_puts_site_and_pages_in_place_with_the_set(tmp_path, monkeypatch):
+    """The real renderer (vstudy.build.website) with a stand-in ``quarto`` on PATH: the staged project and the
+    rendered site are put in place with the rest; an unchanged set is not rendered again."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "quarto"
+    fake.write_text("#!/bin/sh\nif [ \"$1\" = \"--version\" ]; then echo 9.9.9; exit 0; fi\n"
+                    "mkdir -p _site && ls notebooks > _site/index.html && echo \"$VSTUDY_BUILD\" >> _site/index.html\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    root = make_tree(tmp_path / "tree")
+    config = pipeline.BuildConfig(root=root, sections=SECTIONS, jobs=2, prepare=lambda config: None,
+                                  package_hash="fixed", echo=lambda line: None)
+    result = pipeline.build(config)
+    assert result.exit_code == 0, result.message
+    assert result.render.status == "rendered"
+    site = root / "reports" / "site" / "index.html"
+    lines = site.read_text().splitlines()
+    assert lines[:3] == ["00_alpha.ipynb", "01_beta.ipynb", "02_gamma.ipynb"] and len(lines[3]) == 16  # tagged
+    assert (root / "reports" / "site-src" / "_generated" / "home.md").exists()
+    assert not (root / "reports" / "site-src" / "_site").exists()
+    state = json.loads((root / "reports" / ".vstudy-state.json").read_text(encoding="utf-8"))
+    assert state["site"]["files"] == hash_tree(root / "reports" / "site") and state["site"]["quarto"] == "9.9.9"
+    again = pipeline.build(pipeline.BuildConfig(root=root, sections=SECTIONS, prepare=lambda config: None,
+                                                package_hash="fixed", echo=lambda line: None))
+    assert again.render.status == "skipped" and again.executed == []
+    site.write_text("edited\n")  # a page that differs from its record is rendered again
+    third = pipeline.build(pipeline.BuildConfig(root=root, sections=SECTIONS, prepare=lambda config: None,
+                                                package_hash="fixed", echo=lambda line: None))
+    assert third.render.status == "rendered" and third.executed == []
+    assert site.read_text().startswith("00_alpha.ipynb")
+    # Without a render, a site that would show an earlier set is removed rather than left wrong.
+    (root / "data" / "raw" / "t_a.csv").write_text(VERSION_B, encoding="utf-8")
+    fourth = pipeline.build(pipeline.BuildConfig(root=root, sections=SECTIONS, prepare=lambda config: None,
+                                                 render=False, package_hash="fixed", echo=lambda line: None))
+    assert fourth.exit_code == 0 and fourth.executed == ["00_alpha", "02_gamma"]
+    assert not (root / "reports" / "site").exists() and not (root / "reports" / "site-src").exists()
