@@ -6,6 +6,7 @@ import html
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from vstudy.build import website
 from vstudy.build.website import split_figure_cells
@@ -198,3 +199,53 @@ def test_study_say_escapes_the_values_it_is_given(monkeypatch):
         assert html.unescape(value) == " ".join(payload.split())
         for live in LIVE:
             assert live not in value
+
+
+@pytest.mark.slow
+def test_a_section_page_of_a_hostile_dataset_holds_no_live_markup(repo_root, tmp_path):
+    """Section 00 on data whose errata carry the payloads: what lands on the site (the staged page) is inert,
+    whether the notebook escaped the values (study.say) or not (the site's net, text.neutralize)."""
+    import csv
+    import io
+    import shutil
+
+    import papermill as pm
+
+    from vstudy.build import pipeline
+    from vstudy.build.sections import by_name
+    from vstudy.data import parsing, processed
+
+    data = tmp_path / "hostile"
+    shutil.copytree(repo_root / "data" / "raw", data, ignore=shutil.ignore_patterns("regions"))
+    errata = data / "report_2021" / "errata.csv"
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    safe = [p for p in PAYLOADS if not p.startswith(parsing.FORMULA_PREFIXES)]  # validation refuses formulas
+    for i, payload in enumerate(safe):
+        writer.writerow([f"E{90 + i}", "age_national.csv", "age_group=under18", payload, payload, payload, payload,
+                         "1"])
+    errata.write_text(errata.read_text(encoding="utf-8") + out.getvalue(), encoding="utf-8")
+    layer = tmp_path / "processed"
+    processed.prepare_for_build(data, layer, "kz2021")
+
+    section = by_name("00")
+    executed = tmp_path / "executed" / f"{section.name}.ipynb"
+    executed.parent.mkdir()
+    pm.execute_notebook(str(repo_root / section.notebook), str(executed), kernel_name="python3",
+                        parameters={"data_dir": str(data), "processed_dir": str(layer), "scheme": "kz2021",
+                                    "output_dir": str(tmp_path / "out"), "n_boot": 50},
+                        cwd=str(repo_root), progress_bar=False)
+    config = pipeline.BuildConfig(root=tmp_path, data_dir=data, sections=(section,))
+    pages = website.stage_notebooks(config, tmp_path / "stage", executed.parent)
+    nb = nbformat.read(pages[section.name][0], as_version=4)
+    markdown = [o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                if "text/markdown" in o.get("data", {})]
+    joined = "\n".join(markdown)
+    assert "errata recorded" in joined  # the payloads were shown
+    # What would run or load something: the net takes these out (fidelity of ~sub~ or [^note] is the notebooks'
+    # business, through study.say).
+    for live in ("<script", "<img", "{{< env", "{{< include", "](javascript", "![", "$x", "$$", "@citation",
+                 "{=html", "<b>", "<!--"):
+        assert live not in joined, live
+    for payload in safe:  # and the reader still sees what the data said
+        assert payload.split()[0][:8] in html.unescape(joined), payload

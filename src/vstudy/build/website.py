@@ -42,7 +42,7 @@ from vstudy.build.quarto import QUARTO_HELP, RenderOutcome, quarto_path, quarto_
 from vstudy.build.state import hash_tree, sha256_file, sha256_json
 from vstudy.data import manifest as dataset_manifest
 from vstudy.data.atomic import write_text_atomic
-from vstudy.present.text import escape
+from vstudy.present.text import escape, neutralize
 
 # Figures and tables the report page (and so the study PDF) assembles, per section, by Quarto label
 # (``#| label: fig-…`` / ``tbl-…`` in the notebook). ``None`` = every labelled figure of that section, in order.
@@ -233,10 +233,21 @@ def stage_notebooks(config, target: Path, notebooks: Path | None = None) -> dict
             yaml_lines = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in front.items())
             nb.cells.insert(0, nbformat.v4.new_raw_cell(f"---\n{yaml_lines}\n---"))
         nb.cells = split_figure_cells(nb.cells)
+        neutralize_outputs(nb)
         path = target / source.name
         nbformat.write(nb, path)
         pages[section.name] = (path, title)
     return pages
+
+
+def neutralize_outputs(nb) -> None:
+    """Every Markdown output of the notebook through :func:`vstudy.present.text.neutralize`: a data string a
+    notebook displayed without escaping cannot become HTML, a shortcode, math or a citation on the page."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = output.get("data", {})
+            if isinstance(data.get("text/markdown"), str):
+                data["text/markdown"] = neutralize(data["text/markdown"])
 
 
 def split_figure_cells(cells: list) -> list:
