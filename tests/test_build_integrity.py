@@ -480,3 +480,18 @@ def test_the_website_renderer_puts_site_and_pages_in_place_with_the_set(tmp_path
                                                  render=False, package_hash="fixed", echo=lambda line: None))
     assert fourth.exit_code == 0 and sorted(fourth.executed) == ["00_alpha", "02_gamma"]
     assert not (root / "reports" / "site").exists() and not (root / "reports" / "site-src").exists()
+
+
+def test_vstudy_data_and_a_build_share_the_processed_layer_lock(tmp_path, capsys):
+    from vstudy import cli
+
+    out = tmp_path / "processed"
+    fixture = Path(__file__).parent / "fixtures" / "kz2022_dataset"
+    with atomic.exclusive_lock(atomic.lock_path(out), "pid 77, vstudy build"):
+        assert cli.main(["data", "--data", str(fixture), "--out", str(out)]) == 4
+    assert "pid 77, vstudy build" in capsys.readouterr().err and not out.exists()
+    root = make_tree(tmp_path / "tree")
+    config = config_for({"root": str(root)})
+    with atomic.exclusive_lock(atomic.lock_path(config.processed_dir), "pid 78, vstudy data"):
+        result = pipeline.build(config)
+    assert result.exit_code == pipeline.EXIT_LOCKED and "pid 78, vstudy data" in result.message

@@ -84,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser(
         "data", help="validate and write the processed layer (Parquet + CSV)",
         description="Validate the dataset, then write the processed tables atomically: on any error the "
-                    "previous processed directory is left untouched. Exit 0 ok, 1 invalid data.")
+                    "previous processed directory is left untouched. Exit 0 ok, 1 invalid data, 4 another "
+                    "process (a build) is writing the same processed layer.")
     d.add_argument("--data", default=None, help="dataset directory (default data/raw)")
     d.add_argument("--out", default=None, help="output directory (default: data/processed for data/raw, "
                    "builds/<name of the dataset folder>/processed for another dataset)")

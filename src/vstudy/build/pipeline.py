@@ -740,9 +740,10 @@ def build(config: BuildConfig) -> BuildResult:
             locks.enter_context(atomic.exclusive_lock(
                 config.lock_path, holder, wait=config.wait,
                 on_wait=lambda who: config.echo(f"waiting for the build that holds {config.lock_path} ({who})")))
-            if config.output_dir not in config.processed_dir.parents:  # data/processed of the 2021 study
-                locks.enter_context(atomic.exclusive_lock(
-                    config.processed_dir.parent / f".{config.processed_dir.name}.lock", holder, wait=config.wait))
+            # The processed layer's own lock too (``vstudy data`` takes it): data/processed of the 2021 study lies
+            # outside reports/, and --processed may point anywhere.
+            locks.enter_context(atomic.exclusive_lock(atomic.lock_path(config.processed_dir), holder,
+                                                      wait=config.wait))
             _Build(config, result, progress).run()
     except atomic.Locked as exc:
         result.exit_code = EXIT_LOCKED

@@ -143,6 +143,11 @@ def recover_swap(target: Path) -> None:
 # Locks
 
 
+def lock_path(directory: Path) -> Path:
+    """The lock file of a folder that is replaced whole (a processed layer): beside it, so that it outlives swaps."""
+    return directory.parent / f".{directory.name}.lock"
+
+
 class Locked(Exception):
     """Another process holds the lock; ``holder`` is what it wrote into the lock file (pid, command, start)."""
 

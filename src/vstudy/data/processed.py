@@ -38,6 +38,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import os
 import re
 import shutil
 import sys
@@ -659,7 +660,13 @@ def _cmd_data(args: argparse.Namespace) -> int:
     # Default: the dataset's own output tree (data/processed for data/raw, builds/<name>/processed otherwise).
     out = Path(args.out) if args.out else paths.output_tree(args.data or paths.raw_dir())[0]
     try:
-        written = write_layer(ds, out)
+        # The lock a build of the same layer holds (vstudy.build.pipeline): one writer at a time.
+        with atomic.exclusive_lock(atomic.lock_path(Path(out).resolve()), f"pid {os.getpid()}, vstudy data"):
+            written = write_layer(ds, out)
+    except atomic.Locked as exc:
+        print(f"{out} is being written by another process ({exc.holder or 'unknown'}); processed layer left "
+              "unchanged", file=sys.stderr)
+        return 4
     except InvalidDataset as exc:  # a built table failed its processed schema, or an input it needs is missing
         datasets.print_problems(exc.dataset)
         print(f"{ds.root}: processing failed ({len(exc.dataset.errors)} error(s)); processed layer left unchanged",
