@@ -61,8 +61,9 @@ lock: ## Re-resolve the dependencies into requirements/lock.txt (needs the packa
 	  .lockvenv/bin/python -m pip freeze --exclude-editable | grep -v '^vstudy'; } > $(LOCK)
 	rm -rf .lockvenv
 
-clean: ## Remove generated outputs (data/processed, reports) but keep .venv
+clean: ## Remove generated outputs (data/processed, reports, builds/ of other datasets) but keep .venv
 	find data/processed reports -mindepth 1 ! -name .gitkeep -delete 2>/dev/null || true
+	rm -rf builds data/.processed.build data/.processed.lock
 
 clean-venv: ## Remove .venv
 	rm -rf $(VENV)

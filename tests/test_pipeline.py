@@ -5,6 +5,7 @@ Kernel-running tests are marked slow; together they take a few tens of seconds o
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -56,15 +57,24 @@ def test_parallel_build_then_noop_then_one_table_then_force(tree: Path) -> None:
     assert first.exit_code == 0, first.message
     assert sorted(first.executed) == ["00_alpha", "01_beta", "02_gamma"]
 
-    # Each executed notebook records its parameters (papermill metadata, and the state file), as absolute paths.
+    # Each executed notebook records its parameters (papermill metadata, and the state file) relative to the
+    # repository root, pointing at the output tree (not at the staging folder the notebook wrote into).
     nb = nbformat.read(executed(tree, "00_alpha"), as_version=4)
     params = nb.metadata["papermill"]["parameters"]
-    assert params["data_dir"] == str(tree / "data" / "raw")
-    assert params["output_dir"] == str(tree / "reports")
+    assert params["data_dir"] == "data/raw" and params["processed_dir"] == "data/processed"
+    assert params["output_dir"] == "reports"
     assert params["seed"] == 20211231  # the defaults of vstudy.present.notebook travel with them
     state = json.loads((tree / "reports" / ".vstudy-state.json").read_text(encoding="utf-8"))
     assert state["sections"]["00_alpha"]["parameters"] == params
     assert nb.metadata["kernelspec"]["name"] == "python3"
+    # The tables and figures the notebooks wrote are in the tree, each recorded in the state with its hash.
+    written = {str(p.relative_to(tree / "reports")) for p in (tree / "reports").rglob("*.*")
+               if p.parent.name in ("tables", "figures")}
+    assert written == {"tables/00_alpha__copy.csv", "figures/00_alpha__copy.svg", "tables/01_beta__copy.csv",
+                       "tables/summary.csv"}
+    recorded = {rel: digest for entry in state["sections"].values() for rel, digest in entry["outputs"].items()}
+    assert recorded == {rel: hashlib.sha256((tree / "reports" / rel).read_bytes()).hexdigest() for rel in written}
+    assert (tree / "reports" / "tables" / "00_alpha__copy.csv").read_text() == "x\n1\n2\n"
 
     second = pipeline.build(make_config(tree))
     assert second.exit_code == 0
@@ -111,7 +121,7 @@ def test_failing_notebook_keeps_previous_outputs(tree: Path) -> None:
     assert errors and errors[0]["ename"] == "ValueError"
     assert executed(tree, "01_beta").read_bytes() == good
     assert json.loads(state_path.read_text(encoding="utf-8"))["sections"]["01_beta"] == entry_before
-    assert not (tree / "reports" / ".tmp").exists()
+    assert not (tree / "reports" / ".build").exists()
 
     # Fixed input: the section runs again and the failed copy is cleared.
     (tree / "data" / "raw" / "t_b.csv").write_text("y\n5\n", encoding="utf-8")
@@ -131,7 +141,7 @@ def test_one_worker_runs_its_notebooks_in_turn(tree: Path) -> None:
     result = pipeline.build(make_config(tree, jobs=1))
     assert result.exit_code == 0, result.message
     assert _worker_pid(tree, "00_alpha") == _worker_pid(tree, "02_gamma")
-    assert not (tree / "reports" / ".tmp").exists()  # worker logs and specs are cleaned up
+    assert not (tree / "reports" / ".build").exists()  # worker logs, specs and staging are cleaned up
 
 
 @pytest.mark.slow
@@ -258,9 +268,12 @@ def test_manifest_maps_tables_to_files(tmp_path: Path) -> None:
     assert pipeline.read_manifest(tmp_path)["tables"] == {"a": tmp_path / "sub" / "a.csv",
                                                           "other": tmp_path / "other.csv"}
     # With one, exactly the declared tables: a file's stem is not a table name.
-    (tmp_path / "manifest.yml").write_text("period: 2022-H1\ntables:\n  alias: other.csv\n", encoding="utf-8")
+    (tmp_path / "manifest.yml").write_text(
+        "period: {start: 2022-01-01, end: 2022-06-30, label: 2022-H1}\n"
+        "tables:\n  alias: {file: other.csv}\n  outside: {file: ../elsewhere.csv}\n", encoding="utf-8")
     info = pipeline.read_manifest(tmp_path)
     assert info["period"] == "2022-H1"
+    # A file outside the dataset directory is never a table (validation reports it).
     assert info["tables"] == {"alias": (tmp_path / "other.csv").resolve()}
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from vstudy.build import website
 from vstudy.build.website import split_figure_cells
@@ -83,9 +85,167 @@ def test_staged_section_page_takes_its_title_from_the_heading(tmp_path: Path) ->
 def test_sources_page_lists_every_cited_source_with_where_and_licence(repo_root: Path) -> None:
     import yaml
 
-    text = website.sources_markdown(repo_root / "data" / "raw")
+    text = html.unescape(website.sources_markdown(repo_root / "data" / "raw"))  # as the reader sees it
     records = yaml.safe_load((repo_root / "data/raw/official/source.yml").read_text(encoding="utf-8"))
     for source in records["sources"]:
-        block = text.split(f"#### `{source['id']}`\n", 1)[1].split("####", 1)[0]
+        block = text.split(f"#### {source['id']}\n", 1)[1].split("####", 1)[0]
         assert "- **Where in it:** " in block and "- **Licence:** " in block, source["id"]
     assert "| id | Producer |" not in text  # no wide table of sources
+
+
+# --------------------------------------------------------------------------------------------------------------
+# A hostile dataset: strings from data never become live markup on a page
+
+PAYLOADS = [
+    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "{{< env HOME >}}", "{{< include /etc/hostname >}}",
+    "[x](javascript:alert(1))", "![i](http://example.org/x.png)", "$x^2$", "$$\\int$$", "@citation",
+    "```{=html}\n<b>raw</b>\n```", "# heading", "- item", "1. item", "> quote", "| a | b |", "<!-- c -->",
+    "\\(x\\)", "&lt;b&gt;", "===", "    indented code", "{.class}", "[^note]", "~sub~ ^sup^",
+]
+# What a payload would be if it were live: markup that must not appear in the generated Markdown.
+LIVE = ["<script", "<img", "{{< env", "{{< include", "](javascript", "![", "$x", "$$", "@citation", "{=html",
+        "<b>", "<!--", "\\(", "&lt;", "{.class", "[^", "~sub~", "^sup^"]
+
+
+def _hostile_dataset(repo_root: Path, root: Path) -> Path:
+    """data/raw with every payload in the errata, the origin records, a headline unit and a file name."""
+    import csv
+    import io
+    import shutil
+
+    data = root / "hostile"
+    shutil.copytree(repo_root / "data" / "raw", data, ignore=shutil.ignore_patterns("regions"))
+    joined = " ".join(PAYLOADS)
+    errata = data / "report_2021" / "errata.csv"
+    rows = list(csv.DictReader(io.StringIO(errata.read_text(encoding="utf-8"))))
+    for i, row in enumerate(rows):
+        for column in ("erratum_id", "file", "rule_id", "description_en", "correction", "source_lines"):
+            row[column] = PAYLOADS[i % len(PAYLOADS)] if column != "description_en" else joined
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    errata.write_text(out.getvalue(), encoding="utf-8")
+    headline = data / "report_2021" / "headline_figures.csv"
+    headline.write_text(headline.read_text(encoding="utf-8").replace(
+        "volunteers_total,116694,volunteers,", f'volunteers_total,116694,"{joined}",', 1), encoding="utf-8")
+    record = {"title": {"en": joined}, "licence": {"statement": joined}, "producer": joined,
+              "sources": [{"id": payload, "where": joined, "licence": payload, "url": "javascript:alert(1)"}
+                          for payload in PAYLOADS[:4]],
+              "files": {payload: {"description_en": joined} for payload in PAYLOADS[:6]}}
+    import yaml
+
+    (data / "official" / "source.yml").write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    (data / "official" / "{{< env HOME >}} <img src=x onerror=alert(1)>.csv").write_text("x\n", encoding="utf-8")
+    return data
+
+
+def test_generated_pages_of_a_hostile_dataset_hold_no_live_markup(repo_root, tmp_path):
+    import html
+
+    from markdown_it import MarkdownIt
+
+    from vstudy.build import pipeline
+
+    data = _hostile_dataset(repo_root, tmp_path)
+    config = pipeline.BuildConfig(root=tmp_path, data_dir=data, sections=(), package_hash="fixed")
+    tables = tmp_path / "set" / "tables"
+    tables.mkdir(parents=True)
+    (tables / "<img src=x onerror=alert(1)> {{< env HOME >}}.csv").write_text("a\n", encoding="utf-8")
+    view = website.SetView(config.output_dir, tmp_path / "set", config.processed_dir, staged={"tables"})
+    state = {"sections": {"00_x": {"parameters": {"period": " ".join(PAYLOADS), "data_dir": "data/raw"},
+                                   "notebook_sha256": "0" * 64, "seconds": 1.0, "executed_at": "x"}}}
+    stage = website.stage_site(config, state, view)
+
+    pages = {p.name: p.read_text(encoding="utf-8") for p in sorted((stage / "_generated").glob("*.md"))}
+    assert {"home.md", "sources.md", "errata.md", "tables.md", "reproducibility.md"} <= set(pages)
+    parser = MarkdownIt("commonmark").enable("table")
+    for name, text in pages.items():
+        for live in LIVE:
+            assert live not in text, (name, live)
+        for shortcode in text.split("{{<")[1:]:
+            assert shortcode.startswith(" embed notebooks/"), (name, shortcode[:40])  # the study's own only
+        tokens = parser.parse(text)
+        inline = [child for token in tokens for child in (token.children or [])]
+        assert not [t for t in tokens + inline if t.type in ("html_block", "html_inline", "image")], name
+        for link in (t for t in inline if t.type == "link_open"):
+            assert link.attrs["href"].startswith(("notebooks/", "tables/")), (name, link.attrs)
+        for i, token in enumerate(tokens):  # no payload starts a block of its own (a heading, a list, a quote)
+            if token.type in ("heading_open", "bullet_list_open", "ordered_list_open", "blockquote_open"):
+                first = next(t for t in tokens[i + 1:] if t.type == "inline").content
+                assert not first.startswith(("heading", "item", "quote")), (name, first)
+    # The reader sees each payload as text: the escaped Markdown reads back to it.
+    shown = html.unescape(pages["errata.md"] + pages["sources.md"] + pages["home.md"])
+    for payload in PAYLOADS:
+        assert " ".join(payload.split()) in shown, payload
+    assert "{{< env HOME >}} <img src=x onerror=alert(1)>.csv" in html.unescape(pages["reproducibility.md"])
+
+
+def test_study_say_escapes_the_values_it_is_given(monkeypatch):
+    import html
+
+    import IPython.display
+
+    from vstudy.present import notebook
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
+    study = notebook.Study("01_demographics", Path("."), Path("."), Path("."), "kz2021", "2021-H2", "en", 0.05, 1, 1)
+    for payload in PAYLOADS:
+        study.say("**Region:** {name} ({n:,} volunteers)", name=payload, n=1234)
+        text = shown[-1].data
+        assert text.startswith("**Region:** ") and text.endswith(" (1,234 volunteers)")
+        value = text.removeprefix("**Region:** ").removesuffix(" (1,234 volunteers)")
+        assert html.unescape(value) == " ".join(payload.split())
+        for live in LIVE:
+            assert live not in value
+
+
+@pytest.mark.slow
+def test_a_section_page_of_a_hostile_dataset_holds_no_live_markup(repo_root, tmp_path):
+    """Section 00 on data whose errata carry the payloads: what lands on the site (the staged page) is inert,
+    whether the notebook escaped the values (study.say) or not (the site's net, text.neutralize)."""
+    import csv
+    import io
+    import shutil
+
+    import papermill as pm
+
+    from vstudy.build import pipeline
+    from vstudy.build.sections import by_name
+    from vstudy.data import parsing, processed
+
+    data = tmp_path / "hostile"
+    shutil.copytree(repo_root / "data" / "raw", data, ignore=shutil.ignore_patterns("regions"))
+    errata = data / "report_2021" / "errata.csv"
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    safe = [p for p in PAYLOADS if not p.startswith(parsing.FORMULA_PREFIXES)]  # validation refuses formulas
+    for i, payload in enumerate(safe):
+        writer.writerow([f"E{90 + i}", "age_national.csv", "age_group=under18", payload, payload, payload, payload,
+                         "1"])
+    errata.write_text(errata.read_text(encoding="utf-8") + out.getvalue(), encoding="utf-8")
+    layer = tmp_path / "processed"
+    processed.prepare_for_build(data, layer, "kz2021")
+
+    section = by_name("00")
+    executed = tmp_path / "executed" / f"{section.name}.ipynb"
+    executed.parent.mkdir()
+    pm.execute_notebook(str(repo_root / section.notebook), str(executed), kernel_name="python3",
+                        parameters={"data_dir": str(data), "processed_dir": str(layer), "scheme": "kz2021",
+                                    "output_dir": str(tmp_path / "out"), "n_boot": 50},
+                        cwd=str(repo_root), progress_bar=False)
+    config = pipeline.BuildConfig(root=tmp_path, data_dir=data, sections=(section,))
+    pages = website.stage_notebooks(config, tmp_path / "stage", executed.parent)
+    nb = nbformat.read(pages[section.name][0], as_version=4)
+    markdown = [o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                if "text/markdown" in o.get("data", {})]
+    joined = "\n".join(markdown)
+    assert "errata recorded" in joined  # the payloads were shown
+    # What would run or load something: the net takes these out (fidelity of ~sub~ or [^note] is the notebooks'
+    # business, through study.say).
+    for live in ("<script", "<img", "{{< env", "{{< include", "](javascript", "![", "$x", "$$", "@citation",
+                 "{=html", "<b>", "<!--"):
+        assert live not in joined, live
+    for payload in (p for p in safe if "&" not in p):  # and the reader still sees what the data said
+        assert payload.split()[0][:8] in html.unescape(joined), payload

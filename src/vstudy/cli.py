@@ -1,7 +1,8 @@
 """The ``vstudy`` command line. Each subcommand lives in the module that does the work.
 
 Exit codes: 0 success; 1 invalid data or a failed step; 2 usage error or unresolved name;
-3 the study was built but Quarto is not installed, so nothing was rendered (see README).
+3 the study was built but Quarto is not installed, so nothing was rendered; 4 another build holds the output
+tree (see README); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -84,9 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser(
         "data", help="validate and write the processed layer (Parquet + CSV)",
         description="Validate the dataset, then write the processed tables atomically: on any error the "
-                    "previous processed directory is left untouched. Exit 0 ok, 1 invalid data.")
+                    "previous processed directory is left untouched. Exit 0 ok, 1 invalid data, 4 another "
+                    "process (a build) is writing the same processed layer.")
     d.add_argument("--data", default=None, help="dataset directory or filled workbook (default data/raw)")
-    d.add_argument("--out", default=None, help="output directory (default data/processed)")
+    d.add_argument("--out", default=None, help="output directory (default: data/processed for data/raw, "
+                   "builds/<name of the dataset folder>/processed for another dataset)")
     d.set_defaults(func=_lazy("data.processed:_cmd_data"))
 
     t = sub.add_parser(

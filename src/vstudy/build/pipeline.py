@@ -5,28 +5,46 @@ One command rebuilds the study, and only what changed:
 * **validate + process** (``vstudy.data.datasets``) re-run when a raw file, the scheme or the package changed;
 * **a section notebook** re-executes when its source, its parameters, the raw tables it reads
   (``Section.raw_tables`` mapped through the manifest; ``*`` = every file of the dataset), the processed files
-  derived from them, or the ``vstudy`` package source changed;
+  derived from them, or the ``vstudy`` package source changed — or when its executed notebook or any table or
+  figure it wrote is missing or differs from what the state file recorded;
 * **the render** (``quarto render`` of the staged site, see :mod:`vstudy.build.website`) runs when an executed
-  notebook, a page template, the data or the commit changed.
+  notebook, a page template, the data or the commit changed, or the site differs from its record.
 
-Each decision compares sha256 content hashes with the state file ``<output>/.vstudy-state.json``, so a no-op
-rebuild reads files and hashes them, nothing more (no papermill, no kernels). Quarto's own ``freeze`` is not
-used: it does not see data changes, the pipeline owns invalidation.
+Each decision compares sha256 content hashes with the state file ``<output>/.vstudy-state.json``, which records
+every output (processed layer, executed notebooks, tables, figures, site) with its hash; a no-op rebuild reads
+files and hashes them, nothing more (no pandas, no papermill, no kernels). Quarto's own ``freeze`` is not used.
 
-Safety: notebooks execute into ``<output>/.tmp/`` and replace ``<output>/notebooks/<name>.ipynb`` by one rename
-only on success; a failing notebook is kept at ``<output>/failed/<name>.ipynb``; the site renders into the
-staging folder and is swapped into ``<output>/site`` afterwards; the state file is written atomically and only
-after the outputs it describes are in place. An interrupt or a kill therefore leaves the previous outputs valid.
+**One output tree per dataset** (:func:`vstudy.data.paths.output_tree`): ``data/raw`` builds into
+``data/processed`` and ``reports/``; any other dataset ``DIR`` into ``builds/<name of DIR>/`` (its processed
+layer in ``builds/<name>/processed``), unless ``--output``/``--processed`` say otherwise.
+
+**A complete output set, put in place whole.** Nothing is written into the output tree while the build works:
+the processed layer is written beside its place (``.<name>.build/``), each notebook writes its tables and figures
+into a folder of its own under ``<output>/.build/`` (its ``output_dir`` parameter), the executed notebooks and
+the rendered site land there too. Only when every step succeeded is the new set assembled (unchanged files are
+hard-linked from the current set) and put in place folder by folder with ``renameat2(RENAME_EXCHANGE)``, after a
+journal (``<output>/.vstudy-commit.json``) has recorded the moves and the new state: a kill between two moves is
+completed by the next build before it does anything else. A failure, Ctrl-C, SIGTERM or SIGKILL before that
+leaves the previous set as it was; the next build removes what the stopped one left (``.build/``, kernel
+connection files, a half-written processed layer). ``<output>/failed/`` holds the failed notebooks of the latest
+build only.
+
+**Processes end with the build.** Workers and their kernels carry the build's tag and watch a pipe held by the
+build; whatever ends the build ends them (:mod:`vstudy.build.procs`), and nothing writes after it has exited.
+
+**One build per output tree.** The build holds ``flock`` on ``<output>/.vstudy.lock``; a second build of the same
+tree stops at once with exit code 4 and names the build that holds it, or waits with ``--wait``.
 
 Exit codes: 0 built (and rendered, or ``--no-render``); 1 a step failed (invalid data, a notebook raised, the
 render failed); 2 usage error; 3 everything up to the render was built but Quarto is not on PATH, so the site
-and the PDF were not rendered; 130 interrupted.
+and the PDF were not rendered; 4 another build holds the output tree; 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import os
 import shutil
@@ -36,11 +54,14 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from vstudy.build import procs
 from vstudy.build.quarto import QUARTO_HELP, RenderOutcome  # noqa: F401  (re-exported for the command line)
 from vstudy.build.sections import SECTIONS, Section, by_name
 from vstudy.build.state import (  # noqa: F401
@@ -53,18 +74,28 @@ from vstudy.build.state import (  # noqa: F401
     sha256_file,
     sha256_json,
 )
-from vstudy.data import paths
+from vstudy.data import atomic, paths
+from vstudy.data import manifest as dataset_manifest
 from vstudy.vocab import SCHEMES
 
+if TYPE_CHECKING:
+    from vstudy.build.website import SetView
+
 STATE_NAME = ".vstudy-state.json"
+LOCK_NAME = ".vstudy.lock"
+JOURNAL_NAME = ".vstudy-commit.json"
+BUILD_DIR = ".build"  # the build's staging area inside the output tree (removed at its end)
 KERNEL = "python3"
+# Folders of the output tree the build writes itself; a notebook's own outputs go into other folders
+# (``tables/``, ``figures/``).
+RESERVED = ("notebooks", "failed", "site", "site-src", "processed")
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_NO_QUARTO = 3
+EXIT_LOCKED = 4
 EXIT_INTERRUPTED = 130
-
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -73,7 +104,8 @@ EXIT_INTERRUPTED = 130
 
 @dataclass
 class BuildConfig:
-    """Everything a build needs. Paths are made absolute in ``__post_init__``."""
+    """Everything a build needs. Paths are made absolute in ``__post_init__``; ``processed_dir`` and
+    ``output_dir`` default to the dataset's own output tree (:func:`vstudy.data.paths.output_tree`)."""
 
     root: Path = field(default_factory=paths.repo_root)
     data_dir: Path | None = None
@@ -84,21 +116,27 @@ class BuildConfig:
     force: bool = False
     jobs: int | None = None
     render: bool = True
+    wait: bool = False  # another build holds the output tree: wait for it instead of stopping
     sections: Sequence[Section] = SECTIONS
-    # Run validation and the processed layer; None = vstudy.data.datasets (tests pass a no-op).
-    prepare: Callable[[BuildConfig], list[Path]] | None = None
-    # Generate the pages and run Quarto; None = vstudy.build.website (tests may pass their own).
-    renderer: Callable[[BuildConfig, dict], RenderOutcome] | None = None
+    # Run validation and write the processed layer into ``config.processed_dir`` (the build passes a copy of the
+    # config whose processed_dir is the staging folder); None = vstudy.data.processed (tests pass their own).
+    prepare: Callable[[BuildConfig], object] | None = None
+    # Stage the pages and run Quarto into the set being built; None = vstudy.build.website.
+    renderer: Callable[[BuildConfig, dict, SetView], RenderOutcome] | None = None
     extra_parameters: dict = field(default_factory=dict)
     # Hash of the vstudy package source; None = computed at build time (tests fix it: others edit the package).
     package_hash: str | None = None
     echo: Callable[[str], None] = print
+    # Called with the index of each folder move while the new set is put in place (tests stop a build there).
+    on_commit_step: Callable[[int], None] | None = None
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
         self.data_dir = Path(self.data_dir or self.root / "data" / "raw").resolve()
-        self.processed_dir = Path(self.processed_dir or self.root / "data" / "processed").resolve()
-        self.output_dir = Path(self.output_dir or self.root / "reports").resolve()
+        default_processed, default_output = paths.output_tree(self.data_dir, self.root)
+        self.output_given = self.output_dir is not None
+        self.processed_dir = Path(self.processed_dir or default_processed).resolve()
+        self.output_dir = Path(self.output_dir or default_output).resolve()
         self.jobs = max(1, int(self.jobs or os.cpu_count() or 1))
 
     @property
@@ -110,18 +148,38 @@ class BuildConfig:
         return self.output_dir / "failed"
 
     @property
-    def tmp_dir(self) -> Path:
-        return self.output_dir / ".tmp"
+    def build_dir(self) -> Path:
+        return self.output_dir / BUILD_DIR
+
+    @property
+    def processed_stage_root(self) -> Path:
+        """Where a new processed layer is written: beside its place, on the same file system."""
+        return self.processed_dir.parent / f".{self.processed_dir.name}.build"
 
     @property
     def state_path(self) -> Path:
         return self.output_dir / STATE_NAME
+
+    @property
+    def lock_path(self) -> Path:
+        return self.output_dir / LOCK_NAME
+
+    @property
+    def journal_path(self) -> Path:
+        return self.output_dir / JOURNAL_NAME
 
     def executed_path(self, section: Section) -> Path:
         return self.notebooks_dir / f"{section.name}.ipynb"
 
     def source_path(self, section: Section) -> Path:
         return self.root / section.notebook
+
+    def rel(self, path: Path) -> str:
+        """``path`` relative to the repository root (POSIX), or absolute when outside it."""
+        try:
+            return Path(path).resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
 
 
 @dataclass
@@ -151,7 +209,9 @@ class BuildResult:
     cancelled: list[str] = field(default_factory=list)
     failures: list[NotebookFailure] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # sections whose source notebook does not exist
+    dropped: list[str] = field(default_factory=list)  # sections whose damaged outputs left the set (--only)
     render: RenderOutcome | None = None
+    committed: bool = False  # a new output set was put in place
     seconds: float = 0.0
     message: str = ""
 
@@ -160,41 +220,26 @@ class BuildError(Exception):
     """A step failed; the message is what the user reads."""
 
 
+class UsageError(BuildError):
+    """The command cannot run as given (exit 2)."""
+
+
 # --------------------------------------------------------------------------------------------------------------
 # The dataset manifest: table names → files, period
 
 
 def read_manifest(data_dir: Path) -> dict:
-    """Tables (name → file) and period of a study dataset.
+    """Tables (name → real path), period label and scheme of a study dataset, for the rebuild decisions.
 
-    Reads ``<data_dir>/manifest.yml`` when present; accepts ``tables`` as a mapping (name → path or
-    ``{path|file: …}``) or a list of ``{name, path|file}``. Only without a manifest (a directory that
-    ``vstudy validate`` would refuse) is every CSV below ``data_dir`` a table named by its file stem.
+    Reads ``<data_dir>/manifest.yml`` with the data layer's one safe reader (:mod:`vstudy.data.manifest`; no
+    pandas): only tables whose file lies inside the dataset directory are listed. Without a manifest (a
+    directory ``vstudy validate`` refuses) every CSV below ``data_dir`` is a table named by its file stem.
     """
-    tables: dict[str, Path] = {}
-    manifest_path = data_dir / "manifest.yml"
-    info: dict = {"period": None, "scheme": None}
-    if not manifest_path.exists():
-        tables = {p.stem: p for p in files_under(data_dir) if p.suffix == ".csv"}
-    else:
-        import yaml
-
-        raw = yaml.safe_load(manifest_path.read_text(encoding="utf-8")) or {}
-        period = raw.get("period")
-        info["period"] = period.get("label") if isinstance(period, dict) else period
-        info["scheme"] = raw.get("scheme")
-        declared = raw.get("tables") or {}
-        items: list[tuple[str, object]]
-        if isinstance(declared, dict):
-            items = list(declared.items())
-        else:
-            items = [(d.get("name") or Path(str(d.get("path") or d.get("file"))).stem, d) for d in declared]
-        for name, spec in items:
-            rel = spec.get("path") or spec.get("file") if isinstance(spec, dict) else spec
-            if rel:
-                tables[str(name)] = (data_dir / str(rel)).resolve()
-    info["tables"] = tables
-    return info
+    man = dataset_manifest.read_manifest(data_dir)
+    if not man.found:
+        tables = {p.stem: p for p in dataset_manifest.dataset_files(data_dir) if p.suffix == ".csv"}
+        return {"period": None, "scheme": None, "tables": tables}
+    return {"period": man.period_label, "scheme": man.scheme, "tables": man.paths()}
 
 
 def processed_files(processed_dir: Path) -> dict[str, Path]:
@@ -273,16 +318,19 @@ def section_inputs(config: BuildConfig, section: Section, manifest: dict, proces
     }
 
 
+
 def parameters_for(config: BuildConfig, manifest: dict) -> dict:
+    """The notebooks' parameters as recorded (the cache key, the executed notebook, the state file): paths
+    relative to the repository root, pointing at the dataset and at this dataset's output tree."""
     from vstudy.build.sections import PARAMETER_DEFAULTS
 
     params = dict(PARAMETER_DEFAULTS)
     params.update(
-        data_dir=str(config.data_dir),
-        processed_dir=str(config.processed_dir),
+        data_dir=config.rel(config.data_dir),
+        processed_dir=config.rel(config.processed_dir),
         scheme=config.scheme,
         period=manifest.get("period") or PARAMETER_DEFAULTS["period"],
-        output_dir=str(config.output_dir),
+        output_dir=config.rel(config.output_dir),
     )
     params.update(config.extra_parameters)
     return params
@@ -311,8 +359,7 @@ class _Progress:
 def _default_prepare(config: BuildConfig) -> list[Path]:
     """Validate the raw dataset and write the processed layer (vstudy.data.processed.prepare_for_build).
 
-    Invalid data stop the build with every error listed (FILE:LINE column value [rule] message); the processed
-    layer is then left as it was.
+    Invalid data stop the build with every error listed (FILE:LINE column value [rule] message).
     """
     from vstudy.data import datasets, processed  # heavy (pandas, pyarrow): only when the data step runs
 
@@ -325,46 +372,28 @@ def _default_prepare(config: BuildConfig) -> list[Path]:
                          f"`vstudy validate --data {config.data_dir}` lists them all):\n  {shown}") from exc
 
 
-def _run_prepare(config: BuildConfig, state: dict, raw_hashes: dict[str, str], progress: _Progress,
-                 result: BuildResult, before: Callable[[], None] = lambda: None) -> None:
-    """Validate and process when out of date; ``before`` runs first when it must (the runner starts its workers
-    then, so that they import papermill on the other cores while the data step runs)."""
-    key = sha256_json({"raw": raw_hashes, "scheme": config.scheme, "package": config.package_hash,
-                       "processed_dir": str(config.processed_dir)})
-    recorded = state["data"]
-    current = hash_tree(config.processed_dir)
-    if not config.force and recorded.get("key") == key and recorded.get("processed") == current:
-        progress.line("·", "validate + process", note="up to date")
-        return
-    before()
-    start = time.perf_counter()
-    prepare = config.prepare or _default_prepare
-    try:
-        prepare(config)
-    except BuildError:
-        raise
-    except Exception as exc:  # invalid data, unreadable file …: the message names it
-        raise BuildError(f"validate/process failed: {type(exc).__name__}: {exc}") from exc
-    state["data"] = {"key": key, "processed": hash_tree(config.processed_dir)}
-    result.prepared = True
-    progress.line("✓", "validate + process", time.perf_counter() - start)
-
-
 class _Worker:
     """One ``python -m vstudy.build.worker --serve`` process: papermill is imported once, notebooks run one at a time.
 
     Its stderr (and its kernels' output) goes to a log file; the part written while a notebook ran is what a
-    failure report quotes when the worker died without writing error details.
+    failure report quotes when the worker died without writing error details. It carries the build's tag and
+    reads the build's watchdog pipe (:mod:`vstudy.build.procs`).
     """
 
-    def __init__(self, config: BuildConfig) -> None:
-        config.tmp_dir.mkdir(parents=True, exist_ok=True)
-        fd, log = tempfile.mkstemp(prefix="worker.", suffix=".log", dir=config.tmp_dir)
+    def __init__(self, config: BuildConfig, token: str, watchdog: int) -> None:
+        logs = config.build_dir / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        fd, log = tempfile.mkstemp(prefix="worker.", suffix=".log", dir=logs)
         self.log_path = Path(log)
-        env = dict(os.environ, VSTUDY_ROOT=str(config.root), PYTHONUNBUFFERED="1")
+        env = dict(os.environ, VSTUDY_ROOT=str(config.root), PYTHONUNBUFFERED="1",
+                   JUPYTER_RUNTIME_DIR=str(config.build_dir / "runtime"),  # kernel connection files
+                   IPYTHONDIR=str(config.build_dir / "ipython"))  # kernels' history databases
+        env[procs.TAG] = token
+        env[procs.WATCHDOG_FD] = str(watchdog)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "vstudy.build.worker", "--serve"], cwd=config.root, env=env, start_new_session=True,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=fd, text=True, encoding="utf-8", bufsize=1,
+            pass_fds=(watchdog,),
         )
         os.close(fd)
 
@@ -398,48 +427,53 @@ class _Worker:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def close(self, timeout: float = 10) -> None:
+    def close(self) -> None:
+        """End of input: the worker exits after its current notebook (the caller waits for it)."""
         with contextlib.suppress(OSError, ValueError):
             if self.proc.stdin:
-                self.proc.stdin.close()  # end of input: the worker exits after its current notebook
+                self.proc.stdin.close()
+
+    def wait(self, timeout: float) -> bool:
         try:
             self.proc.wait(timeout=timeout)
+            return True
         except subprocess.TimeoutExpired:
-            self.kill()
-
-    def kill(self) -> None:
-        """Stop the worker (its process group). Its kernel, in a session of its own, exits when it sees its
-        parent gone."""
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.proc.pid, sig)
-            try:
-                self.proc.wait(timeout=5)
-                return
-            except subprocess.TimeoutExpired:
-                continue
+            return False
 
 
 class _Runner:
     """Runs notebooks on at most ``jobs`` worker processes (one per pool thread, reused for its next notebook);
-    stops starting new ones after a failure."""
+    stops starting new ones after a failure. Every process it starts ends with :meth:`kill_all` or :meth:`close`."""
 
-    def __init__(self, config: BuildConfig, progress: _Progress) -> None:
+    def __init__(self, config: BuildConfig, token: str) -> None:
         self.config = config
-        self.progress = progress
+        self.token = token
         self.stop = threading.Event()
         self.workers: list[_Worker] = []
         self.idle: list[_Worker] = []  # started ahead of need, not yet taken by a pool thread
         self.local = threading.local()
         self.lock = threading.Lock()
+        self.watchdog: tuple[int, int] | None = None
+
+    def watchdog_fd(self) -> int:
+        """The read end of the build's watchdog pipe (created on first use); the build keeps the only write end,
+        so the pipe reaches end-of-file when the build is gone."""
+        if self.watchdog is None:
+            self.config.build_dir.mkdir(parents=True, exist_ok=True)
+            (self.config.build_dir / "token").write_text(self.token, encoding="utf-8")
+            self.watchdog = os.pipe()
+        return self.watchdog[0]
+
+    def _new_worker(self) -> _Worker:
+        worker = _Worker(self.config, self.token, self.watchdog_fd())
+        self.workers.append(worker)
+        return worker
 
     def prestart(self, count: int) -> None:
         """Start ``count`` workers now; pool threads take them before starting new ones."""
         with self.lock:
             for _ in range(count):
-                worker = _Worker(self.config)
-                self.workers.append(worker)
-                self.idle.append(worker)
+                self.idle.append(self._new_worker())
 
     def _worker(self) -> _Worker | None:
         """This thread's worker (a prestarted one, or a new one); None once the build is stopping."""
@@ -450,45 +484,43 @@ class _Runner:
             if worker is None or not worker.alive():
                 worker = self.idle.pop() if self.idle else None
                 if worker is None or not worker.alive():
-                    worker = _Worker(self.config)
-                    self.workers.append(worker)
+                    worker = self._new_worker()
                 self.local.worker = worker
             return worker
 
-    def run_one(self, section: Section, parameters: dict) -> tuple[str, float, NotebookFailure | None]:
+    def run_one(self, section: Section, parameters: dict, public: dict, out_dir: Path,
+                replace: list[tuple[str, str]]) -> tuple[str, float, NotebookFailure | None, Path | None]:
+        """Execute one notebook into the staging area; (status, seconds, failure, executed notebook)."""
         if self.stop.is_set():
-            return "cancelled", 0.0, None
+            return "cancelled", 0.0, None, None
         config = self.config
-        config.tmp_dir.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f"{section.name}.", dir=config.tmp_dir))
-        out = work / f"{section.name}.ipynb"
+        work = config.build_dir / "work" / section.name
+        work.mkdir(parents=True, exist_ok=True)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        out = config.build_dir / "notebooks" / f"{section.name}.ipynb"
+        out.parent.mkdir(parents=True, exist_ok=True)
         spec = {
             "input": str(config.source_path(section)), "output": str(out), "cwd": str(config.root),
             "kernel": KERNEL, "parameters": parameters, "error_path": str(work / "error.json"),
+            "public_parameters": public, "replace": replace,
+            "public_input_path": section.notebook,
+            "public_output_path": config.rel(config.executed_path(section)),
         }
         (work / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
         start = time.perf_counter()
-        try:
-            worker = self._worker()
-            if worker is None:
-                return "cancelled", 0.0, None
-            status, log = worker.run(work / "spec.json")
-            seconds = time.perf_counter() - start
-            if self.stop.is_set() and status != 0:
-                return "cancelled", seconds, None
-            if status == 0 and out.exists():
-                target = config.executed_path(section)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(out, target)  # the previous good notebook is replaced only now, in one rename
-                with contextlib.suppress(FileNotFoundError):
-                    (config.failed_dir / target.name).unlink()
-                return "executed", seconds, None
-            died = None if status is not None else worker.death()
-            failure = self._failure(section, work, out, log, died)
-            self.stop.set()
-            return "failed", seconds, failure
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+        worker = self._worker()
+        if worker is None:
+            return "cancelled", 0.0, None, None
+        status, log = worker.run(work / "spec.json")
+        seconds = time.perf_counter() - start
+        if self.stop.is_set() and status != 0:
+            return "cancelled", seconds, None, None
+        if status == 0 and out.exists():
+            return "executed", seconds, None, out
+        died = None if status is not None else worker.death()
+        failure = self._failure(section, work, out, log, died)
+        self.stop.set()
+        return "failed", seconds, failure, None
 
     def _failure(self, section: Section, work: Path, out: Path, log: bytes | None,
                  died: str | None = None) -> NotebookFailure:
@@ -502,29 +534,50 @@ class _Runner:
                                                                   if tail else "")}
         partial = None
         if out.exists():
-            partial = self.config.failed_dir / f"{section.name}.ipynb"
-            partial.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(out, partial)
+            staged = self.config.build_dir / "failed" / out.name
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(out, staged)
+            partial = self.config.failed_dir / out.name  # where it is once put in place
         return NotebookFailure(
             section=section.name, cell_index=details.get("source_cell_index"),
             first_line=details.get("first_line", ""), ename=details.get("ename", "Error"),
             evalue=details.get("evalue", ""), partial=partial,
         )
 
-    def close(self) -> None:
-        """Let idle workers exit (end of input); used when every notebook has finished."""
+    def close(self, timeout: float = 10) -> None:
+        """Let every worker finish and exit, then end whatever of the build is left (kernels included)."""
         with self.lock:
             workers, self.workers, self.idle = list(self.workers), [], []
         for worker in workers:
             worker.close()
+        deadline = time.monotonic() + timeout
+        for worker in workers:
+            worker.wait(max(0.1, deadline - time.monotonic()))
+        self._end(workers)
 
     def kill_all(self) -> None:
-        """Stop every worker we started, mid-notebook or idle."""
+        """Stop every process of the build at once, mid-notebook or idle."""
         self.stop.set()
         with self.lock:
             workers, self.workers, self.idle = list(self.workers), [], []
+        self._end(workers)
+
+    def _end(self, workers: list[_Worker]) -> None:
+        if self.watchdog is not None or workers:
+            procs.kill_tagged(self.token)
         for worker in workers:
-            worker.kill()
+            with contextlib.suppress(OSError, ValueError):
+                worker.proc.kill()
+            worker.wait(5)
+            for stream in (worker.proc.stdin, worker.proc.stdout):
+                with contextlib.suppress(OSError, ValueError):
+                    if stream:
+                        stream.close()
+        if self.watchdog is not None:
+            for fd in self.watchdog:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            self.watchdog = None
 
 
 def _selected(config: BuildConfig) -> list[Section]:
@@ -537,26 +590,226 @@ def _selected(config: BuildConfig) -> list[Section]:
     return [s for s in config.sections if s.name in chosen]
 
 
-def _recover_site(output_dir: Path) -> None:
-    """Finish a site swap that a kill interrupted between its two renames."""
-    site, old = output_dir / "site", output_dir / ".site-old"
-    if old.exists() and not site.exists():
-        os.replace(old, site)
-    elif old.exists():
-        shutil.rmtree(old, ignore_errors=True)
+# --------------------------------------------------------------------------------------------------------------
+# Putting a set in place, and finishing or cleaning up after a build that was stopped
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return None
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block has run (the folder moves); SIGKILL is what the journal is for."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _apply_moves(journal: dict, trash: Path, step: Callable[[int], None] | None = None) -> None:
+    """Carry out the folder moves of a commit journal. Each move names the inode of the folder that must end at
+    (or leave) its target, so a move already done is recognised and skipped: the same journal can be applied
+    again after a kill, and no marker file is needed inside the folders."""
+    for index, move in enumerate(journal["moves"]):
+        if step is not None:
+            step(index)
+        target = Path(move["target"])
+        atomic.recover_swap(target)
+        if move.get("staged") is None:  # a folder that is not part of the new set
+            if _inode(target) == move["inode"]:
+                trash.mkdir(parents=True, exist_ok=True)
+                os.replace(target, trash / f"{target.name}.{uuid.uuid4().hex[:8]}")
+            continue
+        staged = Path(move["staged"])
+        if _inode(target) == move["inode"] or _inode(staged) != move["inode"]:
+            continue  # done already
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic.swap_dir(staged, target)
+
+
+def _commit(config: BuildConfig, token: str, moves: list[dict], state: dict | None) -> None:
+    """Record the moves and the new state in the journal, then carry them out and write the state."""
+    for move in moves:
+        move["inode"] = _inode(Path(move["staged"] or move["target"]))
+    journal = {"version": 1, "token": token, "moves": moves, "state": state}
+    with _signals_deferred():
+        atomic.write_text_atomic(config.journal_path, json.dumps(journal, ensure_ascii=False))
+        _apply_moves(journal, config.build_dir / "trash", config.on_commit_step)
+        if state is not None:
+            save_state(config.state_path, state)
+        config.journal_path.unlink()
+
+
+def recover(config: BuildConfig, echo: Callable[[str], None] | None = None) -> None:
+    """Finish or undo what a stopped build left in the output tree (the build does this first, under its lock).
+
+    A complete journal is applied (the stopped build had staged its whole set); then every process still tagged
+    with the stopped build's id is ended, and the staging folders, kernel connection files and half-written
+    processed layers are removed.
+    """
+    out = config.output_dir
+    if config.journal_path.exists():
+        try:
+            journal = json.loads(config.journal_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            journal = None
+        if journal is not None:
+            _apply_moves(journal, config.build_dir / "trash")
+            if journal.get("state") is not None:
+                save_state(config.state_path, journal["state"])
+            if echo:
+                echo("· finished putting in place the outputs of a build that was stopped while doing it")
+        config.journal_path.unlink()
+    token_file = config.build_dir / "token"
+    with contextlib.suppress(OSError):
+        procs.kill_tagged(token_file.read_text(encoding="utf-8").strip())
+    shutil.rmtree(config.build_dir, ignore_errors=True)
+    shutil.rmtree(config.processed_stage_root, ignore_errors=True)
+    # What earlier versions of the build left: its notebook staging folder, a site swap, processed layers.
+    shutil.rmtree(out / ".tmp", ignore_errors=True)
+    old_site = out / ".site-old"
+    if old_site.exists() and not (out / "site").exists():
+        os.replace(old_site, out / "site")
+    shutil.rmtree(old_site, ignore_errors=True)
+    atomic.recover_swap(config.processed_dir)
+    if config.processed_dir.parent.is_dir():
+        for leftover in config.processed_dir.parent.glob(f".{config.processed_dir.name}.building-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _tree_files(tree: Path, top: str) -> dict[str, str]:
+    """``top/rel`` → sha256 of every file in ``tree/top`` (hidden files, such as the build marker, excluded)."""
+    return {f"{top}/{rel}": digest for rel, digest in hash_tree(tree / top).items()}
+
+
+def _intact(config: BuildConfig, entry: dict, hashes: dict[Path, str]) -> bool:
+    """The section's executed notebook and every output it recorded are in the tree with their hashes."""
+    recorded = dict(entry.get("outputs") or {})
+    if "notebook" not in entry:
+        return False
+    recorded[entry["notebook"]] = entry.get("notebook_sha256")
+    for rel, digest in recorded.items():
+        path = config.output_dir / rel
+        if path not in hashes:
+            hashes[path] = sha256_file(path) if path.is_file() else None
+        if hashes[path] != digest:
+            return False
+    return True
+
+
+def _link(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _section_outputs(section: Section, out_dir: Path) -> dict[str, str]:
+    """What a notebook wrote into its output folder, as ``top/rel`` → sha256; BuildError for a reserved place."""
+    written = hash_tree(out_dir)
+    bad = sorted(rel for rel in written if "/" not in rel or rel.split("/", 1)[0] in RESERVED)
+    if bad:
+        raise BuildError(f"section {section.name} wrote {', '.join(bad[:5])} into its output folder: a notebook "
+                         f"writes only into folders such as tables/ and figures/ (not {', '.join(RESERVED)})")
+    return written
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The build
 
 
 def build(config: BuildConfig) -> BuildResult:
-    """Run the study's steps that are out of date; see the module docstring for the rules."""
+    """Run the study's steps that are out of date and put the new output set in place; see the module docstring."""
     start = time.perf_counter()
     result = BuildResult()
     progress = _Progress(config.echo)
-    config.output_dir.mkdir(parents=True, exist_ok=True)
-    _recover_site(config.output_dir)
-    state = load_state(config.state_path)
-    config.package_hash = config.package_hash or package_hash()
-    runner = _Runner(config, progress)
+    holder = f"pid {os.getpid()}, {' '.join(sys.argv[:6])[:200]}, since {time.strftime('%H:%M:%S')}"
     try:
+        config.output_dir.mkdir(parents=True, exist_ok=True)
+        with contextlib.ExitStack() as locks:
+            locks.enter_context(atomic.exclusive_lock(
+                config.lock_path, holder, wait=config.wait,
+                on_wait=lambda who: config.echo(f"waiting for the build that holds {config.lock_path} ({who})")))
+            # The processed layer's own lock too (``vstudy data`` takes it): data/processed of the 2021 study lies
+            # outside reports/, and --processed may point anywhere.
+            locks.enter_context(atomic.exclusive_lock(atomic.lock_path(config.processed_dir), holder,
+                                                      wait=config.wait))
+            _Build(config, result, progress).run()
+    except atomic.Locked as exc:
+        result.exit_code = EXIT_LOCKED
+        result.message = (f"another vstudy build is using this output tree ({exc.holder or 'a process'}; lock "
+                          f"{exc.path}). Wait for it to finish, or run again with --wait.")
+    result.seconds = time.perf_counter() - start
+    _summary(config, result)
+    return result
+
+
+class _Build:
+    """One build under the lock: recover, decide, execute, assemble, render, commit."""
+
+    def __init__(self, config: BuildConfig, result: BuildResult, progress: _Progress) -> None:
+        self.config = config
+        self.result = result
+        self.progress = progress
+        self.token = uuid.uuid4().hex[:16]
+        self.runner = _Runner(config, self.token)
+        self.failed: list[NotebookFailure] = []
+
+    def run(self) -> None:
+        config, result = self.config, self.result
+        try:
+            self._run()
+        except UsageError as exc:
+            result.exit_code = EXIT_USAGE
+            result.message = str(exc)
+        except BuildError as exc:
+            result.exit_code = EXIT_FAILED
+            result.message = str(exc)
+            self._finish_failed()
+        except KeyboardInterrupt:
+            self.runner.kill_all()
+            result.exit_code = EXIT_INTERRUPTED
+            result.message = ("interrupted after the new outputs were put in place" if result.committed
+                              else "interrupted: the previous outputs are unchanged")
+        finally:
+            if result.exit_code == EXIT_INTERRUPTED:
+                self.runner.kill_all()
+            else:
+                self.runner.close()
+            shutil.rmtree(config.build_dir, ignore_errors=True)
+            shutil.rmtree(config.processed_stage_root, ignore_errors=True)
+
+    def _finish_failed(self) -> None:
+        """After a failure: only ``failed/`` changes, to hold this build's failed notebooks (or nothing)."""
+        self.runner.kill_all()
+        staged = self.config.build_dir / "failed"
+        if staged.is_dir():
+            moves = [{"staged": str(staged), "target": str(self.config.failed_dir)}]
+        elif self.config.failed_dir.exists():
+            moves = [{"staged": None, "target": str(self.config.failed_dir)}]
+        else:
+            return
+        _commit(self.config, self.token, moves, None)
+
+    def _run(self) -> None:
+        config, result, progress = self.config, self.result, self.progress
+        recover(config, progress.echo)
+        state = load_state(config.state_path)
+        dataset = config.rel(config.data_dir)
+        if not config.output_given and state.get("dataset") not in (None, dataset):
+            raise UsageError(f"the output tree {config.output_dir} holds the build of another dataset "
+                             f"({state['dataset']}); give this one its own with --output DIR")
+        config.package_hash = config.package_hash or package_hash()
         selected = _selected(config)
         for section in selected:
             if not config.source_path(section).exists():
@@ -564,111 +817,260 @@ def build(config: BuildConfig) -> BuildResult:
                 progress.line("!", section.name, note=f"notebook missing: {section.notebook}")
         selected = [s for s in selected if s.name not in result.missing]
 
-        # Validate + process.
+        # Validate + process, into the staging folder beside the processed layer.
         manifest = read_manifest(config.data_dir)
         config.scheme = config.scheme or manifest.get("scheme") or "kz2021"
         raw_hashes = hash_tree(config.data_dir)
-        _run_prepare(config, state, raw_hashes, progress, result,
-                     before=lambda: runner.prestart(min(config.jobs, len(selected))))
+        new_state = {"version": STATE_VERSION, "dataset": dataset, "data": dict(state["data"]), "sections": {},
+                     "site": dict(state["site"])}
+        processed_now = config.processed_dir
+        staged_processed = self._prepare(state, new_state, raw_hashes, len(selected))
+        if staged_processed is not None:
+            processed_now = staged_processed
 
-        # Decide which notebooks are out of date.
-        processed = processed_files(config.processed_dir)
+        # Decide which notebooks are out of date: changed inputs, or outputs that differ from their record.
+        processed = processed_files(processed_now)
         params = parameters_for(config, manifest)
         cache = {config.data_dir / rel: h for rel, h in raw_hashes.items()}
+        hashes: dict[Path, str] = {}
+        view_config = dataclasses.replace(config, processed_dir=processed_now)
+        view_config.package_hash, view_config.scheme = config.package_hash, config.scheme
         todo: list[tuple[Section, str, dict]] = []
-        for section in selected:
-            inputs = section_inputs(config, section, manifest, processed, cache)
+        carried: dict[str, dict] = {}
+        for section in config.sections:
+            entry = state["sections"].get(section.name)
+            intact = entry is not None and _intact(config, entry, hashes)
+            if section not in selected:
+                if intact:
+                    carried[section.name] = entry
+                elif entry is not None:
+                    result.dropped.append(section.name)
+                    progress.line("!", section.name, note="its outputs differ from the record: left out of the "
+                                  "new set (build it again)")
+                continue
+            inputs = section_inputs(view_config, section, manifest, processed, cache)
             key = sha256_json({"inputs": inputs, "parameters": params})
-            entry = state["sections"].get(section.name, {})
-            target = config.executed_path(section)
-            fresh = (
-                not config.force and entry.get("key") == key and target.exists()
-                and entry.get("output_sha256") == sha256_file(target)
-            )
-            if fresh:
+            if not config.force and intact and entry.get("key") == key:
+                carried[section.name] = entry
                 result.up_to_date.append(section.name)
                 progress.line("·", section.name, note="up to date")
             else:
                 todo.append((section, key, inputs))
+                if entry is not None and entry.get("key") == key and not config.force:
+                    progress.line("!", section.name, note="outputs missing or changed since its build: again")
 
-        # Execute, longest first (measured by the last run, else the section's hint) so the parallel run ends
-        # sooner: a long notebook started last would leave the other cores idle.
-        if todo:
-            todo.sort(key=lambda t: -float(state["sections"].get(t[0].name, {}).get("seconds")
-                                           or t[0].expected_seconds))
-            jobs = min(config.jobs, len(todo))
-            progress.echo(f"executing {len(todo)} notebook(s) with {jobs} job(s)")
-            with ThreadPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(runner.run_one, s, params): (s, key, inputs) for s, key, inputs in todo}
-                try:
-                    for future in as_completed(futures):
-                        section, key, inputs = futures[future]
-                        status, seconds, failure = future.result()
-                        if status == "executed":
-                            state["sections"][section.name] = {
-                                "key": key, "inputs": inputs, "parameters": params,
-                                "output": str(config.executed_path(section).relative_to(config.output_dir)),
-                                "output_sha256": sha256_file(config.executed_path(section)),
-                                "seconds": round(seconds, 2),
-                                "executed_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                            }
-                            result.executed.append(section.name)
-                            progress.line("✓", section.name, seconds)
-                        elif status == "failed":
-                            assert failure is not None
-                            result.failures.append(failure)
-                            progress.line("✗", section.name, seconds, "FAILED")
-                        else:
-                            result.cancelled.append(section.name)
-                            progress.line("-", section.name, note="not run (an earlier notebook failed)")
-                except KeyboardInterrupt:
-                    runner.kill_all()
-                    for f in futures:
-                        f.cancel()
-                    raise
-        save_state(config.state_path, state)  # only now: every output it describes is in place
-        if result.failures:
-            raise BuildError("\n".join(f.message() for f in result.failures))
+        executed = self._execute(todo, params, processed_now, state)
+        if self.failed:
+            raise BuildError("\n".join(f.message() for f in self.failed))
 
-        # Render.
-        if config.render:
-            renderer = config.renderer or _default_renderer
-            outcome = renderer(config, state)
-            result.render = outcome
-            if outcome.status == "rendered":
-                progress.line("✓", "render (quarto)", outcome.seconds)
-                save_state(config.state_path, state)
-            elif outcome.status == "skipped":
-                progress.line("·", "render (quarto)", note="up to date")
-            elif outcome.status == "no-quarto":
-                progress.line("!", "render (quarto)", note="skipped: quarto not on PATH")
-                result.exit_code = EXIT_NO_QUARTO
-                result.message = outcome.message or QUARTO_HELP.format(notebooks=config.notebooks_dir)
-            else:
-                raise BuildError(f"quarto render failed; the previous site is unchanged\n{outcome.message}")
+        # The new set: executed sections from the staging area, the others as they are.
+        for section in config.sections:
+            if section.name in executed:
+                new_state["sections"][section.name] = executed[section.name]
+            elif section.name in carried:
+                new_state["sections"][section.name] = carried[section.name]
+        from vstudy.build.website import SetView
+
+        view = SetView(config.output_dir, config.build_dir / "set", processed_now, token=self.token)
+        moves = self._assemble(new_state, view, executed)
+        if staged_processed is not None:
+            moves.insert(0, {"staged": str(staged_processed), "target": str(config.processed_dir)})
+        moves += self._site(new_state, view, state)
+        if config.build_dir.joinpath("failed").is_dir():
+            moves.append({"staged": str(config.build_dir / "failed"), "target": str(config.failed_dir)})
+        elif config.failed_dir.exists():
+            moves.append({"staged": None, "target": str(config.failed_dir)})
+
+        if moves or new_state != state:
+            self.runner.close()  # every process of the build has ended before its outputs are put in place
+            start = time.perf_counter()
+            with _signals_deferred():
+                _commit(config, self.token, moves, new_state)
+                result.committed = True
+            if moves:
+                progress.line("✓", "outputs put in place", time.perf_counter() - start,
+                              f"{len(moves)} folder(s) of {config.rel(config.output_dir)}")
         if result.missing:  # the rest was built and rendered, but the study is incomplete
             result.exit_code = EXIT_FAILED
             result.message = (result.message + "\n" if result.message else "") + (
                 "section notebooks not found: " + ", ".join(result.missing))
-    except BuildError as exc:
-        result.exit_code = EXIT_FAILED
-        result.message = str(exc)
-    except KeyboardInterrupt:
-        runner.kill_all()
-        result.exit_code = EXIT_INTERRUPTED
-        result.message = "interrupted: the previous outputs are unchanged"
-    finally:
-        runner.close()
-        shutil.rmtree(config.tmp_dir, ignore_errors=True)
-    result.seconds = time.perf_counter() - start
-    _summary(config, result)
-    return result
 
+    def _prepare(self, state: dict, new_state: dict, raw_hashes: dict[str, str], n_sections: int) -> Path | None:
+        """Validate and process when out of date, into the staging folder; return it (None: up to date)."""
+        config, progress = self.config, self.progress
+        key = sha256_json({"raw": raw_hashes, "scheme": config.scheme, "package": config.package_hash,
+                           "processed_dir": config.rel(config.processed_dir)})
+        recorded = state["data"]
+        if not config.force and recorded.get("key") == key and recorded.get("processed") == hash_tree(
+                config.processed_dir) and config.processed_dir.is_dir():
+            progress.line("·", "validate + process", note="up to date")
+            return None
+        self.runner.prestart(min(config.jobs, n_sections))  # they import papermill while the data step runs
+        start = time.perf_counter()
+        target = config.processed_stage_root / config.processed_dir.name
+        config.processed_stage_root.mkdir(parents=True, exist_ok=True)
+        prepare = config.prepare or _default_prepare
+        staged_config = dataclasses.replace(config, processed_dir=target)
+        staged_config.scheme, staged_config.package_hash = config.scheme, config.package_hash
+        try:
+            prepare(staged_config)
+        except BuildError:
+            raise
+        except Exception as exc:  # invalid data, unreadable file …: the message names it
+            raise BuildError(f"validate/process failed: {type(exc).__name__}: {exc}") from exc
+        target.mkdir(parents=True, exist_ok=True)  # a prepare step may write nothing
+        os.chmod(target, atomic.dir_mode())
+        for keep in config.processed_dir.glob(".*") if config.processed_dir.is_dir() else []:
+            if keep.is_file() and not (target / keep.name).exists():
+                shutil.copy2(keep, target / keep.name)  # .gitkeep of the committed data/processed
+        new_state["data"] = {"key": key, "processed": hash_tree(target)}
+        self.result.prepared = True
+        progress.line("✓", "validate + process", time.perf_counter() - start)
+        return target
 
-def _default_renderer(config: BuildConfig, state: dict) -> RenderOutcome:
-    from vstudy.build import website
+    def _execute(self, todo: list[tuple[Section, str, dict]], params: dict, processed_now: Path,
+                 state: dict) -> dict[str, dict]:
+        """Execute the out-of-date notebooks, longest first; return the new state entries of those that ran."""
+        config, result, progress = self.config, self.result, self.progress
+        executed: dict[str, dict] = {}
+        if not todo:
+            return executed
+        # Longest first (measured by the last run, else the section's hint): a long notebook started last would
+        # leave the other cores idle.
+        todo.sort(key=lambda t: -float(state["sections"].get(t[0].name, {}).get("seconds")
+                                       or t[0].expected_seconds))
+        jobs = min(config.jobs, len(todo))
+        progress.echo(f"executing {len(todo)} notebook(s) with {jobs} job(s)")
+        runs = {}
+        for section, key, inputs in todo:
+            out_dir = config.build_dir / "out" / section.name
+            private = dict(params, output_dir=config.rel(out_dir), processed_dir=config.rel(processed_now))
+            replace = [(str(out_dir), params["output_dir"]), (config.rel(out_dir), params["output_dir"]),
+                       (str(processed_now), params["processed_dir"]),
+                       (config.rel(processed_now), params["processed_dir"]), (str(config.root) + "/", "")]
+            runs[section.name] = (section, key, inputs, out_dir, private, replace)
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(self.runner.run_one, section, private, params, out_dir, replace): name
+                       for name, (section, _, _, out_dir, private, replace) in runs.items()}
+            try:
+                for future in as_completed(futures):
+                    section, key, inputs, out_dir, _, _ = runs[futures[future]]
+                    status, seconds, failure, notebook = future.result()
+                    if status == "executed":
+                        assert notebook is not None
+                        outputs = _section_outputs(section, out_dir) if out_dir.is_dir() else {}
+                        executed[section.name] = {
+                            "key": key, "inputs": inputs, "parameters": params,
+                            "notebook": f"notebooks/{section.name}.ipynb",
+                            "notebook_sha256": sha256_file(notebook),
+                            "outputs": {rel: digest for rel, digest in sorted(outputs.items())},
+                            "seconds": round(seconds, 2),
+                            "executed_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                        }
+                        result.executed.append(section.name)
+                        progress.line("✓", section.name, seconds)
+                    elif status == "failed":
+                        assert failure is not None
+                        self.failed.append(failure)
+                        result.failures.append(failure)
+                        progress.line("✗", section.name, seconds, "FAILED")
+                    else:
+                        result.cancelled.append(section.name)
+                        progress.line("-", section.name, note="not run (an earlier notebook failed)")
+            except BaseException:
+                self.runner.kill_all()
+                for f in futures:
+                    f.cancel()
+                raise
+        return executed
 
-    return website.render_site(config, state)
+    def _assemble(self, new_state: dict, view: SetView, executed: dict[str, dict]) -> list[dict]:
+        """Stage every folder of the tree whose files change (hard links to the files kept); return the moves."""
+        config = self.config
+        wanted: dict[str, dict[str, tuple[Path, str]]] = {}  # top folder → rel → (source file, sha256)
+        for name, entry in new_state["sections"].items():
+            fresh = name in executed
+            files = dict(entry["outputs"])
+            files[entry["notebook"]] = entry["notebook_sha256"]
+            for rel, digest in files.items():
+                if fresh:
+                    source = (config.build_dir / rel if rel == entry["notebook"]
+                              else config.build_dir / "out" / name / rel)
+                else:
+                    source = config.output_dir / rel
+                top = rel.split("/", 1)[0]
+                if rel in wanted.get(top, {}):
+                    raise BuildError(f"{rel} is written by two sections ({name} and another): rename one")
+                wanted.setdefault(top, {})[rel] = (source, digest)
+        managed = set(wanted) | {"notebooks", "tables", "figures"}
+        for entry in load_state(config.state_path)["sections"].values():
+            managed |= {rel.split("/", 1)[0] for rel in entry.get("outputs", {})}
+        moves = []
+        for top in sorted(managed - {"site", "site-src", "failed"}):
+            files = wanted.get(top, {})
+            current = _tree_files(config.output_dir, top)
+            if {rel: digest for rel, (_, digest) in files.items()} == current:
+                continue
+            if not files:
+                if (config.output_dir / top).exists():
+                    moves.append({"staged": None, "target": str(config.output_dir / top)})
+                continue
+            staged = view.stage / top
+            for rel, (source, _) in sorted(files.items()):
+                _link(source, view.stage / rel)
+            view.staged.add(top)
+            moves.append({"staged": str(staged), "target": str(config.output_dir / top)})
+        return moves
+
+    def _site(self, new_state: dict, view: SetView, state: dict) -> list[dict]:
+        """Render the site of the new set when it is out of date; remove a site that would show another set."""
+        from vstudy.build import website
+
+        config, result, progress = self.config, self.result, self.progress
+        key = website.site_key(config, new_state)
+        site, src = config.output_dir / "site", config.output_dir / "site-src"
+        recorded = state["site"]
+        intact = (recorded.get("key") == key and site.is_dir() and hash_tree(site) == recorded.get("files")
+                  and hash_tree(src) == recorded.get("src_files"))
+        if intact and not config.force:
+            if config.render:
+                result.render = RenderOutcome("skipped")
+                progress.line("·", "render (quarto)", note="up to date")
+            return []
+        moves: list[dict] = []
+        src_intact = (recorded.get("src_key") == key and src.is_dir() and hash_tree(src) == recorded.get("src_files"))
+        if config.render and src_intact and not config.force and website.quarto_path() is None:
+            result.render = RenderOutcome("no-quarto")
+            new_state["site"] = dict(recorded)
+        elif config.render:
+            renderer = config.renderer or website.render_site
+            view.watchdog = self.runner.watchdog_fd()  # Quarto ends with the build too
+            outcome = renderer(config, new_state, view)
+            result.render = outcome
+            if outcome.status == "failed":
+                raise BuildError(f"quarto render failed; the previous outputs are unchanged\n{outcome.message}")
+            staged_src, staged_site = view.stage / "site-src", view.stage / "site"
+            if staged_src.is_dir():
+                moves.append({"staged": str(staged_src), "target": str(src)})
+            if outcome.status == "rendered":
+                moves.append({"staged": str(staged_site), "target": str(site)})
+                new_state["site"] = {"key": key, "src_key": key, "files": hash_tree(staged_site),
+                                     "src_files": hash_tree(staged_src), "quarto": outcome.message or ""}
+                progress.line("✓", "render (quarto)", outcome.seconds)
+                return moves
+            new_state["site"] = {"src_key": key, "src_files": hash_tree(staged_src) if staged_src.is_dir() else {}}
+        else:
+            new_state["site"] = {}
+            if src.exists():
+                moves.append({"staged": None, "target": str(src)})
+        if config.render:
+            progress.line("!", "render (quarto)", note="skipped: quarto not on PATH")
+            result.exit_code = EXIT_NO_QUARTO
+            result.message = QUARTO_HELP.format(notebooks=config.rel(config.notebooks_dir))
+        if site.exists():  # it shows an earlier set: no site rather than a wrong one
+            moves.append({"staged": None, "target": str(site)})
+            progress.line("!", "site", note="removed: it showed an earlier build (render to make it again)")
+        return moves
 
 
 def _summary(config: BuildConfig, result: BuildResult) -> None:
@@ -679,6 +1081,8 @@ def _summary(config: BuildConfig, result: BuildResult) -> None:
         parts.append(f"{len(result.cancelled)} not run")
     if result.missing:
         parts.append(f"{len(result.missing)} missing")
+    if result.dropped:
+        parts.append(f"{len(result.dropped)} dropped")
     if result.render is not None:
         parts.append(f"render: {result.render.status}")
     config.echo(f"{'done' if result.exit_code in (0, 3) else 'stopped'} in {result.seconds:.1f} s: "
@@ -696,14 +1100,17 @@ def add_commands(subparsers) -> None:
     p = subparsers.add_parser(
         "build",
         help="rebuild the study: validate, process, execute the section notebooks, render the site and PDF",
-        description=__doc__.split("\n\n")[0] + " Only out-of-date steps run. Exit codes: 0 built; 1 a step "
-        "failed; 2 usage; 3 built but Quarto is missing, nothing rendered; 130 interrupted.",
+        description=__doc__.split("\n\n")[0] + " Only out-of-date steps run. Outputs go to the dataset's own "
+        "output tree (data/raw: data/processed and reports/; another DIR: builds/<name of DIR>/). Exit codes: "
+        "0 built; 1 a step failed; 2 usage; 3 built but Quarto is missing, nothing rendered; 4 another build "
+        "holds the output tree; 130 interrupted.",
     )
     p.add_argument("--data", type=Path, default=None, metavar="DIR",
                    help="study dataset: a directory, or a filled template workbook .xlsx (default data/raw)")
     p.add_argument("--processed", type=Path, default=None, metavar="DIR",
-                   help="processed layer (default data/processed)")
-    p.add_argument("--output", type=Path, default=None, metavar="DIR", help="outputs (default reports)")
+                   help="processed layer (default: data/processed for data/raw, else builds/<name>/processed)")
+    p.add_argument("--output", type=Path, default=None, metavar="DIR",
+                   help="output tree (default: reports for data/raw, else builds/<name of the dataset folder>)")
     p.add_argument("--scheme", choices=sorted(SCHEMES), default=None,
                    help="regional scheme (default: the dataset manifest's)")
     p.add_argument("--only", nargs="+", default=(), metavar="SECTION",
@@ -712,6 +1119,8 @@ def add_commands(subparsers) -> None:
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="notebooks executed at once (default: number of cores)")
     p.add_argument("--no-render", action="store_true", help="stop after executing the notebooks")
+    p.add_argument("--wait", action="store_true",
+                   help="if another build holds the output tree, wait for it (default: stop with exit code 4)")
     p.set_defaults(func=_cmd_build)
 
 
@@ -725,7 +1134,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
             return EXIT_FAILED
     config = BuildConfig(
         data_dir=args.data, processed_dir=args.processed, output_dir=args.output, scheme=args.scheme,
-        only=tuple(args.only), force=args.force, jobs=args.jobs, render=not args.no_render,
+        only=tuple(args.only), force=args.force, jobs=args.jobs, render=not args.no_render, wait=args.wait,
         echo=lambda s: print(s, flush=True),
     )
     if not config.data_dir.is_dir():
@@ -736,10 +1145,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
     except BuildError as exc:
         print(f"vstudy build: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    # A kill (SIGTERM) is handled like Ctrl-C: stop the workers and their kernels, keep the previous outputs.
+    with terminate_as_interrupt():
+        return build(config).exit_code
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM handled like Ctrl-C while the block runs: the build stops its processes and keeps the previous
+    outputs (used by the command line; a script that runs :func:`build` may use it too)."""
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        return build(config).exit_code
+        yield
     finally:
         signal.signal(signal.SIGTERM, previous)
 

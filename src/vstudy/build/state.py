@@ -10,7 +10,7 @@ from pathlib import Path
 
 from vstudy.data.atomic import write_text_atomic
 
-STATE_VERSION = 2
+STATE_VERSION = 3  # 3: every output recorded with its hash; the dataset the tree belongs to
 
 
 def sha256_file(path: Path) -> str:
@@ -26,16 +26,16 @@ def sha256_json(value: object) -> str:
 
 
 def files_under(directory: Path) -> list[Path]:
-    """Every regular file below ``directory`` except hidden ones and caches, in a stable order."""
+    """Every regular file below ``directory`` except hidden ones and caches, in a stable order.
+
+    Symbolic links are followed only while they stay inside ``directory``; FIFOs, devices and sockets are
+    skipped (hashing must never block or read outside what it describes).
+    """
+    from vstudy.data.manifest import dataset_files
+
     if not directory.is_dir():
         return []
-    out = []
-    for path in sorted(directory.rglob("*")):
-        rel = path.relative_to(directory).parts
-        if any(p.startswith(".") or p == "__pycache__" for p in rel) or not path.is_file():
-            continue
-        out.append(path)
-    return out
+    return dataset_files(directory)
 
 
 def hash_tree(directory: Path, suffixes: Iterable[str] | None = None) -> dict[str, str]:

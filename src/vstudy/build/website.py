@@ -1,7 +1,8 @@
 """The Quarto website and the study PDF: stage the pages, then ``quarto render`` and swap the result in.
 
 The Quarto project is the top-level ``_quarto.yml``; its hand-written pages live in ``site/`` (``index.qmd``,
-``notebook.qmd``, ``data.qmd``, ``reproducibility.qmd``). A build copies both into ``<output>/site-src/`` with
+``notebook.qmd``, ``data.qmd``, ``reproducibility.qmd``). A build copies both into ``site-src/`` of the output set
+it is building (in the build's staging area; see :mod:`vstudy.build.pipeline`) with
 
 * ``notebooks/<name>.ipynb`` — the executed section notebooks, each given a front-matter cell (title from the
   notebook's first ``# heading``) so the page has a title and no duplicate heading; Quarto renders ``.ipynb``
@@ -10,9 +11,13 @@ The Quarto project is the top-level ``_quarto.yml``; its hand-written pages live
   the data dictionary, the errata, the reproducibility facts and the report's list of embedded figures;
 * ``_quarto.yml`` with the sidebar listing the executed sections in reading order.
 
-Quarto then renders the staged project into ``site-src/_site``; only when that succeeded is it moved to
-``<output>/site`` (old site renamed aside, new one renamed in, old one deleted), so a failed render leaves the
-previous site in place. The render is skipped when its inputs' hashes match the state file.
+Quarto then renders the staged project into ``site-src/_site``, which becomes the set's ``site/``; the pipeline
+puts ``site/`` and ``site-src/`` in place with the rest of the set, so a failed render leaves the previous site.
+The render is skipped when its inputs' hashes match the state file.
+
+Every string that comes from the dataset (origin records, errata, units, file names, the period) is escaped
+with :func:`vstudy.present.text.escape` wherever it lands on a page: no HTML, Markdown link, math, citation or
+Quarto shortcode from data is ever live. Origin records are read with the data layer's safe YAML reader.
 """
 
 from __future__ import annotations
@@ -28,11 +33,16 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
+from vstudy.build import procs
 from vstudy.build.quarto import QUARTO_HELP, RenderOutcome, quarto_path, quarto_version
 from vstudy.build.state import hash_tree, sha256_file, sha256_json
+from vstudy.data import manifest as dataset_manifest
 from vstudy.data.atomic import write_text_atomic
+from vstudy.present.text import escape, neutralize
 
 # Figures and tables the report page (and so the study PDF) assembles, per section, by Quarto label
 # (``#| label: fig-…`` / ``tbl-…`` in the notebook). ``None`` = every labelled figure of that section, in order.
@@ -79,8 +89,25 @@ def project_file(root: Path) -> Path:
 NOT_STAGED = ("not-here.py",)
 
 
-def stage_dir(config) -> Path:
-    return config.output_dir / "site-src"
+@dataclass
+class SetView:
+    """The output set being built: a folder is either staged anew (``stage/<name>``) or kept (``tree/<name>``)."""
+
+    tree: Path
+    stage: Path
+    processed_dir: Path
+    staged: set[str] = field(default_factory=set)
+    # The build's tag and watchdog pipe (vstudy.build.procs): Quarto runs under them, so it ends with the build.
+    token: str | None = None
+    watchdog: int | None = None
+
+    def dir(self, name: str) -> Path:
+        return self.stage / name if name in self.staged else self.tree / name
+
+
+def _view(config, view: SetView | None) -> SetView:
+    """The set the site shows (default: the output tree as it is, staged into ``<output>/site-src``)."""
+    return view if view is not None else SetView(config.output_dir, config.output_dir, config.processed_dir)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -98,10 +125,7 @@ def git_commit(root: Path) -> str:
 
 def site_key(config, state: dict) -> str:
     """Hash of everything the pages show: templates, executed notebooks, data, package, commit."""
-    notebooks = {
-        s.name: state["sections"].get(s.name, {}).get("output_sha256")
-        for s in config.sections if config.executed_path(s).exists()
-    }
+    notebooks = {name: entry.get("notebook_sha256") for name, entry in sorted(state["sections"].items())}
     return sha256_json({
         "templates": hash_tree(templates_dir(config.root)),
         "project": sha256_file(project_file(config.root)),
@@ -112,47 +136,42 @@ def site_key(config, state: dict) -> str:
     })
 
 
-def render_site(config, state: dict) -> RenderOutcome:
-    """Stage and render when out of date; report ``no-quarto`` after staging when Quarto is missing."""
-    key = site_key(config, state)
-    site = config.output_dir / "site"
-    if not config.force and state["site"].get("key") == key and (site / "index.html").exists():
-        return RenderOutcome("skipped")
+def render_site(config, state: dict, view=None) -> RenderOutcome:
+    """Stage the pages into ``<set>/site-src`` and render them into ``<set>/site``.
+
+    Returns ``rendered`` (message: the Quarto version), ``no-quarto`` after staging when Quarto is missing, or
+    ``failed`` with the end of Quarto's output. Nothing outside the set's staging folder is written.
+    """
+    view = _view(config, view)
     start = time.perf_counter()
-    stage = stage_site(config, state)
+    stage = stage_site(config, state, view)
     quarto = quarto_path()
     if quarto is None:
         return RenderOutcome("no-quarto", QUARTO_HELP.format(notebooks=config.notebooks_dir))
     shutil.rmtree(stage / "_site", ignore_errors=True)
-    proc = subprocess.run([quarto, "render", "--no-clean"], cwd=stage, capture_output=True, text=True)
+    command, env, fds = [quarto, "render", "--no-clean"], None, ()
+    if view.token and view.watchdog is not None:
+        command, env, fds = procs.watched_command(command, view.token, view.watchdog)
+    proc = subprocess.run(command, cwd=stage, capture_output=True, text=True, env=env, pass_fds=fds)
     if proc.returncode != 0 or not (stage / "_site" / "index.html").exists():
         tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-25:])
         return RenderOutcome("failed", tail, time.perf_counter() - start)
-    swap_in(stage / "_site", site)
-    state["site"] = {"key": key, "rendered_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                     "quarto": quarto_version(quarto)}
-    return RenderOutcome("rendered", "", time.perf_counter() - start)
-
-
-def swap_in(new: Path, target: Path) -> None:
-    """Replace ``target`` by ``new`` with two renames; pipeline._recover_site finishes an interrupted swap."""
-    old = target.parent / ".site-old"
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(new, target)
-    shutil.rmtree(old, ignore_errors=True)
+    site = view.stage / "site"
+    shutil.rmtree(site, ignore_errors=True)
+    os.replace(stage / "_site", site)
+    return RenderOutcome("rendered", quarto_version(quarto), time.perf_counter() - start)
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Staging
 
 
-def stage_site(config, state: dict) -> Path:
-    """Write the complete Quarto project for this build into ``<output>/site-src`` and return it."""
+def stage_site(config, state: dict, view=None) -> Path:
+    """Write the complete Quarto project of the set ``view`` into ``<set>/site-src`` and return it."""
     import yaml
 
-    stage = stage_dir(config)
+    view = _view(config, view)
+    stage = view.stage / "site-src"
     for child in stage.glob("*") if stage.exists() else []:
         if child.name != ".quarto":  # Quarto's cache may stay; everything else is regenerated
             shutil.rmtree(child) if child.is_dir() else child.unlink()
@@ -162,7 +181,7 @@ def stage_site(config, state: dict) -> Path:
         if path.is_file() and path.name not in NOT_STAGED:
             shutil.copy2(path, stage / path.name)
 
-    pages = stage_notebooks(config, stage / "notebooks")
+    pages = stage_notebooks(config, stage / "notebooks", view.dir("notebooks"))
     labels = {name: notebook_labels(path) for name, (path, _) in pages.items()}
 
     project = yaml.safe_load(project_file(config.root).read_text(encoding="utf-8"))
@@ -173,8 +192,8 @@ def stage_site(config, state: dict) -> Path:
     ]}] if pages else []
     write_text_atomic(stage / "_quarto.yml", yaml.safe_dump(project, allow_unicode=True, sort_keys=False))
 
-    if (config.output_dir / "tables").is_dir():
-        shutil.copytree(config.output_dir / "tables", stage / "tables")
+    if view.dir("tables").is_dir():
+        shutil.copytree(view.dir("tables"), stage / "tables", ignore=shutil.ignore_patterns(".*"))
     generated = stage / "_generated"
     generated.mkdir()
     write_text_atomic(generated / "home.md", home_markdown(config, pages, labels))
@@ -187,14 +206,15 @@ def stage_site(config, state: dict) -> Path:
     return stage
 
 
-def stage_notebooks(config, target: Path) -> dict[str, tuple[Path, str]]:
-    """Copy the executed notebooks, each with a Quarto front-matter cell; return name → (path, title)."""
+def stage_notebooks(config, target: Path, notebooks: Path | None = None) -> dict[str, tuple[Path, str]]:
+    """Copy the executed notebooks (from ``notebooks``, default the tree's), each with a Quarto front-matter
+    cell; return name → (path, title)."""
     import nbformat
 
     target.mkdir(parents=True, exist_ok=True)
     pages: dict[str, tuple[Path, str]] = {}
     for section in config.sections:
-        source = config.executed_path(section)
+        source = (notebooks or config.notebooks_dir) / f"{section.name}.ipynb"
         if not source.exists():
             continue
         nb = nbformat.read(source, as_version=4)
@@ -214,10 +234,21 @@ def stage_notebooks(config, target: Path) -> dict[str, tuple[Path, str]]:
             yaml_lines = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in front.items())
             nb.cells.insert(0, nbformat.v4.new_raw_cell(f"---\n{yaml_lines}\n---"))
         nb.cells = split_figure_cells(nb.cells)
+        neutralize_outputs(nb)
         path = target / source.name
         nbformat.write(nb, path)
         pages[section.name] = (path, title)
     return pages
+
+
+def neutralize_outputs(nb) -> None:
+    """Every Markdown output of the notebook through :func:`vstudy.present.text.neutralize`: a data string a
+    notebook displayed without escaping cannot become HTML, a shortcode, math or a citation on the page."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = output.get("data", {})
+            if isinstance(data.get("text/markdown"), str):
+                data["text/markdown"] = neutralize(data["text/markdown"])
 
 
 def split_figure_cells(cells: list) -> list:
@@ -333,36 +364,54 @@ def report_markdown(pages: dict[str, tuple[Path, str]], labels: dict[str, list[s
     return "\n".join(out)
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    if not path.exists():
-        return []
-    with open(path, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+def dataset_table(data_dir: Path, schema: str) -> list[dict[str, str]]:
+    """The rows of the dataset's table declared with ``schema`` (via its manifest; [] when it has none), read
+    safely: inside the dataset directory, a regular file, size-limited, UTF-8."""
+    man = dataset_manifest.read_manifest(data_dir)
+    for spec in man.tables.values():
+        if spec.schema != schema:
+            continue
+        try:
+            text = dataset_manifest.read_file(dataset_manifest.locate(data_dir, spec.file)).decode("utf-8-sig")
+        except (dataset_manifest.Refused, UnicodeDecodeError):
+            return []
+        return list(csv.DictReader(text.splitlines()))
+    return []
+
+
+class Markup(str):
+    """Markdown written by the study (a code span of a checksum, a link it built): put on the page as it is."""
 
 
 def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return " ".join(text.split()).replace("|", "\\|")
+    """A table cell: markup the study wrote stays; anything else (from data) is escaped."""
+    if isinstance(value, Markup):
+        return str(value)
+    return "" if value is None or value == "" else escape(value)
 
 
 def md_table(rows: list[dict], columns: list[str], headers: list[str] | None = None) -> str:
+    """A pipe table; every cell is escaped unless it is :class:`Markup`."""
     if not rows:
         return "*(none)*\n"
     head = headers or columns
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    lines = ["| " + " | ".join(escape(h) for h in head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     lines += ["| " + " | ".join(_cell(row.get(c)) for c in columns) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 
 def home_markdown(config, pages: dict, labels: dict[str, list[str]]) -> str:
-    rows = [r for r in _read_csv(config.data_dir / "report_2021" / "headline_figures.csv")
-            if r.get("figure_id") in HEADLINE_IDS]
+    rows = [r for r in dataset_table(config.data_dir, "headline_figures") if r.get("figure_id") in HEADLINE_IDS]
     out = ["## Key figures\n"]
     if rows:
         for row in rows:
-            value = f"{float(row['value']):,.0f}".replace(",", "\u202f") if row.get("value") else "—"
-            out.append(f"- **{value}** {row.get('unit', '')} — {row.get('figure_id', '').replace('_', ' ')}"
-                       f" (report line {row.get('source_line', '?')})")
+            try:
+                value = f"{float(row['value']):,.0f}".replace(",", "\u202f")
+            except (TypeError, ValueError):
+                value = "—"
+            line = f" (report line {escape(row['source_line'])})" if row.get("source_line") else ""
+            out.append(f"- **{value}** {escape(row.get('unit', ''))} — "
+                       f"{escape(str(row.get('figure_id', '')).replace('_', ' '))}{line}")
         out.append("")
     shown = 0
     for name, label in HOME_FIGURES:
@@ -397,56 +446,57 @@ SOURCE_FIELDS = (("producer", "Producer"), ("title", "Title"), ("url", "URL"), (
 
 
 def sources_markdown(data_dir: Path) -> str:
-    """Every ``source.yml`` of the dataset: producer, title, period, licence, cited sources, files."""
-    import yaml
+    """Every ``source.yml`` of the dataset: producer, title, period, licence, cited sources, files.
 
+    Read with the data layer's safe YAML reader; every value is escaped. A record that cannot be read is named
+    (folder and reason), never quoted.
+    """
     out: list[str] = []
     for record in sorted(data_dir.glob("*/source.yml")):
-        data = yaml.safe_load(record.read_text(encoding="utf-8")) or {}
-        folder = record.parent.name
-        out.append(f"### `{folder}/`\n")
+        folder = escape(record.parent.name)
+        out.append(f"### {folder}/\n")
+        try:
+            data = dataset_manifest.read_yaml(data_dir, f"{record.parent.name}/source.yml")
+        except dataset_manifest.Refused as exc:
+            out.append(f"*This origin record could not be read ({escape(exc.rule)}).*\n")
+            continue
+        if not isinstance(data, dict):
+            out.append("*This origin record is not a mapping.*\n")
+            continue
         for key, label in (("title", "Title"), ("description", "Description"), ("producer", "Producer"),
                            ("period_covered", "Period"), ("date_accessed", "Accessed"),
                            ("date_accessed_default", "Accessed"), ("licence", "Licence")):
             if key in data:
-                out.append(f"- **{label}:** {_text(data[key])}")
+                out.append(f"- **{label}:** {escape(_text(data[key]))}")
         out.append("")
         # One block per cited source, not a table: titles, URLs and cell references are too long for columns.
-        for source in data.get("sources") or []:
-            out.append(f"#### `{_text(source.get('id'))}`\n")
+        sources = data.get("sources") if isinstance(data.get("sources"), list) else []
+        for source in sources:
+            if not isinstance(source, dict):
+                continue
+            out.append(f"#### {escape(_text(source.get('id')))}\n")
             for key, label in SOURCE_FIELDS:
                 if source.get(key):
-                    out.append(f"- **{label}:** {_text(source[key])}")
+                    out.append(f"- **{label}:** {escape(_text(source[key]))}")
             out.append("")
         files = data.get("files") or {}
         if isinstance(files, dict) and files:
-            rows = [{"file": f"`{name}`", "about": _text(v.get("description_en") if isinstance(v, dict) else v)}
+            rows = [{"file": _text(name), "about": _text(v.get("description_en") if isinstance(v, dict) else v)}
                     for name, v in files.items()]
             out.append(md_table(rows, ["file", "about"], ["File", "Contents"]))
     return "\n".join(out) + "\n" if out else "*No origin records found.*\n"
 
 
 def dictionary_markdown() -> str:
-    """The data dictionary from the declared schemas (vstudy.data.schemas.data_dictionary)."""
-    try:
-        from vstudy.data import schemas
+    """The data dictionary: the one rendering of the declared schemas (vstudy.data.schemas), as the processed
+    layer's ``data_dictionary.md`` has it, with its headings under the data page's own."""
+    from vstudy.data import schemas
 
-        table = schemas.data_dictionary()
-    except (ImportError, AttributeError) as exc:
-        return f"*The data dictionary is not available in this build ({type(exc).__name__}: {exc}).*\n"
-    if hasattr(table, "to_dict"):  # a DataFrame
-        rows = table.to_dict("records")
-        columns = list(table.columns)
-    else:
-        rows = [dict(r) for r in table]
-        columns = list(rows[0]) if rows else []
-    return md_table(rows, columns)
+    return schemas.data_dictionary_markdown(level=3, title=False)
 
 
 def errata_markdown(data_dir: Path) -> str:
-    rows = []
-    for path in sorted(data_dir.glob("*/errata.csv")):
-        rows += [dict(r, folder=path.parent.name) for r in _read_csv(path)]
+    rows = dataset_table(data_dir, "errata")
     return md_table(rows, ["erratum_id", "file", "rule_id", "description_en", "correction", "source_lines"],
                     ["id", "File", "Rule", "Description", "Handling", "Report lines"])
 
@@ -455,7 +505,7 @@ def tables_markdown(tables: Path) -> str:
     files = sorted(tables.glob("*.csv")) if tables.is_dir() else []
     if not files:
         return "*No tables were written by this build.*\n"
-    return "\n".join(f"- [`{p.name}`](tables/{p.name})" for p in files) + "\n"
+    return "\n".join(f"- [{escape(p.name)}](tables/{quote(p.name)})" for p in files) + "\n"
 
 
 def reproducibility_markdown(config, state: dict) -> str:
@@ -472,22 +522,21 @@ def reproducibility_markdown(config, state: dict) -> str:
     params = next((e.get("parameters") for e in state["sections"].values() if e.get("parameters")), {})
     out = [
         "## Environment\n",
-        f"- **Git commit:** `{git_commit(config.root)}`",
-        f"- **vstudy:** {__version__}; **Python:** {platform.python_version()} ({sys.implementation.name}); "
-        f"**platform:** {platform.platform()}",
-        f"- **Quarto:** {quarto_version(quarto_path())}",
+        f"- **Git commit:** {escape(git_commit(config.root))}",
+        f"- **vstudy:** {escape(__version__)}; **Python:** {platform.python_version()} ({sys.implementation.name}); "
+        f"**platform:** {escape(platform.platform())}",
+        f"- **Quarto:** {escape(quarto_version(quarto_path()))}",
         f"- **Lock file** `requirements/lock.txt` sha256: `{lock_hash}`",
         f"- **Built:** {time.strftime('%Y-%m-%d %H:%M %Z')}\n",
         md_table(versions, ["package", "version"], ["Package", "Version"]),
         "## Parameters of the section notebooks\n",
-        md_table([{"name": k, "value": f"`{v}`"} for k, v in params.items()], ["name", "value"],
-                 ["Parameter", "Value"]),
+        md_table([{"name": k, "value": v} for k, v in params.items()], ["name", "value"], ["Parameter", "Value"]),
         "## Executed notebooks\n",
-        md_table([{"name": n, "sha": f"`{e.get('output_sha256', '')[:16]}…`", "s": e.get("seconds"),
+        md_table([{"name": n, "sha": Markup(f"`{str(e.get('notebook_sha256', ''))[:16]}…`"), "s": e.get("seconds"),
                    "at": e.get("executed_at")} for n, e in sorted(state["sections"].items())],
                  ["name", "sha", "s", "at"], ["Section", "sha256 (first 16)", "Seconds", "Executed at"]),
         "## Data checksums (sha256 of every raw file)\n",
-        md_table([{"file": f"`{rel}`", "sha": f"`{digest}`"} for rel, digest in hash_tree(config.data_dir).items()],
+        md_table([{"file": rel, "sha": Markup(f"`{digest}`")} for rel, digest in hash_tree(config.data_dir).items()],
                  ["file", "sha"], ["File", "sha256"]),
     ]
     return "\n".join(out) + "\n"

@@ -1,9 +1,10 @@
 """Execute section notebooks with papermill in a worker process of the pipeline.
 
 Why worker processes: the parent runs several notebooks at once and must be able to stop them cleanly
-(Ctrl-C, kill, a sibling's failure) by signalling the worker's process group; papermill in threads of one
-process shares event loops and cannot be cancelled that way. Kernels run in sessions of their own (jupyter_client
-starts them so); a kernel whose worker died notices it (ipykernel's parent poller) and exits.
+(Ctrl-C, kill, a sibling's failure); papermill in threads of one process shares event loops and cannot be
+cancelled that way. Kernels run in sessions of their own (jupyter_client starts them so). Every worker and kernel
+of a build carries the build's tag in its environment, and a worker watches a pipe held by the build: when the
+build dies, however it dies, the worker ends the build's kernels and itself (:mod:`vstudy.build.procs`).
 
 Usage (internal):
 
@@ -12,9 +13,16 @@ Usage (internal):
   each with one line, its exit status, on the *original* standard output; everything else the worker or its
   kernels print goes to standard error. One worker per job slot imports papermill once for all its notebooks.
 
-SPEC holds input, output, cwd, kernel, parameters and ``error_path``. Status 0 when the notebook ran; 1 when a cell
-raised (details written to ``error_path`` as JSON: cell_index, source_cell_index, execution_count, first_line,
-ename, evalue); 2 for anything else.
+SPEC holds input, output, cwd, kernel, parameters and ``error_path``; optionally ``public_parameters`` and
+``replace`` (see :func:`finalize`). Status 0 when the notebook ran; 1 when a cell raised (details written to
+``error_path`` as JSON: cell_index, source_cell_index, execution_count, first_line, ename, evalue); 2 for anything
+else. A kernel that dies while starting ("Kernel died before replying to kernel_info": two kernels started at once
+can pick the same free port) is started again, once, before the notebook fails.
+
+Executed notebooks are deterministic (:func:`finalize`): the cell ids of the source notebook (the injected
+parameters cell gets a fixed one), no timestamps or durations in the metadata, and the parameters recorded as a
+reader re-running the notebook would use them: paths relative to the repository root, pointing at the output tree
+the build puts the outputs in, not at the staging folder the notebook wrote into.
 """
 
 from __future__ import annotations
@@ -52,14 +60,103 @@ def hide_injected_parameters(nb) -> bool:
     return found
 
 
-def finalize(path: Path) -> None:
-    """Post-process an executed notebook in place: hidden parameters cell, kernel name ``python3``."""
+# Metadata that records when and how long, never what: dropped so that the same inputs give the same bytes.
+TIMING_KEYS = ("start_time", "end_time", "duration")
+TEXT_MIMES = ("text/plain", "text/markdown", "text/html", "text/latex")
+
+
+def _source_cell_ids(path: str | None) -> list[str | None]:
+    """The ``id`` of each cell of the source notebook as committed (None where it has none)."""
+    if not path:
+        return []
+    try:
+        cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return []
+    return [c.get("id") if isinstance(c, dict) else None for c in cells]
+
+
+def _replace_all(text: str, pairs: list[tuple[str, str]]) -> str:
+    for old, new in pairs:
+        if old:
+            text = text.replace(old, new)
+    return text
+
+
+def finalize(path: Path, spec: dict | None = None) -> None:
+    """Post-process an executed notebook in place so that it is deterministic and names no machine path.
+
+    Hidden parameters cell and kernel name ``python3`` (Quarto); cell ids taken from the source notebook (the
+    injected cell is ``injected-parameters``, a cell without a source id gets ``cell-<n>``); papermill's and
+    nbclient's timestamps and durations removed; ``spec["public_parameters"]`` written into the injected cell and
+    the papermill metadata in place of the ones the notebook ran with, and each ``spec["replace"]`` pair
+    (staging path → public path) applied to the text outputs; input and output paths relative.
+    """
     import nbformat
 
+    spec = spec or {}
     nb = nbformat.read(path, as_version=4)
     hide_injected_parameters(nb)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
+
+    public = spec.get("public_parameters")
+    pairs = sorted(((str(a), str(b)) for a, b in spec.get("replace", [])), key=lambda p: -len(p[0]))
+    if public is not None:
+        _publish_parameters(nb, public)
+    meta = nb.metadata.get("papermill")
+    if isinstance(meta, dict):
+        for key in TIMING_KEYS:
+            meta.pop(key, None)
+        for key in ("input_path", "output_path"):
+            if spec.get(f"public_{key}"):
+                meta[key] = spec[f"public_{key}"]
+        if public is not None:
+            meta["parameters"] = dict(public)
+
+    source_ids = _source_cell_ids(spec.get("input"))
+    used: set[str] = set()
+    position = 0
+    for index, cell in enumerate(nb.cells):
+        if INJECTED_TAG in cell.get("metadata", {}).get("tags", []):
+            cell_id = "injected-parameters"
+        else:
+            cell_id = source_ids[position] if position < len(source_ids) and source_ids[position] else None
+            position += 1
+            cell_id = cell_id or f"cell-{index}"
+        while cell_id in used:
+            cell_id += "-x"
+        used.add(cell_id)
+        cell["id"] = cell_id
+        cell_meta = cell.get("metadata", {})
+        cell_meta.pop("execution", None)  # nbclient's iopub/shell timestamps
+        pm_meta = cell_meta.get("papermill")
+        if isinstance(pm_meta, dict):
+            for key in TIMING_KEYS:
+                pm_meta.pop(key, None)
+        if pairs and cell.cell_type == "code":
+            for output in cell.get("outputs", []):
+                if "text" in output:
+                    output["text"] = _replace_all(output["text"], pairs)
+                for mime in TEXT_MIMES:
+                    if isinstance(output.get("data", {}).get(mime), str):
+                        output["data"][mime] = _replace_all(output["data"][mime], pairs)
     nbformat.write(nb, path)
+
+
+def _publish_parameters(nb, public: dict) -> None:
+    """Rewrite ``name = value`` lines of the injected cell with the public values (papermill's own syntax)."""
+    from papermill.translators import PythonTranslator
+
+    for cell in nb.cells:
+        if INJECTED_TAG not in cell.get("metadata", {}).get("tags", []):
+            continue
+        lines = []
+        for line in cell.source.splitlines():
+            name = line.split(" = ", 1)[0].strip()
+            if " = " in line and name in public:
+                line = f"{name} = {PythonTranslator.translate(public[name])}"
+            lines.append(line)
+        cell.source = "\n".join(lines)
 
 
 def _error_details(exc, output: Path) -> dict:
@@ -88,33 +185,47 @@ def _error_details(exc, output: Path) -> dict:
     }
 
 
+START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
+
+
+def kernel_died_starting(exc: BaseException) -> bool:
+    """The kernel ended (or never answered) before the first cell: the port race between kernels started at once."""
+    return isinstance(exc, RuntimeError) and str(exc).startswith(START_FAILURES)
+
+
 def run(spec: dict) -> int:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     output = Path(spec["output"])
-    try:
-        pm.execute_notebook(
-            spec["input"],
-            str(output),
-            parameters=spec["parameters"],
-            kernel_name=spec.get("kernel", "python3"),
-            cwd=spec.get("cwd"),
-            log_output=False,
-            progress_bar=False,
-            start_timeout=spec.get("start_timeout", 120),
-        )
-    except PapermillExecutionError as exc:
-        Path(spec["error_path"]).write_text(json.dumps(_error_details(exc, output)), encoding="utf-8")
-        return 1
-    except Exception as exc:  # kernel died, notebook unreadable …: report it like a failed cell
-        details = {
-            "cell_index": None, "source_cell_index": None, "execution_count": None, "first_line": "",
-            "ename": type(exc).__name__, "evalue": str(exc), "traceback": traceback.format_exc(),
-        }
-        Path(spec["error_path"]).write_text(json.dumps(details), encoding="utf-8")
-        return 2
-    finalize(output)
+    for attempt in (1, 2):
+        try:
+            pm.execute_notebook(
+                spec["input"],
+                str(output),
+                parameters=spec["parameters"],
+                kernel_name=spec.get("kernel", "python3"),
+                cwd=spec.get("cwd"),
+                log_output=False,
+                progress_bar=False,
+                start_timeout=spec.get("start_timeout", 120),
+            )
+            break
+        except PapermillExecutionError as exc:
+            Path(spec["error_path"]).write_text(json.dumps(_error_details(exc, output)), encoding="utf-8")
+            return 1
+        except Exception as exc:  # kernel died, notebook unreadable …: report it like a failed cell
+            if attempt == 1 and kernel_died_starting(exc):
+                print(f"vstudy worker: {exc}; starting the kernel again (once)", file=sys.stderr, flush=True)
+                continue
+            retried = " (after starting the kernel a second time)" if attempt == 2 else ""
+            details = {
+                "cell_index": None, "source_cell_index": None, "execution_count": None, "first_line": "",
+                "ename": type(exc).__name__, "evalue": f"{exc}{retried}", "traceback": traceback.format_exc(),
+            }
+            Path(spec["error_path"]).write_text(json.dumps(details), encoding="utf-8")
+            return 2
+    finalize(output, spec)
     return 0
 
 
@@ -135,7 +246,11 @@ def serve(commands, answers) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from vstudy.build import procs
+
     argv = sys.argv[1:] if argv is None else argv
+    fd = os.environ.get(procs.WATCHDOG_FD)
+    procs.watch_parent(os.environ.get(procs.TAG), int(fd) if fd and fd.isdigit() else None)
     if argv[:1] == ["--serve"]:
         # The protocol keeps the original stdout to itself; fd 1 (inherited by kernels) becomes stderr, so a
         # stray print cannot be read as an answer.

@@ -285,7 +285,8 @@ def check_official(ds) -> list[Problem]:
                 f"an official_indicators_meta table; accepted: {', '.join(sorted(indicators.BY_INDICATOR))}"))
     year = ds.year
     rows = frame[frame["preferred"].fillna(False).astype(bool) & frame["region_code"].notna()
-                 & (frame["region_code"] != schemas.NATIONAL_CODE)]
+                 & (frame["region_code"] != schemas.NATIONAL_CODE)
+                 & frame["ref_period"].notna()]  # a ref_period that failed its date rule was reported already
     for spec in indicators.WIDE:
         sub = rows[rows["indicator"] == spec.indicator]
         if sub.empty:

@@ -38,12 +38,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from vstudy.data import contract, paths, regions, schemas, workbook
+from vstudy.data import manifest as manifest_
 from vstudy.data.schemas import Problem
 
-MANIFEST = "manifest.yml"
+MANIFEST = manifest_.MANIFEST
 POPULATION_INDICATOR = "population_total"
 
 
@@ -135,90 +135,55 @@ def period_months(period: dict) -> float:
     return ((end - start).days + 1) / (365.2425 / 12)
 
 
-def _check_manifest(manifest: object) -> list[Problem]:
-    problems: list[Problem] = []
-
-    def add(column, value, message, rule="manifest"):
-        problems.append(Problem(MANIFEST, None, column, None if value is None else str(value), rule, message))
-
-    if not isinstance(manifest, dict):
-        add(None, None, "the manifest is not a YAML mapping")
-        return problems
-    for key in ("id", "title", "period", "scheme", "synthetic", "tables"):
-        if key not in manifest:
-            add(key, None, f"required key {key!r} is missing")
-    scheme = manifest.get("scheme")
-    if scheme is not None and scheme not in regions.SCHEMES:
-        add("scheme", scheme, f"scheme must be one of {sorted(regions.SCHEMES)}")
-    period = manifest.get("period")
-    if period is not None:
-        if not isinstance(period, dict) or not {"start", "end", "label"} <= set(period):
-            add("period", period, "period needs start, end and label")
-        else:
-            try:
-                if _as_date(period["start"]) > _as_date(period["end"]):
-                    add("period", period, "period start is after its end")
-            except ValueError as exc:
-                add("period", period, f"period dates must be YYYY-MM-DD ({exc})")
-    if "synthetic" in manifest and not isinstance(manifest["synthetic"], bool):
-        add("synthetic", manifest["synthetic"], "synthetic must be true or false")
-    tables = manifest.get("tables")
-    if tables is not None:
-        if not isinstance(tables, dict):
-            add("tables", None, "tables must map a table name to {file, schema}")
-        else:
-            for name, spec in tables.items():
-                if not isinstance(spec, dict) or "file" not in spec:
-                    add("tables", name, f"table {name!r} needs a file")
-                    continue
-                schema_name = spec.get("schema", name)
-                if schema_name not in schemas.RAW:
-                    add("tables", name, f"table {name!r}: unknown schema {schema_name!r} "
-                        f"(known: {', '.join(sorted(schemas.RAW))})")
+def _manifest_problems(man: manifest_.Manifest) -> list[Problem]:
+    """What is wrong with a manifest: its structure (vstudy.data.manifest), its scheme and its tables' schemas."""
+    problems = [_problem(i) for i in man.issues]
+    if (scheme := man.scheme) and scheme not in regions.SCHEMES:
+        problems.append(Problem(MANIFEST, None, "scheme", scheme, "manifest",
+                                f"scheme must be one of {sorted(regions.SCHEMES)}"))
+    problems += [Problem(MANIFEST, None, "tables", name, "manifest",
+                         f"table {name!r}: unknown schema {spec.schema!r} (known: {', '.join(sorted(schemas.RAW))})")
+                 for name, spec in man.tables.items() if spec.schema not in schemas.RAW]
     return problems
+
+
+def _problem(issue: manifest_.Issue) -> Problem:
+    return Problem(issue.file, issue.row, issue.column, issue.value, issue.rule, issue.message)
 
 
 def load_dataset(data_dir: str | Path | None = None) -> Dataset:
     """Read and validate every table the manifest of ``data_dir`` (default ``data/raw``) names.
 
-    Never raises for bad data: every problem is collected in ``Dataset.problems``.
+    Never raises for bad data: every problem is collected in ``Dataset.problems``. Files are read through
+    :mod:`vstudy.data.manifest`: confined to the directory, regular files only, size-limited.
     """
     # Load inputs.
     root = Path(data_dir) if data_dir is not None else paths.raw_dir()
     if workbook.is_workbook(root):
         return _load_workbook(root)
-    manifest_path = root / MANIFEST
-    if not manifest_path.is_file():
-        ds = Dataset(root=root, manifest={})
-        ds.problems.append(Problem(MANIFEST, None, None, None, "manifest",
-                                   f"no {MANIFEST} in {root}: a dataset directory needs one"))
-        return ds
-    try:
-        manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        ds = Dataset(root=root, manifest={})
-        ds.problems.append(Problem(MANIFEST, None, None, None, "manifest", f"cannot read the manifest: {exc}"))
-        return ds
-    ds = Dataset(root=root, manifest=manifest if isinstance(manifest, dict) else {})
-    ds.problems += _check_manifest(manifest)
+    man = manifest_.read_manifest(root)
+    ds = Dataset(root=root, manifest=man.raw)
+    ds.problems += _manifest_problems(man)
     if ds.problems:
         return ds
 
     # The errata register goes first: it decides which rule violations are known defects of the source.
-    specs = dict(ds.manifest["tables"])
-    order = sorted(specs, key=lambda n: (specs[n].get("schema", n) != "errata", n))
+    specs = man.tables
+    order = sorted(specs, key=lambda n: (specs[n].schema != "errata", n))
     errata: list[schemas.Erratum] = []
+    period = man.period_dates()
     for name in order:
         spec = specs[name]
-        schema = schemas.RAW[spec.get("schema", name)]
-        rel = str(spec["file"])
+        schema = schemas.RAW[spec.schema]
+        rel = spec.file
         ds.files[name] = rel
-        path = root / rel
-        if not path.is_file():
-            ds.problems.append(Problem(rel, None, None, None, "missing_file",
-                                       f"table {name!r}: file {rel} does not exist"))
+        try:
+            data = manifest_.read_file(manifest_.locate(root, rel))
+        except manifest_.Refused as exc:
+            ds.problems.append(Problem(rel, None, None, None, exc.rule, f"table {name!r}: {exc}"))
             continue
-        frame, problems = schemas.read_and_check(path, schema, rel, ds.scheme, errata)
+        frame, problems = schemas.read_and_check(root / rel, schema, rel, ds.scheme, errata, data=data,
+                                                 period=period)
         ds.problems += problems
         if frame is not None:
             ds.tables[name] = frame
@@ -240,7 +205,7 @@ def _load_workbook(path: Path) -> Dataset:
     ds = Dataset(root=path.parent, manifest=content.manifest, problems=list(content.problems),
                  inputs=[path.name])
     if not ds.problems:
-        ds.problems += _check_manifest(content.manifest)
+        ds.problems += _manifest_problems(manifest_.check_manifest(content.manifest, path.parent, check_files=False))
     if not ds.problems:
         for name, sheet in content.tables.items():
             ds.files[name] = content.label(name)

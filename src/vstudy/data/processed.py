@@ -38,10 +38,7 @@ clock anywhere: the same inputs give the same bytes.
 from __future__ import annotations
 
 import argparse
-import ctypes
-import ctypes.util
 import datetime as dt
-import errno
 import hashlib
 import json
 import math
@@ -49,14 +46,13 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from vstudy.data import contract, datasets, indicators, parsing, paths, regions, schemas
+from vstudy.data import atomic, contract, datasets, indicators, parsing, paths, regions, schemas
 from vstudy.data.datasets import Dataset, InvalidDataset, table_by_schema
 
 RATIO_TOLERANCE_PCT = 0.01  # the reconstructed within-region NGO share must match the published one this closely
@@ -631,7 +627,7 @@ def write_layer(ds: Dataset, out_dir: str | Path) -> list[Path]:
     # Save outputs.
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
+    tmp = atomic.temp_dir(out_dir.parent, prefix=f".{out_dir.name}.building-")
     try:
         for name in sorted(tables):
             _write_parquet(tables[name], tmp / f"{name}.parquet")
@@ -645,10 +641,8 @@ def write_layer(ds: Dataset, out_dir: str | Path) -> list[Path]:
         (tmp / "README.md").write_text(_readme(ds, sorted(tables)), encoding="utf-8")
         if (out_dir / ".gitkeep").exists():
             (tmp / ".gitkeep").touch()
-        for path in tmp.iterdir():
-            with open(path, "rb") as fh:
-                os.fsync(fh.fileno())
-        _swap_in(tmp, out_dir)
+        atomic.fsync_tree(tmp)
+        atomic.swap_dir(tmp, out_dir)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
@@ -663,42 +657,6 @@ def _jsonable(obj):
     if isinstance(obj, (dt.date, dt.datetime)):
         return obj.isoformat()
     return obj
-
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically exchange two paths (Linux renameat2); False when the system cannot."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        fn = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
-        return False
-    raise OSError(err, os.strerror(err), str(b))
-
-
-def _swap_in(new: Path, target: Path) -> None:
-    """Put directory ``new`` at ``target``; the previous ``target`` ends up at ``new`` (removed by the caller)."""
-    if not target.exists():
-        os.replace(new, target)
-        return
-    if _exchange(new, target):
-        return
-    # Fallback: two renames; a kill between them leaves the old layer at <target>.previous, never a mix.
-    previous = target.with_name(f".{target.name}.previous")
-    if previous.exists():
-        shutil.rmtree(previous)
-    os.replace(target, previous)
-    os.replace(new, target)
-    os.replace(previous, new)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -742,9 +700,16 @@ def _cmd_data(args: argparse.Namespace) -> int:
         print(f"{ds.root}: INVALID ({len(ds.errors)} error(s)); processed layer left unchanged",
               file=sys.stderr)
         return 1
-    out = Path(args.out) if args.out else paths.processed_dir()
+    # Default: the dataset's own output tree (data/processed for data/raw, builds/<name>/processed otherwise).
+    out = Path(args.out) if args.out else paths.output_tree(args.data or paths.raw_dir())[0]
     try:
-        written = write_layer(ds, out)
+        # The lock a build of the same layer holds (vstudy.build.pipeline): one writer at a time.
+        with atomic.exclusive_lock(atomic.lock_path(Path(out).resolve()), f"pid {os.getpid()}, vstudy data"):
+            written = write_layer(ds, out)
+    except atomic.Locked as exc:
+        print(f"{out} is being written by another process ({exc.holder or 'unknown'}); processed layer left "
+              "unchanged", file=sys.stderr)
+        return 4
     except InvalidDataset as exc:  # a built table failed its processed schema, or an input it needs is missing
         datasets.print_problems(exc.dataset)
         print(f"{ds.root}: processing failed ({len(exc.dataset.errors)} error(s)); processed layer left unchanged",

@@ -101,6 +101,9 @@ class Column:
     percent: bool = False
     allowed: tuple[str, ...] | None = None
     pattern: str | None = None
+    # Calendar check of a text column: "day" (YYYY-MM-DD), "month" (YYYY-MM) or "ref_period" (see
+    # parsing.parse_ref_period); "day_in_period"/"month_in_period" also require the dataset's period.
+    date: str | None = None
 
     def __post_init__(self) -> None:
         if self.dtype not in DTYPES:
@@ -456,8 +459,9 @@ _raw(TableSchema(
 ))
 _raw(TableSchema(
     "info_line_monthly", "raw", "Dated observations with request counts.",
-    (text("month", "YYYY-MM", pattern=r"\d{4}-\d{2}"), text("date_from", "first day", pattern=r"\d{4}-\d{2}-\d{2}"),
-     text("date_to", "last day", pattern=r"\d{4}-\d{2}-\d{2}"),
+    (text("month", "YYYY-MM", pattern=r"\d{4}-\d{2}", date="month_in_period"),
+     text("date_from", "first day", pattern=r"\d{4}-\d{2}-\d{2}", date="day_in_period"),
+     text("date_to", "last day", pattern=r"\d{4}-\d{2}-\d{2}", date="day_in_period"),
      count("requests_count", "requests", unit="requests"), text("description_ru", "the sentence"), _SRC, _NOTE),
     keys=("date_from", "date_to"),
 ))
@@ -493,7 +497,7 @@ _raw(TableSchema(
     "Official regional statistics, long: one value per region × indicator × reference period.",
     (text("region_as_published", "region name as in the source"), text("indicator", "indicator id"),
      Column("value", "float", "value", min=0), text("unit", "unit of the indicator"),
-     text("ref_period", "reference period (YYYY, YYYY-Qn, YYYY-MM-DD, YYYY-YYYY or undated)"),
+     text("ref_period", "reference period (YYYY, YYYY-Qn, YYYY-MM-DD, YYYY-YYYY or undated)", date="ref_period"),
      text("source_id", "origin record id in source.yml"), text("location", "where in the source file"),
      Column("preferred", "bool", "the value to use when a region has several"), _NOTE),
     rules=(RegionRule("region_as_published", scheme="any", complete=False, allow_national=True,
@@ -923,11 +927,14 @@ def errata_from_frame(frame: pd.DataFrame) -> list[Erratum]:
 
 
 def read_and_check(path: Path, schema: TableSchema, file_label: str, scheme: str,
-                   errata: Sequence[Erratum] = ()) -> tuple[pd.DataFrame | None, list[Problem]]:
+                   errata: Sequence[Erratum] = (), data: bytes | None = None,
+                   period: tuple | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read a raw CSV, parse every cell by its declared type and run every check of ``schema``.
 
+    ``data``: the file's bytes when the caller read them already (vstudy.data.manifest.read_file, which
+    confines and size-limits the read); ``period``: the dataset's (start, end) dates for in-period checks.
     Returns the typed frame (with ``_line`` = CSV line and, for tables with a region rule, ``region_code``)
-    or ``None`` when the file cannot be read at all, and every problem found.
+    or ``None`` when the file cannot be read at all, and every problem found. Never raises for bad content.
     """
     problems: list[Problem] = []
 
@@ -935,30 +942,47 @@ def read_and_check(path: Path, schema: TableSchema, file_label: str, scheme: str
         problems.append(Problem(file_label, row, column, None if value is None else str(value), rule, message,
                                 severity))
 
-    data = Path(path).read_bytes()
+    if data is None:
+        from vstudy.data import manifest
+
+        try:
+            data = manifest.read_file(path)
+        except manifest.Refused as exc:
+            add(None, None, None, exc.rule, str(exc))
+            return None, problems
     if data.strip() == b"" or data.strip() == parsing._BOM:
         add(None, None, None, "empty_file", "the file is empty (no header, no rows)")
         return None, problems
     try:
         text_ = parsing.decode_csv_bytes(data, file_label)
     except parsing.EncodingRefused as exc:
-        add(exc.line, exc.column, None, "encoding_utf8", str(exc))
+        add(exc.line, exc.column, None, "encoding_utf8" if exc.likely != "binary" else "binary_file", str(exc))
         return None, problems
-    csv_ = parsing.split_csv(text_)
+    try:
+        csv_ = parsing.split_csv(text_)
+    except parsing.CsvRefused as exc:
+        add(exc.line, None, None, exc.rule, str(exc))
+        return None, problems
     if not csv_.header:
         add(None, None, None, "empty_file", "the file has no header")
         return None, problems
-    frame, more = check_records(csv_.header, csv_.records, schema, file_label, scheme, errata)
+    if len(csv_.header) == 1:
+        hint = parsing.delimiter_hint(text_.split("\n", 1)[0], len(schema.columns))
+        if hint:
+            add(1, None, None, "delimiter", hint)
+            return None, problems
+    frame, more = check_records(csv_.header, csv_.records, schema, file_label, scheme, errata, period)
     return frame, problems + more
 
 
 def check_records(header: list[str], records: Sequence[tuple[int, Sequence[str]]], schema: TableSchema,
-                  file_label: str, scheme: str, errata: Sequence[Erratum] = ()
+                  file_label: str, scheme: str, errata: Sequence[Erratum] = (), period: tuple | None = None
                   ) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Check a header and its records (each with its 1-based line or sheet row) against ``schema``.
 
     The cells are text as typed (a CSV field, or a workbook cell rendered as text); returns the typed frame
-    (``None`` when there are no data rows) and every problem found.
+    (``None`` when there are no data rows) and every problem found. ``period``: the dataset's (start, end) dates
+    for in-period checks of date columns.
     """
     problems: list[Problem] = []
 
@@ -974,12 +998,13 @@ def check_records(header: list[str], records: Sequence[tuple[int, Sequence[str]]
         seen.add(name)
     missing = [c.name for c in schema.columns if c.required and c.name not in header]
     extra = [h for h in header if h not in declared]
+    shown_header = ", ".join(h[:40] for h in header[:30]) + (" …" if len(header) > 30 else "")
     for name in missing:
-        add(1, name, None, "missing_column", f"required column {name!r} is missing (header: {', '.join(header)})")
+        add(1, name, None, "missing_column", f"required column {name!r} is missing (header: {shown_header})")
     for name in extra:
         close = difflib.get_close_matches(name, declared, n=1, cutoff=0.75)
         hint = f"did you mean {close[0]!r}? " if close else ""
-        add(1, name, name, "extra_column", f"column {name!r} is not in schema {schema.name!r} "
+        add(1, name[:80], name[:80], "extra_column", f"column {name[:80]!r} is not in schema {schema.name!r} "
             f"({hint}expected: {', '.join(declared)})")
     if not records and schema.min_rows > 0:
         add(None, None, None, "empty_file", f"the file has a header but no data rows (schema {schema.name!r} "
@@ -998,7 +1023,7 @@ def check_records(header: list[str], records: Sequence[tuple[int, Sequence[str]]
         for col in present:
             i = position[col.name]
             raw = record[i] if i < len(record) else ""
-            values[col.name].append(_parse_cell(raw, col, line_no, add))
+            values[col.name].append(_parse_cell(raw, col, line_no, add, period))
     frame = pd.DataFrame({c.name: pd.Series(values[c.name], dtype=_pandas_dtype(c.dtype)) for c in present})
     frame.insert(0, "_line", pd.Series(lines, dtype="int64"))
     problems += check_frame(frame, schema, file_label, scheme, errata, cells_checked=True)
@@ -1009,22 +1034,58 @@ def _pandas_dtype(dtype: str) -> str:
     return {"str": "str", "float": "Float64", "int": "Int64", "bool": "boolean"}[dtype]
 
 
-def _parse_cell(raw: str, col: Column, line_no: int, add) -> object:
+def _parse_cell(raw: str, col: Column, line_no: int, add, period: tuple | None = None) -> object:
+    """One cell by its column's declaration; a problem (never an exception) for anything that does not fit."""
     cell = raw.strip()
     if cell == "":
         if not col.nullable:
             add(line_no, col.name, raw, "not_null", f"{col.name} must not be empty")
         return None
+    if len(cell) > parsing.MAX_CELL_CHARS:
+        add(line_no, col.name, None, "cell_size",
+            f"the cell has {len(cell):,} characters; the limit is {parsing.MAX_CELL_CHARS:,}")
+        return None
     if col.dtype == "str":
+        issue = parsing.text_problem(cell)
+        if issue is not None:
+            add(line_no, col.name, parsing.visible(cell), *issue)
+            return None
+        if col.date is not None and not _date_ok(cell, col, line_no, add, period):
+            return None
         return cell
     try:
         if col.dtype == "bool":
             return parsing.parse_bool(cell)
         return parsing.parse_number(cell, percent=col.percent, integer=col.dtype == "int")
+    except parsing.NumberTooLarge as exc:
+        add(line_no, col.name, cell[:40], "number_range", f"{exc}; {col.name} is declared {col.dtype}")
+        return None
     except ValueError as exc:
-        add(line_no, col.name, raw, "dtype", f"{exc}; {col.name} is declared {col.dtype}"
+        add(line_no, col.name, raw[:80], "dtype", f"{exc}; {col.name} is declared {col.dtype}"
             + (" (percent)" if col.percent else ""))
         return None
+
+
+def _date_ok(cell: str, col: Column, line_no: int, add, period: tuple | None) -> bool:
+    """The calendar check of a date column (``Column.date``); False after reporting a problem."""
+    try:
+        if col.date.startswith("day"):
+            day = parsing.parse_day(cell)
+            span = (day, day)
+        elif col.date.startswith("month"):
+            span = parsing.parse_month(cell)
+        else:
+            span = parsing.parse_ref_period(cell)
+    except ValueError as exc:
+        add(line_no, col.name, cell[:40], "date", str(exc))
+        return False
+    if col.date.endswith("_in_period") and period is not None and span is not None:
+        start, end = period
+        if span[1] < start or span[0] > end:
+            add(line_no, col.name, cell, "date_in_period",
+                f"{cell} is outside the dataset's period {start.isoformat()} – {end.isoformat()} (manifest.yml)")
+            return False
+    return True
 
 
 def _range_rule(col: Column) -> str:
@@ -1362,9 +1423,14 @@ def _rule_mentions(rule: Rule, column: str) -> bool:
     return isinstance(rule, DistinctGroups) and rule.group_by == column
 
 
-def data_dictionary_markdown() -> str:
-    """The dictionary as Markdown: one section per table with its description, keys, rules and columns."""
-    out = ["# Data dictionary", "",
+def data_dictionary_markdown(level: int = 1, title: bool = True) -> str:
+    """The dictionary as Markdown: one section per table with its description, keys, rules and columns.
+
+    The one rendering of the dictionary: the processed layer's ``data_dictionary.md`` (``level=1``) and the
+    site's data page (under its own heading: ``level=3, title=False``). ``level`` is the title's heading level;
+    each table's heading is one below it.
+    """
+    out = ([f"{'#' * level} Data dictionary", ""] if title else []) + [
            "Generated from `vstudy.data.schemas` (the declarations `vstudy validate` enforces). New data are collected "
            "in the tables `raw.regional` and `raw.events_by_direction` (the collection contract; `vstudy template` "
            "writes them to fill). Processed tables whose "
@@ -1372,11 +1438,11 @@ def data_dictionary_markdown() -> str:
            "information-line tables are copied to the processed layer unchanged (typed, with `region_code` where "
            "they name a region).", ""]
     for key, schema in all_schemas().items():
-        out += [f"## `{key}`", "", schema.description, ""]
+        out += [f"{'#' * (level + 1)} `{key}`", "", _md_text(schema.description), ""]
         if schema.keys:
             out.append(f"Key: {', '.join(schema.keys)}.")
         for rule in schema.rules:
-            out.append(f"Rule: {rule.describe()}.")
+            out.append(f"Rule: {_md_text(rule.describe())}.")
         out += ["", "| column | type | unit | range | constraints | description |", "|---|---|---|---|---|---|"]
         for col in schema.columns:
             rng = ""
@@ -1385,7 +1451,18 @@ def data_dictionary_markdown() -> str:
             cons = ", ".join(x for x in ("key" if col.name in schema.keys else "",
                                          "optional" if not col.required else "",
                                          "may be empty" if col.nullable else "") if x)
-            desc = col.description.replace("|", "\\|")
-            out.append(f"| `{col.name}` | {col.dtype} | {col.unit} | {rng} | {cons} | {desc} |")
+            out.append(f"| `{col.name}` | {col.dtype} | {_md_text(col.unit)} | {rng} | {cons} | "
+                       f"{_md_text(col.description)} |")
         out.append("")
     return "\n".join(out)
+
+
+_MD_SPECIAL = re.compile(r"[<>&|$@{}\\]")
+
+
+def _md_text(text: str) -> str:
+    """Declared text outside its ``code spans`` as Markdown that renders as written: ``regions_<scheme>`` is not an
+    HTML tag, ``\\d{4}`` not an attribute, ``|`` not a cell border."""
+    parts = re.split(r"(`+[^`]*`+)", text)
+    return "".join(part if i % 2 else _MD_SPECIAL.sub(lambda m: f"&#{ord(m.group(0))};", part)
+                   for i, part in enumerate(parts))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import os
-import tempfile
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -27,6 +26,7 @@ import seaborn as sns
 from matplotlib import font_manager
 from matplotlib.colors import Colormap, to_hex
 
+from vstudy.data.atomic import atomic_path
 from vstudy.present.labels import (  # noqa: F401  (re-exported: figures call plots.label / plots.region_label)
     CATEGORY_KEYS,
     LABELS,
@@ -513,15 +513,9 @@ def save(fig, path_without_ext: str | os.PathLike, formats: Sequence[str] = ("pn
     for fmt in formats:
         fmt = fmt.lower().lstrip(".")
         target = base.with_name(f"{base.name}.{fmt}")
-        fd, tmp = tempfile.mkstemp(prefix=f".{base.name}.", suffix=f".{fmt}.tmp", dir=base.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
+        with atomic_path(target) as tmp:  # permissions from the umask, like any other output
+            with open(tmp, "wb") as fh:
                 fig.savefig(fh, format=fmt, dpi=SAVE_DPI, metadata=_SAVE_METADATA.get(fmt),
                             bbox_inches=None, facecolor="white")
-            os.replace(tmp, target)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
         written.append(target)
     return written

@@ -1,0 +1,497 @@
+"""Build integrity: complete output sets, kills at any moment, locks, damaged outputs, permissions, determinism.
+
+Builds run the three fixture notebooks (tests/fixtures/pipeline_notebooks) in a temporary tree with a data step
+that copies the raw CSVs and a renderer that lists the notebooks' hashes (tests/build_driver.py), so that each
+build takes a few seconds. Version A of the data is the tree's first build; version B changes ``t_a.csv``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from build_driver import SECTIONS, config_for
+
+from vstudy.build import pipeline, procs, worker
+from vstudy.build.state import hash_tree, sha256_file
+from vstudy.data import atomic, paths
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pipeline_notebooks"
+DRIVER = Path(__file__).parent / "build_driver.py"
+VERSION_A = "x\n1\n2\n"
+VERSION_B = "x\n7\n8\n9\n"
+
+
+def make_tree(root: Path) -> Path:
+    shutil.copytree(FIXTURES, root / "notebooks")
+    raw = root / "data" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "t_a.csv").write_text(VERSION_A, encoding="utf-8")
+    (raw / "t_b.csv").write_text("y\n3\n", encoding="utf-8")
+    (root / "data" / "processed").mkdir()
+    (root / "data" / "processed" / ".gitkeep").touch()
+    return root
+
+
+def build_here(root: Path, **options) -> pipeline.BuildResult:
+    lines: list[str] = []
+    return pipeline.build(config_for({"root": str(root), **options}, echo=lines.append))
+
+
+@pytest.fixture(scope="module")
+def built_a(tmp_path_factory) -> Path:
+    """A tree built once on version A (copied by each test that needs one)."""
+    root = make_tree(tmp_path_factory.mktemp("built_a") / "tree")
+    assert build_here(root).exit_code == 0
+    return root
+
+
+@pytest.fixture()
+def tree_a(built_a: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "tree"
+    shutil.copytree(built_a, root)
+    return root
+
+
+def version_of(root: Path) -> str:
+    """Which data version the tree's outputs show — asserting that every output shows the same one and is
+    exactly what the state file records (nothing missing, nothing more, nothing different)."""
+    reports = root / "reports"
+    state = json.loads((reports / ".vstudy-state.json").read_text(encoding="utf-8"))
+    assert hash_tree(root / "data" / "processed") == state["data"]["processed"]
+    recorded: dict[str, str] = {}
+    for entry in state["sections"].values():
+        recorded[entry["notebook"]] = entry["notebook_sha256"]
+        recorded.update(entry["outputs"])
+    present = {f"{top}/{rel}": digest for top in ("notebooks", "tables", "figures")
+               for rel, digest in hash_tree(reports / top).items()}
+    assert present == recorded
+    assert sorted(state["sections"]) == ["00_alpha", "01_beta", "02_gamma"]
+    assert hash_tree(reports / "site") == state["site"]["files"]
+    listing = (reports / "site" / "index.html").read_text(encoding="utf-8")
+    assert listing == "".join(f"{n} {e['notebook_sha256']}\n" for n, e in sorted(state["sections"].items()))
+    versions = {
+        (root / "data" / "processed" / "t_a.csv").read_text(encoding="utf-8"),
+        (reports / "tables" / "00_alpha__copy.csv").read_text(encoding="utf-8"),
+    }
+    nb = nbformat.read(reports / "notebooks" / "00_alpha.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    summary = (reports / "tables" / "summary.csv").read_text(encoding="utf-8")
+    assert len(versions) == 1, versions
+    (text,) = versions
+    assert f"copied {len(text.splitlines())} lines" in printed
+    assert sha256_file(root / "data" / "processed" / "t_a.csv") in summary  # gamma saw the same data
+    return {VERSION_A: "A", VERSION_B: "B"}[text]
+
+
+def no_leftovers(root: Path) -> None:
+    reports = root / "reports"
+    assert not (reports / ".build").exists() and not (reports / pipeline.JOURNAL_NAME).exists()
+    left = [p.name for p in (root / "data").glob(".processed*") if p.name != ".processed.lock"]
+    assert not left, left
+    assert (root / "data" / "processed" / ".gitkeep").exists()  # the committed placeholder survives swaps
+
+
+def build_processes(root: Path) -> list[int]:
+    """Live processes started for a build of this tree (workers and kernels carry VSTUDY_ROOT=<root>)."""
+    wanted = f"VSTUDY_ROOT={root}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if wanted in (entry / "environ").read_bytes().split(b"\0") and procs._alive(int(entry.name)):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def start_driver(root: Path, **options) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env["VSTUDY_TEST_DELAY"] = str(options.pop("notebook_delay", 0))
+    return subprocess.Popen([sys.executable, str(DRIVER), json.dumps({"root": str(root), **options})],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+
+
+def wait_for(proc: subprocess.Popen, marker: str, timeout: float = 60) -> list[str]:
+    seen = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        if marker in line:
+            return seen
+    raise AssertionError(f"{marker!r} never printed:\n{''.join(seen)}")
+
+
+def gone_within(root: Path, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not build_processes(root):
+            return True
+        time.sleep(0.05)
+    return not build_processes(root)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Kills at several moments
+
+
+KILLS = [  # (signal, where the build is when it receives it)
+    ("SIGTERM", "prepare"), ("SIGKILL", "prepare"),
+    ("SIGTERM", "execute"), ("SIGKILL", "execute"),
+    ("SIGTERM", "render"), ("SIGKILL", "render"),
+    ("SIGTERM", "commit"), ("SIGKILL", "commit"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("sig", "moment"), KILLS, ids=[f"{s}-{m}" for s, m in KILLS])
+def test_a_kill_at_any_moment_leaves_one_complete_set_and_the_next_build_makes_it_current(tree_a, sig, moment):
+    assert version_of(tree_a) == "A"
+    (tree_a / "data" / "raw" / "t_a.csv").write_text(VERSION_B, encoding="utf-8")
+    # The step the signal is meant to hit is slowed down; the others run at full speed.
+    options = {"prepare": {"prepare_delay": 2}, "execute": {"notebook_delay": 4}, "render": {"render_delay": 2},
+               "commit": {"commit_delay": 1.0}}[moment]
+    proc = start_driver(tree_a, **options)
+    marker = {"prepare": "MARK prepare", "execute": "executing", "render": "MARK render",
+              "commit": "MARK commit 1"}[moment]
+    wait_for(proc, marker)
+    time.sleep(1.5 if moment == "execute" else 0.3)  # kernels running / step under way
+    if moment == "execute":
+        assert build_processes(tree_a), "the notebooks should be running"
+    proc.send_signal(getattr(signal, sig))
+    code = proc.wait(timeout=30)
+    proc.stdout.close()
+    assert code == (130 if sig == "SIGTERM" else -signal.SIGKILL)
+    # Workers and kernels end with the build: at once after SIGTERM (the build ends them before it exits),
+    # within moments after SIGKILL (they see the watchdog pipe close).
+    assert gone_within(tree_a, 0.5 if sig == "SIGTERM" else 3.0), build_processes(tree_a)
+
+    if moment == "commit" and sig == "SIGKILL":
+        # Killed between two folder moves: the journal holds the complete new set, which the next build (or
+        # pipeline.recover, its first step) puts in place before anything else.
+        pipeline.recover(config_for({"root": str(tree_a)}))
+        expected = "B"
+    else:
+        # SIGTERM waits until the moves are done; a kill before them leaves the previous set untouched.
+        expected = "B" if moment == "commit" else "A"
+    assert version_of(tree_a) == expected
+
+    again = build_here(tree_a)
+    assert again.exit_code == 0, again.message
+    assert version_of(tree_a) == "B"
+    no_leftovers(tree_a)
+    assert not (tree_a / "reports" / "failed").exists()
+    if expected == "B":
+        assert again.executed == [] and not again.prepared
+    else:
+        assert again.prepared and sorted(again.executed) == ["00_alpha", "02_gamma"]  # beta reads t_b only
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Two builds at once
+
+
+@pytest.mark.slow
+def test_two_builds_of_one_tree_and_two_datasets_at_once(tree_a):
+    other = tree_a / "elsewhere" / "mydata"
+    shutil.copytree(tree_a / "data" / "raw", other)
+    (other / "t_a.csv").write_text(VERSION_B, encoding="utf-8")
+    (tree_a / "data" / "raw" / "t_a.csv").write_text(VERSION_B, encoding="utf-8")
+
+    first = start_driver(tree_a, notebook_delay=3)
+    wait_for(first, "executing")
+    second = start_driver(tree_a)  # the same output tree: stops at once
+    out, _ = second.communicate(timeout=60)
+    assert second.returncode == pipeline.EXIT_LOCKED == 4, out
+    assert "another vstudy build is using this output tree (pid" in out and "--wait" in out
+    waiting = start_driver(tree_a, wait=True)  # waits, then finds everything up to date
+    other_build = start_driver(tree_a, data_dir=str(other))  # another dataset: its own tree, in parallel
+    assert other_build.wait(timeout=120) == 0, other_build.stdout.read()
+    assert first.wait(timeout=120) == 0, first.stdout.read()
+    out, _ = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, out
+    assert "waiting for the build that holds" in out and "0 executed" in out
+    for proc in (first, other_build):
+        proc.stdout.close()
+
+    assert version_of(tree_a) == "B"
+    mine = tree_a / "builds" / "mydata"
+    state = json.loads((mine / ".vstudy-state.json").read_text(encoding="utf-8"))
+    assert state["dataset"] == "elsewhere/mydata"
+    assert (mine / "processed" / "t_a.csv").read_text() == VERSION_B
+    assert (mine / "tables" / "00_alpha__copy.csv").read_text() == VERSION_B
+    nb = nbformat.read(mine / "notebooks" / "00_alpha.ipynb", as_version=4)
+    assert nb.metadata["papermill"]["parameters"]["output_dir"] == "builds/mydata"
+
+
+def test_a_held_lock_stops_a_build_with_exit_4_and_names_the_holder(tmp_path, capsys):
+    root = make_tree(tmp_path / "tree")
+    config = config_for({"root": str(root)})
+    with atomic.exclusive_lock(config.lock_path, "pid 4242, vstudy build, since 12:00:00"):
+        result = pipeline.build(config)
+    assert result.exit_code == pipeline.EXIT_LOCKED
+    assert "pid 4242, vstudy build, since 12:00:00" in result.message and "--wait" in result.message
+    assert not (root / "reports" / "notebooks").exists()  # nothing was done
+
+
+def test_another_dataset_builds_into_its_own_tree(tmp_path):
+    root = make_tree(tmp_path / "tree")
+    default = pipeline.BuildConfig(root=root)
+    assert (default.processed_dir, default.output_dir) == (root / "data" / "processed", root / "reports")
+    other = pipeline.BuildConfig(root=root, data_dir=tmp_path / "My data (2022)")
+    assert other.output_dir == root / "builds" / "My-data-2022"
+    assert other.processed_dir == root / "builds" / "My-data-2022" / "processed"
+    assert paths.output_tree(tmp_path / "drop.xlsx", root)[1] == root / "builds" / "drop"
+
+
+def test_a_tree_of_another_dataset_with_the_same_name_is_refused(tmp_path):
+    root = make_tree(tmp_path / "tree")
+    for where in ("one", "two"):
+        shutil.copytree(root / "data" / "raw", tmp_path / where / "survey")
+    assert build_here(root, data_dir=str(tmp_path / "one" / "survey")).exit_code == 0
+    result = build_here(root, data_dir=str(tmp_path / "two" / "survey"))
+    assert result.exit_code == pipeline.EXIT_USAGE
+    assert "holds the build of another dataset" in result.message and "--output" in result.message
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Outputs that went missing or changed; failures
+
+
+@pytest.mark.slow
+def test_outputs_missing_or_different_from_the_state_are_rebuilt(tree_a):
+    reports = tree_a / "reports"
+    (reports / "tables" / "00_alpha__copy.csv").unlink()
+    result = build_here(tree_a)
+    assert result.executed == ["00_alpha"] and result.exit_code == 0
+    assert version_of(tree_a) == "A"
+
+    (reports / "tables" / "summary.csv").write_text("edited by hand\n")
+    assert build_here(tree_a).executed == ["02_gamma"]
+    with open(reports / "notebooks" / "01_beta.ipynb", "a") as fh:
+        fh.write(" ")
+    assert build_here(tree_a).executed == ["01_beta"]
+    (tree_a / "data" / "processed" / "t_b.csv").write_text("changed\n")
+    again = build_here(tree_a)
+    assert again.prepared and again.executed == []  # the layer is rebuilt; same content, notebooks stay
+    # A stray file in a folder of the set is not part of any build: the next build leaves it out.
+    (reports / "figures" / "stray.png").write_bytes(b"x")
+    assert build_here(tree_a).executed == []
+    assert not (reports / "figures" / "stray.png").exists()
+    assert version_of(tree_a) == "A"
+    no_leftovers(tree_a)
+
+
+@pytest.mark.slow
+def test_a_failing_notebook_changes_nothing_but_failed(tree_a):
+    reports = tree_a / "reports"
+    before = {top: hash_tree(reports / top) for top in ("notebooks", "tables", "figures", "site")}
+    state_before = (reports / ".vstudy-state.json").read_bytes()
+    (tree_a / "data" / "raw" / "t_a.csv").write_text("x\nboom\n", encoding="utf-8")
+    result = build_here(tree_a)
+    assert result.exit_code == pipeline.EXIT_FAILED and "00_alpha" in result.message
+    assert {top: hash_tree(reports / top) for top in before} == before  # its table was written to staging only
+    assert (reports / ".vstudy-state.json").read_bytes() == state_before
+    assert (tree_a / "data" / "processed" / "t_a.csv").read_text() == VERSION_A  # the new layer was not kept
+    assert sorted(p.name for p in (reports / "failed").iterdir()) == ["00_alpha.ipynb"]
+    assert version_of(tree_a) == "A"
+
+    (tree_a / "data" / "raw" / "t_a.csv").write_text(VERSION_B, encoding="utf-8")
+    (tree_a / "data" / "raw" / "t_b.csv").write_text("y\nboom\n", encoding="utf-8")
+    result = build_here(tree_a)
+    assert result.exit_code == pipeline.EXIT_FAILED
+    assert sorted(p.name for p in (reports / "failed").iterdir()) == ["01_beta.ipynb"]  # the latest only
+    (tree_a / "data" / "raw" / "t_b.csv").write_text("y\n3\n", encoding="utf-8")
+    assert build_here(tree_a).exit_code == 0
+    assert not (reports / "failed").exists()
+    assert version_of(tree_a) == "B"
+    no_leftovers(tree_a)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Permissions and determinism
+
+
+def test_atomic_writes_and_working_folders_honour_the_umask(tmp_path):
+    previous = os.umask(0o027)
+    try:
+        atomic.write_text_atomic(tmp_path / "a.txt", "x")
+        folder = atomic.temp_dir(tmp_path, "work-")
+        os.umask(0o002)
+        atomic.write_text_atomic(tmp_path / "b.txt", "x")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "a.txt").stat().st_mode) == 0o640
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o750
+    assert stat.S_IMODE((tmp_path / "b.txt").stat().st_mode) == 0o664
+
+
+@pytest.mark.slow
+def test_a_build_honours_the_umask(tmp_path):
+    root = make_tree(tmp_path / "tree")
+    previous = os.umask(0o027)
+    try:
+        assert build_here(root).exit_code == 0
+    finally:
+        os.umask(previous)
+    reports = root / "reports"
+    for path in [reports / ".vstudy-state.json", *(reports / "tables").iterdir(), *(reports / "notebooks").iterdir(),
+                 *(root / "data" / "processed").glob("*.csv"), reports / "site" / "index.html"]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o640, path
+    for folder in (reports / "tables", reports / "notebooks", reports / "site", root / "data" / "processed"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o750, folder
+
+
+@pytest.mark.slow
+def test_executed_notebooks_are_deterministic_and_name_no_machine_path(built_a, tmp_path):
+    second = make_tree(tmp_path / "elsewhere" / "copy")
+    assert build_here(second, jobs=1).exit_code == 0
+    for name in ("01_beta",):  # alpha and gamma print the worker's pid, by design of the fixture
+        assert (built_a / "reports" / "notebooks" / f"{name}.ipynb").read_bytes() == \
+               (second / "reports" / "notebooks" / f"{name}.ipynb").read_bytes()
+    for name in ("00_alpha", "01_beta", "02_gamma"):
+        text = (second / "reports" / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8")
+        assert str(tmp_path) not in text and ".build" not in text
+        for key in ("start_time", "end_time", "duration", "iopub.execute_input"):
+            assert f'"{key}"' not in text, (name, key)
+        nb = nbformat.read(second / "reports" / "notebooks" / f"{name}.ipynb", as_version=4)
+        source = nbformat.read(FIXTURES / f"{name}.ipynb", as_version=4)
+        ids = [c.id for c in source.cells]
+        assert [c.id for c in nb.cells] == ids[:2] + ["injected-parameters"] + ids[2:]  # as committed
+        meta = nb.metadata["papermill"]
+        assert meta["input_path"] == f"notebooks/{name}.ipynb"
+        assert meta["output_path"] == f"reports/notebooks/{name}.ipynb"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The worker: a kernel that dies while starting is started again, once
+
+
+def _copy_notebook(input_path, output_path, **kwargs):
+    shutil.copyfile(input_path, output_path)
+
+
+def test_a_kernel_that_dies_while_starting_is_started_again_once(tmp_path, monkeypatch):
+    import papermill
+
+    calls = []
+
+    def flaky(input_path, output_path, **kwargs):
+        calls.append(input_path)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        _copy_notebook(input_path, output_path)
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    spec = {"input": str(FIXTURES / "01_beta.ipynb"), "output": str(tmp_path / "out.ipynb"), "parameters": {},
+            "error_path": str(tmp_path / "error.json")}
+    assert worker.run(spec) == 0 and len(calls) == 2
+
+    def dead(input_path, output_path, **kwargs):
+        calls.append(input_path)
+        raise RuntimeError("Kernel died before replying to kernel_info")
+
+    calls.clear()
+    monkeypatch.setattr(papermill, "execute_notebook", dead)
+    assert worker.run(spec) == 2 and len(calls) == 2  # once more, not forever
+    error = json.loads((tmp_path / "error.json").read_text())
+    assert "after starting the kernel a second time" in error["evalue"]
+
+    def failing_cell(input_path, output_path, **kwargs):
+        calls.append(input_path)
+        raise ValueError("a cell raised")
+
+    calls.clear()
+    monkeypatch.setattr(papermill, "execute_notebook", failing_cell)
+    assert worker.run(spec) == 2 and len(calls) == 1  # other errors are not retried
+
+
+def test_sections_of_the_driver_match_the_fixture_notebooks():
+    assert sorted(f"{s.name}.ipynb" for s in SECTIONS) == sorted(p.name for p in FIXTURES.glob("*.ipynb"))
+
+
+def test_a_watched_command_ends_when_the_build_is_gone(tmp_path):
+    """Quarto runs like this: when the build process dies, the command and its children end at once."""
+    token = "test-" + os.urandom(4).hex()
+    read, write = os.pipe()
+    argv, env, fds = procs.watched_command(["sh", "-c", "sleep 60 & sleep 60"], token, read)
+    proc = subprocess.Popen(argv, env=env, pass_fds=fds)
+    os.close(read)
+    deadline = time.monotonic() + 10
+    while len(procs.tagged_processes(token)) < 3 and time.monotonic() < deadline:  # wrapper, sh, two sleeps
+        time.sleep(0.05)
+    assert len(procs.tagged_processes(token)) >= 3
+    os.close(write)  # what the kernel does when the build dies, however it dies
+    assert proc.wait(timeout=10) != 0
+    deadline = time.monotonic() + 3
+    while procs.tagged_processes(token) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert procs.tagged_processes(token) == []
+
+
+@pytest.mark.slow
+def test_the_website_renderer_puts_site_and_pages_in_place_with_the_set(tmp_path, monkeypatch):
+    """The real renderer (vstudy.build.website) with a stand-in ``quarto`` on PATH: the staged project and the
+    rendered site are put in place with the rest; an unchanged set is not rendered again."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "quarto"
+    fake.write_text("#!/bin/sh\nif [ \"$1\" = \"--version\" ]; then echo 9.9.9; exit 0; fi\n"
+                    "mkdir -p _site && ls notebooks > _site/index.html && echo \"$VSTUDY_BUILD\" >> _site/index.html\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    root = make_tree(tmp_path / "tree")
+    config = pipeline.BuildConfig(root=root, sections=SECTIONS, jobs=2, prepare=lambda config: None,
+                                  package_hash="fixed", echo=lambda line: None)
+    result = pipeline.build(config)
+    assert result.exit_code == 0, result.message
+    assert result.render.status == "rendered"
+    site = root / "reports" / "site" / "index.html"
+    lines = site.read_text().splitlines()
+    assert lines[:3] == ["00_alpha.ipynb", "01_beta.ipynb", "02_gamma.ipynb"] and len(lines[3]) == 16  # tagged
+    assert (root / "reports" / "site-src" / "_generated" / "home.md").exists()
+    assert not (root / "reports" / "site-src" / "_site").exists()
+    state = json.loads((root / "reports" / ".vstudy-state.json").read_text(encoding="utf-8"))
+    assert state["site"]["files"] == hash_tree(root / "reports" / "site") and state["site"]["quarto"] == "9.9.9"
+    again = pipeline.build(pipeline.BuildConfig(root=root, sections=SECTIONS, prepare=lambda config: None,
+                                                package_hash="fixed", echo=lambda line: None))
+    assert again.render.status == "skipped" and again.executed == []
+    site.write_text("edited\n")  # a page that differs from its record is rendered again
+    third = pipeline.build(pipeline.BuildConfig(root=root, sections=SECTIONS, prepare=lambda config: None,
+                                                package_hash="fixed", echo=lambda line: None))
+    assert third.render.status == "rendered" and third.executed == []
+    assert site.read_text().startswith("00_alpha.ipynb")
+    # Without a render, a site that would show an earlier set is removed rather than left wrong.
+    (root / "data" / "raw" / "t_a.csv").write_text(VERSION_B, encoding="utf-8")
+    fourth = pipeline.build(pipeline.BuildConfig(root=root, sections=SECTIONS, prepare=lambda config: None,
+                                                 render=False, package_hash="fixed", echo=lambda line: None))
+    assert fourth.exit_code == 0 and sorted(fourth.executed) == ["00_alpha", "02_gamma"]
+    assert not (root / "reports" / "site").exists() and not (root / "reports" / "site-src").exists()
+
+
+def test_vstudy_data_and_a_build_share_the_processed_layer_lock(tmp_path, capsys):
+    from vstudy import cli
+
+    out = tmp_path / "processed"
+    fixture = Path(__file__).parent / "fixtures" / "kz2022_dataset"
+    with atomic.exclusive_lock(atomic.lock_path(out), "pid 77, vstudy build"):
+        assert cli.main(["data", "--data", str(fixture), "--out", str(out)]) == 4
+    assert "pid 77, vstudy build" in capsys.readouterr().err and not out.exists()
+    root = make_tree(tmp_path / "tree")
+    config = config_for({"root": str(root)})
+    with atomic.exclusive_lock(atomic.lock_path(config.processed_dir), "pid 78, vstudy data"):
+        result = pipeline.build(config)
+    assert result.exit_code == pipeline.EXIT_LOCKED and "pid 78, vstudy data" in result.message
