@@ -371,22 +371,42 @@ def load_regions(processed_dir, scheme: str) -> pd.DataFrame:
     return processed.read_table(f"regions_{scheme}", processed_dir)
 
 
-def add_reconstructed_events(frame: pd.DataFrame, data_dir, scheme: str) -> pd.DataFrame:
-    """Add event counts reconstructed from the regional direction lists (see vstudy.analysis.activities).
+def add_reconstructed_events(frame: pd.DataFrame, source, scheme: str) -> pd.DataFrame:
+    """Add the event counts reconstructed from the regional direction lists (processed ``event_counts_<scheme>``).
 
     ``events_reconstructed_count`` (all events) and ``eco_events_reconstructed_count`` (Birgemiz: Taza Álem,
     the eco-volunteering line) are added only when the dataset has the regional lists; supplied counts
     (``events_count``) take precedence in :data:`VARIABLES` because their pattern is tried first.
-    """
-    from vstudy.analysis import activities
 
-    lists = activities.read_table(data_dir, "event_directions_by_region")
-    if lists is None:
+    ``source`` is the processed table itself (a DataFrame, or None), a processed-layer directory, or — for callers
+    not yet reading the processed layer — a dataset directory: its validated table is then reconstructed by the
+    same data-layer function (:func:`vstudy.data.processed.reconstruct_event_counts`); nothing is read raw.
+    """
+    counts = _event_counts(source, scheme)
+    if counts is None or counts.empty:
         return frame
-    counts = activities.reconstruct_event_counts(activities.add_region_codes(lists, scheme))
-    totals = counts.groupby("region_code")["region_events"].first()
-    eco = counts[counts["direction_id"] == ECO_DIRECTION].set_index("region_code")["events"]
+    totals = counts.groupby("region_code")["region_events_count"].first()
+    eco = counts[counts["direction_id"] == ECO_DIRECTION].set_index("region_code")["events_count"]
     out = frame.copy()
     out["events_reconstructed_count"] = out["region_code"].map(totals).astype(float)
     out["eco_events_reconstructed_count"] = out["region_code"].map(eco).astype(float)
     return out
+
+
+def _event_counts(source, scheme: str) -> pd.DataFrame | None:
+    from pathlib import Path
+
+    from vstudy.data import datasets, processed
+
+    if source is None or isinstance(source, pd.DataFrame):
+        return source
+    base = Path(source)
+    if (base / f"event_counts_{scheme}.parquet").is_file():
+        return processed.read_table(f"event_counts_{scheme}", base)
+    if (base / "dataset.json").is_file():  # a processed layer without the regional lists
+        return None
+    ds = datasets.load_dataset(base)
+    name = datasets.table_by_schema(ds, "event_directions_by_region")
+    if not name or name not in ds.tables:
+        return None
+    return processed.reconstruct_event_counts(ds.tables[name])
