@@ -143,3 +143,18 @@ def test_attach_published_and_matrix(frame, repo_root):
     assert row["r_minus_published"] == pytest.approx(row["r"] - 0.06)
     m = cs.matrix(res, "report")
     assert m.loc["air_emissions_thousand_tonnes", "eco_events_count"] == pytest.approx(row["r"])
+
+
+def test_reconstructed_events_come_from_the_processed_table(repo_root, processed_2021, frame):
+    """The processed table, a processed-layer directory and a dataset directory give the same columns."""
+    from vstudy.data import processed
+
+    base = frame[["region_code"]]
+    table = processed.read_table("event_counts_kz2021", processed_2021)
+    from_table = cs.add_reconstructed_events(base, table, "kz2021")
+    pd.testing.assert_frame_equal(from_table, cs.add_reconstructed_events(base, processed_2021, "kz2021"))
+    pd.testing.assert_frame_equal(from_table, cs.add_reconstructed_events(base, repo_root / "data/raw", "kz2021"))
+    # ... and the values this module's fixture computes from the raw lists on its own.
+    for col in ("events_reconstructed_count", "eco_events_reconstructed_count"):
+        assert from_table[col].tolist() == frame[col].astype(float).tolist()
+    assert cs.add_reconstructed_events(base, None, "kz2021") is base
