@@ -40,8 +40,8 @@ def frame(repo_root) -> pd.DataFrame:
         sel = ind[(ind["indicator"] == indicator) & (ind["ref_period"].astype(str) == period)]
         cols[column] = sel.set_index("region_code")["value"].astype(float)
     out = pd.DataFrame(cols).reindex(regions.codes("kz2021"))
-    lists = activities.add_region_codes(
-        activities.read_table(repo_root / "data/raw", "event_directions_by_region"), "kz2021")
+    lists = pd.read_csv(repo_root / "data/raw/report_2021/event_directions_by_region.csv")
+    lists["region_code"] = [regions.resolve(n, "kz2021") for n in lists["region_as_published"]]
     counts = activities.reconstruct_event_counts(lists)
     out["events_reconstructed_count"] = counts.groupby("region_code")["region_events"].first()
     out["eco_events_reconstructed_count"] = counts[counts["direction_id"] == "taza_alem"].set_index(

@@ -18,11 +18,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from vstudy.data import processed, regions
+from vstudy.data import processed
 from vstudy.vocab import DIRECTIONS
 
 # Directions in the order of the national chart legend (org_directions_partial legend order).
 DIRECTION_ORDER: tuple[str, ...] = DIRECTIONS
+
+
+# --- raw tables (for the notebooks not yet on the processed layer: 03, and the register's reader) ------------
 
 
 def find_table(data_dir: str | Path, name: str) -> Path | None:
@@ -39,13 +42,6 @@ def read_table(data_dir: str | Path, name: str) -> pd.DataFrame | None:
         return None
     frame = pd.read_csv(path, encoding="utf-8-sig")
     return frame if len(frame) else None
-
-
-def add_region_codes(frame: pd.DataFrame, scheme: str, column: str = "region_as_published") -> pd.DataFrame:
-    """Add ``region_code`` resolved through the gazetteer (raises on an unknown or out-of-scheme name)."""
-    out = frame.copy()
-    out.insert(0, "region_code", [regions.resolve(name, scheme) for name in out[column]])
-    return out
 
 
 # --- event counts ------------------------------------------------------------------------------------------
