@@ -43,8 +43,8 @@ def frame(repo_root) -> pd.DataFrame:
         sel = ind[(ind["indicator"] == indicator) & (ind["ref_period"].astype(str) == period)]
         cols[column] = sel.set_index("region_code")["value"].astype(float)
     out = pd.DataFrame(cols).reindex(regions.codes("kz2021"))
-    lists = activities.add_region_codes(
-        activities.read_table(repo_root / "data/raw", "event_directions_by_region"), "kz2021")
+    lists = pd.read_csv(repo_root / "data/raw/report_2021/event_directions_by_region.csv")
+    lists["region_code"] = [regions.resolve(n, "kz2021") for n in lists["region_as_published"]]
     counts = activities.reconstruct_event_counts(lists)
     out["events_reconstructed_count"] = counts.groupby("region_code")["region_events"].first()
     out["eco_events_reconstructed_count"] = counts[counts["direction_id"] == "taza_alem"].set_index(
@@ -172,14 +172,14 @@ def test_attach_published_and_matrix(frame, repo_root):
 def processed(processed_2021) -> dict[str, pd.DataFrame]:
     from vstudy.data import processed as layer
 
-    names = ("regions_kz2021", "organisations_kz2021", "event_directions_kz2021", "headline_figures",
-             "event_directions_national_corrected")
+    names = ("regions_kz2021", "organisations_kz2021", "event_directions_kz2021", "event_counts_kz2021",
+             "headline_figures", "event_directions_national_corrected")
     return {name: layer.read_table(name, processed_2021) for name in names}
 
 
 @pytest.fixture(scope="module")
 def results(processed) -> pd.DataFrame:
-    frame = cs.with_reconstructed_events(processed["regions_kz2021"], processed["event_directions_kz2021"])
+    frame = cs.with_reconstructed_events(processed["regions_kz2021"], processed["event_counts_kz2021"])
     return cs.run_correlations(frame, n_boot=200, n_perm=5000, seed=7)
 
 
@@ -311,7 +311,7 @@ def test_reconstructions_are_unique(processed):
         assert len(hits) == 1 == checked.loc[r.region_code, "pairs_matching"]
         assert tuple(hits[0]) == (r.ngo_count, r.initiative_group_count)
     assert checked["equals_processed"].all()
-    events = cs.event_total_multiples(processed["event_directions_kz2021"],
+    events = cs.event_total_multiples(processed["event_counts_kz2021"],
                                       processed["event_directions_national_corrected"])
     assert (events["multiples_reproducing"] == "").all()
     assert (events["deviation_smallest_pct"] <= 0.005).all()
@@ -367,3 +367,18 @@ def test_prose_follows_the_data(results):
     assert cs.published_text(None).startswith("This dataset carries no published")
     coverage = cs.method_text(0.05)
     assert f"n = {stats.EXACT_MAX_N}" in coverage and f"n = {stats.BOOTSTRAP_MIN_N}" in coverage
+
+
+def test_reconstructed_events_come_from_the_processed_table(repo_root, processed_2021, frame):
+    """The processed table, a processed-layer directory and a dataset directory give the same columns."""
+    from vstudy.data import processed
+
+    base = frame[["region_code"]]
+    table = processed.read_table("event_counts_kz2021", processed_2021)
+    from_table = cs.add_reconstructed_events(base, table, "kz2021")
+    pd.testing.assert_frame_equal(from_table, cs.add_reconstructed_events(base, processed_2021, "kz2021"))
+    pd.testing.assert_frame_equal(from_table, cs.add_reconstructed_events(base, repo_root / "data/raw", "kz2021"))
+    # ... and the values this module's fixture computes from the raw lists on its own.
+    for col in ("events_reconstructed_count", "eco_events_reconstructed_count"):
+        assert from_table[col].tolist() == frame[col].astype(float).tolist()
+    assert cs.add_reconstructed_events(base, None, "kz2021") is base

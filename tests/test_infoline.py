@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from vstudy.analysis import infoline
+from vstudy.present.notebook import markdown
 
 
 @pytest.fixture(scope="module")
@@ -44,3 +45,49 @@ def test_categories_sorted_with_shares(raw):
     assert table["share_of_categories_pct"].sum() == pytest.approx(100, abs=0.06)
     assert table.iloc[0]["share_of_volunteering_requests_pct"] == pytest.approx(100 * 337 / 1262, abs=0.01)
     assert infoline.categories_table(raw["categories"], None, "ru").iloc[0]["label"].startswith("Ищут финансовую")
+
+
+def test_checks_table_joins_every_check(raw):
+    checks = infoline.checks_table(raw["totals"], raw["categories"], raw["channels"]).set_index("check")
+    assert checks.loc["channels minus double-counted add up to the total", "difference"] == 451 + 739 + 193 - 30 - 1353
+    assert len(checks) == 3
+    assert infoline.checks_table(None, raw["categories"], raw["channels"]) is None
+    only_channels = infoline.checks_table(raw["totals"].iloc[:0], None, raw["channels"])
+    assert list(only_channels["check"]) == ["channels minus double-counted add up to the total"]
+
+
+def test_sentences_follow_the_data(raw):
+    said = markdown(infoline.totals_text(raw["totals"]))
+    t = raw["totals"].set_index("metric")["value"]
+    assert said.startswith("## Totals")
+    assert f"**{t['requests_total']:,.0f} requests** in {t['operation_period_months']:.0f} months" in said
+    short = raw["totals"][raw["totals"]["metric"] == "requests_total"]
+    assert "months" not in markdown(infoline.totals_text(short))
+    checks = infoline.checks_table(raw["totals"], raw["categories"], raw["channels"])
+    assert "subjects add up to the total: 1,352 vs stated 1,353 (-1)" in markdown(infoline.checks_text(checks))
+    fine = checks.assign(difference=0)
+    assert markdown(infoline.checks_text(fine)) == "All parts add up."
+    table = infoline.channels_table(raw["channels"], 1353)
+    chan = markdown(infoline.channels_text(table, raw["channels"]))
+    assert chan.startswith("## Requests by channel\n\n30 requests arrived on two channels at once")
+    assert "WhatsApp 739 (53.4 %)" in chan and "Stated without numbers: «" in chan
+    cats = infoline.categories_table(raw["categories"], 1262)
+    assert "together 52.0 % of the 1,276 categorised requests" in markdown(infoline.categories_text(cats))
+
+
+def test_absent_tables_say_one_sentence_or_nothing(raw):
+    assert markdown(infoline.absent_text(None, None, None, None)).startswith("This dataset contains no")
+    assert infoline.absent_text(raw["totals"], None) is None
+    for f in (infoline.totals_text, infoline.checks_text, infoline.categories_text):
+        assert f(None) is None
+    assert infoline.channels_text(None, None) is None and infoline.channels_table(None, None) is None
+    assert infoline.observations_text(None) is None
+    assert markdown(infoline.observations_text(None, raw["totals"])) == (
+        "The dataset has no dated observations of the information line.")
+
+
+def test_observations(repo_root):
+    monthly = pd.read_csv(repo_root / "data" / "raw" / "report_2021" / "info_line_monthly.csv")
+    obs = infoline.observations(monthly)
+    said = markdown(infoline.observations_text(obs))
+    assert f"{len(monthly)} dated observations" in said and f"{monthly['requests_count'].sum():,} requests" in said

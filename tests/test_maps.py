@@ -141,3 +141,26 @@ def test_small_multiples_panel():
     assert all(r.n_regions == 17 and r.city_codes == CITIES for r in results)
     assert not axes.flat[5].axison
     assert fig.get_size_inches()[0] == pytest.approx(plots.FULL_WIDTH_IN)
+
+
+def test_map_plan_maps_what_the_dataset_has(processed_2021, study_style):
+    from vstudy.data import processed
+    from vstudy.present import figures
+    from vstudy.present.notebook import markdown
+
+    table = processed.read_table("regions_kz2021", processed_2021)
+    plan = figures.map_plan(table, "kz2021", "en")
+    assert "volunteers_per_100k" in plan.absent  # no volunteer counts in the 2021 dataset
+    assert plan.frame["population_thousands"].tolist() == pytest.approx((table["population_count"] / 1000).tolist())
+    classes = plan.classification().set_index("variable")
+    choice = maps.recommend_classification(table["ngo_share_pct"].astype(float))
+    assert classes.loc["ngo_share_pct", "classification"] == choice.method
+    fig, note = plan.draw("volunteers_per_100k")
+    assert fig is None and markdown(note) == "The dataset has no values for the map «Volunteers per 100,000»."
+    fig, note = plan.draw("ngo_share_pct")
+    assert fig is not None and markdown(note).startswith(f"*{len(table)} units; classes: ")
+    said = markdown(plan.text())
+    assert f"{len(table)} units of the {len(table)} of scheme kz2021" in said and "volunteers_by_region" in said
+    assert plan.heading("Organisations", "ngo_share_pct") == "## Organisations"
+    assert plan.heading("Volunteers", "volunteers_per_100k") is None
+    assert list(plan.values().columns[:2]) == ["region_code", "region"]

@@ -1,11 +1,14 @@
 """Every section notebook runs under papermill on the default data and on the synthetic kz2022 fixture.
 
-These are the slowest tests (a kernel per notebook); they run in `make test` and are marked ``slow``.
+Executing them is the slowest part of the suite (a kernel per notebook): those tests are marked ``slow`` and run in
+`make test`. The checks of the notebooks' source (thin, no typed years, no outputs) are fast and unmarked.
 """
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "kz2022_dataset"
 DATASETS = {"kz2021": ROOT / "data" / "raw", "kz2022": FIXTURE}
 
-pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="session")
@@ -88,6 +90,7 @@ def _errors(nb):
 SCHEMES = [pytest.param(s, marks=pytest.mark.xdist_group(s)) for s in sorted(DATASETS)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("section", sections.SECTIONS, ids=lambda s: s.name)
 def test_notebook_runs_clean(section, scheme, executed):
@@ -129,6 +132,7 @@ def test_source_notebooks_have_no_outputs():
         assert not outputs, f"{section.notebook} is committed with outputs"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_replication_and_correlation_tables(scheme, executed):
     by_slug = {s.slug: s for s in sections.SECTIONS}
@@ -189,3 +193,49 @@ def test_every_table_column_and_id_has_a_label_in_both_languages(scheme, execute
                     missing.setdefault(path.name, set()).update(
                         f"{column}={v}" for v in ids if not labels.has_label(v, "value"))
     assert not {k: v for k, v in missing.items() if v}
+
+
+# Thin notebooks: narrative, the parameters cell, one set-up cell and short calls into vstudy.
+MAX_CODE_LINES = 60
+THIN = [pytest.param(s, id=s.name) for s in sections.SECTIONS]
+
+
+def _code_cells(section):
+    nb = nbformat.read(ROOT / section.notebook, as_version=4)
+    return [c for c in nb.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+
+
+def code_lines(source: str) -> int:
+    """Lines of code: not blank, not a comment (``#|`` cell options are comments too)."""
+    return sum(1 for line in source.splitlines() if line.strip() and not line.strip().startswith("#"))
+
+
+def test_code_lines_count_code_only():
+    assert code_lines("#| label: fig-x\n# a comment\n\nx = 1\n  y = 2  # trailing\n") == 2
+
+
+@pytest.mark.parametrize("section", THIN)
+def test_notebook_is_thin(section):
+    """No function, class or lambda, and at most MAX_CODE_LINES lines of code outside the parameters cell."""
+    cells = _code_cells(section)
+    for cell in cells:
+        tree = ast.parse("\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))))
+        defined = [type(node).__name__ for node in ast.walk(tree)
+                   if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda))]
+        assert not defined, f"{section.notebook} defines {defined} in a cell starting {cell.source[:60]!r}"
+    lines = sum(code_lines(c.source) for c in cells)
+    assert lines <= MAX_CODE_LINES, f"{section.notebook}: {lines} lines of code outside the parameters cell"
+
+
+# The study follows its data: a year, or a count of regions, typed into the narrative or a caption would be wrong
+# for another dataset. Numbers that are units or category names (per 100,000; aged 18–29) are not matched.
+_TYPED = re.compile(r"\b(19|20)\d\d\b|\b\d+\s+(regions|units|oblasts)\b|\b(seventeen|twenty) regions\b", re.I)
+
+
+@pytest.mark.parametrize("section", THIN)
+def test_narrative_types_no_year_or_region_count(section):
+    nb = nbformat.read(ROOT / section.notebook, as_version=4)
+    texts = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    texts += [line for c in _code_cells(section) for line in c.source.splitlines() if line.startswith("#|")]
+    found = [m.group(0) for text in texts for m in _TYPED.finditer(text)]
+    assert not found, f"{section.notebook} types {found}"

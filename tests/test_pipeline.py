@@ -18,10 +18,12 @@ from vstudy.build import pipeline, website, worker
 from vstudy.build.sections import Section
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pipeline_notebooks"
+# The fixture notebooks read their raw tables directly (Section.raw_tables); the study's sections read the
+# processed layer (Section.tables, see test_one_raw_table_changes_only_the_sections_that_read_its_processed_table).
 SECTIONS = (
-    Section("00", "alpha", ("t_a",), titles=("Alpha", "Альфа")),
-    Section("01", "beta", ("t_b",), titles=("Beta", "Бета")),
-    Section("02", "gamma", ("*",), titles=("Gamma", "Гамма")),
+    Section("00", "alpha", raw_tables=("t_a",), titles=("Alpha", "Альфа")),
+    Section("01", "beta", raw_tables=("t_b",), titles=("Beta", "Бета")),
+    Section("02", "gamma", raw_tables=("*",), titles=("Gamma", "Гамма")),
 )
 
 
@@ -147,9 +149,9 @@ def test_one_worker_runs_its_notebooks_in_turn(tree: Path) -> None:
 @pytest.mark.slow
 def test_longest_notebook_starts_first(tree: Path) -> None:
     """First build: by the sections' hints; later builds: by the seconds they measured."""
-    hinted = (Section("00", "alpha", ("t_a",), titles=("Alpha", "Альфа"), expected_seconds=1),
-              Section("01", "beta", ("t_b",), titles=("Beta", "Бета"), expected_seconds=9),
-              Section("02", "gamma", ("*",), titles=("Gamma", "Гамма"), expected_seconds=5))
+    hinted = (Section("00", "alpha", raw_tables=("t_a",), titles=("Alpha", "Альфа"), expected_seconds=1),
+              Section("01", "beta", raw_tables=("t_b",), titles=("Beta", "Бета"), expected_seconds=9),
+              Section("02", "gamma", raw_tables=("*",), titles=("Gamma", "Гамма"), expected_seconds=5))
     config = make_config(tree, sections=hinted, jobs=1)
     assert pipeline.build(config).exit_code == 0
     done = [line.split()[1] for line in config.lines if line.startswith("✓ 0")]
@@ -277,19 +279,62 @@ def test_manifest_maps_tables_to_files(tmp_path: Path) -> None:
     assert info["tables"] == {"alias": (tmp_path / "other.csv").resolve()}
 
 
-def test_sections_read_tables_the_manifest_declares(repo_root: Path) -> None:
+def test_sections_read_tables_the_data_layer_declares(repo_root: Path) -> None:
     """A misspelt table name in vstudy.build.sections would silently drop that table from the rebuild decision."""
     from vstudy.build.sections import SECTIONS as STUDY_SECTIONS
-    from vstudy.data import schemas
+    from vstudy.data import processed, schemas
 
+    known = set(schemas.PROCESSED) | set(processed.PASS_THROUGH) | {"dataset.json", "*"}
     declared = set(pipeline.read_manifest(repo_root / "data" / "raw")["tables"])
-    optional = set(schemas.OPTIONAL_COUNT_TABLES)  # user-supplied counts the 2021 dataset does not have
-    assert {"official_indicators", "official_indicators_meta", "errata"} <= declared
     for section in STUDY_SECTIONS:
-        unknown = set(section.raw_tables) - declared - optional - {"*"}
-        assert not unknown, f"{section.name} reads tables no manifest declares: {sorted(unknown)}"
-    readers = {s.name for s in STUDY_SECTIONS if "official_indicators" in s.raw_tables}
-    assert readers == {"01_demographics", "02_organisations", "03_correlations", "04_maps", "06_economic_value"}
+        assert section.tables, f"{section.name} declares no processed table"
+        unknown = set(section.tables) - known
+        assert not unknown, f"{section.name} reads tables the processed layer does not have: {sorted(unknown)}"
+        unknown = set(section.raw_tables) - declared - {"*"}
+        assert not unknown, f"{section.name} reads raw tables no manifest declares: {sorted(unknown)}"
+    # The thin notebooks read nothing raw.
+    assert {s.name for s in STUDY_SECTIONS if s.raw_tables} <= {"00_data_quality", "03_correlations",
+                                                                 "06_economic_value"}
+
+
+def _study_inputs(repo_root: Path, data: Path, processed_dir: Path) -> dict[str, dict]:
+    from vstudy.build.sections import SECTIONS as STUDY_SECTIONS
+    from vstudy.data import processed
+
+    processed.prepare_for_build(data, processed_dir, "kz2021")
+    config = pipeline.BuildConfig(root=repo_root, data_dir=data, processed_dir=processed_dir, scheme="kz2021",
+                                  package_hash="fixed")
+    manifest = pipeline.read_manifest(data)
+    files = pipeline.processed_files(processed_dir)
+    return {s.name: pipeline.section_inputs(config, s, manifest, files, {}) for s in STUDY_SECTIONS}
+
+
+def test_one_raw_table_changes_only_the_sections_that_read_its_processed_table(repo_root: Path,
+                                                                                tmp_path: Path) -> None:
+    data = tmp_path / "raw"
+    shutil.copytree(repo_root / "data" / "raw", data)
+    before = _study_inputs(repo_root, data, tmp_path / "processed")
+    assert before["04_maps"]["processed"].keys() == {"regions_kz2021.csv", "regions_kz2021.parquet"}
+    assert before["07_information_line"]["raw"] == {}
+    table = data / "report_2021" / "info_line_monthly.csv"
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = lines[1].split(",")
+    first[3] = str(int(first[3]) + 1)  # requests_count of the first observation
+    table.write_text("".join([lines[0], ",".join(first), *lines[2:]]), encoding="utf-8")
+    after = _study_inputs(repo_root, data, tmp_path / "processed")
+    changed = sorted(name for name in before if before[name] != after[name])
+    assert changed == ["00_data_quality", "07_information_line"]
+
+
+def test_a_declared_table_the_dataset_lacks_is_recorded(tmp_path: Path) -> None:
+    processed_dir = tmp_path / "processed"
+    processed_dir.mkdir()
+    (processed_dir / "regions_kz2022.parquet").write_bytes(b"x")
+    config = pipeline.BuildConfig(root=tmp_path, processed_dir=processed_dir, scheme="kz2022", package_hash="p")
+    section = Section("01", "beta", ("regions", "info_line_totals"), titles=("Beta", "Бета"))
+    inputs = pipeline.section_inputs(config, section, {"tables": {}}, pipeline.processed_files(processed_dir), {})
+    assert inputs["processed"]["info_line_totals"] is None
+    assert set(inputs["processed"]) == {"regions_kz2022.parquet", "info_line_totals"}
 
 
 @pytest.mark.quarto

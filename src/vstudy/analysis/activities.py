@@ -1,25 +1,31 @@
-"""Volunteer events by direction: regional lists as a matrix, national shares, and the event-count reconstruction.
+"""Volunteer events by direction (section 05): regional lists as a matrix, national shares, reconstructed counts.
 
-The report publishes, for each region, the shares of its events by direction (eleven directions, two decimals),
-and a national pie whose «Другое социальное волонтёрство» value is truncated in the text. The regional counts of
-events are not published, but every share is ``k / n_r`` rounded to two decimals, so the smallest ``n_r``
-consistent with all eleven shares of a region recovers the counts ``k`` — and, pooled, the national shares.
+A dataset may give, for each region, the shares of its events by direction (two decimals), and a national chart of
+the same shares. Event counts per region need not be published: every share is ``k / n_r`` rounded to two
+decimals, so the smallest ``n_r`` consistent with all shares of a region recovers the counts ``k`` — and, pooled,
+the national shares. That reconstruction is done once, by the data layer (processed table
+``event_counts_<scheme>``); this module reads it, with the other processed tables of the section.
+
+Functions named ``*_text`` return a part's prose as ``(template, values)`` pairs for ``Study.say``; a part whose
+inputs are absent gets one sentence and no heading.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from vstudy.data import regions
+from vstudy.data import processed
 from vstudy.vocab import DIRECTIONS
 
 # Directions in the order of the national chart legend (org_directions_partial legend order).
 DIRECTION_ORDER: tuple[str, ...] = DIRECTIONS
+
+
+# --- raw tables (for the notebooks not yet on the processed layer: 03, and the register's reader) ------------
 
 
 def find_table(data_dir: str | Path, name: str) -> Path | None:
@@ -38,68 +44,46 @@ def read_table(data_dir: str | Path, name: str) -> pd.DataFrame | None:
     return frame if len(frame) else None
 
 
-def add_region_codes(frame: pd.DataFrame, scheme: str, column: str = "region_as_published") -> pd.DataFrame:
-    """Add ``region_code`` resolved through the gazetteer (raises on an unknown or out-of-scheme name)."""
-    out = frame.copy()
-    out.insert(0, "region_code", [regions.resolve(name, scheme) for name in out[column]])
-    return out
+# --- event counts ------------------------------------------------------------------------------------------
+# The counts are reconstructed once, by the data layer (processed table ``event_counts_<scheme>``, see
+# :func:`vstudy.data.processed.reconstruct_event_counts`); the functions below read that table.
+
+_LEGACY_COUNTS = {"events": "events_count", "region_events": "region_events_count"}
 
 
-# --- the reconstruction -----------------------------------------------------------------------------------
-
-def _consistent(shares: np.ndarray, n: int, decimals: int) -> np.ndarray | None:
-    """Counts k with round(100 k / n, decimals) == share for every share, or None."""
-    k = np.rint(shares * n / 100.0).astype(int)
-    tol = 0.5 * 10.0 ** (-decimals) + 1e-9
-    if np.all(np.abs(100.0 * k / n - shares) <= tol):
-        return k
-    return None
+def _counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """The processed counts table; the older column names (events, region_events) are accepted."""
+    return counts.rename(columns={k: v for k, v in _LEGACY_COUNTS.items() if k in counts.columns})
 
 
-def smallest_denominator(
-    shares: Iterable[float], decimals: int = 2, max_n: int = 100_000, require_sum: bool = True
-) -> tuple[int, np.ndarray]:
-    """The smallest n (and the counts k) such that every share equals 100 k_i / n rounded to ``decimals``.
+def reconstruct_event_counts(by_region: pd.DataFrame,
+                             max_n: int = processed.MAX_EVENTS_PER_REGION) -> pd.DataFrame:
+    """The data layer's reconstruction with the older column names ``events`` and ``region_events``.
 
-    With ``require_sum`` the counts must also add up to n (the shares are one region's complete list).
-    Raises ValueError when no n up to ``max_n`` fits.
+    Kept for callers that still start from the raw lists (the replication register); notebooks read the processed
+    table ``event_counts_<scheme>`` instead.
     """
-    values = np.asarray(list(shares), dtype=float)
-    if values.size == 0 or np.isnan(values).any():
-        raise ValueError("shares must be a non-empty list without missing values")
-    for n in range(1, max_n + 1):
-        k = _consistent(values, n, decimals)
-        if k is not None and (not require_sum or int(k.sum()) == n):
-            return n, k
-    raise ValueError(f"no denominator up to {max_n} reproduces the shares {values.tolist()}")
+    counts = processed.reconstruct_event_counts(by_region, max_n=max_n)
+    failed = sorted(counts.loc[counts["region_events_count"].isna(), "region_code"].unique())
+    if failed:
+        raise ValueError(f"no event total up to {max_n} reproduces the shares of "
+                         f"{', '.join(failed)}")
+    return counts.rename(columns={v: k for k, v in _LEGACY_COUNTS.items()}).astype(
+        {"events": "int64", "region_events": "int64", "recomputed_share_pct": "float64"})
 
 
-def reconstruct_event_counts(
-    by_region: pd.DataFrame,
-    region_col: str = "region_code",
-    direction_col: str = "direction_id",
-    share_col: str = "share_pct",
-    decimals: int = 2,
-) -> pd.DataFrame:
-    """Per region, the smallest event total consistent with all its published shares, and the implied counts.
-
-    Returns one row per (region, direction): region, direction, share_pct, events, region_events, and
-    ``recomputed_share_pct`` (100 events / region_events, unrounded).
-    """
-    rows = []
-    for region, group in by_region.groupby(region_col, sort=True):
-        n, k = smallest_denominator(group[share_col].to_numpy(dtype=float), decimals=decimals)
-        for (direction, share), count in zip(group[[direction_col, share_col]].itertuples(index=False), k,
-                                             strict=True):
-            rows.append({region_col: region, direction_col: direction, "share_pct": float(share),
-                         "events": int(count), "region_events": n,
-                         "recomputed_share_pct": 100.0 * count / n})
-    return pd.DataFrame(rows)
+def event_totals(counts: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Reconstructed events per region (region_code, events_count); None without counts."""
+    if counts is None:
+        return None
+    counts = _counts(counts)
+    out = counts.groupby("region_code", as_index=False)["region_events_count"].first()
+    return out.rename(columns={"region_events_count": "events_count"})
 
 
 def national_from_counts(counts: pd.DataFrame, direction_col: str = "direction_id") -> pd.DataFrame:
     """Pool reconstructed counts: events and share of all events per direction (share rounded to 2 decimals)."""
-    pooled = counts.groupby(direction_col, sort=False)["events"].sum()
+    pooled = _counts(counts).groupby(direction_col, sort=False)["events_count"].sum()
     total = int(pooled.sum())
     out = pooled.rename("events").reset_index()
     out["total_events"] = total
@@ -107,13 +91,15 @@ def national_from_counts(counts: pd.DataFrame, direction_col: str = "direction_i
     return out
 
 
-def national_shares_table(national: pd.DataFrame, counts: pd.DataFrame | None) -> pd.DataFrame:
+def national_shares_table(national: pd.DataFrame | None, counts: pd.DataFrame | None) -> pd.DataFrame | None:
     """Published national shares beside the residual derivation and the reconstruction from regional lists.
 
     Columns: direction_id, label_as_published, published_pct, residual_pct (100 − the other published shares,
     only where the published value is missing), reconstructed_events, reconstructed_pct, difference_pct,
-    status.
+    status. None without the national chart.
     """
+    if national is None:
+        return None
     out = national[["direction_id", "label_as_published", "share_pct"]].rename(
         columns={"share_pct": "published_pct"}).copy()
     missing = out["published_pct"].isna()
@@ -143,15 +129,25 @@ def national_shares_table(national: pd.DataFrame, counts: pd.DataFrame | None) -
     return out
 
 
-def direction_matrix(by_region: pd.DataFrame, value: str = "share_pct") -> pd.DataFrame:
-    """Regions (rows, region_code) × directions (columns, DIRECTION_ORDER first) of ``value``."""
+def direction_matrix(by_region: pd.DataFrame | None, value: str = "share_pct") -> pd.DataFrame | None:
+    """Regions (rows, region_code) × directions (columns, DIRECTION_ORDER first) of ``value``; None without lists."""
+    if by_region is None:
+        return None
     wide = by_region.pivot_table(index="region_code", columns="direction_id", values=value, aggfunc="first")
     order = [d for d in DIRECTION_ORDER if d in wide.columns] + sorted(set(wide.columns) - set(DIRECTION_ORDER))
     return wide[order].sort_index()
 
 
-def region_totals_check(by_region: pd.DataFrame, tolerance: float = 0.02) -> pd.DataFrame:
+def direction_table(by_region: pd.DataFrame | None) -> pd.DataFrame | None:
+    """:func:`direction_matrix` with ``region_code`` as a column (the table the section writes)."""
+    matrix = direction_matrix(by_region)
+    return None if matrix is None else matrix.reset_index()
+
+
+def region_totals_check(by_region: pd.DataFrame | None, tolerance: float = 0.02) -> pd.DataFrame | None:
     """Each region's sum of shares and whether it is 100 within the stated rounding tolerance."""
+    if by_region is None:
+        return None
     sums = by_region.groupby("region_code")["share_pct"].agg(["sum", "count"]).reset_index()
     sums = sums.rename(columns={"sum": "sum_pct", "count": "n_directions"})
     sums["sum_pct"] = sums["sum_pct"].round(2)
@@ -159,51 +155,177 @@ def region_totals_check(by_region: pd.DataFrame, tolerance: float = 0.02) -> pd.
     return sums
 
 
-def top_direction(by_region: pd.DataFrame) -> pd.DataFrame:
+def top_direction(by_region: pd.DataFrame | None) -> pd.DataFrame | None:
     """Each region's leading direction and its share."""
+    if by_region is None:
+        return None
     idx = by_region.groupby("region_code")["share_pct"].idxmax()
     return by_region.loc[idx, ["region_code", "direction_id", "share_pct"]].reset_index(drop=True)
 
 
-def ways_table(ways: pd.DataFrame) -> pd.DataFrame:
-    """Ways of volunteering with their published shares, plus the sum row (which exceeds 100)."""
+def ways_table(ways: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Ways of volunteering with their published shares, plus the sum row."""
+    if ways is None:
+        return None
     out = ways[["way", "label_ru", "share_pct"]].copy()
     total = pd.DataFrame([{"way": "sum", "label_ru": "сумма", "share_pct": round(float(out["share_pct"].sum()), 2)}])
     return pd.concat([out, total], ignore_index=True)
 
 
-def participant_categories(quotes: pd.DataFrame, scheme: str) -> pd.DataFrame:
-    """The participant-category statements of the text, with region codes (names resolved in ``scheme``)."""
-    out = add_region_codes(quotes, scheme)
+def participant_categories(quotes: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The participant-category statements of the text (processed ``participant_category_quotes``, with codes)."""
+    if quotes is None:
+        return None
     cols = ["category", "region_code", "region_as_published", "statement", "share_of_events_pct", "source_line"]
-    return out[cols]
+    return quotes[cols].reset_index(drop=True)
 
 
-def org_directions_split(partial: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def org_directions_split(partial: pd.DataFrame | None) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
     """The partial org-directions chart as published: (unlabelled values, legend labels) — never paired."""
+    if partial is None:
+        return None, None
     values = partial[partial["row_kind"] == "value"][["order_in_text", "share_pct", "source_line"]]
     legend = partial[partial["row_kind"] == "legend_label"][["order_in_text", "direction_id", "label_as_published"]]
     return values.reset_index(drop=True), legend.reset_index(drop=True)
 
 
-def compare_event_totals(counts: pd.DataFrame, events: pd.DataFrame, scheme: str) -> pd.DataFrame:
-    """Reconstructed event totals per region beside a supplied ``events_by_region`` table.
+def compare_event_totals(counts: pd.DataFrame | None, regions_table: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Reconstructed event totals per region beside the supplied ``events_count`` of ``regions_<scheme>``.
 
-    The supplied table needs a region column (region_code or region_as_published) and one numeric column
-    whose name contains ``event``.
+    None unless the dataset has both the reconstruction and supplied counts.
     """
-    supplied = events.copy()
-    if "region_code" not in supplied.columns:
-        name_col = "region_as_published" if "region_as_published" in supplied.columns else supplied.columns[0]
-        supplied = add_region_codes(supplied, scheme, name_col)
-    value_cols = [c for c in supplied.columns
-                  if "event" in c.lower() and pd.api.types.is_numeric_dtype(supplied[c])]
-    if not value_cols:
-        raise ValueError(f"events table has no numeric events column: {list(events.columns)}")
-    supplied = supplied.groupby("region_code", as_index=False)[value_cols[0]].sum()
-    supplied = supplied.rename(columns={value_cols[0]: "events_supplied"})
-    recon = counts.groupby("region_code", as_index=False)["region_events"].first()
+    if counts is None or regions_table is None or "events_count" not in regions_table.columns:
+        return None
+    supplied = regions_table[["region_code", "events_count"]].rename(columns={"events_count": "events_supplied"})
+    recon = event_totals(counts).rename(columns={"events_count": "events_reconstructed"})
     out = recon.merge(supplied, on="region_code", how="outer").sort_values("region_code")
-    out = out.rename(columns={"region_events": "events_reconstructed"})
     out["difference"] = out["events_supplied"] - out["events_reconstructed"]
     return out.reset_index(drop=True)
+
+
+# --- prose ------------------------------------------------------------------------------------------------------
+
+Text = tuple[str, dict[str, object]]
+
+
+def _say(template: str, **values: object) -> Text:
+    return template, values
+
+
+def directions_text(matrix: pd.DataFrame | None, totals: pd.DataFrame | None, tolerance: float = 0.02
+                    ) -> Text | list[Text]:
+    """The regional lists: heading, how many regions and directions, and whether each list adds up to 100."""
+    if matrix is None or totals is None:
+        return _say("The dataset has no regional lists of event directions, so there is no matrix of directions and "
+                    "no reconstruction of event counts.")
+    return [_say("## Event directions by region\n\nEach region's list gives the share of its events in each direction; "
+                 "a region's shares should add up to 100 within rounding."),
+            _say("{n} regions, {m} directions. Sums of the regional lists range from {lo:.2f} to {hi:.2f} %; {ok} of "
+                 "{n} are 100 within ±{tol:g} points.", n=len(matrix), m=matrix.shape[1], lo=totals["sum_pct"].min(),
+                 hi=totals["sum_pct"].max(), ok=int(totals["within_tolerance"].sum()), tol=tolerance)]
+
+
+def top_direction_text(top: pd.DataFrame | None) -> Text | None:
+    """Which direction leads in most regions (``top`` with a printed ``direction`` column)."""
+    if top is None or top.empty:
+        return None
+    column = "direction" if "direction" in top.columns else "direction_id"
+    leaders = top[column].value_counts()
+    return _say("The leading direction is «{name}» in {k} of {n} regions.", name=leaders.index[0],
+                k=int(leaders.iloc[0]), n=len(top))
+
+
+def national_text(shares: pd.DataFrame | None) -> Text | list[Text]:
+    """The national chart: heading, which values it lacks and how they are derived."""
+    if shares is None:
+        return _say("The dataset has no national chart of event directions.")
+    parts = [_say("## National shares of events by direction\n\nThe national shares as published, beside the "
+                  "national shares pooled from the event counts reconstructed out of the regional lists.")]
+    missing = shares[shares["published_pct"].isna()]
+    if len(missing):
+        names = ", ".join(f"«{{m{i}}}»" for i in range(len(missing)))
+        parts.append(_say("The chart gives no value for " + names + ": it stays missing as a published value. Two "
+                          "independent derivations are shown beside it: the residual, 100 minus the published "
+                          "shares (when exactly one value is missing), and the reconstruction from the regional "
+                          "lists, where each regional share is k / n rounded to two decimals and the smallest "
+                          "region total n for which whole numbers k reproduce every share of the region (and add "
+                          "up to n) gives the region's event counts.",
+                          **{f"m{i}": row.label_as_published for i, row in enumerate(missing.itertuples())}))
+    return parts
+
+
+def reconstruction_text(counts: pd.DataFrame | None, shares: pd.DataFrame | None,
+                        labels: dict[str, str] | None = None) -> Text | list[Text] | None:
+    """What the reconstructed counts add up to and how they compare with the published national shares."""
+    if counts is None:
+        return None
+    counts = _counts(counts)
+    totals = counts.groupby("region_code")["region_events_count"].first()
+    parts = [_say("The smallest totals consistent with every regional list add up to **{total:,} events** (from "
+                  "{lo} to {hi} per region).", total=int(totals.sum()), lo=int(totals.min()), hi=int(totals.max()))]
+    failed = int(totals.isna().sum())
+    if failed:
+        parts.append(_say("No total up to {max_n:,} reproduces the list of {k} region(s); their counts stay empty.",
+                          max_n=processed.MAX_EVENTS_PER_REGION, k=failed))
+    if shares is not None:
+        pub = shares[shares["published_pct"].notna()]
+        parts.append(_say("Pooled, they reproduce {ok} of the {n} published national shares exactly.",
+                          ok=int((pub["status"] == "reproduced").sum()), n=len(pub)))
+        for row in shares[shares["published_pct"].isna()].itertuples():
+            parts.append(_say("For the value missing from the chart («{name}») the residual gives {res:.2f} % and the "
+                              "reconstruction {events} events = {rec:.2f} %.",
+                              name=(labels or {}).get(row.direction_id, row.direction_id), res=row.residual_pct,
+                              events=row.reconstructed_events, rec=row.reconstructed_pct))
+    parts.append(_say("These are *derived* values: the smallest consistent totals, not published counts (any common "
+                      "multiple would fit the shares equally; the pooled national shares test the choice)."))
+    return parts
+
+
+def supplied_events_text(comparison: pd.DataFrame | None, counts: pd.DataFrame | None,
+                         regions_table: pd.DataFrame | None) -> Text | list[Text]:
+    """Supplied event counts against the reconstruction, or one sentence saying what is missing."""
+    supplied = regions_table is not None and "events_count" in regions_table.columns
+    if comparison is not None:
+        same = int((comparison["difference"] == 0).sum())
+        return [_say("### Supplied event counts\n\nThe dataset supplies events per region; they are set against the "
+                     "reconstructed totals."),
+                _say("{same} of {n} regions agree exactly.", same=same, n=len(comparison))]
+    if supplied and counts is None:
+        return _say("Events per region are supplied ({n} units) but there are no regional lists of directions to "
+                    "reconstruct counts from, so there is nothing to compare.",
+                    n=int(regions_table["events_count"].notna().sum()))
+    return _say("Events per region are not in this dataset; supply `events_by_region` to compare them with the "
+                "reconstruction.")
+
+
+def ways_text(ways: pd.DataFrame | None) -> Text | list[Text]:
+    """The ways of volunteering: heading, their sum and what a sum above 100 means."""
+    if ways is None:
+        return _say("The dataset has no shares of the ways of volunteering.")
+    total = float(ways.iloc[-1]["share_pct"])
+    parts = [_say("## Ways of volunteering\n\nOffline, auto- and online volunteering as shares of events."),
+             _say("The shares add up to **{total:.2f} %**.", total=total)]
+    if total > 100.005:
+        parts.append(_say("That is {over:.2f} points above 100: an event can be held in more than one way, so the "
+                          "ways are not mutually exclusive categories.", over=total - 100))
+    return parts
+
+
+def participant_text(categories: pd.DataFrame | None) -> Text | list[Text]:
+    if categories is None:
+        return _say("The dataset quotes no participant categories.")
+    return _say("## Participant categories quoted in the text\n\nThe text names the regions leading in {n} "
+                "participant categories, as shares of the region's events. Only these statements are published; where "
+                "the text gives no number the share stays empty.", n=categories["category"].nunique())
+
+
+def org_directions_text(values: pd.DataFrame | None, legend: pd.DataFrame | None) -> Text | list[Text]:
+    """The partial chart of directions in the work of organisations: values and legend, never paired."""
+    if values is None:
+        return _say("The dataset has no chart of directions in the work of organisations.")
+    return [_say("## Directions in the work of organisations: what the text keeps\n\nThe chart survives as {k} "
+                 "numbers and a legend of {m} entries. The text does not say which number belongs to which direction, so "
+                 "they are shown as published: **unlabelled values stay unlabelled**.", k=len(values),
+                 m=0 if legend is None else len(legend)),
+            _say("{k} values (sum {total:.2f} %) for {m} legend entries; no pairing is possible from the text.",
+                 k=len(values), total=values["share_pct"].sum(), m=0 if legend is None else len(legend))]

@@ -631,35 +631,49 @@ def load_regions(processed_dir, scheme: str) -> pd.DataFrame:
     return processed.read_table(f"regions_{scheme}", processed_dir)
 
 
-def with_reconstructed_events(frame: pd.DataFrame, directions: pd.DataFrame | None) -> pd.DataFrame:
-    """Add event counts reconstructed from the regional direction lists (processed table ``event_directions``).
+def with_reconstructed_events(frame: pd.DataFrame, counts: pd.DataFrame | None) -> pd.DataFrame:
+    """Add the event counts the data layer reconstructed from the regional direction lists.
 
-    ``events_reconstructed_count`` (all events) and ``eco_events_reconstructed_count`` (Birgemiz: Taza Álem, the
-    eco-volunteering line) are added only when the lists exist (see :func:`vstudy.analysis.activities.
-    reconstruct_event_counts`); supplied counts (``events_count``) take precedence in :data:`VARIABLES` because
-    their pattern is tried first.
+    ``counts`` is the processed table ``event_counts_<scheme>`` (:func:`vstudy.data.processed.
+    reconstruct_event_counts`), or None. ``events_reconstructed_count`` (all events) and
+    ``eco_events_reconstructed_count`` (Birgemiz: Taza Álem, the eco-volunteering line) are added only when the
+    dataset has the lists; supplied counts (``events_count``) take precedence in :data:`VARIABLES` because their
+    pattern is tried first.
     """
-    from vstudy.analysis import activities
-
-    if directions is None or not len(directions):
+    if counts is None or counts.empty:
         return frame
-    counts = activities.reconstruct_event_counts(directions)
-    totals = counts.groupby("region_code")["region_events"].first()
-    eco = counts[counts["direction_id"] == ECO_DIRECTION].set_index("region_code")["events"]
+    totals = counts.groupby("region_code")["region_events_count"].first()
+    eco = counts[counts["direction_id"] == ECO_DIRECTION].set_index("region_code")["events_count"]
     out = frame.copy()
     out["events_reconstructed_count"] = out["region_code"].map(totals).astype(float)
     out["eco_events_reconstructed_count"] = out["region_code"].map(eco).astype(float)
     return out
 
 
-def add_reconstructed_events(frame: pd.DataFrame, data_dir, scheme: str) -> pd.DataFrame:
-    """:func:`with_reconstructed_events` from the dataset's raw regional lists (kept for the register's callers)."""
-    from vstudy.analysis import activities
+def add_reconstructed_events(frame: pd.DataFrame, source, scheme: str) -> pd.DataFrame:
+    """:func:`with_reconstructed_events` from ``source``: the processed table ``event_counts_<scheme>`` (a
+    DataFrame, or None), a processed-layer directory, or a dataset directory, whose validated lists are then
+    reconstructed by the same data-layer function (:func:`vstudy.data.processed.reconstruct_event_counts`)."""
+    return with_reconstructed_events(frame, _event_counts(source, scheme))
 
-    lists = activities.read_table(data_dir, "event_directions_by_region")
-    if lists is None:
-        return frame
-    return with_reconstructed_events(frame, activities.add_region_codes(lists, scheme))
+
+def _event_counts(source, scheme: str) -> pd.DataFrame | None:
+    from pathlib import Path
+
+    from vstudy.data import datasets, processed
+
+    if source is None or isinstance(source, pd.DataFrame):
+        return source
+    base = Path(source)
+    if (base / f"event_counts_{scheme}.parquet").is_file():
+        return processed.read_table(f"event_counts_{scheme}", base)
+    if (base / "dataset.json").is_file():  # a processed layer without the regional lists
+        return None
+    ds = datasets.load_dataset(base)
+    name = datasets.table_by_schema(ds, "event_directions_by_region")
+    if not name or name not in ds.tables:
+        return None
+    return processed.reconstruct_event_counts(ds.tables[name])
 
 
 # --- what the section says (prose built from the results; unit-tested) --------------------------------------
@@ -884,28 +898,25 @@ def organisation_pairs(organisations: pd.DataFrame | None, headline: pd.DataFram
     return pd.DataFrame(rows)
 
 
-def event_total_multiples(directions: pd.DataFrame | None, national: pd.DataFrame | None, max_multiple: int = 10,
+def event_total_multiples(counts: pd.DataFrame | None, national: pd.DataFrame | None, max_multiple: int = 10,
                           tolerance: float = RECONSTRUCTION_TOLERANCE_PCT) -> pd.DataFrame | None:
     """Whether any region's events could be a multiple of its smallest consistent total.
 
     A region's shares fix its event counts only up to a factor: ``k_i / n`` and ``m·k_i / (m·n)`` print the same
     shares. The national shares pool all regions, so they see a factor applied to one region. For each region and
-    each multiple m = 2 … ``max_multiple`` of its smallest total (:func:`vstudy.analysis.activities.
-    reconstruct_event_counts`), the pooled national shares are recomputed and compared with the published ones
+    each multiple m = 2 … ``max_multiple`` of its smallest total (processed table ``event_counts_<scheme>``),
+    the pooled national shares are recomputed and compared with the published ones
     (± ``tolerance``). One row per region: its smallest total, the largest deviation of the pooled shares with the
     smallest totals, the multiples that still reproduce every published national share (normally none), and the
     smallest deviation any multiple reaches. A factor common to all regions leaves every share unchanged: no
     share can exclude it, and no correlation can see it. None when the lists or national shares are absent.
     """
-    from vstudy.analysis import activities
-
-    if directions is None or national is None or not len(directions):
+    if counts is None or national is None or not len(counts) or counts["region_events_count"].isna().any():
         return None
     pub = national.set_index("direction_id")["share_pct_published"].dropna().astype(float)
-    counts = activities.reconstruct_event_counts(directions)
-    pivot = counts.pivot_table(index="region_code", columns="direction_id", values="events", aggfunc="sum",
-                               fill_value=0).reindex(columns=pub.index, fill_value=0)
-    totals = counts.groupby("region_code")["region_events"].first()
+    pivot = counts.pivot_table(index="region_code", columns="direction_id", values="events_count", aggfunc="sum",
+                               fill_value=0).reindex(columns=pub.index, fill_value=0).astype(float)
+    totals = counts.groupby("region_code")["region_events_count"].first().astype(float)
     grand = float(totals.sum())
     by_direction = pivot.sum()
 

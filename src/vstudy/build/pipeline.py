@@ -3,10 +3,10 @@
 One command rebuilds the study, and only what changed:
 
 * **validate + process** (``vstudy.data.datasets``) re-run when a raw file, the scheme or the package changed;
-* **a section notebook** re-executes when its source, its parameters, the raw tables it reads
-  (``Section.raw_tables`` mapped through the manifest; ``*`` = every file of the dataset), the processed files
-  derived from them, or the ``vstudy`` package source changed — or when its executed notebook or any table or
-  figure it wrote is missing or differs from what the state file recorded;
+* **a section notebook** re-executes when its source, its parameters, the processed tables it reads
+  (``Section.tables``), the raw tables it still reads directly (``Section.raw_tables`` through the manifest), or
+  the ``vstudy`` package source changed — or when its executed notebook or any table or figure it wrote is
+  missing or differs from what the state file recorded;
 * **the render** (``quarto render`` of the staged site, see :mod:`vstudy.build.website`) runs when an executed
   notebook, a page template, the data or the commit changed, or the site differs from its record.
 
@@ -246,72 +246,47 @@ def processed_files(processed_dir: Path) -> dict[str, Path]:
     return {str(p.relative_to(processed_dir)): p for p in files_under(processed_dir)}
 
 
-def _processed_matches(name: str, scheme: str, processed: dict[str, Path]) -> list[str]:
-    """Processed files derived from raw table ``name`` (see vstudy.data.processed for the layout).
-
-    Same stem (``info_line_monthly``), per-scheme stem (``name_<scheme>``, and ``age_<scheme>`` for
-    ``age_by_region``), or a derived variant (``errata_evaluated``, ``event_directions_national_corrected``).
-    """
-    base = name.removesuffix("_by_region")
-    stems = {name, f"{name}_{scheme}", f"{base}_{scheme}"}
-    out = []
-    for rel, path in processed.items():
-        stem = path.name.split(".")[0]
-        if stem in stems or (stem.startswith(name + "_") and not stem.endswith(tuple(f"_{s}" for s in SCHEMES))):
-            out.append(rel)
-    return sorted(out)
-
-
-# The wide and long regional tables join every regional input; sections that read regional data read them.
-# Non-regional inputs (national shares, the information line) do not change their bytes, so a change to such
-# a table does not re-execute the regional sections.
-REGIONAL_TABLES = ("regions", "long", "coverage")
-
-
-def _is_regional(section: Section) -> bool:
-    return any(t.endswith("_by_region") or t == "official_indicators" for t in section.raw_tables)
-
-
-def _shared_processed(section: Section, scheme: str, processed: dict[str, Path]) -> list[str]:
-    if not _is_regional(section):
-        return []
-    stems = {f"{t}_{scheme}" for t in REGIONAL_TABLES}
-    return sorted(rel for rel, path in processed.items() if path.name.split(".")[0] in stems)
+def _table_files(table: str, scheme: str, processed: dict[str, Path]) -> list[str]:
+    """The files of processed table ``table``: ``<table>_<scheme>.*`` or ``<table>.*`` (or the file ``table`` itself,
+    e.g. ``dataset.json``)."""
+    stems = {table, f"{table}_{scheme}"}
+    return sorted(rel for rel, path in processed.items() if path.name in stems or path.name.split(".")[0] in stems)
 
 
 def section_inputs(config: BuildConfig, section: Section, manifest: dict, processed: dict[str, Path],
                    hashes: dict[Path, str]) -> dict:
-    """The content hashes a section's executed notebook depends on (everything but its parameters)."""
+    """The content hashes a section's executed notebook depends on (everything but its parameters).
+
+    Exactly the processed tables the section declares (``Section.tables``; ``*`` = the whole processed layer), the
+    raw tables it still reads directly (``Section.raw_tables`` through the manifest; ``*`` = every file of the
+    dataset), its notebook source and the package. A declared table the dataset lacks is recorded as None, so its
+    appearance later re-executes the section.
+    """
 
     def h(path: Path) -> str:
         if path not in hashes:
             hashes[path] = sha256_file(path)
         return hashes[path]
 
-    tables: dict[str, str | None] = {}
-    proc: dict[str, str] = {}
-    if "*" in section.raw_tables:
-        for path in files_under(config.data_dir):
-            tables[str(path.relative_to(config.data_dir))] = h(path)
-        for rel, path in processed.items():
-            proc[rel] = h(path)
+    proc: dict[str, str | None] = {}
+    for table in section.tables:
+        files = sorted(processed) if table == "*" else _table_files(table, config.scheme, processed)
+        for rel in files:
+            proc[rel] = h(processed[rel])
+        if not files and table != "*":
+            proc[table] = None
+    raw: dict[str, str | None] = {}
     for name in section.raw_tables:
         if name == "*":
+            for path in files_under(config.data_dir):
+                raw[str(path.relative_to(config.data_dir))] = h(path)
             continue
         path = manifest["tables"].get(name)
-        matches = _processed_matches(name, config.scheme, processed)
-        if path is not None and path.exists():
-            tables[name] = h(path)
-        elif not matches:
-            tables[name] = None  # declared but absent: its appearance later must re-execute the section
-        for rel in matches:
-            proc[rel] = h(processed[rel])
-    for rel in _shared_processed(section, config.scheme, processed):
-        proc[rel] = h(processed[rel])
+        raw[name] = h(path) if path is not None and path.exists() else None
     source = config.source_path(section)
     return {
         "notebook": h(source) if source.exists() else None,
-        "raw": tables,
+        "raw": raw,
         "processed": proc,
         "package": config.package_hash,
         "kernel": KERNEL,

@@ -1,7 +1,13 @@
 """The study's sections: one parameterised notebook each, in reading order.
 
-``raw_tables`` names the dataset tables (the names of ``manifest.yml``'s ``tables``) a section reads; the pipeline hashes
-exactly those files, so changing one raw table re-executes only the sections that read it.
+``tables`` names the processed tables a section reads (stems without the ``_<scheme>`` suffix, as
+``Study.table`` takes them, plus ``manifest.json`` for the manifest; ``*`` = every file of the processed layer).
+The pipeline hashes exactly those files, so a change to one raw table re-executes only the sections whose
+processed inputs changed.
+
+``raw_tables`` names dataset tables (the names of ``manifest.yml``'s ``tables``; ``*`` = every file of the dataset)
+that a notebook still reads directly instead of through the processed layer: 00 (validation and the replication
+register) and 06 (the national wage rows of the official indicators, which the processed layer does not carry).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from vstudy.vocab import PARAMETER_DEFAULTS  # noqa: E402,F401  (the notebooks' 
 class Section:
     number: str
     slug: str
+    tables: tuple[str, ...] = field(default_factory=tuple)
     raw_tables: tuple[str, ...] = field(default_factory=tuple)
     # Rough execution time in seconds (2 cores, the 2021 dataset). Only the first build uses it, to start the
     # longest notebooks first; later builds order by the times they measured.
@@ -46,28 +53,21 @@ class Section:
         return self.title("ru")
 
 
-_REGIONAL = ("official_indicators",)  # population and official statistics: every regional section reads them
-
 SECTIONS: tuple[Section, ...] = (
     Section("00", "data_quality", ("*",), expected_seconds=8),
-    Section("01", "demographics", ("age_national", "gender_national", "gender_extremes", "age_by_region", "status_national",
-             "status_by_region", "headline_figures", "errata", "volunteers_by_region", *_REGIONAL),
+    Section("01", "demographics", ("age", "status", "national_shares", "regions", "gender_extremes"),
             expected_seconds=11),
-    Section("02", "organisations", ("organisations_by_region", "headline_figures", "volunteers_by_region", *_REGIONAL),
-            expected_seconds=6),
-    Section("03", "correlations", ("correlations_published", "organisations_by_region", "age_by_region", "status_by_region",
-             "headline_figures", "volunteers_by_region", "events_by_region", "official_indicators_meta",
-             *_REGIONAL),
-            expected_seconds=13),
-    Section("04", "maps", ("organisations_by_region", "age_by_region", "status_by_region", "volunteers_by_region",
-             *_REGIONAL),
-            expected_seconds=11),
-    Section("05", "activities", ("event_directions_national", "event_directions_by_region", "org_directions_partial",
-             "ways_of_volunteering", "participant_category_quotes", "events_by_region", "errata"),
+    Section("02", "organisations", ("regions", "coverage", "organisations", "headline_figures"), expected_seconds=6),
+    Section("03", "correlations", ("regions", "event_counts", "correlations_published", "organisations",
+                                   "headline_figures", "event_directions_national_corrected"), expected_seconds=13),
+    Section("04", "maps", ("regions",), expected_seconds=11),
+    Section("05", "activities", ("event_directions", "event_counts", "event_directions_national", "regions",
+                                 "ways_of_volunteering", "participant_category_quotes", "org_directions_partial",
+                                 "errata_evaluated"), expected_seconds=7),
+    Section("06", "economic_value", ("headline_figures", "regions", "official_national", "manifest.json"),
             expected_seconds=7),
-    Section("06", "economic_value", ("headline_figures", "hours_by_region", *_REGIONAL), expected_seconds=7),
-    Section("07", "information_line", ("info_line_totals", "info_line_channels", "info_line_categories", "info_line_monthly", "errata"),
-            expected_seconds=7),
+    Section("07", "information_line", ("info_line_totals", "info_line_channels", "info_line_categories",
+                                       "info_line_monthly", "errata_evaluated"), expected_seconds=7),
 )
 
 

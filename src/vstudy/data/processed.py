@@ -12,6 +12,9 @@ Per scheme (one row per unit, or long by unit)
     ``status_<scheme>``             social-status shares per unit
     ``organisations_<scheme>``      NGO / initiative-group counts reconstructed from the published shares
     ``event_directions_<scheme>``   share of each unit's events by direction (long)
+    ``event_counts_<scheme>``       event counts per unit and direction reconstructed from those shares
+    ``national_shares_<scheme>``    national shares by age group, gender and status: published, and implied by
+                                    the supplied volunteer counts
 Dataset-wide
     ``event_directions_national_corrected``  national event shares with the truncated one derived
     ``official_national``           the national rows of the official indicators (e.g. the national wage)
@@ -22,7 +25,8 @@ Dataset-wide
     ``ways_of_volunteering``, ``participant_category_quotes``, ``info_line_totals``, ``info_line_channels``,
     ``info_line_categories``, ``info_line_monthly``, ``headline_figures``, ``correlations_published``,
     ``official_indicators_meta``), whichever the dataset has
-    ``data_dictionary.md`` / ``data_dictionary.csv``, ``dataset.json`` (manifest, input checksums), ``README.md``
+    ``data_dictionary.md`` / ``data_dictionary.csv``, ``dataset.json`` (manifest, input checksums), ``manifest.json``
+    (the manifest alone), ``README.md``
 
 Two inputs, one layer: the 2021 transcription (ranked lists, shares of national totals: ``_age``, ``_status``,
 ``_organisations``, ``_event_directions`` below) and the collection contract (:mod:`vstudy.data.contract`: counts
@@ -48,14 +52,17 @@ import shutil
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from vstudy import vocab
 from vstudy.data import atomic, contract, datasets, indicators, parsing, paths, regions, schemas
 from vstudy.data.datasets import Dataset, InvalidDataset, table_by_schema
 
 RATIO_TOLERANCE_PCT = 0.01  # the reconstructed within-region NGO share must match the published one this closely
+MAX_EVENTS_PER_REGION = 100_000  # the event-count reconstruction searches totals up to this many events a region
 
 PASS_THROUGH = (
     "age_national", "gender_national", "gender_extremes", "status_national", "event_directions_national",
@@ -68,6 +75,9 @@ AGE_COLUMNS = {"under18": "vol_age_under18_pct", "18_29": "vol_age_18_29_pct",
                "30_to_pension": "vol_age_30_to_pension_pct", "pension": "vol_age_pension_pct_published"}
 STATUS_COLUMNS = {"students": "vol_students_pct", "working": "vol_working_pct",
                   "unemployed": "vol_unemployed_pct", "neet": "vol_neet_pct"}
+# The age shares the analysis uses: the pension share as corrected by the data layer (``vol_age_pension_pct``).
+AGE_SHARE_COLUMNS = {**{k: v for k, v in AGE_COLUMNS.items() if k != "pension"}, "pension": "vol_age_pension_pct"}
+PENSION_AS_PUBLISHED = "as published"  # age_<scheme>.pension_correction when the pension list is used as published
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -165,6 +175,64 @@ def _choose(options, ngo_total: int, group_total: int):
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Reconstructing event counts from the rounded shares of each region's list of directions
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _consistent(shares: np.ndarray, n: int, decimals: int) -> np.ndarray | None:
+    """Counts k with round(100 k / n, decimals) == share for every share, or None."""
+    k = np.rint(shares * n / 100.0).astype(int)
+    tol = 0.5 * 10.0 ** (-decimals) + 1e-9
+    if np.all(np.abs(100.0 * k / n - shares) <= tol):
+        return k
+    return None
+
+
+def smallest_denominator(shares, decimals: int = 2, max_n: int = MAX_EVENTS_PER_REGION,
+                         require_sum: bool = True) -> tuple[int, np.ndarray]:
+    """The smallest n (and the counts k) such that every share equals 100 k_i / n rounded to ``decimals``.
+
+    With ``require_sum`` the counts must also add up to n (the shares are one region's complete list).
+    Raises ValueError when no n up to ``max_n`` fits.
+    """
+    values = np.asarray(list(shares), dtype=float)
+    if values.size == 0 or np.isnan(values).any():
+        raise ValueError("shares must be a non-empty list without missing values")
+    for n in range(1, max_n + 1):
+        k = _consistent(values, n, decimals)
+        if k is not None and (not require_sum or int(k.sum()) == n):
+            return n, k
+    raise ValueError(f"no denominator up to {max_n} reproduces the shares {values.tolist()}")
+
+
+def reconstruct_event_counts(lists: pd.DataFrame, decimals: int = 2,
+                             max_n: int = MAX_EVENTS_PER_REGION) -> pd.DataFrame:
+    """Per region, the smallest event total consistent with all its published shares, and the implied counts.
+
+    ``lists`` has region_code, direction_id and share_pct (one region's rows in its published order). Returns
+    one row per (region, direction): region_code, direction_id, share_pct, events_count, region_events_count and
+    recomputed_share_pct (100 × events / region events, unrounded). A region whose shares no total up to
+    ``max_n`` reproduces keeps its rows with empty counts: a gap, never a forced value.
+    """
+    rows = []
+    for region, group in lists.groupby("region_code", sort=True):
+        shares = group["share_pct"].to_numpy(dtype=float)
+        try:
+            n, k = smallest_denominator(shares, decimals=decimals, max_n=max_n)
+        except ValueError:
+            n, k = None, [None] * len(group)
+        for direction, share, events in zip(group["direction_id"], shares, k, strict=True):
+            rows.append({"region_code": region, "direction_id": direction, "share_pct": float(share),
+                         "events_count": None if events is None else int(events), "region_events_count": n,
+                         "recomputed_share_pct": None if events is None else 100.0 * int(events) / n})
+    out = pd.DataFrame(rows, columns=[c.name for c in schemas.PROCESSED["event_counts"].columns])
+    for col in ("events_count", "region_events_count"):
+        out[col] = out[col].astype("Int64")
+    out["recomputed_share_pct"] = out["recomputed_share_pct"].astype("Float64")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Building the tables
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -227,6 +295,7 @@ def build(ds: Dataset) -> dict[str, pd.DataFrame]:
     ev_name = table_by_schema(ds, "event_directions_by_region")
     if ev_name:
         out[f"event_directions_{scheme}"] = _event_directions(ds, ev_name, rec)
+        out[f"event_counts_{scheme}"] = reconstruct_event_counts(out[f"event_directions_{scheme}"])
     for schema_name, column in schemas.OPTIONAL_COUNT_TABLES.items():
         name = table_by_schema(ds, schema_name)
         if name:
@@ -252,6 +321,9 @@ def build(ds: Dataset) -> dict[str, pd.DataFrame]:
     out[f"coverage_{scheme}"] = _coverage(wide_rows, len(units))
     long = long.drop(columns="_wide").sort_values(["variable", "region_code", "ref_period"], kind="stable")
     out[f"long_{scheme}"] = long.reset_index(drop=True)
+    national = _national_shares(ds, out.get(f"age_{scheme}"), out.get(f"status_{scheme}"), out[f"regions_{scheme}"])
+    if len(national):
+        out[f"national_shares_{scheme}"] = national
 
     nat_name = table_by_schema(ds, "event_directions_national")
     if nat_name:
@@ -263,6 +335,48 @@ def build(ds: Dataset) -> dict[str, pd.DataFrame]:
         table = table_by_schema(ds, name)
         if table and table in ds.tables:
             out[name] = ds.tables[table].drop(columns="_line").reset_index(drop=True)
+    return out
+
+
+NATIONAL_DIMENSIONS = (  # (dimension, raw national table, its key column, categories, per-region table columns)
+    ("age_group", "age_national", "age_group", vocab.AGE_GROUPS, AGE_SHARE_COLUMNS),
+    ("gender", "gender_national", "gender", vocab.GENDERS, {}),
+    ("status", "status_national", "status", vocab.STATUSES, STATUS_COLUMNS),
+)
+
+
+def _national_shares(ds: Dataset, age: pd.DataFrame | None, status: pd.DataFrame | None,
+                     wide: pd.DataFrame) -> pd.DataFrame:
+    """National shares per category: as published, and implied by the supplied per-region volunteer counts.
+
+    ``implied_pct`` is Σ share_r × volunteers_r / Σ volunteers_r over the units that have every share of the
+    dimension and a volunteer count (the age shares with the corrected pension share). It is derived, never
+    a published value: ``published_pct`` holds only what the dataset's national tables publish.
+    """
+    per_region = {"age_group": age, "status": status}
+    weights = wide.set_index("region_code")["volunteers_count"] if "volunteers_count" in wide.columns else None
+    rows = []
+    for dimension, table, key, categories, columns in NATIONAL_DIMENSIONS:
+        name = table_by_schema(ds, table)
+        published = ds.tables[name].set_index(key)["share_pct"] if name and name in ds.tables else None
+        implied = None
+        shares = per_region.get(dimension)
+        if weights is not None and shares is not None and columns:
+            frame = shares.set_index("region_code")[list(columns.values())].astype("float64")
+            w = weights.reindex(frame.index).astype("float64")
+            usable = frame.notna().all(axis=1) & w.notna()
+            if usable.any():
+                implied = (frame[usable].mul(w[usable], axis=0).sum() / w[usable].sum()).round(6)
+                implied.index = list(columns)
+        known = list(published.index) if published is not None else []
+        for cat in [c for c in categories] + sorted(set(known) - set(categories)):
+            pub = None if published is None or cat not in published.index else published[cat]
+            imp = None if implied is None or cat not in implied.index else implied[cat]
+            if (pub is not None and pd.notna(pub)) or imp is not None:
+                rows.append({"dimension": dimension, "category": cat, "published_pct": pub, "implied_pct": imp})
+    out = pd.DataFrame(rows, columns=[c.name for c in schemas.PROCESSED["national_shares"].columns])
+    for col in ("published_pct", "implied_pct"):
+        out[col] = out[col].astype("Float64")
     return out
 
 
@@ -345,7 +459,7 @@ def _age(ds: Dataset, name: str, units: pd.DataFrame, rec: _Records) -> pd.DataF
             f" (erratum {erratum})" if erratum else "")
     else:
         wide["vol_age_pension_pct"] = wide["vol_age_pension_pct_published"]
-        how = "as published"
+        how = PENSION_AS_PUBLISHED
     wide["pension_correction"] = how
     wide["sum_published_pct"] = wide[list(AGE_COLUMNS.values())].sum(axis=1).round(6)
     wide["sum_corrected_pct"] = (others + wide["vol_age_pension_pct"]).round(6)
@@ -638,6 +752,10 @@ def write_layer(ds: Dataset, out_dir: str | Path) -> list[Path]:
         meta = {"manifest": _jsonable(ds.manifest), "inputs_sha256": inputs, "tables": sorted(tables)}
         (tmp / "dataset.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                                           encoding="utf-8")
+        # The manifest alone (period, scheme, tables, column sources): sections that read only the manifest
+        # declare this file, so a change to one raw table (which changes dataset.json's checksums) spares them.
+        (tmp / "manifest.json").write_text(json.dumps(_jsonable(ds.manifest), ensure_ascii=False, indent=2,
+                                                      sort_keys=True) + "\n", encoding="utf-8")
         (tmp / "README.md").write_text(_readme(ds, sorted(tables)), encoding="utf-8")
         if (out_dir / ".gitkeep").exists():
             (tmp / ".gitkeep").touch()

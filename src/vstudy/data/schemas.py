@@ -804,6 +804,31 @@ _processed(TableSchema(
     rules=(RegionRule("region_code", codes=True, group_by=("direction_id",)),),
 ))
 _processed(TableSchema(
+    "event_counts", "processed",
+    "Events per region and direction, reconstructed from the published shares (derived, not published): each "
+    "share is k / n rounded to two decimals, so the smallest total n of a region for which whole numbers k "
+    "reproduce every share of its list (and add up to n) gives its counts. Empty where no total fits.",
+    (_CODE, text("direction_id", "direction id"), pct("share_pct", "published share of the region's events"),
+     _opt("events_count", "int", "reconstructed events of the direction", "events", min=0),
+     _opt("region_events_count", "int", "reconstructed events of the region (the smallest consistent total)",
+          "events", min=0),
+     _opt("recomputed_share_pct", "float", "100 × events_count / region_events_count, unrounded", "percent",
+          min=0, max=100)),
+    keys=("region_code", "direction_id"),
+    rules=(RegionRule("region_code", codes=True, group_by=("direction_id",)),),
+))
+_processed(TableSchema(
+    "national_shares", "processed",
+    "National shares of volunteers by age group, gender and social status: published_pct as the dataset's "
+    "national tables publish them (empty where they do not), implied_pct derived from the regional shares weighted "
+    "by the supplied volunteer counts (age with the corrected pension share; empty without volunteer counts).",
+    (text("dimension", "age_group | gender | status", allowed=("age_group", "gender", "status")),
+     text("category", "category id"),
+     _opt_pct("published_pct", "national share as published"),
+     _opt_pct("implied_pct", "Σ regional share × volunteers / Σ volunteers over the units with both")),
+    keys=("dimension", "category"),
+))
+_processed(TableSchema(
     "event_directions_national_corrected", "processed",
     "National shares of events by direction, with the truncated value derived (100 − the others).",
     (text("direction_id", "direction id"), text("label_as_published", "label"),

@@ -7,6 +7,7 @@ from :mod:`vstudy.present.plots`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -29,13 +30,36 @@ from vstudy.present import plots
 GENDER_LABELS = {"en": {"male": "Male", "female": "Female"}, "ru": {"male": "Мужчины", "female": "Женщины"}}
 
 
-def plot_national(age_nat: pd.Series | None, gender_nat: pd.Series | None, lang: str = "en"):
-    """Two panels: national shares by age group and by gender (published values, printed on the bars)."""
+def category_labels(lang: str = "en") -> dict[str, str]:
+    """Printed labels of every category id (age groups, statuses, directions, genders) in ``lang``."""
+    return {**plots.LABELS[lang], **GENDER_LABELS[lang]}
 
 
-    panels = [(s, k) for s, k in ((age_nat, "age_group"), (gender_nat, "gender")) if s is not None]
-    fig, axes = plt.subplots(1, max(1, len(panels)), figsize=(6.3, 2.6), layout="constrained",
-                             gridspec_kw={"width_ratios": [2, 1][: max(1, len(panels))]})
+def national_shares_table(published: pd.DataFrame | None, lang: str = "en") -> pd.DataFrame | None:
+    """The published national shares (dimension, category, share_pct) with a printed ``label`` column."""
+    if published is None:
+        return None
+    out = published.copy()
+    labels = category_labels(lang)
+    out.insert(2, "label", [labels.get(c, c) for c in out["category"]])
+    return out
+
+
+def plot_national(published: pd.DataFrame | None, lang: str = "en"):
+    """Two panels: national shares by age group and by gender (published values, printed on the bars).
+
+    ``published`` is the table of published national shares (dimension, category, share_pct); None (no figure)
+    when it has neither age nor gender shares.
+    """
+    if published is None:
+        return None
+    series = {key: published[published["dimension"] == key].set_index("category")["share_pct"]
+              for key in ("age_group", "gender")}
+    panels = [(s, k) for k, s in series.items() if len(s)]
+    if not panels:
+        return None
+    fig, axes = plt.subplots(1, len(panels), figsize=(6.3, 2.6), layout="constrained",
+                             gridspec_kw={"width_ratios": [2, 1][: len(panels)]})
     axes = np.atleast_1d(axes)
     for ax, (series, key) in zip(axes, panels, strict=False):
         if key == "gender":
@@ -55,6 +79,34 @@ def plot_national(age_nat: pd.Series | None, gender_nat: pd.Series | None, lang:
     return fig, axes
 
 
+def plot_share_bars(shares: pd.DataFrame | None, palette_key: str, lang: str = "en", sort_by: str | None = None):
+    """Each region's mix as 100 %-stacked bars (``shares``: region_code and one column per category); None if absent."""
+    if shares is None:
+        return None
+    wide = relabel(shares.set_index("region_code"), lang)
+    return plots.stacked_share_bars(wide, list(wide.columns), palette_key, lang, sort_by=sort_by)
+
+
+def plot_mix_heatmap(ages: pd.DataFrame | None, statuses: pd.DataFrame | None, lang: str = "en"):
+    """Age groups and statuses by region in one heat map, sorted by the share under 18; None without either."""
+    parts = [p.set_index("region_code") for p in (ages, statuses) if p is not None]
+    if not parts:
+        return None
+    combined = pd.concat(parts, axis=1)
+    if ages is not None:
+        combined = combined.sort_values("under18", ascending=False)
+    return plots.share_heatmap(relabel(combined, lang), lang, vmin=0, vmax=100)
+
+
+def plot_distance(dist: pd.DataFrame | None, lang: str = "en"):
+    """Regions ranked by the mean distance of their mix from the national mix (``dist`` with a ``region`` column)."""
+    if dist is None:
+        return None
+    unit = {"en": "Distance from the national mix, percentage points", "ru": "Отличие от национального состава, п.п."}
+    return plots.ranking_bars(dist.set_index("region")["tvd_mean_pp"], lang, highlight=list(dist["region"].head(3)),
+                              value_label=unit[lang])
+
+
 ORG_COLORS = {"ngo": "#0072B2", "initiative_group": "#E69F00"}
 
 
@@ -66,9 +118,11 @@ ORG_LABELS = {
 }
 
 
-def plot_organisation_counts(frame: pd.DataFrame, labels: dict[str, str], lang: str = "en"):
+def plot_organisation_counts(frame: pd.DataFrame | None, lang: str = "en"):
     """Horizontal stacked bars of NGO and initiative-group counts per region, largest total at the top."""
-
+    if frame is None:
+        return None
+    labels = region_labels(frame["region_code"], lang)
     data = frame.sort_values("organisations_count", ascending=True)
     fig, ax = plt.subplots(figsize=(6.3, max(2.5, 0.22 * len(data) + 1.3)), layout="constrained")
     y = np.arange(len(data))
@@ -84,6 +138,31 @@ def plot_organisation_counts(frame: pd.DataFrame, labels: dict[str, str], lang: 
     ax.spines["left"].set_visible(False)
     ax.legend(loc="lower right", frameon=False)
     return fig, ax
+
+
+def _total(totals: pd.DataFrame | None, quantity: str) -> float | None:
+    if totals is None or not (totals["quantity"] == quantity).any():
+        return None
+    return float(totals.set_index("quantity").loc[quantity, "recomputed"])
+
+
+def plot_ngo_share(orgs: pd.DataFrame | None, totals: pd.DataFrame | None, lang: str = "en"):
+    """The NGO share of each region's associations, ranked, with the national share as a reference line."""
+    if orgs is None:
+        return None
+    groups = _total(totals, "initiative_group_share_pct")
+    return plots.ranking_bars(orgs.set_index("region")["ngo_share_pct"], lang, palette_key="share",
+                              value_label=plots.label("share_pct", lang),
+                              reference=None if groups is None else 100 - groups)
+
+
+def plot_per_100k(orgs: pd.DataFrame | None, totals: pd.DataFrame | None, lang: str = "en"):
+    """Associations per 100,000 inhabitants, ranked, with the national rate; None without population figures."""
+    if orgs is None or "organisations_per_100k" not in orgs.columns or orgs["organisations_per_100k"].isna().all():
+        return None
+    series = orgs.set_index("region")["organisations_per_100k"]
+    return plots.ranking_bars(series, lang, palette_key="rate_per_100k", value_label=ORG_LABELS[lang]["per_100k"],
+                              reference=_total(totals, "organisations_per_100k"), highlight=[series.idxmax()])
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -205,6 +284,20 @@ def plot_bars(labels: list[str], values: list[float], lang: str = "en", color: s
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     return fig, ax
+
+
+def plot_channels(main: pd.DataFrame | None, lang: str = "en"):
+    """Requests by channel (the channels proper, from ``infoline.main_channels``)."""
+    if main is None or main.empty:
+        return None
+    return plot_bars(main["label"].tolist(), main["requests"].tolist(), lang, color="#009E73")
+
+
+def plot_categories(categories: pd.DataFrame | None, lang: str = "en"):
+    """Volunteering-related requests by category (``infoline.categories_table``)."""
+    if categories is None or categories.empty:
+        return None
+    return plot_bars(categories["label"].tolist(), categories["requests_count"].tolist(), lang)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -473,9 +566,13 @@ def region_names(codes: Iterable[str], lang: str) -> list[str]:
     return [plots.region_label(c, lang) for c in codes]
 
 
-def with_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Add printed ``region`` and ``direction`` columns (in ``lang``) beside region_code / direction_id."""
+def with_labels(frame: pd.DataFrame | None, lang: str) -> pd.DataFrame | None:
+    """Add printed ``region`` and ``direction`` columns (in ``lang``) beside region_code / direction_id.
 
+    None stays None (a part whose inputs the dataset lacks).
+    """
+    if frame is None:
+        return None
     out = frame.copy()
     if "region_code" in out.columns:
         out.insert(out.columns.get_loc("region_code") + 1, "region", region_names(out["region_code"], lang))
@@ -483,3 +580,160 @@ def with_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         out.insert(out.columns.get_loc("direction_id") + 1, "direction",
                    out["direction_id"].map(lambda d: plots.label(d, lang, default=d)))
     return out
+
+
+def plot_directions_heatmap(matrix: pd.DataFrame | None, lang: str = "en"):
+    """Share of each region's events by direction, regions sorted by the first direction; None without lists."""
+    if matrix is None:
+        return None
+    order = matrix.sort_values(matrix.columns[0], ascending=False).index
+    shown = matrix.loc[order].set_axis(region_names(order, lang), axis=0)
+    return plots.share_heatmap(shown, lang=lang, fmt=".1f", figsize=(plots.FULL_WIDTH_IN, 5.6))
+
+
+def plot_event_national_shares(shares: pd.DataFrame | None, lang: str = "en"):
+    """National shares of events by direction: published, else reconstructed, else the residual (highlighted)."""
+    if shares is None:
+        return None
+    table = shares.set_index("direction_id")
+    values = table["published_pct"].fillna(table["reconstructed_pct"]).fillna(table["residual_pct"])
+    derived = [plots.label(d, lang, default=d) for d in table.index[table["published_pct"].isna()]]
+    series = values.rename(index={d: plots.label(d, lang, default=d) for d in values.index})
+    return plots.ranking_bars(series, lang=lang, highlight=derived, value_label=plots.label("share_pct", lang),
+                              fmt="{:.2f}")
+
+
+# ----------------------------------------------------------------------------------------------------
+# maps
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    """One mapped quantity: the column, its palette, its unit label and its short title (in one language)."""
+
+    column: str
+    quantity: str
+    unit: str
+    title: str
+
+
+def map_specs(lang: str = "en") -> tuple[MapSpec, ...]:
+    """What section 04 maps, in order: each column with its palette, unit and title."""
+    def t(en: str, ru: str) -> str:
+        return ru if lang == "ru" else en
+
+    per_100k = t("per 100,000 population", "на 100 тыс. населения")
+    return (
+        MapSpec("organisations_per_100k", "rate_per_100k", per_100k,
+                t("Organisations per 100,000", "Организаций на 100 тыс.")),
+        MapSpec("ngo_share_pct", "share", "%", t("NGOs, % of organisations", "НПО, % организаций")),
+        MapSpec("vol_age_18_29_pct", "share", "%", t("Volunteers aged 18–29, %", "Волонтёры 18–29 лет, %")),
+        MapSpec("vol_students_pct", "share", "%", t("Students among volunteers, %", "Учащиеся среди волонтёров, %")),
+        MapSpec("vol_unemployed_pct", "share", "%", t("Unemployed volunteers, %", "Безработные волонтёры, %")),
+        MapSpec("population_thousands", "count", t("thousand persons", "тыс. чел."),
+                t("Population", "Численность населения")),
+        MapSpec("volunteers_per_100k", "rate_per_100k", per_100k,
+                t("Volunteers per 100,000", "Волонтёров на 100 тыс.")),
+    )
+
+
+MIN_MAPPED_UNITS = 4  # fewer units with a value than this: the quantity is not mapped
+
+
+@dataclass
+class MapPlan:
+    """Section 04's maps of one dataset: which quantities have values, their classes, the maps and the table."""
+
+    frame: pd.DataFrame
+    scheme: str
+    lang: str
+    specs: tuple[MapSpec, ...]
+    choices: dict
+
+    @property
+    def absent(self) -> list[str]:
+        mapped = {s.column for s in self.specs}
+        return [s.column for s in map_specs(self.lang) if s.column not in mapped]
+
+    def classification(self) -> pd.DataFrame:
+        """The classification chosen for each mapped quantity, with the reason and the alternatives' fit."""
+        rows = []
+        for spec in self.specs:
+            values, choice = self.frame[spec.column], self.choices[spec.column]
+            rows.append({"variable": spec.column, "regions_with_value": int(values.notna().sum()),
+                         "min": float(values.min()), "max": float(values.max()), "classification": choice.method,
+                         "k": choice.k, "skewness": round(choice.skewness, 2), "outliers": choice.outliers,
+                         "justification": choice.text})
+        return pd.DataFrame(rows)
+
+    def text(self) -> tuple[str, dict]:
+        """What is mapped and what this dataset lacks."""
+        from vstudy.data import regions
+
+        template = "Processed table of the regions: {n} units of the {m} of scheme {scheme}. Mapped: {mapped}."
+        if self.absent:
+            template += " Not available: {absent}."
+        if "volunteers_per_100k" in self.absent:
+            template += " Supply `volunteers_by_region` to map volunteers per 100,000 inhabitants."
+        return template, {"n": len(self.frame), "m": len(regions.codes(self.scheme)), "scheme": self.scheme,
+                          "mapped": "; ".join(s.title for s in self.specs),
+                          "absent": "; ".join(s.title for s in map_specs(self.lang) if s.column in self.absent)}
+
+    def heading(self, title: str, *columns: str) -> str | None:
+        """A Markdown heading for a group of maps, or None when none of them has values."""
+        return f"## {title}" if any(c in self.choices for c in columns) else None
+
+    def draw(self, column: str):
+        """One full-size choropleth of ``column`` and its note: ``(fig, (template, values))``; no figure if absent."""
+        from vstudy.present import maps
+
+        spec = next((s for s in self.specs if s.column == column), None)
+        if spec is None:
+            what = next(s.title for s in map_specs(self.lang) if s.column == column)
+            return None, ("The dataset has no values for the map «{what}».", {"what": what})
+        choice = self.choices[column]
+        res = maps.choropleth(self.frame, column, scheme=self.scheme, lang=self.lang, title=spec.title,
+                              unit_label=spec.unit, classification=choice.method, k=choice.k, quantity=spec.quantity,
+                              fmt="{:.0f}" if spec.quantity == "count" else "{:.1f}")
+        missing = region_names(res.no_data_codes, self.lang)
+        template = "*{n} units; classes: {classes}*" + (" *No data: {missing}.*" if missing else "")
+        return res.fig, (template, {"n": len(res.region_codes), "classes": choice.text,
+                                    "missing": ", ".join(missing)})
+
+    def small_multiples(self):
+        """The mapped shares and rates side by side (quantiles, four classes); None when there are none."""
+        from vstudy.present import maps
+
+        panel = [s for s in self.specs if s.quantity != "count"]
+        if not panel:
+            return None
+        fig, _axes, _results = maps.small_multiples(
+            self.frame, [s.column for s in panel], [s.title for s in panel], lang=self.lang, scheme=self.scheme,
+            unit_labels=[s.unit for s in panel], quantities=[s.quantity for s in panel], classification="quantiles",
+            k=4, ncols=2, figsize=(plots.FULL_WIDTH_IN, 2.8 * ((len(panel) + 1) // 2)))
+        return fig
+
+    def values(self) -> pd.DataFrame:
+        """The mapped values by region (region_code, region, one column per mapped quantity)."""
+        out = self.frame[["region_code"] + [s.column for s in self.specs]].copy()
+        out.insert(1, "region", region_names(out["region_code"], self.lang))
+        return out
+
+
+def map_plan(regions_table: pd.DataFrame, scheme: str, lang: str = "en") -> MapPlan:
+    """Plan section 04's maps from the processed ``regions_<scheme>`` table.
+
+    Population is mapped in thousands; a quantity is mapped when at least :data:`MIN_MAPPED_UNITS` units have a
+    value, with the classification :func:`vstudy.present.maps.recommend_classification` picks.
+    """
+    from vstudy.present import maps
+
+    frame = regions_table.copy()
+    if "population_count" in frame.columns:
+        frame["population_thousands"] = frame["population_count"].astype(float) / 1000
+    specs = tuple(s for s in map_specs(lang)
+                  if s.column in frame.columns and frame[s.column].notna().sum() >= MIN_MAPPED_UNITS)
+    for s in specs:
+        frame[s.column] = frame[s.column].astype(float)
+    choices = {s.column: maps.recommend_classification(frame[s.column]) for s in specs}
+    return MapPlan(frame, scheme, lang, specs, choices)

@@ -9,12 +9,15 @@ table of the processed layer (``None`` when the dataset does not have it), ``stu
 ``<output_dir>/tables/<section>__<name>.csv``, ``study.figure(fig, name)`` writes
 ``<output_dir>/figures/<section>__<name>.png|svg`` and shows the PNG, ``study.say(template, **values)`` shows
 Markdown whose values are escaped (:func:`vstudy.present.text.md`). Writes are atomic and deterministic.
+
+A part of a section whose inputs the dataset lacks passes ``None`` along: ``save(None, …)`` and
+``figure(None, …)`` do nothing, and ``say`` shows the one sentence the analysis function returned instead.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -73,6 +76,52 @@ def show_figure(fig, section: str, name: str, output_dir: str | Path) -> None:
     display(Image(data=png.read_bytes(), format="png"))
 
 
+Text = tuple[str, Mapping[str, object]]
+
+
+def markdown(*parts: object, **values: object) -> str:
+    """The Markdown of ``parts`` joined by spaces, each filled with escaped values (:func:`vstudy.present.text.md`).
+
+    A part is a template (filled with ``values``), a ``(template, values)`` pair as the analysis ``*_text``
+    functions return, a list of such parts, or None (skipped). A part that opens with a heading (``#``) starts a
+    new paragraph, and so does the part after a heading on its own, so a function can return a part's heading and
+    its sentences together.
+    """
+    pieces: list[str] = []
+
+    def add(part: object) -> None:
+        if part is None:
+            return
+        if isinstance(part, str):
+            pieces.append(md(part, **values))
+        elif isinstance(part, tuple) and len(part) == 2 and isinstance(part[0], str) and isinstance(part[1], Mapping):
+            pieces.append(md(part[0], **part[1]))
+        elif isinstance(part, Sequence):
+            for item in part:
+                add(item)
+        else:
+            raise TypeError(f"cannot show {type(part).__name__} as text: {part!r}")
+
+    for part in parts:
+        add(part)
+    out, previous = "", ""
+    for piece in pieces:
+        heading_alone = previous.startswith("#") and "\n" not in previous
+        sep = "" if not out else "\n\n" if piece.startswith("#") or heading_alone else " "
+        out += sep + piece
+        previous = piece
+    return out
+
+
+def errata_sentences(errata: pd.DataFrame | None, tables: Sequence[str]) -> list[Text]:
+    """One ``(template, values)`` sentence per erratum of ``errata`` that names a file of one of ``tables``."""
+    if errata is None or errata.empty:
+        return []
+    files = {f"{t}.csv" for t in tables}
+    hits = errata[[bool(files & {f.strip().rsplit("/", 1)[-1] for f in str(v).split(";")}) for v in errata["file"]]]
+    return [("Erratum {id}: {what}", {"id": row.erratum_id, "what": row.description_en}) for row in hits.itertuples()]
+
+
 def _resolve(path: str | Path) -> Path:
     path = Path(path)
     return path if path.is_absolute() else paths.repo_root() / path
@@ -119,20 +168,51 @@ class Study:
 
     @property
     def manifest(self) -> dict:
-        return self.dataset.get("manifest", {})
+        """The dataset's manifest (processed ``manifest.json``: period, scheme, tables, column sources)."""
+        if "manifest.json" not in self._cache:
+            path = self.processed_dir / "manifest.json"
+            self._cache["manifest.json"] = (json.loads(path.read_text(encoding="utf-8")) if path.is_file()
+                                            else self.dataset.get("manifest", {}))
+        return self._cache["manifest.json"]
+
+    def inventory(self, *names: str) -> pd.DataFrame:
+        """Which of the processed tables ``names`` this dataset has, and their rows (table, present, rows)."""
+        import pandas as pd
+
+        frames = {name: self.table(name) for name in names}
+        return pd.DataFrame([{"table": name, "present": frame is not None, "rows": 0 if frame is None else len(frame)}
+                             for name, frame in frames.items()])
+
+    def errata(self, *tables: str) -> list[tuple[str, dict]]:
+        """One sentence per erratum the dataset's errata register records for any of the raw ``tables``.
+
+        Read from the processed ``errata_evaluated`` table (its ``file`` column lists the affected files); nothing
+        when the dataset has no register or records nothing for them. Pass the result to :meth:`say`.
+        """
+        return errata_sentences(self.table("errata_evaluated"), tables)
 
     # ------------------------------------------------------------------ outputs
-    def save(self, frame: pd.DataFrame, name: str, index: bool = False) -> Path:
+    def save(self, frame: pd.DataFrame | None, name: str, index: bool = False) -> Path | None:
+        """Write ``frame`` as the section's table ``name``; nothing when ``frame`` is None (inputs absent)."""
+        if frame is None:
+            return None
         return save_table(frame, self.section, name, self.output_dir, index=index)
 
     def figure(self, fig, name: str) -> None:
+        """Save and show ``fig`` (or the figure of a ``(fig, axes)`` pair); nothing when it is None."""
+        if isinstance(fig, tuple):
+            fig = fig[0]
+        if fig is None:
+            return
         show_figure(fig, self.section, name, self.output_dir)
 
-    def say(self, template: str, /, **values: object) -> None:
-        """Show Markdown written by the study, with ``values`` (from data) escaped."""
+    def say(self, *parts: object, **values: object) -> None:
+        """Show Markdown written by the study, with every value from data escaped (:func:`markdown`)."""
         from IPython.display import Markdown, display
 
-        display(Markdown(md(template, **values)))
+        text = markdown(*parts, **values)
+        if text:
+            display(Markdown(text))
 
     def t(self, en: str, ru: str) -> str:
         """The string of the edition's language."""
