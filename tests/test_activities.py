@@ -155,12 +155,6 @@ def test_nur_sultan_total_is_the_smallest_fit(by_region, counts):
     assert round(100 * other["events_count"] / n, 2) == 54.39
 
 
-def test_read_table_absent(tmp_path):
-    assert activities.read_table(tmp_path, "event_directions_by_region") is None
-    pd.DataFrame({"a": []}).to_csv(tmp_path / "empty.csv", index=False)
-    assert activities.read_table(tmp_path, "empty") is None
-
-
 def test_region_names_are_unambiguous():
     # In English the short names of Almaty city (KZ-75) and Almaty Region (KZ-19) coincide.
     names = figures.region_names(["KZ-19", "KZ-75", "KZ-71"], "en")

@@ -13,7 +13,6 @@ inputs are absent gets one sentence and no heading.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -26,22 +25,6 @@ DIRECTION_ORDER: tuple[str, ...] = DIRECTIONS
 
 
 # --- raw tables (for the notebooks not yet on the processed layer: 03, and the register's reader) ------------
-
-
-def find_table(data_dir: str | Path, name: str) -> Path | None:
-    """The CSV of dataset table ``name`` under ``data_dir`` (any sub-folder), or None when the dataset lacks it."""
-    base = Path(data_dir)
-    hits = sorted(base.rglob(f"{name}.csv"))
-    return hits[0] if hits else None
-
-
-def read_table(data_dir: str | Path, name: str) -> pd.DataFrame | None:
-    """Read a dataset table as published (UTF-8 with or without BOM); None when absent or empty."""
-    path = find_table(data_dir, name)
-    if path is None:
-        return None
-    frame = pd.read_csv(path, encoding="utf-8-sig")
-    return frame if len(frame) else None
 
 
 # --- event counts ------------------------------------------------------------------------------------------

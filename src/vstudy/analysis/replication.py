@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from vstudy.analysis import activities
-from vstudy.data import regions
+from vstudy.data import datasets, regions
 from vstudy.vocab import SECTIONS
 
 REPRODUCED, CONSISTENT, DERIVED, DIFFERS, NOT_REPRODUCIBLE = (
@@ -65,6 +65,7 @@ TABLE_SECTION = {
 }
 # Processed tables the register reads (``<name>_<scheme>`` or dataset-wide), through :func:`inputs`.
 INPUT_TABLES = ("published_values", "headline_figures", "age", "status", "organisations", "event_directions",
+                "event_counts",
                 "event_directions_national_corrected", "age_national", "status_national", "gender_national",
                 "gender_extremes", "correlations_published", "ways_of_volunteering", "participant_category_quotes",
                 "info_line_totals", "info_line_channels", "info_line_categories", "info_line_monthly",
@@ -182,20 +183,20 @@ class _Context:
         return str(hit.iloc[0]) if hit is not None and len(hit) else direction
 
     def event_counts(self) -> pd.DataFrame | None:
-        if "_events" not in self.__dict__:
-            ev = self.t("event_directions")
-            try:
-                self.__dict__["_events"] = None if ev is None else activities.reconstruct_event_counts(ev)
-            except ValueError:
-                self.__dict__["_events"] = None
-        return self.__dict__["_events"]
+        """The data layer's reconstructed event counts (processed ``event_counts``), with the register's column
+        names; None when the dataset has no regional lists or a region's shares fit no total."""
+        counts = self.t("event_counts")
+        if counts is None or counts["region_events_count"].isna().any():
+            return None
+        return counts.rename(columns={"events_count": "events", "region_events_count": "region_events"}).astype(
+            {"events": "int64", "region_events": "int64"})
 
     def months(self) -> float | None:
-        start, end = self.period.get("start"), self.period.get("end")
-        if not start or not end:
+        """The period's length in months (:func:`vstudy.data.datasets.period_months`, computed there only)."""
+        try:
+            return datasets.period_months(self.period)
+        except ValueError:
             return None
-        s, e = (x if isinstance(x, dt.date) else dt.date.fromisoformat(str(x)) for x in (start, end))
-        return (e.year - s.year) * 12 + (e.month - s.month) + (1 if e.day >= 28 else 0)
 
 
 def _sum_check(ctx: _Context, table: str, values: pd.DataFrame, what: str, erratum: str = "") -> None:
@@ -1115,131 +1116,3 @@ def errata_sentence(errata: pd.DataFrame | None, lang: str = "en") -> str:
                 "остальные доказаны в реестре ниже или в примечаниях.")
     return (f"{len(errata)} errata of the source are recorded; the data checks detect {detected} of them, the "
             "others are shown by the register below or by their evidence.")
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# LEGACY — raw-table readers still called by notebooks 01, 02, 06, 07, analysis/demographics.py and tests/test_demographics.py until they
-# read the processed layer (issue 11, in progress on another branch). The register uses none of them; delete this
-# block when nothing calls it. reconstruct_organisations duplicates vstudy.data.processed.reconstruct_counts.
-# ---------------------------------------------------------------------------------------------------------------
-
-REPORT_TABLES = (
-    "headline_figures", "age_national", "gender_national", "gender_extremes", "age_by_region", "status_national",
-    "status_by_region", "organisations_by_region", "event_directions_national", "event_directions_by_region",
-    "ways_of_volunteering", "info_line_totals", "info_line_channels", "info_line_categories", "info_line_monthly",
-    "correlations_published", "errata", "indicators", "indicators_meta", "volunteers_by_region",
-    "events_by_region", "hours_by_region",
-)
-SCHEMA_NAMES = {"indicators": "official_indicators", "indicators_meta": "official_indicators_meta"}
-
-
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.drop(columns=[c for c in ("_line",) if c in frame.columns]).copy()
-    for col in out.columns:
-        if pd.api.types.is_bool_dtype(out[col]):
-            out[col] = out[col].astype(object)
-        elif pd.api.types.is_numeric_dtype(out[col]):
-            out[col] = out[col].astype("float64")
-        else:
-            out[col] = out[col].astype(object).where(out[col].notna(), None)
-    return out
-
-
-def load_tables(data_dir) -> dict[str, pd.DataFrame | None]:
-    """LEGACY: the raw tables of a dataset directory (see the banner above)."""
-    from pathlib import Path
-
-    if (Path(data_dir) / "manifest.yml").is_file():
-        from vstudy.data import datasets
-
-        ds = datasets.load_dataset(data_dir)
-        out: dict[str, pd.DataFrame | None] = {}
-        for name in REPORT_TABLES:
-            table = datasets.table_by_schema(ds, SCHEMA_NAMES.get(name, name))
-            frame = ds.tables.get(table) if table else None
-            out[name] = None if frame is None or frame.empty else _plain(frame)
-        return out
-    return {name: activities.read_table(data_dir, name) for name in REPORT_TABLES}
-
-
-def resolve_loose(name: str, scheme: str) -> str | None:
-    """LEGACY: region code for a name, or None."""
-    return regions.try_resolve(str(name), scheme)
-
-
-def with_codes(frame: pd.DataFrame, scheme: str, column: str = "region_as_published") -> pd.DataFrame:
-    """LEGACY: add ``region_code`` and ``is_national``."""
-    out = frame.copy()
-    if "region_code" not in out.columns:
-        out.insert(0, "region_code", [resolve_loose(n, scheme) for n in out[column]])
-    names = out[column] if column in out.columns else pd.Series([""] * len(out), index=out.index)
-    out["is_national"] = [regions.is_national(n) for n in names]
-    return out
-
-
-def indicators_with_codes(indicators: pd.DataFrame, scheme: str) -> pd.DataFrame:
-    """LEGACY: the long official-indicators table with region codes, preferred rows only."""
-    frame = indicators.copy()
-    if "preferred" in frame.columns:
-        frame = frame[frame["preferred"].astype(str).str.lower().isin(["true", "1", "yes"])]
-    frame["ref_period"] = frame["ref_period"].astype(str)
-    return with_codes(frame, scheme)
-
-
-def counts_table(frame: pd.DataFrame | None, scheme: str, value_hint: str) -> pd.DataFrame | None:
-    """LEGACY: a supplied per-region count table as ``region_code, <value_hint>_count``."""
-    if frame is None:
-        return None
-    out = frame.copy()
-    if "region_code" not in out.columns:
-        name_col = next((c for c in ("region_as_published", "region", "region_name") if c in out.columns),
-                        out.columns[0])
-        out = with_codes(out, scheme, name_col)
-        out = out[out["region_code"].notna()]
-    candidates = [c for c in out.columns if value_hint in c.lower() and pd.api.types.is_numeric_dtype(out[c])]
-    if not candidates:
-        return None
-    col = candidates[0]
-    return out.groupby("region_code", as_index=False)[col].sum().rename(columns={col: f"{value_hint}_count"})
-
-
-def reconstruct_organisations(orgs: pd.DataFrame, ngo_total: float, group_total: float, scheme: str) -> pd.DataFrame:
-    """LEGACY: NGO and group counts per region as share × total (the data layer's reconstruction supersedes it)."""
-    out = with_codes(orgs, scheme)
-    out["ngo_exact"] = out["region_share_of_national_ngo_pct"] * ngo_total / 100
-    out["group_exact"] = out["region_share_of_national_groups_pct"] * group_total / 100
-    out["ngo_count"] = out["ngo_exact"].round().astype(int)
-    out["initiative_group_count"] = out["group_exact"].round().astype(int)
-    out["organisations_count"] = out["ngo_count"] + out["initiative_group_count"]
-    out["ngo_share_recomputed_pct"] = 100 * out["ngo_count"] / out["organisations_count"]
-    cols = ["region_code", "region_as_published", "ngo_exact", "group_exact", "ngo_count", "initiative_group_count",
-            "organisations_count", "ngo_share_of_region_pct", "ngo_share_recomputed_pct"]
-    return out[cols]
-
-
-def weighted_national(shares_wide: pd.DataFrame, weights: pd.Series) -> pd.Series:
-    """LEGACY: national shares implied by within-region shares weighted by region totals."""
-    w = weights.reindex(shares_wide.index).astype(float)
-    return (shares_wide.mul(w, axis=0).sum() / w[shares_wide.notna().all(axis=1)].sum()).round(2)
-
-
-def table_inventory(tables: Mapping[str, pd.DataFrame | None]) -> pd.DataFrame:
-    """LEGACY: which raw tables were found and how many rows each has."""
-    return pd.DataFrame([{"table": name, "present": frame is not None, "rows": 0 if frame is None else len(frame)}
-                         for name, frame in tables.items()])
-
-
-def age_wide(age_by_region: pd.DataFrame, scheme: str) -> pd.DataFrame:
-    """LEGACY (used by vstudy.analysis.demographics): regions × age groups, plus ``pension_corrected``."""
-    coded = with_codes(age_by_region, scheme)
-    wide = coded.pivot_table(index="region_code", columns="age_group", values="share_pct", aggfunc="first")
-    others = [g for g in ("under18", "18_29", "30_to_pension") if g in wide.columns]
-    if len(others) == 3:
-        wide["pension_corrected"] = (100 - wide[others].sum(axis=1)).round(2)
-    return wide
-
-
-def status_wide(status_by_region: pd.DataFrame, scheme: str) -> pd.DataFrame:
-    """LEGACY (used by vstudy.analysis.demographics): regions × statuses."""
-    coded = with_codes(status_by_region, scheme)
-    return coded.pivot_table(index="region_code", columns="status", values="share_pct", aggfunc="first")
