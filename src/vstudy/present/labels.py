@@ -193,6 +193,7 @@ _TERMS: dict[str, tuple[str, str]] = {
 # name (an age group, a direction, a correlation variable). "CI" is the confidence interval at the study's
 # ``alpha``; the level is not typed into a header because ``alpha`` is a parameter.
 _COLUMNS: dict[str, tuple[str, str]] = {
+    "meaning": ("Meaning", "Значение"),
     # regions
     "region_code": ("Region", "Регион"),
     "region": ("Region", "Регион"),
