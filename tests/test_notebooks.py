@@ -7,6 +7,7 @@ Executing them is the slowest part of the suite (a kernel per notebook): those t
 from __future__ import annotations
 
 import ast
+import html as html_lib
 import json
 import re
 import subprocess
@@ -271,6 +272,10 @@ def test_displayed_tables_are_reader_tables(section, scheme, executed):
         cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
         assert not [c for c in cells if c in ("NaN", "nan", "None", "<NA>", "True", "False")], (section.name, i)
         assert "NaN" not in markdown and markdown.startswith("| ")
+        stubs = [html_lib.unescape(re.sub(r"<[^>]+>", "", row.split("</td>")[0]))
+                 for row in html.split("<tr>")[2:] if "<code>" not in row.split("</td>")[0]]
+        # the first cell of each body row names its row for a reader (a file or indicator name shows as code)
+        assert not [s for s in stubs if re.search(r"[a-z0-9]+_[a-z0-9]+_[a-z0-9_]+", s)], (section.name, i, stubs)
     if section.name in ("03_correlations", "07_information_line") and scheme == "kz2021":
         assert len(shown) >= 5
 

@@ -21,7 +21,7 @@ NOT_PUBLISHED = {"en": "the report does not publish it", "ru": "в отчёте 
 NOT_COMPUTABLE = {"en": "the data do not allow computing it", "ru": "по имеющимся данным его не вычислить"}
 NO_INFLUENTIAL = {"en": "not computed for this pair", "ru": "для этой пары не вычислялось"}
 
-_CORRELATION = [col("finding", "text"), col("n", "int"), col("r", "r"), col("ci_low", "r"), col("ci_high", "r"),
+_CORRELATION = [col("pair", "text", label={"en": "Pair", "ru": "Пара"}), col("n", "int"), col("r", "r"), col("ci_low", "r"), col("ci_high", "r"),
                 col("p_perm", "p"), col("p_holm", "p"), col("p_by", "p"), col("rho", "r", optional=True),
                 col("influential_region", "region", optional=True),
                 col("r_without_influential", "r", optional=True), col("rests_on_one_region", "bool"),
@@ -29,6 +29,10 @@ _CORRELATION = [col("finding", "text"), col("n", "int"), col("r", "r"), col("ci_
 
 # "<section>/<name>" → {"columns": [...], "missing_reason": ..., "notes": [...]} (reader_table's arguments)
 VIEWS: dict[str, dict] = {
+    # the data-quality page names the dataset's own tables and indicators as they are spelled in it (code)
+    "00_data_quality/inventory": {"columns": [col("table", "code"), col("file", "code"), col("schema", "code")]},
+    "00_data_quality/coverage": {"columns": [col("indicator", "code"), "period", col("unit", "code"), "regions with a value",
+                                             "regions of the scheme", col("missing", "note")]},
     "00_data_quality/errata": {"columns": ["erratum", "what is wrong", col("evidence", "note"), "report lines",
                                            col("handling", "note"), "found by"]},
     "00_data_quality/differs": {"columns": ["claim", "published_as_printed", col("source_line", "int"),
@@ -52,8 +56,9 @@ VIEWS: dict[str, dict] = {
     "03_correlations/published_family": {"columns": [
         "coef_id", col("r_published", "r"), col("n", "int"), "ci_low", "ci_high", "p", "p_holm", "p_by",
         col("reading", "note")]},
-    "03_correlations/findings": {"columns": _CORRELATION, "missing_reason": NO_INFLUENTIAL},
-    "03_correlations/subset_pairs": {"columns": _CORRELATION, "missing_reason": NO_INFLUENTIAL},
+    "03_correlations/findings": {"columns": _CORRELATION, "missing_reason": NO_INFLUENTIAL, "prepare": "pairs"},
+    "03_correlations/subset_pairs": {"columns": _CORRELATION, "missing_reason": NO_INFLUENTIAL,
+                                     "prepare": "pairs"},
     "03_correlations/robustness": {"columns": [
         "x", "y", col("n_ols", "int"), col("r_partial", "r"), col("p_partial", "p"), col("slope", "num"),
         col("p_slope_hc3", "p"), col("r2", "r"), col("max_leverage", "r", optional=True),
@@ -93,6 +98,17 @@ VIEWS: dict[str, dict] = {
 _DUPLICATES = {"region": "region_code", "direction": "direction_id"}  # printed label → the id shown as its label
 
 
+def with_pair_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with a ``pair`` column naming its two variables (``x``, ``y``) in the edition's language."""
+    from vstudy.analysis import correlations as cs
+
+    xs = frame.get("x_scale", pd.Series(["linear"] * len(frame), index=frame.index))
+    ys = frame.get("y_scale", pd.Series(["linear"] * len(frame), index=frame.index))
+    pairs = [f"{cs.scaled_label(x, xs_, lang)} × {cs.scaled_label(y, ys_, lang)}"
+             for x, y, xs_, ys_ in zip(frame["x"], frame["y"], xs, ys, strict=True)]
+    return frame.assign(pair=pairs)
+
+
 def default_columns(frame: pd.DataFrame) -> list[str]:
     """Every column but the printed duplicates of an id column (the id itself is shown as its label)."""
     return [c for c in frame.columns if not (c in _DUPLICATES and _DUPLICATES[c] in frame.columns)]
@@ -112,6 +128,9 @@ def show(frame: pd.DataFrame | None, section: str, name: str, lang: str, *, csv_
     data = frame
     if not isinstance(frame.index, pd.RangeIndex) and any(n is not None for n in frame.index.names):
         data = frame.reset_index()
+    prepare = view.pop("prepare", None)
+    if prepare == "pairs":
+        data = with_pair_labels(data, lang)
     chosen = columns or view.pop("columns", None) or default_columns(data)
     view.pop("columns", None)
     return tables.reader_table(data, [c for c in chosen if (c.name if isinstance(c, tables.Col) else c) in data.columns],
