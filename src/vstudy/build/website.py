@@ -38,15 +38,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from vstudy.analysis.replication import STATUS_ORDER
 from vstudy.build import procs
 from vstudy.build.quarto import QUARTO_HELP, RenderOutcome, quarto_path, quarto_version
 from vstudy.build.state import hash_tree, sha256_file, sha256_json
 from vstudy.data import manifest as dataset_manifest
 from vstudy.data.atomic import write_text_atomic
-from vstudy.present.labels import period_label
-from vstudy.present.labels import value_label as label_of
-from vstudy.present.tables import format_number
 from vstudy.present.text import escape, neutralize
 from vstudy.vocab import SCHEMES
 
@@ -433,6 +429,24 @@ def md_table(rows: list[dict], columns: list[str], headers: list[str] | None = N
     return "\n".join(lines) + "\n"
 
 
+def period_label(period: object, lang: str = "en") -> str:
+    from vstudy.present import labels  # imported when a page is written: `vstudy build` checks stay light
+
+    return labels.period_label(period if isinstance(period, dict) else None, lang)
+
+
+def label_of(key: str, lang: str = "en", default: str | None = None) -> str:
+    from vstudy.present import labels
+
+    return labels.value_label(key, lang, default=default)
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    from vstudy.present import tables
+
+    return tables.format_number(float(value), decimals, "en")
+
+
 def study_manifest(config, view: SetView | None = None) -> dict:
     """The manifest of the dataset the site shows: the processed layer's ``manifest.json`` (what the notebooks
     read), else the dataset's ``manifest.yml``; {} when neither can be read."""
@@ -508,6 +522,8 @@ def findings_markdown(tables: Path) -> str:
     out = ["## Findings\n"]
     register = _read_csv(tables / "replication.csv")
     if register is not None and "status" in register.columns and len(register):
+        from vstudy.analysis.replication import STATUS_ORDER
+
         counts = register["status"].value_counts()
         order = [s for s in STATUS_ORDER if s in counts.index] + sorted(set(counts.index) - set(STATUS_ORDER))
         out.append(f"**The report's numbers.** Of the {len(register)} published numbers in the replication "
