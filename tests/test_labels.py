@@ -72,3 +72,15 @@ def test_unknown_keys_are_loud():
         labels.column_label("n", "de")
     with pytest.raises(KeyError, match="unknown region code"):
         labels.region_label("KZ-00", "en")
+
+
+def test_period_label_follows_the_manifest_dates():
+    from vstudy.present.labels import period_label
+
+    h2 = {"start": "2021-07-01", "end": "2021-12-31", "label": "2021-H2"}
+    assert period_label(h2, "en") == "July–December 2021"
+    assert period_label(h2, "ru") == "июль–декабрь 2021 года"
+    assert period_label({"start": "2022-07-01", "end": "2023-06-30"}, "en") == "July 2022 – June 2023"
+    assert period_label({"start": "2022-03-01", "end": "2022-03-31"}, "ru") == "март 2022 года"
+    assert period_label({"label": "2022-H2"}, "en") == "2022-H2"  # no dates: the manifest's own label
+    assert period_label(None, "en") == ""

@@ -7,6 +7,7 @@ Executing them is the slowest part of the suite (a kernel per notebook): those t
 from __future__ import annotations
 
 import ast
+import html as html_lib
 import json
 import re
 import subprocess
@@ -239,3 +240,49 @@ def test_narrative_types_no_year_or_region_count(section):
     texts += [line for c in _code_cells(section) for line in c.source.splitlines() if line.startswith("#|")]
     found = [m.group(0) for text in texts for m in _TYPED.finditer(text)]
     assert not found, f"{section.notebook} types {found}"
+
+
+def _displayed_tables(nb):
+    """(cell index, html, markdown) of every table a notebook displays."""
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            html = "".join(out.get("data", {}).get("text/html", ""))
+            if "<table" in html:
+                yield i, html, "".join(out.get("data", {}).get("text/markdown", ""))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("section", sections.SECTIONS, ids=lambda s: s.name)
+def test_displayed_tables_are_reader_tables(section, scheme, executed):
+    """Every table a section shows is a reader table: labelled headers (no internal column names), no index
+    column, no NaN; its Markdown (the PDF's) has as many header cells as the HTML (the website's) has or fewer."""
+    from vstudy.present import labels
+
+    nb, _ = executed(section, scheme)
+    shown = list(_displayed_tables(nb))
+    for i, html, markdown in shown:
+        assert 'class="reader-table"' in html, (section.name, i, html[:200])
+        headers = re.findall(r"<th[^>]*>(.*?)</th>", html)
+        assert headers and all(h.strip() for h in headers), (section.name, i, headers)  # no blank index header
+        assert not any(re.fullmatch(r"\d+", h) for h in headers)
+        assert not [h for h in headers if labels.ID_PATTERN.fullmatch(h) and "_" in h], (section.name, i, headers)
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
+        assert not [c for c in cells if c in ("NaN", "nan", "None", "<NA>", "True", "False")], (section.name, i)
+        assert "NaN" not in markdown and markdown.startswith("| ")
+        stubs = [html_lib.unescape(re.sub(r"<[^>]+>", "", row.split("</td>")[0]))
+                 for row in html.split("<tr>")[2:] if "<code>" not in row.split("</td>")[0]]
+        # the first cell of each body row names its row for a reader (a file or indicator name shows as code)
+        assert not [s for s in stubs if re.search(r"[a-z0-9]+_[a-z0-9]+_[a-z0-9_]+", s)], (section.name, i, stubs)
+    if section.name in ("03_correlations", "07_information_line") and scheme == "kz2021":
+        assert len(shown) >= 5
+
+
+def test_notebooks_display_tables_through_study_show():
+    """A displayed DataFrame goes through study.show (or a present view): no cell ends with a bare name."""
+    for section in sections.SECTIONS:
+        for cell in _code_cells(section):
+            last = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith("#")][-1]
+            assert not re.fullmatch(r"[a-z_]+(\.round\(\d\))?", last.strip()), (section.name, last)

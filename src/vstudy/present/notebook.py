@@ -198,6 +198,16 @@ class Study:
             return None
         return save_table(frame, self.section, name, self.output_dir, index=index)
 
+    def show(self, frame: pd.DataFrame | None, name: str, columns=None):
+        """The reader's table of ``frame`` (the view declared for ``name`` in :mod:`vstudy.present.views`): labels in
+        the edition's language, formatted numbers, no index, "—" with a reason, and a link to the section's CSV
+        ``name`` when one was saved. None (nothing shown) when the frame is None or empty."""
+        from vstudy.present import tables, views
+
+        saved = tables_dir(self.output_dir) / f"{self.section}__{name}.csv"
+        link = tables.study_table_link(name, self.section, self.lang) if saved.is_file() else None
+        return views.show(frame, self.section, name, self.lang, csv_link=link, columns=columns)
+
     def figure(self, fig, name: str) -> None:
         """Save and show ``fig`` (or the figure of a ``(fig, axes)`` pair); nothing when it is None."""
         if isinstance(fig, tuple):

@@ -1,0 +1,180 @@
+"""What each section notebook shows its reader: one column spec per displayed table, and :func:`show`.
+
+A notebook saves the machine table (``study.save(frame, name)``: ids, units in the column names, full precision,
+for download and for the tests) and displays the reader's view of the same frame (``study.show(frame, name)``),
+made by :func:`vstudy.present.tables.reader_table` from the spec declared here under ``"<section>/<name>"``:
+the columns shown, in order, with their formats; columns a spec marks ``optional`` are left out of the PDF when
+the page is too narrow. A table without a spec shows every column except the printed duplicates of an id
+(``region`` beside ``region_code``, ``direction`` beside ``direction_id``: the id is shown as its label).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from vstudy.present import tables
+from vstudy.present.tables import col
+
+NOT_PUBLISHED = {"en": "the report does not publish it", "ru": "в отчёте не опубликовано"}
+NOT_COMPUTABLE = {"en": "the data do not allow computing it", "ru": "по имеющимся данным его не вычислить"}
+NO_INFLUENTIAL = {"en": "not computed for this pair", "ru": "для этой пары не вычислялось"}
+
+_CORRELATION = [col("pair", "text", label={"en": "Pair", "ru": "Пара"}), col("n", "int"), col("r", "r"), col("ci_low", "r"), col("ci_high", "r"),
+                col("p_perm", "p"), col("p_holm", "p"), col("p_by", "p"), col("rho", "r", optional=True),
+                col("influential_region", "region", optional=True),
+                col("r_without_influential", "r", optional=True), col("rests_on_one_region", "bool"),
+                col("flags", "note", optional=True)]
+
+# "<section>/<name>" → {"columns": [...], "missing_reason": ..., "notes": [...]} (reader_table's arguments)
+VIEWS: dict[str, dict] = {
+    # the data-quality page names the dataset's own tables and indicators as they are spelled in it (code)
+    "00_data_quality/inventory": {"columns": [col("table", "code"), col("file", "code"), col("schema", "code")]},
+    "00_data_quality/coverage": {"columns": [col("indicator", "code"), "period", col("unit", "code"), "regions with a value",
+                                             "regions of the scheme", col("missing", "note")]},
+    "00_data_quality/errata": {"columns": ["erratum", "what is wrong", col("evidence", "note"), "report lines",
+                                           col("handling", "note"), "found by"]},
+    "00_data_quality/differs": {"columns": ["claim", "published_as_printed", col("source_line", "int"),
+                                            col("recomputed_value", "num"), col("note", "note")]},
+    "01_demographics/national_shares": {"columns": ["dimension", "category", col("share_pct", "pct")],
+                                        "missing_reason": NOT_PUBLISHED},
+    "01_demographics/pension_erratum": {"columns": [
+        "region_code", col("age_30_to_pension_pct", "pct"), col("pension_published_pct", "pct"),
+        col("pension_corrected_pct", "pct"), "published_is_duplicate", col("sum_with_published_pct", "pct"),
+        col("sum_with_corrected_pct", "pct")], "missing_reason": NOT_PUBLISHED},
+    "01_demographics/distance_from_national": {"columns": [
+        "region_code", "tvd_age_pp", "tvd_status_pp", "tvd_mean_pp", "age_largest_gap",
+        col("age_largest_gap_pp", optional=True), "status_largest_gap", col("status_largest_gap_pp", optional=True)]},
+    "02_organisations/by_region": {"columns": [
+        "region_code", "ngo_count", "initiative_group_count", col("organisations_count", optional=True),
+        col("ngo_share_pct", "pct", decimals=1), col("share_of_national_ngo_pct", "pct", decimals=1, optional=True),
+        col("share_of_national_groups_pct", "pct", decimals=1, optional=True),
+        col("organisations_per_100k", "num", decimals=2), col("ngo_per_100k", "num", decimals=2, optional=True),
+        col("initiative_groups_per_100k", "num", decimals=2, optional=True)], "missing_reason": NOT_COMPUTABLE},
+    "02_organisations/totals": {"missing_reason": NOT_PUBLISHED},
+    "03_correlations/published_family": {"columns": [
+        "coef_id", col("r_published", "r"), col("n", "int"), "ci_low", "ci_high", "p", "p_holm", "p_by",
+        col("reading", "note")]},
+    "03_correlations/findings": {"columns": _CORRELATION, "missing_reason": NO_INFLUENTIAL, "prepare": "pairs"},
+    "03_correlations/subset_pairs": {"columns": _CORRELATION, "missing_reason": NO_INFLUENTIAL,
+                                     "prepare": "pairs"},
+    "03_correlations/robustness": {"columns": [
+        "x", "y", col("n_ols", "int"), col("r_partial", "r"), col("p_partial", "p"), col("slope", "num"),
+        col("p_slope_hc3", "p"), col("r2", "r"), col("max_leverage", "r", optional=True),
+        col("note_partial", "note", optional=True), col("note_ols", "note", optional=True)],
+        "missing_reason": NOT_COMPUTABLE},
+    "03_correlations/report_pairs": {"columns": [
+        "coef_id", col("r_published", "r"), col("n", "int"), col("r", "r"), col("ci_low", "r"), col("ci_high", "r"),
+        col("p_perm", "p"), col("p_holm", "p"), col("influential_region", "region", optional=True),
+        col("flags", "note", optional=True), col("note", "note")], "missing_reason": NOT_COMPUTABLE},
+    "04_maps/classification": {"columns": ["variable", "regions_with_value", "min", "max", "classification", "k",
+                                           col("skewness", "num", decimals=2), col("outliers", optional=True),
+                                           col("justification", "note")]},
+    "04_maps/values": {"missing_reason": NOT_PUBLISHED},
+    "05_activities/national_shares": {"columns": [
+        "direction_id", col("published_pct", "pct"), col("residual_pct", "pct", optional=True),
+        col("reconstructed_events", "int"), col("reconstructed_pct", "pct"), col("difference_pct", "pct"), "status"],
+        "missing_reason": NOT_PUBLISHED},
+    "05_activities/participant_categories": {"columns": [
+        "category", "region_code", col("statement", "note"), col("share_of_events_pct", "pct"),
+        col("source_line", "int", optional=True)], "missing_reason": NOT_PUBLISHED},
+    "05_activities/org_directions_values": {"missing_reason": NOT_PUBLISHED},
+    "05_activities/events_supplied_vs_reconstructed": {"missing_reason": NOT_PUBLISHED},
+    "06_economic_value/by_region": {"missing_reason": NOT_COMPUTABLE},
+    "07_information_line/categories": {"columns": [
+        "label", col("requests_count", "int"), col("share_of_categories_pct", "pct"),
+        col("share_of_volunteering_requests_pct", "pct")], "missing_reason": NOT_PUBLISHED},
+    "07_information_line/channels": {"columns": [
+        "label", col("requests", "int"), col("share_of_channel_contacts_pct", "pct"), col("share_of_requests_pct", "pct")],
+        "missing_reason": NOT_PUBLISHED},
+    "07_information_line/totals": {"missing_reason": NOT_PUBLISHED},
+    "07_information_line/checks": {"missing_reason": NOT_COMPUTABLE},
+    "07_information_line/monthly": {"columns": ["month", "date_from", "date_to", col("requests_count", "int"),
+                                                col("description_ru", "note"), col("source_line", "int")],
+                                    "missing_reason": NOT_PUBLISHED},
+}
+
+_DUPLICATES = {"region": "region_code", "direction": "direction_id"}  # printed label → the id shown as its label
+
+
+def with_pair_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with a ``pair`` column naming its two variables (``x``, ``y``) in the edition's language."""
+    from vstudy.analysis import correlations as cs
+
+    xs = frame.get("x_scale", pd.Series(["linear"] * len(frame), index=frame.index))
+    ys = frame.get("y_scale", pd.Series(["linear"] * len(frame), index=frame.index))
+    pairs = [f"{cs.scaled_label(x, xs_, lang)} × {cs.scaled_label(y, ys_, lang)}"
+             for x, y, xs_, ys_ in zip(frame["x"], frame["y"], xs, ys, strict=True)]
+    return frame.assign(pair=pairs)
+
+
+def default_columns(frame: pd.DataFrame) -> list[str]:
+    """Every column but the printed duplicates of an id column (the id itself is shown as its label)."""
+    return [c for c in frame.columns if not (c in _DUPLICATES and _DUPLICATES[c] in frame.columns)]
+
+
+def spec(section: str, name: str) -> Mapping[str, object]:
+    """The declared view of the table ``name`` of ``section`` (empty when it shows the default columns)."""
+    return VIEWS.get(f"{section}/{name}", {})
+
+
+def show(frame: pd.DataFrame | None, section: str, name: str, lang: str, *, csv_link: str | None = None,
+         columns: Sequence[object] | None = None) -> tables.ReaderTable | None:
+    """The reader's table of ``frame`` (None when the frame is None or empty: the notebook's sentence says why)."""
+    if frame is None or frame.empty:
+        return None
+    view = dict(spec(section, name))
+    data = frame
+    if not isinstance(frame.index, pd.RangeIndex) and any(n is not None for n in frame.index.names):
+        data = frame.reset_index()
+    prepare = view.pop("prepare", None)
+    if prepare == "pairs":
+        data = with_pair_labels(data, lang)
+    chosen = columns or view.pop("columns", None) or default_columns(data)
+    view.pop("columns", None)
+    return tables.reader_table(data, [c for c in chosen if (c.name if isinstance(c, tables.Col) else c) in data.columns],
+                               lang, csv_link=csv_link, **view)
+
+
+_HOURS = {"en": "{h} h a month", "ru": "{h} ч в месяц"}
+
+
+def sensitivity_table(grid: pd.DataFrame | None, lang: str) -> tables.ReaderTable | None:
+    """The value grid for the reader: wage basis × coverage × uplift in rows, hours worked a month in columns,
+    billion tenge a year (the long grid stays in ``sensitivity.csv``)."""
+    if grid is None or grid.empty:
+        return None
+    wide = grid.pivot_table(index=["wage_basis", "coverage", "employer_uplift"], columns="hours_worked_per_month",
+                            values="value_bn_kzt_per_year").reset_index()
+    hours = [c for c in wide.columns if c not in ("wage_basis", "coverage", "employer_uplift")]
+    wide.columns = [str(c) for c in wide.columns]
+    wide["coverage"] = wide["coverage"] * 100
+    wide["employer_uplift"] = wide["employer_uplift"] * 100
+    columns = ["wage_basis", col("coverage", "pct", decimals=0, label={"en": "Coverage, %", "ru": "Охват, %"}),
+               col("employer_uplift", "pct", decimals=0,
+                   label={"en": "Employer uplift, %", "ru": "Начисления работодателя, %"})]
+    columns += [col(str(h), "num", decimals=2,
+                    label={k: v.format(h=f"{h:g}" if k == "en" else f"{h:g}".replace(".", ",")) for k, v in _HOURS.items()})
+                for h in hours]
+    return tables.reader_table(wide, columns, lang, notes=[{"en": "Billion tenge a year.",
+                                                            "ru": "Млрд тенге в год."}])
+
+
+def required_table(required: pd.DataFrame | None, lang: str) -> tables.ReaderTable | None:
+    """What reaches the published value: per wage basis, the assumption solved for and the value it takes."""
+    if required is None or required.empty:
+        return None
+    out = required.copy()
+    per_cent = out["solve_for"].isin(["coverage", "employer uplift"])
+    out["needed_value"] = [v * 100 if pc else v for v, pc in zip(out["value"], per_cent, strict=True)]
+    out["coverage"] = out["coverage"] * 100
+    return tables.reader_table(out, [
+        "wage_basis", col("solve_for", "text", values={
+            "coverage": {"en": "coverage, %", "ru": "охват, %"},
+            "employer uplift": {"en": "employer uplift, %", "ru": "начисления работодателя, %"},
+            "hours worked per month": {"en": "hours worked a month", "ru": "часов работы в месяц"}}),
+        col("coverage", "pct", decimals=0, label={"en": "Coverage, %", "ru": "Охват, %"}),
+        col("hours_worked_per_month", "num", decimals=0),
+        col("needed_value", "num", decimals=1, label={"en": "Value that reaches it", "ru": "Нужное значение"})],
+        lang, missing_reason={"en": "this is the assumption solved for", "ru": "это искомое допущение"})
