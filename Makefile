@@ -43,7 +43,7 @@ test: $(STAMP) ## Run the whole test suite (lint and import contracts included),
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 test-fast: $(STAMP) ## Run the unit tests only (skip notebook and pipeline runs)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n auto
 
 lint: $(STAMP) ## Lint with ruff; check the layers' import contracts
 	$(BIN)/ruff check src tests bench notebooks

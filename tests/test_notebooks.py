@@ -175,6 +175,7 @@ def test_replication_and_correlation_tables(scheme, executed):
     json.dumps(replication.head().to_dict())  # plain, serialisable values
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scheme", [p for p in SCHEMES if p.values[0] == "kz2021"])
 def test_every_table_column_and_id_has_a_label_in_both_languages(scheme, executed):
     """A reader meets no internal name: every column of every table the study writes, and every id in the
