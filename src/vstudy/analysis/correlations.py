@@ -625,12 +625,6 @@ def matrix(results: pd.DataFrame, family: str, method: str = PRIMARY, value: str
 
 # --- inputs ---------------------------------------------------------------------------------------------------
 
-def load_regions(processed_dir, scheme: str) -> pd.DataFrame:
-    """The wide table ``regions_<scheme>`` of the processed layer (written by ``vstudy data``; never written here)."""
-    from vstudy.data import processed
-
-    return processed.read_table(f"regions_{scheme}", processed_dir)
-
 
 def with_reconstructed_events(frame: pd.DataFrame, counts: pd.DataFrame | None) -> pd.DataFrame:
     """Add the event counts the data layer reconstructed from the regional direction lists.

@@ -988,14 +988,6 @@ def status_vocabulary(lang: str = "en") -> pd.DataFrame:
                          for s in STATUS_ORDER]).set_index("status")
 
 
-def reader_view(register: pd.DataFrame, status: str) -> pd.DataFrame:
-    """The rows of one status as a reader reads them: what, as printed, where, recomputed, why."""
-    rows = register[register["status"] == status]
-    return rows[["claim", "published_as_printed", "source_line", "recomputed_value", "note"]].rename(columns={
-        "claim": "published number", "published_as_printed": "as printed", "source_line": "report line",
-        "recomputed_value": "recomputed", "note": "evidence"}).set_index("published number")
-
-
 def errata_view(errata: pd.DataFrame | None) -> pd.DataFrame:
     """The errata register as a reader reads it (empty when the dataset records none)."""
     cols = {"erratum_id": "erratum", "description_en": "what is wrong", "evidence": "evidence",

@@ -287,11 +287,6 @@ def require_valid(data_dir: str | Path | None = None) -> Dataset:
     return ds
 
 
-def validate_dataset(data_dir: str | Path | None = None) -> Dataset:
-    """Same as :func:`load_dataset` (the name other modules look for); ``.problems`` holds every finding."""
-    return load_dataset(data_dir)
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Commands
 # ---------------------------------------------------------------------------------------------------------------

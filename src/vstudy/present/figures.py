@@ -224,39 +224,6 @@ def sensitivity_view(grid: pd.DataFrame) -> pd.DataFrame:
         ["wage basis", "coverage", "employer uplift"])
 
 
-def employees_view(table: pd.DataFrame) -> pd.DataFrame:
-    """Employee equivalents under each working-time norm, for the reader."""
-    out = table.assign(hours_per_year=table["hours_per_year"].round(0).astype(int)).set_index("norm")
-    return out.rename(columns={"hours_per_year": "hours a year", "employees": "employees",
-                               "reproduces_published": "gives the published number"})
-
-
-def required_view(required: pd.DataFrame) -> pd.DataFrame:
-    """What reaches the published value, as readable values (hours, percent) in rows by wage basis."""
-    shown = []
-    for row in required.itertuples(index=False):
-        if row.solve_for == "coverage":
-            shown.append(f"{row.value:.0%}")
-        elif row.solve_for == "employer uplift":
-            shown.append(f"{row.value:.1%}")
-        else:
-            shown.append(f"{row.value:.0f} h a month")
-    out = pd.DataFrame({"wage basis": required["wage_basis"], "needed": required["solve_for"],
-                        "coverage": [f"{c:.0%}" if pd.notna(c) else "" for c in required["coverage"]],
-                        "hours worked a month": [f"{h:g}" if pd.notna(h) else "" for h in
-                                                 required["hours_worked_per_month"]],
-                        "value that reaches it": shown})
-    return out.set_index(["wage basis", "needed"])
-
-
-def split_view(split: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """Hours (and value) by region, named."""
-    out = split.copy()
-    out.index = pd.Index([plots.region_label(c, lang) for c in out.pop("region_code")],
-                         name="region" if lang == "en" else "регион")
-    return _blank(out.round({"hours_share_pct": 2, "value_kzt_per_year": 0}))
-
-
 # ----------------------------------------------------------------------------------------------------
 # infoline
 
@@ -472,87 +439,6 @@ FINDING_COLUMNS = {
            "cooks_d_influential": "расстояние Кука", "rests_on_one_region": "держится на одном регионе",
            "flags": "пометки"},
 }
-
-
-def findings_view(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """A :func:`vstudy.analysis.correlations.findings_table` for the reader: labels, region names, rounded numbers,
-    blanks instead of missing values."""
-    labels = FINDING_COLUMNS[lang]
-    if table.empty:
-        return pd.DataFrame(columns=list(labels.values()))
-    out = pd.DataFrame({
-        "finding": [_pair_label(r.x, r.y, r.x_scale, r.y_scale, r.n, lang).replace("\n", " ").rsplit(" (n=", 1)[0]
-                    for r in table.itertuples()],
-        "n": table["n"].astype(int),
-        "r": table["r"].round(2),
-        "ci": [f"{lo:.2f} … {hi:.2f}" for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)],
-        "p_perm": table["p_perm"].round(4), "rho": table["rho"].round(2), "p_rho": table["p_rho"].round(4),
-        "null": table["null"], "p_holm": table["p_holm"].round(3), "p_by": table["p_by"].round(3),
-        "region": [plots.region_label(c, lang) if isinstance(c, str) else "" for c in table["influential_region"]],
-        "r_without_influential": table["r_without_influential"].round(2),
-        "cooks_d_influential": table["cooks_d_influential"].round(1),
-        "rests_on_one_region": ["yes" if v is True else "" for v in table["rests_on_one_region"].astype(object)],
-        "flags": table["flags"].fillna(""),
-    })
-    out = out.rename(columns=labels).astype(object).where(out.notna().to_numpy(), "")
-    return out.set_index(labels["finding"])
-
-
-def _blank(frame: pd.DataFrame) -> pd.DataFrame:
-    """Missing values shown as empty cells (a reader's table has no NaN)."""
-    return frame.astype(object).where(frame.notna().to_numpy(), "")
-
-
-def published_view(family: pd.DataFrame | None, lang: str = "en") -> pd.DataFrame | None:
-    """The published coefficients for the reader, one row per coefficient named by its two variables."""
-    if family is None:
-        return None
-    name = [f"{x} × {y}" for x, y in zip(family["x_en"], family["y_en"], strict=True)] \
-        if {"x_en", "y_en"} <= set(family.columns) else list(family["coef_id"])
-    out = pd.DataFrame({"published r": family["r_published"], "n": family["n"],
-                        "95 % CI": [f"{lo:.2f} … {hi:.2f}" for lo, hi in zip(family["ci_low"], family["ci_high"],
-                                                                              strict=True)],
-                        "p": family["p"].round(3), "Holm p": family["p_holm"].round(3),
-                        "BY p": family["p_by"].round(3), "reading": family["reading"]})
-    out.index = pd.Index(name, name="coefficient" if lang == "en" else "коэффициент")
-    return _blank(out)
-
-
-def robustness_view(robust: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """The robustness checks of the main pairs for the reader (pair labels, rounded, blanks for missing)."""
-    if robust.empty:
-        return robust
-    out = pd.DataFrame({
-        "n": robust["n_ols"], "partial r (population)": robust["r_partial"].round(2),
-        "its p": robust["p_partial"].round(3), "OLS slope": robust["slope"].round(4),
-        "HC3 se": robust["slope_se_hc3"].round(4), "HC3 p": robust["p_slope_hc3"].round(3),
-        "R²": robust["r2"].round(2), "largest leverage": robust["max_leverage"].round(2),
-        "note": [" ".join(v for v in (a, b) if isinstance(v, str) and v) for a, b in
-                 zip(robust["note_partial"], robust["note_ols"], strict=True)],
-    })
-    out.index = pd.Index([_pair_label(r.x, r.y, r.x_scale, r.y_scale, r.n_ols, lang).replace("\n", " ")
-                          for r in robust.itertuples()], name="pair" if lang == "en" else "пара")
-    return _blank(out)
-
-
-def report_view(report: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """The report's pairs for the reader: published and recomputed r, test, influence, or what is missing."""
-    from vstudy.analysis import correlations as cs
-
-    out = pd.DataFrame({
-        "published r": report["r_published"] if "r_published" in report.columns else np.nan,
-        "n": report["n"].astype(int), "r": report["r"].round(2),
-        "95 % CI": [f"{lo:.2f} … {hi:.2f}" if pd.notna(lo) else "" for lo, hi in
-                    zip(report["ci_low"], report["ci_high"], strict=True)],
-        "permutation p": report["p_perm"].round(3), "Holm p": report["p_holm"].round(3),
-        "most influential region": [plots.region_label(c, lang) if isinstance(c, str) else ""
-                                    for c in report["influential_region"]],
-        "r without it": report["r_without_influential"].round(2),
-        "flags": report["flags"].fillna(""), "missing": report["note"].fillna(""),
-    })
-    out.index = pd.Index([f"{cs.label(x, lang)} × {cs.label(y, lang)}" for x, y in
-                          zip(report["x"], report["y"], strict=True)], name="pair" if lang == "en" else "пара")
-    return _blank(out)
 
 
 # ----------------------------------------------------------------------------------------------------
