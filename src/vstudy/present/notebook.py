@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from vstudy import vocab
 from vstudy.data import paths
 from vstudy.data.atomic import atomic_path
-from vstudy.present.text import md
+from vstudy.present.text import md_in
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -79,13 +79,13 @@ def show_figure(fig, section: str, name: str, output_dir: str | Path) -> None:
 Text = tuple[str, Mapping[str, object]]
 
 
-def markdown(*parts: object, **values: object) -> str:
+def markdown(*parts: object, lang: str = "en", **values: object) -> str:
     """The Markdown of ``parts`` joined by spaces, each filled with escaped values (:func:`vstudy.present.text.md`).
 
     A part is a template (filled with ``values``), a ``(template, values)`` pair as the analysis ``*_text``
     functions return, a list of such parts, or None (skipped). A part that opens with a heading (``#``) starts a
     new paragraph, and so does the part after a heading on its own, so a function can return a part's heading and
-    its sentences together.
+    its sentences together. Numbers in the values are written as ``lang`` writes them (:func:`md_in`).
     """
     pieces: list[str] = []
 
@@ -93,9 +93,9 @@ def markdown(*parts: object, **values: object) -> str:
         if part is None:
             return
         if isinstance(part, str):
-            pieces.append(md(part, **values))
+            pieces.append(md_in(lang, part, **values))
         elif isinstance(part, tuple) and len(part) == 2 and isinstance(part[0], str) and isinstance(part[1], Mapping):
-            pieces.append(md(part[0], **part[1]))
+            pieces.append(md_in(lang, part[0], **part[1]))
         elif isinstance(part, Sequence):
             for item in part:
                 add(item)
@@ -217,10 +217,11 @@ class Study:
         show_figure(fig, self.section, name, self.output_dir)
 
     def say(self, *parts: object, **values: object) -> None:
-        """Show Markdown written by the study, with every value from data escaped (:func:`markdown`)."""
+        """Show Markdown written by the study, with every value from data escaped and numbers written in the
+        edition's language (:func:`markdown`)."""
         from IPython.display import Markdown, display
 
-        text = markdown(*parts, **values)
+        text = markdown(*parts, lang=self.lang, **values)
         if text:
             display(Markdown(text))
 

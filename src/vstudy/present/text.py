@@ -18,6 +18,7 @@ values; :func:`neutralize` is the site's safety net for Markdown a notebook disp
 from __future__ import annotations
 
 import math
+import numbers
 import re
 import string
 
@@ -59,21 +60,54 @@ def escape(value: object) -> str:
     return out
 
 
+# Russian typography: a no-break space groups thousands, a comma marks the decimals (12 345,6).
+_RU_GROUP = "\u00a0"
+
+
+def number(value: float | int, spec: str = "", lang: str = "en") -> str:
+    """``value`` formatted with ``spec`` (``str.format`` syntax) the way the edition's language writes numbers.
+
+    English keeps Python's form (``12,345.6``); Russian groups thousands with a no-break space and marks decimals
+    with a comma (``12 345,6``). Booleans and non-numbers are formatted as they are.
+    """
+    text = format(value, spec)
+    if lang == "ru" and isinstance(value, numbers.Number) and not isinstance(value, bool):
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", _RU_GROUP)
+    return text
+
+
 class _Escaping(string.Formatter):
+    def __init__(self, lang: str = "en") -> None:
+        super().__init__()
+        self.lang = lang
+
     def format_field(self, value, format_spec):
+        if isinstance(value, numbers.Number) and not isinstance(value, bool):
+            return escape(number(value, format_spec, self.lang))
         return escape(super().format_field(value, format_spec))
 
 
-_FORMATTER = _Escaping()
+_FORMATTERS = {"en": _Escaping("en"), "ru": _Escaping("ru")}
 
 
 def md(template: str, /, **values: object) -> str:
     """Fill ``template`` (``str.format`` syntax, written by the study) with ``values`` escaped for the page.
 
     The template's own Markdown (``**bold**``, lists) stays markup; only what comes from the values is escaped:
-    ``md("**{name}** has {n:,} volunteers", name=region, n=count)``.
+    ``md("**{name}** has {n:,} volunteers", name=region, n=count)``. Numbers are written the English way; see
+    :func:`md_in` for an edition's language.
     """
-    return _FORMATTER.vformat(template, (), values)
+    return _FORMATTERS["en"].vformat(template, (), values)
+
+
+def md_in(lang: str, template: str, /, **values: object) -> str:
+    """:func:`md` for the edition ``lang``: numeric values are written as that language writes numbers
+    (:func:`number`: ``1 658`` and ``12,5`` in Russian)."""
+    try:
+        formatter = _FORMATTERS[lang]
+    except KeyError:
+        raise ValueError(f"no number format for language {lang!r}; known: {', '.join(_FORMATTERS)}") from None
+    return formatter.vformat(template, (), values)
 
 
 # --------------------------------------------------------------------------------------------------------------
