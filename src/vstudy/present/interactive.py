@@ -24,6 +24,7 @@ Example (in a notebook, after the static map)::
 
 from __future__ import annotations
 
+import base64
 import functools
 import html
 import math
@@ -107,6 +108,7 @@ def choropleth(
     k: int = 5,
     ascending: bool = False,
     title: str | None = None,
+    legend_title: str | None = None,
 ) -> go.Figure:
     """An interactive classed map of ``frame[column]`` over the units of ``scheme`` (see the module's docstring).
 
@@ -115,6 +117,7 @@ def choropleth(
     names a column with the count behind each value (shown in the hover). ``quantity``, ``classification`` and
     ``k`` are those of the static map (:func:`vstudy.present.maps.choropleth`), so both maps show the same
     classes. ``ascending`` ranks the smallest value first (for ranks and "lower is better" indicators).
+    ``legend_title`` defaults to the value label and the unit.
     """
     plots._check_lang(lang)
     regions.check_scheme(scheme)
@@ -162,7 +165,7 @@ def choropleth(
         fig.add_trace(go.Scatter(
             x=list(xs), y=list(ys), mode="lines", fill="toself", fillcolor=fills[code],
             line={"color": "white", "width": 0.8}, hoveron="fills", hoverinfo="text", text=texts[code],
-            name=labels.region_label(code, lang), showlegend=False))
+            name=html.escape(labels.region_label(code, lang)), showlegend=False))
     cities = [s for s in shapes if s[1] == "city"]
     if cities:
         fig.add_trace(go.Scatter(
@@ -170,12 +173,13 @@ def choropleth(
             marker={"size": CITY_MARKER_PX, "color": [fills[s[0]] for s in cities],
                     "line": {"color": maps.CITY_MARKER_EDGE, "width": 1.2}},
             text=[texts[s[0]] for s in cities], hoverinfo="text", hoveron="points",
-            name=labels.label("city_marker", lang), showlegend=False))
+            name=html.escape(labels.label("city_marker", lang)), showlegend=False))
     fig.update_layout(
         template="none", height=HEIGHT_PX, margin={"l": 0, "r": 0, "t": 40 if title else 10, "b": 0},
         title={"text": html.escape(title)} if title else None,
         xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1},
-        legend={"title": {"text": html.escape(label + (f", {unit}" if unit else ""))}, "orientation": "h",
+        legend={"title": {"text": html.escape(legend_title if legend_title is not None
+                                              else label + (f", {unit}" if unit else ""))}, "orientation": "h",
                 "yanchor": "top", "y": 0.0, "xanchor": "center", "x": 0.5},
         hoverlabel={"bgcolor": "white", "align": "left", "font": {"family": plots.pick_font()[0]}},
         font={"family": f"{plots.pick_font()[0]}, sans-serif", "size": 12},
@@ -200,22 +204,19 @@ def to_html(fig: go.Figure, *, include_js: bool = True, div_id: str | None = Non
                        validate=False)
 
 
-_ON_PAGE: set[str] = set()  # one notebook is one page and one kernel: plotly.js is embedded with its first map
+def bundle(fig: go.Figure, png: bytes, *, include_js: bool) -> dict[str, str]:
+    """One display bundle for both outputs: ``text/html`` (the interactive map, for the website) and
+    ``image/png`` (the static map, for the PDF); see the module's docstring for how Quarto picks between them.
+    ``include_js``: embed plotly.js in this map (the first interactive map of a page, see
+    :class:`vstudy.present.notebook.Study`)."""
+    return {"text/html": to_html(fig, include_js=include_js), "image/png": base64.b64encode(png).decode("ascii")}
 
 
-def bundle(fig: go.Figure, *, include_js: bool | None = None) -> dict[str, str]:
-    """The display data of :func:`show`: ``text/html`` for the website, an empty ``text/markdown`` for print."""
-    if include_js is None:
-        include_js = "plotly.js" not in _ON_PAGE
-    _ON_PAGE.add("plotly.js")
-    return {"text/html": to_html(fig, include_js=include_js), "text/markdown": ""}
-
-
-def show(fig: go.Figure, *, include_js: bool | None = None) -> None:
-    """Display the interactive map in a notebook (website only; the PDF shows nothing for this cell)."""
+def show(fig: go.Figure, png: bytes, *, include_js: bool) -> None:
+    """Display :func:`bundle` as a cell's output."""
     from IPython.display import display
 
-    display(bundle(fig, include_js=include_js), raw=True)
+    display(bundle(fig, png, include_js=include_js), raw=True)
 
 
 def region_names(fig: go.Figure) -> Sequence[str]:

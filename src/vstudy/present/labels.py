@@ -101,6 +101,16 @@ _TERMS: dict[str, tuple[str, str]] = {
     "natural_breaks": ("Natural breaks (k-means)", "Естественные границы (k-средних)"),
     "equal_interval": ("Equal intervals", "Равные интервалы"),
     "fisher_jenks": ("Fisher–Jenks", "Фишер–Дженкс"),
+    # section 04's map titles and legend units (vstudy.present.figures.map_specs)
+    "map_organisations_per_100k": ("Organisations per 100,000", "Организаций на 100 тыс."),
+    "map_ngo_share_pct": ("NGOs, % of organisations", "НПО, % организаций"),
+    "map_vol_age_18_29_pct": ("Volunteers aged 18–29, %", "Волонтёры 18–29 лет, %"),
+    "map_vol_students_pct": ("Students among volunteers, %", "Учащиеся среди волонтёров, %"),
+    "map_vol_unemployed_pct": ("Unemployed volunteers, %", "Безработные среди волонтёров, %"),
+    "map_population_thousands": ("Population", "Численность населения"),
+    "map_volunteers_per_100k": ("Volunteers per 100,000", "Волонтёров на 100 тыс."),
+    "per_100k_population": ("per 100,000 population", "на 100 тыс. населения"),
+    "thousand_persons": ("thousand persons", "тыс. чел."),
     # gender extremes
     "highest_male_share": ("Highest share of men", "Наибольшая доля мужчин"),
     "lowest_male_share": ("Lowest share of men", "Наименьшая доля мужчин"),
