@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from shapely.ops import polylabel
 
 from vstudy.data import boundaries
 from vstudy.present import plots
+from vstudy.present.tables import format_number
 
 CLASSIFIERS = {
     "quantiles": mapclassify.Quantiles,
@@ -316,7 +318,16 @@ class ChoroplethResult:
         return self.classification.bins
 
 
+_FIXED = re.compile(r"^\{:\.(\d)f\}$")
+
+
 def _fmt_number(value: float, fmt: str, lang: str) -> str:
+    """A class bound in the edition's convention: ``{:.1f}`` gives ``1,568.8`` in English and ``1 568,8`` in
+    Russian (:func:`vstudy.present.tables.format_number`); another ``fmt`` is applied as it is, with a decimal comma
+    in Russian."""
+    fixed = _FIXED.match(fmt)
+    if fixed:
+        return format_number(value, int(fixed.group(1)), lang)
     text = fmt.format(value)
     return text.replace(".", ",") if lang == "ru" else text
 
