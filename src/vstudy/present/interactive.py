@@ -11,15 +11,32 @@ Why polygons drawn as filled shapes and not ``go.Choropleth``: a plotly ``geo`` 
 (world topojson) from a CDN when it is drawn; the site must work offline. Filled shapes on plain axes need nothing
 but plotly.js itself, which :func:`to_html` embeds from the installed ``plotly`` package (never a CDN URL).
 
-:func:`show` displays the map in a notebook as a ``text/html`` output with an empty ``text/markdown``
-alternative: Quarto takes ``text/html`` for the website and ``text/markdown`` for typst, so the PDF gets nothing
-from this cell (not an "Unable to display output" note) and shows the static map of the neighbouring cell.
+:func:`bundle` makes one cell output that serves both renders: ``text/html`` (this map) and ``image/png`` (the
+static map of :mod:`vstudy.present.maps`, the file the notebook saved). Quarto picks one mime type per output and
+format (quarto-cli ``src/core/jupyter/display-data.ts``, ``displayDataMimeType``): for an HTML format
+(``isHtmlCompatible``) ``text/html`` comes first, so the website shows the interactive map; for typst (neither
+HTML, LaTeX nor Markdown output) the order is ``text/markdown``, ``image/svg+xml``, ``image/png``, ``image/jpeg``,
+then ``text/html`` only when it holds a ``<table>``, then ``text/plain`` — so the PDF shows the PNG. The bundle
+must therefore carry no ``text/markdown`` (typst would take it instead of the PNG) and no ``<table>`` in its HTML.
+The same holds for ``{{< embed >}}``, which renders an output in the format of the embedding page. Because the
+output has an ``image/*`` type, the site's float handling (:func:`vstudy.build.website.split_figure_cells`) keeps
+it as the cell's figure, with its caption.
 
-Example (in a notebook, after the static map)::
+plotly.js (≈4.8 MB) is embedded once per page, in the first interactive map of a notebook
+(:meth:`vstudy.present.notebook.Study.figure` keeps count; one notebook is one page). A page that embeds a later
+map alone (``{{< embed … >}}`` on the home or report page) must also embed the first one, which the site's key
+figure of section 04 is. Every map's element id is derived from its column, scheme and language, so that
+re-running a notebook gives byte-identical output (plotly's default id is a random uuid).
 
-    from vstudy.present import interactive
-    interactive.show(interactive.choropleth(frame, "organisations_per_100k", scheme, lang,
-                                            quantity="rate_per_100k", n_column="organisations_count"))
+Text from data (region names, value labels, units, titles) is HTML-escaped before it reaches plotly, whose hover
+labels and legends read a subset of HTML; plotly writes the figure as JSON with ``<``, ``>`` and ``/`` as ``\\u``
+escapes, so no value can close the ``<script>`` it sits in, and an escaped ``{{&lt;`` is never a Quarto
+shortcode.
+
+Example (in a notebook: the static map and its interactive twin in one output)::
+
+    study.figure(fig, "ngo_share", interactive=interactive.choropleth(frame, "ngo_share_pct", scheme, lang,
+                                                                         n_column="organisations_count"))
 """
 
 from __future__ import annotations
