@@ -191,7 +191,7 @@ def test_map_plan_maps_what_the_dataset_has(processed_2021, study_style):
     fig, note = plan.draw("ngo_share_pct")
     assert fig is not None and markdown(note).startswith(f"*{len(table)} regions; classes: Quantiles, k = ")
     said = markdown(plan.text())
-    assert f"covers {len(table)} of the {len(table)} regions of the regional scheme kz2021" in said
+    assert f"covers {len(table)} of the {len(table)} regions of the administrative division of 2021." in said
     assert "volunteers_by_region" in said and "Not available in this dataset: Volunteers per 100,000." in said
     assert plan.heading("organisations") == "## Organisations"
     assert plan.heading("population") == "## Population and volunteers"  # population is mapped
@@ -211,7 +211,8 @@ def test_map_plan_in_russian_on_twenty_regions(study_style):
     frame.loc[3, "volunteers_per_100k"] = np.nan
     plan = figures.map_plan(frame, "kz2022", "ru")
     said = markdown(plan.text(), lang="ru")
-    assert said.startswith("Региональная таблица охватывает 20 из 20 регионов схемы административного деления kz2022.")
+    assert said.startswith("Региональная таблица охватывает 20 из 20 регионов по административно-территориальному "
+                           "делению с июня 2022 года.")
     assert "На картах: НПО, % организаций; Волонтёров на 100 тыс." in said
     assert plan.heading("organisations") == "## Организации" and plan.heading("volunteers") is None
     fig, note = plan.draw("volunteers_per_100k")

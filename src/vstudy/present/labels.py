@@ -111,6 +111,9 @@ _TERMS: dict[str, tuple[str, str]] = {
     "map_volunteers_per_100k": ("Volunteers per 100,000", "Волонтёров на 100 тыс."),
     "per_100k_population": ("per 100,000 population", "на 100 тыс. населения"),
     "thousand_persons": ("thousand persons", "тыс. чел."),
+    "regional_scheme_kz2021": ("the administrative division of 2021", "административно-территориальному делению 2021 года"),
+    "regional_scheme_kz2022": ("the administrative division since June 2022",
+                               "административно-территориальному делению с июня 2022 года"),
     # gender extremes
     "highest_male_share": ("Highest share of men", "Наибольшая доля мужчин"),
     "lowest_male_share": ("Lowest share of men", "Наименьшая доля мужчин"),

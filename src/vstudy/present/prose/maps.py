@@ -48,9 +48,9 @@ def overview(n_units: int, n_scheme: int, scheme: str, mapped: Sequence[str], ab
              lang: str) -> list[Text]:
     """What the maps show: how many of the scheme's units the table covers, the quantities mapped and those the
     dataset lacks (``mapped`` and ``absent`` are column ids), and how to add the volunteer map."""
-    out = [say(lang, "The regional table covers {n:,} of the {m:,} {units} of the regional scheme {scheme}.",
-               "Региональная таблица охватывает {n:,} из {m:,} {units} схемы административного деления {scheme}.",
-               n=n_units, m=n_scheme, scheme=scheme,
+    out = [say(lang, "The regional table covers {n:,} of the {m:,} {units} of {scheme}.",
+               "Региональная таблица охватывает {n:,} из {m:,} {units} по {scheme}.",
+               n=n_units, m=n_scheme, scheme=labels.label(f"regional_scheme_{scheme}", lang, default=scheme),
                units=noun(n_scheme, lang, _REGIONS[0], _OF_REGIONS_RU))]
     # the titles are joined by semicolons; a title's own closing full stop (тыс.) ends the sentence
     if mapped:
