@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from importlib import resources
@@ -74,12 +75,61 @@ def test_html_is_offline_and_deterministic(regional):
     assert 'id="vstudy-map-ngo_share_pct-kz2021-en"' in with_js
 
 
-def test_show_gives_html_for_the_site_and_nothing_for_print(regional, monkeypatch):
-    monkeypatch.setattr(interactive, "_ON_PAGE", set())
+def test_bundle_has_the_interactive_map_for_the_site_and_the_png_for_print(regional):
+    """One output, two mime types: Quarto's HTML formats take text/html, typst takes image/png (module docstring)."""
     fig = interactive.choropleth(regional, "ngo_share_pct", "kz2021", "en")
-    first, second = interactive.bundle(fig), interactive.bundle(fig)
-    assert set(first) == {"text/html", "text/markdown"} and first["text/markdown"] == ""
-    assert "plotly.js v" in first["text/html"] and "plotly.js v" not in second["text/html"]  # embedded once a page
+    png = b"\x89PNG\r\n\x1a\n-the-static-map"
+    first = interactive.bundle(fig, png, include_js=True)
+    again = interactive.bundle(interactive.choropleth(regional, "ngo_share_pct", "kz2021", "en"), png,
+                               include_js=True)
+    later = interactive.bundle(fig, png, include_js=False)
+    assert set(first) == {"text/html", "image/png"} and "text/markdown" not in first
+    assert base64.b64decode(first["image/png"]) == png
+    assert first == again  # deterministic: same figure, same bytes (fixed div id, no random uuid)
+    assert "plotly.js v" in first["text/html"] and "plotly.js v" not in later["text/html"]
+    for bundle in (first, later):
+        assert not re.search(r"<script[^>]*\bsrc\s*=", bundle["text/html"])  # nothing loaded from elsewhere
+
+
+def test_study_embeds_plotly_js_with_the_first_interactive_map_only(regional, tmp_path, monkeypatch, study_style):
+    import IPython.display
+    import matplotlib.pyplot as plt
+
+    from vstudy.present import notebook
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: shown.append(obj))
+    study = notebook.setup("04_maps", {"output_dir": str(tmp_path), "lang": "ru"})
+    for column in ("ngo_share_pct", "organisations_per_100k"):
+        study.figure(plt.figure(), column, interactive=interactive.choropleth(regional, column, "kz2021", "ru"))
+    study.figure(plt.figure(), "static")
+    pages = [b["text/html"] for b in shown if isinstance(b, dict)]
+    assert len(pages) == 2 and [p.count("plotly.js v") for p in pages] == [1, 0]
+    written = (tmp_path / "figures" / "04_maps__ngo_share_pct.png").read_bytes()
+    assert base64.b64decode(shown[0]["image/png"]) == written  # the PDF gets the saved static map
+    assert not isinstance(shown[2], dict)  # a figure without an interactive twin is the plain image
+
+
+HOSTILE = ["<script>alert(1)</script>", "{{< env HOME >}}", "<img src=x onerror=alert(1)>", "</script><b>x</b>"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_hostile_names_and_units_do_not_become_live(regional, monkeypatch, lang):
+    """A region label, a value label or a unit from a dataset reaches the page as text (the bad-input corpus'
+    strings): escaped in plotly's HTML subset, and neither a tag nor a Quarto shortcode in the page's source."""
+    codes = regions.codes("kz2021")
+    real = labels.region_label
+    monkeypatch.setattr(labels, "region_label",
+                        lambda code, lang="en": HOSTILE[codes.index(code) % 4] if code in codes[:4] else real(code, lang))
+    fig = interactive.choropleth(regional, "ngo_share_pct", "kz2021", lang, value_label=HOSTILE[3], unit=HOSTILE[1],
+                                 n_column="organisations_count", title=HOSTILE[0])
+    page = interactive.to_html(fig, include_js=False)
+    assert page.count("<script") == 1 and page.count("</script>") == 1  # only plotly's own call
+    assert "{{<" not in page and "<img" not in page and "<b>x" not in page
+    hover = _hover(fig, html.escape(HOSTILE[0]))
+    assert hover.startswith("<b>&lt;script&gt;alert(1)&lt;/script&gt;</b><br>&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;: ")
+    assert "{{&lt; env HOME &gt;}}" in hover  # the unit, after the value
+    assert html.escape(HOSTILE[2]) in interactive.region_names(fig)
 
 
 def test_hover_text_escapes_names():

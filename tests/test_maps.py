@@ -11,7 +11,7 @@ from matplotlib.patches import PathPatch
 from PIL import Image
 
 from vstudy.data import regions
-from vstudy.present import maps, plots
+from vstudy.present import interactive, labels, maps, plots
 
 CITIES = ["KZ-71", "KZ-75", "KZ-79"]
 
@@ -109,8 +109,39 @@ def test_justify_classification_follows_the_stated_rule():
     assert choice.gadf["fisher_jenks"] > choice.gadf["quantiles"]
     skewed = np.exp(np.linspace(0, 2, 17))  # skewness ≈ 0.6, but no value beyond the Tukey fences
     assert maps.recommend_classification(skewed).method == "quantiles"
-    text = maps.justify_classification(skewed)
-    assert "GADF" in text and "k = 5" in text and "n = 17" in text
+    choice = maps.recommend_classification(skewed)
+    assert (choice.reason, choice.n, choice.k_requested, sum(choice.counts)) == ("skewed", 17, 5, 17)
+
+
+def test_justification_in_both_languages():
+    """The classification's reason, its class sizes and the GADF of the alternatives, numbers as values."""
+    from vstudy.present.prose import maps as prose
+
+    rng = np.random.default_rng(5)
+    values = np.r_[rng.normal(20, 2, 15), 60.0]  # one outlier
+    choice = maps.recommend_classification(values)
+    assert (choice.method, choice.reason, choice.outliers) == ("fisher_jenks", "outliers", 1)
+    sizes_en = "[" + ", ".join(str(c) for c in choice.counts) + "]"
+    gadf = choice.gadf
+    en = prose.plain(prose.justification(choice, "en"), "en")
+    assert en == (f"Fisher–Jenks, k = {choice.k}: 1 outlier beyond the Tukey fences would stretch equal or quantile "
+                  f"classes. Class sizes {sizes_en} of n = 16. GADF: quantiles {gadf['quantiles']:.2f}, "
+                  f"Fisher–Jenks {gadf['fisher_jenks']:.2f}, equal intervals {gadf['equal_interval']:.2f}.")
+    ru = prose.plain(prose.justification(choice, "ru"), "ru")
+    q = f"{gadf['quantiles']:.2f}".replace(".", ",")
+    assert ru.startswith(f"Фишер–Дженкс, k = {choice.k}: 1 выброс за границами Тьюки растянул бы равные интервалы")
+    assert f"Размеры классов: {', '.join(str(c) for c in choice.counts)} (n = 16). GADF: квантили {q}," in ru
+    template, values_ = prose.justification(choice, "ru")
+    assert "0," not in template and "{g0:.2f}" in template and values_["g0"] == gadf["quantiles"]  # numbers as values
+
+    skewed = maps.recommend_classification(np.exp(np.linspace(0, 2, 17)))
+    ru = prose.plain(prose.justification(skewed, "ru"), "ru")
+    skew = f"{skewed.skewness:.2f}".replace(".", ",")
+    assert f"Квантили, k = 5: распределение асимметрично (коэффициент асимметрии {skew}); квантили дают ≈3,4 " \
+           "региона на класс." in ru
+    en = prose.plain(prose.justification(skewed, "en"), "en")
+    assert f"Quantiles, k = 5: values are skewed (skewness {skewed.skewness:.2f}); quantiles keep ≈3.4 regions " \
+           "per class." in en
 
 
 def test_labels_follow_the_language():
@@ -158,9 +189,51 @@ def test_map_plan_maps_what_the_dataset_has(processed_2021, study_style):
     fig, note = plan.draw("volunteers_per_100k")
     assert fig is None and markdown(note) == "The dataset has no values for the map «Volunteers per 100,000»."
     fig, note = plan.draw("ngo_share_pct")
-    assert fig is not None and markdown(note).startswith(f"*{len(table)} units; classes: ")
+    assert fig is not None and markdown(note).startswith(f"*{len(table)} regions; classes: Quantiles, k = ")
     said = markdown(plan.text())
-    assert f"{len(table)} units of the {len(table)} of scheme kz2021" in said and "volunteers_by_region" in said
-    assert plan.heading("Organisations", "ngo_share_pct") == "## Organisations"
-    assert plan.heading("Volunteers", "volunteers_per_100k") is None
+    assert f"covers {len(table)} of the {len(table)} regions of the administrative division of 2021." in said
+    assert "volunteers_by_region" in said and "Not available in this dataset: Volunteers per 100,000." in said
+    assert plan.heading("organisations") == "## Organisations"
+    assert plan.heading("population") == "## Population and volunteers"  # population is mapped
     assert list(plan.values().columns[:2]) == ["region_code", "region"]
+
+
+def test_map_plan_in_russian_on_twenty_regions(study_style):
+    """The 2022 scheme in the Russian edition: 20 units, every word Russian, Russian number format."""
+    from vstudy.present import figures
+    from vstudy.present.notebook import markdown
+
+    codes = regions.codes("kz2022")
+    rng = np.random.default_rng(7)
+    frame = pd.DataFrame({"region_code": codes, "ngo_share_pct": rng.uniform(2, 70, 20),
+                          "organisations_count": rng.integers(10, 500, 20),
+                          "volunteers_per_100k": rng.uniform(100, 6000, 20)})
+    frame.loc[3, "volunteers_per_100k"] = np.nan
+    plan = figures.map_plan(frame, "kz2022", "ru")
+    said = markdown(plan.text(), lang="ru")
+    assert said.startswith("Региональная таблица охватывает 20 из 20 регионов по административно-территориальному "
+                           "делению с июня 2022 года.")
+    assert "На картах: НПО, % организаций; Волонтёров на 100 тыс." in said
+    assert plan.heading("organisations") == "## Организации" and plan.heading("volunteers") is None
+    fig, note = plan.draw("volunteers_per_100k")
+    text = markdown(note, lang="ru")
+    assert text.startswith("*20 регионов; классы: ")
+    assert text.endswith(f"*Нет данных: {labels.region_label(codes[3], 'ru')}.*")
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend[-2] == "Нет данных  (1)" and legend[-1] == "Город республиканского значения"
+    top = f"{float(frame['volunteers_per_100k'].max()):,.1f}".replace(",", "\u202f").replace(".", ",")
+    assert f" – {top}  (" in legend[-3]  # the top class ends at the largest value, in the Russian format
+    assert "Волонтёров на 100 тыс." in {fig.axes[0].get_title(loc) for loc in ("left", "center")}
+    names = {t.get_text().replace("-\n", "-").replace("\n", " ") for t in fig.axes[0].texts}
+    assert {labels.region_label(c, "ru") for c in codes} <= names
+    hover = plan.interactive("ngo_share_pct")
+    assert len(interactive.region_names(hover)) == 20
+    order = frame.sort_values("ngo_share_pct", ascending=False)["region_code"].tolist()
+    for code in (codes[0], order[0], order[-1]):
+        row = frame.set_index("region_code").loc[code]
+        name = labels.region_label(code, "ru")
+        text = next(t.text for t in hover.data if t.fill == "toself" and t.name == name)
+        value = f"{row['ngo_share_pct']:.1f}".replace(".", ",")
+        assert text.split("<br>") == [
+            f"<b>{name}</b>", f"НПО, % организаций: {value} %", f"{order.index(code) + 1}-е место из 20",
+            f"{labels.column_label('organisations_count', 'ru')}: {int(row['organisations_count'])}"]

@@ -47,16 +47,17 @@ def executed(processed, tmp_path_factory):
     """Each notebook executed at most once per test run (per worker): ``executed(section, scheme)``."""
     done: dict[tuple[str, str], tuple] = {}
 
-    def run(section, scheme):
-        key = (section.name, scheme)
+    def run(section, scheme, lang="en"):
+        key = (section.name, scheme, lang)
         if key not in done:
-            done[key] = _execute(section, scheme, processed, tmp_path_factory.mktemp(f"{section.name}_{scheme}"))
+            done[key] = _execute(section, scheme, processed,
+                                 tmp_path_factory.mktemp(f"{section.name}_{scheme}_{lang}"), lang)
         return done[key]
 
     return run
 
 
-def _execute(section, scheme, processed, tmp_path):
+def _execute(section, scheme, processed, tmp_path, lang="en"):
     tmp_path.mkdir(parents=True, exist_ok=True)
     output_dir = tmp_path / "reports"
     executed = tmp_path / f"{section.name}.ipynb"
@@ -69,6 +70,7 @@ def _execute(section, scheme, processed, tmp_path):
             "scheme": scheme,
             "output_dir": str(output_dir),
             "n_boot": 200,
+            "lang": lang,
         },
         kernel_name="python3",
         cwd=str(ROOT),
@@ -107,6 +109,74 @@ def test_notebook_runs_clean(section, scheme, executed):
     tables = list((output_dir / "tables").glob(f"{section.name}__*.csv"))
     if section.slug not in ("data_quality",):
         assert tables, f"{section.name} wrote no tables"
+
+
+# The Russian edition (issue 12): every section whose notebook holds both languages (edition.problems finds
+# nothing) is executed with lang="ru" on the 2021 data too, on the kz2021 worker.
+def _bilingual(section) -> bool:
+    from vstudy.present import edition
+
+    return not edition.problems(json.loads((ROOT / section.notebook).read_text(encoding="utf-8")))
+
+
+BILINGUAL = [pytest.param(s, id=s.name) for s in sections.SECTIONS if _bilingual(s)]
+_LATIN_WORD = re.compile(r"\b[A-Za-z]{4,}\b")
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+
+
+def _markdown_outputs(nb):
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            text = "".join(out.get("data", {}).get("text/markdown", ""))
+            if text:
+                yield text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scheme", [p for p in SCHEMES if p.values[0] == "kz2021"])
+@pytest.mark.parametrize("section", BILINGUAL)
+def test_russian_edition_runs_clean(section, scheme, executed):
+    """The Russian edition runs, and what it writes is Russian: no Markdown output (a sentence, a table) made of
+    English words only."""
+    from vstudy.present import edition
+
+    nb, output_dir = executed(section, scheme, "ru")
+    assert _errors(nb) == []
+    english = [text[:120] for text in _markdown_outputs(nb)
+               if not _CYRILLIC.search(re.sub(r"`[^`]*`", "", text)) and len(_LATIN_WORD.findall(text)) >= 3]
+    assert english == []
+    assert edition.problems(nb) == [] and not [c for c in edition.localize(nb, "ru")["cells"]
+                                               if edition.cell_lang(c) == "en"]
+
+
+def test_maps_notebook_has_both_editions():
+    assert "04_maps" in [p.id for p in BILINGUAL]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_maps_are_interactive_on_the_site_and_static_in_print(scheme, executed):
+    """Section 04: each map cell outputs one bundle (text/html for the website, image/png for the PDF), plotly.js
+    once per notebook and never from a URL; on the 2021 data the Russian edition's hover texts are Russian."""
+    from importlib import resources
+
+    from vstudy.data import regions
+
+    library = (resources.files("plotly") / "package_data" / "plotly.min.js").read_text(encoding="utf-8")
+    section = next(s for s in sections.SECTIONS if s.name == "04_maps")
+    runs = [("en", executed(section, scheme))] + ([("ru", executed(section, scheme, "ru"))]
+                                                  if scheme == "kz2021" else [])
+    for lang, (nb, _) in runs:
+        bundles = [out["data"] for cell in nb.cells if cell.cell_type == "code" and "#| label: fig-maps" in cell.source
+                   for out in cell.get("outputs", []) if "text/html" in out.get("data", {})]
+        pages = "".join("".join(b["text/html"]) for b in bundles)
+        assert len(bundles) >= 6 and all(set(b) == {"text/html", "image/png"} for b in bundles)
+        assert pages.count(library) == 1 and pages.count("plotly.js v") == 1  # embedded once, from the package
+        rest = pages.replace(library, "")
+        assert not re.search(r"<script[^>]*\bsrc\s*=", rest) and not re.search(r"https?://", rest)
+        n = len(regions.codes(scheme))
+        rank = {"en": f"1 of {n}<br>", "ru": f"1-е место из {n}<br>"}[lang]
+        assert json.dumps(rank)[1:-1].replace("<", "\\u003c").replace(">", "\\u003e") in pages  # as plotly writes it
 
 
 def test_parameters_cells_match_the_declared_defaults():

@@ -495,31 +495,31 @@ def plot_event_national_shares(shares: pd.DataFrame | None, lang: str = "en"):
 
 @dataclass(frozen=True)
 class MapSpec:
-    """One mapped quantity: the column, its palette, its unit label and its short title (in one language)."""
+    """One mapped quantity: the column, its palette, its unit label and its short title (in one language), and
+    the column of counts behind each value (shown when hovering the interactive map, when the table has it)."""
 
     column: str
     quantity: str
     unit: str
     title: str
+    n_column: str | None = None
 
 
 def map_specs(lang: str = "en") -> tuple[MapSpec, ...]:
-    """What section 04 maps, in order: each column with its palette, unit and title."""
-    def t(en: str, ru: str) -> str:
-        return ru if lang == "ru" else en
+    """What section 04 maps, in order: each column with its palette, unit and title (from present.labels)."""
+    per_100k = plots.label("per_100k_population", lang)
 
-    per_100k = t("per 100,000 population", "на 100 тыс. населения")
+    def spec(column: str, quantity: str, unit: str, n_column: str | None = None) -> MapSpec:
+        return MapSpec(column, quantity, unit, plots.label(f"map_{column}", lang), n_column)
+
     return (
-        MapSpec("organisations_per_100k", "rate_per_100k", per_100k,
-                t("Organisations per 100,000", "Организаций на 100 тыс.")),
-        MapSpec("ngo_share_pct", "share", "%", t("NGOs, % of organisations", "НПО, % организаций")),
-        MapSpec("vol_age_18_29_pct", "share", "%", t("Volunteers aged 18–29, %", "Волонтёры 18–29 лет, %")),
-        MapSpec("vol_students_pct", "share", "%", t("Students among volunteers, %", "Учащиеся среди волонтёров, %")),
-        MapSpec("vol_unemployed_pct", "share", "%", t("Unemployed volunteers, %", "Безработные волонтёры, %")),
-        MapSpec("population_thousands", "count", t("thousand persons", "тыс. чел."),
-                t("Population", "Численность населения")),
-        MapSpec("volunteers_per_100k", "rate_per_100k", per_100k,
-                t("Volunteers per 100,000", "Волонтёров на 100 тыс.")),
+        spec("organisations_per_100k", "rate_per_100k", per_100k, "organisations_count"),
+        spec("ngo_share_pct", "share", "%", "organisations_count"),
+        spec("vol_age_18_29_pct", "share", "%", "volunteers_count"),
+        spec("vol_students_pct", "share", "%", "volunteers_count"),
+        spec("vol_unemployed_pct", "share", "%", "volunteers_count"),
+        spec("population_thousands", "count", plots.label("thousand_persons", lang)),
+        spec("volunteers_per_100k", "rate_per_100k", per_100k, "volunteers_count"),
     )
 
 
@@ -528,7 +528,10 @@ MIN_MAPPED_UNITS = 4  # fewer units with a value than this: the quantity is not 
 
 @dataclass
 class MapPlan:
-    """Section 04's maps of one dataset: which quantities have values, their classes, the maps and the table."""
+    """Section 04's maps of one dataset: which quantities have values, their classes, the maps and the table.
+
+    Every word it returns is in ``lang``; the sentences come from :mod:`vstudy.present.prose.maps`.
+    """
 
     frame: pd.DataFrame
     scheme: str
@@ -541,50 +544,69 @@ class MapPlan:
         mapped = {s.column for s in self.specs}
         return [s.column for s in map_specs(self.lang) if s.column not in mapped]
 
+    def _spec(self, column: str) -> MapSpec | None:
+        return next((s for s in self.specs if s.column == column), None)
+
     def classification(self) -> pd.DataFrame:
-        """The classification chosen for each mapped quantity, with the reason and the alternatives' fit."""
+        """The classification chosen for each mapped quantity, with the reason (in ``lang``) and the alternatives'
+        fit."""
+        from vstudy.present.prose import maps as prose
+
         rows = []
         for spec in self.specs:
             values, choice = self.frame[spec.column], self.choices[spec.column]
             rows.append({"variable": spec.column, "regions_with_value": int(values.notna().sum()),
                          "min": float(values.min()), "max": float(values.max()), "classification": choice.method,
                          "k": choice.k, "skewness": round(choice.skewness, 2), "outliers": choice.outliers,
-                         "justification": choice.text})
+                         "justification": prose.plain(prose.justification(choice, self.lang), self.lang)})
         return pd.DataFrame(rows)
 
-    def text(self) -> tuple[str, dict]:
-        """What is mapped and what this dataset lacks."""
+    def text(self):
+        """What is mapped and what this dataset lacks (``(template, values)`` pairs)."""
         from vstudy.data import regions
+        from vstudy.present.prose import maps as prose
 
-        template = "Processed table of the regions: {n} units of the {m} of scheme {scheme}. Mapped: {mapped}."
-        if self.absent:
-            template += " Not available: {absent}."
-        if "volunteers_per_100k" in self.absent:
-            template += " Supply `volunteers_by_region` to map volunteers per 100,000 inhabitants."
-        return template, {"n": len(self.frame), "m": len(regions.codes(self.scheme)), "scheme": self.scheme,
-                          "mapped": "; ".join(s.title for s in self.specs),
-                          "absent": "; ".join(s.title for s in map_specs(self.lang) if s.column in self.absent)}
+        return prose.overview(len(self.frame), len(regions.codes(self.scheme)), self.scheme,
+                              [s.column for s in self.specs], self.absent, self.lang)
 
-    def heading(self, title: str, *columns: str) -> str | None:
-        """A Markdown heading for a group of maps, or None when none of them has values."""
-        return f"## {title}" if any(c in self.choices for c in columns) else None
+    def heading(self, group: str) -> str | None:
+        """The Markdown heading of a group of maps (``organisations``, ``volunteers``, ``population``), or None
+        when none of them has values."""
+        from vstudy.present.prose import maps as prose
+
+        return prose.heading(group, list(self.choices), self.lang)
 
     def draw(self, column: str):
-        """One full-size choropleth of ``column`` and its note: ``(fig, (template, values))``; no figure if absent."""
+        """One full-size choropleth of ``column`` and its note: ``(fig, parts)``; no figure if absent."""
         from vstudy.present import maps
+        from vstudy.present.prose import maps as prose
 
-        spec = next((s for s in self.specs if s.column == column), None)
+        spec = self._spec(column)
         if spec is None:
-            what = next(s.title for s in map_specs(self.lang) if s.column == column)
-            return None, ("The dataset has no values for the map «{what}».", {"what": what})
+            return None, prose.no_values(column, self.lang)
         choice = self.choices[column]
         res = maps.choropleth(self.frame, column, scheme=self.scheme, lang=self.lang, title=spec.title,
                               unit_label=spec.unit, classification=choice.method, k=choice.k, quantity=spec.quantity,
                               fmt="{:.0f}" if spec.quantity == "count" else "{:.1f}")
         missing = region_names(res.no_data_codes, self.lang)
-        template = "*{n} units; classes: {classes}*" + (" *No data: {missing}.*" if missing else "")
-        return res.fig, (template, {"n": len(res.region_codes), "classes": choice.text,
-                                    "missing": ", ".join(missing)})
+        return res.fig, prose.map_note(len(res.region_codes), choice, missing, self.lang)
+
+    def interactive(self, column: str):
+        """The website's interactive map of ``column`` (same classes and palette as :meth:`draw`; hover: region,
+        value, rank and, when the table has it, the count behind the value), or None if absent."""
+        from vstudy.present import interactive
+
+        spec = self._spec(column)
+        if spec is None:
+            return None
+        choice = self.choices[column]
+        n_column = spec.n_column if spec.n_column in self.frame.columns else None
+        return interactive.choropleth(
+            # a rate's title names its unit («Organisations per 100,000»); a share's and a count's do not
+            self.frame, column, self.scheme, self.lang, value_label=spec.title,
+            unit="" if spec.quantity == "rate_per_100k" else spec.unit,
+            legend_title=spec.unit, decimals=0 if spec.quantity == "count" else 1, n_column=n_column,
+            quantity=spec.quantity, classification=choice.method, k=choice.k)
 
     def small_multiples(self):
         """The mapped shares and rates side by side (quantiles, four classes); None when there are none."""

@@ -11,19 +11,37 @@ Why polygons drawn as filled shapes and not ``go.Choropleth``: a plotly ``geo`` 
 (world topojson) from a CDN when it is drawn; the site must work offline. Filled shapes on plain axes need nothing
 but plotly.js itself, which :func:`to_html` embeds from the installed ``plotly`` package (never a CDN URL).
 
-:func:`show` displays the map in a notebook as a ``text/html`` output with an empty ``text/markdown``
-alternative: Quarto takes ``text/html`` for the website and ``text/markdown`` for typst, so the PDF gets nothing
-from this cell (not an "Unable to display output" note) and shows the static map of the neighbouring cell.
+:func:`bundle` makes one cell output that serves both renders: ``text/html`` (this map) and ``image/png`` (the
+static map of :mod:`vstudy.present.maps`, the file the notebook saved). Quarto picks one mime type per output and
+format (quarto-cli ``src/core/jupyter/display-data.ts``, ``displayDataMimeType``): for an HTML format
+(``isHtmlCompatible``) ``text/html`` comes first, so the website shows the interactive map; for typst (neither
+HTML, LaTeX nor Markdown output) the order is ``text/markdown``, ``image/svg+xml``, ``image/png``, ``image/jpeg``,
+then ``text/html`` only when it holds a ``<table>``, then ``text/plain`` — so the PDF shows the PNG. The bundle
+must therefore carry no ``text/markdown`` (typst would take it instead of the PNG) and no ``<table>`` in its HTML.
+The same holds for ``{{< embed >}}``, which renders an output in the format of the embedding page. Because the
+output has an ``image/*`` type, the site's float handling (:func:`vstudy.build.website.split_figure_cells`) keeps
+it as the cell's figure, with its caption.
 
-Example (in a notebook, after the static map)::
+plotly.js (≈4.8 MB) is embedded once per page, in the first interactive map of a notebook
+(:meth:`vstudy.present.notebook.Study.figure` keeps count; one notebook is one page). A page that embeds a later
+map alone (``{{< embed … >}}`` on the home or report page) must also embed the first one, which the site's key
+figure of section 04 is. Every map's element id is derived from its column, scheme and language, so that
+re-running a notebook gives byte-identical output (plotly's default id is a random uuid).
 
-    from vstudy.present import interactive
-    interactive.show(interactive.choropleth(frame, "organisations_per_100k", scheme, lang,
-                                            quantity="rate_per_100k", n_column="organisations_count"))
+Text from data (region names, value labels, units, titles) is HTML-escaped before it reaches plotly, whose hover
+labels and legends read a subset of HTML; plotly writes the figure as JSON with ``<``, ``>`` and ``/`` as ``\\u``
+escapes, so no value can close the ``<script>`` it sits in, and an escaped ``{{&lt;`` is never a Quarto
+shortcode.
+
+Example (in a notebook: the static map and its interactive twin in one output)::
+
+    study.figure(fig, "ngo_share", interactive=interactive.choropleth(frame, "ngo_share_pct", scheme, lang,
+                                                                         n_column="organisations_count"))
 """
 
 from __future__ import annotations
 
+import base64
 import functools
 import html
 import math
@@ -107,6 +125,7 @@ def choropleth(
     k: int = 5,
     ascending: bool = False,
     title: str | None = None,
+    legend_title: str | None = None,
 ) -> go.Figure:
     """An interactive classed map of ``frame[column]`` over the units of ``scheme`` (see the module's docstring).
 
@@ -115,6 +134,7 @@ def choropleth(
     names a column with the count behind each value (shown in the hover). ``quantity``, ``classification`` and
     ``k`` are those of the static map (:func:`vstudy.present.maps.choropleth`), so both maps show the same
     classes. ``ascending`` ranks the smallest value first (for ranks and "lower is better" indicators).
+    ``legend_title`` defaults to the value label and the unit.
     """
     plots._check_lang(lang)
     regions.check_scheme(scheme)
@@ -162,7 +182,7 @@ def choropleth(
         fig.add_trace(go.Scatter(
             x=list(xs), y=list(ys), mode="lines", fill="toself", fillcolor=fills[code],
             line={"color": "white", "width": 0.8}, hoveron="fills", hoverinfo="text", text=texts[code],
-            name=labels.region_label(code, lang), showlegend=False))
+            name=html.escape(labels.region_label(code, lang)), showlegend=False))
     cities = [s for s in shapes if s[1] == "city"]
     if cities:
         fig.add_trace(go.Scatter(
@@ -170,12 +190,13 @@ def choropleth(
             marker={"size": CITY_MARKER_PX, "color": [fills[s[0]] for s in cities],
                     "line": {"color": maps.CITY_MARKER_EDGE, "width": 1.2}},
             text=[texts[s[0]] for s in cities], hoverinfo="text", hoveron="points",
-            name=labels.label("city_marker", lang), showlegend=False))
+            name=html.escape(labels.label("city_marker", lang)), showlegend=False))
     fig.update_layout(
         template="none", height=HEIGHT_PX, margin={"l": 0, "r": 0, "t": 40 if title else 10, "b": 0},
         title={"text": html.escape(title)} if title else None,
         xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1},
-        legend={"title": {"text": html.escape(label + (f", {unit}" if unit else ""))}, "orientation": "h",
+        legend={"title": {"text": html.escape(legend_title if legend_title is not None
+                                              else label + (f", {unit}" if unit else ""))}, "orientation": "h",
                 "yanchor": "top", "y": 0.0, "xanchor": "center", "x": 0.5},
         hoverlabel={"bgcolor": "white", "align": "left", "font": {"family": plots.pick_font()[0]}},
         font={"family": f"{plots.pick_font()[0]}, sans-serif", "size": 12},
@@ -200,22 +221,19 @@ def to_html(fig: go.Figure, *, include_js: bool = True, div_id: str | None = Non
                        validate=False)
 
 
-_ON_PAGE: set[str] = set()  # one notebook is one page and one kernel: plotly.js is embedded with its first map
+def bundle(fig: go.Figure, png: bytes, *, include_js: bool) -> dict[str, str]:
+    """One display bundle for both outputs: ``text/html`` (the interactive map, for the website) and
+    ``image/png`` (the static map, for the PDF); see the module's docstring for how Quarto picks between them.
+    ``include_js``: embed plotly.js in this map (the first interactive map of a page, see
+    :class:`vstudy.present.notebook.Study`)."""
+    return {"text/html": to_html(fig, include_js=include_js), "image/png": base64.b64encode(png).decode("ascii")}
 
 
-def bundle(fig: go.Figure, *, include_js: bool | None = None) -> dict[str, str]:
-    """The display data of :func:`show`: ``text/html`` for the website, an empty ``text/markdown`` for print."""
-    if include_js is None:
-        include_js = "plotly.js" not in _ON_PAGE
-    _ON_PAGE.add("plotly.js")
-    return {"text/html": to_html(fig, include_js=include_js), "text/markdown": ""}
-
-
-def show(fig: go.Figure, *, include_js: bool | None = None) -> None:
-    """Display the interactive map in a notebook (website only; the PDF shows nothing for this cell)."""
+def show(fig: go.Figure, png: bytes, *, include_js: bool) -> None:
+    """Display :func:`bundle` as a cell's output."""
     from IPython.display import display
 
-    display(bundle(fig, include_js=include_js), raw=True)
+    display(bundle(fig, png, include_js=include_js), raw=True)
 
 
 def region_names(fig: go.Figure) -> Sequence[str]:

@@ -3,8 +3,9 @@
 Design decisions, and why:
 
 * **Classed, not continuous colours.** With 17 regions a reader compares classes, and a legend with class
-  bounds can be read in print; :func:`justify_classification` says which classification suits the values and
-  reports the goodness of variance fit (GADF) so the choice is argued, not arbitrary.
+  bounds can be read in print; :func:`recommend_classification` says which classification suits the values and
+  reports the goodness of variance fit (GADF) so the choice is argued, not arbitrary
+  (:func:`vstudy.present.prose.maps.justification` writes the reason in either language).
 * **The three cities are markers.** Astana, Almaty and Shymkent (~700–1 200 km²) are invisible at the scale
   of a 2.7 million km² country, yet they hold a quarter of the population. Each is drawn as a circle
   filled with its class colour and outlined, so its value is as readable as an oblast's.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,6 +39,7 @@ from shapely.ops import polylabel
 
 from vstudy.data import boundaries
 from vstudy.present import plots
+from vstudy.present.tables import format_number
 
 CLASSIFIERS = {
     "quantiles": mapclassify.Quantiles,
@@ -153,15 +156,23 @@ def classify(values, method: str = "quantiles", k: int = 5) -> Classification:
 
 @dataclass(frozen=True)
 class ClassChoice:
-    """A recommended classification with the evidence: per-method GADF and the smallest class size."""
+    """A recommended classification with the evidence: per-method GADF and the smallest class size.
+
+    ``reason`` names the branch of the rule that chose it (``outliers``, ``skewed``, ``symmetric``,
+    ``small_class``); the sentence that says why, in either language, is
+    :func:`vstudy.present.prose.maps.justification`.
+    """
 
     method: str
     k: int
-    text: str
     gadf: dict[str, float]
     min_count: dict[str, int]
     outliers: int
     skewness: float
+    reason: str = ""
+    n: int = 0
+    k_requested: int = 0
+    counts: tuple[int, ...] = ()
 
 
 def recommend_classification(values, k: int | None = None) -> ClassChoice:
@@ -188,31 +199,17 @@ def recommend_classification(values, k: int | None = None) -> ClassChoice:
     gadf = {s: round(c.gadf, 3) for s, c in results.items()}
     min_count = {s: int(c.counts.min()) for s, c in results.items()}
     if 1 <= outliers <= 3:
-        method = "fisher_jenks"
-        why = f"{outliers} outlier(s) beyond the Tukey fences would stretch equal or quantile classes"
+        method, reason = "fisher_jenks", "outliers"
     elif abs(skew) > 0.5:
-        method = "quantiles"
-        why = f"values are skewed (skewness {skew:.2f}); quantiles keep ≈{n / k:.1f} regions per class"
+        method, reason = "quantiles", "skewed"
     elif min_count["equal_interval"] >= 2:
-        method = "equal_interval"
-        why = f"values are roughly symmetric (skewness {skew:.2f}); equal intervals give comparable bounds"
+        method, reason = "equal_interval", "symmetric"
     else:
-        method = "quantiles"
-        why = "equal intervals would leave a class with fewer than two regions"
+        method, reason = "quantiles", "small_class"
     chosen = results[method]
-    text = (
-        f"{METHOD_NAMES['en'][method].capitalize()}, k = {chosen.k}: {why}. "
-        f"Class sizes {chosen.counts.tolist()} of n = {n}. GADF: "
-        + ", ".join(f"{METHOD_NAMES['en'][s]} {g:.2f}" for s, g in gadf.items())
-        + "."
-    )
-    return ClassChoice(method=method, k=chosen.k, text=text, gadf=gadf, min_count=min_count,
-                        outliers=outliers, skewness=skew)
-
-
-def justify_classification(values, k: int | None = None) -> str:
-    """A one-paragraph justification of the classification for a map caption or a methods note."""
-    return recommend_classification(values, k).text
+    return ClassChoice(method=method, k=chosen.k, gadf=gadf, min_count=min_count, outliers=outliers,
+                       skewness=skew, reason=reason, n=n, k_requested=k,
+                       counts=tuple(int(c) for c in chosen.counts))
 
 
 # ============================================================================================ geometry
@@ -321,7 +318,16 @@ class ChoroplethResult:
         return self.classification.bins
 
 
+_FIXED = re.compile(r"^\{:\.(\d)f\}$")
+
+
 def _fmt_number(value: float, fmt: str, lang: str) -> str:
+    """A class bound in the edition's convention: ``{:.1f}`` gives ``1,568.8`` in English and ``1 568,8`` in
+    Russian (:func:`vstudy.present.tables.format_number`); another ``fmt`` is applied as it is, with a decimal comma
+    in Russian."""
+    fixed = _FIXED.match(fmt)
+    if fixed:
+        return format_number(value, int(fixed.group(1)), lang)
     text = fmt.format(value)
     return text.replace(".", ",") if lang == "ru" else text
 

@@ -59,12 +59,15 @@ def figure_base(section: str, name: str, output_dir: str | Path) -> Path:
     return path
 
 
-def show_figure(fig, section: str, name: str, output_dir: str | Path) -> None:
+def show_figure(fig, section: str, name: str, output_dir: str | Path, interactive=None,
+                include_js: bool = True) -> None:
     """Save ``fig`` (PNG at ``plots.SAVE_DPI`` and SVG), close it, and show the saved PNG as the cell's output.
 
     The notebook, the website and the study PDF then carry the print-resolution file that was written, at the
     figure's fixed size, instead of a second, screen-resolution render with a cropped box; and every figure is
-    drawn once less. Returns nothing, so that a last line of a cell adds no output.
+    drawn once less. With ``interactive`` (a plotly figure) the output is one bundle of the interactive map
+    (``text/html``, the website's) and the saved PNG (the PDF's): :func:`vstudy.present.interactive.bundle`;
+    ``include_js`` embeds plotly.js with it. Returns nothing, so that a last line of a cell adds no output.
     """
     from IPython.display import Image, display
 
@@ -73,6 +76,11 @@ def show_figure(fig, section: str, name: str, output_dir: str | Path) -> None:
     written = plots.save(fig, figure_base(section, name, output_dir))
     plots.plt.close(fig)
     png = next(p for p in written if p.suffix == ".png")
+    if interactive is not None:
+        from vstudy.present import interactive as maps_html
+
+        maps_html.show(interactive, png.read_bytes(), include_js=include_js)
+        return
     display(Image(data=png.read_bytes(), format="png"))
 
 
@@ -208,13 +216,20 @@ class Study:
         link = tables.study_table_link(name, self.section, self.lang) if saved.is_file() else None
         return views.show(frame, self.section, name, self.lang, csv_link=link, columns=columns)
 
-    def figure(self, fig, name: str) -> None:
-        """Save and show ``fig`` (or the figure of a ``(fig, axes)`` pair); nothing when it is None."""
+    def figure(self, fig, name: str, interactive=None) -> None:
+        """Save and show ``fig`` (or the figure of a ``(fig, axes)`` pair); nothing when it is None.
+
+        ``interactive``: a plotly figure shown on the website in place of the static one (the PDF keeps the
+        static one); plotly.js is embedded with the first of them in the notebook (one notebook is one page)."""
         if isinstance(fig, tuple):
             fig = fig[0]
         if fig is None:
             return
-        show_figure(fig, self.section, name, self.output_dir)
+        include_js = False
+        if interactive is not None:
+            include_js = not self._cache.get("plotly.js", False)
+            self._cache["plotly.js"] = True
+        show_figure(fig, self.section, name, self.output_dir, interactive, include_js)
 
     def say(self, *parts: object, **values: object) -> None:
         """Show Markdown written by the study, with every value from data escaped and numbers written in the
