@@ -95,7 +95,7 @@ def write_study(stage_dir: Path, lang: str, pages: dict[str, tuple[Path, str]], 
     for name, (path, title) in pages.items():
         nb = nbformat.reads(nbformat.writes(nbformat.read(path, as_version=4)), as_version=4)
         nb = nbformat.from_dict(edition.localize(nb, lang))
-        body.append(section_markdown(nb, name, title, figures, used))
+        body.append(section_markdown(nb, name, title, figures, used, lang))
     body.append(f"# {words['replication']}\n\n" + content.replication_summary_markdown(tables, lang))
     body.append(unnumbered(f"# {words['errata']}\n\n" + content.errata_markdown(data_dir, lang, blocks=True)))
     body.append(unnumbered(f"# {words['sources']}\n\n" + content.sources_markdown(data_dir, lang, level=3)))
@@ -186,11 +186,23 @@ def cell_options(source: str) -> dict[str, str]:
     return options
 
 
-def section_title(nb, name: str, title: str) -> tuple[str, bool]:
+def section_title(nb, name: str, title: str, lang: str = "en") -> tuple[str, bool]:
     """The section's heading (without its "01. " number: the PDF numbers sections) and whether the notebook's
-    first Markdown cell still starts with it (then it is not repeated)."""
+    first Markdown cell starts with it (then it is not repeated).
+
+    The edition's own heading comes first: the first Markdown cell's ``# heading``; else the staged page's title
+    (its front-matter cell, or ``title``); a title not in the edition's language gives way to the section's
+    declared title (:data:`vstudy.vocab.SECTIONS`).
+    """
     import yaml
 
+    from vstudy.vocab import SECTIONS
+    from vstudy.vocab import section_title as declared
+
+    first_md = next((c for c in nb.cells if c.cell_type == "markdown"), None)
+    heading = re.match(r"\s*#\s+(.+?)\s*(?:\n|$)", first_md.source) if first_md is not None else None
+    if heading:
+        return content.NUMBER_PREFIX.sub("", heading.group(1)), True
     first_raw = next((c for c in nb.cells if c.cell_type == "raw"), None)
     if first_raw is not None and first_raw.source.startswith("---"):
         try:
@@ -199,16 +211,16 @@ def section_title(nb, name: str, title: str) -> tuple[str, bool]:
             front = {}
         if isinstance(front, dict) and isinstance(front.get("title"), str):
             title = front["title"]
-    first_md = next((c for c in nb.cells if c.cell_type == "markdown"), None)
-    heading = re.match(r"\s*#\s+(.+?)\s*(?:\n|$)", first_md.source) if first_md is not None else None
-    if heading and (first_raw is None or not first_raw.source.startswith("---")):
-        return content.NUMBER_PREFIX.sub("", heading.group(1)), True
-    return content.NUMBER_PREFIX.sub("", title or name), False
+    title = content.NUMBER_PREFIX.sub("", title or name)
+    cyrillic = re.search("[А-Яа-яЁё]", title) is not None
+    if name in SECTIONS and cyrillic != (lang == "ru"):
+        title = declared(name, lang)
+    return title, False
 
 
-def section_markdown(nb, name: str, title: str, figures: Path, used: set[str]) -> str:
+def section_markdown(nb, name: str, title: str, figures: Path, used: set[str], lang: str = "en") -> str:
     """One section of the study: its heading, then its Markdown cells and outputs in order (no code)."""
-    heading, strip_first = section_title(nb, name, title)
+    heading, strip_first = section_title(nb, name, title, lang)
     out = [f"# {heading}\n"]
     first_md_done = False
     for cell in nb.cells:

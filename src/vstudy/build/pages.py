@@ -316,8 +316,8 @@ def downloads_markdown(lang: str = "en") -> str:
     if lang == "ru":
         lines = [
             "## Материалы для загрузки\n",
-            f"- [Исследование в формате PDF (на русском языке)]({ru_pdf})",
-            f"- [The study as a PDF (in English)]({en_pdf})",
+            f"- [Исследование в формате PDF]({ru_pdf})",
+            f"- [Исследование в формате PDF на английском языке]({en_pdf})",
             "- [Все таблицы исследования в формате CSV](data.qmd#tables-produced-by-the-study)",
             "- [Словарь данных](data.qmd#data-dictionary)",
             "- [Реестр воспроизведения (CSV)](tables/replication.csv)",
@@ -328,8 +328,8 @@ def downloads_markdown(lang: str = "en") -> str:
     else:
         lines = [
             "## Downloads\n",
-            f"- [The study as a PDF (in English)]({en_pdf})",
-            f"- [Исследование в формате PDF (на русском языке)]({ru_pdf})",
+            f"- [The study as a PDF]({en_pdf})",
+            f"- [The study as a PDF in Russian]({ru_pdf})",
             "- [Every table of the study as CSV](data.qmd#tables-produced-by-the-study)",
             "- [The data dictionary](data.qmd#data-dictionary)",
             "- [The replication register (CSV)](tables/replication.csv)",
@@ -875,6 +875,10 @@ def replication_summary_markdown(tables: Path, lang: str = "en") -> str:
     caption = _t(lang, "The report's published numbers by section and replication status",
                  "Опубликованные в отчёте числа по разделам и статусам воспроизведения")
     table = md_table(rows, ["section", *statuses, "total"], headers, lang)
+    # Relative column widths for print: the section's name wide, the counts narrow.
+    lines = table.split("\n")
+    lines[1] = "|" + "|".join(["-" * 28] + ["-" * 11 + ":"] * (len(statuses) + 1)) + "|"
+    table = "\n".join(lines)
     note = _t(lang, "\nEach number that differs is listed with its evidence in the section on data quality and "
                     "replication; the errata are in Appendix A.\n",
               "\nКаждое расходящееся число приведено с доказательством в разделе о качестве данных и "

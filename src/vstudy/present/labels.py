@@ -157,6 +157,9 @@ _TERMS: dict[str, tuple[str, str]] = {
     "percent": ("per cent", "%"),
     # economic value inputs (section 06) and dataset tables named in its inputs
     "hours_6_months": ("Volunteer hours, six months", "Волонтёрские часы за шесть месяцев"),
+    # headline figures of the report shown on the home page (vstudy.build.pages.HEADLINE_IDS)
+    "volunteers_total": ("Volunteers in permanent volunteer activity",
+                         "Волонтёры, задействованные в постоянной волонтёрской деятельности"),
     "data_period_months": ("Data period, months", "Период данных, месяцев"),
     "economic_value_min_kzt_per_year": ("Published economic value (lower bound), tenge a year",
                                         "Опубликованная экономическая ценность (нижняя оценка), тенге в год"),
