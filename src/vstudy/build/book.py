@@ -263,16 +263,17 @@ def code_outputs(cell, name: str, figures: Path, used: set[str]) -> list[str]:
         image = data.get("image/png")
         markdown = data.get("text/markdown")
         if image:
-            index = len(list(figures.glob("*.png"))) + 1
-            stem = label if kind == "fig" and not placed else f"{name}-{index}"
+            labelled = kind == "fig" and not placed
+            unique = _unique(label, name, used) if labelled else ""
+            stem = unique or f"{name}-{len(list(figures.glob('*.png'))) + 1}"
             file = figures / f"{stem}.png"
             raw = base64.b64decode(image if isinstance(image, str) else "".join(image))
             file.write_bytes(raw)
             width = _width(raw)
             attrs = [] if width is None else [f"width={width}"]
-            if kind == "fig" and not placed:
+            if labelled:
                 placed = True
-                attrs.insert(0, "#" + _unique(label, name, used))
+                attrs.insert(0, "#" + unique)
                 if options.get("fig-alt"):
                     attrs.append(f"fig-alt={_attr(options['fig-alt'])}")
                 caption = options.get("fig-cap", "")
