@@ -7,8 +7,10 @@ it is building (in the build's staging area; see :mod:`vstudy.build.pipeline`) w
 * ``notebooks/<name>.ipynb`` — the executed section notebooks, each given a front-matter cell (title from the
   notebook's first ``# heading``) so the page has a title and no duplicate heading; Quarto renders ``.ipynb``
   without executing it, so the pages show exactly what papermill produced;
-* ``_generated/*.md`` — parts generated from the data: headline figures, origin records (sources, licences),
-  the data dictionary, the errata, the reproducibility facts and the report's list of embedded figures;
+* ``_generated/*.md`` — parts generated from the data (their content: :mod:`vstudy.build.pages`): headline
+  figures, origin records (sources, licences), the data dictionary, the errata, the reproducibility facts and the
+  report's list of embedded figures;
+* ``study.qmd`` — the study PDF's document, the whole study (:mod:`vstudy.build.book`);
 * ``_quarto.yml`` with the sidebar listing the executed sections in reading order.
 
 Quarto then renders the staged project into ``site-src/_site``, which becomes the set's ``site/``; the pipeline
