@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -161,6 +162,9 @@ def test_generated_pages_of_a_hostile_dataset_hold_no_live_markup(repo_root, tmp
 
     pages = {p.name: p.read_text(encoding="utf-8") for p in sorted((stage / "_generated").glob("*.md"))}
     assert {"home.md", "sources.md", "errata.md", "tables.md", "reproducibility.md"} <= set(pages)
+    # the study PDF's document, without its front matter and its own typst block (title page, contents)
+    study = (stage / "study.qmd").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    pages["study.qmd"] = re.sub(r"```\{=typst\}\n.*?```\n", "", study, flags=re.DOTALL)
     parser = MarkdownIt("commonmark").enable("table")
     for name, text in pages.items():
         for live in LIVE:

@@ -247,8 +247,8 @@ def _unique(label: str, name: str, used: set[str]) -> str:
 
 
 def _attr(value: str) -> str:
-    """A caption or alt text as a quoted Markdown attribute value."""
-    return '"' + escape(value).replace('"', "&#34;") + '"'
+    """An alt text (written by the study in the notebook) as a quoted Markdown attribute value."""
+    return '"' + " ".join(value.split()).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def code_outputs(cell, name: str, figures: Path, used: set[str]) -> list[str]:
