@@ -193,3 +193,11 @@ def test_intro_takes_period_and_count_from_the_manifest():
     assert "20 региональных фронт-офисов за июль–декабрь 2022 года" in pages.intro_markdown(manifest, "ru")
     assert "the 20 regional front offices for July–December 2022" in pages.intro_markdown(manifest, "en")
     assert json.dumps(pages.intro_markdown({}, "en"))  # no period, no count: still a sentence
+
+
+def test_every_erratum_kind_has_words_in_both_editions(repo_root):
+    with (repo_root / "data" / "raw" / "report_2021" / "errata.csv").open(encoding="utf-8") as handle:
+        kinds = {row["rule_id"] for row in csv.DictReader(handle)}
+    assert kinds <= set(pages.ERRATUM_RULES), kinds - set(pages.ERRATUM_RULES)
+    text = pages.errata_markdown(repo_root / "data" / "raw", "ru", blocks=True)
+    assert not re.search(r"\*\*E\d+\. [a-z_]+\.\*\*", text)  # no rule id in place of its words
