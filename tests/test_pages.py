@@ -4,6 +4,7 @@ number format; the Russian pages hold no English sentence and the English ones n
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 from pathlib import Path
@@ -201,3 +202,16 @@ def test_every_erratum_kind_has_words_in_both_editions(repo_root):
     assert kinds <= set(pages.ERRATUM_RULES), kinds - set(pages.ERRATUM_RULES)
     text = pages.errata_markdown(repo_root / "data" / "raw", "ru", blocks=True)
     assert not re.search(r"\*\*E\d+\. [a-z_]+\.\*\*", text)  # no rule id in place of its words
+
+
+def test_russian_data_dictionary_names_every_declared_column():
+    from vstudy.data import schemas
+
+    text = pages.dictionary_markdown("ru")
+    declared = [(key, col) for key, schema in schemas.all_schemas().items() for col in schema.columns]
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    assert len(rows) == len(declared)
+    for line, (_, col) in zip(rows, declared, strict=True):
+        cells = [html.unescape(c.strip()) for c in line.strip("|").split("|")]
+        assert cells[0] == f"`{col.name}`" and cells[1] == labels.column_label(col.name, "ru")
+        assert cells[1] != "—" and re.search("[А-Яа-яЁё]", cells[1]) or cells[1] in ("NEET", "r", "n", "p"), cells
