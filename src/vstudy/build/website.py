@@ -7,8 +7,10 @@ it is building (in the build's staging area; see :mod:`vstudy.build.pipeline`) w
 * ``notebooks/<name>.ipynb`` — the executed section notebooks, each given a front-matter cell (title from the
   notebook's first ``# heading``) so the page has a title and no duplicate heading; Quarto renders ``.ipynb``
   without executing it, so the pages show exactly what papermill produced;
-* ``_generated/*.md`` — parts generated from the data: headline figures, origin records (sources, licences),
-  the data dictionary, the errata, the reproducibility facts and the report's list of embedded figures;
+* ``_generated/*.md`` — parts generated from the data (their content: :mod:`vstudy.build.pages`): headline
+  figures, origin records (sources, licences), the data dictionary, the errata, the reproducibility facts and the
+  report's list of embedded figures;
+* ``study.qmd`` — the study PDF's document, the whole study (:mod:`vstudy.build.book`);
 * ``_quarto.yml`` with the sidebar listing the executed sections in reading order.
 
 Quarto then renders the staged project into ``site-src/_site``, which becomes the set's ``site/``; the pipeline
@@ -22,57 +24,25 @@ Quarto shortcode from data is ever live. Origin records are read with the data l
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import importlib.metadata
 import json
-import math
 import os
-import platform
 import re
 import shutil
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
-from vstudy.build import procs
+from vstudy.build import book, procs
+from vstudy.build import pages as content
+from vstudy.build.pages import git_commit
 from vstudy.build.quarto import QUARTO_HELP, RenderOutcome, quarto_path, quarto_version
 from vstudy.build.state import hash_tree, sha256_file, sha256_json
 from vstudy.data import manifest as dataset_manifest
 from vstudy.data.atomic import write_text_atomic
-from vstudy.present.text import escape, neutralize
-from vstudy.vocab import SCHEMES
+from vstudy.present.text import neutralize
 
-# Figures and tables the report page (and so the study PDF) assembles, per section, by Quarto label
-# (``#| label: fig-…`` / ``tbl-…`` in the notebook). ``None`` = every labelled figure of that section, in order.
-# A label listed here but absent from the executed notebook appears as a visible note instead of an embed.
-KEY_FIGURES: dict[str, list[str] | None] = {
-    "00_data_quality": ["tbl-data_quality-register-summary", "fig-data_quality-register"],
-    "01_demographics": ["fig-demographics-national", "tbl-demographics-national", "fig-demographics-heatmap"],
-    "02_organisations": None,
-    "03_correlations": ["tbl-correlations-published-family", "fig-correlations-main-forest",
-                        "tbl-correlations-report-pairs"],
-    "04_maps": ["fig-maps-organisations-per-100k", "fig-maps-small-multiples"],
-    "05_activities": ["fig-activities-directions-heatmap", "fig-activities-national-shares"],
-    "06_economic_value": None,
-    "07_information_line": None,
-}
-MAX_AUTO_FIGURES = 3  # with ``None``: the first three labelled figures
-# Figures shown on the home page: the first of these found in the executed notebooks (at most two).
-HOME_FIGURES: list[tuple[str, str]] = [
-    ("04_maps", "fig-maps-organisations-per-100k"),  # "" would take the first labelled figure of the section
-    ("03_correlations", "fig-correlations-main-forest"),
-    ("05_activities", "fig-activities-directions-heatmap"),
-]
-HEADLINE_IDS = ("volunteers_total", "hours_6_months")
-NUMBER_PREFIX = re.compile(r"^[0-9]+[.]\s*")  # "01. " of a section title
 LABEL_RE = re.compile(r"^#\|\s*label:\s*((?:fig|tbl)-[\w-]+)\s*$", re.MULTILINE)
-KEY_PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn", "plotly",
-                "geopandas", "shapely", "pyogrio", "mapclassify", "pyarrow", "papermill", "nbclient", "ipykernel",
-                "pyyaml", "openpyxl", "xlrd")
 
 
 def templates_dir(root: Path) -> Path:
@@ -114,15 +84,6 @@ def _view(config, view: SetView | None) -> SetView:
 
 # --------------------------------------------------------------------------------------------------------------
 # When to render
-
-
-def git_commit(root: Path) -> str:
-    try:
-        out = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=40"], cwd=root,
-                             capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.TimeoutExpired):
-        return "unknown"
-    return out.stdout.strip() or "unknown (not a git checkout)"
 
 
 def site_key(config, state: dict) -> str:
@@ -200,13 +161,15 @@ def stage_site(config, state: dict, view=None) -> Path:
     generated.mkdir()
     manifest = study_manifest(config, view)
     set_titles(stage, manifest)
-    write_text_atomic(generated / "home.md", home_markdown(config, pages, labels, stage / "tables", manifest))
-    write_text_atomic(generated / "report-body.md", report_markdown(pages, labels))
-    write_text_atomic(generated / "sources.md", sources_markdown(config.data_dir))
-    write_text_atomic(generated / "dictionary.md", dictionary_markdown())
-    write_text_atomic(generated / "errata.md", errata_markdown(config.data_dir))
-    write_text_atomic(generated / "tables.md", tables_markdown(stage / "tables"))
-    write_text_atomic(generated / "reproducibility.md", reproducibility_markdown(config, state))
+    write_text_atomic(generated / "home.md",
+                      content.home_markdown(config, pages, labels, stage / "tables", manifest, "en"))
+    write_text_atomic(generated / "report-body.md", content.report_markdown(pages, labels, "en"))
+    write_text_atomic(generated / "sources.md", content.sources_markdown(config.data_dir, "en"))
+    write_text_atomic(generated / "dictionary.md", content.dictionary_markdown("en"))
+    write_text_atomic(generated / "errata.md", content.errata_markdown(config.data_dir, "en"))
+    write_text_atomic(generated / "tables.md", content.tables_markdown(stage / "tables", "en"))
+    write_text_atomic(generated / "reproducibility.md", content.reproducibility_markdown(config, state, "en"))
+    book.write_study(stage, "en", pages, manifest, stage / "tables", config.data_dir)
     return stage
 
 
@@ -230,7 +193,7 @@ def set_titles(stage: Path, manifest: dict) -> None:
         front = yaml.safe_load(head) or {}
         for key, lang in fields.items():
             if isinstance(front.get(key), str):
-                front[key] = page_title(front[key], manifest, lang)
+                front[key] = content.page_title(front[key], manifest, lang)
         write_text_atomic(page, "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000)
                           + "---\n" + body)
 
@@ -344,109 +307,6 @@ def notebook_labels(path: Path) -> list[str]:
     return labels
 
 
-def _embed(name: str, label: str) -> str:
-    return f"{{{{< embed notebooks/{name}.ipynb#{label} >}}}}"
-
-
-def _source_note(name: str) -> str:
-    """Where a section's embedded figures come from: a link on the website, the notebook's name in the PDF.
-
-    Quarto's own embed links ("notebook-view") are off: they render a second preview page per embedded
-    notebook, which doubled the render time, and the section pages already show each notebook in full.
-    """
-    return (f"::: {{.content-visible when-format=\"html\"}}\nFrom the section page "
-            f"[{name}](notebooks/{name}.ipynb), which shows the code and every output.\n:::\n\n"
-            f"::: {{.content-hidden when-format=\"html\"}}\nFrom the executed notebook `{name}.ipynb` "
-            "(section page on the study website).\n:::\n")
-
-
-def _missing_note(text: str) -> str:
-    """A visible note in place of a missing figure. Not a Quarto callout: in typst a callout imports the
-    fontawesome package from the typst registry, which an offline build cannot reach."""
-    return f"> **Note.** {text}\n"
-
-
-def report_markdown(pages: dict[str, tuple[Path, str]], labels: dict[str, list[str]]) -> str:
-    """One heading per section and an embed per key figure; missing figures become visible notes."""
-    out: list[str] = []
-    for name, wanted in KEY_FIGURES.items():
-        title = pages[name][1] if name in pages else name
-        # "01. Volunteer demographics" → "Volunteer demographics": the PDF numbers its sections itself.
-        out.append(f"## {NUMBER_PREFIX.sub('', title)}\n")
-        if name not in pages:
-            out.append(_missing_note(f"Section `{name}` has not been executed in this build; its figures are "
-                                     "missing."))
-            continue
-        out.append(_source_note(name))
-        found = labels.get(name, [])
-        if wanted is None:
-            chosen = [lab for lab in found if lab.startswith("fig-")][:MAX_AUTO_FIGURES]
-        else:
-            chosen = wanted
-        if not chosen:
-            out.append(f"*No labelled figure in `{name}`* — see the [section page](notebooks/{name}.ipynb).\n")
-        for label in chosen:
-            if label in found:
-                out.append(_embed(name, label) + "\n")
-            else:
-                out.append(_missing_note(f"`{label}` is not in the executed notebook `{name}`; it was left out."))
-    return "\n".join(out)
-
-
-def dataset_table(data_dir: Path, schema: str) -> list[dict[str, str]]:
-    """The rows of the dataset's table declared with ``schema`` (via its manifest; [] when it has none), read
-    safely: inside the dataset directory, a regular file, size-limited, UTF-8."""
-    man = dataset_manifest.read_manifest(data_dir)
-    for spec in man.tables.values():
-        if spec.schema != schema:
-            continue
-        try:
-            text = dataset_manifest.read_file(dataset_manifest.locate(data_dir, spec.file)).decode("utf-8-sig")
-        except (dataset_manifest.Refused, UnicodeDecodeError):
-            return []
-        return list(csv.DictReader(text.splitlines()))
-    return []
-
-
-class Markup(str):
-    """Markdown written by the study (a code span of a checksum, a link it built): put on the page as it is."""
-
-
-def _cell(value: object) -> str:
-    """A table cell: markup the study wrote stays; anything else (from data) is escaped."""
-    if isinstance(value, Markup):
-        return str(value)
-    return "" if value is None or value == "" else escape(value)
-
-
-def md_table(rows: list[dict], columns: list[str], headers: list[str] | None = None) -> str:
-    """A pipe table; every cell is escaped unless it is :class:`Markup`."""
-    if not rows:
-        return "*(none)*\n"
-    head = headers or columns
-    lines = ["| " + " | ".join(escape(h) for h in head) + " |", "|" + "|".join("---" for _ in head) + "|"]
-    lines += ["| " + " | ".join(_cell(row.get(c)) for c in columns) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
-
-
-def period_label(period: object, lang: str = "en") -> str:
-    from vstudy.present import labels  # imported when a page is written: `vstudy build` checks stay light
-
-    return labels.period_label(period if isinstance(period, dict) else None, lang)
-
-
-def label_of(key: str, lang: str = "en", default: str | None = None) -> str:
-    from vstudy.present import labels
-
-    return labels.value_label(key, lang, default=default)
-
-
-def format_number(value: float, decimals: int = 0) -> str:
-    from vstudy.present import tables
-
-    return tables.format_number(float(value), decimals, "en")
-
-
 def study_manifest(config, view: SetView | None = None) -> dict:
     """The manifest of the dataset the site shows: the processed layer's ``manifest.json`` (what the notebooks
     read), else the dataset's ``manifest.yml``; {} when neither can be read."""
@@ -460,264 +320,3 @@ def study_manifest(config, view: SetView | None = None) -> dict:
     return dict(dataset_manifest.read_manifest(config.data_dir).raw or {})
 
 
-def region_count(manifest: dict) -> int | None:
-    """The number of regions of the dataset's scheme (None for an unknown scheme)."""
-    return SCHEMES.get(str(manifest.get("scheme", "")))
-
-
-def intro_markdown(manifest: dict) -> str:
-    """The home page's first paragraph: what the study is, for the dataset's period and regions."""
-    period = escape(period_label(manifest.get("period"), "en"))
-    count = region_count(manifest)
-    offices = f"the {count} regional front offices" if count else "the regional front offices"
-    return (f"A reproducible rebuild of the analytical report of the National Volunteer Network (the republican "
-            f"front office of volunteers BIRGEMIZ) on the monthly reports of {offices}"
-            f"{' for ' + period if period else ''}. Every table of the report was transcribed from its text with "
-            "line numbers, checked, and combined with official regional statistics; each section below is a "
-            "notebook executed on those data.\n")
-
-
-def page_title(base: str, manifest: dict, lang: str = "en") -> str:
-    """A page title followed by the dataset's period ("…, July–December 2021")."""
-    period = period_label(manifest.get("period"), lang)
-    return f"{base}, {period}" if period else base
-
-
-def _read_csv(path: Path):
-    import pandas as pd
-
-    try:
-        return pd.read_csv(path, keep_default_na=True)
-    except (OSError, ValueError):
-        return None
-
-
-def _truth(value: object) -> bool:
-    return str(value).strip().lower() == "true"
-
-
-def _r_line(row) -> str:
-    x = label_of(row["x"], "en", default=str(row["x"]))
-    y = label_of(row["y"], "en", default=str(row["y"]))
-    interval = ""
-    if _finite(row.get("ci_low")) and _finite(row.get("ci_high")):
-        interval = f", 95 % interval {format_number(row['ci_low'], 2)} to {format_number(row['ci_high'], 2)}"
-    return f"{escape(x)} × {escape(y)}: r = {format_number(row['r'], 2)} (n = {int(row['n'])}{interval})"
-
-
-def _finite(value: object) -> bool:
-    try:
-        return math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return False
-
-
-STRONGEST_SHOWN = 3  # public-data relations listed on the home page
-
-
-def findings_markdown(tables: Path) -> str:
-    """The findings a reviewer comes for, from the build's tables: the replication register's counts by status
-    (``replication.csv``), the correlations that survive Holm or Benjamini–Yekutieli and whether each rests on one
-    region, and the strongest relations of the public-data families (``correlations.csv``)."""
-    out = ["## Findings\n"]
-    register = _read_csv(tables / "replication.csv")
-    if register is not None and "status" in register.columns and len(register):
-        from vstudy.analysis.replication import STATUS_ORDER
-
-        counts = register["status"].value_counts()
-        order = [s for s in STATUS_ORDER if s in counts.index] + sorted(set(counts.index) - set(STATUS_ORDER))
-        out.append(f"**The report's numbers.** Of the {len(register)} published numbers in the replication "
-                   "register:\n")
-        out += [f"- {escape(label_of(str(s), 'en', default=str(s)))}: {int(counts[s])}" for s in order]
-        out.append("\nThe whole register: [replication.csv](tables/replication.csv).\n")
-    else:
-        out.append("This build has no replication register.\n")
-    results = _read_csv(tables / "correlations.csv")
-    needed = {"method", "role", "subset", "family", "x", "y", "n", "r", "survives_holm", "survives_by"}
-    if results is None or not needed <= set(results.columns):
-        out.append("This build has no correlation results.\n")
-        return "\n".join(out) + "\n"
-    main = results[(results["method"] == "pearson") & (results["role"] == "primary")
-                   & ~results["subset"].map(_truth) & results["r"].map(_finite)]
-    survivors = main[main["survives_holm"].map(_truth) | main["survives_by"].map(_truth)]
-    if len(survivors):
-        out.append(f"**Correlations that survive the correction for multiple testing** ({len(main)} pairs tested "
-                   "over all regions, Holm and Benjamini–Yekutieli within each family):\n")
-        for _, row in survivors.iterrows():
-            kept = [name for name, col in (("Holm", "survives_holm"), ("BY", "survives_by")) if _truth(row[col])]
-            rests = ("rests on one region" if _truth(row.get("rests_on_one_region"))
-                     else "does not rest on one region")
-            out.append(f"- {_r_line(row)}; survives {' and '.join(kept)}; {rests}")
-        out.append("")
-    else:
-        out.append(f"**No correlation survives the correction for multiple testing** (Holm or "
-                   f"Benjamini–Yekutieli) among the {len(main)} pairs tested over all regions.\n")
-    public = main[main["family"] != "report"]
-    if len(public):
-        strongest = public.loc[public["r"].abs().sort_values(ascending=False, kind="stable").index]
-        out.append("**The strongest relations in the public data:**\n")
-        out += [f"- {_r_line(row)}" for _, row in strongest.head(STRONGEST_SHOWN).iterrows()]
-        out.append("\nEvery coefficient: [correlations.csv](tables/correlations.csv).\n")
-    return "\n".join(out) + "\n"
-
-
-def downloads_markdown() -> str:
-    """Where to get the study: the PDF, the tables, the data dictionary, the register and the dataset template."""
-    return "\n".join([
-        "## Downloads\n",
-        "- [The study as a PDF](report.pdf)",
-        "- [Every table of the study as CSV](data.qmd#tables-produced-by-the-study)",
-        "- [The data dictionary](data.qmd#data-dictionary)",
-        "- [The replication register (CSV)](tables/replication.csv)",
-        "- The dataset template, to run the study on new data: `vstudy template --scheme kz2022 --out my_data` "
-        "writes a dataset to fill (CSV files and an .xlsx workbook with instructions); `vstudy build --data "
-        "my_data` builds the study on it.",
-    ]) + "\n"
-
-
-def home_markdown(config, pages: dict, labels: dict[str, list[str]], tables: Path | None = None,
-                  manifest: dict | None = None) -> str:
-    manifest = manifest if manifest is not None else study_manifest(config)
-    out = [intro_markdown(manifest)]
-    if tables is not None:
-        out.append(findings_markdown(tables))
-        out.append(downloads_markdown())
-    rows = [r for r in dataset_table(config.data_dir, "headline_figures") if r.get("figure_id") in HEADLINE_IDS]
-    out.append("## Key figures\n")
-    if rows:
-        for row in rows:
-            try:
-                value = f"{float(row['value']):,.0f}".replace(",", "\u202f")
-            except (TypeError, ValueError):
-                value = "—"
-            line = f" (report line {escape(row['source_line'])})" if row.get("source_line") else ""
-            out.append(f"- **{value}** {escape(row.get('unit', ''))} — "
-                       f"{escape(str(row.get('figure_id', '')).replace('_', ' '))}{line}")
-        out.append("")
-    shown = 0
-    for name, label in HOME_FIGURES:
-        found = [lab for lab in labels.get(name, []) if lab.startswith("fig-")]
-        pick = label if label in found else (found[0] if found and not label else None)
-        if pick and shown < 2:
-            out.append(_embed(name, pick) + "\n")
-            shown += 1
-    if pages:
-        out.append("## Sections\n")
-        out += [f"{i + 1}. [{title}](notebooks/{name}.ipynb)" for i, (name, (_, title)) in enumerate(pages.items())]
-    return "\n".join(out) + "\n"
-
-
-def _text(value: object) -> str:
-    """An origin-record value as one line: dicts prefer their English text, lists are joined."""
-    if isinstance(value, dict):
-        for key in ("en", "statement", "ru"):
-            if key in value:
-                return _text(value[key])
-        return "; ".join(f"{k}: {_text(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return "; ".join(_text(v) for v in value)
-    return " ".join(str(value).split()) if value is not None else ""
-
-
-# What a reader of the data page needs of each cited source, in this order.
-SOURCE_FIELDS = (("producer", "Producer"), ("title", "Title"), ("url", "URL"), ("republished_by", "Republished by"),
-                 ("where", "Where in it"), ("indicators", "Indicators"), ("used_for", "Used for"),
-                 ("licence", "Licence"), ("date_accessed", "Accessed"), ("original_file", "Original file"),
-                 ("sha256", "SHA-256 of the original"))
-
-
-def sources_markdown(data_dir: Path) -> str:
-    """Every ``source.yml`` of the dataset: producer, title, period, licence, cited sources, files.
-
-    Read with the data layer's safe YAML reader; every value is escaped. A record that cannot be read is named
-    (folder and reason), never quoted.
-    """
-    out: list[str] = []
-    for record in sorted(data_dir.glob("*/source.yml")):
-        folder = escape(record.parent.name)
-        out.append(f"### {folder}/\n")
-        try:
-            data = dataset_manifest.read_yaml(data_dir, f"{record.parent.name}/source.yml")
-        except dataset_manifest.Refused as exc:
-            out.append(f"*This origin record could not be read ({escape(exc.rule)}).*\n")
-            continue
-        if not isinstance(data, dict):
-            out.append("*This origin record is not a mapping.*\n")
-            continue
-        for key, label in (("title", "Title"), ("description", "Description"), ("producer", "Producer"),
-                           ("period_covered", "Period"), ("date_accessed", "Accessed"),
-                           ("date_accessed_default", "Accessed"), ("licence", "Licence")):
-            if key in data:
-                out.append(f"- **{label}:** {escape(_text(data[key]))}")
-        out.append("")
-        # One block per cited source, not a table: titles, URLs and cell references are too long for columns.
-        sources = data.get("sources") if isinstance(data.get("sources"), list) else []
-        for source in sources:
-            if not isinstance(source, dict):
-                continue
-            out.append(f"#### {escape(_text(source.get('id')))}\n")
-            for key, label in SOURCE_FIELDS:
-                if source.get(key):
-                    out.append(f"- **{label}:** {escape(_text(source[key]))}")
-            out.append("")
-        files = data.get("files") or {}
-        if isinstance(files, dict) and files:
-            rows = [{"file": _text(name), "about": _text(v.get("description_en") if isinstance(v, dict) else v)}
-                    for name, v in files.items()]
-            out.append(md_table(rows, ["file", "about"], ["File", "Contents"]))
-    return "\n".join(out) + "\n" if out else "*No origin records found.*\n"
-
-
-def dictionary_markdown() -> str:
-    """The data dictionary: the one rendering of the declared schemas (vstudy.data.schemas), as the processed
-    layer's ``data_dictionary.md`` has it, with its headings under the data page's own."""
-    from vstudy.data import schemas
-
-    return schemas.data_dictionary_markdown(level=3, title=False)
-
-
-def errata_markdown(data_dir: Path) -> str:
-    rows = dataset_table(data_dir, "errata")
-    return md_table(rows, ["erratum_id", "file", "rule_id", "description_en", "correction", "source_lines"],
-                    ["id", "File", "Rule", "Description", "Handling", "Report lines"])
-
-
-def tables_markdown(tables: Path) -> str:
-    files = sorted(tables.glob("*.csv")) if tables.is_dir() else []
-    if not files:
-        return "*No tables were written by this build.*\n"
-    return "\n".join(f"- [{escape(p.name)}](tables/{quote(p.name)})" for p in files) + "\n"
-
-
-def reproducibility_markdown(config, state: dict) -> str:
-    from vstudy import __version__
-
-    versions = []
-    for name in KEY_PACKAGES:
-        try:
-            versions.append({"package": name, "version": importlib.metadata.version(name)})
-        except importlib.metadata.PackageNotFoundError:
-            versions.append({"package": name, "version": "not installed"})
-    lock = config.root / "requirements" / "lock.txt"
-    lock_hash = hashlib.sha256(lock.read_bytes()).hexdigest() if lock.exists() else "—"
-    params = next((e.get("parameters") for e in state["sections"].values() if e.get("parameters")), {})
-    out = [
-        "## Environment\n",
-        f"- **Git commit:** {escape(git_commit(config.root))}",
-        f"- **vstudy:** {escape(__version__)}; **Python:** {platform.python_version()} ({sys.implementation.name}); "
-        f"**platform:** {escape(platform.platform())}",
-        f"- **Quarto:** {escape(quarto_version(quarto_path()))}",
-        f"- **Lock file** `requirements/lock.txt` sha256: `{lock_hash}`",
-        f"- **Built:** {time.strftime('%Y-%m-%d %H:%M %Z')}\n",
-        md_table(versions, ["package", "version"], ["Package", "Version"]),
-        "## Parameters of the section notebooks\n",
-        md_table([{"name": k, "value": v} for k, v in params.items()], ["name", "value"], ["Parameter", "Value"]),
-        "## Executed notebooks\n",
-        md_table([{"name": n, "sha": Markup(f"`{str(e.get('notebook_sha256', ''))[:16]}…`"), "s": e.get("seconds"),
-                   "at": e.get("executed_at")} for n, e in sorted(state["sections"].items())],
-                 ["name", "sha", "s", "at"], ["Section", "sha256 (first 16)", "Seconds", "Executed at"]),
-        "## Data checksums (sha256 of every raw file)\n",
-        md_table([{"file": rel, "sha": Markup(f"`{digest}`")} for rel, digest in hash_tree(config.data_dir).items()],
-                 ["file", "sha"], ["File", "sha256"]),
-    ]
-    return "\n".join(out) + "\n"

@@ -1,0 +1,319 @@
+"""The study PDF of an edition: one Quarto document (``study.qmd``, rendered to typst) that is the whole study.
+
+:func:`write_study` assembles, in reading order:
+
+1. a title page (the study's title, the dataset's period and region count from its manifest, the edition's
+   language) and a contents page (a typst outline);
+2. the summary of findings, computed from the build's tables by the same function as the home page's
+   (:func:`vstudy.build.pages.findings_markdown`);
+3. the methods in brief (:func:`vstudy.build.pages.methods_markdown`);
+4. every executed section notebook, in reading order: its Markdown cells and its outputs (sentences, reader
+   tables, figures), never its code. Each section is a level-1 heading; a notebook's other level-1 headings move
+   one level down. A cell labelled ``fig-…`` becomes a numbered figure (``![caption](image){#fig-…}``), a cell
+   labelled ``tbl-…`` a numbered table (the print version of the reader table — the pipe table
+   :mod:`vstudy.present.tables` fits to an A4 page — with ``: caption {#tbl-…}``). Labels are unique across the
+   document (a repeated one gets the section's name appended), so Quarto's cross-reference numbering works.
+   Outputs that exist only as HTML (interactive maps, raw frames) stay on the website;
+5. the replication summary (the register by section and status);
+6. appendices: errata, sources (origin records), the data dictionary.
+
+Figures are written as PNG files beside the document (``study-figures/``). The typst options (A4, fonts with
+Cyrillic, section numbering, page numbers) are in the template ``site/study.yml``; typst set rules in
+``site/study-header.typ``. Everything from data is escaped by the page functions; the notebooks' Markdown outputs
+pass through :func:`vstudy.present.text.neutralize` again.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import struct
+from pathlib import Path
+
+from vstudy.build import pages as content
+from vstudy.data.atomic import write_text_atomic
+from vstudy.present import edition
+from vstudy.present.text import escape, neutralize
+
+STUDY_NAME = "study"  # study.qmd → study.pdf (vstudy.build.pages.STUDY_PDF)
+FIGURES_DIR = "study-figures"
+TEMPLATE = "study.yml"
+HEADER = "study-header.typ"
+# A figure taller than this (height / width) is narrowed so that it and its caption fit one A4 page.
+MAX_ASPECT = 1.25
+
+_OPTION = re.compile(r"^#\|\s*([\w-]+)\s*:\s*(.*?)\s*$")
+_HEADING = re.compile(r"^(#{1,6})(\s+.*)$")
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+# A paragraph that is only a link to a table's CSV file on the website: the PDF has no such file beside it.
+_CSV_LINK = re.compile(r"^\[[^\]\n]*\]\((?:\.\./|\./)?tables/[^)\s]+\.csv\)\s*$", re.MULTILINE)
+
+WORDS = {
+    "en": {"edition": "English edition", "period": "Period", "regions": "Regions", "contents": "Contents",
+           "summary": "Summary of findings", "methods": "Data and methods", "replication": "Replication summary",
+           "errata": "Appendix A. Errata of the source report", "sources": "Appendix B. Sources of the data",
+           "dictionary": "Appendix C. Data dictionary", "missing": "This section was not executed in this build.",
+           "none": "None of the study's sections was executed in this build."},
+    "ru": {"edition": "Русская версия", "period": "Период", "regions": "Регионов", "contents": "Содержание",
+           "summary": "Основные выводы", "methods": "Данные и методы", "replication": "Итоги воспроизведения",
+           "errata": "Приложение А. Ошибки в исходном отчёте", "sources": "Приложение Б. Источники данных",
+           "dictionary": "Приложение В. Словарь данных", "missing": "Этот раздел в данной сборке не выполнялся.",
+           "none": "В этой сборке не выполнен ни один раздел исследования."},
+}
+
+
+def templates_dir(stage_dir: Path) -> Path:
+    """Where the study's template is: the staged project (the build copies ``site/`` there), else the checkout's
+    ``site/``."""
+    return stage_dir if (stage_dir / TEMPLATE).is_file() else Path(__file__).resolve().parents[3] / "site"
+
+
+def write_study(stage_dir: Path, lang: str, pages: dict[str, tuple[Path, str]], manifest: dict, tables: Path,
+                data_dir: Path) -> Path:
+    """Write the study document of the edition ``lang`` into ``stage_dir`` (``study.qmd`` and its figures) and
+    return its path.
+
+    ``pages``: section name → (path of the staged executed notebook, its title), in reading order, as
+    :func:`vstudy.build.website.stage_notebooks` returns them; ``tables``: the build's ``tables/`` (the summary of
+    findings and the replication summary read ``replication.csv`` and ``correlations.csv``); ``data_dir``: the
+    dataset (errata and origin records).
+    """
+    import nbformat
+
+    words = WORDS[lang]
+    figures = stage_dir / FIGURES_DIR
+    if figures.is_dir():
+        for old in figures.iterdir():
+            old.unlink()
+    figures.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
+    body = [front_matter(stage_dir, lang, manifest), title_page(manifest, lang)]
+    body.append(unnumbered(content.findings_markdown(tables, lang, heading=f"# {words['summary']}\n", links=False)))
+    body.append(f"# {words['methods']}\n\n" + content.methods_markdown(manifest, lang))
+    if not pages:
+        body.append(words["none"] + "\n")
+    for name, (path, title) in pages.items():
+        nb = nbformat.reads(nbformat.writes(nbformat.read(path, as_version=4)), as_version=4)
+        nb = nbformat.from_dict(edition.localize(nb, lang))
+        body.append(section_markdown(nb, name, title, figures, used, lang))
+    body.append(f"# {words['replication']}\n\n" + content.replication_summary_markdown(tables, lang))
+    body.append(unnumbered(f"# {words['errata']}\n\n" + content.errata_markdown(data_dir, lang, blocks=True)))
+    body.append(unnumbered(f"# {words['sources']}\n\n" + content.sources_markdown(data_dir, lang, level=3)))
+    body.append(unnumbered(f"# {words['dictionary']}\n\n" + content.dictionary_markdown(lang, level=2, compact=True)))
+    path = stage_dir / f"{STUDY_NAME}.qmd"
+    write_text_atomic(path, "\n".join(part.rstrip("\n") + "\n" for part in body))
+    return path
+
+
+def front_matter(stage_dir: Path, lang: str, manifest: dict) -> str:
+    """The document's YAML front matter: the template's options with the edition's title and language."""
+    import yaml
+
+    template = templates_dir(stage_dir) / TEMPLATE
+    options = yaml.safe_load(template.read_text(encoding="utf-8")) or {}
+    options["title"] = content.page_title(content.study_title(lang), manifest, lang)
+    options["lang"] = lang
+    typst = options.setdefault("format", {}).setdefault("typst", {})
+    if (templates_dir(stage_dir) / HEADER).is_file() and templates_dir(stage_dir) == stage_dir:
+        typst["include-in-header"] = HEADER
+    return "---\n" + yaml.safe_dump(options, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
+
+
+def title_page(manifest: dict, lang: str) -> str:
+    """What the title page says under the title, then the contents page (typst: page breaks and an outline)."""
+    words = WORDS[lang]
+    lines = [f"**{words['edition']}**\n"]
+    period = content.period_label(manifest.get("period"), lang)
+    if period:
+        lines.append(f"{words['period']}: {escape(period)}\n")
+    count = content.region_count(manifest)
+    if count:
+        lines.append(f"{words['regions']}: {content.format_number(count, 0, lang)}\n")
+    lines.append(content.intro_markdown(manifest, lang, site=False))
+    lines.append("```{=typst}\n#pagebreak()\n#outline(title: [" + words["contents"] + "], depth: 2, indent: auto)\n"
+                 "#pagebreak()\n```\n")
+    return "\n".join(lines)
+
+
+def unnumbered(markdown: str) -> str:
+    """Every ATX heading of ``markdown`` (outside code fences) marked ``{.unnumbered}``."""
+    out, fence = [], None
+    for line in markdown.split("\n"):
+        match = _FENCE.match(line)
+        if fence is not None or match:
+            if match and (fence is None or match.group(1)[0] == fence[0]):
+                fence = None if fence is not None else match.group(1)
+            out.append(line)
+            continue
+        head = _HEADING.match(line)
+        out.append(f"{line.rstrip()} {{.unnumbered}}" if head and "{" not in line else line)
+    return "\n".join(out)
+
+
+def shift_headings(markdown: str, minimum: int = 2) -> str:
+    """Headings of ``markdown`` (outside code fences) moved down so that none is above level ``minimum``."""
+    out, fence = [], None
+    for line in markdown.split("\n"):
+        match = _FENCE.match(line)
+        if fence is not None or match:
+            if match and (fence is None or match.group(1)[0] == fence[0]):
+                fence = None if fence is not None else match.group(1)
+            out.append(line)
+            continue
+        head = _HEADING.match(line)
+        if head and len(head.group(1)) < minimum:
+            line = "#" * minimum + head.group(2)
+        out.append(line)
+    return "\n".join(out)
+
+
+def cell_options(source: str) -> dict[str, str]:
+    """The Quarto cell options (``#| key: value``) at the top of a code cell, values read as YAML scalars."""
+    import yaml
+
+    options: dict[str, str] = {}
+    for line in source.split("\n"):
+        match = _OPTION.match(line)
+        if not match:
+            if line.strip():
+                break
+            continue
+        try:
+            value = yaml.safe_load(match.group(2))
+        except yaml.YAMLError:
+            value = match.group(2)
+        options[match.group(1)] = "" if value is None else str(value)
+    return options
+
+
+def section_title(nb, name: str, title: str, lang: str = "en") -> tuple[str, bool]:
+    """The section's heading (without its "01. " number: the PDF numbers sections) and whether the notebook's
+    first Markdown cell starts with it (then it is not repeated).
+
+    The edition's own heading comes first: the first Markdown cell's ``# heading``; else the staged page's title
+    (its front-matter cell, or ``title``); a title not in the edition's language gives way to the section's
+    declared title (:data:`vstudy.vocab.SECTIONS`).
+    """
+    import yaml
+
+    from vstudy.vocab import SECTIONS
+    from vstudy.vocab import section_title as declared
+
+    first_md = next((c for c in nb.cells if c.cell_type == "markdown"), None)
+    heading = re.match(r"\s*#\s+(.+?)\s*(?:\n|$)", first_md.source) if first_md is not None else None
+    if heading:
+        return content.NUMBER_PREFIX.sub("", heading.group(1)), True
+    first_raw = next((c for c in nb.cells if c.cell_type == "raw"), None)
+    if first_raw is not None and first_raw.source.startswith("---"):
+        try:
+            front = yaml.safe_load(first_raw.source.strip().strip("-")) or {}
+        except yaml.YAMLError:
+            front = {}
+        if isinstance(front, dict) and isinstance(front.get("title"), str):
+            title = front["title"]
+    title = content.NUMBER_PREFIX.sub("", title or name)
+    cyrillic = re.search("[А-Яа-яЁё]", title) is not None
+    if name in SECTIONS and cyrillic != (lang == "ru"):
+        title = declared(name, lang)
+    return title, False
+
+
+def section_markdown(nb, name: str, title: str, figures: Path, used: set[str], lang: str = "en") -> str:
+    """One section of the study: its heading, then its Markdown cells and outputs in order (no code)."""
+    heading, strip_first = section_title(nb, name, title, lang)
+    out = [f"# {heading}\n"]
+    first_md_done = False
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            text = cell.source
+            if strip_first and not first_md_done:
+                text = re.sub(r"^\s*#\s+.+?(?:\n|$)", "", text, count=1)
+            first_md_done = True
+            if text.strip():
+                out.append(shift_headings(text.strip("\n")) + "\n")
+        elif cell.cell_type == "code":
+            out.extend(code_outputs(cell, name, figures, used))
+    return "\n".join(out)
+
+
+def _unique(label: str, name: str, used: set[str]) -> str:
+    if label in used:
+        label = f"{label}-{name.replace('_', '-')}"
+        n = 2
+        while label in used:
+            label, n = f"{label}-{n}", n + 1
+    used.add(label)
+    return label
+
+
+def _attr(value: str) -> str:
+    """An alt text (written by the study in the notebook) as a quoted Markdown attribute value."""
+    return '"' + " ".join(value.split()).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def code_outputs(cell, name: str, figures: Path, used: set[str]) -> list[str]:
+    """The reader's part of a code cell: its figures, tables and sentences, labelled ones numbered."""
+    options = cell_options(cell.source)
+    label = options.get("label", "")
+    kind = label.split("-", 1)[0] if label.startswith(("fig-", "tbl-")) else ""
+    out: list[str] = []
+    placed = False
+    for output in cell.get("outputs", []):
+        data = output.get("data", {}) if output.get("output_type") in ("display_data", "execute_result") else {}
+        image = data.get("image/png")
+        markdown = data.get("text/markdown")
+        if image:
+            labelled = kind == "fig" and not placed
+            unique = _unique(label, name, used) if labelled else ""
+            stem = unique or f"{name}-{len(list(figures.glob('*.png'))) + 1}"
+            file = figures / f"{stem}.png"
+            raw = base64.b64decode(image if isinstance(image, str) else "".join(image))
+            file.write_bytes(raw)
+            width = _width(raw)
+            attrs = [] if width is None else [f"width={width}"]
+            if labelled:
+                placed = True
+                attrs.insert(0, "#" + unique)
+                if options.get("fig-alt"):
+                    attrs.append(f"fig-alt={_attr(options['fig-alt'])}")
+                caption = options.get("fig-cap", "")
+                out.append(f"![{caption}]({FIGURES_DIR}/{file.name}){{{' '.join(attrs)}}}\n")
+            else:
+                out.append(f"![]({FIGURES_DIR}/{file.name})" + (f"{{{' '.join(attrs)}}}" if attrs else "") + "\n")
+        elif isinstance(markdown, str) or isinstance(markdown, list):
+            text = neutralize(markdown if isinstance(markdown, str) else "".join(markdown)).strip("\n")
+            if kind == "tbl" and not placed and _is_pipe_table(text):
+                placed = True
+                caption = escape(options.get("tbl-cap", ""))
+                out.append(f"{text}\n\n: {caption} {{#{_unique(label, name, used)}}}\n")
+            elif text.strip():
+                text = _CSV_LINK.sub("", text).strip("\n")
+                if text.strip():
+                    out.append(shift_headings(text) + "\n")
+    return out
+
+
+def _is_pipe_table(text: str) -> bool:
+    lines = [line for line in text.strip().split("\n") if line.strip()]
+    return len(lines) >= 2 and all(line.lstrip().startswith("|") for line in lines) and re.match(
+        r"^\s*\|[\s:|-]+\|\s*$", lines[1]) is not None
+
+
+def _width(png: bytes) -> str | None:
+    """``NN%`` for a figure taller than :data:`MAX_ASPECT` (so that it fits the page), else None."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 24:
+        return None
+    width, height = struct.unpack(">II", png[16:24])
+    if not width or height / width <= MAX_ASPECT:
+        return None
+    return f"{max(40, int(100 * MAX_ASPECT * width / height))}%"
+
+
+def figure_labels(markdown: str) -> list[str]:
+    """The figure labels of a study document, in order."""
+    return re.findall(r"\]\([^)]*\)\{#(fig-[\w-]+)", markdown)
+
+
+def table_labels(markdown: str) -> list[str]:
+    """The table labels of a study document, in order."""
+    return re.findall(r"^: .*\{#(tbl-[\w-]+)\}\s*$", markdown, re.MULTILINE)

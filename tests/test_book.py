@@ -1,0 +1,147 @@
+"""The study document (the study PDF's source): every section's narrative, figures and tables, numbered and
+labelled once, in the edition's language, with the summary, the methods and the appendices; no code, no paths."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from vstudy.build import book, pages, pipeline, website
+from vstudy.build.sections import Section
+
+
+def _png(width: int, height: int) -> str:
+    """A valid greyscale PNG of the given size, base64 as a notebook stores it."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return base64.b64encode(data).decode()
+
+
+def _md(text: str, lang: str):
+    cell = nbformat.v4.new_markdown_cell(text)
+    cell.metadata["tags"] = [f"lang-{lang}"]
+    return cell
+
+
+def _out(**data):
+    return nbformat.v4.new_output("display_data", data=data)
+
+
+MACHINE = "/home/someone/vstudy/data/raw"
+
+
+def _notebook(figure_label: str, heading: tuple[str, str], tall: bool = False):
+    cells = [
+        _md(f"# {heading[0]}\n\nThe narrative in English.", "en"),
+        _md(f"# {heading[1]}\n\nПовествование по-русски.", "ru"),
+        nbformat.v4.new_code_cell("from vstudy.present import notebook\nstudy = notebook.setup('x', globals())"),
+        nbformat.v4.new_code_cell(f"#| label: {figure_label}\n#| fig-cap: \"A figure\"\n#| fig-cap-ru: \"Рисунок\"\n"
+                                  "#| fig-alt: \"Bars\"\n#| fig-alt-ru: \"Столбцы\"\nstudy.figure(fig, 'x')",
+                                  outputs=[_out(**{"image/png": _png(40, 80 if tall else 20), "text/plain": "<F>"}),
+                                           _out(**{"text/markdown": "Classes: quantiles.", "text/plain": "."})]),
+        nbformat.v4.new_code_cell(f"#| label: tbl-{figure_label[4:]}\n#| tbl-cap: \"A table\"\n"
+                                  "#| tbl-cap-ru: \"Таблица\"\nstudy.show(frame, 'values')",
+                                  outputs=[_out(**{"text/markdown": "| Region | Value |\n|:---|---:|\n| Abai | 1 |\n",
+                                                   "text/html": "<table><tr><td>Abai</td></tr></table>"}),
+                                           _out(**{"text/markdown": "[The full table as CSV](../tables/x__v.csv)\n"})]),
+        nbformat.v4.new_code_cell("interactive_map()", outputs=[_out(**{"text/html": "<div id='interactive-map'></div>"})]),
+        nbformat.v4.new_code_cell(f"print('{MACHINE}')", outputs=[
+            nbformat.v4.new_output("stream", name="stdout", text=f"{MACHINE}\n")]),
+        nbformat.v4.new_code_cell("study.say('## Sub-part')", outputs=[_out(**{"text/markdown": "## Sub-part\n\nText."})]),
+    ]
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+@pytest.fixture()
+def staged(tmp_path: Path, repo_root: Path):
+    sections = (Section("01", "demographics", (), titles=("Volunteer demographics", "Демография волонтёров")),
+                Section("02", "organisations", (), titles=("NGOs and initiative groups", "НПО и инициативные группы")))
+    config = pipeline.BuildConfig(root=tmp_path, data_dir=repo_root / "data" / "raw", sections=sections,
+                                  package_hash="fixed")
+    executed = tmp_path / "executed"
+    executed.mkdir()
+    nbformat.write(_notebook("fig-demo-x", ("Volunteer demographics", "Демография волонтёров")),
+                   executed / "01_demographics.ipynb")
+    # the same figure label again (labels must stay unique across the document), and a tall figure
+    nbformat.write(_notebook("fig-demo-x", ("NGOs and initiative groups", "НПО и инициативные группы"), tall=True),
+                   executed / "02_organisations.ipynb")
+    stage = tmp_path / "stage"
+    staged_pages = website.stage_notebooks(config, stage / "notebooks", executed)
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    pd.DataFrame({"claim_id": ["a", "b", "c"], "status": ["consistent", "differs", "consistent"],
+                  "section": ["01_demographics"] * 3}).to_csv(tables / "replication.csv", index=False)
+    manifest = {"period": {"start": "2021-07-01", "end": "2021-12-31"}, "scheme": "kz2021"}
+    return stage, staged_pages, manifest, tables, config.data_dir
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_study_document_holds_every_section_figure_and_table_once(staged, lang):
+    stage, staged_pages, manifest, tables, data_dir = staged
+    path = book.write_study(stage, lang, staged_pages, manifest, tables, data_dir)
+    assert path == stage / "study.qmd"
+    text = path.read_text(encoding="utf-8")
+    words = book.WORDS[lang]
+    headings = re.findall(r"^# (.+)$", text, re.MULTILINE)
+    titles = (["Volunteer demographics", "NGOs and initiative groups"] if lang == "en"
+              else ["Демография волонтёров", "НПО и инициативные группы"])
+    assert headings == [f"{words['summary']} {{.unnumbered}}", words["methods"], *titles, words["replication"],
+                        f"{words['errata']} {{.unnumbered}}", f"{words['sources']} {{.unnumbered}}",
+                        f"{words['dictionary']} {{.unnumbered}}"]
+    # numbered figures and tables, each label once, unique across sections
+    assert book.figure_labels(text) == ["fig-demo-x", "fig-demo-x-02-organisations"]
+    assert book.table_labels(text) == ["tbl-demo-x", "tbl-demo-x-02-organisations", "tbl-study-replication"]
+    caption = "A figure" if lang == "en" else "Рисунок"
+    assert text.count(f"![{caption}](study-figures/") == 2
+    assert sorted(p.name for p in (stage / "study-figures").glob("*.png")) == sorted(
+        f"{label}.png" for label in book.figure_labels(text))
+    # the tall figure is narrowed to fit the page (40 × 80 px: 1.25 / 2 of the width), the other is not
+    assert text.count("{#fig-demo-x-02-organisations width=62%") == 1
+    assert "{#fig-demo-x fig-alt=" in text
+    # the reader table: its print version with its caption; the sub-heading of a notebook stays under the section
+    assert f"| Region | Value |\n|:---|---:|\n| Abai | 1 |\n\n: {'A table' if lang == 'en' else 'Таблица'} " \
+           "{#tbl-demo-x}" in text
+    assert "\n## Sub-part\n" in text
+    # the narrative of the edition only; no code, no HTML-only output, no machine path, no CSV link, no build notes
+    own, other = ("The narrative in English.", "Повествование") if lang == "en" else ("Повествование", "The narrative")
+    assert text.count(own) == 2 and other not in text
+    for absent in ("study = notebook.setup", "print(", "<table", "interactive-map", MACHINE, "../tables/", "](tables/"):
+        assert absent not in text, absent
+    body = text.split("\n---\n", 1)[1]
+    assert "font" not in body.lower() and "quarto" not in body.lower()
+    # the title page: title and period from the manifest, the edition, a contents page
+    front = text.split("\n---\n", 1)[0]
+    assert f"title: {pages.page_title(pages.study_title(lang), manifest, lang)}" in front
+    assert f"lang: {lang}" in front and "papersize: a4" in front and "number-sections: true" in front
+    assert words["edition"] in body.split("# ")[0] and "#outline(" in body and "#pagebreak()" in body
+
+
+def test_the_summary_is_the_home_pages_findings(staged):
+    stage, staged_pages, manifest, tables, data_dir = staged
+    text = book.write_study(stage, "en", staged_pages, manifest, tables, data_dir).read_text(encoding="utf-8")
+    summary = text.split("# Summary of findings {.unnumbered}\n", 1)[1].split("\n# ", 1)[0]
+    home = pages.findings_markdown(tables, "en", links=False)
+    assert summary.strip() == home.split("\n", 1)[1].strip()
+    assert "- Consistent: 2" in summary and "- Differs: 1" in summary
+
+
+def test_template_options_are_those_of_an_a4_typst_study(repo_root):
+    import yaml
+
+    options = yaml.safe_load((repo_root / "site" / book.TEMPLATE).read_text(encoding="utf-8"))["format"]["typst"]
+    assert options["papersize"] == "a4" and options["number-sections"] is True and options["toc"] is False
+    assert options["mainfont"] == "DejaVu Sans"
+    project = yaml.safe_load((repo_root / "_quarto.yml").read_text(encoding="utf-8"))
+    assert f"{book.STUDY_NAME}.qmd" in project["project"]["render"]
+    assert json.dumps(project).count(pages.STUDY_PDF) >= 1
