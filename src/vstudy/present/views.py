@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from vstudy.present import tables
+from vstudy.present import labels, tables
 from vstudy.present.tables import col
 
 NOT_PUBLISHED = {"en": "the report does not publish it", "ru": "в отчёте не опубликовано"}
@@ -89,7 +89,11 @@ VIEWS: dict[str, dict] = {
         "label", col("requests", "int"), col("share_of_channel_contacts_pct", "pct"), col("share_of_requests_pct", "pct")],
         "missing_reason": NOT_PUBLISHED},
     "07_information_line/totals": {"missing_reason": NOT_PUBLISHED},
-    "07_information_line/checks": {"missing_reason": NOT_COMPUTABLE},
+    "07_information_line/checks": {"columns": [
+        col("check", "text", values={c: {lang: labels.label(c, lang) for lang in ("en", "ru")} for c in (
+            "subjects add up to the total", "categories add up to the volunteering requests",
+            "channels minus double-counted add up to the total")}),
+        col("stated", "int"), col("sum_of_parts", "int"), col("difference", "int")], "missing_reason": NOT_COMPUTABLE},
     "07_information_line/monthly": {"columns": ["month", "date_from", "date_to", col("requests_count", "int"),
                                                 col("description_ru", "note"), col("source_line", "int")],
                                     "missing_reason": NOT_PUBLISHED},

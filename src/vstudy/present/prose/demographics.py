@@ -34,8 +34,12 @@ def region_name(row, lang: str) -> str:
 
 
 def category(key: str, lang: str) -> str:
-    """A category id (age group, status, gender) as a sentence prints it."""
-    return labels.label(key, lang, default=key)
+    """A category id (age group, status, gender) as a sentence prints it (in Russian in lower case, as a common
+    noun in the middle of a sentence: «работающие и самозанятые»; NEET stays as it is)."""
+    name = labels.label(key, lang, default=key)
+    if lang == "ru" and name[:1].isupper() and not name[1:2].isupper():
+        name = name[:1].lower() + name[1:]
+    return name
 
 
 def national_text(published: pd.DataFrame | None, regions: pd.DataFrame | None, lang: str) -> Text | list[Text]:
