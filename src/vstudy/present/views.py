@@ -31,7 +31,9 @@ _CORRELATION = [col("pair", "text", label={"en": "Pair", "ru": "Пара"}), col
 VIEWS: dict[str, dict] = {
     # the data-quality page names the dataset's own tables and indicators as they are spelled in it (code)
     "00_data_quality/inventory": {"columns": [col("table", "code"), col("file", "code"), col("schema", "code")]},
-    "00_data_quality/coverage": {"columns": [col("indicator", "code"), "period", col("unit", "code"), "regions with a value",
+    "00_data_quality/coverage": {"columns": [col("indicator", "code"),
+                                             col("period", "text", values={"undated": {"en": "undated", "ru": "без даты"}}),
+                                             col("unit", "code"), "regions with a value",
                                              "regions of the scheme", col("missing", "note")]},
     "00_data_quality/errata": {"columns": ["erratum", "what is wrong", col("evidence", "note"), "report lines",
                                            col("handling", "note"), "found by"]},

@@ -23,8 +23,8 @@ from vstudy.data import regions
 from vstudy.present import labels
 from vstudy.present.prose import Text, noun, say
 
-# A status as a sentence counts it in Russian: "воспроизведено — 11".
-STATUS_WORDS_RU = {REPRODUCED: "воспроизведено", CONSISTENT: "согласуется", DIFFERS: "расходится",
+# A status as a sentence counts it in Russian: "воспроизводится — 11" (the labels' terms, in lower case).
+STATUS_WORDS_RU = {REPRODUCED: "воспроизводится", CONSISTENT: "согласуется", DIFFERS: "расходится",
                    NOT_REPRODUCIBLE: "не воспроизводимо", DERIVED: "выведено"}
 TABLES = (("table", "tables"), ("таблица", "таблицы", "таблиц"))
 REGIONS = (("region", "regions"), ("регион", "региона", "регионов"))
