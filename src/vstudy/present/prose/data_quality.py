@@ -43,7 +43,8 @@ def inventory_text(dataset: Mapping[str, object], lang: str) -> Text:
     scheme = manifest.get("scheme")
     units = len(regions.codes(str(scheme))) if scheme in ("kz2021", "kz2022") else 0
     synthetic = bool(manifest.get("synthetic"))
-    values = {"title": manifest.get("title", manifest.get("id", "")), "n": n, "start": period.get("start"),
+    title = manifest.get(f"title_{lang}") if lang != "en" else None  # the manifest's title in the edition's language
+    values = {"title": title or manifest.get("title", manifest.get("id", "")), "n": n, "start": period.get("start"),
               "end": period.get("end"), "units": units, "scheme": scheme,
               "period": labels.period_label(period, lang) or f"{period.get('start')} — {period.get('end')}",
               "w": noun(n, lang, *TABLES), "u": noun(units, lang, *REGIONS)}
@@ -147,15 +148,15 @@ def errata_found_text(register: pd.DataFrame, lang: str) -> Text | None:
     by = ids.value_counts().sort_index(key=lambda s: s.str[1:].astype(int))
     items = ", ".join(f"{{e{k}}} ({{k{k}}})" for k in range(len(by)))
     values: dict[str, object] = {"n": len(differ), "none": "none recorded" if lang == "en" else "—",
-                                 "w": noun(len(differ), lang, ("", ""), ("опубликованное число не проходит",
-                                                                         "опубликованных числа не проходят",
-                                                                         "опубликованных чисел не проходят"))}
+                                 "w": noun(len(differ), lang, ("number differs;", "numbers differ;"),
+                                           ("опубликованное число не проходит", "опубликованных числа не проходят",
+                                            "опубликованных чисел не проходят"))}
     for k, (e, count) in enumerate(by.items()):
         values |= {f"e{k}": e, f"k{k}": int(count)}
     unexplained = int((~differ["note"].str.contains(r"E\d+", regex=True)).sum())
     values["u"] = unexplained
     return say(lang,
-               "{n} published numbers differ; by erratum: " + (items or "{none}")
+               "{n} published {w} by erratum: " + (items or "{none}")
                + ("; {u} without a recorded erratum." if unexplained else "."),
                "{n} {w} проверку; по ошибкам доклада: " + (items or "{none}")
                + ("; без записанной ошибки — {u}." if unexplained else "."), **values)
