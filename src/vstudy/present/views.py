@@ -90,7 +90,12 @@ VIEWS: dict[str, dict] = {
     "07_information_line/channels": {"columns": [
         "label", col("requests", "int"), col("share_of_channel_contacts_pct", "pct"), col("share_of_requests_pct", "pct")],
         "missing_reason": NOT_PUBLISHED},
-    "07_information_line/totals": {"missing_reason": NOT_PUBLISHED},
+    "07_information_line/totals": {"columns": ["metric", "value", col("unit", "id", values={
+        "percent (approx.: «около»)": {"en": "percent (approx.: «около»)", "ru": "% (приблизительно: «около»)"},
+        "percent (approx.: «почти»)": {"en": "percent (approx.: «почти»)", "ru": "% (приблизительно: «почти»)"},
+        "fraction stated in words («Треть» = one third); no number printed": {
+            "en": "fraction stated in words («Треть» = one third); no number printed",
+            "ru": "доля названа словами («Треть»); числа нет"}}), "source_line"], "missing_reason": NOT_PUBLISHED},
     "07_information_line/checks": {"columns": [
         col("check", "text", values={c: {lang: labels.label(c, lang) for lang in ("en", "ru")} for c in (
             "subjects add up to the total", "categories add up to the volunteering requests",
