@@ -195,9 +195,9 @@ def distance_text(dist: pd.DataFrame | None, national: pd.DataFrame | None, lang
                  "the published national shares where published, else those implied by the supplied volunteer "
                  "counts")
     else:
-        basis = ("опубликованными долями по стране" if bases == {"published"} else
-                 "долями по стране, вытекающими из предоставленной численности волонтёров" if bases == {"implied"}
-                 else "опубликованными долями по стране, а где их нет — вытекающими из предоставленной численности "
+        basis = ("опубликованные доли по стране" if bases == {"published"} else
+                 "доли по стране, вытекающие из предоставленной численности волонтёров" if bases == {"implied"}
+                 else "опубликованные доли по стране, а где их нет — вытекающие из предоставленной численности "
                       "волонтёров")
     parts = [say(lang,
                  "## Regions furthest from the national mix\n\nDistance is the total variation distance (TVD): half "
@@ -208,8 +208,8 @@ def distance_text(dist: pd.DataFrame | None, national: pd.DataFrame | None, lang
                  "## Регионы, наиболее отличающиеся от страны в целом\n\nОтличие измеряется расстоянием полной "
                  "вариации (TVD): половина суммы абсолютных разностей между долями региона и долями по стране, в "
                  "процентных пунктах, — доля волонтёров региона, которым пришлось бы перейти в другую категорию, "
-                 "чтобы регион совпал со страной. Оно рассчитывается по возрасту и по социальному статусу в "
-                 "сравнении с {basis} и усредняется.", basis=basis)]
+                 "чтобы регион совпал со страной. Оно рассчитывается отдельно по возрасту и по социальному статусу "
+                 "и затем усредняется; база сравнения — {basis}.", basis=basis)]
     values: dict[str, object] = {}
     furthest_en, furthest_ru = [], []
     for i, row in enumerate(dist.head(3).itertuples()):
