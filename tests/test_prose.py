@@ -140,6 +140,8 @@ def test_data_quality_in_russian(tables, processed_2021):
     view = replication.errata_view(errata, "ru")
     assert view.loc["E06", "what is wrong"].startswith("Опечатка в названии региона")
     assert set(view["found by"]) == {"проверки данных", "доказательства"}
+    assert view.loc["E05", "handling"] == "нет: только записано"
+    assert replication.errata_view(errata).loc["E05", "handling"] == "none: recorded only"
     assert replication.errata_view(errata).loc["E06", "what is wrong"] == errata.set_index("erratum_id").loc[
         "E06", "description_en"]
     sentences = errata_sentences(errata, ["info_line_totals"], "ru")

@@ -971,17 +971,18 @@ FOUND_BY = {"detected": ("validation rules", "проверки данных"), "
 
 
 def errata_view(errata: pd.DataFrame | None, lang: str = "en") -> pd.DataFrame:
-    """The errata register as a reader reads it (empty when the dataset records none): what is wrong in ``lang``
-    (``description_<lang>``, the English one where the register has no such column or leaves it empty)."""
+    """The errata register as a reader reads it (empty when the dataset records none): what is wrong and the
+    handling in ``lang`` (``description_<lang>``, ``correction_<lang>``; the English text where the register has no
+    such column or leaves it empty)."""
     described = f"description_{lang}"
     cols = {"erratum_id": "erratum", "description_en": "what is wrong", "evidence": "evidence",
             "source_lines": "report lines", "correction": "handling", "status": "found by"}
     if errata is None:
         return pd.DataFrame(columns=list(cols.values())).set_index("erratum")
     errata = errata.copy()
-    if described in errata.columns and described != "description_en":
-        errata["description_en"] = errata[described].where(errata[described].notna() & (errata[described] != ""),
-                                                           errata["description_en"])
+    for column, own in (("description_en", described), ("correction", f"correction_{lang}")):
+        if own in errata.columns and own != column:
+            errata[column] = errata[own].where(errata[own].notna() & (errata[own] != ""), errata[column])
     out = errata[[c for c in cols if c in errata.columns]].rename(columns=cols)
     if "found by" in out.columns:
         out["found by"] = out["found by"].map({k: v[lang == "ru"] for k, v in FOUND_BY.items()})
