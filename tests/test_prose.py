@@ -141,6 +141,8 @@ def test_data_quality_in_russian(tables, processed_2021):
     assert view.loc["E06", "what is wrong"].startswith("Опечатка в названии региона")
     assert set(view["found by"]) == {"проверки данных", "доказательства"}
     assert view.loc["E05", "handling"] == "нет: только записано"
+    assert view.loc["E15", "evidence"].startswith("1 262 + 10 + 80 = 1 352")
+    assert errata[["evidence_ru", "correction_ru"]].notna().all().all()
     assert replication.errata_view(errata).loc["E05", "handling"] == "none: recorded only"
     assert replication.errata_view(errata).loc["E06", "what is wrong"] == errata.set_index("erratum_id").loc[
         "E06", "description_en"]

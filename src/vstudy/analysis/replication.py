@@ -971,16 +971,17 @@ FOUND_BY = {"detected": ("validation rules", "проверки данных"), "
 
 
 def errata_view(errata: pd.DataFrame | None, lang: str = "en") -> pd.DataFrame:
-    """The errata register as a reader reads it (empty when the dataset records none): what is wrong and the
-    handling in ``lang`` (``description_<lang>``, ``correction_<lang>``; the English text where the register has no
-    such column or leaves it empty)."""
+    """The errata register as a reader reads it (empty when the dataset records none): what is wrong, the evidence
+    and the handling in ``lang`` (``description_<lang>``, ``evidence_<lang>``, ``correction_<lang>``; the English
+    text where the register has no such column or leaves it empty)."""
     described = f"description_{lang}"
     cols = {"erratum_id": "erratum", "description_en": "what is wrong", "evidence": "evidence",
             "source_lines": "report lines", "correction": "handling", "status": "found by"}
     if errata is None:
         return pd.DataFrame(columns=list(cols.values())).set_index("erratum")
     errata = errata.copy()
-    for column, own in (("description_en", described), ("correction", f"correction_{lang}")):
+    for column, own in (("description_en", described), ("evidence", f"evidence_{lang}"),
+                        ("correction", f"correction_{lang}")):
         if own in errata.columns and own != column:
             errata[column] = errata[own].where(errata[own].notna() & (errata[own] != ""), errata[column])
     out = errata[[c for c in cols if c in errata.columns]].rename(columns=cols)
