@@ -10,6 +10,8 @@ from vstudy.analysis import demographics
 from vstudy.data import processed, regions
 from vstudy.present import figures
 from vstudy.present.notebook import markdown
+from vstudy.present.prose import demographics as says
+from vstudy.present.prose import organisations as org_says
 from vstudy.present.text import escape
 
 
@@ -26,8 +28,8 @@ def raw(repo_root):
     return {n: pd.read_csv(base / f"{n}.csv") for n in ("age_by_region", "status_national", "headline_figures")}
 
 
-def text(parts) -> str:
-    return markdown(parts)
+def text(parts, lang: str = "en") -> str:
+    return markdown(parts, lang=lang)
 
 
 def test_corrected_pension_is_residual(tables):
@@ -49,8 +51,8 @@ def test_pension_erratum_table(tables, raw):
     assert table.loc["KZ-71", "sum_with_published_pct"] == pytest.approx(round(ru.sum(), 2))
     assert table.loc["KZ-71", "pension_published_pct"] == ru["pension"] == ru["30_to_pension"]
     assert table.index[0] == "KZ-61"  # largest corrected pension share first
-    sentence = text(demographics.pension_text(figures.with_labels(table.reset_index(), "en"), tables["age"],
-                                              tables["national_shares"]))
+    sentence = text(says.pension_text(figures.with_labels(table.reset_index(), "en"), tables["age"],
+                                      tables["national_shares"], "en"))
     assert sentence.startswith("## The pension-age list")
     assert "In 17 of 17 regions" in sentence and "(Turkistan highest)" in sentence
     assert "erratum E01" in sentence and "1.84 %" in sentence  # the published national pie value
@@ -61,9 +63,9 @@ def test_pension_part_when_the_list_is_not_a_copy(tables):
     age["vol_age_pension_pct"] = age["vol_age_pension_pct_published"]
     age["pension_correction"] = processed.PENSION_AS_PUBLISHED
     assert demographics.pension_erratum(age) is None
-    sentence = text(demographics.pension_text(None, age, None))
+    sentence = text(says.pension_text(None, age, None, "en"))
     assert sentence == "The pension-age list of this dataset copies no other list and is used as published."
-    assert not text(demographics.pension_text(None, None, None)).startswith("#")
+    assert not text(says.pension_text(None, None, None, "en")).startswith("#")
 
 
 def test_tvd_definition():
@@ -98,8 +100,7 @@ def test_distance_table_orders_regions_and_names_the_gaps(tables):
     assert row["region_code"] == "KZ-75"
     assert row["tvd_mean_pp"] == pytest.approx((row["tvd_age_pp"] + row["tvd_status_pp"]) / 2, abs=0.01)
     assert (row["age_largest_gap"], row["status_largest_gap"]) == ("18_29", "working")
-    sentence = text(demographics.distance_text(figures.with_labels(out, "en"), tables["national_shares"],
-                                               figures.category_labels("en")))
+    sentence = text(says.distance_text(figures.with_labels(out, "en"), tables["national_shares"], "en"))
     assert "against the published national shares" in sentence
     assert "Furthest from the national mix: Almaty (mean TVD 38.2 pp" in sentence
     assert escape("Employed and self-employed +46.5 pp") in sentence  # a label, escaped, never an id
@@ -119,10 +120,10 @@ def test_without_published_shares_the_implied_mix_is_the_reference_and_never_cal
     shares = pd.DataFrame({"region_code": ["KZ-11", "KZ-15"], "students": [50.0, 30.0], "working": [50.0, 70.0]})
     dist = demographics.distance_table(None, shares, national)
     assert dist.set_index("region_code").loc["KZ-11", "tvd_status_pp"] == pytest.approx(10.0)
-    assert "implied by the supplied volunteer counts" in text(demographics.distance_text(dist, national))
+    assert "implied by the supplied volunteer counts" in text(says.distance_text(dist, national, "en"))
     regions_table = pd.DataFrame({"region_code": ["KZ-11", "KZ-15"], "volunteers_count": [1200, 800]})
-    assert "(2,000 volunteers in 2 units)" in text(demographics.implied_text(implied, regions_table))
-    assert not text(demographics.implied_text(None, None)).startswith("#")
+    assert "(2,000 volunteers in 2 units)" in text(says.implied_text(implied, regions_table, "en"))
+    assert not text(says.implied_text(None, None, "en")).startswith("#")
 
 
 def test_national_shares_as_published(tables, raw):
@@ -132,21 +133,21 @@ def test_national_shares_as_published(tables, raw):
     table = figures.national_shares_table(published, "en")
     assert list(table.columns) == ["dimension", "category", "label", "share_pct"]
     assert table.set_index("category").loc["female", "label"] == "Female"
-    sentence = text(demographics.national_text(table, tables["regions"]))
+    sentence = text(says.national_text(table, tables["regions"], "en"))
     age_sum = published.loc[published["dimension"] == "age_group", "share_pct"].sum()
     assert f"age {age_sum:.2f} %" in sentence and "cannot be recomputed" in sentence
-    assert text(demographics.national_text(None, None)) == ("The dataset publishes no national shares by age, "
-                                                           "gender or social status.")
+    assert text(says.national_text(None, None, "en")) == ("The dataset publishes no national shares by age, "
+                                                                "gender or social status.")
 
 
 def test_gender_extremes(tables):
     extremes = figures.with_labels(demographics.gender_extremes(tables["gender_extremes"]), "en")
     assert extremes.set_index("region_code").loc["KZ-55", "male_pct"] == 70
-    sentence = text(demographics.gender_extremes_text(extremes, tables["gender_extremes"]))
+    sentence = text(says.gender_extremes_text(extremes, tables["gender_extremes"], "en"))
     assert "Pavlodar: 70 % men, 30 % women (highest male share)" in sentence
     ranges = tables["gender_extremes"].set_index("extreme")
     assert f"men make {ranges.loc['others_range_min', 'male_pct']:g}–" in sentence
-    assert text(demographics.gender_extremes_text(None, None)) == "The dataset has no regional gender figures."
+    assert text(says.gender_extremes_text(None, None, "en")) == "The dataset has no regional gender figures."
 
 
 def test_region_labels_are_unique():
@@ -189,23 +190,23 @@ def test_organisation_shares_and_rates():
 def test_organisation_sentences(tables):
     orgs = figures.with_labels(demographics.organisations_frame(tables["regions"]), "en")
     totals = demographics.totals_table(orgs, tables["headline_figures"])
-    said = text(demographics.totals_text(totals, orgs))
+    said = text(org_says.totals_text(totals, orgs, "en"))
     assert "491 NGOs and 1,658 initiative groups: 2,149 associations" in said
     assert "The dataset publishes 77.15 %." in said and "Pavlodar alone holds" in said
     without = demographics.totals_table(orgs, None)
-    assert "publishes" not in text(demographics.totals_text(without, orgs))
-    counts = text(demographics.organisations_text(orgs, tables["coverage"], tables["organisations"]))
+    assert "publishes" not in text(org_says.totals_text(without, orgs, "en"))
+    counts = text(org_says.organisations_text(orgs, tables["coverage"], tables["organisations"], "en"))
     assert "for 17 units" in counts and "published NGO share of 17 of 17 regions within ±0.01 points" in counts
     above = orgs.loc[orgs["ngo_share_pct"] > 50, "region"].tolist()
-    assert f"in {len(above)} of 17 units: {', '.join(above)}." in text(demographics.ngo_share_text(orgs))
-    per = text(demographics.per_100k_text(orgs))
+    assert f"in {len(above)} of 17 units: {', '.join(above)}." in text(org_says.ngo_share_text(orgs, "en"))
+    per = text(org_says.per_100k_text(orgs, "en"))
     assert per.startswith("## Associations per 100,000 inhabitants") and "Highest: Pavlodar (62.9)" in per
     assert demographics.volunteers_per_association(orgs, tables["regions"]) is None
     with_counts = tables["regions"].assign(volunteers_count=orgs.set_index("region_code")["organisations_count"]
                                            .reindex(tables["regions"]["region_code"]).to_numpy() * 10)
     ratio = demographics.volunteers_per_association(orgs, with_counts)
     assert (ratio["volunteers_per_association"] == 10.0).all()
-    assert "range from 10.0 to 10.0" in text(demographics.volunteers_per_association_text(ratio))
+    assert "range from 10.0 to 10.0" in text(org_says.volunteers_per_association_text(ratio, "en"))
 
 
 def test_section_figures_draw_and_skip_absent_inputs(study_style, tables):

@@ -7,6 +7,7 @@ import pytest
 
 from vstudy.analysis import infoline
 from vstudy.present.notebook import markdown
+from vstudy.present.prose import infoline as says
 
 
 @pytest.fixture(scope="module")
@@ -57,37 +58,37 @@ def test_checks_table_joins_every_check(raw):
 
 
 def test_sentences_follow_the_data(raw):
-    said = markdown(infoline.totals_text(raw["totals"]))
+    said = markdown(says.totals_text(raw["totals"], "en"))
     t = raw["totals"].set_index("metric")["value"]
     assert said.startswith("## Totals")
     assert f"**{t['requests_total']:,.0f} requests** in {t['operation_period_months']:.0f} months" in said
     short = raw["totals"][raw["totals"]["metric"] == "requests_total"]
-    assert "months" not in markdown(infoline.totals_text(short))
+    assert "months" not in markdown(says.totals_text(short, "en"))
     checks = infoline.checks_table(raw["totals"], raw["categories"], raw["channels"])
-    assert "subjects add up to the total: 1,352 vs stated 1,353 (-1)" in markdown(infoline.checks_text(checks))
+    assert "subjects add up to the total: 1,352 vs stated 1,353 (-1)" in markdown(says.checks_text(checks, "en"))
     fine = checks.assign(difference=0)
-    assert markdown(infoline.checks_text(fine)) == "All parts add up."
+    assert markdown(says.checks_text(fine, "en")) == "All parts add up."
     table = infoline.channels_table(raw["channels"], 1353)
-    chan = markdown(infoline.channels_text(table, raw["channels"]))
+    chan = markdown(says.channels_text(table, raw["channels"], "en"))
     assert chan.startswith("## Requests by channel\n\n30 requests arrived on two channels at once")
     assert "WhatsApp 739 (53.4 %)" in chan and "Stated without numbers: «" in chan
     cats = infoline.categories_table(raw["categories"], 1262)
-    assert "together 52.0 % of the 1,276 categorised requests" in markdown(infoline.categories_text(cats))
+    assert "together 52.0 % of the 1,276 categorised requests" in markdown(says.categories_text(cats, "en"))
 
 
 def test_absent_tables_say_one_sentence_or_nothing(raw):
-    assert markdown(infoline.absent_text(None, None, None, None)).startswith("This dataset contains no")
-    assert infoline.absent_text(raw["totals"], None) is None
-    for f in (infoline.totals_text, infoline.checks_text, infoline.categories_text):
-        assert f(None) is None
-    assert infoline.channels_text(None, None) is None and infoline.channels_table(None, None) is None
-    assert infoline.observations_text(None) is None
-    assert markdown(infoline.observations_text(None, raw["totals"])) == (
+    assert markdown(says.absent_text(None, None, None, None, lang="en")).startswith("This dataset contains no")
+    assert says.absent_text(raw["totals"], None, lang="en") is None
+    for f in (says.totals_text, says.checks_text, says.categories_text):
+        assert f(None, "en") is None
+    assert says.channels_text(None, None, "en") is None and infoline.channels_table(None, None) is None
+    assert says.observations_text(None, lang="en") is None
+    assert markdown(says.observations_text(None, raw["totals"], lang="en")) == (
         "The dataset has no dated observations of the information line.")
 
 
 def test_observations(repo_root):
     monthly = pd.read_csv(repo_root / "data" / "raw" / "report_2021" / "info_line_monthly.csv")
     obs = infoline.observations(monthly)
-    said = markdown(infoline.observations_text(obs))
+    said = markdown(says.observations_text(obs, lang="en"))
     assert f"{len(monthly)} dated observations" in said and f"{monthly['requests_count'].sum():,} requests" in said

@@ -44,8 +44,9 @@ def processed(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def executed(processed, tmp_path_factory):
-    """Each notebook executed at most once per test run (per worker): ``executed(section, scheme)``."""
-    done: dict[tuple[str, str], tuple] = {}
+    """Each notebook executed at most once per test run (per worker) and edition: ``executed(section, scheme)``
+    (English), ``executed(section, scheme, "ru")`` (the Russian edition)."""
+    done: dict[tuple[str, str, str], tuple] = {}
 
     def run(section, scheme, lang="en"):
         key = (section.name, scheme, lang)
@@ -422,3 +423,92 @@ def test_study_document_of_the_2021_build(scheme, executed, tmp_path):
             assert f"r = {float(r['r']):.2f}".replace("-", "\u2212") + f" (n = {int(float(r['n']))}" in summary
     else:
         assert f"among the {len(rows)} pairs tested" in summary
+
+
+# ---------------------------------------------------------------------------------------------- the two editions
+# Sections whose notebooks are written in both languages (issue 12); the others follow.
+ALL_SECTIONS = list(sections.SECTIONS)
+
+
+@pytest.mark.parametrize("section", ALL_SECTIONS, ids=lambda s: s.name)
+def test_notebook_holds_both_editions(section):
+    """Every prose Markdown cell is tagged lang-en or lang-ru, each language has its cells, every caption its
+    Russian twin (vstudy.present.edition.problems)."""
+    from vstudy.present import edition
+
+    nb = json.loads((ROOT / section.notebook).read_text(encoding="utf-8"))
+    assert edition.problems(nb) == []
+    markdown = [c for c in nb["cells"] if c["cell_type"] == "markdown"]
+    assert [edition.cell_lang(c) for c in markdown][:2] == ["en", "ru"]  # the Russian twin right after
+
+
+# Words that English prose is made of: three of them in a row is an English sentence, not a name.
+_ENGLISH = frozenset("""a an the of and or to in on at by for with from into than that this these those which is are was
+were be been has have had not no nor its it their there as per each every both all only also but if when where
+region regions volunteers volunteer share shares national dataset published numbers number report list lists
+requests request total totals age status gender value values section sections data table tables""".split())
+_WORD = re.compile(r"[A-Za-z][A-Za-z_'’-]*")
+
+
+def english_runs(text: str, run: int = 3) -> list[str]:
+    """Runs of ``run`` or more consecutive common English words in ``text`` (identifiers with ``_`` and links'
+    targets left out): an English sentence left in the Russian edition."""
+    text = re.sub(r"\]\([^)]*\)", "]", re.sub(r"`[^`]*`", " ", html_lib.unescape(text)))
+    found, current = [], []
+    for token in re.findall(r"[A-Za-z_'’-]+|[^\sA-Za-z_'’-]+", text):
+        if _WORD.fullmatch(token) and "_" not in token and token.lower() in _ENGLISH:
+            current.append(token)
+            continue
+        if len(current) >= run:
+            found.append(" ".join(current))
+        current = []
+    if len(current) >= run:
+        found.append(" ".join(current))
+    return found
+
+
+def test_english_runs_finds_sentences_not_names():
+    assert english_runs("The register holds the numbers of the report") == ["the numbers of the report"]
+    assert english_runs("Проверка пройдена: NEET, Birgemiz: Qamqor, `age_by_region`, csi_quality_of_life_rank") == []
+    assert english_runs("Доли по стране: Telegram 193 (14,0 %)") == []
+    assert english_runs("see the [table](../tables/of_the_data.csv) of the data") == ["of the data"]
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("kz2021")
+@pytest.mark.parametrize("section", ALL_SECTIONS, ids=lambda s: s.name)
+def test_russian_edition_reads_russian(section, executed):
+    """The Russian edition of a section (executed with lang=ru, cut with edition.localize): no English sentence
+    in its Markdown cells, in what the code says (study.say) or in a table header; the regions named in Russian;
+    numbers with a decimal comma."""
+    from vstudy.data import regions
+    from vstudy.present import edition
+
+    nb, _ = executed(section, "kz2021", "ru")
+    assert _errors(nb) == []
+    nb = edition.localize(json.loads(nbformat.writes(nb)), "ru")
+    assert all(edition.cell_lang(c) in (None, "ru") for c in nb["cells"])
+    texts = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+    headers, said = [], []
+    for cell in nb["cells"]:
+        for line in "".join(cell["source"]).splitlines() if cell["cell_type"] == "code" else []:
+            if line.startswith("#|") and any(f"{k}:" in line for k in edition.CAPTION_KEYS):
+                texts.append(line)
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if out.get("output_type") == "stream":
+                texts.append(out.get("text", ""))
+            elif set(data) == {"text/markdown", "text/plain"}:  # study.say
+                said.append("".join(data["text/markdown"]))
+            html = "".join(data.get("text/html", ""))
+            headers += [html_lib.unescape(re.sub(r"<[^>]+>", "", h)) for h in re.findall(r"<th[^>]*>(.*?)</th>", html)]
+    found = {t[:80]: english_runs(t) for t in texts + said + headers if english_runs(t)}
+    assert not found, found
+    said = "\n".join(said)
+    assert not re.search(r"\d\.\d", said), "a number with a decimal point"
+    names = {regions.name(c, "ru", short=True) for c in regions.codes("kz2021")}
+    shown = said + " ".join(headers) + "".join(
+        "".join(out.get("data", {}).get("text/html", "")) for c in nb["cells"] for out in c.get("outputs", []))
+    assert re.search(r"\d,\d", shown), "no number with a decimal comma"
+    if section.name != "07_information_line":  # the information line names no region
+        assert any(n in shown for n in names), "no region named in Russian"

@@ -13,6 +13,8 @@ from vstudy.analysis import correlations as cs
 from vstudy.analysis import replication
 from vstudy.analysis.replication import CONSISTENT, DERIVED, DIFFERS, NOT_REPRODUCIBLE, REPRODUCED, Check
 from vstudy.data import processed, regions
+from vstudy.present.notebook import markdown
+from vstudy.present.prose import data_quality
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "data" / "raw" / "report_2021"
@@ -251,9 +253,9 @@ def test_a_dataset_without_a_published_report_has_no_claims(tmp_path):
     assert tables["published_values"] is not None and len(tables["published_values"]) == 0
     reg = replication.build_register(tables, "kz2022", {"start": "2022-07-01", "end": "2022-12-31"})
     assert reg.empty and list(reg.columns) == replication.COLUMNS
-    assert "nothing to replicate" in replication.register_summary(reg)
+    assert "nothing to replicate" in markdown(data_quality.register_text(reg, "en"))
     assert replication.status_summary(reg).empty
-    assert replication.errata_found(reg) == ""
+    assert data_quality.errata_found_text(reg, "en") is None
 
 
 def test_combine_prefers_failure_then_recomputation_then_consistency():
@@ -270,13 +272,13 @@ def test_summary_tables_and_sentences(register):
     assert summary.loc["Total", "total"] == len(register)
     assert (summary.loc["Total", list(replication.STATUS_ORDER)] == counts).all()
     assert summary.index[0] == "Data quality and replication"
-    text = replication.register_summary(register)
+    text = markdown(data_quality.register_text(register, "en"))
     published = len(register) - counts[DERIVED]
     assert f"the {published} numbers" in text and f"{counts[REPRODUCED]} reproduced" in text
-    found = replication.errata_found(register)
+    found = markdown(data_quality.errata_found_text(register, "en"))
     e21 = int(register.loc[register["status"] == DIFFERS, "note"].str.contains("E21").sum())
     assert f"E21 ({e21})" in found and e21 > 0
-    assert "ошибкам доклада" in replication.errata_found(register, "ru")
+    assert "ошибкам доклада" in markdown(data_quality.errata_found_text(register, "ru"), lang="ru")
 
 
 def test_status_vocabulary_lists_every_status_in_order():
@@ -293,7 +295,7 @@ def test_indicator_coverage_from_the_processed_long_table(processed_2021):
     matrix = replication.coverage_matrix(long, "kz2021")
     assert list(matrix.columns) == regions.codes("kz2021")
     assert matrix.loc["csi_quality_of_life_rank 2020-Q4"].sum() == 7
-    assert "5 are partial" in replication.coverage_sentence(cov)
+    assert "5 are partial" in markdown(data_quality.coverage_text(cov, "en"))
 
 
 def test_turkestan_density_uses_the_corrected_area(tables):

@@ -226,11 +226,12 @@ def test_a_section_page_of_a_hostile_dataset_holds_no_live_markup(repo_root, tmp
     shutil.copytree(repo_root / "data" / "raw", data, ignore=shutil.ignore_patterns("regions"))
     errata = data / "report_2021" / "errata.csv"
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    header = next(csv.reader(io.StringIO(errata.read_text(encoding="utf-8"))))
+    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
     safe = [p for p in PAYLOADS if not p.startswith(parsing.FORMULA_PREFIXES)]  # validation refuses formulas
-    for i, payload in enumerate(safe):
-        writer.writerow([f"E{90 + i}", "age_national.csv", "age_group=under18", payload, payload, payload, payload,
-                         "1"])
+    for i, payload in enumerate(safe):  # the payload in every text column (rule id, descriptions, evidence …)
+        writer.writerow({c: payload for c in header} | {"erratum_id": f"E{90 + i}", "file": "age_national.csv",
+                                                          "rows": "age_group=under18", "source_lines": "1"})
     errata.write_text(errata.read_text(encoding="utf-8") + out.getvalue(), encoding="utf-8")
     layer = tmp_path / "processed"
     processed.prepare_for_build(data, layer, "kz2021")

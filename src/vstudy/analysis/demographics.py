@@ -9,8 +9,8 @@ shares q, ``TVD = ½ Σ |p_i − q_i|`` in percentage points — the share of a 
 to change category for the region to look like the country (0 = identical, 100 = disjoint). Both vectors are
 first rescaled to sum to 100, so rounding in the published shares does not count as distance.
 
-Functions named ``*_text`` return the prose of a part as ``(template, values)`` for ``Study.say`` (which escapes
-the values), or a list of such pairs; a part whose inputs are absent gets one sentence and no heading.
+The sentences of sections 01 and 02, in English and in Russian, are written by
+:mod:`vstudy.present.prose.demographics` and :mod:`vstudy.present.prose.organisations` from these frames.
 """
 
 from __future__ import annotations
@@ -20,24 +20,14 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from vstudy.data.processed import AGE_SHARE_COLUMNS, PENSION_AS_PUBLISHED, RATIO_TOLERANCE_PCT, STATUS_COLUMNS
+from vstudy.data.processed import AGE_SHARE_COLUMNS, PENSION_AS_PUBLISHED, STATUS_COLUMNS
 from vstudy.vocab import AGE_GROUPS, STATUSES
 
 __all__ = ["AGE_GROUPS", "STATUSES", "age_shares", "status_shares", "published_national", "reference_national",
            "implied_national", "tvd", "distance_from_national", "combined_distance", "distance_table",
            "pension_erratum", "gender_extremes", "organisations_frame", "organisation_totals"]
 
-Text = tuple[str, dict[str, object]]
 DIMENSIONS = {"age": "age_group", "status": "status"}
-DIMENSION_NAMES = {"age_group": "age", "gender": "gender", "status": "social status"}
-
-
-def _say(template: str, **values: object) -> Text:
-    return template, values
-
-
-def _label(labels: Mapping[str, str] | None, key: str) -> str:
-    return (labels or {}).get(key, key)
 
 
 # --- regional shares ------------------------------------------------------------------------------------------
@@ -218,57 +208,7 @@ def pension_erratum(age: pd.DataFrame | None) -> pd.DataFrame | None:
     return out.sort_values("pension_corrected_pct", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def pension_text(erratum: pd.DataFrame | None, age: pd.DataFrame | None,
-                 national: pd.DataFrame | None) -> Text | list[Text]:
-    """The pension-age part: the heading and what the comparison shows, or one sentence why there is none.
-
-    ``erratum`` is :func:`pension_erratum` with a printed ``region`` column.
-    """
-    if age is None:
-        return _say("The dataset has no regional age lists, so there is no pension-age list to check.")
-    if erratum is None:
-        return _say("The pension-age list of this dataset copies no other list and is used as published.")
-    correction = age.loc[age["pension_correction"] != PENSION_AS_PUBLISHED, "pension_correction"].iloc[0]
-    top = erratum.iloc[0]
-    parts = [
-        _say("## The pension-age list\n\nThe published pension-age list repeats another age list, so the data layer "
-             "replaces it: {correction}. Both are shown, and every later chart uses the corrected share.",
-             correction=correction),
-        _say("In {dup} of {n} regions the published pension share equals the 30-to-pension share. With the published "
-             "list a region's age shares sum to {pub_lo:.2f}–{pub_hi:.2f} %; with the corrected share, to "
-             "{cor_lo:.2f}–{cor_hi:.2f} %. The corrected pension share ranges from {lo:.2f} % to {hi:.2f} % "
-             "({top} highest).",
-             dup=int(erratum["published_is_duplicate"].sum()), n=len(erratum),
-             pub_lo=erratum["sum_with_published_pct"].min(), pub_hi=erratum["sum_with_published_pct"].max(),
-             cor_lo=erratum["sum_with_corrected_pct"].min(), cor_hi=erratum["sum_with_corrected_pct"].max(),
-             lo=erratum["pension_corrected_pct"].min(), hi=erratum["pension_corrected_pct"].max(),
-             top=top.get("region", top["region_code"])),
-    ]
-    published, basis = reference_national(national, "age_group")
-    if published is not None and basis == "published" and "pension" in published.index:
-        parts.append(_say("The published national share of pension-age volunteers is {value:.2f} %.",
-                          value=published["pension"]))
-    return parts
-
-
 # --- national shares, gender, regional mixes ------------------------------------------------------------------
-
-
-def national_text(published: pd.DataFrame | None, regions: pd.DataFrame | None) -> Text | list[Text]:
-    """The national-shares part: heading, what the shares are and their sums; one sentence when none is published."""
-    if published is None:
-        return _say("The dataset publishes no national shares by age, gender or social status.")
-    has_counts = regions is not None and "volunteers_count" in regions.columns
-    sums = published.groupby("dimension", sort=False)["share_pct"].sum().round(2)
-    parts = [_say("## National shares\n\nThe national shares by age group, gender and social status as the dataset "
-                  "publishes them." + (" Without per-region volunteer counts they cannot be recomputed from the "
-                                       "regional lists (see the replication register)." if not has_counts else ""))]
-    listing = ", ".join(f"{{d{i}}} {{v{i}:.2f}} %" for i in range(len(sums)))
-    values = ({f"d{i}": DIMENSION_NAMES.get(d, d) for i, d in enumerate(sums.index)}
-              | {f"v{i}": v for i, v in enumerate(sums.to_numpy())})
-    parts.append(_say("Sums of the national shares: " + listing
-                      + " (rounding of each share explains small departures from 100).", **values))
-    return parts
 
 
 def gender_extremes(table: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -277,93 +217,6 @@ def gender_extremes(table: pd.DataFrame | None) -> pd.DataFrame | None:
         return None
     rows = table[table["extreme"].str.contains("share") & table["region_code"].notna()]
     return rows[["region_code", "male_pct", "female_pct", "extreme"]].reset_index(drop=True)
-
-
-def gender_extremes_text(extremes: pd.DataFrame | None, table: pd.DataFrame | None) -> Text | list[Text]:
-    """The regional gender figures the dataset gives (extremes and the range of the other regions)."""
-    if extremes is None or extremes.empty:
-        return _say("The dataset has no regional gender figures.")
-    listing = "; ".join(f"{{r{i}}}: {{m{i}:g}} % men, {{f{i}:g}} % women ({{e{i}}})" for i in range(len(extremes)))
-    values: dict[str, object] = {}
-    for i, row in enumerate(extremes.itertuples()):
-        values |= {f"r{i}": getattr(row, "region", row.region_code), f"m{i}": row.male_pct, f"f{i}": row.female_pct,
-                   f"e{i}": row.extreme.replace("_", " ")}
-    parts = [_say("## Gender by region\n\nGender by region is given only for the extremes: " + listing + ".", **values)]
-    ranges = table[table["extreme"].str.startswith("others_range")].set_index("extreme")
-    if {"others_range_min", "others_range_max"} <= set(ranges.index):
-        parts.append(_say("In the other regions men make {m_lo:g}–{m_hi:g} % and women {f_lo:g}–{f_hi:g} % of the "
-                          "volunteers.",
-                          m_lo=ranges.loc["others_range_min", "male_pct"],
-                          m_hi=ranges.loc["others_range_max", "male_pct"],
-                          f_lo=ranges.loc["others_range_min", "female_pct"],
-                          f_hi=ranges.loc["others_range_max", "female_pct"]))
-    parts.append(_say("The dataset has no full regional gender split."))
-    return parts
-
-
-def mix_text(shares: pd.DataFrame | None, dimension: str, age: pd.DataFrame | None = None) -> Text:
-    """Heading and reading guide of a region-by-region mix (``dimension`` age or status), or one sentence."""
-    if dimension == "age":
-        if shares is None:
-            return _say("The dataset has no regional age lists.")
-        how = ("corrected where the published list copies another" if pension_corrected(age) else "as published")
-        return _say("## Each region's age mix\n\nRegions sorted by the share of volunteers under 18; the pension-age "
-                    "segment is {how}.", how=how)
-    if shares is None:
-        return _say("The dataset has no regional social-status lists.")
-    return _say("## Each region's social-status mix\n\nStudents (учащиеся), the employed and self-employed, the "
-                "unemployed and NEET (neither in employment nor in education or training), sorted by the share of "
-                "students.")
-
-
-def distance_text(dist: pd.DataFrame | None, national: pd.DataFrame | None,
-                  labels: Mapping[str, str] | None = None) -> Text | list[Text]:
-    """The distance part: heading, definition, the furthest and the closest regions; one sentence without inputs.
-
-    ``dist`` is :func:`distance_table` with a printed ``region`` column; ``labels`` prints category ids.
-    """
-    if dist is None:
-        return _say("The distance from the national mix needs regional lists and national shares; this dataset "
-                    "lacks them.")
-    bases = {reference_national(national, d)[1] for d in DIMENSIONS.values()} - {None}
-    basis = ("the published national shares" if bases == {"published"} else
-             "the national shares implied by the supplied volunteer counts" if bases == {"implied"} else
-             "the published national shares where published, else those implied by the supplied volunteer counts")
-    parts = [_say("## Regions furthest from the national mix\n\nDistance is the total variation distance (TVD): half "
-                  "the sum of absolute differences between a region's shares and the national shares, in percentage "
-                  "points — the share of the region's volunteers that would have to move to another category for the "
-                  "region to match the country. It is computed for age and for social status against {basis}, and "
-                  "averaged.", basis=basis)]
-    values: dict[str, object] = {}
-    furthest = []
-    for i, row in enumerate(dist.head(3).itertuples()):
-        gaps = []
-        for name in DIMENSIONS:
-            cat = getattr(row, f"{name}_largest_gap", None)
-            if isinstance(cat, str):
-                gaps.append(f"{{g{i}{name}}} {{p{i}{name}:+.1f}} pp")
-                values |= {f"g{i}{name}": _label(labels, cat), f"p{i}{name}": getattr(row, f"{name}_largest_gap_pp")}
-        values |= {f"r{i}": getattr(row, "region", row.region_code), f"t{i}": row.tvd_mean_pp}
-        furthest.append(f"{{r{i}}} (mean TVD {{t{i}:.1f}} pp" + (f"; largest gaps: {', '.join(gaps)}" if gaps else "")
-                        + ")")
-    closest = []
-    for j, row in enumerate(dist.tail(3).itertuples()):
-        values |= {f"c{j}": getattr(row, "region", row.region_code), f"ct{j}": row.tvd_mean_pp}
-        closest.append(f"{{c{j}}} ({{ct{j}:.1f}} pp)")
-    parts.append(_say("Furthest from the national mix: " + "; ".join(furthest) + ". Closest: " + ", ".join(closest)
-                      + ".", **values))
-    return parts
-
-
-def implied_text(implied: pd.DataFrame | None, regions: pd.DataFrame | None) -> Text | list[Text]:
-    """The part on supplied volunteer counts: the implied national shares, or one sentence when not supplied."""
-    if implied is None or regions is None or "volunteers_count" not in regions.columns:
-        return _say("Per-region volunteer counts are not in this dataset; supply `volunteers_by_region` to weight "
-                    "the regional shares into national ones.")
-    counts = regions["volunteers_count"].dropna()
-    return _say("## National shares implied by the volunteer counts\n\n`volunteers_by_region` is supplied "
-                "({total:,} volunteers in {n} units): the national shares below weight each region's shares by its "
-                "volunteers. They are derived, not published.", total=int(counts.sum()), n=len(counts))
 
 
 # --- organisations: NGOs and initiative groups --------------------------------------------------------------
@@ -434,83 +287,6 @@ def totals_table(orgs: pd.DataFrame | None, headline: pd.DataFrame | None) -> pd
                          for k, v in totals.items()])
 
 
-def organisations_text(orgs: pd.DataFrame | None, coverage: pd.DataFrame | None,
-                       organisations: pd.DataFrame | None,
-                       tolerance: float = RATIO_TOLERANCE_PCT) -> Text | list[Text]:
-    """The counts part: heading and where the counts come from; one sentence when the dataset has none.
-
-    ``coverage`` is the processed ``coverage_<scheme>`` table (how each wide column was obtained),
-    ``organisations`` the processed ``organisations_<scheme>`` table of the reconstruction (or None) and
-    ``tolerance`` the points within which a reconstructed ratio must meet the published one.
-    """
-    if orgs is None:
-        return _say("This dataset has no organisation counts: the section has nothing to show.")
-    kind = None
-    if coverage is not None and (coverage["column"] == "ngo_count").any():
-        kind = coverage.set_index("column").loc["ngo_count", "value_kind"]
-    parts = [_say("## Counts by region\n\nCounts of registered NGOs and unregistered initiative groups for {n} units, "
-                  "read from the processed table of the regions.", n=len(orgs))]
-    if kind == "derived" and organisations is not None:
-        ok = organisations["reproduces_published"].fillna(False).astype(bool)
-        parts.append(_say("The dataset gives no counts per region, only shares (the split within each region and "
-                          "each region's share of the national totals); the data layer reconstructs whole-number "
-                          "counts that add up to the national totals exactly. They reproduce the published NGO share "
-                          "of {ok} of {n} regions within ±{tol:g} points.", ok=int(ok.sum()), n=len(organisations),
-                          tol=tolerance))
-    elif kind:
-        parts.append(_say("The counts are {kind} values of the dataset.", kind=kind))
-    return parts
-
-
-def totals_text(totals: pd.DataFrame | None, orgs: pd.DataFrame | None) -> Text | list[Text]:
-    """The national totals: the groups' share of all associations, the published share where there is one."""
-    if totals is None or orgs is None:
-        return _say("Without organisation counts there are no national totals.")
-    t = totals.set_index("quantity")
-    pub = t.loc["initiative_group_share_pct", "published"]
-    top = orgs.sort_values("initiative_group_count", ascending=False, kind="stable").iloc[0]
-    parts = [_say("## National totals\n\n{ngo:,.0f} NGOs and {grp:,.0f} initiative groups: {org:,.0f} associations, "
-                  "of which initiative groups make **{share:.2f} %** = {grp:,.0f} / ({ngo:,.0f} + {grp:,.0f}).",
-                  ngo=t.loc["ngo_count", "recomputed"], grp=t.loc["initiative_group_count", "recomputed"],
-                  org=t.loc["organisations_count", "recomputed"],
-                  share=t.loc["initiative_group_share_pct", "recomputed"])]
-    if pd.notna(pub):
-        parts.append(_say("The dataset publishes {pub:.2f} %.", pub=pub))
-    parts.append(_say("{region} alone holds {share:.2f} % of all initiative groups.",
-                      region=top.get("region", top["region_code"]), share=top["share_of_national_groups_pct"]))
-    if "organisations_per_100k" in t.index:
-        parts.append(_say("Nationally there are {rate:.1f} associations per 100,000 inhabitants.",
-                          rate=t.loc["organisations_per_100k", "recomputed"]))
-    return parts
-
-
-def ngo_share_text(orgs: pd.DataFrame | None) -> Text | list[Text]:
-    """Where registered NGOs outnumber the initiative groups."""
-    if orgs is None:
-        return _say("Without organisation counts there is no NGO share to rank.")
-    above = orgs.loc[orgs["ngo_share_pct"] > 50]
-    names = [getattr(r, "region", r.region_code) for r in above.itertuples()]
-    return [_say("## NGO share within each region\n\nThe ranking shows where registered NGOs are the larger part of a "
-                 "region's volunteer associations."),
-            _say("NGOs outnumber initiative groups in {k} of {n} units" + (": {names}." if names else "."),
-                 k=len(above), n=len(orgs), names=", ".join(names))]
-
-
-def per_100k_text(orgs: pd.DataFrame | None) -> Text | list[Text]:
-    """The associations per 100,000 inhabitants: highest, lowest and the spread."""
-    if orgs is None or "organisations_per_100k" not in orgs.columns or orgs["organisations_per_100k"].isna().all():
-        return _say("Without organisation counts and population figures there are no rates per 100,000 inhabitants.")
-    ranked = orgs.dropna(subset=["organisations_per_100k"]).sort_values("organisations_per_100k", ascending=False,
-                                                                       kind="stable")
-    name = [getattr(r, "region", r.region_code) for r in ranked.itertuples()]
-    rate = ranked["organisations_per_100k"].to_numpy()
-    return [_say("## Associations per 100,000 inhabitants\n\nCounts favour populous regions; the rate divides by the "
-                 "population on 1 January of the period's year."),
-            _say("Highest: {a} ({ra:.1f}), {b} ({rb:.1f}); lowest: {z} ({rz:.1f}) per 100,000. The spread is "
-                 "{spread:.0f}-fold.", a=name[0], ra=rate[0], b=name[1], rb=rate[1], z=name[-1], rz=rate[-1],
-                 spread=rate[0] / rate[-1] if rate[-1] else float("nan"))]
-
-
 def volunteers_per_association(orgs: pd.DataFrame | None, regions: pd.DataFrame | None) -> pd.DataFrame | None:
     """Volunteers per association by region, when the dataset supplies volunteer counts (else None)."""
     if orgs is None or regions is None or "volunteers_count" not in regions.columns:
@@ -521,12 +297,3 @@ def volunteers_per_association(orgs: pd.DataFrame | None, regions: pd.DataFrame 
     ratio["volunteers_per_association"] = (ratio["volunteers_count"] / ratio["organisations_count"]).round(1)
     return ratio.sort_values("volunteers_per_association", ascending=False, kind="stable").reset_index(drop=True)
 
-
-def volunteers_per_association_text(ratio: pd.DataFrame | None) -> Text | list[Text]:
-    if ratio is None:
-        return _say("Per-region volunteer counts are not in this dataset; supply `volunteers_by_region` to compute "
-                    "the volunteers per association.")
-    return [_say("## Volunteers per association\n\nThe supplied volunteer counts divided by the associations of each "
-                 "region."),
-            _say("Volunteers per association range from {lo:.1f} to {hi:.1f}.",
-                 lo=ratio["volunteers_per_association"].min(), hi=ratio["volunteers_per_association"].max())]

@@ -5,8 +5,7 @@ received on two channels at once counted under both), the categories of voluntee
 observations. The functions read the processed tables (``info_line_totals``, ``info_line_channels``,
 ``info_line_categories``, ``info_line_monthly``); the checks state by how much the parts miss their totals.
 
-Functions named ``*_text`` return a part's prose as ``(template, values)`` pairs for ``Study.say``; a part whose
-inputs are absent gets one sentence and no heading.
+The section's sentences, in English and in Russian, are written by :mod:`vstudy.present.prose.infoline`.
 """
 
 from __future__ import annotations
@@ -129,55 +128,6 @@ def stated(totals: pd.DataFrame | None) -> pd.Series:
     return totals.set_index("metric")["value"].astype(float)
 
 
-# --- prose ------------------------------------------------------------------------------------------------------
-
-Text = tuple[str, dict[str, object]]
-
-
-def _say(template: str, **values: object) -> Text:
-    return template, values
-
-
-def absent_text(*tables: pd.DataFrame | None) -> Text | None:
-    """One sentence when the dataset has none of the information-line tables, else nothing."""
-    if all(t is None for t in tables):
-        return _say("This dataset contains no information-line tables: there is nothing to show in this section.")
-    return None
-
-
-def totals_text(totals: pd.DataFrame | None) -> Text | list[Text] | None:
-    """The totals: requests, months of operation, the share about volunteering, the stated daily average."""
-    if totals is None:
-        return None
-    t = stated(totals)
-    total, vol = t.get("requests_total"), t.get("requests_volunteering")
-    parts = [_say("## Totals\n\nEvery total and share stated for the information line, with its source line.")]
-    if total is not None:
-        months = t.get("operation_period_months")
-        parts.append(_say("The line registered **{total:,.0f} requests**" + (
-            " in {months:.0f} months of operation" if months is not None and pd.notna(months) else "") + ".",
-            total=total, months=months))
-        if vol is not None and total:
-            parts.append(_say("{vol:,.0f} ({share:.1f} %) concerned volunteering.", vol=vol, share=100 * vol / total))
-    if "avg_requests_per_day" in t.index:
-        parts.append(_say("The stated average is {avg:.0f} requests a day.", avg=t["avg_requests_per_day"]))
-    return parts
-
-
-def checks_text(checks: pd.DataFrame | None) -> Text | None:
-    """Whether the parts add up to the stated totals, and by how much they miss."""
-    if checks is None or checks.empty:
-        return None
-    off = checks[checks["difference"].fillna(0) != 0]
-    if off.empty:
-        return _say("All parts add up.")
-    listing = "; ".join(f"{{c{i}}}: {{p{i}:,.0f}} vs stated {{s{i}:,.0f}} ({{d{i}:+,.0f}})" for i in range(len(off)))
-    values: dict[str, object] = {}
-    for i, row in enumerate(off.itertuples()):
-        values |= {f"c{i}": row.check, f"p{i}": row.sum_of_parts, f"s{i}": row.stated, f"d{i}": row.difference}
-    return _say("Not every total adds up: " + listing + ".", **values)
-
-
 def main_channels(table: pd.DataFrame | None) -> pd.DataFrame | None:
     """The channels proper (without the requests counted on two channels), most requests first."""
     if table is None:
@@ -186,63 +136,9 @@ def main_channels(table: pd.DataFrame | None) -> pd.DataFrame | None:
                                                                               kind="stable")
 
 
-def channels_text(table: pd.DataFrame | None, channels: pd.DataFrame | None) -> Text | list[Text] | None:
-    """Requests by channel (``table`` from :func:`channels_table`), the double counting and the qualitative notes."""
-    if table is None or channels is None:
-        return None
-    both = table.loc[table["channel"] == "two_channels_simultaneously", "requests"]
-    parts = [_say("## Requests by channel")]
-    if len(both):
-        parts.append(_say("{both:,.0f} requests arrived on two channels at once; they are counted under both, which "
-                          "is why the channels add up to more than the total.", both=both.iloc[0]))
-    main = main_channels(table)
-    listing = ", ".join(f"{{l{i}}} {{r{i}:,.0f}} ({{s{i}:.1f}} %)" for i in range(len(main)))
-    values: dict[str, object] = {}
-    for i, row in enumerate(main.itertuples()):
-        values |= {f"l{i}": row.label, f"r{i}": row.requests, f"s{i}": row.share_of_channel_contacts_pct}
-    parts.append(_say("By channel: " + listing + " of the contacts counted by channel.", **values))
-    notes = channels.loc[channels["value"].isna() & channels["quote_ru"].notna(), "quote_ru"].tolist()
-    if notes:
-        parts.append(_say("Stated without numbers: " + "; ".join(f"«{{q{i}}}»" for i in range(len(notes))) + ".",
-                          **{f"q{i}": q for i, q in enumerate(notes)}))
-    return parts
-
-
-def categories_text(table: pd.DataFrame | None) -> Text | list[Text] | None:
-    """The categories of volunteering-related requests: the two largest and their share."""
-    if table is None or table.empty:
-        return None
-    parts = [_say("## Requests by category\n\nCategories of the volunteering-related requests, as the dataset lists "
-                  "them.")]
-    top = table.head(2)
-    names = " and ".join(f"{{l{i}}} ({{r{i}:,.0f}})" for i in range(len(top)))
-    values: dict[str, object] = {}
-    for i, row in enumerate(top.itertuples()):
-        values |= {f"l{i}": row.label, f"r{i}": row.requests_count}
-    parts.append(_say("The largest categories are " + names + "; together {share:.1f} % of the {total:,.0f} "
-                      "categorised requests.", share=top["share_of_categories_pct"].sum(),
-                      total=table["requests_count"].sum(), **values))
-    return parts
-
-
 def observations(monthly: pd.DataFrame | None) -> pd.DataFrame | None:
     """The dated observations that carry request counts."""
     if monthly is None:
         return None
     return monthly[["month", "date_from", "date_to", "requests_count", "description_ru", "source_line"]]
 
-
-def observations_text(obs: pd.DataFrame | None, *others: pd.DataFrame | None) -> Text | list[Text] | None:
-    """The dated observations: heading, how many there are and the requests they count.
-
-    Without observations: one sentence when the dataset has another information-line table (``others``), else
-    nothing (:func:`absent_text` has said that the section has nothing to show).
-    """
-    if obs is None:
-        if any(t is not None for t in others):
-            return _say("The dataset has no dated observations of the information line.")
-        return None
-    months = sorted(obs["month"].dropna().astype(str).unique())
-    return [_say("## Dated observations\n\nDated observations of the line that carry request counts."),
-            _say("{n} dated observations ({months}) with {total:,.0f} requests in total.", n=len(obs),
-                 months=", ".join(months), total=obs["requests_count"].sum())]

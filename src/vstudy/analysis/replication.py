@@ -961,59 +961,33 @@ def status_summary(register: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return out.astype(int)
 
 
-def register_summary(register: pd.DataFrame, lang: str = "en") -> str:
-    """The register in one or two sentences (counts by status; what an empty register means)."""
-    published = register[register["status"] != DERIVED]
-    if published.empty:
-        return ("This dataset carries no figure published by a report (no value gives its place in a report's "
-                "text), so there is nothing to replicate." if lang != "ru" else
-                "В этом наборе данных нет показателей, опубликованных в докладе (ни одно значение не указывает своё "
-                "место в тексте доклада), поэтому воспроизводить нечего.")
-    counts = status_counts(register)
-    derived = int(counts[DERIVED])
-    if lang == "ru":
-        names = {REPRODUCED: "воспроизведено", CONSISTENT: "согласовано", DIFFERS: "расходится",
-                 NOT_REPRODUCIBLE: "не воспроизводимо"}
-        parts = [f"{names[s]} — {int(counts[s])}" for s in (REPRODUCED, CONSISTENT, DIFFERS, NOT_REPRODUCIBLE)]
-        text = f"Реестр содержит {len(published)} опубликованных в докладе чисел: " + "; ".join(parts) + "."
-        return text + (f" Ещё {derived} строк — величины, выведенные из опубликованных." if derived else "")
-    parts = [f"{int(counts[s])} {s}" for s in (REPRODUCED, CONSISTENT, DIFFERS, NOT_REPRODUCIBLE)]
-    text = f"The register holds the {len(published)} numbers the report publishes: " + ", ".join(parts) + "."
-    return text + (f" {derived} further rows are values derived from them (status derived)." if derived else "")
-
-
 def status_vocabulary(lang: str = "en") -> pd.DataFrame:
     """The declared statuses and what each means, for the reader."""
     return pd.DataFrame([{"status": s, "meaning": STATUS_MEANING[s][1 if lang == "ru" else 0]}
                          for s in STATUS_ORDER]).set_index("status")
 
 
-def errata_view(errata: pd.DataFrame | None) -> pd.DataFrame:
-    """The errata register as a reader reads it (empty when the dataset records none)."""
+FOUND_BY = {"detected": ("validation rules", "проверки данных"), "recorded": ("its evidence", "доказательства")}
+
+
+def errata_view(errata: pd.DataFrame | None, lang: str = "en") -> pd.DataFrame:
+    """The errata register as a reader reads it (empty when the dataset records none): what is wrong, the evidence
+    and the handling in ``lang`` (``description_<lang>``, ``evidence_<lang>``, ``correction_<lang>``; the English
+    text where the register has no such column or leaves it empty)."""
+    described = f"description_{lang}"
     cols = {"erratum_id": "erratum", "description_en": "what is wrong", "evidence": "evidence",
             "source_lines": "report lines", "correction": "handling", "status": "found by"}
     if errata is None:
         return pd.DataFrame(columns=list(cols.values())).set_index("erratum")
+    errata = errata.copy()
+    for column, own in (("description_en", described), ("evidence", f"evidence_{lang}"),
+                        ("correction", f"correction_{lang}")):
+        if own in errata.columns and own != column:
+            errata[column] = errata[own].where(errata[own].notna() & (errata[own] != ""), errata[column])
     out = errata[[c for c in cols if c in errata.columns]].rename(columns=cols)
     if "found by" in out.columns:
-        out["found by"] = out["found by"].map({"detected": "validation rules", "recorded": "its evidence"})
+        out["found by"] = out["found by"].map({k: v[lang == "ru"] for k, v in FOUND_BY.items()})
     return out.set_index("erratum")
-
-
-def errata_found(register: pd.DataFrame, lang: str = "en") -> str:
-    """The claims that differ, by erratum, in one sentence (empty string when none differs)."""
-    differ = register[register["status"] == DIFFERS]
-    if differ.empty:
-        return ""
-    ids = differ["note"].str.findall(r"E\d+").explode().dropna()
-    by = ids.value_counts().sort_index(key=lambda s: s.str[1:].astype(int))
-    listed = ", ".join(f"{e} ({n})" for e, n in by.items())
-    unexplained = int((~differ["note"].str.contains(r"E\d+", regex=True)).sum())
-    if lang == "ru":
-        return (f"Расходятся {len(differ)} чисел; по ошибкам доклада: {listed or '—'}"
-                + (f"; без записанной ошибки — {unexplained}." if unexplained else "."))
-    return (f"{len(differ)} published numbers differ; by erratum: {listed or 'none recorded'}"
-            + (f"; {unexplained} without a recorded erratum." if unexplained else "."))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1027,37 +1001,18 @@ def dataset_tables(dataset: Mapping[str, object]) -> pd.DataFrame:
                          for name, spec in tables.items()], columns=["table", "file", "schema"]).set_index("table")
 
 
-def inventory_sentence(dataset: Mapping[str, object], lang: str = "en") -> str:
-    manifest = dataset.get("manifest") or {}
-    n = len(manifest.get("tables") or {})
-    period = (manifest.get("period") or {})
-    units = len(regions.codes(str(manifest.get("scheme")))) if manifest.get("scheme") in ("kz2021", "kz2022") else 0
-    synthetic = bool(manifest.get("synthetic"))
-    if lang == "ru":
-        return (f"Набор данных «{manifest.get('title', manifest.get('id', ''))}»: {n} таблиц, период "
-                f"{period.get('start')} — {period.get('end')}, {units} регионов (схема {manifest.get('scheme')})"
-                + ("; данные синтетические." if synthetic else "."))
-    return (f"Dataset “{manifest.get('title', manifest.get('id', ''))}”: {n} tables, period {period.get('start')} to "
-            f"{period.get('end')}, {units} regions (scheme {manifest.get('scheme')})"
-            + ("; the data are SYNTHETIC." if synthetic else "."))
+def _regions_count(n: int, lang: str) -> str:
+    """"12 regions" / "12 регионов" (the Russian noun form for ``n``)."""
+    if lang != "ru":
+        return f"{n} regions"
+    form = ("регион" if n % 10 == 1 and n % 100 != 11 else
+            "региона" if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else "регионов")
+    return f"{n} {form}"
 
 
-def validation_sentence(findings: pd.DataFrame | None, lang: str = "en") -> str:
-    """What validation left: every dataset in the processed layer passed (errors stop the build)."""
-    n = 0 if findings is None else len(findings)
-    errata = 0 if findings is None or "erratum" not in findings.columns else int(findings["erratum"].notna().sum())
-    if n == 0:
-        return "Проверка пройдена без ошибок и предупреждений." if lang == "ru" else \
-            "Validation passed with no errors and no warnings."
-    if lang == "ru":
-        return (f"Проверка пройдена без ошибок; предупреждений: {n}, из них {errata} объяснены записанными "
-                "ошибками доклада.")
-    return (f"Validation passed with no errors; {n} warnings remain, {errata} of them explained by recorded errata "
-            "of the source.")
-
-
-def indicator_coverage(long: pd.DataFrame | None, scheme: str) -> pd.DataFrame:
-    """Official indicators per reference period: units of the scheme with a value and the ones missing."""
+def indicator_coverage(long: pd.DataFrame | None, scheme: str, lang: str = "en") -> pd.DataFrame:
+    """Official indicators per reference period: units of the scheme with a value and the ones missing (named in
+    ``lang`` when there are ten or fewer, else counted)."""
     cols = ["indicator", "period", "unit", "regions with a value", "regions of the scheme", "missing"]
     if long is None:
         return pd.DataFrame(columns=cols)
@@ -1069,24 +1024,9 @@ def indicator_coverage(long: pd.DataFrame | None, scheme: str) -> pd.DataFrame:
         missing = [c for c in units if c not in present]
         rows.append(dict(zip(cols, (
             indicator, period, group["unit"].iloc[0], len(present & set(units)), len(units),
-            ", ".join(regions.units(scheme).set_index("code").loc[missing, "name_en"]) if 0 < len(missing) <= 10
-            else (f"{len(missing)} regions" if missing else "")), strict=True)))
+            ", ".join(regions.name(c, lang) for c in missing) if 0 < len(missing) <= 10
+            else (_regions_count(len(missing), lang) if missing else "")), strict=True)))
     return pd.DataFrame(rows, columns=cols).set_index(["indicator", "period"])
-
-
-def coverage_sentence(coverage: pd.DataFrame, lang: str = "en") -> str:
-    if coverage.empty:
-        return ("This dataset has no official indicators." if lang != "ru" else
-                "В наборе данных нет официальных показателей.")
-    n_units = int(coverage["regions of the scheme"].iloc[0])
-    covered = coverage["regions with a value"]
-    full, partial = coverage[covered == n_units], coverage[covered < n_units]
-    listed = "; ".join(f"{ind} {per} ({n}/{n_units})" for (ind, per), n in partial["regions with a value"].items())
-    if lang == "ru":
-        return (f"{len(full)} показателей-периодов охватывают все {n_units} регионов; "
-                + (f"неполные ({len(partial)}): {listed}." if listed else "неполных нет."))
-    return (f"{len(full)} indicator-periods cover all {n_units} regions; "
-            + (f"{len(partial)} are partial: {listed}." if listed else "none is partial."))
 
 
 def coverage_matrix(long: pd.DataFrame, scheme: str) -> pd.DataFrame:
@@ -1096,15 +1036,3 @@ def coverage_matrix(long: pd.DataFrame, scheme: str) -> pd.DataFrame:
     matrix = pd.crosstab(rows, official["region_code"]).clip(upper=1)
     return matrix.reindex(columns=regions.codes(scheme), fill_value=0)
 
-
-def errata_sentence(errata: pd.DataFrame | None, lang: str = "en") -> str:
-    """How many errata the dataset records and how many the validation rules detect (from :func:`errata_view`)."""
-    if errata is None or errata.empty:
-        return ("This dataset records no errata of its source." if lang != "ru" else
-                "В наборе данных не записано ошибок источника.")
-    detected = int((errata["found by"] == "validation rules").sum()) if "found by" in errata.columns else 0
-    if lang == "ru":
-        return (f"Записано {len(errata)} ошибок источника; {detected} из них обнаруживают проверки данных, "
-                "остальные доказаны в реестре ниже или в примечаниях.")
-    return (f"{len(errata)} errata of the source are recorded; the data checks detect {detected} of them, the "
-            "others are shown by the register below or by their evidence.")

@@ -610,6 +610,9 @@ def _errata_evaluated(ds: Dataset) -> pd.DataFrame:
                 counts[e] = counts.get(e, 0) + 1
     out = frame[["erratum_id", "file", "rows", "rule_id", "description_en", "evidence", "source_lines",
                  "correction"]].copy()
+    for column in ("description_ru", "correction_ru", "evidence_ru"):  # the Russian edition's text, where the register gives it
+        out[column] = frame[column] if column in frame.columns else pd.Series([None] * len(frame), index=frame.index,
+                                                                               dtype="object")
     out["violations_explained"] = pd.array([counts.get(e, 0) for e in out["erratum_id"]], dtype="Int64")
     out["status"] = ["detected" if counts.get(e) else "recorded" for e in out["erratum_id"]]
     return out[cols].reset_index(drop=True)

@@ -70,7 +70,7 @@ def plot_national(published: pd.DataFrame | None, lang: str = "en"):
             colors = plots.category_colors("age_group", list(series.index))
         ax.bar(range(len(series)), series.to_numpy(), color=colors)
         for x, v in enumerate(series.to_numpy()):
-            ax.text(x, v + 1, f"{v:.2f}", ha="center", va="bottom", fontsize=8)
+            ax.text(x, v + 1, plots.number_text(f"{v:.2f}", lang), ha="center", va="bottom", fontsize=8)
         ax.set_xticks(range(len(series)), names, rotation=20 if key == "age_group" else 0, ha="right"
                       if key == "age_group" else "center")
         ax.set_ylim(0, max(60.0, float(series.max()) * 1.15))
@@ -244,7 +244,7 @@ def plot_bars(labels: list[str], values: list[float], lang: str = "en", color: s
     vals = np.asarray(values, dtype=float)[order]
     ax.barh(y, vals, color=color, height=0.7)
     for yi, v in zip(y, vals, strict=True):
-        ax.text(v + vals.max() * 0.01, yi, f"{v:,.0f}", va="center", fontsize=8)
+        ax.text(v + vals.max() * 0.01, yi, plots.number_text(f"{v:,.0f}", lang), va="center", fontsize=8)
     ax.set_yticks(y, [textwrap.fill(str(labels[i]), 45) for i in order])
     ax.set_xlim(0, vals.max() * 1.12)
     ax.set_xlabel(AXIS_LABELS[lang]["requests"])
@@ -274,7 +274,7 @@ def plot_categories(categories: pd.DataFrame | None, lang: str = "en"):
 STATUS_LABELS = {
     "en": {REPRODUCED: "reproduced", CONSISTENT: "consistent", DERIVED: "derived", DIFFERS: "differs",
            NOT_REPRODUCIBLE: "not reproducible", "claims": "Number of published numbers (and derived values)"},
-    "ru": {REPRODUCED: "воспроизведено", CONSISTENT: "согласовано", DERIVED: "выведено", DIFFERS: "расходится",
+    "ru": {REPRODUCED: "воспроизводится", CONSISTENT: "согласуется", DERIVED: "выведено", DIFFERS: "расходится",
            NOT_REPRODUCIBLE: "не воспроизводимо", "claims": "Число опубликованных (и выведенных) чисел"},
 }
 
@@ -331,7 +331,10 @@ def plot_coverage(matrix: pd.DataFrame, lang: str = "en"):
     ax.imshow(matrix.to_numpy(), cmap=ListedColormap(["#f2f2f2", "#0072B2"]), aspect="auto", vmin=0, vmax=1)
     ax.set_xticks(range(matrix.shape[1]), [labels[c] for c in matrix.columns], rotation=60, ha="right",
                   rotation_mode="anchor", fontsize=7)
-    ax.set_yticks(range(len(matrix)), matrix.index, fontsize=7)
+    undated = {"en": "undated", "ru": "без даты"}[lang]
+    rows = [f"{str(r).removesuffix(' undated')} {undated}" if str(r).endswith(" undated") else str(r)
+            for r in matrix.index]
+    ax.set_yticks(range(len(matrix)), rows, fontsize=7)
     ax.set_xticks(np.arange(-0.5, matrix.shape[1]), minor=True)
     ax.set_yticks(np.arange(-0.5, len(matrix)), minor=True)
     ax.grid(which="minor", color="white", linewidth=0.6)

@@ -202,6 +202,12 @@ _TERMS: dict[str, tuple[str, str]] = {
                                               "Ноябрь: связаны с волонтёрством, %"),
     "share_volunteering_requests_own_interest": ("Requests about volunteering out of own interest",
                                                  "Обращения по волонтёрству из личного интереса"),
+    # information line: the checks of the stated totals (vstudy.analysis.infoline.checks_table)
+    "subjects add up to the total": ("Subjects add up to the total", "Темы обращений в сумме дают общий итог"),
+    "categories add up to the volunteering requests": ("Categories add up to the volunteering requests",
+                                                       "Категории в сумме дают число обращений по волонтёрству"),
+    "channels minus double-counted add up to the total": ("Channels minus double-counted add up to the total",
+                                                          "Каналы за вычетом учтённых дважды дают общий итог"),
 }
 
 # --------------------------------------------------------------------------------------------- columns

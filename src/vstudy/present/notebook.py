@@ -121,13 +121,21 @@ def markdown(*parts: object, lang: str = "en", **values: object) -> str:
     return out
 
 
-def errata_sentences(errata: pd.DataFrame | None, tables: Sequence[str]) -> list[Text]:
-    """One ``(template, values)`` sentence per erratum of ``errata`` that names a file of one of ``tables``."""
+def errata_sentences(errata: pd.DataFrame | None, tables: Sequence[str], lang: str = "en") -> list[Text]:
+    """One ``(template, values)`` sentence per erratum of ``errata`` that names a file of one of ``tables``, in
+    ``lang``: the register's ``description_<lang>``, its English description where it gives none in ``lang``."""
     if errata is None or errata.empty:
         return []
     files = {f"{t}.csv" for t in tables}
     hits = errata[[bool(files & {f.strip().rsplit("/", 1)[-1] for f in str(v).split(";")}) for v in errata["file"]]]
-    return [("Erratum {id}: {what}", {"id": row.erratum_id, "what": row.description_en}) for row in hits.itertuples()]
+    template = "Ошибка доклада {id}: {what}" if lang == "ru" else "Erratum {id}: {what}"
+    out = []
+    for row in hits.to_dict("records"):
+        what = row.get(f"description_{lang}")
+        if not isinstance(what, str) or not what.strip():
+            what = row["description_en"]
+        out.append((template, {"id": row["erratum_id"], "what": what}))
+    return out
 
 
 def _resolve(path: str | Path) -> Path:
@@ -197,7 +205,7 @@ class Study:
         Read from the processed ``errata_evaluated`` table (its ``file`` column lists the affected files); nothing
         when the dataset has no register or records nothing for them. Pass the result to :meth:`say`.
         """
-        return errata_sentences(self.table("errata_evaluated"), tables)
+        return errata_sentences(self.table("errata_evaluated"), tables, self.lang)
 
     # ------------------------------------------------------------------ outputs
     def save(self, frame: pd.DataFrame | None, name: str, index: bool = False) -> Path | None:

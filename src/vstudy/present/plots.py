@@ -117,6 +117,22 @@ def _tick_label(value: object, lang: str) -> str:
     return region_label(value, lang) if is_region_code(value) else str(value)
 
 
+def number_text(text: str, lang: str) -> str:
+    """A number already written the English way (``1,234.5``) as ``lang`` writes it (``1 234,5`` in Russian,
+    :func:`vstudy.present.text.number`): for the values figures print on bars and in cells."""
+    if lang != "ru":
+        return text
+    return text.replace(",", "\0").replace(".", ",").replace("\0", "\u00a0")
+
+
+def localize_axis(axis, lang: str) -> None:
+    """Tick labels of a numeric ``axis`` with the decimal mark of ``lang`` (a comma in Russian)."""
+    if lang == "ru":
+        from matplotlib.ticker import FuncFormatter
+
+        axis.set_major_formatter(FuncFormatter(lambda v, _pos: number_text(f"{v:g}", lang)))
+
+
 # --------------------------------------------------------------------------------------------- fonts
 def _font_path(family: str) -> str | None:
     try:
@@ -325,8 +341,9 @@ def share_heatmap(
     size = figsize or (FULL_WIDTH_IN, max(2.5, 0.24 * len(data) + 1.4))
     fig, ax = _new_axes(ax, size)
     center = 0.0 if palette_key == "diverging" else None
+    annot = data.map(lambda v: "" if pd.isna(v) else number_text(format(v, fmt), lang)).to_numpy()
     sns.heatmap(
-        data, ax=ax, cmap=cmap(palette_key), annot=True, fmt=fmt, mask=data.isna(),
+        data, ax=ax, cmap=cmap(palette_key), annot=annot, fmt="", mask=data.isna(),
         annot_kws={"fontsize": SMALL_FONT_SIZE}, linewidths=0.4, linecolor="white",
         vmin=vmin, vmax=vmax, center=center,
         cbar_kws={"label": colorbar_label or label("share_pct" if palette_key == "share" else "r", lang),
@@ -338,6 +355,8 @@ def share_heatmap(
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.tick_params(length=0)
+    if ax.collections and ax.collections[0].colorbar is not None:
+        localize_axis(ax.collections[0].colorbar.ax.yaxis, lang)
     if title:
         ax.set_title(title)
     return fig, ax
@@ -372,7 +391,7 @@ def ranking_bars(
     ax.barh(y, data.to_numpy(), color=colors, height=0.72)
     span = float(np.nanmax(np.abs(data.to_numpy()))) if len(data) else 1.0
     for yi, value in zip(y, data.to_numpy(), strict=True):
-        ax.text(value + 0.01 * span * np.sign(value or 1), yi, fmt.format(value), va="center",
+        ax.text(value + 0.01 * span * np.sign(value or 1), yi, number_text(fmt.format(value), lang), va="center",
                 ha="left" if value >= 0 else "right", fontsize=SMALL_FONT_SIZE)
     ax.set_yticks(y, [_tick_label(v, lang) for v in data.index])
     ax.tick_params(axis="y", length=0)
@@ -380,10 +399,11 @@ def ranking_bars(
     ax.set_xlim(min(0.0, float(data.min()) * 1.12), max(0.0, float(data.max()) * 1.12))
     if reference is not None:
         ax.axvline(reference, color="0.3", linestyle="--", linewidth=0.8)
-        ax.text(reference, len(data) - 0.4, f" {label('national', lang)}: {fmt.format(reference)}",
+        ax.text(reference, len(data) - 0.4, f" {label('national', lang)}: {number_text(fmt.format(reference), lang)}",
                 fontsize=SMALL_FONT_SIZE, color="0.3", va="bottom", ha="left")
     name = series.name if isinstance(series.name, str) else None
     ax.set_xlabel(value_label or (label(name, lang, default=name) if name else ""))
+    localize_axis(ax.xaxis, lang)
     if title:
         ax.set_title(title)
     return fig, ax

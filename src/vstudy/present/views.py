@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from vstudy.present import tables
+from vstudy.present import labels, tables
 from vstudy.present.tables import col
 
 NOT_PUBLISHED = {"en": "the report does not publish it", "ru": "в отчёте не опубликовано"}
@@ -31,7 +31,9 @@ _CORRELATION = [col("pair", "text", label={"en": "Pair", "ru": "Пара"}), col
 VIEWS: dict[str, dict] = {
     # the data-quality page names the dataset's own tables and indicators as they are spelled in it (code)
     "00_data_quality/inventory": {"columns": [col("table", "code"), col("file", "code"), col("schema", "code")]},
-    "00_data_quality/coverage": {"columns": [col("indicator", "code"), "period", col("unit", "code"), "regions with a value",
+    "00_data_quality/coverage": {"columns": [col("indicator", "code"),
+                                             col("period", "text", values={"undated": {"en": "undated", "ru": "без даты"}}),
+                                             col("unit", "code"), "regions with a value",
                                              "regions of the scheme", col("missing", "note")]},
     "00_data_quality/errata": {"columns": ["erratum", "what is wrong", col("evidence", "note"), "report lines",
                                            col("handling", "note"), "found by"]},
@@ -88,8 +90,17 @@ VIEWS: dict[str, dict] = {
     "07_information_line/channels": {"columns": [
         "label", col("requests", "int"), col("share_of_channel_contacts_pct", "pct"), col("share_of_requests_pct", "pct")],
         "missing_reason": NOT_PUBLISHED},
-    "07_information_line/totals": {"missing_reason": NOT_PUBLISHED},
-    "07_information_line/checks": {"missing_reason": NOT_COMPUTABLE},
+    "07_information_line/totals": {"columns": ["metric", "value", col("unit", "id", values={
+        "percent (approx.: «около»)": {"en": "percent (approx.: «около»)", "ru": "% (приблизительно: «около»)"},
+        "percent (approx.: «почти»)": {"en": "percent (approx.: «почти»)", "ru": "% (приблизительно: «почти»)"},
+        "fraction stated in words («Треть» = one third); no number printed": {
+            "en": "fraction stated in words («Треть» = one third); no number printed",
+            "ru": "доля названа словами («Треть»); числа нет"}}), "source_line"], "missing_reason": NOT_PUBLISHED},
+    "07_information_line/checks": {"columns": [
+        col("check", "text", values={c: {lang: labels.label(c, lang) for lang in ("en", "ru")} for c in (
+            "subjects add up to the total", "categories add up to the volunteering requests",
+            "channels minus double-counted add up to the total")}),
+        col("stated", "int"), col("sum_of_parts", "int"), col("difference", "int")], "missing_reason": NOT_COMPUTABLE},
     "07_information_line/monthly": {"columns": ["month", "date_from", "date_to", col("requests_count", "int"),
                                                 col("description_ru", "note"), col("source_line", "int")],
                                     "missing_reason": NOT_PUBLISHED},
