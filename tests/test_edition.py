@@ -8,16 +8,16 @@ from vstudy.present.text import md_in, number
 
 
 def test_russian_numbers_group_with_no_break_space_and_use_decimal_comma():
-    assert number(116694, ",", "ru") == "116\u00a0694"
+    assert number(116694, ",", "ru") == "116\u202f694"
     assert number(77.153, ".2f", "ru") == "77,15"
-    assert number(1234567.891, ",.1f", "ru") == "1\u00a0234\u00a0567,9"
+    assert number(1234567.891, ",.1f", "ru") == "1\u202f234\u202f567,9"
     assert number(-0.27, ".2f", "ru") == "-0,27"
     assert number(116694, ",", "en") == "116,694"
     assert number(True, "", "ru") == "True"
 
 
 def test_md_in_formats_numbers_per_language_and_escapes_strings():
-    assert md_in("ru", "{n:,} волонтёров в {r}", n=1658, r="<b>") == "1\u00a0658 волонтёров в &#60;b&#62;"
+    assert md_in("ru", "{n:,} волонтёров в {r}", n=1658, r="<b>") == "1\u202f658 волонтёров в &#60;b&#62;"
     assert md_in("en", "{x:.1f} %", x=12.25) == "12.2 %"
     assert markdown(("r = {r:.2f}", {"r": 0.684}), lang="ru") == "r = 0,68"
     with pytest.raises(ValueError, match="no number format"):

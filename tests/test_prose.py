@@ -18,8 +18,7 @@ from vstudy.present.prose import data_quality, noun
 from vstudy.present.prose import demographics as demo_says
 from vstudy.present.prose import infoline as info_says
 from vstudy.present.prose import organisations as org_says
-
-NBSP = "\u00a0"
+from vstudy.present.text import RU_GROUP as NBSP  # noqa: E402  (the Russian thousands separator)
 
 
 def ru(parts) -> str:

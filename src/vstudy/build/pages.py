@@ -672,41 +672,36 @@ ERRATUM_RULES: dict[str, tuple[str, str]] = {
 
 
 def errata_markdown(data_dir: Path, lang: str = "en", blocks: bool = False) -> str:
-    """The errata of the source report: id, file, the kind of error, the description and handling (English
-    edition), the report lines. ``blocks`` (the study PDF): one paragraph per erratum instead of a wide table."""
+    """The errata of the source report: id, file, the kind of error, the description and its handling in the
+    edition's language (the register's ``*_ru`` columns; the English text where a register has no Russian one),
+    the report lines. ``blocks`` (the study PDF): one paragraph per erratum instead of a wide table."""
     rows = dataset_table(data_dir, "errata")
     for row in rows:
         rule = str(row.get("rule_id", ""))
         row["rule"] = ERRATUM_RULES[rule][lang == "ru"] if rule in ERRATUM_RULES else rule
+        russian = lang == "ru" and bool(row.get("description_ru"))
+        row["what"] = row.get("description_ru") if russian else row.get("description_en")
+        row["handling"] = (row.get("correction_ru") if lang == "ru" and row.get("correction_ru")
+                           else row.get("correction"))
     if blocks:
         return _errata_blocks(rows, lang)
-    if lang == "ru":
-        intro = ("Описания ошибок и способа их учёта записаны в реестре ошибок на английском языке "
-                 "(`errata.csv`); здесь для каждой приведены вид ошибки, затронутый файл и строки отчёта.\n\n")
-        return intro + md_table(rows, ["erratum_id", "file", "rule", "source_lines"],
-                                ["№", "Файл", "Вид ошибки", "Строки отчёта"], lang)
-    return md_table(rows, ["erratum_id", "file", "rule", "description_en", "correction", "source_lines"],
-                    ["id", "File", "Kind", "Description", "Handling", "Report lines"], lang)
+    return md_table(rows, ["erratum_id", "file", "rule", "what", "handling", "source_lines"],
+                    [_t(lang, "id", "№"), _t(lang, "File", "Файл"), _t(lang, "Kind", "Вид ошибки"),
+                     _t(lang, "Description", "Описание"), _t(lang, "Handling", "Как учтена"),
+                     _t(lang, "Report lines", "Строки отчёта")], lang)
 
 
 def _errata_blocks(rows: list[dict], lang: str) -> str:
     if not rows:
         return _t(lang, "*(none)*\n", "*(нет)*\n")
     out = []
-    if lang == "ru":
-        out.append("Описания ошибок и способа их учёта записаны в реестре ошибок на английском языке "
-                   "(`errata.csv`, английская версия исследования); здесь для каждой приведены вид ошибки, "
-                   "затронутый файл и строки отчёта.\n")
     for row in rows:
         head = (f"**{escape(row.get('erratum_id'))}. {escape(row.get('rule'))}.** "
                 + _t(lang, "File: ", "Файл: ") + escape(row.get("file")) + "; "
                 + _t(lang, "report lines: ", "строки отчёта: ") + escape(row.get("source_lines")) + ".")
-        if lang == "ru":
-            out.append(head + "\n")
-            continue
-        out.append(head + " " + escape(row.get("description_en")) + "\n")
-        if row.get("correction"):
-            out.append("*Handling:* " + escape(row["correction"]) + "\n")
+        out.append(head + " " + escape(row.get("what")) + "\n")
+        if row.get("handling"):
+            out.append(_t(lang, "*Handling:* ", "*Как учтена:* ") + escape(row["handling"]) + "\n")
     return "\n".join(out) + "\n"
 
 

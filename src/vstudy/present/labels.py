@@ -237,6 +237,8 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "description_ru": ("Description (Russian)", "Описание"),
     "evidence": ("Evidence", "Подтверждение"),
     "correction": ("Correction applied", "Исправление"),
+    "evidence_ru": ("Evidence (Russian)", "Подтверждение (рус.)"),
+    "correction_ru": ("Correction applied (Russian)", "Исправление (рус.)"),
     "table": ("Table", "Таблица"),
     "present": ("Present", "Есть в данных"),
     "rows": ("Rows", "Строк"),

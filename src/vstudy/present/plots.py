@@ -35,6 +35,7 @@ from vstudy.present.labels import (  # noqa: F401  (re-exported: figures call pl
     label,
     region_label,
 )
+from vstudy.present.text import localize_number
 from vstudy.vocab import AGE_GROUPS, DIRECTIONS, STATUSES  # noqa: F401  (re-exported)
 
 # --------------------------------------------------------------------------------------------- sizes
@@ -120,9 +121,7 @@ def _tick_label(value: object, lang: str) -> str:
 def number_text(text: str, lang: str) -> str:
     """A number already written the English way (``1,234.5``) as ``lang`` writes it (``1 234,5`` in Russian,
     :func:`vstudy.present.text.number`): for the values figures print on bars and in cells."""
-    if lang != "ru":
-        return text
-    return text.replace(",", "\0").replace(".", ",").replace("\0", "\u00a0")
+    return localize_number(text, lang)
 
 
 def localize_axis(axis, lang: str) -> None:

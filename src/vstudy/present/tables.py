@@ -44,7 +44,7 @@ import pandas as pd
 
 from vstudy.data import regions
 from vstudy.present import labels
-from vstudy.present.text import escape
+from vstudy.present.text import RU_GROUP, escape, localize_number
 from vstudy.vocab import LANGS
 
 # Text width of the A4 study PDF (2 cm margins, 170 mm) in characters of the body font (DejaVu Sans 10 pt, about
@@ -55,7 +55,7 @@ WRAP_CHARS = 30  # a text column is counted this wide (or its longest word): lon
 NOTE_CHARS = 40  # a note column whose longest note is longer becomes numbered notes below the table
 DASH = "—"
 MINUS = "\u2212"
-THIN_NBSP = "\u202f"  # narrow no-break space: the Russian thousands separator
+THIN_NBSP = RU_GROUP  # narrow no-break space: the Russian thousands separator (present.text)
 
 FORMATS = ("auto", "int", "num", "pct", "p", "r", "text", "note", "id", "code", "region", "bool")
 
@@ -95,9 +95,7 @@ def format_number(value: float, decimals: int = 0, lang: str = "en") -> str:
     sign (−), which no Markdown reader mistakes for a list item or a hyphen.
     """
     _check_lang(lang)
-    text = f"{abs(value):,.{decimals}f}"
-    if lang == "ru":
-        text = text.replace(",", THIN_NBSP).replace(".", ",")
+    text = localize_number(f"{abs(value):,.{decimals}f}", lang)
     negative = value < 0 and any(ch not in "0.," + THIN_NBSP for ch in text)  # "−0.00" would read oddly
     return (MINUS if negative else "") + text
 

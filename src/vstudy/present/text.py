@@ -60,8 +60,17 @@ def escape(value: object) -> str:
     return out
 
 
-# Russian typography: a no-break space groups thousands, a comma marks the decimals (12 345,6).
-_RU_GROUP = "\u00a0"
+# Russian typography: a narrow no-break space groups thousands, a comma marks the decimals (12 345,6). The one
+# place the study writes numbers the Russian way: sentences (md_in), tables (present.tables) and figures
+# (present.plots) all call :func:`localize_number`.
+RU_GROUP = "\u202f"
+
+
+def localize_number(text: str, lang: str) -> str:
+    """A number written the English way (``1,234.5``) as ``lang`` writes it (``1 234,5`` in Russian)."""
+    if lang == "ru":
+        return text.replace(",", "\0").replace(".", ",").replace("\0", RU_GROUP)
+    return text
 
 
 def number(value: float | int, spec: str = "", lang: str = "en") -> str:
@@ -71,8 +80,8 @@ def number(value: float | int, spec: str = "", lang: str = "en") -> str:
     with a comma (``12 345,6``). Booleans and non-numbers are formatted as they are.
     """
     text = format(value, spec)
-    if lang == "ru" and isinstance(value, numbers.Number) and not isinstance(value, bool):
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", _RU_GROUP)
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        return localize_number(text, lang)
     return text
 
 
