@@ -82,6 +82,9 @@ VIEWS: dict[str, dict] = {
     "05_activities/org_directions_values": {"missing_reason": NOT_PUBLISHED},
     "05_activities/events_supplied_vs_reconstructed": {"missing_reason": NOT_PUBLISHED},
     "06_economic_value/by_region": {"missing_reason": NOT_COMPUTABLE},
+    "06_economic_value/employee_equivalent": {"columns": [
+        col("norm", "id"), col("hours_per_year", "num", decimals=0), col("basis", "id"), col("employees", "num"),
+        col("reproduces_published", "bool")]},
     "07_information_line/categories": {"columns": [
         "label", col("requests_count", "int"), col("share_of_categories_pct", "pct"),
         col("share_of_volunteering_requests_pct", "pct")], "missing_reason": NOT_PUBLISHED},
@@ -145,6 +148,9 @@ def sensitivity_table(grid: pd.DataFrame | None, lang: str) -> tables.ReaderTabl
     billion tenge a year (the long grid stays in ``sensitivity.csv``)."""
     if grid is None or grid.empty:
         return None
+    from vstudy.present.prose.economics import with_wage_labels
+
+    grid = with_wage_labels(grid, lang)
     wide = grid.pivot_table(index=["wage_basis", "coverage", "employer_uplift"], columns="hours_worked_per_month",
                             values="value_bn_kzt_per_year").reset_index()
     hours = [c for c in wide.columns if c not in ("wage_basis", "coverage", "employer_uplift")]
@@ -165,7 +171,9 @@ def required_table(required: pd.DataFrame | None, lang: str) -> tables.ReaderTab
     """What reaches the published value: per wage basis, the assumption solved for and the value it takes."""
     if required is None or required.empty:
         return None
-    out = required.copy()
+    from vstudy.present.prose.economics import with_wage_labels
+
+    out = with_wage_labels(required, lang)
     per_cent = out["solve_for"].isin(["coverage", "employer uplift"])
     out["needed_value"] = [v * 100 if pc else v for v, pc in zip(out["value"], per_cent, strict=True)]
     out["coverage"] = out["coverage"] * 100
