@@ -113,12 +113,21 @@ def markdown(*parts: object, lang: str = "en", **values: object) -> str:
     return out
 
 
-def errata_sentences(errata: pd.DataFrame | None, tables: Sequence[str]) -> list[Text]:
-    """One ``(template, values)`` sentence per erratum of ``errata`` that names a file of one of ``tables``."""
+def errata_sentences(errata: pd.DataFrame | None, tables: Sequence[str], lang: str = "en") -> list[Text]:
+    """One ``(template, values)`` sentence per erratum of ``errata`` that names a file of one of ``tables``.
+
+    The register describes each erratum in English; the Russian edition names its kind (``rule_id``, labelled by
+    :mod:`vstudy.present.labels`)."""
     if errata is None or errata.empty:
         return []
     files = {f"{t}.csv" for t in tables}
     hits = errata[[bool(files & {f.strip().rsplit("/", 1)[-1] for f in str(v).split(";")}) for v in errata["file"]]]
+    if lang == "ru":
+        from vstudy.present import labels
+
+        return [("Ошибка отчёта {id}: {what}.", {"id": row.erratum_id,
+                                                 "what": labels.label(str(row.rule_id), "ru", default=row.rule_id)})
+                for row in hits.itertuples()]
     return [("Erratum {id}: {what}", {"id": row.erratum_id, "what": row.description_en}) for row in hits.itertuples()]
 
 
@@ -189,7 +198,7 @@ class Study:
         Read from the processed ``errata_evaluated`` table (its ``file`` column lists the affected files); nothing
         when the dataset has no register or records nothing for them. Pass the result to :meth:`say`.
         """
-        return errata_sentences(self.table("errata_evaluated"), tables)
+        return errata_sentences(self.table("errata_evaluated"), tables, self.lang)
 
     # ------------------------------------------------------------------ outputs
     def save(self, frame: pd.DataFrame | None, name: str, index: bool = False) -> Path | None:
