@@ -206,7 +206,8 @@ def plot_sensitivity(grid: pd.DataFrame, target: float | None = None, lang: str 
     ax.set_ylabel(labels["y"])
     from vstudy.present.prose.economics import wage_label
 
-    ax.set_title(wage_label(grid["wage_basis"].iloc[0], lang), fontsize=8)
+    title = wage_label(grid["wage_basis"].iloc[0], lang)
+    ax.set_title(title[:1].upper() + title[1:], fontsize=8)
     top = max(float(first["value_bn_kzt_per_year"].max()), (target or 0) / 1e9)
     ax.set_ylim(0, top * 1.15)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False, fontsize=7,
@@ -363,7 +364,7 @@ def forest_plot(table: pd.DataFrame, labels: Sequence[str], r_col: str = "r", lo
     colour = plots.PALETTES["status"][0]
     r = table[r_col].to_numpy(float)
     ax.hlines(y, table[low].to_numpy(float), table[high].to_numpy(float), color=colour, linewidth=1.6,
-              label="Fisher z 95 %" if lang == "en" else "95 % ДИ (z-преобразование Фишера)")
+              label="Fisher z 95 %" if lang == "en" else "95 % ДИ Фишера")
     if extra is not None:
         ax.hlines(y - 0.25, table[extra[0]].to_numpy(float), table[extra[1]].to_numpy(float), color="0.55",
                   linewidth=0.9, label="bootstrap" if lang == "en" else "бутстрэп")

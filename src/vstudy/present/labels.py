@@ -135,6 +135,9 @@ _TERMS: dict[str, tuple[str, str]] = {
     "typo_variable_name": ("Typo in a variable name", "Опечатка в названии переменной"),
     "unnamed_variable": ("Unnamed variable", "Переменная не названа"),
     "typo_text": ("Typo in the text", "Опечатка в тексте"),
+    "not_a_share_of_the_events": ("Not a share of the events", "Не доля от числа мероприятий"),
+    "copy_of_another_value": ("Copy of another value", "Копия другого значения"),
+    "arithmetic": ("Arithmetic error", "Арифметическая ошибка"),
     # validation rules and severities (vstudy.data.schemas)
     "sums_to_100": ("Shares add up to 100", "Сумма долей равна 100"),
     "distinct_lists": ("Lists are distinct", "Списки различаются"),

@@ -514,13 +514,14 @@ def localize_numbers(fig, lang: str):
     if fig is None or lang != "ru":
         return fig
     decimal = re.compile(r"(?<=\d)\.(?=\d)")
+    minus = re.compile(r"(?<![\w\u2212-])-(?=\d)")
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             if type(axis.get_major_formatter()) is ticker.ScalarFormatter:
                 axis.set_major_formatter(ticker.FuncFormatter(_ru_tick))
         legend = ax.get_legend()
         for text in [*ax.texts, *(legend.get_texts() if legend else [])]:
-            text.set_text(decimal.sub(",", text.get_text()))
+            text.set_text(minus.sub("\u2212", decimal.sub(",", text.get_text())))
     return fig
 
 

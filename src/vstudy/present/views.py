@@ -77,7 +77,7 @@ VIEWS: dict[str, dict] = {
         col("reconstructed_events", "int"), col("reconstructed_pct", "pct"), col("difference_pct", "pct"), "status"],
         "missing_reason": NOT_PUBLISHED},
     "05_activities/participant_categories": {"columns": [
-        "category", "region_code", col("statement", "note"), col("share_of_events_pct", "pct"),
+        "category", "region_code", col("statement", "id"), col("share_of_events_pct", "pct"),
         col("source_line", "int", optional=True)], "missing_reason": NOT_PUBLISHED},
     "05_activities/org_directions_values": {"missing_reason": NOT_PUBLISHED},
     "05_activities/events_supplied_vs_reconstructed": {"missing_reason": NOT_PUBLISHED},

@@ -146,6 +146,7 @@ def assumptions_text(lang: str) -> Text:
     values.update(week=ec.WEEKLY_HOURS_NORM, gross=ec.GROSS_NORM, weeks=ec.WEEKS_PER_YEAR,
                   leave=ec.ANNUAL_LEAVE_CALENDAR_DAYS, net=ec.NET_OF_LEAVE_NORM, lo=lo, hi=hi,
                   dlo=lo / ec.DAY_HOURS, dhi=hi / ec.DAY_HOURS, day=ec.DAY_HOURS,
+                  wdays=noun(round(hi / ec.DAY_HOURS), "ru", ("", ""), ("рабочий день", "рабочих дня", "рабочих дней")),
                   wleave=noun(ec.ANNUAL_LEAVE_CALENDAR_DAYS, "ru", ("", ""),
                               ("календарный день", "календарных дня", "календарных дней")))
     return (pick(lang,
@@ -160,7 +161,7 @@ def assumptions_text(lang: str) -> Text:
                  "Казахстан (ст. 68) ограничивает нормальную продолжительность рабочего времени {week} ч в неделю — "
                  "это {gross:,} ч за {weeks} недели без учёта праздников и отпуска; минимальный ежегодный "
                  "оплачиваемый отпуск (ст. 88, {leave} {wleave}) оставляет {net:,.0f} ч; обычный диапазон месячной "
-                 "нормы — {lo:.0f}–{hi:.0f} ч ({dlo:.0f}–{dhi:.0f} рабочих дней по {day} ч). Денежная оценка "
+                 "нормы — {lo:.0f}–{hi:.0f} ч ({dlo:.0f}–{dhi:.0f} {wdays} по {day} ч). Денежная оценка "
                  "варьируется по базам заработной платы, этим нормам, охвату реального сектора (" + covs + ") и "
                  "надбавке работодателя к заработной плате (" + ups + "; социальный налог и отчисления — ставки для "
                  "них в наборе данных нет)."), values)
