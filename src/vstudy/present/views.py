@@ -150,16 +150,18 @@ def sensitivity_table(grid: pd.DataFrame | None, lang: str) -> tables.ReaderTabl
         return None
     from vstudy.present.prose.economics import with_wage_labels
 
-    grid = with_wage_labels(grid, lang)
-    wide = grid.pivot_table(index=["wage_basis", "coverage", "employer_uplift"], columns="hours_worked_per_month",
-                            values="value_bn_kzt_per_year").reset_index()
+    order = {basis: i for i, basis in enumerate(dict.fromkeys(grid["wage_basis"]))}  # the analysis's order
+    wide = grid.assign(wage_basis=grid["wage_basis"].map(order)).pivot_table(
+        index=["wage_basis", "coverage", "employer_uplift"], columns="hours_worked_per_month",
+        values="value_bn_kzt_per_year").reset_index()
+    wide = with_wage_labels(wide.assign(wage_basis=wide["wage_basis"].map({i: b for b, i in order.items()})), lang)
     hours = [c for c in wide.columns if c not in ("wage_basis", "coverage", "employer_uplift")]
     wide.columns = [str(c) for c in wide.columns]
     wide["coverage"] = wide["coverage"] * 100
     wide["employer_uplift"] = wide["employer_uplift"] * 100
     columns = ["wage_basis", col("coverage", "pct", decimals=0, label={"en": "Coverage, %", "ru": "Охват, %"}),
                col("employer_uplift", "pct", decimals=0,
-                   label={"en": "Employer uplift, %", "ru": "Начисления работодателя, %"})]
+                   label={"en": "Employer uplift, %", "ru": "Надбавка работодателя, %"})]
     columns += [col(str(h), "num", decimals=2,
                     label={k: v.format(h=f"{h:g}" if k == "en" else f"{h:g}".replace(".", ",")) for k, v in _HOURS.items()})
                 for h in hours]
@@ -180,7 +182,7 @@ def required_table(required: pd.DataFrame | None, lang: str) -> tables.ReaderTab
     return tables.reader_table(out, [
         "wage_basis", col("solve_for", "text", values={
             "coverage": {"en": "coverage, %", "ru": "охват, %"},
-            "employer uplift": {"en": "employer uplift, %", "ru": "начисления работодателя, %"},
+            "employer uplift": {"en": "employer uplift, %", "ru": "надбавка работодателя, %"},
             "hours worked per month": {"en": "hours worked a month", "ru": "часов работы в месяц"}}),
         col("coverage", "pct", decimals=0, label={"en": "Coverage, %", "ru": "Охват, %"}),
         col("hours_worked_per_month", "num", decimals=0),
