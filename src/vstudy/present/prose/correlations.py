@@ -269,8 +269,9 @@ def _note_part(part: str, lang: str) -> str:
         return pick(lang, "n = {n} < {k}: not estimated", "n = {n} < {k}: не оценивается").format(n=m[1], k=m[2])
     m = re.fullmatch(r"(\w+) is absent, one of the pair or its denominator", part)
     if m:
-        return pick(lang, "{v} is absent (one of the pair or its denominator)",
-                    "{v}: нет в данных (одна из переменных пары или её знаменатель)").format(v=var_label(m[1], lang))
+        return pick(lang, "not controlled for {v}: it is one of the pair or its denominator",
+                    "без контроля переменной «{v}»: она входит в пару или в её знаменатель").format(
+            v=var_label(m[1], lang))
     m = re.fullmatch(r"no bootstrap interval below n = (\d+)", part)
     if m:
         return pick(lang, part, "бутстрэп-интервал не строится при n < {n}").format(n=m[1])
