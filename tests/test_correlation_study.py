@@ -442,3 +442,14 @@ def test_reconstructed_events_come_from_the_processed_table(repo_root, processed
     for col in ("events_reconstructed_count", "eco_events_reconstructed_count"):
         assert from_table[col].tolist() == frame[col].astype(float).tolist()
     assert cs.add_reconstructed_events(base, None, "kz2021") is base
+
+
+def test_signed_numbers_and_unknown_notes():
+    """A coefficient keeps its true minus sign in both editions; a note part the prose does not know is kept."""
+    from vstudy.present.text import md_in
+
+    assert md_in("en", "r = {r:.2f}", r=pc.signed(-0.456)) == "r = −0.46"
+    assert md_in("ru", "r = {r:.2f}", r=pc.signed(-0.456)) == "r = −0,46"
+    assert pc.note_text("something new; mixes a total with a rate", "ru") == (
+        "something new; абсолютная величина сопоставлена с относительной")
+    assert pc.note_text("", "ru") == "" and pc.note_text(float("nan"), "en") == ""
