@@ -337,7 +337,7 @@ def _shown(nb):
     """(cell index, kind, text) of every Markdown cell and displayed Markdown/HTML output of a notebook."""
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown":
-            yield i, "markdown cell", cell.source
+            yield i, "markdown cell", "".join(cell.source)
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
             for kind in ("text/markdown", "text/html"):
                 if kind in out.get("data", {}):
