@@ -79,6 +79,9 @@ VIEWS: dict[str, dict] = {
     "05_activities/participant_categories": {"columns": [
         "category", "region_code", col("statement", "id"), col("share_of_events_pct", "pct"),
         col("source_line", "int", optional=True)], "missing_reason": NOT_PUBLISHED},
+    "05_activities/ways_of_volunteering": {"columns": [
+        "way", col("label_ru", "text", label={"en": "Label in the report (Russian)", "ru": "Подпись в отчёте"}),
+        col("share_pct", "pct", decimals=2)], "missing_reason": NOT_PUBLISHED},
     "05_activities/org_directions_values": {"missing_reason": NOT_PUBLISHED},
     "05_activities/events_supplied_vs_reconstructed": {"missing_reason": NOT_PUBLISHED},
     "06_economic_value/by_region": {"missing_reason": NOT_COMPUTABLE},
