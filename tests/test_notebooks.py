@@ -44,9 +44,8 @@ def processed(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def executed(processed, tmp_path_factory):
-    """Each notebook executed at most once per test run (per worker) and edition: ``executed(section, scheme)``,
-    ``executed(section, scheme, "ru")`` (the Russian edition, before :func:`vstudy.present.edition.localize`)."""
-    done: dict[tuple[str, str, str], tuple] = {}
+    """Each notebook executed at most once per test run (per worker): ``executed(section, scheme)``."""
+    done: dict[tuple[str, str], tuple] = {}
 
     def run(section, scheme, lang="en"):
         key = (section.name, scheme, lang)
@@ -134,6 +133,97 @@ def test_source_notebooks_have_no_outputs():
         nb = nbformat.read(ROOT / section.notebook, as_version=4)
         outputs = [c for c in nb.cells if c.cell_type == "code" and (c.outputs or c.execution_count)]
         assert not outputs, f"{section.notebook} is committed with outputs"
+
+
+# --------------------------------------------------------------------------------------------- the Russian edition
+# Sections whose notebook is written in both languages (issue 12), and whether their pages name regions. A section
+# joins by adding its name here.
+RU_SECTIONS: dict[str, bool] = {"03_correlations": True, "05_activities": True, "06_economic_value": False}
+RU_READY = [pytest.param(s, id=s.name) for s in sections.SECTIONS if s.name in RU_SECTIONS]
+
+_COMMON_EN = frozenset("the of and to in is are be by for with on at as from or an it its each which per where than "
+                       "only no not all that this has have can".split())
+_LATIN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+def _reader_text(text: str) -> str:
+    """What a reader sees of a Markdown or HTML output: no tags, code spans, link targets or Quarto fences."""
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", text))
+    text = re.sub(r"`[^`]*`", " ", text)
+    text = re.sub(r"\]\([^)]*\)", "]", text)
+    return re.sub(r"^:::.*$", " ", text, flags=re.M)
+
+
+def english_runs(text: str) -> list[str]:
+    """Runs of three or more consecutive Latin-letter words with a common English word among them: English
+    sentences or phrases. Proper names (Birgemiz: Taza Álem, NEET, ProBono) make no such run."""
+    runs, current = [], []
+    for token in re.findall(r"[A-Za-z][A-Za-z'’-]*|[^\sA-Za-z]+", _reader_text(text)):
+        if _LATIN.fullmatch(token):
+            current.append(token)
+            continue
+        if len(current) >= 3 and _COMMON_EN & {w.lower() for w in current}:
+            runs.append(" ".join(current))
+        current = []
+    if len(current) >= 3 and _COMMON_EN & {w.lower() for w in current}:
+        runs.append(" ".join(current))
+    return runs
+
+
+def test_english_runs_find_sentences_not_names():
+    assert english_runs("Доля, % | Birgemiz: Taza Álem | NEET | ProBono") == []
+    assert english_runs("Ошибка: the shares add up to more than 100") == ["the shares add up to more than"]
+    assert english_runs("`volunteers_by_region` and [CSV](../tables/a_b.csv)") == []
+
+
+def _shown(nb):
+    """(cell index, kind, text) of every Markdown cell and displayed Markdown/HTML output of a notebook."""
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            yield i, "markdown cell", "".join(cell.source)
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            for kind in ("text/markdown", "text/html"):
+                if kind in out.get("data", {}):
+                    yield i, kind, "".join(out["data"][kind])
+
+
+@pytest.mark.parametrize("section", RU_READY)
+def test_notebook_holds_both_editions(section):
+    """Every prose Markdown cell tagged lang-en or lang-ru, every caption with its Russian twin."""
+    from vstudy.present import edition
+
+    nb = json.loads((ROOT / section.notebook).read_text(encoding="utf-8"))
+    assert edition.problems(nb) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scheme", [p for p in SCHEMES if p.values[0] == "kz2021"])
+@pytest.mark.parametrize("section", RU_READY)
+def test_russian_edition_reads_in_russian(section, scheme, executed):
+    """The Russian edition of a section (executed with lang="ru", cut by edition.localize): no English sentence in
+    its Markdown or displayed outputs, Russian region names, decimal commas, captions in Russian."""
+    from vstudy.data import regions
+    from vstudy.present import edition, labels
+
+    nb, _ = executed(section, scheme, "ru")
+    assert _errors(nb) == []
+    ru = nbformat.from_dict(edition.localize(nb, "ru"))
+    shown = list(_shown(ru))
+    leaks = [(i, kind, run) for i, kind, text in shown for run in english_runs(text)]
+    assert not leaks, leaks[:10]
+    text = "\n".join(_reader_text(t) for _, _, t in shown)
+    codes = list(regions.units(scheme)["code"])
+    english = {labels.region_label(c, "en") for c in codes} - {labels.region_label(c, "ru") for c in codes}
+    assert not [name for name in english if re.search(rf"\b{re.escape(name)}\b", text)]
+    if RU_SECTIONS[section.name]:
+        assert sum(labels.region_label(c, "ru") in text for c in codes) >= len(codes) // 2
+    assert re.search(r"\d,\d", text), "no decimal comma"
+    assert not re.findall(r"(?<![\w.])\d+\.\d+(?![\w.])", text), re.findall(r".{30}\d+\.\d+.{30}", text)[:5]
+    for cell in ru.cells:
+        if cell.cell_type == "code":
+            for line in cell.source.splitlines():
+                if line.startswith(("#| fig-cap:", "#| tbl-cap:", "#| fig-alt:")):
+                    assert not english_runs(line.split(":", 1)[1]), line
 
 
 @pytest.mark.slow
@@ -291,93 +381,3 @@ def test_notebooks_display_tables_through_study_show():
             last = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith("#")][-1]
             assert not re.fullmatch(r"[a-z_]+(\.round\(\d\))?", last.strip()), (section.name, last)
 
-
-# --------------------------------------------------------------------------------------------- the Russian edition
-# Sections whose notebook is written in both languages (issue 12), and whether their pages name regions. A section
-# joins by adding its name here.
-RU_SECTIONS: dict[str, bool] = {"03_correlations": True, "05_activities": True, "06_economic_value": False}
-RU_READY = [pytest.param(s, id=s.name) for s in sections.SECTIONS if s.name in RU_SECTIONS]
-
-_COMMON_EN = frozenset("the of and to in is are be by for with on at as from or an it its each which per where than "
-                       "only no not all that this has have can".split())
-_LATIN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-
-
-def _reader_text(text: str) -> str:
-    """What a reader sees of a Markdown or HTML output: no tags, code spans, link targets or Quarto fences."""
-    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", text))
-    text = re.sub(r"`[^`]*`", " ", text)
-    text = re.sub(r"\]\([^)]*\)", "]", text)
-    return re.sub(r"^:::.*$", " ", text, flags=re.M)
-
-
-def english_runs(text: str) -> list[str]:
-    """Runs of three or more consecutive Latin-letter words with a common English word among them: English
-    sentences or phrases. Proper names (Birgemiz: Taza Álem, NEET, ProBono) make no such run."""
-    runs, current = [], []
-    for token in re.findall(r"[A-Za-z][A-Za-z'’-]*|[^\sA-Za-z]+", _reader_text(text)):
-        if _LATIN.fullmatch(token):
-            current.append(token)
-            continue
-        if len(current) >= 3 and _COMMON_EN & {w.lower() for w in current}:
-            runs.append(" ".join(current))
-        current = []
-    if len(current) >= 3 and _COMMON_EN & {w.lower() for w in current}:
-        runs.append(" ".join(current))
-    return runs
-
-
-def test_english_runs_find_sentences_not_names():
-    assert english_runs("Доля, % | Birgemiz: Taza Álem | NEET | ProBono") == []
-    assert english_runs("Ошибка: the shares add up to more than 100") == ["the shares add up to more than"]
-    assert english_runs("`volunteers_by_region` and [CSV](../tables/a_b.csv)") == []
-
-
-def _shown(nb):
-    """(cell index, kind, text) of every Markdown cell and displayed Markdown/HTML output of a notebook."""
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "markdown":
-            yield i, "markdown cell", "".join(cell.source)
-        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            for kind in ("text/markdown", "text/html"):
-                if kind in out.get("data", {}):
-                    yield i, kind, "".join(out["data"][kind])
-
-
-@pytest.mark.parametrize("section", RU_READY)
-def test_notebook_holds_both_editions(section):
-    """Every prose Markdown cell tagged lang-en or lang-ru, every caption with its Russian twin."""
-    from vstudy.present import edition
-
-    nb = json.loads((ROOT / section.notebook).read_text(encoding="utf-8"))
-    assert edition.problems(nb) == []
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("scheme", [p for p in SCHEMES if p.values[0] == "kz2021"])
-@pytest.mark.parametrize("section", RU_READY)
-def test_russian_edition_reads_in_russian(section, scheme, executed):
-    """The Russian edition of a section (executed with lang="ru", cut by edition.localize): no English sentence in
-    its Markdown or displayed outputs, Russian region names, decimal commas, captions in Russian."""
-    from vstudy.data import regions
-    from vstudy.present import edition, labels
-
-    nb, _ = executed(section, scheme, "ru")
-    assert _errors(nb) == []
-    ru = nbformat.from_dict(edition.localize(nb, "ru"))
-    shown = list(_shown(ru))
-    leaks = [(i, kind, run) for i, kind, text in shown for run in english_runs(text)]
-    assert not leaks, leaks[:10]
-    text = "\n".join(_reader_text(t) for _, _, t in shown)
-    codes = list(regions.units(scheme)["code"])
-    english = {labels.region_label(c, "en") for c in codes} - {labels.region_label(c, "ru") for c in codes}
-    assert not [name for name in english if re.search(rf"\b{re.escape(name)}\b", text)]
-    if RU_SECTIONS[section.name]:
-        assert sum(labels.region_label(c, "ru") in text for c in codes) >= len(codes) // 2
-    assert re.search(r"\d,\d", text), "no decimal comma"
-    assert not re.findall(r"(?<![\w.])\d+\.\d+(?![\w.])", text), re.findall(r".{30}\d+\.\d+.{30}", text)[:5]
-    for cell in ru.cells:
-        if cell.cell_type == "code":
-            for line in cell.source.splitlines():
-                if line.startswith(("#| fig-cap:", "#| tbl-cap:", "#| fig-alt:")):
-                    assert not english_runs(line.split(":", 1)[1]), line
