@@ -380,4 +380,3 @@ def test_notebooks_display_tables_through_study_show():
         for cell in _code_cells(section):
             last = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith("#")][-1]
             assert not re.fullmatch(r"[a-z_]+(\.round\(\d\))?", last.strip()), (section.name, last)
-
