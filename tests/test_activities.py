@@ -10,6 +10,7 @@ from vstudy.analysis import activities
 from vstudy.data import processed
 from vstudy.present import figures
 from vstudy.present.notebook import markdown
+from vstudy.present.prose import activities as pa
 
 RAW = "data/raw/report_2021"
 
@@ -51,7 +52,7 @@ def test_reconstruction_reproduces_the_ten_published_national_shares(national, c
     # The truncated value: 100 − the ten published shares (sum 67.22) and the reconstruction agree.
     assert other["residual_pct"] == pytest.approx(round(100 - published["published_pct"].sum(), 2))
     assert other["reconstructed_pct"] == pytest.approx(32.78)
-    assert other["status"].startswith("not published; residual and reconstruction agree")
+    assert other["status"] == "not_published_agree"
     assert activities.national_shares_table(None, counts) is None
 
 
@@ -59,7 +60,7 @@ def test_national_table_without_regional_lists(national):
     table = activities.national_shares_table(national, None)
     assert table["reconstructed_pct"].isna().all()
     assert (table.loc[table["published_pct"].notna(), "status"]
-            == "published; no regional lists to reconstruct").all()
+            == "published_no_lists").all()
 
 
 def test_direction_matrix_and_totals(repo_root, by_region):
@@ -88,10 +89,13 @@ def test_event_totals_and_the_supplied_counts(counts):
     comparison = activities.compare_event_totals(counts, supplied)
     assert (comparison["difference"] == 1).all() and len(comparison) == len(totals)
     assert activities.compare_event_totals(counts, supplied.drop(columns="events_count")) is None
-    said = markdown(activities.supplied_events_text(comparison, counts, supplied))
+    said = markdown(pa.supplied_events_text(comparison, counts, supplied, "en"))
     assert said.startswith("### Supplied event counts") and f"0 of {len(totals)} regions agree" in said
-    assert "nothing to compare" in markdown(activities.supplied_events_text(None, None, supplied))
-    assert "not in this dataset" in markdown(activities.supplied_events_text(None, counts, None))
+    assert "nothing to compare" in markdown(pa.supplied_events_text(None, None, supplied, "en"))
+    assert "not in this dataset" in markdown(pa.supplied_events_text(None, counts, None, "en"))
+    ru = markdown(pa.supplied_events_text(comparison, counts, supplied, "ru"), lang="ru")
+    assert f"Точно совпадают 0 из {len(totals)} регионов." in ru
+    assert "сравнивать не с чем" in markdown(pa.supplied_events_text(None, None, supplied, "ru"), lang="ru")
 
 
 def test_ways_sum_above_100(repo_root):
@@ -99,10 +103,14 @@ def test_ways_sum_above_100(repo_root):
     ways = activities.ways_table(raw)
     assert ways.iloc[-1]["share_pct"] == pytest.approx(raw["share_pct"].sum())
     assert ways.set_index("way").loc["offline", "share_pct"] == pytest.approx(92.95)
-    said = markdown(activities.ways_text(ways))
+    said = markdown(pa.ways_text(ways, "en"))
     assert f"**{raw['share_pct'].sum():.2f} %**" in said and "not mutually exclusive" in said
+    ru = markdown(pa.ways_text(ways, "ru"), lang="ru")
+    total, over = f"{raw['share_pct'].sum():.2f}".replace(".", ","), f"{raw['share_pct'].sum() - 100:.2f}".replace(".", ",")
+    assert f"**{total} %**" in ru and f"на {over} п. п. больше 100" in ru
     exact = activities.ways_table(raw.assign(share_pct=[60.0, 30.0, 10.0]))
-    assert "not mutually exclusive" not in markdown(activities.ways_text(exact))
+    assert "not mutually exclusive" not in markdown(pa.ways_text(exact, "en"))
+    assert "взаимоисключающие" not in markdown(pa.ways_text(exact, "ru"), lang="ru")
     assert activities.ways_table(None) is None
 
 
@@ -111,36 +119,52 @@ def test_participant_categories_and_partial_chart(processed_2021):
     table = activities.participant_categories(quotes)
     assert table.set_index("category").loc["pro_bono", "region_code"] == "KZ-75"  # Almaty city
     assert table.set_index("category").loc["children", "share_of_events_pct"] == pytest.approx(26.59)
-    assert f"leading in {quotes['category'].nunique()} participant" in markdown(activities.participant_text(table))
+    assert f"leading in {quotes['category'].nunique()} participant" in markdown(pa.participant_text(table, "en"))
+    assert f"по {quotes['category'].nunique()} категориям участников" in markdown(pa.participant_text(table, "ru"),
+                                                                                  lang="ru")
     values, legend = activities.org_directions_split(processed.read_table("org_directions_partial", processed_2021))
     assert len(values) == 6 and len(legend) == 11
     assert "direction_id" not in values.columns
     assert values["share_pct"].iloc[0] == pytest.approx(34.52)
-    said = markdown(activities.org_directions_text(values, legend))
+    said = markdown(pa.org_directions_text(values, legend, "en"))
     assert "as 6 numbers and a legend of 11 entries" in said
+    ru = markdown(pa.org_directions_text(values, legend, "ru"), lang="ru")
+    assert "остались 6 чисел и легенда из 11 подписей" in ru and "6 значений (сумма" in ru
     assert activities.org_directions_split(None) == (None, None)
 
 
 def test_sentences_of_the_regional_lists(by_region, counts, national):
     matrix, totals = activities.direction_matrix(by_region), activities.region_totals_check(by_region)
-    said = markdown(activities.directions_text(matrix, totals))
+    said = markdown(pa.directions_text(matrix, totals, "en"))
     assert said.startswith("## Event directions by region")
     assert f"{len(matrix)} regions, {matrix.shape[1]} directions" in said
     assert f"{int(totals['within_tolerance'].sum())} of {len(matrix)} are 100" in said
-    assert not markdown(activities.directions_text(None, None)).startswith("#")
+    assert not markdown(pa.directions_text(None, None, "en")).startswith("#")
+    ru = markdown(pa.directions_text(matrix, totals, "ru"), lang="ru")
+    assert ru.startswith("## Направления мероприятий по регионам")
+    assert f"{len(matrix)} регионов, {matrix.shape[1]} направлений" in ru  # 17 регионов, 11 направлений
     top = figures.with_labels(activities.top_direction(by_region), "en")
     leaders = top["direction"].value_counts()
-    assert markdown(activities.top_direction_text(top)) == (
+    assert markdown(pa.top_direction_text(top, "en")) == (
         f"The leading direction is «{leaders.index[0]}» in {leaders.iloc[0]} of {len(top)} regions.")
+    leader_ru = figures.with_labels(activities.top_direction(by_region), "ru")["direction"].value_counts()
+    assert markdown(pa.top_direction_text(top, "ru"), lang="ru") == (
+        f"Ведущее направление — «{leader_ru.index[0]}»: оно первое в {leader_ru.iloc[0]} из {len(top)} регионов.")
     shares = activities.national_shares_table(national, counts)
-    nat = markdown(activities.national_text(shares))
-    assert "gives no value for «Другое социальное волонтёрство»" in nat
-    recon = markdown(activities.reconstruction_text(counts, shares, figures.category_labels("en")))
+    assert shares.set_index("direction_id").loc["other_social", "status"] == "not_published_agree"
+    nat = markdown(pa.national_text(shares, "en"))
+    assert "gives no value for «Other social volunteering»" in nat
+    nat_ru = markdown(pa.national_text(shares, "ru"), lang="ru")
+    assert "нет значения для «Другое социальное волонтёрство»" in nat_ru
+    recon = markdown(pa.reconstruction_text(counts, shares, "en"))
     total = int(counts.groupby("region_code")["region_events_count"].first().sum())
     assert f"**{total:,} events**" in recon and "reproduce 10 of the 10 published national shares" in recon
     assert "(«Other social volunteering») the residual gives 32.78 %" in recon
-    assert activities.reconstruction_text(None, shares) is None
-    assert markdown(activities.national_text(None)) == "The dataset has no national chart of event directions."
+    ru = markdown(pa.reconstruction_text(counts, shares, "ru"), lang="ru")
+    assert f"**{total:,} мероприятий**".replace(",", "\u00a0") in ru and "воспроизводят 10 из 10" in ru
+    assert "(«Другое социальное волонтёрство»), остаток даёт 32,78 %" in ru
+    assert pa.reconstruction_text(None, shares, "en") is None
+    assert markdown(pa.national_text(None, "en")) == "The dataset has no national chart of event directions."
 
 
 def test_nur_sultan_total_is_the_smallest_fit(by_region, counts):

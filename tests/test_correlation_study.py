@@ -13,6 +13,8 @@ from statsmodels.stats.multitest import multipletests
 from vstudy.analysis import activities, stats
 from vstudy.analysis import correlations as cs
 from vstudy.data import regions
+from vstudy.present.notebook import markdown
+from vstudy.present.prose import correlations as pc
 
 # Official indicators (indicator id, reference period) → the processed table's column names.
 _OFFICIAL = {
@@ -229,8 +231,12 @@ def test_pavlodar_carries_organisations_against_emissions(processed, results):
         sps.pearsonr(org[others], np.log(emis[others])).statistic, abs=1e-12)
     assert row["p_perm"] < 0.05 < row["p_perm_without_influential"]
     assert bool(row["rests_on_one_region"]) and not bool(row["survives_holm"])
-    text = cs.findings_text(results)
+    text = markdown(pc.findings_text(results, 0.05, "en"))
     assert "Pavlodar Region" in text and "rest on one region" in text
+    ru = markdown(pc.findings_text(results, 0.05, "ru"), lang="ru")
+    assert "(Павлодарская область)" in ru and "держатся на одном регионе" in ru
+    r_ru = f"{row['r']:.2f}".replace(".", ",")
+    assert f"r = {r_ru} (p = " in ru and "Pavlodar" not in ru
     # a rate against a total is not declared in the study's own families
     assert not ((results["x"] == "organisations_per_100k") & (results["y"] == "air_emissions_thousand_tonnes")
                 & (results["family"] != "report")).any()
@@ -330,8 +336,11 @@ def test_reconstructions_are_unique(processed):
     dev = (100 * pooled / pooled.sum()).reindex(nat.index).sub(nat).abs().max()
     assert dev > 0.005
     assert events.set_index("region_code")["min_deviation_multiple_pct"].min() == pytest.approx(dev, abs=1e-9)
-    text = cs.reconstruction_text(checked.reset_index(), events)
+    text = markdown(pc.reconstruction_text(checked.reset_index(), events, "en"))
     assert "17 of 17 regions exactly one integer pair" in text and "never does" in text
+    ru = markdown(pc.reconstruction_text(checked.reset_index(), events, "ru"), lang="ru")
+    closest = f"{events['min_deviation_multiple_pct'].min():.3f}".replace(".", ",")
+    assert "в 17 из 17 регионов ровно одна пара" in ru and f"расходится на {closest} п. п." in ru
 
 
 def test_supplied_volunteers_join_the_families(tmp_path_factory, repo_root):
@@ -365,15 +374,59 @@ def test_supplied_volunteers_join_the_families(tmp_path_factory, repo_root):
 
 
 def test_prose_follows_the_data(results):
-    power = cs.power_text(17)
-    assert "|ρ| = 0.62" in power and "17 regions" in power
-    assert "20 regions" in cs.power_text(20)
-    text = cs.report_text(cs.attach_published(results, None))
+    detect = float(stats.detectable_r(17, 0.8, 0.05))
+    power = markdown(pc.power_text(17, 0.05, "en"))
+    assert f"|ρ| = {detect:.2f}" in power and "17 regions" in power
+    assert "20 regions" in markdown(pc.power_text(20, 0.05, "en"))
+    ru = markdown(pc.power_text(17, 0.05, "ru"), lang="ru")
+    assert f"|ρ| = {detect:.2f}".replace(".", ",") in ru and "При 17 регионах" in ru and "уровне 0,05" in ru
+    assert "При 21 регионе" in markdown(pc.power_text(21, 0.05, "ru"), lang="ru")
+    report = pc.report_text(cs.attach_published(results, None), "en")
+    text = markdown(report)
     assert text.startswith("2 of the report's 17 pairs")
     assert "need per-region volunteer counts" in text
-    assert cs.published_text(None).startswith("This dataset carries no published")
-    coverage = cs.method_text(0.05)
-    assert f"n = {stats.EXACT_MAX_N}" in coverage and f"n = {stats.BOOTSTRAP_MIN_N}" in coverage
+    ru = markdown(pc.report_text(cs.attach_published(results, None), "ru"), lang="ru")
+    assert ru.startswith("Из 17 пар отчёта по этому набору данных можно пересчитать 2")
+    assert "95-процентный ДИ от " in ru and "численность волонтёров по регионам" in ru
+    assert markdown(pc.published_text(None, 0.05, "en")).startswith("This dataset carries no published")
+    assert markdown(pc.published_text(None, 0.05, "ru"), lang="ru").startswith("В этом наборе данных нет")
+    method = markdown(pc.method_text(0.05, "en"))
+    assert f"n = {stats.EXACT_MAX_N}" in method and f"n = {stats.BOOTSTRAP_MIN_N}" in method
+    method = markdown(pc.method_text(0.05, "ru"), lang="ru")
+    assert f"при n до {stats.EXACT_MAX_N}" in method and f"начиная с n = {stats.BOOTSTRAP_MIN_N}" in method
+    assert "20,000 random permutations" in markdown(pc.method_text(0.05, "en"))
+    assert "по 20\u00a0000 случайным перестановкам" in markdown(pc.method_text(0.05, "ru"), lang="ru")
+
+
+def test_published_coefficients_in_both_languages(repo_root, frame):
+    published = pd.read_csv(repo_root / "data" / "raw" / "report_2021" / "correlations_published.csv")
+    family = cs.published_family(published, len(frame), 0.05)
+    strongest = family.loc[family["r_published"].abs().idxmax()]
+    en = markdown(pc.published_text(family, 0.05, "en"))
+    ru = markdown(pc.published_text(family, 0.05, "ru"), lang="ru")
+    k = int(family["significant_raw"].sum())
+    assert f"Of the {len(family)} published coefficients, {k} differ" in en
+    assert f"Из {len(family)} опубликованных коэффициентов {k} по отдельности" in ru
+    assert "volunteers_vs_organisations" not in en + ru  # coefficients are named by their variables
+    assert f"r = {strongest['r_published']:.2f}".replace(".", ",") in ru
+    readings = pc.localized(family, "ru")["reading"]
+    assert readings.str.contains("отличается от 0").all() and not readings.str.contains("different").any()
+
+
+def test_notes_and_flags_for_the_reader(results):
+    """The notes the analysis writes (English, for the CSV) read as sentences in either edition; every variable's
+    missing and subset notes have their Russian twins."""
+    for var in cs.VARIABLES:
+        assert not var.missing_note or var.key in pc.MISSING_NOTES_RU, var.key
+        assert not var.subset_note or var.key in pc.SUBSET_NOTES_RU, var.key
+    report = cs.report_table(results)
+    for lang in ("en", "ru"):
+        notes = pc.localized(report, lang)["note"]
+        assert not notes.str.contains(r"\b[a-z]+_[a-z_]+_count\b not in").any()
+    ru = pc.localized(cs.findings_table(results, subsets=True), "ru")["flags"]
+    assert ru.str.startswith("часть регионов: ").all() and not ru.str.contains("regions").any()
+    assert pc.note_text("subset: 6 of 17 regions (only the regions whose quarterly wage regional news items named)",
+                        "ru") == "часть регионов: 6 из 17 (" + pc.SUBSET_NOTES_RU["avg_monthly_wage_q4_kzt"] + ")"
 
 
 def test_reconstructed_events_come_from_the_processed_table(repo_root, processed_2021, frame):
@@ -389,3 +442,14 @@ def test_reconstructed_events_come_from_the_processed_table(repo_root, processed
     for col in ("events_reconstructed_count", "eco_events_reconstructed_count"):
         assert from_table[col].tolist() == frame[col].astype(float).tolist()
     assert cs.add_reconstructed_events(base, None, "kz2021") is base
+
+
+def test_signed_numbers_and_unknown_notes():
+    """A coefficient keeps its true minus sign in both editions; a note part the prose does not know is kept."""
+    from vstudy.present.text import md_in
+
+    assert md_in("en", "r = {r:.2f}", r=pc.signed(-0.456)) == "r = −0.46"
+    assert md_in("ru", "r = {r:.2f}", r=pc.signed(-0.456)) == "r = −0,46"
+    assert pc.note_text("something new; mixes a total with a rate", "ru") == (
+        "something new; абсолютная величина сопоставлена с относительной")
+    assert pc.note_text("", "ru") == "" and pc.note_text(float("nan"), "en") == ""

@@ -6,6 +6,9 @@ import pandas as pd
 import pytest
 
 from vstudy.analysis import economics
+from vstudy.present import labels
+from vstudy.present.notebook import markdown
+from vstudy.present.prose import economics as pe
 
 HOURS = 453_889  # headline_figures.csv, hours_6_months (source line 2127)
 
@@ -86,8 +89,10 @@ def test_period_months_from_the_manifest():
 def test_a_twelve_month_dataset_is_not_doubled():
     hours = pd.DataFrame({"region_code": ["KZ-11", "KZ-15"], "hours_count": [1200.0, 2400.0]})
     inp = economics.inputs(None, hours, None, {"start": "2022-01-01", "end": "2022-12-31"}, 12.0)
-    assert inp["hours"] == 3600 and inp["hours_source"] == "sum of the supplied hours by region"
-    assert "annualised × 1" in economics.inputs_text(inp)
+    assert inp["hours"] == 3600 and inp["hours_source"] == "regions_sum"
+    assert "annualised × 1" in markdown(pe.inputs_text(inp, "en"))
+    ru = markdown(pe.inputs_text(inp, "ru"), lang="ru")
+    assert "3\u00a0600 (сумма указанных часов по регионам) за 12 месяцев" in ru and "× 1." in ru
     inp["wages"] = {"w": 300_000.0}
     split = economics.regional_table(inp)
     # 12 months of hours are one year of hours: value = hours × wage / 160 (no doubling)
@@ -121,10 +126,14 @@ def test_net_of_leave_norms_and_the_forty_employees():
     table = economics.employee_equivalent_table(per_month, 40)
     assert not table["reproduces_published"].any()  # no listed norm gives 40: it needs 1,868–1,915 h
     inp = {"hours": HOURS, "months": 6.0, "hours_per_month_over": 75_500.0, "employees_published": 40.0}
-    text = economics.employees_text(inp)
+    text = markdown(pe.employees_text(inp, "en"))
     assert "1,868–1,915 hours" in text and "above the published lower bound of 75,500" in text
-    assert "published" not in economics.employees_text({**inp, "hours_per_month_over": None,
-                                                         "employees_published": None})
+    assert "published" not in markdown(pe.employees_text({**inp, "hours_per_month_over": None,
+                                                          "employees_published": None}, "en"))
+    ru = markdown(pe.employees_text(inp, "ru"), lang="ru")
+    eq = f"{per_month / economics.GROSS_NORM:.1f}".replace(".", ",")
+    assert "1\u00a0868–1\u00a0915 ч" in ru and "выше опубликованной нижней границы 75\u00a0500" in ru
+    assert f"это {eq} работника" in ru and "Для опубликованных 40 работников" in ru
 
 
 def test_official_national_wages_in_the_processed_layer(processed_2021, repo_root):
@@ -148,13 +157,33 @@ def test_official_national_wages_in_the_processed_layer(processed_2021, repo_roo
 def test_prose_cites_only_what_the_dataset_carries():
     inp = economics.inputs(None, None, None, {"start": "2022-07-01", "end": "2022-12-31"}, 6.0)
     assert inp["hours"] is None and inp["target"] is None
-    assert economics.required_text(inp) == "The dataset carries no published money value to reach."
-    assert "neither a total" in economics.inputs_text(inp)
+    assert markdown(pe.required_text(inp, "en")) == "The dataset carries no published money value to reach."
+    assert "neither a total" in markdown(pe.inputs_text(inp, "en"))
+    assert markdown(pe.inputs_text(inp, "ru"), lang="ru").startswith("В этом наборе данных нет ни общего числа")
     headline = pd.DataFrame({"figure_id": ["hours_6_months", "economic_value_min_kzt_per_year",
                                            "front_office_coverage_pct"], "value": [HOURS, 3.2e9, 50.0]})
     inp = economics.inputs(headline, None, None, {"start": "2021-07-01", "end": "2021-12-31"}, 6.0)
-    inp["wages"] = {"annual wage": 250_311.0}
-    text = economics.required_text(inp)
+    inp["wages"] = {"annual_2021": 250_311.0}
+    text = markdown(pe.required_text(inp, "en"))
     assert "employer uplift of 12.7%" in text and "3.2 bn" in text
+    assert "With the average monthly nominal wage 2021 (annual) (250,311 tenge)" in text
+    ru = markdown(pe.required_text(inp, "ru"), lang="ru")
+    assert "надбавка работодателя 12,7%" in ru and "для 3,2 млрд тенге в год" in ru
+    assert "«среднемесячная номинальная заработная плата за 2021 год» (250\u00a0311 тенге)" in ru
     grid = economics.grid_for(inp)
-    assert "0 of the 15 at the gross wage" in economics.value_text(grid, inp["target"])
+    assert "0 of the 15 at the gross wage" in markdown(pe.value_text(grid, inp["target"], "en"))
+    ru = markdown(pe.value_text(grid, inp["target"], "ru"), lang="ru")
+    lo = f"{grid['value_bn_kzt_per_year'].min():.2f}".replace(".", ",")
+    assert f"По {len(grid)} сочетаниям допущений стоимость составляет от {lo} до" in ru and "— 0 из 15." in ru
+
+
+def test_wage_bases_are_ids_written_out_in_each_language():
+    assert pe.wage_label("annual_2021", "en") == "average monthly nominal wage 2021 (annual)"
+    assert pe.wage_label("quarters_2021_q3_2021_q4", "en") == "average of 2021-Q3 to 2021-Q4 (the period of the hours)"
+    assert pe.wage_label("quarters_2021_q3_2021_q4", "ru") == "среднее за III–IV кв. 2021 года (период учёта часов)"
+    assert pe.wage_label("quarters_2021_q4_2022_q1", "ru").startswith("среднее за IV кв. 2021 года – I кв. 2022")
+    ru = markdown(pe.assumptions_text("ru"), lang="ru")
+    assert "2\u00a0080 ч за 52 недели" in ru and "24 календарных дня" in ru and "20–22 рабочих дня" in ru
+    for norm in economics.annual_norm_options().itertuples():
+        for lang in ("en", "ru"):
+            assert labels.label(norm.norm, lang) and labels.label(norm.basis, lang)

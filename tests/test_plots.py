@@ -264,3 +264,19 @@ def test_pdftotext_reads_kazakh(kazakh_pdf):
         pytest.skip("pdftotext (poppler-utils) is not installed; the built-in ToUnicode check above still ran")
     out = subprocess.run([exe, "-enc", "UTF-8", str(kazakh_pdf), "-"], capture_output=True, check=True, timeout=30)
     assert PDF_SAMPLE in out.stdout.decode("utf-8")
+
+
+def test_localize_numbers_writes_russian_decimals(study_style):
+    """The Russian edition's figures print 0,5 and −0,68 where the English ones print 0.5 and -0.68; words stay."""
+    fig, ax = plots.plt.subplots()
+    ax.plot([0.0, 1.5], [-0.5, 2.5], label="r = -0.68")
+    ax.text(0.2, 0.2, "17.14 (Birgemiz: Taza Álem)")
+    ax.legend()
+    plots.localize_numbers(fig, "en")
+    assert ax.texts[0].get_text() == "17.14 (Birgemiz: Taza Álem)"
+    plots.localize_numbers(fig, "ru")
+    fig.canvas.draw()
+    assert ax.texts[0].get_text() == "17,14 (Birgemiz: Taza Álem)"
+    assert ax.get_legend().get_texts()[0].get_text() == "r = \u22120,68"
+    ticks = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert "0,5" in ticks and "\u22120,5" in ticks and not [t for t in ticks if "." in t]

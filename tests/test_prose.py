@@ -85,7 +85,7 @@ def test_demographic_parts_in_russian(tables):
     erratum = figures.with_labels(demographics.pension_erratum(tables["age"]), "ru")
     pension = ru(demo_says.pension_text(erratum, tables["age"], tables["national_shares"], "ru"))
     assert f"В {len(erratum)} из {len(erratum)} регионов" in pension and "(наибольшая — Туркестанская)" in pension
-    assert "ошибка доклада E01" in pension and "1,84 %" in pension
+    assert "ошибка отчёта E01" in pension and "1,84 %" in pension
     extremes = figures.with_labels(demographics.gender_extremes(tables["gender_extremes"]), "ru")
     gender = ru(demo_says.gender_extremes_text(extremes, tables["gender_extremes"], "ru"))
     assert "Павлодарская: мужчины — 70 %, женщины — 30 % (наибольшая доля мужчин)" in gender
@@ -147,7 +147,7 @@ def test_data_quality_in_russian(tables, processed_2021):
         "E06", "description_en"]
     sentences = errata_sentences(errata, ["info_line_totals"], "ru")
     assert [s[1]["id"] for s in sentences] == ["E15", "E17"]
-    assert sentences[0][0].startswith("Ошибка доклада") and sentences[0][1]["what"].startswith("Три составляющие")
+    assert sentences[0][0].startswith("Ошибка отчёта") and sentences[0][1]["what"].startswith("Три составляющие")
     assert ru(data_quality.errata_text(errata, "ru")).startswith("Записано ошибок источника: 23; 2 из них")
 
 
@@ -155,8 +155,8 @@ def test_register_sentence_agrees_with_its_numbers():
     register = pd.DataFrame({"status": ["reproduced"] * 21 + ["consistent"] * 2 + ["derived"] * 5 + ["differs"],
                              "note": [""] * 28 + ["E01"], "claim_id": range(29)})
     said = ru(data_quality.register_text(register, "ru"))
-    assert said.startswith("Реестр содержит 24 опубликованных в докладе числа: воспроизводится — 21;")
+    assert said.startswith("Реестр содержит 24 опубликованных в отчёте числа: воспроизводится — 21;")
     assert "Ещё 5 строк" in said
     assert ru(data_quality.errata_found_text(register, "ru")) == (
-        "1 опубликованное число не проходит проверку; по ошибкам доклада: E01 (1).")
+        "1 опубликованное число не проходит проверку; по ошибкам отчёта: E01 (1).")
     assert en(data_quality.errata_found_text(register, "en")) == "1 published number differs; by erratum: E01 (1)."

@@ -278,7 +278,7 @@ def test_summary_tables_and_sentences(register):
     found = markdown(data_quality.errata_found_text(register, "en"))
     e21 = int(register.loc[register["status"] == DIFFERS, "note"].str.contains("E21").sum())
     assert f"E21 ({e21})" in found and e21 > 0
-    assert "ошибкам доклада" in markdown(data_quality.errata_found_text(register, "ru"), lang="ru")
+    assert "ошибкам отчёта" in markdown(data_quality.errata_found_text(register, "ru"), lang="ru")
 
 
 def test_status_vocabulary_lists_every_status_in_order():

@@ -6,8 +6,7 @@ decimals, so the smallest ``n_r`` consistent with all shares of a region recover
 the national shares. That reconstruction is done once, by the data layer (processed table
 ``event_counts_<scheme>``); this module reads it, with the other processed tables of the section.
 
-Functions named ``*_text`` return a part's prose as ``(template, values)`` pairs for ``Study.say``; a part whose
-inputs are absent gets one sentence and no heading.
+The section's sentences, in English and Russian, are in :mod:`vstudy.present.prose.activities`.
 """
 
 from __future__ import annotations
@@ -79,7 +78,8 @@ def national_shares_table(national: pd.DataFrame | None, counts: pd.DataFrame | 
 
     Columns: direction_id, label_as_published, published_pct, residual_pct (100 − the other published shares,
     only where the published value is missing), reconstructed_events, reconstructed_pct, difference_pct,
-    status. None without the national chart.
+    status (an id that :mod:`vstudy.present.labels` names: reproduced, differs, not_published_agree,
+    not_published_differ, not_published, published_no_lists). None without the national chart.
     """
     if national is None:
         return None
@@ -101,11 +101,10 @@ def national_shares_table(national: pd.DataFrame | None, counts: pd.DataFrame | 
         if pd.isna(row["published_pct"]):
             if pd.notna(row["reconstructed_pct"]) and pd.notna(row["residual_pct"]):
                 agree = math.isclose(row["reconstructed_pct"], row["residual_pct"], abs_tol=0.005)
-                return "not published; residual and reconstruction agree" if agree else \
-                    "not published; residual and reconstruction differ"
-            return "not published"
+                return "not_published_agree" if agree else "not_published_differ"
+            return "not_published"
         if pd.isna(row["reconstructed_pct"]):
-            return "published; no regional lists to reconstruct"
+            return "published_no_lists"
         return "reproduced" if abs(row["difference_pct"]) < 0.005 else "differs"
 
     out["status"] = out.apply(status, axis=1)
@@ -184,131 +183,3 @@ def compare_event_totals(counts: pd.DataFrame | None, regions_table: pd.DataFram
     out = recon.merge(supplied, on="region_code", how="outer").sort_values("region_code")
     out["difference"] = out["events_supplied"] - out["events_reconstructed"]
     return out.reset_index(drop=True)
-
-
-# --- prose ------------------------------------------------------------------------------------------------------
-
-Text = tuple[str, dict[str, object]]
-
-
-def _say(template: str, **values: object) -> Text:
-    return template, values
-
-
-def directions_text(matrix: pd.DataFrame | None, totals: pd.DataFrame | None, tolerance: float = 0.02
-                    ) -> Text | list[Text]:
-    """The regional lists: heading, how many regions and directions, and whether each list adds up to 100."""
-    if matrix is None or totals is None:
-        return _say("The dataset has no regional lists of event directions, so there is no matrix of directions and "
-                    "no reconstruction of event counts.")
-    return [_say("## Event directions by region\n\nEach region's list gives the share of its events in each direction; "
-                 "a region's shares should add up to 100 within rounding."),
-            _say("{n} regions, {m} directions. Sums of the regional lists range from {lo:.2f} to {hi:.2f} %; {ok} of "
-                 "{n} are 100 within ±{tol:g} points.", n=len(matrix), m=matrix.shape[1], lo=totals["sum_pct"].min(),
-                 hi=totals["sum_pct"].max(), ok=int(totals["within_tolerance"].sum()), tol=tolerance)]
-
-
-def top_direction_text(top: pd.DataFrame | None) -> Text | None:
-    """Which direction leads in most regions (``top`` with a printed ``direction`` column)."""
-    if top is None or top.empty:
-        return None
-    column = "direction" if "direction" in top.columns else "direction_id"
-    leaders = top[column].value_counts()
-    return _say("The leading direction is «{name}» in {k} of {n} regions.", name=leaders.index[0],
-                k=int(leaders.iloc[0]), n=len(top))
-
-
-def national_text(shares: pd.DataFrame | None) -> Text | list[Text]:
-    """The national chart: heading, which values it lacks and how they are derived."""
-    if shares is None:
-        return _say("The dataset has no national chart of event directions.")
-    parts = [_say("## National shares of events by direction\n\nThe national shares as published, beside the "
-                  "national shares pooled from the event counts reconstructed out of the regional lists.")]
-    missing = shares[shares["published_pct"].isna()]
-    if len(missing):
-        names = ", ".join(f"«{{m{i}}}»" for i in range(len(missing)))
-        parts.append(_say("The chart gives no value for " + names + ": it stays missing as a published value. Two "
-                          "independent derivations are shown beside it: the residual, 100 minus the published "
-                          "shares (when exactly one value is missing), and the reconstruction from the regional "
-                          "lists, where each regional share is k / n rounded to two decimals and the smallest "
-                          "region total n for which whole numbers k reproduce every share of the region (and add "
-                          "up to n) gives the region's event counts.",
-                          **{f"m{i}": row.label_as_published for i, row in enumerate(missing.itertuples())}))
-    return parts
-
-
-def reconstruction_text(counts: pd.DataFrame | None, shares: pd.DataFrame | None,
-                        labels: dict[str, str] | None = None) -> Text | list[Text] | None:
-    """What the reconstructed counts add up to and how they compare with the published national shares."""
-    if counts is None:
-        return None
-    counts = _counts(counts)
-    totals = counts.groupby("region_code")["region_events_count"].first()
-    parts = [_say("The smallest totals consistent with every regional list add up to **{total:,} events** (from "
-                  "{lo} to {hi} per region).", total=int(totals.sum()), lo=int(totals.min()), hi=int(totals.max()))]
-    failed = int(totals.isna().sum())
-    if failed:
-        parts.append(_say("No total up to {max_n:,} reproduces the list of {k} region(s); their counts stay empty.",
-                          max_n=processed.MAX_EVENTS_PER_REGION, k=failed))
-    if shares is not None:
-        pub = shares[shares["published_pct"].notna()]
-        parts.append(_say("Pooled, they reproduce {ok} of the {n} published national shares exactly.",
-                          ok=int((pub["status"] == "reproduced").sum()), n=len(pub)))
-        for row in shares[shares["published_pct"].isna()].itertuples():
-            parts.append(_say("For the value missing from the chart («{name}») the residual gives {res:.2f} % and the "
-                              "reconstruction {events} events = {rec:.2f} %.",
-                              name=(labels or {}).get(row.direction_id, row.direction_id), res=row.residual_pct,
-                              events=row.reconstructed_events, rec=row.reconstructed_pct))
-    parts.append(_say("These are *derived* values: the smallest consistent totals, not published counts (any common "
-                      "multiple would fit the shares equally; the pooled national shares test the choice)."))
-    return parts
-
-
-def supplied_events_text(comparison: pd.DataFrame | None, counts: pd.DataFrame | None,
-                         regions_table: pd.DataFrame | None) -> Text | list[Text]:
-    """Supplied event counts against the reconstruction, or one sentence saying what is missing."""
-    supplied = regions_table is not None and "events_count" in regions_table.columns
-    if comparison is not None:
-        same = int((comparison["difference"] == 0).sum())
-        return [_say("### Supplied event counts\n\nThe dataset supplies events per region; they are set against the "
-                     "reconstructed totals."),
-                _say("{same} of {n} regions agree exactly.", same=same, n=len(comparison))]
-    if supplied and counts is None:
-        return _say("Events per region are supplied ({n} units) but there are no regional lists of directions to "
-                    "reconstruct counts from, so there is nothing to compare.",
-                    n=int(regions_table["events_count"].notna().sum()))
-    return _say("Events per region are not in this dataset; supply `events_by_region` to compare them with the "
-                "reconstruction.")
-
-
-def ways_text(ways: pd.DataFrame | None) -> Text | list[Text]:
-    """The ways of volunteering: heading, their sum and what a sum above 100 means."""
-    if ways is None:
-        return _say("The dataset has no shares of the ways of volunteering.")
-    total = float(ways.iloc[-1]["share_pct"])
-    parts = [_say("## Ways of volunteering\n\nOffline, auto- and online volunteering as shares of events."),
-             _say("The shares add up to **{total:.2f} %**.", total=total)]
-    if total > 100.005:
-        parts.append(_say("That is {over:.2f} points above 100: an event can be held in more than one way, so the "
-                          "ways are not mutually exclusive categories.", over=total - 100))
-    return parts
-
-
-def participant_text(categories: pd.DataFrame | None) -> Text | list[Text]:
-    if categories is None:
-        return _say("The dataset quotes no participant categories.")
-    return _say("## Participant categories quoted in the text\n\nThe text names the regions leading in {n} "
-                "participant categories, as shares of the region's events. Only these statements are published; where "
-                "the text gives no number the share stays empty.", n=categories["category"].nunique())
-
-
-def org_directions_text(values: pd.DataFrame | None, legend: pd.DataFrame | None) -> Text | list[Text]:
-    """The partial chart of directions in the work of organisations: values and legend, never paired."""
-    if values is None:
-        return _say("The dataset has no chart of directions in the work of organisations.")
-    return [_say("## Directions in the work of organisations: what the text keeps\n\nThe chart survives as {k} "
-                 "numbers and a legend of {m} entries. The text does not say which number belongs to which direction, so "
-                 "they are shown as published: **unlabelled values stay unlabelled**.", k=len(values),
-                 m=0 if legend is None else len(legend)),
-            _say("{k} values (sum {total:.2f} %) for {m} legend entries; no pairing is possible from the text.",
-                 k=len(values), total=values["share_pct"].sum(), m=0 if legend is None else len(legend))]

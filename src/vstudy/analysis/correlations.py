@@ -671,59 +671,9 @@ def _event_counts(source, scheme: str) -> pd.DataFrame | None:
     return processed.reconstruct_event_counts(ds.tables[name])
 
 
-# --- what the section says (prose built from the results; unit-tested) --------------------------------------
+# --- what the section shows (its sentences are in vstudy.present.prose.correlations) ----------------------------
 
 PUBLIC_FAMILIES = ("organisations", "composition", "volunteers")
-
-
-def _f(v: float, digits: int = 2) -> str:
-    """A number for prose, with a true minus sign."""
-    return f"{v:.{digits}f}".replace("-", "−")
-
-
-def _p(p: float) -> str:
-    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
-
-
-def _region(code: object) -> str:
-    from vstudy.data import regions
-
-    try:
-        return regions.name(str(code), "en")
-    except KeyError:
-        return str(code)
-
-
-def _pair_name(row) -> str:
-    return f"{scaled_label(row.x, row.x_scale)} vs {scaled_label(row.y, row.y_scale)}"
-
-
-def coverage_text(coverage_table: pd.DataFrame) -> str:
-    """How many units the regional table has and how many of the declared variables it carries."""
-    present = coverage_table[coverage_table["column"].notna()]
-    logged = present[present["scale"] == "log"]
-    text = (f"The processed regional table has {int(coverage_table['of_regions'].iloc[0])} units; "
-            f"{len(present)} of the {len(coverage_table)} declared variables are present.")
-    if len(logged):
-        skew = "; ".join(f"{label(v)} {_f(s)} → {_f(sl)}" for v, s, sl in
-                         zip(logged["variable"], logged["skewness"], logged["skewness_log"], strict=True))
-        text += f" Declared on the log scale (skewness raw → log): {skew}."
-    return text
-
-
-def method_text(alpha: float, n_perm: int = N_PERM) -> str:
-    """The primary method, the nulls, the corrections — with the constants the code uses."""
-    return (f"Primary method: Pearson r on each variable's declared scale, tested by permutation — exact (all n! "
-            f"pairings) up to n = {stats.EXACT_MAX_N}, {n_perm:,} random permutations above. It is the measure the "
-            "report used, and a permutation test needs no normality. Spearman's ρ is the sensitivity: shown beside "
-            "every r (with its exact p at small n), never a second family of tests. Rates per 100,000 set against "
-            "population, density or another rate of the same population are tested against a null that keeps the "
-            "shared denominator; the shares of one composition (age groups; social status) sum to 100 and are one "
-            "finding per outcome (maxT permutation test). Totals are paired with totals and rates with rates. "
-            f"Corrections run over each family's findings: Holm (family-wise error, level {alpha:g}) and "
-            "Benjamini–Yekutieli (false discovery rate), both valid under any dependence. Pairs on a subset of the "
-            "regions form their own family and are not ranked with the others; bootstrap intervals are shown only "
-            f"from n = {stats.BOOTSTRAP_MIN_N}.")
 
 
 def published_family(published: pd.DataFrame | None, n: int, alpha: float = 0.05) -> pd.DataFrame | None:
@@ -732,28 +682,6 @@ def published_family(published: pd.DataFrame | None, n: int, alpha: float = 0.05
         return None
     cols = [c for c in ("coef_id", "x_en", "y_en", "r_published") if c in published.columns]
     return stats.published_family(published[cols], n=n, alpha=alpha)
-
-
-def published_text(family: pd.DataFrame | None, alpha: float = 0.05) -> str:
-    """What the published coefficients can and cannot show (one sentence when the dataset has none)."""
-    if family is None:
-        return "This dataset carries no published correlation coefficients; this part is skipped."
-    m = int(family["p"].notna().sum())
-    raw = family[family["significant_raw"].fillna(False).astype(bool)]
-    holm = int(family["significant_holm"].fillna(False).sum())
-    by = int(family["significant_by"].fillna(False).sum())
-    n = int(family["n"].iloc[0])
-    ids = ", ".join(raw["coef_id"]) if len(raw) else "none"
-    strongest = family.loc[family["r_published"].abs().idxmax()]
-    return (f"Of the {m} published coefficients, {len(raw)} differ from zero at the {alpha:g} level on their own "
-            f"({ids}); after Holm's correction across them {holm} do, after Benjamini–Yekutieli {by}. With "
-            f"n = {n} regions a test at level {alpha:g} has 80 % power only for |ρ| ≥ "
-            f"{_f(float(family['r_detectable'].iloc[0]))} (exact power under bivariate normality). The strongest, "
-            f"r = {_f(strongest['r_published'])} ({strongest['coef_id']}), has the 95 % interval "
-            f"{_f(strongest['ci_low'])} to {_f(strongest['ci_high'])}. The report does not say whether it correlated "
-            "counts or shares of the population, so the coefficients are taken as Pearson r over all regions; only "
-            "the coefficients are published, so they are tested with the t test, while the pairs below, computed "
-            "from data, are tested by permutation.")
 
 
 def findings_table(results: pd.DataFrame, subsets: bool = False) -> pd.DataFrame:
@@ -774,92 +702,12 @@ def findings_table(results: pd.DataFrame, subsets: bool = False) -> pd.DataFrame
     return out.reindex(out["r"].abs().sort_values(ascending=False).index).reset_index(drop=True)
 
 
-def _influence_clause(row) -> str:
-    region = _region(row.influential_region)
-    text = (f"without {region} r = {_f(row.r_without_influential)} (permutation p "
-            f"{_p(row.p_perm_without_influential)}), Cook's distance {_f(row.cooks_d_influential, 1)}")
-    return text
-
-
-def findings_text(results: pd.DataFrame, alpha: float = 0.05) -> str:
-    """The headline of the public-data families: what survives, what rests on one region, what is an artefact."""
-    full = findings_table(results)
-    if full.empty:
-        return "No pair of the public-data families can be estimated with this dataset."
-    parts = []
-    n_findings = full.groupby("test_family")["finding"].nunique()
-    fams = ", ".join(f"{fam} {k}" for fam, k in n_findings.items())
-    survivors = full[full["survives_holm"].fillna(False).astype(bool)]
-    by_only = full[full["survives_by"].fillna(False).astype(bool) & ~full["survives_holm"].fillna(False).astype(bool)]
-    parts.append(f"Findings tested over all regions, by family: {fams}.")
-    if survivors.empty:
-        parts.append(f"None survives Holm's correction within its family at level {alpha:g}"
-                     + (f"; {len(by_only)} survive Benjamini–Yekutieli." if len(by_only) else
-                        ", nor Benjamini–Yekutieli."))
-    else:
-        items = []
-        for row in survivors.itertuples(index=False):
-            rests = " — it rests on that one region" if row.rests_on_one_region else ""
-            items.append(f"{_pair_name(row)} (n = {row.n}): r = {_f(row.r)}, permutation p {_p(row.p_perm)}, "
-                         f"Holm p {_p(row.p_holm)}; Spearman ρ = {_f(row.rho)} (p {_p(row.p_rho)}); "
-                         f"{_influence_clause(row)}{rests}")
-        verb = "survives" if len(survivors) == 1 else "survive"
-        parts.append(f"{len(survivors)} {verb} Holm's correction within its family: " + "; ".join(items) + ".")
-    unadjusted = full[(full["p_perm"] <= alpha) & ~full["survives_holm"].fillna(False).astype(bool)]
-    if len(unadjusted):
-        parts.append(f"Pairs with permutation p ≤ {alpha:g} on their own but not after correction: {len(unadjusted)}.")
-    one = full[full["rests_on_one_region"].fillna(False).astype(bool)]
-    if len(one):
-        items = [f"{_pair_name(row)}: r = {_f(row.r)} (p {_p(row.p_perm)}), {_influence_clause(row)}"
-                 for row in one.itertuples(index=False)]
-        parts.append(f"Pairs with p ≤ {alpha:g} that rest on one region — not significant without it: {len(one)}. "
-                     + "; ".join(items) + ".")
-    shared = full[full["null"] == "shared denominator"]
-    for row in shared.itertuples(index=False):
-        parts.append(f"{_pair_name(row)} has the population in both variables: r = {_f(row.r)} "
-                     f"where {_f(row.r_null_mean)} is expected from the shared denominator alone (permutation p "
-                     f"{_p(row.p_perm)}).")
-    sub = findings_table(results, subsets=True)
-    if len(sub):
-        flags = sorted({f.split(" (")[1].rstrip(")") for f in sub["flags"] if "(" in f})
-        n_sub = int(sub["finding"].nunique())
-        k = int(sub["survives_holm"].fillna(False).sum())
-        parts.append(f"{n_sub} findings rest on a subset of the regions ({'; '.join(flags) or 'partial coverage'}); "
-                     f"they are corrected among themselves ({k} survive Holm) and describe those regions only.")
-    return " ".join(parts)
-
-
 def report_table(results: pd.DataFrame) -> pd.DataFrame:
     """The report's pairs (primary method): published r beside the recomputed one where the inputs exist."""
     rep = results[(results["family"] == "report") & (results["role"] == "primary")]
     cols = ["coef_id", "x", "y", "r_published", "n", "r", "ci_low", "ci_high", "p_perm", "p_holm", "p_by",
             "influential_region", "r_without_influential", "flags", "note"]
     return rep[[c for c in cols if c in rep.columns]].reset_index(drop=True)
-
-
-def report_text(results: pd.DataFrame) -> str:
-    """Which of the report's pairs this dataset recomputes, and what is missing for the others."""
-    rep = results[(results["family"] == "report") & (results["role"] == "primary")]
-    if rep.empty:
-        return "No pair of the report is declared."
-    ran = rep[rep["r"].notna()]
-    text = f"{len(ran)} of the report's {len(rep)} pairs can be recomputed with this dataset"
-    if len(ran):
-        items = []
-        for row in ran.itertuples(index=False):
-            item = (f"{row.coef_id}: r = {_f(row.r)} (n = {row.n}, 95 % CI {_f(row.ci_low)} to {_f(row.ci_high)}, "
-                    f"permutation p {_p(row.p_perm)})")
-            pub = getattr(row, "r_published", np.nan)
-            if pd.notna(pub):
-                item += f", published {_f(pub)}"
-            items.append(item)
-        text += ": " + "; ".join(items)
-    text += "."
-    missing = rep[rep["r"].isna() & rep["note"].str.contains("volunteers_count not in", na=False)]
-    if len(missing):
-        text += (f" {len(missing)} need per-region volunteer counts, which this dataset does not supply "
-                 "(volunteers_by_region).")
-    return text
 
 
 # --- how exact the reconstructed inputs are ----------------------------------------------------------------------
@@ -928,46 +776,3 @@ def event_total_multiples(counts: pd.DataFrame | None, national: pd.DataFrame | 
                      "multiples_reproducing": ", ".join(str(m) for m, d in devs.items() if d <= tolerance + 1e-9),
                      "min_deviation_multiple_pct": min(devs.values())})
     return pd.DataFrame(rows)
-
-
-def reconstruction_text(orgs: pd.DataFrame | None, events: pd.DataFrame | None,
-                        tolerance: float = RECONSTRUCTION_TOLERANCE_PCT, max_multiple: int = 10) -> str:
-    """How exact the reconstructed organisation and event counts are (computed above, stated here)."""
-    parts = []
-    if orgs is not None:
-        unique = int((orgs["pairs_matching"] == 1).sum())
-        same = int(orgs["equals_processed"].sum())
-        parts.append(f"Organisation counts: in {unique} of {len(orgs)} regions exactly one integer pair (NGOs, groups) "
-                     f"matches all three two-decimal shares of the dataset at ± {tolerance:g} points"
-                     + (f", and in {same} it is the pair the processed layer holds" if same != unique else
-                        ", the pair the processed layer holds") + ".")
-        other = orgs[orgs["pairs_matching"] != 1]
-        if len(other):
-            parts.append("Not unique: " + ", ".join(f"{_region(c)} ({k} pairs)" for c, k in
-                                                    zip(other["region_code"], other["pairs_matching"], strict=True))
-                         + ".")
-    if events is not None:
-        base_ok = bool((events["deviation_smallest_pct"] <= tolerance + 1e-9).all())
-        reproducing = events[events["multiples_reproducing"] != ""]
-        parts.append(
-            "Event counts: the smallest totals consistent with each region's shares "
-            + ("reproduce" if base_ok else "do not reproduce")
-            + f" every published national share (largest deviation {_f(float(events['deviation_smallest_pct'].iloc[0]), 4)} "
-            f"points); multiplying any one region's total by 2 to {max_multiple} "
-            + ("never does (the closest misses by " f"{_f(float(events['min_deviation_multiple_pct'].min()), 3)} points)"
-               if reproducing.empty else "still does for " + ", ".join(_region(c) for c in reproducing["region_code"]))
-            + ". Only a factor common to all regions remains open, and it changes no correlation.")
-    if not parts:
-        return "This dataset has no reconstructed counts to check."
-    return " ".join(parts)
-
-
-def power_text(n: int, alpha: float = 0.05, power: float = 0.8, benchmarks: Sequence[float] = (0.3, 0.5)) -> str:
-    """What n regions can detect: the smallest |ρ| found with ``power`` and the power at benchmark effects."""
-    if n < 4:
-        return f"With {n} regions no correlation can be tested."
-    detect = float(stats.detectable_r(n, power, alpha))
-    at = ", ".join(f"{float(stats.r_power(b, n, alpha)):.2f} for ρ = {b:g}" for b in benchmarks)
-    return (f"With {n} regions a two-sided test at level {alpha:g} detects a true correlation with {power:.0%} power "
-            f"only from |ρ| = {_f(detect)} (exact, under bivariate normality); its power is {at}. A pair that is not "
-            "significant is therefore not evidence of no relation.")

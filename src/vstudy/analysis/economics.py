@@ -49,15 +49,15 @@ def hours_per_month(hours_total: float, months: float) -> float:
 
 
 def annual_norm_options() -> pd.DataFrame:
-    """Annual working-time norms (hours per employee-year) with where each comes from."""
+    """Annual working-time norms (hours per employee-year) with where each comes from, as ids
+    (:mod:`vstudy.present.labels` names them: ``week_40x52`` "40 h/week × 52 weeks", basis ``labour_code_art68``
+    "Labour Code RK art. 68 (≤ 40 h a week); no deduction for holidays or leave", …)."""
     rows = [
-        ("40 h/week × 52 weeks", GROSS_NORM, "Labour Code RK art. 68 (≤ 40 h a week); no deduction for holidays or "
-         "leave"),
-        ("40 h/week × 52 weeks less annual leave", NET_OF_LEAVE_NORM,
-         "art. 68, less the 24 calendar days of art. 88 (≈ 17.1 working days of 8 h)"),
-        ("176 h/month × 12", 176.0 * 12, "22 working days × 8 h"),
-        ("168 h/month × 12", 168.0 * 12, "21 working days × 8 h"),
-        ("160 h/month × 12", 160.0 * 12, "20 working days × 8 h"),
+        ("week_40x52", GROSS_NORM, "labour_code_art68"),
+        ("week_40x52_less_leave", NET_OF_LEAVE_NORM, "labour_code_art68_less_art88"),
+        ("month_176x12", 176.0 * 12, "working_days_22x8"),
+        ("month_168x12", 168.0 * 12, "working_days_21x8"),
+        ("month_160x12", 160.0 * 12, "working_days_20x8"),
     ]
     return pd.DataFrame(rows, columns=["norm", "hours_per_year", "basis"])
 
@@ -120,9 +120,10 @@ def wage_options(indicators: pd.DataFrame | None, year: str = "2021", quarters: 
     """National monthly wage bases available in a table of national indicators (indicator, ref_period, value).
 
     A table with an ``is_national`` column (the raw long indicators) is filtered to its national rows first.
-    Returns labelled options: the annual average of ``year`` and, when every one of ``quarters`` (default: Q3 and
-    Q4 of ``year``) is present, the average of the national quarterly averages over them — the period the hours
-    cover.
+    Returns the options by id: the annual average of ``year`` (``annual_<year>``) and, when every one of
+    ``quarters`` (default: Q3 and Q4 of ``year``) is present, the average of the national quarterly averages over
+    them — the period the hours cover (``quarters_<first>_<last>``, e.g. ``quarters_2021_q3_2021_q4``). The ids are
+    language-neutral: :func:`vstudy.present.prose.economics.wage_label` writes them out in an edition's language.
     """
     if indicators is None or not len(indicators):
         return {}
@@ -131,12 +132,11 @@ def wage_options(indicators: pd.DataFrame | None, year: str = "2021", quarters: 
     out: dict[str, float] = {}
     annual = nat[(nat["indicator"] == "avg_monthly_nominal_wage") & (ref == str(year))]
     if len(annual):
-        out[f"average monthly nominal wage {year} (annual)"] = float(annual["value"].iloc[0])
+        out[f"annual_{year}"] = float(annual["value"].iloc[0])
     q = nat[nat["indicator"] == "avg_monthly_nominal_wage_quarterly"].assign(ref=ref).set_index("ref")["value"]
     wanted = list(quarters) if quarters is not None else [f"{year}-Q3", f"{year}-Q4"]
     if wanted and all(k in q.index for k in wanted):
-        span = wanted[0] if len(wanted) == 1 else f"{wanted[0]} to {wanted[-1]}"
-        out[f"average of {span} (the period of the hours)"] = float(np.mean([q[k] for k in wanted]))
+        out[f"quarters_{wanted[0]}_{wanted[-1]}".replace("-", "_").lower()] = float(np.mean([q[k] for k in wanted]))
     return out
 
 
@@ -211,7 +211,7 @@ def employee_equivalent_table(hours_in_month: float, published: float | None = N
     return out
 
 
-# --- the section's inputs and what it says (prose from data; unit-tested) -----------------------------------
+# --- the section's inputs (its sentences are in vstudy.present.prose.economics) ---------------------------------
 
 def _figure(headline: pd.DataFrame | None, figure_id: str) -> float | None:
     if headline is None or "figure_id" not in headline.columns:
@@ -229,9 +229,9 @@ def inputs(headline: pd.DataFrame | None, regions_table: pd.DataFrame | None, na
     by_region = None
     if regions_table is not None and "hours_count" in regions_table.columns and regions_table["hours_count"].notna().any():
         by_region = regions_table[["region_code", "hours_count"]].dropna()
-    source = "headline total" if hours is not None else None
+    source = "headline_total" if hours is not None else None
     if hours is None and by_region is not None:
-        hours, source = float(by_region["hours_count"].astype(float).sum()), "sum of the supplied hours by region"
+        hours, source = float(by_region["hours_count"].astype(float).sum()), "regions_sum"
     year = str(pd.Timestamp(str(period["start"])).year)
     return {
         "hours": hours, "hours_source": source, "months": float(months),
@@ -255,80 +255,15 @@ def inputs_table(inp: Mapping) -> pd.DataFrame:
             ("published value, KZT a year (lower bound)", inp["target"]),
             ("published front-office coverage, %", inp["coverage_published"]),
             ("lowest coverage mentioned, %", inp["coverage_lowest"]),
-            *((f"wage basis: {k}, KZT a month", v) for k, v in inp["wages"].items()),
+            *((f"wage basis {k}, KZT a month", v) for k, v in inp["wages"].items()),
             ("regions with supplied hours", None if inp["hours_by_region"] is None else len(inp["hours_by_region"]))]
     return pd.DataFrame(rows, columns=["input", "value"])
 
 
-def inputs_text(inp: Mapping) -> str:
-    if inp["hours"] is None:
-        return ("This dataset has neither a total of volunteer hours nor hours by region: the money value cannot be "
-                "computed.")
-    text = (f"Hours of volunteer work in the period: {inp['hours']:,.0f} ({inp['hours_source']}), over "
-            f"{inp['months']:g} months (the dataset's period), annualised × {12 / inp['months']:g}.")
-    if inp["months_published"] is not None and inp["months_published"] != inp["months"]:
-        text += (f" The published figures speak of {inp['months_published']:g} months; the manifest's period is "
-                 "used.")
-    if inp["wages"]:
-        text += " Wage bases: " + "; ".join(f"{k}: {v:,.0f} tenge a month" for k, v in inp["wages"].items()) + "."
-    else:
-        text += " The dataset has no national average wage, so no money value is computed."
-    return text
-
-
-def employees_text(inp: Mapping) -> str:
-    """Hours a month and, where the dataset carries the report's figure, what its employee equivalent needs."""
-    if inp["hours"] is None:
-        return "No hours in this dataset: no employee equivalent."
-    per_month = hours_per_month(inp["hours"], inp["months"])
-    text = f"{inp['hours']:,.0f} hours over {inp['months']:g} months = {per_month:,.0f} hours a month"
-    over = inp["hours_per_month_over"]
-    if over is not None:
-        text += f", {'above' if per_month > over else 'not above'} the published lower bound of {over:,.0f}"
-    text += f"; with the 40-hour week over 52 weeks that is {employee_equivalent(per_month, GROSS_NORM):.1f} employees."
-    emp = inp["employees_published"]
-    if emp is not None:
-        lo, hi = norm_interval_for_equivalent(per_month, int(emp))
-        text += (f" The published {emp:.0f} employees need an annual norm of {lo:,.0f}–{hi:,.0f} hours, i.e. the "
-                 f"40-hour week less {days_off_for_norm(hi):.1f}–{days_off_for_norm(lo):.1f} working days of leave "
-                 f"and holidays; the statutory minimum leave alone leaves {NET_OF_LEAVE_NORM:,.0f} hours "
-                 f"({employee_equivalent(per_month, NET_OF_LEAVE_NORM):.1f} employees).")
-    return text
-
-
-def value_text(grid: pd.DataFrame | None, target: float | None) -> str:
-    """The range of the money value and, where the dataset carries the report's value, how many assumptions reach it."""
-    if grid is None or grid.empty:
-        return "No money value: hours or a national wage are missing."
-    lo, hi = grid["value_bn_kzt_per_year"].min(), grid["value_bn_kzt_per_year"].max()
-    text = f"Across the {len(grid)} combinations the value ranges from {lo:.2f} to {hi:.2f} bn tenge a year"
-    if target is None:
-        return text + "."
-    reach = grid[grid["reaches_target"]]
-    gross = grid[grid["employer_uplift"] == 0]
-    text += (f"; {len(reach)} of them reach the published {target / 1e9:.1f} bn, "
-             f"{int(gross['reaches_target'].sum())} of the {len(gross)} at the gross wage.")
-    return text
-
-
-def _base_case(inp: Mapping) -> tuple[str | None, float | None, float]:
+def base_case(inp: Mapping) -> tuple[str | None, float | None, float]:
     """The base case the section reports: the first wage basis, the published coverage (else 100 %)."""
     label_, wage = next(iter(inp["wages"].items())) if inp["wages"] else (None, None)
     return label_, wage, (inp["coverage_published"] or 100.0) / 100
-
-
-def assumptions_text() -> str:
-    """The working-time norms and the varied assumptions, from the constants above."""
-    return (f"Working time an employee's wage pays for: the Labour Code of the Republic of Kazakhstan (art. 68) "
-            f"limits normal working time to {WEEKLY_HOURS_NORM} hours a week, {GROSS_NORM:,} hours over "
-            f"{WEEKS_PER_YEAR} weeks before holidays and leave; its minimum annual paid leave (art. 88, "
-            f"{ANNUAL_LEAVE_CALENDAR_DAYS} calendar days) leaves {NET_OF_LEAVE_NORM:,.0f} hours; monthly norms of "
-            f"{min(HOURS_PER_MONTH_OPTIONS):.0f}–{max(HOURS_PER_MONTH_OPTIONS):.0f} hours "
-            f"({min(HOURS_PER_MONTH_OPTIONS) / DAY_HOURS:.0f}–{max(HOURS_PER_MONTH_OPTIONS) / DAY_HOURS:.0f} working "
-            f"days of {DAY_HOURS} h) are the usual range. The money value is varied over the wage bases, these norms, a "
-            f"coverage of {', '.join(f'{c:.0%}' for c in COVERAGE_OPTIONS)} of the real sector, and an employer "
-            f"uplift over the gross wage of {', '.join(f'{u:.0%}' for u in UPLIFT_OPTIONS)} (social tax and "
-            "contributions; the dataset has no rate for them).")
 
 
 def employee_table(inp: Mapping) -> pd.DataFrame | None:
@@ -356,38 +291,5 @@ def regional_table(inp: Mapping) -> pd.DataFrame | None:
     region)."""
     if inp["hours_by_region"] is None:
         return None
-    _, wage, cov = _base_case(inp)
+    _, wage, cov = base_case(inp)
     return regional_split(inp["hours_by_region"], wage, 160.0, inp["months"], cov)
-
-
-def required_text(inp: Mapping) -> str:
-    """What it takes to reach the published value, in the base case (first wage basis, published coverage, 160 h)."""
-    target = inp["target"]
-    if inp["hours"] is None or not inp["wages"] or target is None:
-        return "The dataset carries no published money value to reach."
-    label_, wage, cov = _base_case(inp)
-    hours, months = inp["hours"], inp["months"]
-    need_h = hours_per_month_for_value(target, hours, months, wage, cov)
-    need_c = coverage_for_value(target, hours, months, wage, 160.0)
-    need_u = uplift_for_value(target, hours, months, wage, 160.0, cov)
-    text = (f"With the {label_} ({wage:,.0f} tenge) and {cov:.0%} coverage, {target / 1e9:.1f} bn a year needs an "
-            f"employer uplift of {need_u:.1%} over the gross wage at 160 hours a month; at the gross wage it needs "
-            f"employees who work only {need_h:.0f} hours a month, or, at 160 hours, a coverage of {need_c:.0%}.")
-    low = inp["coverage_lowest"]
-    if low is not None:
-        low_val = annual_value(hours, months, wage, 160.0, low / 100)
-        text += (f" At the lowest coverage the published figures mention ({low:g}%) applied nationally the value "
-                 f"would be {low_val / 1e9:.1f} bn — an extreme, since only some regions are that low.")
-    return text
-
-
-def regional_text(split: pd.DataFrame | None, inp: Mapping) -> str:
-    wage_label, _, coverage = _base_case(inp)
-    if split is None:
-        return "Hours by region are not in this dataset; the regional split is skipped."
-    text = f"Hours by region supplied: {split['hours_count'].sum():,.0f} hours in {len(split)} units"
-    if inp["hours_source"] == "headline total":
-        text += f" (headline total {inp['hours']:,.0f})"
-    text += (f"; valued with the {wage_label}, 160 h a month, coverage {coverage:.0%}, over the dataset's "
-             f"{inp['months']:g} months." if wage_label else "; no national wage in this dataset, so only hours.")
-    return text

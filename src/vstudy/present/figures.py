@@ -204,11 +204,15 @@ def plot_sensitivity(grid: pd.DataFrame, target: float | None = None, lang: str 
         ax.text(first["hours_worked_per_month"].min(), target / 1e9, f" {labels['target']}", va="bottom", fontsize=8)
     ax.set_xlabel(labels["x"])
     ax.set_ylabel(labels["y"])
-    ax.set_title(str(grid["wage_basis"].iloc[0]), fontsize=8)
+    from vstudy.present.prose.economics import wage_label
+
+    title = wage_label(grid["wage_basis"].iloc[0], lang)
+    ax.set_title(title[:1].upper() + title[1:], fontsize=8)
     top = max(float(first["value_bn_kzt_per_year"].max()), (target or 0) / 1e9)
     ax.set_ylim(0, top * 1.15)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False, fontsize=7,
               title=labels["legend"], title_fontsize=7)
+    plots.localize_numbers(fig, lang)
     return fig, ax
 
 
@@ -363,10 +367,10 @@ def forest_plot(table: pd.DataFrame, labels: Sequence[str], r_col: str = "r", lo
     colour = plots.PALETTES["status"][0]
     r = table[r_col].to_numpy(float)
     ax.hlines(y, table[low].to_numpy(float), table[high].to_numpy(float), color=colour, linewidth=1.6,
-              label="Fisher z 95 %" if lang == "en" else "Fisher z, 95 %")
+              label="Fisher z 95 %" if lang == "en" else "95 % ДИ Фишера")
     if extra is not None:
         ax.hlines(y - 0.25, table[extra[0]].to_numpy(float), table[extra[1]].to_numpy(float), color="0.55",
-                  linewidth=0.9, label="bootstrap" if lang == "en" else "бутстреп")
+                  linewidth=0.9, label="bootstrap" if lang == "en" else "бутстрэп")
     ax.plot(r, y, "o", color=colour, markersize=4, zorder=3)
     ax.axvline(0, color="0.3", linewidth=0.7, linestyle="--")
     ax.set_yticks(y, list(labels))
@@ -377,13 +381,14 @@ def forest_plot(table: pd.DataFrame, labels: Sequence[str], r_col: str = "r", lo
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3)
     if title:
         ax.set_title(title)
+    plots.localize_numbers(fig, lang)
     return fig, ax
 
 
 def _pair_label(x: str, y: str, x_scale: str, y_scale: str, n: int, lang: str) -> str:
     from vstudy.analysis import correlations as cs
 
-    return f"{cs.scaled_label(x, x_scale, lang)} ×\n{cs.scaled_label(y, y_scale, lang)} (n={n})"
+    return f"{cs.scaled_label(x, x_scale, lang)} ×\n{cs.scaled_label(y, y_scale, lang)} (n = {n})"
 
 
 def main_forest(results: pd.DataFrame, lang: str = "en"):
@@ -403,8 +408,10 @@ def report_forest(results: pd.DataFrame, lang: str = "en"):
     sub = results[(results["family"] == "report") & (results["role"] == "primary") & results["r"].notna()]
     if sub.empty:
         return None
-    fig, ax = forest_plot(sub, [f"{c} (n={n})" for c, n in zip(sub["coef_id"], sub["n"], strict=True)],
-                          extra=("boot_low", "boot_high"), lang=lang)
+    names = [f"{plots.label(c, lang, default=c).replace(' × ', ' ×' + chr(10))} (n = {n})"
+             for c, n in zip(sub["coef_id"], sub["n"], strict=True)]
+    fig, ax = forest_plot(sub, names, extra=("boot_low", "boot_high"), lang=lang,
+                          figsize=(plots.FULL_WIDTH_IN, 0.5 * len(sub) + 1.2))
     if "r_published" in sub.columns:
         ax.plot(sub["r_published"].to_numpy(float), np.arange(len(sub))[::-1], "x", color=plots.HIGHLIGHT_COLOR,
                 markersize=6, label="published" if lang == "en" else "опубликовано")
@@ -428,7 +435,7 @@ def strongest_scatter(frame: pd.DataFrame, results: pd.DataFrame, lang: str = "e
                                    xlabel=cs.scaled_label(row["x"], row["x_scale"], lang),
                                    ylabel=cs.scaled_label(row["y"], row["y_scale"], lang),
                                    highlight=row["influential_region"])
-    return fig
+    return plots.localize_numbers(fig, lang)
 
 
 FINDING_COLUMNS = {
@@ -477,7 +484,9 @@ def plot_directions_heatmap(matrix: pd.DataFrame | None, lang: str = "en"):
         return None
     order = matrix.sort_values(matrix.columns[0], ascending=False).index
     shown = matrix.loc[order].set_axis(region_names(order, lang), axis=0)
-    return plots.share_heatmap(shown, lang=lang, fmt=".1f", figsize=(plots.FULL_WIDTH_IN, 5.6))
+    fig, ax = plots.share_heatmap(shown, lang=lang, fmt=".1f", figsize=(plots.FULL_WIDTH_IN, 5.6))
+    plots.localize_numbers(fig, lang)
+    return fig, ax
 
 
 def plot_event_national_shares(shares: pd.DataFrame | None, lang: str = "en"):
@@ -488,8 +497,10 @@ def plot_event_national_shares(shares: pd.DataFrame | None, lang: str = "en"):
     values = table["published_pct"].fillna(table["reconstructed_pct"]).fillna(table["residual_pct"])
     derived = [plots.label(d, lang, default=d) for d in table.index[table["published_pct"].isna()]]
     series = values.rename(index={d: plots.label(d, lang, default=d) for d in values.index})
-    return plots.ranking_bars(series, lang=lang, highlight=derived, value_label=plots.label("share_pct", lang),
-                              fmt="{:.2f}")
+    fig, ax = plots.ranking_bars(series, lang=lang, highlight=derived, value_label=plots.label("share_pct", lang),
+                                 fmt="{:.2f}")
+    plots.localize_numbers(fig, lang)
+    return fig, ax
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -128,7 +128,7 @@ def errata_sentences(errata: pd.DataFrame | None, tables: Sequence[str], lang: s
         return []
     files = {f"{t}.csv" for t in tables}
     hits = errata[[bool(files & {f.strip().rsplit("/", 1)[-1] for f in str(v).split(";")}) for v in errata["file"]]]
-    template = "Ошибка доклада {id}: {what}" if lang == "ru" else "Erratum {id}: {what}"
+    template = "Ошибка отчёта {id}: {what}" if lang == "ru" else "Erratum {id}: {what}"
     out = []
     for row in hits.to_dict("records"):
         what = row.get(f"description_{lang}")

@@ -517,6 +517,33 @@ _SAVE_METADATA = {
 }
 
 
+def _ru_tick(value: float, _pos=None) -> str:
+    text = f"{value:,.0f}" if abs(value) >= 1000 and float(value).is_integer() else f"{value:g}"
+    return text.replace(",", "\u00a0").replace(".", ",").replace("-", "\u2212")
+
+
+def localize_numbers(fig, lang: str):
+    """The numbers a figure prints as ``lang`` writes them: in Russian, decimal commas in tick labels (linear
+    axes), bar-end values, cell annotations and legends. Text that is not a number is left alone. Returns ``fig``."""
+    import re
+
+    from matplotlib import ticker
+
+    _check_lang(lang)
+    if fig is None or lang != "ru":
+        return fig
+    decimal = re.compile(r"(?<=\d)\.(?=\d)")
+    minus = re.compile(r"(?<![\w\u2212-])-(?=\d)")
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is ticker.ScalarFormatter:
+                axis.set_major_formatter(ticker.FuncFormatter(_ru_tick))
+        legend = ax.get_legend()
+        for text in [*ax.texts, *(legend.get_texts() if legend else [])]:
+            text.set_text(minus.sub("\u2212", decimal.sub(",", text.get_text())))
+    return fig
+
+
 def save(fig, path_without_ext: str | os.PathLike, formats: Sequence[str] = ("png", "svg")) -> list[Path]:
     """Write ``fig`` as ``<path>.png`` and ``<path>.svg`` (or the given formats); return the paths.
 

@@ -79,11 +79,17 @@ VIEWS: dict[str, dict] = {
         col("reconstructed_events", "int"), col("reconstructed_pct", "pct"), col("difference_pct", "pct"), "status"],
         "missing_reason": NOT_PUBLISHED},
     "05_activities/participant_categories": {"columns": [
-        "category", "region_code", col("statement", "note"), col("share_of_events_pct", "pct"),
+        "category", "region_code", col("statement", "id"), col("share_of_events_pct", "pct"),
         col("source_line", "int", optional=True)], "missing_reason": NOT_PUBLISHED},
+    "05_activities/ways_of_volunteering": {"columns": [
+        "way", col("label_ru", "text", label={"en": "Label in the report (Russian)", "ru": "Подпись в отчёте"}),
+        col("share_pct", "pct", decimals=2)], "missing_reason": NOT_PUBLISHED},
     "05_activities/org_directions_values": {"missing_reason": NOT_PUBLISHED},
     "05_activities/events_supplied_vs_reconstructed": {"missing_reason": NOT_PUBLISHED},
     "06_economic_value/by_region": {"missing_reason": NOT_COMPUTABLE},
+    "06_economic_value/employee_equivalent": {"columns": [
+        col("norm", "id"), col("hours_per_year", "num", decimals=0), col("basis", "id"), col("employees", "num"),
+        col("reproduces_published", "bool")]},
     "07_information_line/categories": {"columns": [
         "label", col("requests_count", "int"), col("share_of_categories_pct", "pct"),
         col("share_of_volunteering_requests_pct", "pct")], "missing_reason": NOT_PUBLISHED},
@@ -156,15 +162,20 @@ def sensitivity_table(grid: pd.DataFrame | None, lang: str) -> tables.ReaderTabl
     billion tenge a year (the long grid stays in ``sensitivity.csv``)."""
     if grid is None or grid.empty:
         return None
-    wide = grid.pivot_table(index=["wage_basis", "coverage", "employer_uplift"], columns="hours_worked_per_month",
-                            values="value_bn_kzt_per_year").reset_index()
+    from vstudy.present.prose.economics import with_wage_labels
+
+    order = {basis: i for i, basis in enumerate(dict.fromkeys(grid["wage_basis"]))}  # the analysis's order
+    wide = grid.assign(wage_basis=grid["wage_basis"].map(order)).pivot_table(
+        index=["wage_basis", "coverage", "employer_uplift"], columns="hours_worked_per_month",
+        values="value_bn_kzt_per_year").reset_index()
+    wide = with_wage_labels(wide.assign(wage_basis=wide["wage_basis"].map({i: b for b, i in order.items()})), lang)
     hours = [c for c in wide.columns if c not in ("wage_basis", "coverage", "employer_uplift")]
     wide.columns = [str(c) for c in wide.columns]
     wide["coverage"] = wide["coverage"] * 100
     wide["employer_uplift"] = wide["employer_uplift"] * 100
     columns = ["wage_basis", col("coverage", "pct", decimals=0, label={"en": "Coverage, %", "ru": "Охват, %"}),
                col("employer_uplift", "pct", decimals=0,
-                   label={"en": "Employer uplift, %", "ru": "Начисления работодателя, %"})]
+                   label={"en": "Employer uplift, %", "ru": "Надбавка работодателя, %"})]
     columns += [col(str(h), "num", decimals=2,
                     label={k: v.format(h=f"{h:g}" if k == "en" else f"{h:g}".replace(".", ",")) for k, v in _HOURS.items()})
                 for h in hours]
@@ -176,14 +187,16 @@ def required_table(required: pd.DataFrame | None, lang: str) -> tables.ReaderTab
     """What reaches the published value: per wage basis, the assumption solved for and the value it takes."""
     if required is None or required.empty:
         return None
-    out = required.copy()
+    from vstudy.present.prose.economics import with_wage_labels
+
+    out = with_wage_labels(required, lang)
     per_cent = out["solve_for"].isin(["coverage", "employer uplift"])
     out["needed_value"] = [v * 100 if pc else v for v, pc in zip(out["value"], per_cent, strict=True)]
     out["coverage"] = out["coverage"] * 100
     return tables.reader_table(out, [
         "wage_basis", col("solve_for", "text", values={
             "coverage": {"en": "coverage, %", "ru": "охват, %"},
-            "employer uplift": {"en": "employer uplift, %", "ru": "начисления работодателя, %"},
+            "employer uplift": {"en": "employer uplift, %", "ru": "надбавка работодателя, %"},
             "hours worked per month": {"en": "hours worked a month", "ru": "часов работы в месяц"}}),
         col("coverage", "pct", decimals=0, label={"en": "Coverage, %", "ru": "Охват, %"}),
         col("hours_worked_per_month", "num", decimals=0),

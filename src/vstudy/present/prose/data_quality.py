@@ -116,14 +116,14 @@ def register_text(register: pd.DataFrame, lang: str) -> Text | list[Text]:
         return say(lang,
                    "This dataset carries no figure published by a report (no value gives its place in a report's "
                    "text), so there is nothing to replicate.",
-                   "В этом наборе данных нет показателей, опубликованных в докладе (ни одно значение не указывает "
-                   "своё место в тексте доклада), поэтому воспроизводить нечего.")
+                   "В этом наборе данных нет показателей, опубликованных в отчёте (ни одно значение не указывает "
+                   "своё место в тексте отчёта), поэтому воспроизводить нечего.")
     counts = status_counts(register)
     order = (REPRODUCED, CONSISTENT, DIFFERS, NOT_REPRODUCIBLE)
     values: dict[str, object] = {"n": len(published), "w": noun(len(published), lang, ("", ""),
-                                                               ("опубликованное в докладе число",
-                                                                "опубликованных в докладе числа",
-                                                                "опубликованных в докладе чисел"))}
+                                                               ("опубликованное в отчёте число",
+                                                                "опубликованных в отчёте числа",
+                                                                "опубликованных в отчёте чисел"))}
     for k, s in enumerate(order):
         values |= {f"c{k}": int(counts[s]), f"s{k}": s if lang == "en" else STATUS_WORDS_RU[s]}
     parts = [say(lang,
@@ -158,5 +158,5 @@ def errata_found_text(register: pd.DataFrame, lang: str) -> Text | None:
     return say(lang,
                "{n} published {w} by erratum: " + (items or "{none}")
                + ("; {u} without a recorded erratum." if unexplained else "."),
-               "{n} {w} проверку; по ошибкам доклада: " + (items or "{none}")
+               "{n} {w} проверку; по ошибкам отчёта: " + (items or "{none}")
                + ("; без записанной ошибки — {u}." if unexplained else "."), **values)

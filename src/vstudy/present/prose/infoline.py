@@ -37,7 +37,7 @@ def totals_text(totals: pd.DataFrame | None, lang: str) -> Text | list[Text] | N
     total, vol = t.get("requests_total"), t.get("requests_volunteering")
     parts = [say(lang, "## Totals\n\nEvery total and share stated for the information line, with its source line.",
                  "## Итоговые показатели\n\nВсе итоги и доли, приведённые для информационной линии, со строкой "
-                 "доклада, где они указаны.")]
+                 "отчёта, где они указаны.")]
     if total is not None:
         months = t.get("operation_period_months")
         has_months = months is not None and pd.notna(months)
@@ -56,7 +56,7 @@ def totals_text(totals: pd.DataFrame | None, lang: str) -> Text | list[Text] | N
     if "avg_requests_per_day" in t.index:
         avg = t["avg_requests_per_day"]
         parts.append(say(lang, "The stated average is {avg:.0f} requests a day.",
-                         "В среднем, по данным доклада, поступало {avg:.0f} {w} в день.",
+                         "В среднем, по данным отчёта, поступало {avg:.0f} {w} в день.",
                          avg=avg, w=noun(round(avg), lang, *REQUESTS)))
     return parts
 
@@ -101,7 +101,7 @@ def channels_text(table: pd.DataFrame | None, channels: pd.DataFrame | None, lan
     notes = channels.loc[channels["value"].isna() & channels["quote_ru"].notna(), "quote_ru"].tolist()
     if notes:
         quotes = "; ".join(f"«{{q{i}}}»" for i in range(len(notes)))
-        parts.append(say(lang, "Stated without numbers: " + quotes + ".", "Без чисел в докладе сказано: " + quotes
+        parts.append(say(lang, "Stated without numbers: " + quotes + ".", "Без чисел в отчёте сказано: " + quotes
                          + ".", **{f"q{i}": q for i, q in enumerate(notes)}))
     return parts
 
