@@ -131,6 +131,8 @@ def test_the_summary_is_the_home_pages_findings(staged):
     stage, staged_pages, manifest, tables, data_dir = staged
     text = book.write_study(stage, "en", staged_pages, manifest, tables, data_dir).read_text(encoding="utf-8")
     summary = text.split("# Summary of findings {.unnumbered}\n", 1)[1].split("\n# ", 1)[0]
+    assert summary.rstrip().endswith(book.PAGE_BREAK.rstrip())  # the next part starts a page
+    summary = summary.rstrip().removesuffix(book.PAGE_BREAK.rstrip())
     home = pages.findings_markdown(tables, "en", links=False)
     assert summary.strip() == home.split("\n", 1)[1].strip()
     assert "- Consistent: 2" in summary and "- Differs: 1" in summary

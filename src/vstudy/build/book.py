@@ -39,6 +39,7 @@ STUDY_NAME = "study"  # study.qmd → study.pdf (vstudy.build.pages.STUDY_PDF)
 FIGURES_DIR = "study-figures"
 TEMPLATE = "study.yml"
 HEADER = "study-header.typ"
+PAGE_BREAK = "```{=typst}\n#pagebreak(weak: true)\n```\n"
 # A figure taller than this (height / width) is narrowed so that it and its caption fit one A4 page.
 MAX_ASPECT = 1.25
 
@@ -100,6 +101,9 @@ def write_study(stage_dir: Path, lang: str, pages: dict[str, tuple[Path, str]], 
     body.append(unnumbered(f"# {words['errata']}\n\n" + content.errata_markdown(data_dir, lang, blocks=True)))
     body.append(unnumbered(f"# {words['sources']}\n\n" + content.sources_markdown(data_dir, lang, level=3)))
     body.append(unnumbered(f"# {words['dictionary']}\n\n" + content.dictionary_markdown(lang, level=2, compact=True)))
+    # Each part after the title page starts a page: a raw typst page break between the parts, at the top level of
+    # the document (a show rule on headings cannot do it: Quarto wraps unnumbered headings in a block).
+    body = body[:2] + [piece for part in body[2:] for piece in (PAGE_BREAK, part)]
     path = stage_dir / f"{STUDY_NAME}.qmd"
     write_text_atomic(path, "\n".join(part.rstrip("\n") + "\n" for part in body))
     return path
