@@ -3,8 +3,10 @@
 A claim exists only where the dataset carries a published report's figure: the processed table
 ``published_values`` lists every numeric cell of the raw tables that gives its place in the report's text
 (``source_line``). Each gets one row of the register, ``COLUMNS``: claim id, section, what it says, the published
-value and how it is printed, its line, the recomputed value, the difference, a status and a note. The statuses,
-one declared vocabulary (:data:`STATUS_MEANING`):
+value and how it is printed, its line, the recomputed value, the difference, a status and a note; the claim and
+the note again in Russian (``claim_ru``, ``note_ru``: each Russian text is written beside its English twin, region
+names from the gazetteer, numbers with a decimal comma). The statuses, one declared vocabulary
+(:data:`STATUS_MEANING`):
 
 ``reproduced``        recomputed from inputs independent of the claim (e.g. a national share from the regional
                       lists, a coefficient from official statistics) and equal within the published rounding;
