@@ -303,3 +303,72 @@ def test_turkestan_density_uses_the_corrected_area(tables):
     assert row["area_km2"] == 116_086
     assert row["population_density_per_km2"] == pytest.approx(2_044_742 / 116_086, abs=1e-4)
     assert np.isclose(116_086, 11_608.6 * 10)
+
+
+# --- the register in Russian (claim_ru, note_ru) --------------------------------------------------------------
+
+def _ru(value: float, spec: str) -> str:
+    """Written here the way Russian typography writes numbers: decimal comma, narrow no-break space groups."""
+    return format(value, spec).replace(",", "\u202f").replace(".", ",")
+
+
+def test_every_row_has_a_russian_claim_and_note(register):
+    import re
+
+    from test_notebooks import english_runs
+
+    cyrillic = re.compile("[А-Яа-яЁё]")
+    for column in ("claim_ru", "note_ru"):
+        texts = register[column].fillna("")
+        assert texts.str.len().gt(0).all(), column
+        assert texts.str.contains(cyrillic).all(), register.loc[~texts.str.contains(cyrillic), "claim_id"].tolist()
+        leaks = {t: english_runs(t) for t in texts.unique() if english_runs(t)}
+        assert not leaks, list(leaks.items())[:5]
+        # no number written the English way (12.5) in the Russian texts; dates (2021-07-01) are not numbers
+        assert not [t for t in texts if re.search(r"(?<![\w.])\d+\.\d+(?![\w.])", t)], column
+    # the same errata are cited in both languages, row by row
+    ids = register["note"].str.findall(r"E\d+").map(sorted)
+    ids_ru = register["note_ru"].str.findall(r"E\d+").map(sorted)
+    assert (ids == ids_ru).all()
+    assert register["note"].str.contains("erratum E").sum() == register["note_ru"].str.contains("ошибка отчёта E").sum()
+
+
+def test_pension_claims_in_russian_name_the_region_from_the_gazetteer(by_id):
+    raw = _raw("age_by_region")
+    shares = {(r["age_group"], regions.resolve(r["region_as_published"], "kz2021")): float(r["share_pct"]) for r in raw}
+    for code, name in (("KZ-71", "Астана"), ("KZ-43", "Кызылординская область")):
+        row = by_id.loc[f"age.pension.{code}"]
+        assert row["claim_ru"] == f"Волонтёры пенсионного возраста, % — {name} (ранжированный список)"
+        assert row["claim"] == f"Volunteers of pension age, % — {regions.name(code, 'en')} (ranked list)"
+        three = sum(shares[(g, code)] for g in ("under18", "18_29", "30_to_pension"))
+        with_copy = three + shares[("pension", code)]
+        assert f"в сумме дают {_ru(with_copy, '.2f')};" in row["note_ru"]
+        assert f"100 − три остальные = {_ru(100 - three, '.2f')} (выведено)" in row["note_ru"]
+        assert "(ошибка отчёта E01)" in row["note_ru"]
+    assert by_id.loc["age.pension.KZ-71", "note_ru"].count(",") >= 2  # 134,59 and 1,03: decimal commas
+
+
+def test_russian_notes_write_numbers_the_russian_way(by_id):
+    figures = {r["figure_id"]: float(r["value"]) for r in _raw("headline_figures") if r["value"]}
+    ngo, groups = figures["ngo_total"], figures["initiative_groups_total"]
+    note = by_id.loc["initiative_group_share_pct", "note_ru"]
+    assert note == f"{_ru(groups, ',.0f')} / ({_ru(ngo, ',.0f')} + {_ru(groups, ',.0f')}) по напечатанным итогам"
+    assert "1\u202f658" in note  # the narrow no-break space groups thousands
+    assert by_id.loc["initiative_group_share_pct", "note"] == f"{groups:,.0f} / ({ngo:,.0f} + {groups:,.0f}) from " \
+        "the printed totals"
+    assert by_id.loc["initiative_group_share_pct", "claim_ru"] == "Инициативные группы, % всех волонтёрских объединений"
+    # a national share: the sum of the four published age shares, with a decimal comma
+    total = sum(float(r["share_pct"]) for r in _raw("age_national"))
+    assert f"сумма 4 национальных долей — {_ru(total, '.2f')}:" in by_id.loc["age_national.18_29", "note_ru"]
+
+
+def test_the_russian_edition_shows_the_russian_claims_and_notes(register):
+    from vstudy.present import views
+
+    differs = register[register["status"] == DIFFERS]
+    ru = views.show(differs, "00_data_quality", "differs", "ru")
+    en = views.show(differs, "00_data_quality", "differs", "en")
+    assert [r[0] for r in ru.rows] == differs["claim_ru"].tolist()
+    assert [r[0] for r in en.rows] == differs["claim"].tolist()
+    assert "ошибка отчёта E01" in " ".join(ru.numbered_notes + [c for r in ru.rows for c in r])
+    assert "erratum E01" not in " ".join(ru.numbered_notes + [c for r in ru.rows for c in r])

@@ -40,6 +40,17 @@ SECTIONS: dict[str, tuple[str, str]] = {
 }
 LANGS: tuple[str, ...] = ("en", "ru")
 
+# Russian typography: a narrow no-break space groups thousands, a comma marks the decimals (12 345,6). The one
+# place the study writes numbers the Russian way (every layer reaches it; present.text re-exports it).
+RU_GROUP = "\u202f"
+
+
+def localize_number(text: str, lang: str) -> str:
+    """A number written the English way (``1,234.5``) as ``lang`` writes it (``1 234,5`` in Russian)."""
+    if lang == "ru":
+        return text.replace(",", "\0").replace(".", ",").replace("\0", RU_GROUP)
+    return text
+
 
 def section_title(section_id: str, lang: str = "en") -> str:
     """The title of a section in ``lang`` (``en`` or ``ru``)."""

@@ -283,6 +283,8 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "difference": ("Difference", "Разница"),
     "status": ("Status", "Статус"),
     "note": ("Note", "Примечание"),
+    "claim_ru": ("Published claim (Russian)", "Опубликованный показатель"),
+    "note_ru": ("Note (Russian)", "Примечание"),
     "total": ("Total", "Всего"),
     # demographics
     "tvd_age_pp": ("Distance from the national age mix, p.p.", "Отклонение от возрастной структуры страны, п. п."),

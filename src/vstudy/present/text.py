@@ -22,6 +22,8 @@ import numbers
 import re
 import string
 
+from vstudy.vocab import RU_GROUP, localize_number  # noqa: F401  (re-exported)
+
 # Escaped wherever they are: each is markup somewhere in the middle of a line (HTML, entities, links and images,
 # emphasis, code, math, citations, shortcodes and attributes, table cells, smart quotes).
 _ALWAYS = frozenset("\\`*_{}[]<>!|$@~^&#+=\"")
@@ -60,19 +62,9 @@ def escape(value: object) -> str:
     return out
 
 
-# Russian typography: a narrow no-break space groups thousands, a comma marks the decimals (12 345,6). The one
-# place the study writes numbers the Russian way: sentences (md_in), tables (present.tables) and figures
-# (present.plots) all call :func:`localize_number`.
-RU_GROUP = "\u202f"
-
-
-def localize_number(text: str, lang: str) -> str:
-    """A number written the English way (``1,234.5``) as ``lang`` writes it (``1 234,5`` in Russian)."""
-    if lang == "ru":
-        return text.replace(",", "\0").replace(".", ",").replace("\0", RU_GROUP)
-    return text
-
-
+# Russian typography (a narrow no-break space groups thousands, a comma marks the decimals: 12 345,6) is written
+# by :func:`vstudy.vocab.localize_number`, the one place for it (re-exported here): sentences (md_in), tables
+# (present.tables), figures (present.plots) and the register's Russian notes (analysis.replication) all call it.
 def number(value: float | int, spec: str = "", lang: str = "en") -> str:
     """``value`` formatted with ``spec`` (``str.format`` syntax) the way the edition's language writes numbers.
 

@@ -27,7 +27,8 @@ _CORRELATION = [col("pair", "text", label={"en": "Pair", "ru": "Пара"}), col
                 col("r_without_influential", "r", optional=True), col("rests_on_one_region", "bool"),
                 col("flags", "note", optional=True)]
 
-# "<section>/<name>" → {"columns": [...], "missing_reason": ..., "notes": [...]} (reader_table's arguments)
+# "<section>/<name>" → {"columns": [...], "missing_reason": ..., "notes": [...]} (reader_table's arguments; and
+# "localized": {lang: {column: its twin in lang}}, the text a column shows in that edition)
 VIEWS: dict[str, dict] = {
     # the data-quality page names the dataset's own tables and indicators as they are spelled in it (code)
     "00_data_quality/inventory": {"columns": [col("table", "code"), col("file", "code"), col("schema", "code")]},
@@ -37,8 +38,10 @@ VIEWS: dict[str, dict] = {
                                              "regions of the scheme", col("missing", "note")]},
     "00_data_quality/errata": {"columns": ["erratum", "what is wrong", col("evidence", "note"), "report lines",
                                            col("handling", "note"), "found by"]},
+    # the register's claims and notes in the edition's language: its Russian columns in the Russian edition
     "00_data_quality/differs": {"columns": ["claim", "published_as_printed", col("source_line", "int"),
-                                            col("recomputed_value", "num"), col("note", "note")]},
+                                            col("recomputed_value", "num"), col("note", "note")],
+                                "localized": {"ru": {"claim": "claim_ru", "note": "note_ru"}}},
     "01_demographics/national_shares": {"columns": ["dimension", "category", col("share_pct", "pct")],
                                         "missing_reason": NOT_PUBLISHED},
     "01_demographics/pension_erratum": {"columns": [
@@ -126,6 +129,17 @@ def with_pair_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return frame.assign(pair=pairs)
 
 
+def in_language(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
+    """``frame`` with each column of ``columns`` (``{"claim": "claim_ru"}``) showing its twin in the edition's
+    language, cell by cell where the twin has text (a frame without the twin keeps its own text)."""
+    out = frame
+    for shown, twin in columns.items():
+        if shown in out.columns and twin in out.columns:
+            text = out[twin].where(out[twin].notna() & (out[twin].astype(str) != ""), out[shown])
+            out = out.assign(**{shown: text})
+    return out
+
+
 def default_columns(frame: pd.DataFrame) -> list[str]:
     """Every column but the printed duplicates of an id column (the id itself is shown as its label)."""
     return [c for c in frame.columns if not (c in _DUPLICATES and _DUPLICATES[c] in frame.columns)]
@@ -146,6 +160,7 @@ def show(frame: pd.DataFrame | None, section: str, name: str, lang: str, *, csv_
     if not isinstance(frame.index, pd.RangeIndex) and any(n is not None for n in frame.index.names):
         data = frame.reset_index()
     prepare = view.pop("prepare", None)
+    data = in_language(data, view.pop("localized", {}).get(lang, {}))
     if prepare == "pairs":
         data = with_pair_labels(data, lang)
     chosen = columns or view.pop("columns", None) or default_columns(data)
