@@ -161,7 +161,7 @@ def test_sentences_of_the_regional_lists(by_region, counts, national):
     assert f"**{total:,} events**" in recon and "reproduce 10 of the 10 published national shares" in recon
     assert "(«Other social volunteering») the residual gives 32.78 %" in recon
     ru = markdown(pa.reconstruction_text(counts, shares, "ru"), lang="ru")
-    assert f"**{total:,} мероприятий**".replace(",", "\u00a0") in ru and "воспроизводят 10 из 10" in ru
+    assert f"**{total:,} мероприятий**".replace(",", "\u202f") in ru and "воспроизводят 10 из 10" in ru
     assert "(«Другое социальное волонтёрство»), остаток даёт 32,78 %" in ru
     assert pa.reconstruction_text(None, shares, "en") is None
     assert markdown(pa.national_text(None, "en")) == "The dataset has no national chart of event directions."

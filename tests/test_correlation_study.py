@@ -395,7 +395,7 @@ def test_prose_follows_the_data(results):
     method = markdown(pc.method_text(0.05, "ru"), lang="ru")
     assert f"при n до {stats.EXACT_MAX_N}" in method and f"начиная с n = {stats.BOOTSTRAP_MIN_N}" in method
     assert "20,000 random permutations" in markdown(pc.method_text(0.05, "en"))
-    assert "по 20\u00a0000 случайным перестановкам" in markdown(pc.method_text(0.05, "ru"), lang="ru")
+    assert "по 20\u202f000 случайным перестановкам" in markdown(pc.method_text(0.05, "ru"), lang="ru")
 
 
 def test_published_coefficients_in_both_languages(repo_root, frame):

@@ -92,7 +92,7 @@ def test_a_twelve_month_dataset_is_not_doubled():
     assert inp["hours"] == 3600 and inp["hours_source"] == "regions_sum"
     assert "annualised × 1" in markdown(pe.inputs_text(inp, "en"))
     ru = markdown(pe.inputs_text(inp, "ru"), lang="ru")
-    assert "3\u00a0600 (сумма указанных часов по регионам) за 12 месяцев" in ru and "× 1." in ru
+    assert "3\u202f600 (сумма указанных часов по регионам) за 12 месяцев" in ru and "× 1." in ru
     inp["wages"] = {"w": 300_000.0}
     split = economics.regional_table(inp)
     # 12 months of hours are one year of hours: value = hours × wage / 160 (no doubling)
@@ -132,7 +132,7 @@ def test_net_of_leave_norms_and_the_forty_employees():
                                                           "employees_published": None}, "en"))
     ru = markdown(pe.employees_text(inp, "ru"), lang="ru")
     eq = f"{per_month / economics.GROSS_NORM:.1f}".replace(".", ",")
-    assert "1\u00a0868–1\u00a0915 ч" in ru and "выше опубликованной нижней границы 75\u00a0500" in ru
+    assert "1\u202f868–1\u202f915 ч" in ru and "выше опубликованной нижней границы 75\u202f500" in ru
     assert f"это {eq} работника" in ru and "Для опубликованных 40 работников" in ru
 
 
@@ -169,7 +169,7 @@ def test_prose_cites_only_what_the_dataset_carries():
     assert "With the average monthly nominal wage 2021 (annual) (250,311 tenge)" in text
     ru = markdown(pe.required_text(inp, "ru"), lang="ru")
     assert "надбавка работодателя 12,7%" in ru and "для 3,2 млрд тенге в год" in ru
-    assert "«среднемесячная номинальная заработная плата за 2021 год» (250\u00a0311 тенге)" in ru
+    assert "«среднемесячная номинальная заработная плата за 2021 год» (250\u202f311 тенге)" in ru
     grid = economics.grid_for(inp)
     assert "0 of the 15 at the gross wage" in markdown(pe.value_text(grid, inp["target"], "en"))
     ru = markdown(pe.value_text(grid, inp["target"], "ru"), lang="ru")
@@ -183,7 +183,7 @@ def test_wage_bases_are_ids_written_out_in_each_language():
     assert pe.wage_label("quarters_2021_q3_2021_q4", "ru") == "среднее за III–IV кв. 2021 года (период учёта часов)"
     assert pe.wage_label("quarters_2021_q4_2022_q1", "ru").startswith("среднее за IV кв. 2021 года – I кв. 2022")
     ru = markdown(pe.assumptions_text("ru"), lang="ru")
-    assert "2\u00a0080 ч за 52 недели" in ru and "24 календарных дня" in ru and "20–22 рабочих дня" in ru
+    assert "2\u202f080 ч за 52 недели" in ru and "24 календарных дня" in ru and "20–22 рабочих дня" in ru
     for norm in economics.annual_norm_options().itertuples():
         for lang in ("en", "ru"):
             assert labels.label(norm.norm, lang) and labels.label(norm.basis, lang)

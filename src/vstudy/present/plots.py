@@ -519,7 +519,7 @@ _SAVE_METADATA = {
 
 def _ru_tick(value: float, _pos=None) -> str:
     text = f"{value:,.0f}" if abs(value) >= 1000 and float(value).is_integer() else f"{value:g}"
-    return text.replace(",", "\u00a0").replace(".", ",").replace("-", "\u2212")
+    return localize_number(text, "ru").replace("-", "\u2212")
 
 
 def localize_numbers(fig, lang: str):
