@@ -62,26 +62,27 @@ def test_report_markdown_embeds_present_labels_and_names_the_missing() -> None:
     assert text.count("## ") == len(website.KEY_FIGURES)
 
 
-def test_staged_section_page_takes_its_title_from_the_heading(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("lang", "expected"), [("en", "03. Demo section"), ("ru", "03. Демо-раздел")])
+def test_staged_section_page_takes_its_title_from_the_section_in_the_edition_language(tmp_path: Path, lang: str,
+                                                                                      expected: str) -> None:
     from vstudy.build import pipeline
     from vstudy.build.sections import Section
 
     section = Section("03", "demo", (), titles=("Demo section", "Демо-раздел"))
     config = pipeline.BuildConfig(root=tmp_path, sections=(section,))
-    config.executed_path(section).parent.mkdir(parents=True)
+    config.executed_path(section, lang).parent.mkdir(parents=True)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Correlations, re-examined\n\nText."),
                                          nbformat.v4.new_code_cell("x = 1")])
-    nbformat.write(nb, config.executed_path(section))
+    nbformat.write(nb, config.executed_path(section, lang))
 
-    pages = website.stage_notebooks(config, tmp_path / "stage")
+    pages = website.stage_notebooks(config, tmp_path / "stage", lang=lang)
     path, title = pages["03_demo"]
-    assert title == "03. Correlations, re-examined"
+    assert title == expected
     staged = nbformat.read(path, as_version=4)
     front = staged.cells[0]
     assert front.cell_type == "raw"
-    assert front.source.splitlines() == ["---", 'title: "03. Correlations, re-examined"',
-                                         'subtitle: "Демо-раздел"', 'html-table-processing: "none"', "---"]
-    assert staged.cells[1].source.strip() == "Text."  # the heading is not repeated under the title
+    assert front.source.splitlines() == ["---", f'title: "{expected}"', 'html-table-processing: "none"', "---"]
+    assert staged.cells[1].source.strip() == "Text."  # the notebook's heading is not repeated under the title
 
 
 def test_sources_page_lists_every_cited_source_with_where_and_licence(repo_root: Path) -> None:
@@ -151,12 +152,12 @@ def test_generated_pages_of_a_hostile_dataset_hold_no_live_markup(repo_root, tmp
 
     data = _hostile_dataset(repo_root, tmp_path)
     config = pipeline.BuildConfig(root=tmp_path, data_dir=data, sections=(), package_hash="fixed")
-    tables = tmp_path / "set" / "tables"
+    tables = tmp_path / "set" / "en" / "tables"
     tables.mkdir(parents=True)
     (tables / "<img src=x onerror=alert(1)> {{< env HOME >}}.csv").write_text("a\n", encoding="utf-8")
-    view = website.SetView(config.output_dir, tmp_path / "set", config.processed_dir, staged={"tables"})
-    state = {"sections": {"00_x": {"parameters": {"period": " ".join(PAYLOADS), "data_dir": "data/raw"},
-                                   "notebook_sha256": "0" * 64, "seconds": 1.0, "executed_at": "x"}}}
+    view = website.SetView(config.output_dir, tmp_path / "set", config.processed_dir, staged={"en"})
+    state = {"sections": {"en/00_x": {"parameters": {"period": " ".join(PAYLOADS), "data_dir": "data/raw"},
+                                      "notebook_sha256": "0" * 64, "seconds": 1.0, "executed_at": "x"}}}
     stage = website.stage_site(config, state, view)
 
     pages = {p.name: p.read_text(encoding="utf-8") for p in sorted((stage / "_generated").glob("*.md"))}
@@ -371,21 +372,23 @@ def test_pages_of_another_period_name_no_2021(repo_root, tmp_path):
     (processed / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     config = pipeline.BuildConfig(root=repo_root, data_dir=repo_root / "tests" / "fixtures" / "kz2022_dataset",
                                   sections=(), package_hash="fixed", processed_dir=processed)
-    tables = tmp_path / "set" / "tables"
+    tables = tmp_path / "set" / "en" / "tables"
     tables.mkdir(parents=True)
     _correlations().to_csv(tables / "correlations.csv", index=False)
-    view = website.SetView(config.output_dir, tmp_path / "set", processed, staged={"tables"})
+    view = website.SetView(config.output_dir, tmp_path / "set", processed, staged={"en"})
     stage = website.stage_site(config, {"sections": {}}, view)
-    for page in ("index.qmd", "report.qmd", "_generated/home.md"):
+    for page in ("index.qmd", "report.qmd", "_generated/home.md", "_quarto.yml"):
         text = (stage / page).read_text(encoding="utf-8")
         assert "2021" not in text and "17 regional" not in text, page
     index = (stage / "index.qmd").read_text(encoding="utf-8")
     assert "title: Volunteering in the regions of Kazakhstan, July–December 2022" in index
-    assert "июль–декабрь 2022 года" in index
     assert "20 regional front offices for July–December 2022" in (stage / "_generated" / "home.md").read_text()
-    for template in ("index.qmd", "report.qmd"):  # the templates themselves type neither
+    russian = website.stage_site(config, {"sections": {}}, view, "ru")
+    assert "title: Волонтёрство в регионах Казахстана, июль–декабрь 2022 года" in \
+        (russian / "index.qmd").read_text(encoding="utf-8")
+    for template in ("index.qmd", "report.qmd", "ru/index.qmd", "ru/report.qmd"):  # the templates type neither
         source = (repo_root / "site" / template).read_text(encoding="utf-8")
-        assert "2021" not in source and "17 regional" not in source
+        assert "2021" not in source and "17 regional" not in source and "17 регион" not in source
 
 
 def test_report_header_lets_tables_break_and_key_packages_are_the_used_ones(repo_root):

@@ -1,19 +1,25 @@
-"""The Quarto website and the study PDF: stage the pages, then ``quarto render`` and swap the result in.
+"""The Quarto website and the study PDF, one per edition: stage the pages, render what changed, swap it in.
 
 The Quarto project is the top-level ``_quarto.yml``; its hand-written pages live in ``site/`` (``index.qmd``,
-``notebook.qmd``, ``data.qmd``, ``reproducibility.qmd``). A build copies both into ``site-src/`` of the output set
-it is building (in the build's staging area; see :mod:`vstudy.build.pipeline`) with
+``report.qmd``, ``data.qmd``, ``reproducibility.qmd``), in English, and in ``site/<lang>/`` for the other editions
+(``site/ru/index.qmd`` …: a page there replaces its English twin in that edition). A build stages one Quarto
+project per edition (:data:`vstudy.vocab.LANGS`) into ``site-src/<lang>/`` of the output set it is building (in
+the build's staging area; see :mod:`vstudy.build.pipeline`) with
 
-* ``notebooks/<name>.ipynb`` — the executed section notebooks, each given a front-matter cell (title from the
-  notebook's first ``# heading``) so the page has a title and no duplicate heading; Quarto renders ``.ipynb``
-  without executing it, so the pages show exactly what papermill produced;
-* ``_generated/*.md`` — parts generated from the data: headline figures, origin records (sources, licences),
-  the data dictionary, the errata, the reproducibility facts and the report's list of embedded figures;
-* ``_quarto.yml`` with the sidebar listing the executed sections in reading order.
+* ``notebooks/<name>.ipynb`` — the edition's executed section notebooks (``<lang>/notebooks/`` of the output
+  tree), each given a front-matter cell (the section's title in the edition's language, from vocab.SECTIONS);
+  Quarto renders ``.ipynb`` without executing it, so the pages show exactly what papermill produced;
+* ``_generated/*.md`` — parts generated from the data in the edition's language: home page findings, origin
+  records (sources, licences), the data dictionary, the errata, the reproducibility facts and the report's embeds;
+* ``tables/`` — the edition's CSV tables, downloadable from the pages;
+* ``_quarto.yml`` with ``lang: <lang>`` (Quarto's own words follow), the title, navbar and sidebar in the edition's
+  language, both study PDFs, and a link to the same page in the other edition.
 
-Quarto then renders the staged project into ``site-src/_site``, which becomes the set's ``site/``; the pipeline
-puts ``site/`` and ``site-src/`` in place with the rest of the set, so a failed render leaves the previous site.
-The render is skipped when its inputs' hashes match the state file.
+Quarto renders each staged project into ``site-src/<lang>/_site``, which becomes the set's ``site/<lang>/``;
+``site/index.html`` leads to both editions. Only the pages whose inputs changed are rendered, on a copy of the
+site in place (:mod:`vstudy.build.incremental`); the two editions render at the same time. The pipeline puts
+``site/`` and ``site-src/`` in place with the rest of the set, so a failed render leaves the previous site. The
+render is skipped when its inputs' hashes match the state file.
 
 Every string that comes from the dataset (origin records, errata, units, file names, the period) is escaped
 with :func:`vstudy.present.text.escape` wherever it lands on a page: no HTML, Markdown link, math, citation or
@@ -287,6 +293,7 @@ UI_TEXTS = {
 }
 LANG_NAMES = {"en": "English", "ru": "Русский"}
 PDF_NAME = "report.pdf"  # the study PDF of an edition, at the root of its site
+TYPST_LANG = re.compile(r'#set text\(lang: "[a-z]{2}"')
 
 
 def edition_project(project: dict, lang: str, pages: dict[str, tuple[Path, str]], manifest: dict) -> dict:
@@ -352,6 +359,10 @@ def stage_site(config, state: dict, view=None, lang: str = "en") -> Path:
         for path in sorted(folder.iterdir()) if folder.is_dir() else []:
             if path.is_file() and path.name not in NOT_STAGED:
                 shutil.copy2(path, stage / path.name)
+    for typ in stage.glob("*.typ"):  # the PDF's hyphenation and typst's own words in the edition's language
+        text = typ.read_text(encoding="utf-8")
+        if TYPST_LANG.search(text):
+            write_text_atomic(typ, TYPST_LANG.sub(f'#set text(lang: "{lang}"', text))
 
     pages = stage_notebooks(config, stage / "notebooks", view.dir(lang) / "notebooks", lang)
     labels = {name: notebook_labels(path) for name, (path, _) in pages.items()}
@@ -417,6 +428,7 @@ def stage_notebooks(config, target: Path, notebooks: Path | None = None,
         if not source.exists():
             continue
         nb = nbformat.read(source, as_version=4)
+        executed_ids = {cell.get("id") for cell in nb.cells}
         title = f"{section.number}. {section.title(lang)}"
         has_front_matter = nb.cells and nb.cells[0].cell_type == "raw" and nb.cells[0].source.startswith("---")
         if not has_front_matter:
@@ -432,6 +444,9 @@ def stage_notebooks(config, target: Path, notebooks: Path | None = None,
             yaml_lines = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in front.items())
             nb.cells.insert(0, nbformat.v4.new_raw_cell(f"---\n{yaml_lines}\n---"))
         nb.cells = split_figure_cells(nb.cells)
+        for index, cell in enumerate(nb.cells):  # the cells added here: ids by position, not random (same bytes
+            if cell.get("id") not in executed_ids or cell.get("id") is None:  # for the same notebook, so a page
+                cell["id"] = f"staged-{index}"  # is rendered again only when its notebook changed)
         neutralize_outputs(nb)
         path = target / source.name
         nbformat.write(nb, path)
