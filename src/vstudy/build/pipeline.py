@@ -7,8 +7,16 @@ One command rebuilds the study, and only what changed:
   (``Section.tables``), the raw tables it still reads directly (``Section.raw_tables`` through the manifest), or
   the ``vstudy`` package source changed — or when its executed notebook or any table or figure it wrote is
   missing or differs from what the state file recorded;
-* **the render** (``quarto render`` of the staged site, see :mod:`vstudy.build.website`) runs when an executed
-  notebook, a page template, the data or the commit changed, or the site differs from its record.
+* **the render** (``quarto render`` of each edition's staged site, see :mod:`vstudy.build.website`) runs when an
+  executed notebook, a page template, the data or the commit changed, or the site differs from its record; it
+  renders only the pages whose inputs changed (:mod:`vstudy.build.incremental`).
+
+**Two editions, one build.** Every section is executed once per edition (:data:`vstudy.vocab.LANGS`, or the
+``--lang`` given) with its ``lang`` parameter: a *unit* ``<lang>/<section>`` (:func:`unit_id`) is one more
+dimension of the output set, not a second build — the units of both editions share the worker pool, the
+processed layer, the staging area, the journal and the lock, and each has its own cache key, state entry and
+outputs under ``<output>/<lang>/`` (``notebooks/``, ``tables/``, ``figures/``). The executed notebook is the
+edition's copy (:func:`vstudy.present.edition.localize`, applied by the worker).
 
 Each decision compares sha256 content hashes with the state file ``<output>/.vstudy-state.json``, which records
 every output (processed layer, executed notebooks, tables, figures, site) with its hash; a no-op rebuild reads
