@@ -49,7 +49,7 @@ lint: $(STAMP) ## Lint with ruff; check the layers' import contracts
 	$(BIN)/ruff check src tests bench notebooks
 	$(BIN)/lint-imports
 
-bench: $(STAMP) ## Benchmark clean, no-op and one-table rebuilds against plain papermill
+bench: $(STAMP) ## Benchmark clean, no-op and one-table rebuilds of both editions against plain papermill
 	$(BIN)/python bench/bench_build.py
 
 lock: ## Re-resolve the dependencies into requirements/lock.txt (needs the package index)

@@ -1,10 +1,11 @@
-"""Quarto pre-render hook of the top-level _quarto.yml: the site is rendered from reports/site-src, not here."""
+"""Quarto pre-render hook of the top-level _quarto.yml: the sites are rendered from reports/site-src/<lang>, not here."""
 
 import sys
 
 sys.exit(
     "This Quarto project is rendered by `make report` (or `vstudy build`), which stages the pages in site/ with\n"
-    "the executed notebooks into reports/site-src/ and renders that copy into reports/site/.\n"
+    "the executed notebooks into reports/site-src/<lang>/ (one copy per edition: en, ru) and renders each copy\n"
+    "into reports/site/<lang>/.\n"
     "Rendering the repository root would show the notebooks unexecuted. After a build, preview with:\n"
-    "  quarto preview reports/site-src"
+    "  quarto preview reports/site-src/en   (or reports/site-src/ru)"
 )

@@ -24,11 +24,18 @@ from build_driver import SECTIONS, config_for
 from vstudy.build import pipeline, procs, worker
 from vstudy.build.state import hash_tree, sha256_file
 from vstudy.data import atomic, paths
+from vstudy.vocab import LANGS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pipeline_notebooks"
 DRIVER = Path(__file__).parent / "build_driver.py"
 VERSION_A = "x\n1\n2\n"
 VERSION_B = "x\n7\n8\n9\n"
+SECTION_NAMES = ("00_alpha", "01_beta", "02_gamma")
+
+
+def units(*names: str) -> list[str]:
+    """The executions of these sections in both editions (``en/00_alpha``, ``ru/00_alpha`` …), sorted."""
+    return sorted(f"{lang}/{name}" for name in names for lang in LANGS)
 
 
 def make_tree(root: Path) -> Path:
@@ -72,24 +79,22 @@ def version_of(root: Path) -> str:
     for entry in state["sections"].values():
         recorded[entry["notebook"]] = entry["notebook_sha256"]
         recorded.update(entry["outputs"])
-    present = {f"{top}/{rel}": digest for top in ("notebooks", "tables", "figures")
-               for rel, digest in hash_tree(reports / top).items()}
+    present = {f"{top}/{rel}": digest for top in LANGS for rel, digest in hash_tree(reports / top).items()}
     assert present == recorded
-    assert sorted(state["sections"]) == ["00_alpha", "01_beta", "02_gamma"]
+    assert sorted(state["sections"]) == units(*SECTION_NAMES)
     assert hash_tree(reports / "site") == state["site"]["files"]
     listing = (reports / "site" / "index.html").read_text(encoding="utf-8")
     assert listing == "".join(f"{n} {e['notebook_sha256']}\n" for n, e in sorted(state["sections"].items()))
-    versions = {
-        (root / "data" / "processed" / "t_a.csv").read_text(encoding="utf-8"),
-        (reports / "tables" / "00_alpha__copy.csv").read_text(encoding="utf-8"),
-    }
-    nb = nbformat.read(reports / "notebooks" / "00_alpha.ipynb", as_version=4)
-    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
-    summary = (reports / "tables" / "summary.csv").read_text(encoding="utf-8")
-    assert len(versions) == 1, versions
-    (text,) = versions
-    assert f"copied {len(text.splitlines())} lines" in printed
-    assert sha256_file(root / "data" / "processed" / "t_a.csv") in summary  # gamma saw the same data
+    versions = {(root / "data" / "processed" / "t_a.csv").read_text(encoding="utf-8")}
+    for lang in LANGS:  # both editions show the same data
+        versions.add((reports / lang / "tables" / "00_alpha__copy.csv").read_text(encoding="utf-8"))
+        nb = nbformat.read(reports / lang / "notebooks" / "00_alpha.ipynb", as_version=4)
+        printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+        summary = (reports / lang / "tables" / "summary.csv").read_text(encoding="utf-8")
+        assert len(versions) == 1, versions
+        text = next(iter(versions))
+        assert f"copied {len(text.splitlines())} lines" in printed
+        assert sha256_file(root / "data" / "processed" / "t_a.csv") in summary  # gamma saw the same data
     return {VERSION_A: "A", VERSION_B: "B"}[text]
 
 
@@ -197,7 +202,7 @@ def test_a_kill_at_any_moment_leaves_one_complete_set_and_the_next_build_makes_i
     if expected == "B":
         assert again.executed == [] and not again.prepared
     else:
-        assert again.prepared and sorted(again.executed) == ["00_alpha", "02_gamma"]  # beta reads t_b only
+        assert again.prepared and sorted(again.executed) == units("00_alpha", "02_gamma")  # beta reads t_b only
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -232,9 +237,9 @@ def test_two_builds_of_one_tree_and_two_datasets_at_once(tree_a):
     state = json.loads((mine / ".vstudy-state.json").read_text(encoding="utf-8"))
     assert state["dataset"] == "elsewhere/mydata"
     assert (mine / "processed" / "t_a.csv").read_text() == VERSION_B
-    assert (mine / "tables" / "00_alpha__copy.csv").read_text() == VERSION_B
-    nb = nbformat.read(mine / "notebooks" / "00_alpha.ipynb", as_version=4)
-    assert nb.metadata["papermill"]["parameters"]["output_dir"] == "builds/mydata"
+    assert (mine / "ru" / "tables" / "00_alpha__copy.csv").read_text() == VERSION_B
+    nb = nbformat.read(mine / "ru" / "notebooks" / "00_alpha.ipynb", as_version=4)
+    assert nb.metadata["papermill"]["parameters"]["output_dir"] == "builds/mydata/ru"
 
 
 def test_a_held_lock_stops_a_build_with_exit_4_and_names_the_holder(tmp_path, capsys):
@@ -244,7 +249,7 @@ def test_a_held_lock_stops_a_build_with_exit_4_and_names_the_holder(tmp_path, ca
         result = pipeline.build(config)
     assert result.exit_code == pipeline.EXIT_LOCKED
     assert "pid 4242, vstudy build, since 12:00:00" in result.message and "--wait" in result.message
-    assert not (root / "reports" / "notebooks").exists()  # nothing was done
+    assert not (root / "reports" / "en").exists()  # nothing was done
 
 
 def test_another_dataset_builds_into_its_own_tree(tmp_path):
@@ -274,23 +279,25 @@ def test_a_tree_of_another_dataset_with_the_same_name_is_refused(tmp_path):
 @pytest.mark.slow
 def test_outputs_missing_or_different_from_the_state_are_rebuilt(tree_a):
     reports = tree_a / "reports"
-    (reports / "tables" / "00_alpha__copy.csv").unlink()
+    (reports / "ru" / "tables" / "00_alpha__copy.csv").unlink()
     result = build_here(tree_a)
-    assert result.executed == ["00_alpha"] and result.exit_code == 0
+    assert result.executed == ["ru/00_alpha"] and result.exit_code == 0  # that edition's execution only
     assert version_of(tree_a) == "A"
 
-    (reports / "tables" / "summary.csv").write_text("edited by hand\n")
-    assert build_here(tree_a).executed == ["02_gamma"]
-    with open(reports / "notebooks" / "01_beta.ipynb", "a") as fh:
+    (reports / "en" / "tables" / "summary.csv").write_text("edited by hand\n")
+    assert build_here(tree_a).executed == ["en/02_gamma"]
+    with open(reports / "en" / "notebooks" / "01_beta.ipynb", "a") as fh:
         fh.write(" ")
-    assert build_here(tree_a).executed == ["01_beta"]
+    assert build_here(tree_a).executed == ["en/01_beta"]
     (tree_a / "data" / "processed" / "t_b.csv").write_text("changed\n")
     again = build_here(tree_a)
     assert again.prepared and again.executed == []  # the layer is rebuilt; same content, notebooks stay
     # A stray file in a folder of the set is not part of any build: the next build leaves it out.
-    (reports / "figures" / "stray.png").write_bytes(b"x")
+    (reports / "en" / "figures" / "stray.png").write_bytes(b"x")
+    (reports / "figures").mkdir()  # … and a folder of the one-edition layout before the editions
+    (reports / "figures" / "old.png").write_bytes(b"x")
     assert build_here(tree_a).executed == []
-    assert not (reports / "figures" / "stray.png").exists()
+    assert not (reports / "en" / "figures" / "stray.png").exists() and not (reports / "figures").exists()
     assert version_of(tree_a) == "A"
     no_leftovers(tree_a)
 
@@ -298,7 +305,7 @@ def test_outputs_missing_or_different_from_the_state_are_rebuilt(tree_a):
 @pytest.mark.slow
 def test_a_failing_notebook_changes_nothing_but_failed(tree_a):
     reports = tree_a / "reports"
-    before = {top: hash_tree(reports / top) for top in ("notebooks", "tables", "figures", "site")}
+    before = {top: hash_tree(reports / top) for top in (*LANGS, "site")}
     state_before = (reports / ".vstudy-state.json").read_bytes()
     (tree_a / "data" / "raw" / "t_a.csv").write_text("x\nboom\n", encoding="utf-8")
     result = build_here(tree_a)
@@ -306,14 +313,15 @@ def test_a_failing_notebook_changes_nothing_but_failed(tree_a):
     assert {top: hash_tree(reports / top) for top in before} == before  # its table was written to staging only
     assert (reports / ".vstudy-state.json").read_bytes() == state_before
     assert (tree_a / "data" / "processed" / "t_a.csv").read_text() == VERSION_A  # the new layer was not kept
-    assert sorted(p.name for p in (reports / "failed").iterdir()) == ["00_alpha.ipynb"]
+    assert sorted(p.relative_to(reports / "failed").as_posix() for p in (reports / "failed").rglob("*.ipynb")) \
+        in (["en/00_alpha.ipynb"], ["ru/00_alpha.ipynb"])  # the first to fail stops the build
     assert version_of(tree_a) == "A"
 
     (tree_a / "data" / "raw" / "t_a.csv").write_text(VERSION_B, encoding="utf-8")
     (tree_a / "data" / "raw" / "t_b.csv").write_text("y\nboom\n", encoding="utf-8")
     result = build_here(tree_a)
     assert result.exit_code == pipeline.EXIT_FAILED
-    assert sorted(p.name for p in (reports / "failed").iterdir()) == ["01_beta.ipynb"]  # the latest only
+    assert {p.name for p in (reports / "failed").rglob("*.ipynb")} == {"01_beta.ipynb"}  # the latest only
     (tree_a / "data" / "raw" / "t_b.csv").write_text("y\n3\n", encoding="utf-8")
     assert build_here(tree_a).exit_code == 0
     assert not (reports / "failed").exists()
@@ -348,10 +356,12 @@ def test_a_build_honours_the_umask(tmp_path):
     finally:
         os.umask(previous)
     reports = root / "reports"
-    for path in [reports / ".vstudy-state.json", *(reports / "tables").iterdir(), *(reports / "notebooks").iterdir(),
-                 *(root / "data" / "processed").glob("*.csv"), reports / "site" / "index.html"]:
+    for path in [reports / ".vstudy-state.json", *(reports / "en" / "tables").iterdir(),
+                 *(reports / "ru" / "notebooks").iterdir(), *(root / "data" / "processed").glob("*.csv"),
+                 reports / "site" / "index.html"]:
         assert stat.S_IMODE(path.stat().st_mode) == 0o640, path
-    for folder in (reports / "tables", reports / "notebooks", reports / "site", root / "data" / "processed"):
+    for folder in (reports / "en", reports / "ru" / "tables", reports / "en" / "notebooks", reports / "site",
+                   root / "data" / "processed"):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o750, folder
 
 
@@ -359,21 +369,27 @@ def test_a_build_honours_the_umask(tmp_path):
 def test_executed_notebooks_are_deterministic_and_name_no_machine_path(built_a, tmp_path):
     second = make_tree(tmp_path / "elsewhere" / "copy")
     assert build_here(second, jobs=1).exit_code == 0
-    for name in ("01_beta",):  # alpha and gamma print the worker's pid, by design of the fixture
-        assert (built_a / "reports" / "notebooks" / f"{name}.ipynb").read_bytes() == \
-               (second / "reports" / "notebooks" / f"{name}.ipynb").read_bytes()
-    for name in ("00_alpha", "01_beta", "02_gamma"):
-        text = (second / "reports" / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8")
-        assert str(tmp_path) not in text and ".build" not in text
-        for key in ("start_time", "end_time", "duration", "iopub.execute_input"):
-            assert f'"{key}"' not in text, (name, key)
-        nb = nbformat.read(second / "reports" / "notebooks" / f"{name}.ipynb", as_version=4)
-        source = nbformat.read(FIXTURES / f"{name}.ipynb", as_version=4)
-        ids = [c.id for c in source.cells]
-        assert [c.id for c in nb.cells] == ids[:2] + ["injected-parameters"] + ids[2:]  # as committed
-        meta = nb.metadata["papermill"]
-        assert meta["input_path"] == f"notebooks/{name}.ipynb"
-        assert meta["output_path"] == f"reports/notebooks/{name}.ipynb"
+    for lang in LANGS:
+        name = "01_beta"  # alpha and gamma print the worker's pid, by design of the fixture
+        assert (built_a / "reports" / lang / "notebooks" / f"{name}.ipynb").read_bytes() == \
+               (second / "reports" / lang / "notebooks" / f"{name}.ipynb").read_bytes()
+    for lang in LANGS:
+        for name in SECTION_NAMES:
+            executed = second / "reports" / lang / "notebooks" / f"{name}.ipynb"
+            text = executed.read_text(encoding="utf-8")
+            assert str(tmp_path) not in text and ".build" not in text
+            for key in ("start_time", "end_time", "duration", "iopub.execute_input"):
+                assert f'"{key}"' not in text, (name, key)
+            nb = nbformat.read(executed, as_version=4)
+            source = nbformat.read(FIXTURES / f"{name}.ipynb", as_version=4)
+            other = f"lang-{'ru' if lang == 'en' else 'en'}"  # its Markdown is not in this edition's copy
+            kept = [c for c in source.cells if other not in c.metadata.get("tags", [])]
+            after = next(i for i, c in enumerate(kept) if "parameters" in c.metadata.get("tags", [])) + 1
+            ids = [c.id for c in kept]
+            assert [c.id for c in nb.cells] == ids[:after] + ["injected-parameters"] + ids[after:]  # as committed
+            meta = nb.metadata["papermill"]
+            assert meta["input_path"] == f"notebooks/{name}.ipynb"
+            assert meta["output_path"] == f"reports/{lang}/notebooks/{name}.ipynb"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -459,11 +475,14 @@ def test_the_website_renderer_puts_site_and_pages_in_place_with_the_set(tmp_path
     result = pipeline.build(config)
     assert result.exit_code == 0, result.message
     assert result.render.status == "rendered"
-    site = root / "reports" / "site" / "index.html"
+    site = root / "reports" / "site" / "en" / "index.html"
     lines = site.read_text().splitlines()
     assert lines[:3] == ["00_alpha.ipynb", "01_beta.ipynb", "02_gamma.ipynb"] and len(lines[3]) == 16  # tagged
-    assert (root / "reports" / "site-src" / "_generated" / "home.md").exists()
-    assert not (root / "reports" / "site-src" / "_site").exists()
+    for lang in LANGS:
+        assert (root / "reports" / "site-src" / lang / "_generated" / "home.md").exists()
+        assert not (root / "reports" / "site-src" / lang / "_site").exists()
+        assert (root / "reports" / "site" / lang / "index.html").exists()
+    assert (root / "reports" / "site" / "index.html").exists()  # the page that leads to both editions
     state = json.loads((root / "reports" / ".vstudy-state.json").read_text(encoding="utf-8"))
     assert state["site"]["files"] == hash_tree(root / "reports" / "site") and state["site"]["quarto"] == "9.9.9"
     again = pipeline.build(pipeline.BuildConfig(root=root, sections=SECTIONS, prepare=lambda config: None,
@@ -474,11 +493,13 @@ def test_the_website_renderer_puts_site_and_pages_in_place_with_the_set(tmp_path
                                                 package_hash="fixed", echo=lambda line: None))
     assert third.render.status == "rendered" and third.executed == []
     assert site.read_text().startswith("00_alpha.ipynb")
+    en_pages = [page for page in third.render.pages if page.startswith("en/")]  # the edited edition: all of it
+    assert sorted(en_pages) == sorted(f"en/{page}" for page in state["site"]["editions"]["en"]["pages"])
     # Without a render, a site that would show an earlier set is removed rather than left wrong.
     (root / "data" / "raw" / "t_a.csv").write_text(VERSION_B, encoding="utf-8")
     fourth = pipeline.build(pipeline.BuildConfig(root=root, sections=SECTIONS, prepare=lambda config: None,
                                                  render=False, package_hash="fixed", echo=lambda line: None))
-    assert fourth.exit_code == 0 and sorted(fourth.executed) == ["00_alpha", "02_gamma"]
+    assert fourth.exit_code == 0 and sorted(fourth.executed) == units("00_alpha", "02_gamma")
     assert not (root / "reports" / "site").exists() and not (root / "reports" / "site-src").exists()
 
 

@@ -14,8 +14,10 @@ import nbformat
 import pytest
 from helpers import pdf_text
 
-from vstudy.build import pipeline, website, worker
+from vstudy.build import book, pipeline, website, worker
 from vstudy.build.sections import Section
+from vstudy.build.state import hash_tree
+from vstudy.vocab import LANGS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pipeline_notebooks"
 # The fixture notebooks read their raw tables directly (Section.raw_tables); the study's sections read the
@@ -40,57 +42,80 @@ def tree(tmp_path: Path) -> Path:
 
 
 def make_config(root: Path, **overrides) -> pipeline.BuildConfig:
+    """A build of the fixture sections. One edition (en) unless the test asks for both: every execution starts a
+    kernel, and the editions share every mechanism but their parameters (test_parallel_build… builds both)."""
     lines: list[str] = []
     options = dict(root=root, sections=SECTIONS, jobs=2, render=False, prepare=lambda config: [],
-                   package_hash="fixed: the package may be edited while tests run", echo=lines.append)
+                   package_hash="fixed: the package may be edited while tests run", echo=lines.append, langs=("en",))
     options.update(overrides)
     config = pipeline.BuildConfig(**options)
     config.lines = lines  # type: ignore[attr-defined]
     return config
 
 
-def executed(root: Path, name: str) -> Path:
-    return root / "reports" / "notebooks" / f"{name}.ipynb"
+def executed(root: Path, name: str, lang: str = "en") -> Path:
+    return root / "reports" / lang / "notebooks" / f"{name}.ipynb"
+
+
+def units(*names: str, langs: tuple[str, ...] = LANGS) -> list[str]:
+    return sorted(f"{lang}/{name}" for name in names for lang in langs)
 
 
 @pytest.mark.slow
 def test_parallel_build_then_noop_then_one_table_then_force(tree: Path) -> None:
-    first = pipeline.build(make_config(tree))
+    """Both editions: each section executed once per language, in the one pool, cached per (section, lang)."""
+    first = pipeline.build(make_config(tree, langs=LANGS))
     assert first.exit_code == 0, first.message
-    assert sorted(first.executed) == ["00_alpha", "01_beta", "02_gamma"]
+    assert sorted(first.executed) == units("00_alpha", "01_beta", "02_gamma")
 
     # Each executed notebook records its parameters (papermill metadata, and the state file) relative to the
-    # repository root, pointing at the output tree (not at the staging folder the notebook wrote into).
-    nb = nbformat.read(executed(tree, "00_alpha"), as_version=4)
-    params = nb.metadata["papermill"]["parameters"]
-    assert params["data_dir"] == "data/raw" and params["processed_dir"] == "data/processed"
-    assert params["output_dir"] == "reports"
-    assert params["seed"] == 20211231  # the defaults of vstudy.present.notebook travel with them
+    # repository root, pointing at its edition's folder of the output tree (not at the staging folder).
     state = json.loads((tree / "reports" / ".vstudy-state.json").read_text(encoding="utf-8"))
-    assert state["sections"]["00_alpha"]["parameters"] == params
-    assert nb.metadata["kernelspec"]["name"] == "python3"
-    # The tables and figures the notebooks wrote are in the tree, each recorded in the state with its hash.
+    for lang in LANGS:
+        nb = nbformat.read(executed(tree, "00_alpha", lang), as_version=4)
+        params = nb.metadata["papermill"]["parameters"]
+        assert params["data_dir"] == "data/raw" and params["processed_dir"] == "data/processed"
+        assert params["output_dir"] == f"reports/{lang}" and params["lang"] == lang
+        assert params["seed"] == 20211231  # the defaults of vstudy.present.notebook travel with them
+        assert state["sections"][f"{lang}/00_alpha"]["parameters"] == params
+        assert nb.metadata["kernelspec"]["name"] == "python3"
+        # The edition's copy (present.edition.localize): its language, its Markdown cells, its captions.
+        assert nb.metadata["lang"] == lang
+        markdown = [c for c in nb.cells if c.cell_type == "markdown"]
+        assert [c.metadata["tags"] for c in markdown] == [[f"lang-{lang}"]]
+        assert markdown[0].source == {"en": "# Alpha", "ru": "# Альфа"}[lang]
+        caption = next(c.source for c in nb.cells if "fig-lines" in c.source)
+        assert "#| fig-cap: " + {"en": "Lines", "ru": "Строки"}[lang] in caption and "fig-cap-ru" not in caption
+    # The tables and figures the notebooks wrote are in their edition's folder, each recorded with its hash.
     written = {str(p.relative_to(tree / "reports")) for p in (tree / "reports").rglob("*.*")
                if p.parent.name in ("tables", "figures")}
-    assert written == {"tables/00_alpha__copy.csv", "figures/00_alpha__copy.svg", "tables/01_beta__copy.csv",
-                       "tables/summary.csv"}
+    assert written == {f"{lang}/{rel}" for lang in LANGS for rel in (
+        "tables/00_alpha__copy.csv", "figures/00_alpha__copy.svg", "tables/01_beta__copy.csv", "tables/summary.csv")}
     recorded = {rel: digest for entry in state["sections"].values() for rel, digest in entry["outputs"].items()}
     assert recorded == {rel: hashlib.sha256((tree / "reports" / rel).read_bytes()).hexdigest() for rel in written}
-    assert (tree / "reports" / "tables" / "00_alpha__copy.csv").read_text() == "x\n1\n2\n"
+    assert (tree / "reports" / "en" / "tables" / "00_alpha__copy.csv").read_text() == "x\n1\n2\n"
+    for lang in LANGS:  # the notebook wrote its edition's language into the figure
+        assert (tree / "reports" / lang / "figures" / "00_alpha__copy.svg").read_text() == f"<svg><!-- 6 {lang} --></svg>"
 
-    second = pipeline.build(make_config(tree))
+    second = pipeline.build(make_config(tree, langs=LANGS))
     assert second.exit_code == 0
     assert second.executed == [] and not second.prepared
-    assert sorted(second.up_to_date) == ["00_alpha", "01_beta", "02_gamma"]
+    assert sorted(second.up_to_date) == units("00_alpha", "01_beta", "02_gamma")
 
+    # One raw table changed: the sections that read it re-execute, in both editions, and nothing else.
     with open(tree / "data" / "raw" / "t_b.csv", "a", encoding="utf-8") as fh:
         fh.write("4\n")
-    third = pipeline.build(make_config(tree))
-    assert sorted(third.executed) == ["01_beta", "02_gamma"]  # gamma reads every table ("*")
-    assert third.up_to_date == ["00_alpha"]
+    third = pipeline.build(make_config(tree, langs=LANGS))
+    assert sorted(third.executed) == units("01_beta", "02_gamma")  # gamma reads every table ("*")
+    assert sorted(third.up_to_date) == units("00_alpha")
 
-    fourth = pipeline.build(make_config(tree, force=True))
-    assert sorted(fourth.executed) == ["00_alpha", "01_beta", "02_gamma"]
+    # One edition only (vstudy build --lang ru): the other edition's outputs stay as they are.
+    en_before = hash_tree(tree / "reports" / "en")
+    fourth = pipeline.build(make_config(tree, force=True, langs=("ru",)))
+    assert sorted(fourth.executed) == units("00_alpha", "01_beta", "02_gamma", langs=("ru",))
+    assert hash_tree(tree / "reports" / "en") == en_before
+    state = json.loads((tree / "reports" / ".vstudy-state.json").read_text(encoding="utf-8"))
+    assert sorted(state["sections"]) == units("00_alpha", "01_beta", "02_gamma")
 
     # A changed notebook source re-executes that section; --only leaves the others alone.
     source = tree / "notebooks" / "00_alpha.ipynb"
@@ -98,7 +123,7 @@ def test_parallel_build_then_noop_then_one_table_then_force(tree: Path) -> None:
     nb.cells.append(nbformat.v4.new_code_cell("print('more')"))
     nbformat.write(nb, source)
     fifth = pipeline.build(make_config(tree, only=("01", "alpha")))
-    assert fifth.executed == ["00_alpha"] and fifth.up_to_date == ["01_beta"]
+    assert fifth.executed == ["en/00_alpha"] and fifth.up_to_date == ["en/01_beta"]
 
 
 @pytest.mark.slow
@@ -106,7 +131,7 @@ def test_failing_notebook_keeps_previous_outputs(tree: Path) -> None:
     assert pipeline.build(make_config(tree, only=("beta",))).exit_code == 0
     good = executed(tree, "01_beta").read_bytes()
     state_path = tree / "reports" / ".vstudy-state.json"
-    entry_before = json.loads(state_path.read_text(encoding="utf-8"))["sections"]["01_beta"]
+    entry_before = json.loads(state_path.read_text(encoding="utf-8"))["sections"]["en/01_beta"]
 
     (tree / "data" / "raw" / "t_b.csv").write_text("y\nboom\n", encoding="utf-8")
     config = make_config(tree, only=("beta",))
@@ -116,19 +141,19 @@ def test_failing_notebook_keeps_previous_outputs(tree: Path) -> None:
     assert "cell 3" in result.message  # index in the source notebook (markdown, parameters, read, check)
     assert 'if "boom" in text:' in result.message
     assert "ValueError: boom found in the table" in result.message
-    partial = tree / "reports" / "failed" / "01_beta.ipynb"
+    partial = tree / "reports" / "failed" / "en" / "01_beta.ipynb"
     assert partial.exists()
     errors = [o for c in nbformat.read(partial, as_version=4).cells for o in c.get("outputs", [])
               if o.get("output_type") == "error"]
     assert errors and errors[0]["ename"] == "ValueError"
     assert executed(tree, "01_beta").read_bytes() == good
-    assert json.loads(state_path.read_text(encoding="utf-8"))["sections"]["01_beta"] == entry_before
+    assert json.loads(state_path.read_text(encoding="utf-8"))["sections"]["en/01_beta"] == entry_before
     assert not (tree / "reports" / ".build").exists()
 
     # Fixed input: the section runs again and the failed copy is cleared.
     (tree / "data" / "raw" / "t_b.csv").write_text("y\n5\n", encoding="utf-8")
     again = pipeline.build(make_config(tree, only=("beta",)))
-    assert again.executed == ["01_beta"] and not partial.exists()
+    assert again.executed == ["en/01_beta"] and not partial.exists()
 
 
 def _worker_pid(root: Path, name: str) -> int:
@@ -154,17 +179,18 @@ def test_longest_notebook_starts_first(tree: Path) -> None:
               Section("02", "gamma", raw_tables=("*",), titles=("Gamma", "Гамма"), expected_seconds=5))
     config = make_config(tree, sections=hinted, jobs=1)
     assert pipeline.build(config).exit_code == 0
-    done = [line.split()[1] for line in config.lines if line.startswith("✓ 0")]
-    assert done == ["01_beta", "02_gamma", "00_alpha"]
+    done = [line.split()[1] for line in config.lines if line.startswith("✓ en/")]
+    assert done == ["en/01_beta", "en/02_gamma", "en/00_alpha"]
 
     state_path = tree / "reports" / ".vstudy-state.json"
     state = json.loads(state_path.read_text(encoding="utf-8"))
-    for name, seconds in (("00_alpha", 30.0), ("01_beta", 0.5), ("02_gamma", 2.0)):
+    for name, seconds in (("en/00_alpha", 30.0), ("en/01_beta", 0.5), ("en/02_gamma", 2.0)):
         state["sections"][name]["seconds"] = seconds
     state_path.write_text(json.dumps(state), encoding="utf-8")
     again = make_config(tree, sections=hinted, jobs=1, force=True)
     assert pipeline.build(again).exit_code == 0
-    assert [line.split()[1] for line in again.lines if line.startswith("✓ 0")] == ["00_alpha", "02_gamma", "01_beta"]
+    assert [line.split()[1] for line in again.lines if line.startswith("✓ en/")] == ["en/00_alpha", "en/02_gamma",
+                                                                                     "en/01_beta"]
 
 
 @pytest.mark.slow
@@ -175,13 +201,13 @@ def test_a_dead_worker_fails_its_section_and_a_new_worker_carries_on(tree: Path)
     assert result.failures and result.failures[0].section == "01_beta"
     assert result.failures[0].ename == "WorkerError"
     assert "the worker process died (killed by SIGKILL)" in result.failures[0].evalue
-    assert "section 01_beta failed" in result.message
+    assert "section 01_beta (en edition) failed" in result.message
     assert not executed(tree, "01_beta").exists()
 
     (tree / "data" / "raw" / "t_b.csv").write_text("y\n6\n", encoding="utf-8")
     again = pipeline.build(make_config(tree, only=("beta", "alpha"), jobs=1))
     assert again.exit_code == 0, again.message
-    assert sorted(again.executed) == ["00_alpha", "01_beta"]
+    assert sorted(again.executed) == ["en/00_alpha", "en/01_beta"]
 
 
 @pytest.mark.slow
@@ -209,18 +235,21 @@ def test_hide_injected_parameters_is_idempotent() -> None:
 
 def test_without_quarto_the_build_exits_3_with_instructions(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(website.shutil, "which", lambda name, *a, **k: None)
-    result = pipeline.build(make_config(tree, sections=(), render=True))
+    result = pipeline.build(make_config(tree, sections=(), render=True, langs=LANGS))
     assert result.exit_code == pipeline.EXIT_NO_QUARTO == 3
     assert "quarto" in result.message.lower()
     assert "pip install quarto-cli" in result.message and "environment.yml" in result.message
-    # The pages were still generated, ready for a later render, from the top-level _quarto.yml without the
-    # hook that guards the repository root.
+    assert "reports/en/notebooks and reports/ru/notebooks" in result.message
+    # The pages of both editions were still generated, ready for a later render, from the top-level _quarto.yml
+    # without the hook that guards the repository root.
     import yaml
 
-    staged = tree / "reports" / "site-src"
-    project = yaml.safe_load((staged / "_quarto.yml").read_text(encoding="utf-8"))
-    assert project["project"]["type"] == "website" and "pre-render" not in project["project"]
-    assert (staged / "index.qmd").exists() and not (staged / "not-here.py").exists()
+    for lang in LANGS:
+        staged = tree / "reports" / "site-src" / lang
+        project = yaml.safe_load((staged / "_quarto.yml").read_text(encoding="utf-8"))
+        assert project["project"]["type"] == "website" and "pre-render" not in project["project"]
+        assert project["lang"] == lang
+        assert (staged / "index.qmd").exists() and not (staged / "not-here.py").exists()
 
 
 def test_quarto_render_at_the_repository_root_stops_with_an_explanation(repo_root: Path) -> None:
@@ -342,22 +371,36 @@ def test_a_declared_table_the_dataset_lacks_is_recorded(tmp_path: Path) -> None:
 @pytest.mark.skipif(shutil.which("quarto") is None,
                     reason="quarto CLI not on PATH: install it (environment.yml, pip install quarto-cli, quarto.org)")
 def test_render_site_and_pdf(tree: Path) -> None:
-    config = make_config(tree, render=True)
+    config = make_config(tree, render=True, langs=LANGS)
     result = pipeline.build(config)
     assert result.exit_code == 0, result.message
     site = tree / "reports" / "site"
     assert (site / "index.html").exists()
-    section_page = site / "notebooks" / "00_alpha.html"
-    html = section_page.read_text(encoding="utf-8")
-    assert "Alpha" in html and "injected-parameters" not in html and "output_dir = " not in html
-    for page in ("data.html", "reproducibility.html", "report.html"):
-        assert (site / page).exists(), page
-    pdf = site / "study.pdf"  # the whole study (vstudy.build.book)
-    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
-    text = pdf_text(pdf)
-    for heading in ("Summary of findings", "Alpha", "Appendix C. Data dictionary"):
-        assert heading in text, heading
-    assert pipeline.build(make_config(tree, render=True)).render.status == "skipped"
+    for lang in LANGS:
+        section_page = site / lang / "notebooks" / "00_alpha.html"
+        html = section_page.read_text(encoding="utf-8")
+        assert {"en": "Alpha", "ru": "Альфа"}[lang] in html
+        assert "injected-parameters" not in html and "output_dir = " not in html
+        other = "ru" if lang == "en" else "en"
+        assert f'href="../../{other}/notebooks/00_alpha.html"' in html  # the language switch: the same page
+        for page in ("data.html", "reproducibility.html", "report.html"):
+            assert (site / lang / page).exists(), page
+        pdf = site / lang / "study.pdf"  # the whole study (vstudy.build.book)
+        assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+        text = pdf_text(pdf)
+        for letter in "әғқңөұүһі":
+            assert letter in text, letter
+        for heading in (book.WORDS[lang]["summary"], {"en": "Alpha", "ru": "Альфа"}[lang], book.WORDS[lang]["dictionary"]):
+            assert heading in text, heading
+    assert pipeline.build(make_config(tree, render=True, langs=LANGS)).render.status == "skipped"
+    # One raw table changed: its sections' pages and the pages that embed them are rendered again, nothing else.
+    with open(tree / "data" / "raw" / "t_b.csv", "a", encoding="utf-8") as fh:
+        fh.write("4\n")
+    again = pipeline.build(make_config(tree, render=True, langs=LANGS))
+    assert again.render.status == "rendered"
+    rendered = set(again.render.pages)
+    assert {f"{lang}/notebooks/{name}.ipynb" for lang in LANGS for name in ("01_beta", "02_gamma")} <= rendered
+    assert not any(page.endswith("00_alpha.ipynb") or page.endswith("data.qmd") for page in rendered)
 
 
 def test_command_line_and_up_to_date_checks_do_not_import_pandas(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ def test_the_version_is_pinned_in_one_place(repo_root):
     pin = _pin(repo_root)
     assert pin.startswith("quarto-cli==") and pin.count(".") == 2  # an exact version
     assert quarto.pinned_quarto() == pin
-    message = quarto.QUARTO_HELP.format(notebooks="reports/notebooks")
+    message = quarto.QUARTO_HELP.format(notebooks="reports/en/notebooks and reports/ru/notebooks")
     assert pin in message and f"Quarto {pin.partition('==')[2]}" in message
     # the render extra reads the same file instead of naming a version
     pyproject = tomllib.loads((repo_root / "pyproject.toml").read_text())

@@ -48,41 +48,44 @@ def test_labelled_cell_without_figure_loses_its_label():
 
 
 def test_report_markdown_embeds_present_labels_and_names_the_missing() -> None:
-    staged = {"04_maps": (Path("notebooks/04_maps.ipynb"), "04. Maps of the regions")}
-    labels = {"04_maps": ["fig-maps-organisations-per-100k"]}
+    staged = {"03_correlations": (Path("notebooks/03_correlations.ipynb"), "03. Correlations"),
+              "04_maps": (Path("notebooks/04_maps.ipynb"), "04. Maps of the regions")}
+    labels = {"03_correlations": ["fig-correlations-main-forest"], "04_maps": ["fig-maps-organisations-per-100k"]}
     text = pages.report_markdown(staged, labels, "en")
     assert "## Maps of the regions\n" in text  # no "04.": the PDF numbers its sections
-    assert "{{< embed notebooks/04_maps.ipynb#fig-maps-organisations-per-100k >}}" in text
+    assert "{{< embed notebooks/03_correlations.ipynb#fig-correlations-main-forest >}}" in text
+    # The interactive maps are never embedded (Quarto's embed cannot carry plotly.js): the page links them.
+    assert "04_maps.ipynb#" not in text and "[Maps of the regions](notebooks/04_maps.ipynb)" in text
     # Listed in KEY_FIGURES but not in the notebook: a visible note, never a broken embed.
-    assert "`fig-maps-small-multiples` is not in the executed notebook `04_maps`" in text
-    assert "#fig-maps-small-multiples >}}" not in text
-    # A link to the section page (the report page is a web page; the PDF is the whole study, vstudy.build.book).
-    assert "[04_maps](notebooks/04_maps.ipynb)" in text
-    # Sections not executed in this build are announced, not skipped.
-    assert "Section `01_demographics` has not been executed in this build" in text
+    assert "#tbl-correlations-published-family >}}" not in text
+    assert text.count("A figure of this section is not in this build") == 2
+    # Sections not executed in this build are announced by title, not skipped, and no id reaches the page.
+    assert "## Volunteer demographics\n\n> **Note.** This section was not executed in this build" in text
+    assert "`" not in text and "01_demographics" not in text
     assert text.count("## ") == len(pages.KEY_FIGURES)
 
 
-def test_staged_section_page_takes_its_title_from_the_heading(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("lang", "expected"), [("en", "03. Demo section"), ("ru", "03. Демо-раздел")])
+def test_staged_section_page_takes_its_title_from_the_section_in_the_edition_language(tmp_path: Path, lang: str,
+                                                                                      expected: str) -> None:
     from vstudy.build import pipeline
     from vstudy.build.sections import Section
 
     section = Section("03", "demo", (), titles=("Demo section", "Демо-раздел"))
     config = pipeline.BuildConfig(root=tmp_path, sections=(section,))
-    config.executed_path(section).parent.mkdir(parents=True)
+    config.executed_path(section, lang).parent.mkdir(parents=True)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Correlations, re-examined\n\nText."),
                                          nbformat.v4.new_code_cell("x = 1")])
-    nbformat.write(nb, config.executed_path(section))
+    nbformat.write(nb, config.executed_path(section, lang))
 
-    pages = website.stage_notebooks(config, tmp_path / "stage")
+    pages = website.stage_notebooks(config, tmp_path / "stage", lang=lang)
     path, title = pages["03_demo"]
-    assert title == "03. Correlations, re-examined"
+    assert title == expected
     staged = nbformat.read(path, as_version=4)
     front = staged.cells[0]
     assert front.cell_type == "raw"
-    assert front.source.splitlines() == ["---", 'title: "03. Correlations, re-examined"',
-                                         'subtitle: "Демо-раздел"', 'html-table-processing: "none"', "---"]
-    assert staged.cells[1].source.strip() == "Text."  # the heading is not repeated under the title
+    assert front.source.splitlines() == ["---", f'title: "{expected}"', 'html-table-processing: "none"', "---"]
+    assert staged.cells[1].source.strip() == "Text."  # the notebook's heading is not repeated under the title
 
 
 def test_sources_page_lists_every_cited_source_with_where_and_licence(repo_root: Path) -> None:
@@ -152,12 +155,12 @@ def test_generated_pages_of_a_hostile_dataset_hold_no_live_markup(repo_root, tmp
 
     data = _hostile_dataset(repo_root, tmp_path)
     config = pipeline.BuildConfig(root=tmp_path, data_dir=data, sections=(), package_hash="fixed")
-    tables = tmp_path / "set" / "tables"
+    tables = tmp_path / "set" / "en" / "tables"
     tables.mkdir(parents=True)
     (tables / "<img src=x onerror=alert(1)> {{< env HOME >}}.csv").write_text("a\n", encoding="utf-8")
-    view = website.SetView(config.output_dir, tmp_path / "set", config.processed_dir, staged={"tables"})
-    state = {"sections": {"00_x": {"parameters": {"period": " ".join(PAYLOADS), "data_dir": "data/raw"},
-                                   "notebook_sha256": "0" * 64, "seconds": 1.0, "executed_at": "x"}}}
+    view = website.SetView(config.output_dir, tmp_path / "set", config.processed_dir, staged={"en"})
+    state = {"sections": {"en/00_x": {"parameters": {"period": " ".join(PAYLOADS), "data_dir": "data/raw"},
+                                      "notebook_sha256": "0" * 64, "seconds": 1.0, "executed_at": "x"}}}
     stage = website.stage_site(config, state, view)
 
     pages = {p.name: p.read_text(encoding="utf-8") for p in sorted((stage / "_generated").glob("*.md"))}
@@ -376,17 +379,16 @@ def test_pages_of_another_period_name_no_2021(repo_root, tmp_path):
     (processed / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     config = pipeline.BuildConfig(root=repo_root, data_dir=repo_root / "tests" / "fixtures" / "kz2022_dataset",
                                   sections=(), package_hash="fixed", processed_dir=processed)
-    tables = tmp_path / "set" / "tables"
+    tables = tmp_path / "set" / "en" / "tables"
     tables.mkdir(parents=True)
     _correlations().to_csv(tables / "correlations.csv", index=False)
-    view = website.SetView(config.output_dir, tmp_path / "set", processed, staged={"tables"})
+    view = website.SetView(config.output_dir, tmp_path / "set", processed, staged={"en"})
     stage = website.stage_site(config, {"sections": {}}, view)
-    for page in ("index.qmd", "report.qmd", "_generated/home.md"):
+    for page in ("index.qmd", "report.qmd", "_generated/home.md", "_quarto.yml"):
         text = (stage / page).read_text(encoding="utf-8")
         assert "2021" not in text and "17 regional" not in text, page
     index = (stage / "index.qmd").read_text(encoding="utf-8")
     assert "title: Volunteering in the regions of Kazakhstan, July–December 2022" in index
-    assert "июль–декабрь 2022 года" in index
     assert "20 regional front offices for July–December 2022" in (stage / "_generated" / "home.md").read_text()
     study = (stage / "study.qmd").read_text(encoding="utf-8")
     assert "title: Volunteering in the regions of Kazakhstan, July–December 2022" in study
@@ -394,9 +396,12 @@ def test_pages_of_another_period_name_no_2021(repo_root, tmp_path):
     front, summary = study.split("# Summary of findings", 1)[0], study.split("# Summary of findings", 1)[1]
     assert "2021" not in front and "17 regional" not in study
     assert "2021" not in summary.split("# Appendix A.")[0]  # the study's own words; the appendices quote records
-    for template in ("index.qmd", "report.qmd"):  # the templates themselves type neither
+    russian = website.stage_site(config, {"sections": {}}, view, "ru")
+    assert "title: Волонтёрство в регионах Казахстана, июль–декабрь 2022 года" in \
+        (russian / "index.qmd").read_text(encoding="utf-8")
+    for template in ("index.qmd", "report.qmd", "ru/index.qmd", "ru/report.qmd"):  # the templates type neither
         source = (repo_root / "site" / template).read_text(encoding="utf-8")
-        assert "2021" not in source and "17 regional" not in source
+        assert "2021" not in source and "17 regional" not in source and "17 регион" not in source
 
 
 def test_study_header_lets_tables_break_and_key_packages_are_the_used_ones(repo_root):

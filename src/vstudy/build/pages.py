@@ -37,7 +37,10 @@ KEY_FIGURES: dict[str, list[str] | None] = {
     "02_organisations": None,
     "03_correlations": ["tbl-correlations-published-family", "fig-correlations-main-forest",
                         "tbl-correlations-report-pairs"],
-    "04_maps": ["fig-maps-organisations-per-100k", "fig-maps-small-multiples"],
+    # The maps are interactive on the site (plotly in the cell's HTML output); an embed of such a cell stops
+    # Quarto 1.7 (its embed placeholders are replaced with String.replaceAll, which reads the "$'" of plotly.js as
+    # a pattern): the key-figures page links the maps' page instead, and the study PDF has the static maps.
+    "04_maps": [],
     "05_activities": ["fig-activities-directions-heatmap", "fig-activities-national-shares"],
     "06_economic_value": None,
     "07_information_line": None,
@@ -45,7 +48,6 @@ KEY_FIGURES: dict[str, list[str] | None] = {
 MAX_AUTO_FIGURES = 3  # with ``None``: the first three labelled figures
 # Figures shown on the home page: the first of these found in the executed notebooks (at most two).
 HOME_FIGURES: list[tuple[str, str]] = [
-    ("04_maps", "fig-maps-organisations-per-100k"),  # "" would take the first labelled figure of the section
     ("03_correlations", "fig-correlations-main-forest"),
     ("05_activities", "fig-activities-directions-heatmap"),
 ]
@@ -381,11 +383,11 @@ def _embed(name: str, label: str) -> str:
     return f"{{{{< embed notebooks/{name}.ipynb#{label} >}}}}"
 
 
-def _source_note(name: str, lang: str) -> str:
-    """Where a section's embedded figures come from: a link to its page with the code and every output."""
-    return _t(lang, f"From the section page [{name}](notebooks/{name}.ipynb), which shows the code and every "
-                    "output.\n",
-              f"Из страницы раздела [{name}](notebooks/{name}.ipynb), где приведены код и все результаты.\n")
+def _source_note(name: str, title: str, lang: str) -> str:
+    """Where a section's figures come from: a link to its page with the code and every output."""
+    link = f"[{escape(NUMBER_PREFIX.sub('', title))}](notebooks/{name}.ipynb)"
+    return _t(lang, f"From the section page {link}, which shows the code and every output.\n",
+              f"Со страницы раздела {link}, где приведены код и все результаты.\n")
 
 
 def _missing_note(text: str, lang: str) -> str:
@@ -400,28 +402,24 @@ def report_markdown(pages: dict[str, tuple[Path, str]], labels: dict[str, list[s
 
     out: list[str] = []
     for name, wanted in KEY_FIGURES.items():
-        number = name.split("_", 1)[0]
-        default = section_title(number, lang) if number in _section_ids() else name
+        default = section_title(name, lang) if name in _section_ids() else name
         title = pages[name][1] if name in pages else default
         out.append(f"## {NUMBER_PREFIX.sub('', title)}\n")
         if name not in pages:
-            out.append(_missing_note(_t(lang, f"Section `{name}` has not been executed in this build; its figures "
-                                              "are missing.",
-                                        f"Раздел `{name}` в этой сборке не выполнялся; его рисунков нет."), lang))
+            out.append(_missing_note(_t(lang, "This section was not executed in this build; its figures are missing.",
+                                        "Этот раздел в данной сборке не выполнялся; его рисунков нет."), lang))
             continue
-        out.append(_source_note(name, lang))
+        out.append(_source_note(name, title, lang))
         found = labels.get(name, [])
         chosen = [lab for lab in found if lab.startswith("fig-")][:MAX_AUTO_FIGURES] if wanted is None else wanted
         if not chosen:
-            out.append(_t(lang, f"*No labelled figure in `{name}`* — see the [section page](notebooks/{name}.ipynb).\n",
-                          f"*В `{name}` нет рисунков с метками* — см. [страницу раздела](notebooks/{name}.ipynb).\n"))
+            out.append(_t(lang, "Its figures are on the section page.\n", "Рисунки раздела — на его странице.\n"))
         for label in chosen:
             if label in found:
                 out.append(_embed(name, label) + "\n")
             else:
-                out.append(_missing_note(_t(lang, f"`{label}` is not in the executed notebook `{name}`; it was left "
-                                                  "out.",
-                                            f"`{label}` нет в выполненном блокноте `{name}`; он пропущен."), lang))
+                out.append(_missing_note(_t(lang, "A figure of this section is not in this build; it was left out.",
+                                            "Одного из рисунков раздела в этой сборке нет; он пропущен."), lang))
     return "\n".join(out)
 
 

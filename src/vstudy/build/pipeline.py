@@ -7,8 +7,16 @@ One command rebuilds the study, and only what changed:
   (``Section.tables``), the raw tables it still reads directly (``Section.raw_tables`` through the manifest), or
   the ``vstudy`` package source changed — or when its executed notebook or any table or figure it wrote is
   missing or differs from what the state file recorded;
-* **the render** (``quarto render`` of the staged site, see :mod:`vstudy.build.website`) runs when an executed
-  notebook, a page template, the data or the commit changed, or the site differs from its record.
+* **the render** (``quarto render`` of each edition's staged site, see :mod:`vstudy.build.website`) runs when an
+  executed notebook, a page template, the data or the commit changed, or the site differs from its record; it
+  renders only the pages whose inputs changed (:mod:`vstudy.build.incremental`).
+
+**Two editions, one build.** Every section is executed once per edition (:data:`vstudy.vocab.LANGS`, or the
+``--lang`` given) with its ``lang`` parameter: a *unit* ``<lang>/<section>`` (:func:`unit_id`) is one more
+dimension of the output set, not a second build — the units of both editions share the worker pool, the
+processed layer, the staging area, the journal and the lock, and each has its own cache key, state entry and
+outputs under ``<output>/<lang>/`` (``notebooks/``, ``tables/``, ``figures/``). The executed notebook is the
+edition's copy (:func:`vstudy.present.edition.localize`, applied by the worker).
 
 Each decision compares sha256 content hashes with the state file ``<output>/.vstudy-state.json``, which records
 every output (processed layer, executed notebooks, tables, figures, site) with its hash; a no-op rebuild reads
@@ -76,7 +84,7 @@ from vstudy.build.state import (  # noqa: F401
 )
 from vstudy.data import atomic, paths
 from vstudy.data import manifest as dataset_manifest
-from vstudy.vocab import SCHEMES
+from vstudy.vocab import LANGS, SCHEMES
 
 if TYPE_CHECKING:
     from vstudy.build.website import SetView
@@ -118,6 +126,8 @@ class BuildConfig:
     render: bool = True
     wait: bool = False  # another build holds the output tree: wait for it instead of stopping
     sections: Sequence[Section] = SECTIONS
+    # The editions built (vstudy.vocab.LANGS by default; ``vstudy build --lang en`` builds one for a quick run).
+    langs: Sequence[str] = LANGS
     # Run validation and write the processed layer into ``config.processed_dir`` (the build passes a copy of the
     # config whose processed_dir is the staging folder); None = vstudy.data.processed (tests pass their own).
     prepare: Callable[[BuildConfig], object] | None = None
@@ -138,10 +148,17 @@ class BuildConfig:
         self.processed_dir = Path(self.processed_dir or default_processed).resolve()
         self.output_dir = Path(self.output_dir or default_output).resolve()
         self.jobs = max(1, int(self.jobs or os.cpu_count() or 1))
+        unknown = [lang for lang in self.langs if lang not in LANGS]
+        if unknown:
+            raise ValueError(f"unknown edition language(s) {', '.join(unknown)}; known: {', '.join(LANGS)}")
+        self.langs = tuple(lang for lang in LANGS if lang in self.langs)  # in vocab order, each once
 
-    @property
-    def notebooks_dir(self) -> Path:
-        return self.output_dir / "notebooks"
+    def edition_dir(self, lang: str) -> Path:
+        """``<output>/<lang>``: the executed notebooks, tables and figures of one edition."""
+        return self.output_dir / lang
+
+    def notebooks_dir(self, lang: str) -> Path:
+        return self.edition_dir(lang) / "notebooks"
 
     @property
     def failed_dir(self) -> Path:
@@ -168,8 +185,12 @@ class BuildConfig:
     def journal_path(self) -> Path:
         return self.output_dir / JOURNAL_NAME
 
-    def executed_path(self, section: Section) -> Path:
-        return self.notebooks_dir / f"{section.name}.ipynb"
+    def executed_path(self, section: Section, lang: str) -> Path:
+        return self.notebooks_dir(lang) / f"{section.name}.ipynb"
+
+    def notebooks_note(self) -> str:
+        """Where the executed notebooks are, for the message when Quarto is missing."""
+        return " and ".join(self.rel(self.notebooks_dir(lang)) for lang in self.langs)
 
     def source_path(self, section: Section) -> Path:
         return self.root / section.notebook
@@ -190,12 +211,20 @@ class NotebookFailure:
     ename: str
     evalue: str
     partial: Path | None
+    lang: str = "en"
 
     def message(self) -> str:
         cell = "cell ?" if self.cell_index is None else f"cell {self.cell_index}"
         where = f" ({self.first_line!r})" if self.first_line else ""
         kept = f"\n  partial notebook kept at {self.partial}" if self.partial else ""
-        return f"section {self.section} failed in {cell}{where}: {self.ename}: {self.evalue}{kept}"
+        return (f"section {self.section} ({self.lang} edition) failed in {cell}{where}: {self.ename}: "
+                f"{self.evalue}{kept}")
+
+
+def unit_id(section: str, lang: str) -> str:
+    """One execution of the build: a section in one edition, ``en/03_correlations`` (the state file's key, the
+    folder of its outputs in the output tree)."""
+    return f"{lang}/{section}"
 
 
 @dataclass
@@ -204,12 +233,13 @@ class BuildResult:
 
     exit_code: int = EXIT_OK
     prepared: bool = False
+    # Executions as unit ids (:func:`unit_id`: ``en/00_data_quality``, ``ru/00_data_quality``).
     executed: list[str] = field(default_factory=list)
     up_to_date: list[str] = field(default_factory=list)
     cancelled: list[str] = field(default_factory=list)
     failures: list[NotebookFailure] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # sections whose source notebook does not exist
-    dropped: list[str] = field(default_factory=list)  # sections whose damaged outputs left the set (--only)
+    dropped: list[str] = field(default_factory=list)  # units whose damaged outputs left the set (--only, --lang)
     render: RenderOutcome | None = None
     committed: bool = False  # a new output set was put in place
     seconds: float = 0.0
@@ -309,6 +339,11 @@ def parameters_for(config: BuildConfig, manifest: dict) -> dict:
     )
     params.update(config.extra_parameters)
     return params
+
+
+def edition_parameters(config: BuildConfig, params: dict, lang: str) -> dict:
+    """The parameters of one edition: its ``lang``, and its own folder of the output tree as ``output_dir``."""
+    return dict(params, lang=lang, output_dir=config.rel(config.edition_dir(lang)))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -463,23 +498,24 @@ class _Runner:
                 self.local.worker = worker
             return worker
 
-    def run_one(self, section: Section, parameters: dict, public: dict, out_dir: Path,
+    def run_one(self, section: Section, lang: str, parameters: dict, public: dict, out_dir: Path,
                 replace: list[tuple[str, str]]) -> tuple[str, float, NotebookFailure | None, Path | None]:
-        """Execute one notebook into the staging area; (status, seconds, failure, executed notebook)."""
+        """Execute one notebook in one edition into the staging area; (status, seconds, failure, executed
+        notebook). The executed notebook is the edition's copy (:func:`vstudy.present.edition.localize`)."""
         if self.stop.is_set():
             return "cancelled", 0.0, None, None
         config = self.config
-        work = config.build_dir / "work" / section.name
+        work = config.build_dir / "work" / lang / section.name
         work.mkdir(parents=True, exist_ok=True)
         out_dir.mkdir(parents=True, exist_ok=True)
-        out = config.build_dir / "notebooks" / f"{section.name}.ipynb"
+        out = config.build_dir / lang / "notebooks" / f"{section.name}.ipynb"
         out.parent.mkdir(parents=True, exist_ok=True)
         spec = {
             "input": str(config.source_path(section)), "output": str(out), "cwd": str(config.root),
             "kernel": KERNEL, "parameters": parameters, "error_path": str(work / "error.json"),
-            "public_parameters": public, "replace": replace,
+            "public_parameters": public, "replace": replace, "lang": lang,
             "public_input_path": section.notebook,
-            "public_output_path": config.rel(config.executed_path(section)),
+            "public_output_path": config.rel(config.executed_path(section, lang)),
         }
         (work / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
         start = time.perf_counter()
@@ -493,11 +529,11 @@ class _Runner:
         if status == 0 and out.exists():
             return "executed", seconds, None, out
         died = None if status is not None else worker.death()
-        failure = self._failure(section, work, out, log, died)
+        failure = self._failure(section, lang, work, out, log, died)
         self.stop.set()
         return "failed", seconds, failure, None
 
-    def _failure(self, section: Section, work: Path, out: Path, log: bytes | None,
+    def _failure(self, section: Section, lang: str, work: Path, out: Path, log: bytes | None,
                  died: str | None = None) -> NotebookFailure:
         try:
             details = json.loads((work / "error.json").read_text(encoding="utf-8"))
@@ -509,14 +545,14 @@ class _Runner:
                                                                   if tail else "")}
         partial = None
         if out.exists():
-            staged = self.config.build_dir / "failed" / out.name
+            staged = self.config.build_dir / "failed" / lang / out.name
             staged.parent.mkdir(parents=True, exist_ok=True)
             os.replace(out, staged)
-            partial = self.config.failed_dir / out.name  # where it is once put in place
+            partial = self.config.failed_dir / lang / out.name  # where it is once put in place
         return NotebookFailure(
             section=section.name, cell_index=details.get("source_cell_index"),
             first_line=details.get("first_line", ""), ename=details.get("ename", "Error"),
-            evalue=details.get("evalue", ""), partial=partial,
+            evalue=details.get("evalue", ""), partial=partial, lang=lang,
         )
 
     def close(self, timeout: float = 10) -> None:
@@ -799,7 +835,7 @@ class _Build:
         new_state = {"version": STATE_VERSION, "dataset": dataset, "data": dict(state["data"]), "sections": {},
                      "site": dict(state["site"])}
         processed_now = config.processed_dir
-        staged_processed = self._prepare(state, new_state, raw_hashes, len(selected))
+        staged_processed = self._prepare(state, new_state, raw_hashes, len(selected) * len(config.langs))
         if staged_processed is not None:
             processed_now = staged_processed
 
@@ -810,40 +846,45 @@ class _Build:
         hashes: dict[Path, str] = {}
         view_config = dataclasses.replace(config, processed_dir=processed_now)
         view_config.package_hash, view_config.scheme = config.package_hash, config.scheme
-        todo: list[tuple[Section, str, dict]] = []
+        # One unit per section and edition: the same inputs, its own parameters (lang, output_dir), its own cache
+        # key, outputs and state entry.
+        todo: list[tuple[Section, str, str, dict]] = []
         carried: dict[str, dict] = {}
-        for section in config.sections:
-            entry = state["sections"].get(section.name)
+        units = [(section, lang) for section in config.sections for lang in LANGS]
+        for section, lang in units:
+            unit = unit_id(section.name, lang)
+            entry = state["sections"].get(unit)
             intact = entry is not None and _intact(config, entry, hashes)
-            if section not in selected:
+            if section not in selected or lang not in config.langs:
                 if intact:
-                    carried[section.name] = entry
+                    carried[unit] = entry
                 elif entry is not None:
-                    result.dropped.append(section.name)
-                    progress.line("!", section.name, note="its outputs differ from the record: left out of the "
+                    result.dropped.append(unit)
+                    progress.line("!", unit, note="its outputs differ from the record: left out of the "
                                   "new set (build it again)")
                 continue
             inputs = section_inputs(view_config, section, manifest, processed, cache)
-            key = sha256_json({"inputs": inputs, "parameters": params})
+            key = sha256_json({"inputs": inputs, "parameters": edition_parameters(config, params, lang)})
             if not config.force and intact and entry.get("key") == key:
-                carried[section.name] = entry
-                result.up_to_date.append(section.name)
-                progress.line("·", section.name, note="up to date")
+                carried[unit] = entry
+                result.up_to_date.append(unit)
+                progress.line("·", unit, note="up to date")
             else:
-                todo.append((section, key, inputs))
+                todo.append((section, lang, key, inputs))
                 if entry is not None and entry.get("key") == key and not config.force:
-                    progress.line("!", section.name, note="outputs missing or changed since its build: again")
+                    progress.line("!", unit, note="outputs missing or changed since its build: again")
 
         executed = self._execute(todo, params, processed_now, state)
         if self.failed:
             raise BuildError("\n".join(f.message() for f in self.failed))
 
-        # The new set: executed sections from the staging area, the others as they are.
-        for section in config.sections:
-            if section.name in executed:
-                new_state["sections"][section.name] = executed[section.name]
-            elif section.name in carried:
-                new_state["sections"][section.name] = carried[section.name]
+        # The new set: executed units from the staging area, the others as they are.
+        for section, lang in units:
+            unit = unit_id(section.name, lang)
+            if unit in executed:
+                new_state["sections"][unit] = executed[unit]
+            elif unit in carried:
+                new_state["sections"][unit] = carried[unit]
         from vstudy.build.website import SetView
 
         view = SetView(config.output_dir, config.build_dir / "set", processed_now, token=self.token)
@@ -903,55 +944,59 @@ class _Build:
         progress.line("✓", "validate + process", time.perf_counter() - start)
         return target
 
-    def _execute(self, todo: list[tuple[Section, str, dict]], params: dict, processed_now: Path,
+    def _execute(self, todo: list[tuple[Section, str, str, dict]], params: dict, processed_now: Path,
                  state: dict) -> dict[str, dict]:
-        """Execute the out-of-date notebooks, longest first; return the new state entries of those that ran."""
+        """Execute the out-of-date units (a section in one edition), longest first, both editions in the one pool;
+        return the new state entries of those that ran, by unit id."""
         config, result, progress = self.config, self.result, self.progress
         executed: dict[str, dict] = {}
         if not todo:
             return executed
         # Longest first (measured by the last run, else the section's hint): a long notebook started last would
-        # leave the other cores idle.
-        todo.sort(key=lambda t: -float(state["sections"].get(t[0].name, {}).get("seconds")
+        # leave the other cores idle. The two editions of a section take about as long; the sort is stable.
+        todo.sort(key=lambda t: -float(state["sections"].get(unit_id(t[0].name, t[1]), {}).get("seconds")
                                        or t[0].expected_seconds))
         jobs = min(config.jobs, len(todo))
         progress.echo(f"executing {len(todo)} notebook(s) with {jobs} job(s)")
         runs = {}
-        for section, key, inputs in todo:
-            out_dir = config.build_dir / "out" / section.name
-            private = dict(params, output_dir=config.rel(out_dir), processed_dir=config.rel(processed_now))
-            replace = [(str(out_dir), params["output_dir"]), (config.rel(out_dir), params["output_dir"]),
-                       (str(processed_now), params["processed_dir"]),
-                       (config.rel(processed_now), params["processed_dir"]), (str(config.root) + "/", "")]
-            runs[section.name] = (section, key, inputs, out_dir, private, replace)
+        for section, lang, key, inputs in todo:
+            public = edition_parameters(config, params, lang)
+            out_dir = config.build_dir / "out" / lang / section.name
+            private = dict(public, output_dir=config.rel(out_dir), processed_dir=config.rel(processed_now))
+            replace = [(str(out_dir), public["output_dir"]), (config.rel(out_dir), public["output_dir"]),
+                       (str(processed_now), public["processed_dir"]),
+                       (config.rel(processed_now), public["processed_dir"]), (str(config.root) + "/", "")]
+            runs[unit_id(section.name, lang)] = (section, lang, key, inputs, out_dir, private, public, replace)
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(self.runner.run_one, section, private, params, out_dir, replace): name
-                       for name, (section, _, _, out_dir, private, replace) in runs.items()}
+            futures = {pool.submit(self.runner.run_one, section, lang, private, public, out_dir, replace): unit
+                       for unit, (section, lang, _, _, out_dir, private, public, replace) in runs.items()}
             try:
                 for future in as_completed(futures):
-                    section, key, inputs, out_dir, _, _ = runs[futures[future]]
+                    unit = futures[future]
+                    section, lang, key, inputs, out_dir, _, public, _ = runs[unit]
                     status, seconds, failure, notebook = future.result()
                     if status == "executed":
                         assert notebook is not None
                         outputs = _section_outputs(section, out_dir) if out_dir.is_dir() else {}
-                        executed[section.name] = {
-                            "key": key, "inputs": inputs, "parameters": params,
-                            "notebook": f"notebooks/{section.name}.ipynb",
+                        executed[unit] = {
+                            "section": section.name, "lang": lang,
+                            "key": key, "inputs": inputs, "parameters": public,
+                            "notebook": f"{lang}/notebooks/{section.name}.ipynb",
                             "notebook_sha256": sha256_file(notebook),
-                            "outputs": {rel: digest for rel, digest in sorted(outputs.items())},
+                            "outputs": {f"{lang}/{rel}": digest for rel, digest in sorted(outputs.items())},
                             "seconds": round(seconds, 2),
                             "executed_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                         }
-                        result.executed.append(section.name)
-                        progress.line("✓", section.name, seconds)
+                        result.executed.append(unit)
+                        progress.line("✓", unit, seconds)
                     elif status == "failed":
                         assert failure is not None
                         self.failed.append(failure)
                         result.failures.append(failure)
-                        progress.line("✗", section.name, seconds, "FAILED")
+                        progress.line("✗", unit, seconds, "FAILED")
                     else:
-                        result.cancelled.append(section.name)
-                        progress.line("-", section.name, note="not run (an earlier notebook failed)")
+                        result.cancelled.append(unit)
+                        progress.line("-", unit, note="not run (an earlier notebook failed)")
             except BaseException:
                 self.runner.kill_all()
                 for f in futures:
@@ -963,21 +1008,23 @@ class _Build:
         """Stage every folder of the tree whose files change (hard links to the files kept); return the moves."""
         config = self.config
         wanted: dict[str, dict[str, tuple[Path, str]]] = {}  # top folder → rel → (source file, sha256)
-        for name, entry in new_state["sections"].items():
-            fresh = name in executed
+        for unit, entry in new_state["sections"].items():
+            fresh = unit in executed
             files = dict(entry["outputs"])
             files[entry["notebook"]] = entry["notebook_sha256"]
             for rel, digest in files.items():
-                if fresh:
+                if fresh:  # the notebook at .build/<lang>/notebooks/, the rest in .build/out/<lang>/<section>/
+                    lang, own = rel.split("/", 1)
                     source = (config.build_dir / rel if rel == entry["notebook"]
-                              else config.build_dir / "out" / name / rel)
+                              else config.build_dir / "out" / lang / entry["section"] / own)
                 else:
                     source = config.output_dir / rel
                 top = rel.split("/", 1)[0]
                 if rel in wanted.get(top, {}):
-                    raise BuildError(f"{rel} is written by two sections ({name} and another): rename one")
+                    raise BuildError(f"{rel} is written by two sections ({unit} and another): rename one")
                 wanted.setdefault(top, {})[rel] = (source, digest)
-        managed = set(wanted) | {"notebooks", "tables", "figures"}
+        # The editions' folders, and the folders of the one-edition layout before them (removed when found).
+        managed = set(wanted) | set(LANGS) | {"notebooks", "tables", "figures"}
         for entry in load_state(config.state_path)["sections"].values():
             managed |= {rel.split("/", 1)[0] for rel in entry.get("outputs", {})}
         moves = []
@@ -1030,10 +1077,14 @@ class _Build:
             if outcome.status == "rendered":
                 moves.append({"staged": str(staged_site), "target": str(site)})
                 new_state["site"] = {"key": key, "src_key": key, "files": hash_tree(staged_site),
-                                     "src_files": hash_tree(staged_src), "quarto": outcome.message or ""}
-                progress.line("✓", "render (quarto)", outcome.seconds)
+                                     "src_files": hash_tree(staged_src), "quarto": outcome.message or "",
+                                     "editions": outcome.record}
+                shown = ", ".join(outcome.pages[:8]) + (" …" if len(outcome.pages) > 8 else "")
+                progress.line("✓", "render (quarto)", outcome.seconds,
+                              f"{len(outcome.pages)} page(s): {shown}" if outcome.pages else "no page changed")
                 return moves
-            new_state["site"] = {"src_key": key, "src_files": hash_tree(staged_src) if staged_src.is_dir() else {}}
+            new_state["site"] = {"src_key": key, "src_files": hash_tree(staged_src) if staged_src.is_dir() else {},
+                                 "editions": recorded.get("editions", {})}
         else:
             new_state["site"] = {}
             if src.exists():
@@ -1041,7 +1092,7 @@ class _Build:
         if config.render:
             progress.line("!", "render (quarto)", note="skipped: quarto not on PATH")
             result.exit_code = EXIT_NO_QUARTO
-            result.message = QUARTO_HELP.format(notebooks=config.rel(config.notebooks_dir))
+            result.message = QUARTO_HELP.format(notebooks=config.notebooks_note())
         if site.exists():  # it shows an earlier set: no site rather than a wrong one
             moves.append({"staged": None, "target": str(site)})
             progress.line("!", "site", note="removed: it showed an earlier build (render to make it again)")
@@ -1090,6 +1141,8 @@ def add_commands(subparsers) -> None:
                    help="regional scheme (default: the dataset manifest's)")
     p.add_argument("--only", nargs="+", default=(), metavar="SECTION",
                    help="execute only these sections (number, slug or full name)")
+    p.add_argument("--lang", nargs="+", choices=LANGS, default=None, metavar="LANG",
+                   help=f"build only these editions ({', '.join(LANGS)}; default: all); the others stay as built")
     p.add_argument("--force", action="store_true", help="run every step even when up to date")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="notebooks executed at once (default: number of cores)")
@@ -1109,7 +1162,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
             return EXIT_FAILED
     config = BuildConfig(
         data_dir=args.data, processed_dir=args.processed, output_dir=args.output, scheme=args.scheme,
-        only=tuple(args.only), force=args.force, jobs=args.jobs, render=not args.no_render, wait=args.wait,
+        only=tuple(args.only), langs=tuple(args.lang or LANGS), force=args.force, jobs=args.jobs,
+        render=not args.no_render, wait=args.wait,
         echo=lambda s: print(s, flush=True),
     )
     if not config.data_dir.is_dir():

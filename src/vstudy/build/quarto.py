@@ -7,7 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from vstudy.data import paths
@@ -48,6 +48,8 @@ class RenderOutcome:
     status: str  # "rendered", "no-quarto", "failed", "skipped"
     message: str = ""
     seconds: float = 0.0
+    pages: list[str] = field(default_factory=list)  # the pages rendered, ``<lang>/<page>`` (a render may skip some)
+    record: dict = field(default_factory=dict)  # what the build state keeps of each edition's site
 
 
 def quarto_path() -> str | None:

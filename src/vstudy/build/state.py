@@ -10,7 +10,8 @@ from pathlib import Path
 
 from vstudy.data.atomic import write_text_atomic
 
-STATE_VERSION = 3  # 3: every output recorded with its hash; the dataset the tree belongs to
+STATE_VERSION = 4  # 4: one execution per section and edition (en/…, ru/…), per-page render records; 3: every output
+# recorded with its hash; the dataset the tree belongs to
 
 
 def sha256_file(path: Path) -> str:

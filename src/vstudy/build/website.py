@@ -1,21 +1,28 @@
-"""The Quarto website and the study PDF: stage the pages, then ``quarto render`` and swap the result in.
+"""The Quarto website and the study PDF, one per edition: stage the pages, render what changed, swap it in.
 
 The Quarto project is the top-level ``_quarto.yml``; its hand-written pages live in ``site/`` (``index.qmd``,
-``notebook.qmd``, ``data.qmd``, ``reproducibility.qmd``). A build copies both into ``site-src/`` of the output set
-it is building (in the build's staging area; see :mod:`vstudy.build.pipeline`) with
+``report.qmd``, ``data.qmd``, ``reproducibility.qmd``), in English, and in ``site/<lang>/`` for the other editions
+(``site/ru/index.qmd`` …: a page there replaces its English twin in that edition). A build stages one Quarto
+project per edition (:data:`vstudy.vocab.LANGS`) into ``site-src/<lang>/`` of the output set it is building (in
+the build's staging area; see :mod:`vstudy.build.pipeline`) with
 
-* ``notebooks/<name>.ipynb`` — the executed section notebooks, each given a front-matter cell (title from the
-  notebook's first ``# heading``) so the page has a title and no duplicate heading; Quarto renders ``.ipynb``
-  without executing it, so the pages show exactly what papermill produced;
-* ``_generated/*.md`` — parts generated from the data (their content: :mod:`vstudy.build.pages`): headline
-  figures, origin records (sources, licences), the data dictionary, the errata, the reproducibility facts and the
-  report's list of embedded figures;
-* ``study.qmd`` — the study PDF's document, the whole study (:mod:`vstudy.build.book`);
-* ``_quarto.yml`` with the sidebar listing the executed sections in reading order.
+* ``notebooks/<name>.ipynb`` — the edition's executed section notebooks (``<lang>/notebooks/`` of the output
+  tree), each given a front-matter cell (the section's title in the edition's language, from vocab.SECTIONS);
+  Quarto renders ``.ipynb`` without executing it, so the pages show exactly what papermill produced;
+* ``_generated/*.md`` — parts generated from the data in the edition's language: home page findings, origin
+  records (sources, licences), the data dictionary, the errata, the reproducibility facts and the report's embeds
+  (their content: :mod:`vstudy.build.pages`);
+* ``study.qmd`` — the study PDF's document in the edition's language, the whole study
+  (:mod:`vstudy.build.book`);
+* ``tables/`` — the edition's CSV tables, downloadable from the pages;
+* ``_quarto.yml`` with ``lang: <lang>`` (Quarto's own words follow), the title, navbar and sidebar in the edition's
+  language, both study PDFs, and a link to the same page in the other edition.
 
-Quarto then renders the staged project into ``site-src/_site``, which becomes the set's ``site/``; the pipeline
-puts ``site/`` and ``site-src/`` in place with the rest of the set, so a failed render leaves the previous site.
-The render is skipped when its inputs' hashes match the state file.
+Quarto renders each staged project into ``site-src/<lang>/_site``, which becomes the set's ``site/<lang>/``;
+``site/index.html`` leads to both editions. Only the pages whose inputs changed are rendered, on a copy of the
+site in place (:mod:`vstudy.build.incremental`); the two editions render at the same time. The pipeline puts
+``site/`` and ``site-src/`` in place with the rest of the set, so a failed render leaves the previous site. The
+render is skipped when its inputs' hashes match the state file.
 
 Every string that comes from the dataset (origin records, errata, units, file names, the period) is escaped
 with :func:`vstudy.present.text.escape` wherever it lands on a page: no HTML, Markdown link, math, citation or
@@ -33,7 +40,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vstudy.build import book, procs
+from vstudy.build import book, incremental, procs
 from vstudy.build import pages as content
 from vstudy.build.pages import git_commit
 from vstudy.build.quarto import QUARTO_HELP, RenderOutcome, quarto_path, quarto_version
@@ -41,6 +48,7 @@ from vstudy.build.state import hash_tree, sha256_file, sha256_json
 from vstudy.data import manifest as dataset_manifest
 from vstudy.data.atomic import write_text_atomic
 from vstudy.present.text import neutralize
+from vstudy.vocab import LANGS
 
 LABEL_RE = re.compile(r"^#\|\s*label:\s*((?:fig|tbl)-[\w-]+)\s*$", re.MULTILINE)
 
@@ -86,10 +94,27 @@ def _view(config, view: SetView | None) -> SetView:
 # When to render
 
 
-def site_key(config, state: dict) -> str:
-    """Hash of everything the pages show: templates, executed notebooks, data, package, commit."""
-    notebooks = {name: entry.get("notebook_sha256") for name, entry in sorted(state["sections"].items())}
+def editions(config) -> tuple[str, ...]:
+    """The editions this build stages and renders (``config.langs``; every language of vocab.LANGS by default)."""
+    return tuple(getattr(config, "langs", None) or LANGS)
+
+
+def edition_sections(state: dict, lang: str) -> dict[str, dict]:
+    """The state entries of one edition's executions, by section name (the state keys them ``<lang>/<section>``)."""
+    prefix = f"{lang}/"
+    return {unit[len(prefix):]: entry for unit, entry in sorted(state["sections"].items()) if unit.startswith(prefix)}
+
+
+def edition_state(state: dict, lang: str) -> dict:
+    """The state as one edition's pages see it: its own sections, by name."""
+    return dict(state, sections=edition_sections(state, lang))
+
+
+def edition_key(config, state: dict, lang: str) -> str:
+    """Hash of everything one edition's pages show: templates, its executed notebooks, data, package, commit."""
+    notebooks = {name: entry.get("notebook_sha256") for name, entry in edition_sections(state, lang).items()}
     return sha256_json({
+        "lang": lang,
         "templates": hash_tree(templates_dir(config.root)),
         "project": sha256_file(project_file(config.root)),
         "notebooks": notebooks,
@@ -99,87 +124,230 @@ def site_key(config, state: dict) -> str:
     })
 
 
-def render_site(config, state: dict, view=None) -> RenderOutcome:
-    """Stage the pages into ``<set>/site-src`` and render them into ``<set>/site``.
+def site_key(config, state: dict) -> str:
+    """Hash of everything the pages of the editions built show (:func:`edition_key` of each)."""
+    return sha256_json({lang: edition_key(config, state, lang) for lang in editions(config)})
 
-    Returns ``rendered`` (message: the Quarto version), ``no-quarto`` after staging when Quarto is missing, or
+
+def render_site(config, state: dict, view=None) -> RenderOutcome:
+    """Stage each edition's pages into ``<set>/site-src/<lang>`` and render them into ``<set>/site/<lang>``.
+
+    Only the pages whose inputs changed are rendered (:mod:`vstudy.build.incremental`), on a copy of the site in
+    place; the editions render at the same time (one Quarto process each). Editions this build does not make
+    (``--lang``) are kept as they are. ``<set>/site/index.html`` leads to both editions.
+
+    Returns ``rendered`` (message: the Quarto version; ``pages``: the pages rendered, ``<lang>/<page>``;
+    ``record``: what the state keeps of each edition), ``no-quarto`` after staging when Quarto is missing, or
     ``failed`` with the end of Quarto's output. Nothing outside the set's staging folder is written.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     view = _view(config, view)
     start = time.perf_counter()
-    stage = stage_site(config, state, view)
+    langs = editions(config)
+    stages = {lang: stage_site(config, state, view, lang) for lang in langs}
     quarto = quarto_path()
     if quarto is None:
-        return RenderOutcome("no-quarto", QUARTO_HELP.format(notebooks=config.notebooks_dir))
-    shutil.rmtree(stage / "_site", ignore_errors=True)
-    command, env, fds = [quarto, "render", "--no-clean"], None, ()
+        return RenderOutcome("no-quarto", QUARTO_HELP.format(notebooks=_notebooks_note(config)))
+    version = quarto_version(quarto)
+    kept = (state.get("site") or {}).get("editions") or {}
+    previous = {} if getattr(config, "force", False) else kept  # --force renders every page
+    plans: dict[str, list[str] | None] = {}
+    records: dict[str, dict] = {}
+    for lang, stage in stages.items():
+        before = previous.get(lang)
+        in_place = view.tree / "site" / lang
+        trusted = bool(before) and in_place.is_dir() and hash_tree(in_place) == before.get("files")
+        plans[lang], records[lang] = incremental.render_plan(stage, _render_list(stage), before if trusted else None,
+                                                             version)
+        shutil.rmtree(stage / "_site", ignore_errors=True)
+        if plans[lang] is not None:  # render on a copy of the site in place (and Quarto's state of it)
+            shutil.copytree(in_place, stage / "_site")
+            src_state = view.tree / "site-src" / lang / ".quarto"
+            if src_state.is_dir() and not (stage / ".quarto").exists():
+                shutil.copytree(src_state, stage / ".quarto", symlinks=True)
+    with ThreadPoolExecutor(max_workers=max(1, len(stages))) as pool:
+        runs = {lang: pool.submit(_render_edition, quarto, stage, plans[lang], view) for lang, stage in stages.items()}
+        outcomes = {lang: run.result() for lang, run in runs.items()}
+    failed = [f"{lang}: {tail}" for lang, (ok, tail) in outcomes.items() if not ok]
+    if failed:
+        return RenderOutcome("failed", "\n".join(failed), time.perf_counter() - start)
+
+    site = view.stage / "site"
+    site.mkdir(parents=True, exist_ok=True)
+    for lang in LANGS:  # the editions not built now stay as they are (the moves keep nothing else)
+        if lang not in stages and (view.tree / "site" / lang).is_dir() and view.stage != view.tree:
+            shutil.copytree(view.tree / "site" / lang, site / lang, copy_function=_link_or_copy)
+            if (view.tree / "site-src" / lang).is_dir():
+                shutil.copytree(view.tree / "site-src" / lang, view.stage / "site-src" / lang, symlinks=True,
+                                copy_function=_link_or_copy)
+    pages_of = {lang: {incremental.html_page(p) for p in records[lang]["pages"]} for lang in stages}
+    for lang in LANGS:
+        if lang not in pages_of and (site / lang).is_dir():
+            pages_of[lang] = {p.relative_to(site / lang).as_posix() for p in (site / lang).rglob("*.html")}
+    rendered: list[str] = []
+    for lang, stage in stages.items():
+        built = stage / "_site"
+        incremental.sync_folder(stage / "tables", built / "tables")  # a partial render copies no resources
+        plan = plans[lang]
+        incremental.rewrite_edition_links(built, None if plan is None else [incremental.html_page(p) for p in plan],
+                                          pages_of)
+        shutil.rmtree(site / lang, ignore_errors=True)
+        os.replace(built, site / lang)
+        records[lang]["files"] = hash_tree(site / lang)
+        records[lang]["rendered"] = "all" if plan is None else plan
+        rendered += [f"{lang}/{p}" for p in (records[lang]["pages"] if plan is None else plan)]
+    for lang, record in kept.items():
+        if lang not in records and (site / lang).is_dir():
+            records[lang] = record
+    write_text_atomic(site / "index.html", incremental.root_index(sorted(pages_of)))
+    return RenderOutcome("rendered", version, time.perf_counter() - start, pages=rendered, record=records)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _notebooks_note(config) -> str:
+    note = getattr(config, "notebooks_note", None)
+    return note() if callable(note) else str(config.output_dir)
+
+
+def _render_list(stage: Path) -> list[str]:
+    import yaml
+
+    project = yaml.safe_load((stage / "_quarto.yml").read_text(encoding="utf-8")) or {}
+    return list((project.get("project") or {}).get("render") or [])
+
+
+def _render_edition(quarto: str, stage: Path, pages: list[str] | None, view: SetView) -> tuple[bool, str]:
+    """Run Quarto on one staged edition: the whole project (``pages`` None) or those pages; (ok, output tail)."""
+    if pages is not None and not pages:
+        return True, ""
+    command = [quarto, "render", "--no-clean"] if pages is None else [quarto, "render", *pages]
+    env, fds = None, ()
     if view.token and view.watchdog is not None:
         command, env, fds = procs.watched_command(command, view.token, view.watchdog)
     proc = subprocess.run(command, cwd=stage, capture_output=True, text=True, env=env, pass_fds=fds)
     if proc.returncode != 0 or not (stage / "_site" / "index.html").exists():
-        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-25:])
-        return RenderOutcome("failed", tail, time.perf_counter() - start)
-    site = view.stage / "site"
-    shutil.rmtree(site, ignore_errors=True)
-    os.replace(stage / "_site", site)
-    return RenderOutcome("rendered", quarto_version(quarto), time.perf_counter() - start)
+        return False, "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-25:])
+    return True, ""
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Staging
 
+# The words of the navbar, the sidebar and the site's title in each edition (the pages' own words are in site/
+# and site/<lang>/, the sections' titles in vocab.SECTIONS).
+SITE_TITLES = {"en": "Volunteering in Kazakhstan's regions", "ru": "Волонтёрство в регионах Казахстана"}
+NAV_TEXTS = {
+    "index.qmd": {"en": "Home", "ru": "Главная"},
+    "report.qmd": {"en": "Key figures", "ru": "Ключевые рисунки"},
+    "data.qmd": {"en": "Data and methods", "ru": "Данные и методы"},
+    "reproducibility.qmd": {"en": "Reproducibility", "ru": "Воспроизводимость"},
+}
+UI_TEXTS = {
+    "sections": {"en": "Sections", "ru": "Разделы"},
+    "pdf": {"en": "Study PDF", "ru": "PDF исследования"},
+    "code": {"en": "Code", "ru": "Код"},
+}
+LANG_NAMES = {"en": "English", "ru": "Русский"}
+PDF_NAME = "study.pdf"  # the study PDF of an edition, at the root of its site (vstudy.build.book)
+TYPST_LANG = re.compile(r'#set text\(lang: "[a-z]{2}"')
 
-def stage_site(config, state: dict, view=None) -> Path:
-    """Write the complete Quarto project of the set ``view`` into ``<set>/site-src`` and return it."""
+
+def edition_project(project: dict, lang: str, pages: dict[str, tuple[Path, str]], manifest: dict) -> dict:
+    """The staged ``_quarto.yml`` of edition ``lang``: Quarto's ``lang`` (its own words on the pages follow), the
+    site's title, navbar and sidebar in that language, the study PDFs of every edition and a link to the same page
+    in each other edition (rewritten after the render: :mod:`vstudy.build.incremental`)."""
+    import copy
+
+    project = copy.deepcopy(project)
+    project.get("project", {}).pop("pre-render", None)  # the guard of the repository root, not of the stage
+    project["lang"] = lang
+    website = project.setdefault("website", {})
+    website["title"] = content.page_title(SITE_TITLES[lang], manifest, lang)
+    navbar = website.setdefault("navbar", {})
+    left = []
+    for item in navbar.get("left") or []:
+        href = item.get("href") if isinstance(item, dict) else None
+        if href == PDF_NAME:
+            item = {"text": UI_TEXTS["pdf"][lang], "menu": [
+                {"href": PDF_NAME if other == lang else incremental.edition_href(other, PDF_NAME),
+                 "text": f"PDF — {LANG_NAMES[other]}"} for other in LANGS]}
+        elif href in NAV_TEXTS:
+            item = dict(item, text=NAV_TEXTS[href][lang])
+        left.append(item)
+    navbar["left"] = left
+    navbar["right"] = list(navbar.get("right") or []) + [
+        {"href": incremental.edition_href(other), "text": LANG_NAMES[other]} for other in LANGS if other != lang]
+    sidebar = website.setdefault("sidebar", {})
+    sidebar["contents"] = [{"section": UI_TEXTS["sections"][lang], "contents": [
+        {"href": f"notebooks/{name}.ipynb", "text": title} for name, (_, title) in pages.items()
+    ]}] if pages else []
+    html = project.setdefault("format", {}).setdefault("html", {})
+    if isinstance(html, dict):
+        html["code-summary"] = UI_TEXTS["code"][lang]
+    return project
+
+
+def stage_site(config, state: dict, view=None, lang: str = "en") -> Path:
+    """Write the complete Quarto project of edition ``lang`` of the set ``view`` into ``<set>/site-src/<lang>``
+    and return it. The pages are ``site/*.qmd``, each replaced by ``site/<lang>/<page>`` where that exists."""
     import yaml
 
     view = _view(config, view)
-    stage = view.stage / "site-src"
+    stage = view.stage / "site-src" / lang
     for child in stage.glob("*") if stage.exists() else []:
-        if child.name != ".quarto":  # Quarto's cache may stay; everything else is regenerated
+        if child.name != ".quarto":  # Quarto's own state may stay; everything else is regenerated
             shutil.rmtree(child) if child.is_dir() else child.unlink()
     stage.mkdir(parents=True, exist_ok=True)
     templates = templates_dir(config.root)
-    for path in templates.iterdir():
-        if path.is_file() and path.name not in NOT_STAGED:
-            shutil.copy2(path, stage / path.name)
+    for folder in (templates, templates / lang):
+        for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+            if path.is_file() and path.name not in NOT_STAGED:
+                shutil.copy2(path, stage / path.name)
+    for typ in stage.glob("*.typ"):  # the PDF's hyphenation and typst's own words in the edition's language
+        text = typ.read_text(encoding="utf-8")
+        if TYPST_LANG.search(text):
+            write_text_atomic(typ, TYPST_LANG.sub(f'#set text(lang: "{lang}"', text))
 
-    pages = stage_notebooks(config, stage / "notebooks", view.dir("notebooks"))
+    pages = stage_notebooks(config, stage / "notebooks", view.dir(lang) / "notebooks", lang)
     labels = {name: notebook_labels(path) for name, (path, _) in pages.items()}
 
+    manifest = study_manifest(config, view)
     project = yaml.safe_load(project_file(config.root).read_text(encoding="utf-8"))
-    project.get("project", {}).pop("pre-render", None)  # the guard of the repository root, not of the stage
-    sidebar = project.setdefault("website", {}).setdefault("sidebar", {})
-    sidebar["contents"] = [{"section": "Sections", "contents": [
-        {"href": f"notebooks/{name}.ipynb", "text": title} for name, (_, title) in pages.items()
-    ]}] if pages else []
+    project = edition_project(project, lang, pages, manifest)
     write_text_atomic(stage / "_quarto.yml", yaml.safe_dump(project, allow_unicode=True, sort_keys=False))
 
-    if view.dir("tables").is_dir():
-        shutil.copytree(view.dir("tables"), stage / "tables", ignore=shutil.ignore_patterns(".*"))
+    if view.dir(lang).joinpath("tables").is_dir():
+        shutil.copytree(view.dir(lang) / "tables", stage / "tables", ignore=shutil.ignore_patterns(".*"))
     generated = stage / "_generated"
     generated.mkdir()
-    manifest = study_manifest(config, view)
-    set_titles(stage, manifest)
-    write_text_atomic(generated / "home.md",
-                      content.home_markdown(config, pages, labels, stage / "tables", manifest, "en"))
-    write_text_atomic(generated / "report-body.md", content.report_markdown(pages, labels, "en"))
-    write_text_atomic(generated / "sources.md", content.sources_markdown(config.data_dir, "en"))
-    write_text_atomic(generated / "dictionary.md", content.dictionary_markdown("en"))
-    write_text_atomic(generated / "errata.md", content.errata_markdown(config.data_dir, "en"))
-    write_text_atomic(generated / "tables.md", content.tables_markdown(stage / "tables", "en"))
-    write_text_atomic(generated / "reproducibility.md", content.reproducibility_markdown(config, state, "en"))
-    book.write_study(stage, "en", pages, manifest, stage / "tables", config.data_dir)
+    set_titles(stage, manifest, lang)
+    own = edition_state(state, lang)
+    tables = stage / "tables"
+    write_text_atomic(generated / "home.md", content.home_markdown(config, pages, labels, tables, manifest, lang))
+    write_text_atomic(generated / "report-body.md", content.report_markdown(pages, labels, lang))
+    write_text_atomic(generated / "sources.md", content.sources_markdown(config.data_dir, lang))
+    write_text_atomic(generated / "dictionary.md", content.dictionary_markdown(lang))
+    write_text_atomic(generated / "errata.md", content.errata_markdown(config.data_dir, lang))
+    write_text_atomic(generated / "tables.md", content.tables_markdown(tables, lang))
+    write_text_atomic(generated / "reproducibility.md", content.reproducibility_markdown(config, own, lang))
+    book.write_study(stage, lang, pages, manifest, tables, config.data_dir)
     return stage
 
 
-# Front-matter fields of the site's pages that end with the dataset's period, and the language of each.
-PERIOD_TITLES = {"index.qmd": {"title": "en", "subtitle": "ru"}, "report.qmd": {"title": "en"}}
+# Front-matter fields of the site's pages that end with the dataset's period.
+PERIOD_TITLES = {"index.qmd": ("title",), "report.qmd": ("title",)}
 
 
-def set_titles(stage: Path, manifest: dict) -> None:
-    """Write the dataset's period into the titles of the staged pages (:data:`PERIOD_TITLES`): the templates
-    name no period, the dataset does."""
+def set_titles(stage: Path, manifest: dict, lang: str = "en") -> None:
+    """Write the dataset's period, in the edition's language, into the titles of the staged pages
+    (:data:`PERIOD_TITLES`): the templates name no period, the dataset does."""
     import yaml
 
     for name, fields in PERIOD_TITLES.items():
@@ -191,41 +359,46 @@ def set_titles(stage: Path, manifest: dict) -> None:
             continue
         head, body = text[4:].split("\n---\n", 1)
         front = yaml.safe_load(head) or {}
-        for key, lang in fields.items():
+        for key in fields:
             if isinstance(front.get(key), str):
                 front[key] = content.page_title(front[key], manifest, lang)
         write_text_atomic(page, "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000)
                           + "---\n" + body)
 
 
-def stage_notebooks(config, target: Path, notebooks: Path | None = None) -> dict[str, tuple[Path, str]]:
-    """Copy the executed notebooks (from ``notebooks``, default the tree's), each with a Quarto front-matter
-    cell; return name → (path, title)."""
+def stage_notebooks(config, target: Path, notebooks: Path | None = None,
+                    lang: str = "en") -> dict[str, tuple[Path, str]]:
+    """Copy one edition's executed notebooks (from ``notebooks``, default the tree's), each with a Quarto
+    front-matter cell whose title is the section's title in ``lang`` (vocab.SECTIONS); return name → (path,
+    title)."""
     import nbformat
 
     target.mkdir(parents=True, exist_ok=True)
     pages: dict[str, tuple[Path, str]] = {}
     for section in config.sections:
-        source = (notebooks or config.notebooks_dir) / f"{section.name}.ipynb"
+        source = (notebooks or config.notebooks_dir(lang)) / f"{section.name}.ipynb"
         if not source.exists():
             continue
         nb = nbformat.read(source, as_version=4)
-        title = f"{section.number}. {section.title_en}"
+        executed_ids = {cell.get("id") for cell in nb.cells}
+        title = f"{section.number}. {section.title(lang)}"
         has_front_matter = nb.cells and nb.cells[0].cell_type == "raw" and nb.cells[0].source.startswith("---")
         if not has_front_matter:
             first_md = next((c for c in nb.cells if c.cell_type == "markdown"), None)
             if first_md is not None:
                 match = re.match(r"\s*#\s+(.+?)\s*(?:\n|$)", first_md.source)
-                if match:  # the heading becomes the page title instead of appearing twice
-                    title = f"{section.number}. {match.group(1)}"
+                if match:  # the page's title replaces the notebook's first heading (no heading twice)
                     first_md.source = first_md.source[match.end():]
             # Section pages are HTML only: their pandas tables need not be parsed into Markdown tables (which
             # costs a second per table-heavy page; Quarto still adds its table classes). The report page keeps
             # the parsing, so that the tables it embeds reach the typst PDF.
-            front = {"title": title, "subtitle": section.title_ru, "html-table-processing": "none"}
+            front = {"title": title, "html-table-processing": "none"}
             yaml_lines = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in front.items())
             nb.cells.insert(0, nbformat.v4.new_raw_cell(f"---\n{yaml_lines}\n---"))
         nb.cells = split_figure_cells(nb.cells)
+        for index, cell in enumerate(nb.cells):  # the cells added here: ids by position, not random (same bytes
+            if cell.get("id") not in executed_ids or cell.get("id") is None:  # for the same notebook, so a page
+                cell["id"] = f"staged-{index}"  # is rendered again only when its notebook changed)
         neutralize_outputs(nb)
         path = target / source.name
         nbformat.write(nb, path)

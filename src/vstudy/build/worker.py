@@ -22,7 +22,9 @@ can pick the same free port) is started again, once, before the notebook fails.
 Executed notebooks are deterministic (:func:`finalize`): the cell ids of the source notebook (the injected
 parameters cell gets a fixed one), no timestamps or durations in the metadata, and the parameters recorded as a
 reader re-running the notebook would use them: paths relative to the repository root, pointing at the output tree
-the build puts the outputs in, not at the staging folder the notebook wrote into.
+the build puts the outputs in, not at the staging folder the notebook wrote into. With ``lang`` in the spec, the
+executed notebook is that edition's copy (:func:`vstudy.present.edition.localize`: the Markdown cells of its
+language, its captions, ``metadata.lang``).
 """
 
 from __future__ import annotations
@@ -90,7 +92,8 @@ def finalize(path: Path, spec: dict | None = None) -> None:
     injected cell is ``injected-parameters``, a cell without a source id gets ``cell-<n>``); papermill's and
     nbclient's timestamps and durations removed; ``spec["public_parameters"]`` written into the injected cell and
     the papermill metadata in place of the ones the notebook ran with, and each ``spec["replace"]`` pair
-    (staging path → public path) applied to the text outputs; input and output paths relative.
+    (staging path → public path) applied to the text outputs; input and output paths relative; with
+    ``spec["lang"]``, the edition's copy of the notebook (:func:`vstudy.present.edition.localize`).
     """
     import nbformat
 
@@ -140,6 +143,10 @@ def finalize(path: Path, spec: dict | None = None) -> None:
                 for mime in TEXT_MIMES:
                     if isinstance(output.get("data", {}).get(mime), str):
                         output["data"][mime] = _replace_all(output["data"][mime], pairs)
+    if spec.get("lang"):  # the edition's copy: its Markdown cells, its captions, metadata.lang
+        from vstudy.present import edition
+
+        nb = nbformat.from_dict(edition.localize(nb, spec["lang"]))
     nbformat.write(nb, path)
 
 
