@@ -213,7 +213,7 @@ def _p_part(row, lang: str) -> str:
 
 def name_ru(method: str) -> str:
     """The Russian name of a multiple-testing correction."""
-    return {"Holm": "Холма", "BY": "Бенджамини — Екутиели"}.get(method, method)
+    return {"Holm": "Холма", "BY": "Бенджамини — Иекутиели"}.get(method, method)
 
 
 def _influence(row, lang: str) -> str:
@@ -274,7 +274,7 @@ def findings_markdown(tables: Path, lang: str = "en", *, heading: str | None = N
         out.append(_t(lang, f"**Correlations that survive the correction for multiple testing** ({tested} pairs "
                             "tested over all regions, Holm and Benjamini–Yekutieli (BY) within each family):\n",
                       f"**Корреляции, устойчивые к поправке на множественные сравнения** (проверено пар по всем "
-                      f"регионам: {tested}; поправки Холма и Бенджамини — Екутиели внутри каждого семейства):\n"))
+                      f"регионам: {tested}; поправки Холма и Бенджамини — Иекутиели внутри каждого семейства):\n"))
         for _, row in survivors.iterrows():
             kept = [name for name, col in (("Holm", "survives_holm"), ("BY", "survives_by")) if _truth(row[col])]
             if lang == "ru":
@@ -288,7 +288,7 @@ def findings_markdown(tables: Path, lang: str = "en", *, heading: str | None = N
         out.append(_t(lang, f"**No correlation survives the correction for multiple testing** (Holm or "
                             f"Benjamini–Yekutieli) among the {tested} pairs tested over all regions.\n",
                       f"**Ни одна корреляция не устойчива к поправке на множественные сравнения** (Холма или "
-                      f"Бенджамини — Екутиели) среди пар, проверенных по всем регионам (их {tested}).\n"))
+                      f"Бенджамини — Иекутиели) среди пар, проверенных по всем регионам (их {tested}).\n"))
     strongest = strongest_public(main)
     if len(strongest):
         out.append(_t(lang, "**The strongest relations in the public data:**\n",
@@ -801,7 +801,7 @@ def methods_markdown(manifest: dict, lang: str = "en") -> str:
             "(показатели на 100 тыс. населения против численности населения) перестановки сохраняют знаменатель, "
             "а доли одного состава (возрастные группы, социальные статусы) проверяются как одна связанная группа. "
             "Пары объединены в семейства; внутри каждого семейства применяются поправки на множественные "
-            "сравнения Холма и Бенджамини — Екутиели. Интервалы — 95-процентные. Для каждой пары приводится r без "
+            "сравнения Холма и Бенджамини — Иекутиели. Интервалы — 95-процентные. Для каждой пары приводится r без "
             "самого влиятельного региона; пара, значимая только благодаря одному региону, отмечается как "
             "держащаяся на одном регионе. Коэффициент Спирмена приводится как проверка устойчивости. Пары, "
             "опубликованные в справке, пересчитаны так, как их считала справка.\n",
