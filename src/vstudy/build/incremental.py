@@ -22,7 +22,7 @@ other pages stay as they were in ``_site``): see "Incremental Render" in Quarto'
 both editions. Quarto writes navbar links relative to the page it renders, for targets inside its project; the
 other edition lies outside it. So the staged navbar links to ``_edition-<lang>/<target>`` (a folder no project
 has) and, after each render, :func:`rewrite_edition_links` replaces each such link in the pages just rendered with
-the relative path to ``<target>`` — or, for ``__same-page__.html``, to the same page — in ``site/<lang>/``.
+the relative path to ``<target>`` — or, for :data:`SAME_PAGE`, to the same page — in ``site/<lang>/``.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ INCLUDE_RE = re.compile(r"\{\{<\s*(?:include|embed)\s+([^\s>#]+)(?:#[^\s>]*)?\s*
 # A local image of a page (the study document's figures, study-figures/*.png): its bytes are the page's too.
 IMAGE_RE = re.compile(r"!\[[^\]]*\]\((?!https?:|data:)([^)\s]+)\)")
 EDITION_PREFIX = "_edition-"  # navbar links to another edition: _edition-ru/study.pdf
-SAME_PAGE = "__same-page__.html"  # … and to the page being read, in that edition
+SAME_PAGE = "vstudy-same-page.html"  # … and to the page being read, in that edition (no "_": Quarto drops them)
 EDITION_LINK_RE = re.compile(r'href="[^"]*?' + EDITION_PREFIX + r'(?P<lang>[a-z]{2})/(?P<target>[^"#]*)(?P<anchor>#[^"]*)?"')
 
 
