@@ -145,7 +145,6 @@ def _russian_parts(repo_root: Path, tables: Path) -> dict[str, str]:
         "sources": pages.sources_markdown(config.data_dir, "ru"),
         "dictionary": pages.dictionary_markdown("ru"),
         "reproducibility": pages.reproducibility_markdown(config, state, "ru"),
-        "report": pages.report_markdown({}, {}, "ru"),
         "tables": pages.tables_markdown(tables, "ru"),
     }
 
@@ -165,7 +164,7 @@ def test_english_pages_hold_no_russian(repo_root, tables):
     for name, text in {"home": pages.home_markdown(config, {}, {}, tables, manifest, "en"),
                        "methods": pages.methods_markdown(manifest, "en"),
                        "replication": pages.replication_summary_markdown(tables, "en"),
-                       "report": pages.report_markdown({}, {}, "en")}.items():
+                       }.items():
         assert not re.search("[А-Яа-яЁё]", text), (name, re.findall(r"\S*[А-Яа-яЁё]+\S*", text)[:5])
 
 

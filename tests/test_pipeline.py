@@ -383,7 +383,7 @@ def test_render_site_and_pdf(tree: Path) -> None:
         assert "injected-parameters" not in html and "output_dir = " not in html
         other = "ru" if lang == "en" else "en"
         assert f'href="../../{other}/notebooks/00_alpha.html"' in html  # the language switch: the same page
-        for page in ("data.html", "reproducibility.html", "report.html"):
+        for page in ("data.html", "reproducibility.html"):
             assert (site / lang / page).exists(), page
         pdf = site / lang / "study.pdf"  # the whole study (vstudy.build.book)
         assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")

@@ -128,7 +128,7 @@ def test_both_editions_render_then_only_what_changed(tree: Path, fake_quarto: Pa
     outcome, site = render(tree, {})
     done = calls(fake_quarto)
     assert done == {lang: [["render", "--no-clean"]] for lang in LANGS}  # the first render: everything
-    pages = ["index.qmd", "report.qmd", "study.qmd", "data.qmd", "reproducibility.qmd", "notebooks/00_alpha.ipynb",
+    pages = ["index.qmd", "study.qmd", "data.qmd", "reproducibility.qmd", "notebooks/00_alpha.ipynb",
              "notebooks/01_beta.ipynb"]
     assert sorted(outcome.pages) == sorted(f"{lang}/{page}" for lang in LANGS for page in pages)
     out = tree / "reports" / "site"

@@ -47,24 +47,6 @@ def test_labelled_cell_without_figure_loses_its_label():
     assert cell.outputs[0]["data"]["text/markdown"] == "not published"
 
 
-def test_report_markdown_embeds_present_labels_and_names_the_missing() -> None:
-    staged = {"03_correlations": (Path("notebooks/03_correlations.ipynb"), "03. Correlations"),
-              "04_maps": (Path("notebooks/04_maps.ipynb"), "04. Maps of the regions")}
-    labels = {"03_correlations": ["fig-correlations-main-forest"], "04_maps": ["fig-maps-organisations-per-100k"]}
-    text = pages.report_markdown(staged, labels, "en")
-    assert "## Maps of the regions\n" in text  # no "04.": the PDF numbers its sections
-    assert "{{< embed notebooks/03_correlations.ipynb#fig-correlations-main-forest >}}" in text
-    # The interactive maps are never embedded (Quarto's embed cannot carry plotly.js): the page links them.
-    assert "04_maps.ipynb#" not in text and "[Maps of the regions](notebooks/04_maps.ipynb)" in text
-    # Listed in KEY_FIGURES but not in the notebook: a visible note, never a broken embed.
-    assert "#tbl-correlations-published-family >}}" not in text
-    assert text.count("A figure of this section is not in this build") == 2
-    # Sections not executed in this build are announced by title, not skipped, and no id reaches the page.
-    assert "## Volunteer demographics\n\n> **Note.** This section was not executed in this build" in text
-    assert "`" not in text and "01_demographics" not in text
-    assert text.count("## ") == len(pages.KEY_FIGURES)
-
-
 @pytest.mark.parametrize(("lang", "expected"), [("en", "03. Demo section"), ("ru", "03. Демо-раздел")])
 def test_staged_section_page_takes_its_title_from_the_section_in_the_edition_language(tmp_path: Path, lang: str,
                                                                                       expected: str) -> None:
@@ -384,7 +366,7 @@ def test_pages_of_another_period_name_no_2021(repo_root, tmp_path):
     _correlations().to_csv(tables / "correlations.csv", index=False)
     view = website.SetView(config.output_dir, tmp_path / "set", processed, staged={"en"})
     stage = website.stage_site(config, {"sections": {}}, view)
-    for page in ("index.qmd", "report.qmd", "_generated/home.md", "_quarto.yml"):
+    for page in ("index.qmd", "_generated/home.md", "_quarto.yml"):
         text = (stage / page).read_text(encoding="utf-8")
         assert "2021" not in text and "17 regional" not in text, page
     index = (stage / "index.qmd").read_text(encoding="utf-8")
@@ -399,7 +381,7 @@ def test_pages_of_another_period_name_no_2021(repo_root, tmp_path):
     russian = website.stage_site(config, {"sections": {}}, view, "ru")
     assert "title: Волонтёрство в регионах Казахстана, июль–декабрь 2022 года" in \
         (russian / "index.qmd").read_text(encoding="utf-8")
-    for template in ("index.qmd", "report.qmd", "ru/index.qmd", "ru/report.qmd"):  # the templates type neither
+    for template in ("index.qmd", "ru/index.qmd"):  # the templates type neither
         source = (repo_root / "site" / template).read_text(encoding="utf-8")
         assert "2021" not in source and "17 regional" not in source and "17 регион" not in source
 

@@ -4,7 +4,7 @@ A build stages one Quarto project per edition (``site-src/<lang>/``, see :mod:`v
 project persists between builds with Quarto's own state (``.quarto/``), and the rendered site (``site/<lang>/``)
 with it; both are put in place with the rest of the output set. The next build renders only what changed:
 
-* **a page** (a render target of the project: ``index.qmd``, ``report.qmd``, ``notebooks/03_x.ipynb`` …) is
+* **a page** (a render target of the project: ``index.qmd``, ``study.qmd``, ``notebooks/03_x.ipynb`` …) is
   rendered again iff the hash of its inputs changed: its own staged source plus every file it includes
   (``{{< include … >}}``) or embeds (``{{< embed notebooks/x.ipynb#fig-… >}}``), followed recursively
   (:func:`page_inputs`). A page that renders a PDF too (the study report) renders it with its HTML, so the PDF is

@@ -1,5 +1,5 @@
 """What the generated pages say, in each edition's language: the home page, the findings, the downloads, the data
-page's parts (origin records, data dictionary, errata, tables), the reproducibility facts and the report page.
+page's parts (origin records, data dictionary, errata, tables), the reproducibility facts, the study's methods.
 
 Every function takes the edition ``lang`` (``en`` or ``ru``) and returns Markdown; :mod:`vstudy.build.website`
 stages it into the Quarto project and :mod:`vstudy.build.book` assembles the study document from it. Words come
@@ -28,24 +28,6 @@ from vstudy.data import manifest as dataset_manifest
 from vstudy.present.text import escape, md_in
 from vstudy.vocab import LANGS, SCHEMES
 
-# Figures and tables the report page assembles, per section, by Quarto label (``#| label: fig-…`` / ``tbl-…`` in
-# the notebook). ``None`` = every labelled figure of that section, in order. A label listed here but absent from
-# the executed notebook appears as a visible note instead of an embed.
-KEY_FIGURES: dict[str, list[str] | None] = {
-    "00_data_quality": ["tbl-data_quality-register-summary", "fig-data_quality-register"],
-    "01_demographics": ["fig-demographics-national", "tbl-demographics-national", "fig-demographics-heatmap"],
-    "02_organisations": None,
-    "03_correlations": ["tbl-correlations-published-family", "fig-correlations-main-forest",
-                        "tbl-correlations-report-pairs"],
-    # The maps are interactive on the site (plotly in the cell's HTML output); an embed of such a cell stops
-    # Quarto 1.7 (its embed placeholders are replaced with String.replaceAll, which reads the "$'" of plotly.js as
-    # a pattern): the key-figures page links the maps' page instead, and the study PDF has the static maps.
-    "04_maps": [],
-    "05_activities": ["fig-activities-directions-heatmap", "fig-activities-national-shares"],
-    "06_economic_value": None,
-    "07_information_line": None,
-}
-MAX_AUTO_FIGURES = 3  # with ``None``: the first three labelled figures
 # Figures shown on the home page: the first of these found in the executed notebooks (at most two).
 HOME_FIGURES: list[tuple[str, str]] = [
     ("03_correlations", "fig-correlations-main-forest"),
@@ -376,57 +358,11 @@ def home_markdown(config, pages: dict, labels: dict[str, list[str]], tables: Pat
     return "\n".join(out) + "\n"
 
 
-# ----------------------------------------------------------------------------------------------- report page
+# ---------------------------------------------------------------------------------------------- embeds
 
 
 def _embed(name: str, label: str) -> str:
     return f"{{{{< embed notebooks/{name}.ipynb#{label} >}}}}"
-
-
-def _source_note(name: str, title: str, lang: str) -> str:
-    """Where a section's figures come from: a link to its page with the code and every output."""
-    link = f"[{escape(NUMBER_PREFIX.sub('', title))}](notebooks/{name}.ipynb)"
-    return _t(lang, f"From the section page {link}, which shows the code and every output.\n",
-              f"Со страницы раздела {link}, где приведены код и все результаты.\n")
-
-
-def _missing_note(text: str, lang: str) -> str:
-    """A visible note in place of a missing figure (not a callout: typst callouts need a network package)."""
-    return _t(lang, f"> **Note.** {text}\n", f"> **Примечание.** {text}\n")
-
-
-def report_markdown(pages: dict[str, tuple[Path, str]], labels: dict[str, list[str]], lang: str = "en") -> str:
-    """The report page: one heading per section and an embed per key figure; missing figures become visible
-    notes."""
-    from vstudy.vocab import section_title
-
-    out: list[str] = []
-    for name, wanted in KEY_FIGURES.items():
-        default = section_title(name, lang) if name in _section_ids() else name
-        title = pages[name][1] if name in pages else default
-        out.append(f"## {NUMBER_PREFIX.sub('', title)}\n")
-        if name not in pages:
-            out.append(_missing_note(_t(lang, "This section was not executed in this build; its figures are missing.",
-                                        "Этот раздел в данной сборке не выполнялся; его рисунков нет."), lang))
-            continue
-        out.append(_source_note(name, title, lang))
-        found = labels.get(name, [])
-        chosen = [lab for lab in found if lab.startswith("fig-")][:MAX_AUTO_FIGURES] if wanted is None else wanted
-        if not chosen:
-            out.append(_t(lang, "Its figures are on the section page.\n", "Рисунки раздела — на его странице.\n"))
-        for label in chosen:
-            if label in found:
-                out.append(_embed(name, label) + "\n")
-            else:
-                out.append(_missing_note(_t(lang, "A figure of this section is not in this build; it was left out.",
-                                            "Одного из рисунков раздела в этой сборке нет; он пропущен."), lang))
-    return "\n".join(out)
-
-
-def _section_ids() -> set[str]:
-    from vstudy.vocab import SECTIONS
-
-    return set(SECTIONS)
 
 
 # ----------------------------------------------------------------------------------------------- data page

@@ -1,7 +1,7 @@
 """The Quarto website and the study PDF, one per edition: stage the pages, render what changed, swap it in.
 
 The Quarto project is the top-level ``_quarto.yml``; its hand-written pages live in ``site/`` (``index.qmd``,
-``report.qmd``, ``data.qmd``, ``reproducibility.qmd``), in English, and in ``site/<lang>/`` for the other editions
+``data.qmd``, ``reproducibility.qmd``), in English, and in ``site/<lang>/`` for the other editions
 (``site/ru/index.qmd`` …: a page there replaces its English twin in that edition). A build stages one Quarto
 project per edition (:data:`vstudy.vocab.LANGS`) into ``site-src/<lang>/`` of the output set it is building (in
 the build's staging area; see :mod:`vstudy.build.pipeline`) with
@@ -245,7 +245,6 @@ def _render_edition(quarto: str, stage: Path, pages: list[str] | None, view: Set
 SITE_TITLES = {"en": "Volunteering in Kazakhstan's regions", "ru": "Волонтёрство в регионах Казахстана"}
 NAV_TEXTS = {
     "index.qmd": {"en": "Home", "ru": "Главная"},
-    "report.qmd": {"en": "Key figures", "ru": "Ключевые рисунки"},
     "data.qmd": {"en": "Data and methods", "ru": "Данные и методы"},
     "reproducibility.qmd": {"en": "Reproducibility", "ru": "Воспроизводимость"},
 }
@@ -331,7 +330,6 @@ def stage_site(config, state: dict, view=None, lang: str = "en") -> Path:
     own = edition_state(state, lang)
     tables = stage / "tables"
     write_text_atomic(generated / "home.md", content.home_markdown(config, pages, labels, tables, manifest, lang))
-    write_text_atomic(generated / "report-body.md", content.report_markdown(pages, labels, lang))
     write_text_atomic(generated / "sources.md", content.sources_markdown(config.data_dir, lang))
     write_text_atomic(generated / "dictionary.md", content.dictionary_markdown(lang))
     write_text_atomic(generated / "errata.md", content.errata_markdown(config.data_dir, lang))
@@ -342,7 +340,7 @@ def stage_site(config, state: dict, view=None, lang: str = "en") -> Path:
 
 
 # Front-matter fields of the site's pages that end with the dataset's period.
-PERIOD_TITLES = {"index.qmd": ("title",), "report.qmd": ("title",)}
+PERIOD_TITLES = {"index.qmd": ("title",)}
 
 
 def set_titles(stage: Path, manifest: dict, lang: str = "en") -> None:
@@ -390,8 +388,8 @@ def stage_notebooks(config, target: Path, notebooks: Path | None = None,
                 if match:  # the page's title replaces the notebook's first heading (no heading twice)
                     first_md.source = first_md.source[match.end():]
             # Section pages are HTML only: their pandas tables need not be parsed into Markdown tables (which
-            # costs a second per table-heavy page; Quarto still adds its table classes). The report page keeps
-            # the parsing, so that the tables it embeds reach the typst PDF.
+            # costs a second per table-heavy page; Quarto still adds its table classes). The study PDF is written
+            # from the notebooks by vstudy.build.book, with the A4 print version of each table.
             front = {"title": title, "html-table-processing": "none"}
             yaml_lines = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in front.items())
             nb.cells.insert(0, nbformat.v4.new_raw_cell(f"---\n{yaml_lines}\n---"))

@@ -275,14 +275,6 @@ def plot_categories(categories: pd.DataFrame | None, lang: str = "en"):
 # replication
 
 
-STATUS_LABELS = {
-    "en": {REPRODUCED: "reproduced", CONSISTENT: "consistent", DERIVED: "derived", DIFFERS: "differs",
-           NOT_REPRODUCIBLE: "not reproducible", "claims": "Number of published numbers (and derived values)"},
-    "ru": {REPRODUCED: "воспроизводится", CONSISTENT: "согласуется", DERIVED: "выведено", DIFFERS: "расходится",
-           NOT_REPRODUCIBLE: "не воспроизводимо", "claims": "Число опубликованных (и выведенных) чисел"},
-}
-
-
 STATUS_COLORS = {REPRODUCED: "#009E73", CONSISTENT: "#56B4E9", DERIVED: "#CC79A7", DIFFERS: "#D55E00",
                  NOT_REPRODUCIBLE: "#9e9e9e"}
 
@@ -301,13 +293,13 @@ def plot_status_summary(summary: pd.DataFrame, lang: str = "en"):
     for status in data.columns:
         values = data[status].to_numpy(dtype=float)
         ax.barh(np.arange(len(data)), values, left=left, color=STATUS_COLORS[status],
-                label=STATUS_LABELS[lang][status], height=0.7)
+                label=plots.label(status, lang), height=0.7)
         for y, (lft, v) in enumerate(zip(left, values, strict=True)):
             if v >= 0.04 * data.to_numpy().sum(axis=1).max():
                 ax.text(lft + v / 2, y, f"{int(v)}", ha="center", va="center", color="white", fontsize=8)
         left += values
     ax.set_yticks(np.arange(len(data)), list(data.index))
-    ax.set_xlabel(STATUS_LABELS[lang]["claims"])
+    ax.set_xlabel(plots.label("register_claims_count", lang))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False)
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)

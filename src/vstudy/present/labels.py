@@ -82,6 +82,8 @@ _TERMS: dict[str, tuple[str, str]] = {
     "per_100k": ("per 100,000", "на 100 тыс."),
     "persons": ("persons", "чел."),
     # replication statuses (vstudy.analysis.replication)
+    "register_claims_count": ("Number of published numbers (and derived values)",
+                              "Число опубликованных (и выведенных) чисел"),
     "reproduced": ("Reproduced", "Воспроизводится"),
     "differs": ("Differs", "Расходится"),
     "not reproducible": ("Not reproducible", "Не воспроизводимо"),
