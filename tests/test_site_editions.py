@@ -37,6 +37,8 @@ with open(os.environ["FAKE_QUARTO_LOG"], "a", encoding="utf-8") as log:
     log.write(json.dumps({"cwd": os.getcwd(), "args": args}) + "\n")
 project = yaml.safe_load(Path("_quarto.yml").read_text(encoding="utf-8"))
 pages = [a for a in args[1:] if not a.startswith("-")]
+if len(pages) > 1:  # as Quarto does: one input; the other arguments would go to Pandoc as more input
+    sys.exit("quarto render: one input file per call")
 if not pages:
     pages = [p for entry in project["project"]["render"] for p in sorted(glob.glob(entry))]
 
@@ -181,7 +183,7 @@ def test_both_editions_render_then_only_what_changed(tree: Path, fake_quarto: Pa
     write_notebook(tree, "ru", "01_beta", "beta ru, new data\n")
     before = (out / "en" / "index.html").read_bytes()
     outcome, site = render(tree, site)
-    assert calls(fake_quarto) == {"ru": [["render", "reproducibility.qmd", "notebooks/01_beta.ipynb"]]}
+    assert calls(fake_quarto) == {"ru": [["render", "reproducibility.qmd"], ["render", "notebooks/01_beta.ipynb"]]}
     assert outcome.pages == ["ru/reproducibility.qmd", "ru/notebooks/01_beta.ipynb"]
     assert (out / "en" / "index.html").read_bytes() == before
     assert "../../en/notebooks/01_beta.html" in (out / "ru" / "notebooks" / "01_beta.html").read_text()
@@ -207,7 +209,7 @@ def test_both_editions_render_then_only_what_changed(tree: Path, fake_quarto: Pa
     ru_before = website.hash_tree(out / "ru")
     write_notebook(tree, "en", "00_alpha", "alpha en, new data\n")
     outcome, site = render(tree, site, langs=("en",))
-    assert calls(fake_quarto) == {"en": [["render", "reproducibility.qmd", "notebooks/00_alpha.ipynb"]]}
+    assert calls(fake_quarto) == {"en": [["render", "reproducibility.qmd"], ["render", "notebooks/00_alpha.ipynb"]]}
     assert website.hash_tree(out / "ru") == ru_before and set(site["editions"]) == set(LANGS)
 
 

@@ -13,10 +13,11 @@ with it; both are put in place with the rest of the output set. The next build r
   file that is not a page or a page's generated part (templates such as ``study-header.typ``), the set of pages,
   or the Quarto version — or when the previous site is missing or differs from its record.
 
-``quarto render page1 page2 …`` inside a project renders those files with the project's configuration and still
+``quarto render page`` inside a project renders that file with the project's configuration and still
 runs the project's own steps (the website's search index and sitemap are updated for the pages rendered, the
 other pages stay as they were in ``_site``): see "Incremental Render" in Quarto's documentation
-(https://quarto.org/docs/projects/code-execution.html#incremental-render).
+(https://quarto.org/docs/projects/code-execution.html#incremental-render). One call per page: Quarto takes its
+first argument as the input and hands the others to Pandoc, which reads them as more input of the same document.
 
 **The language switch.** Each edition's navbar links to the same page in the other edition, and the study PDFs of
 both editions. Quarto writes navbar links relative to the page it renders, for targets inside its project; the

@@ -224,16 +224,19 @@ def _render_list(stage: Path) -> list[str]:
 
 
 def _render_edition(quarto: str, stage: Path, pages: list[str] | None, view: SetView) -> tuple[bool, str]:
-    """Run Quarto on one staged edition: the whole project (``pages`` None) or those pages; (ok, output tail)."""
+    """Run Quarto on one staged edition: the whole project (``pages`` None) or those pages, one ``quarto render
+    <page>`` each — Quarto takes only the first argument as the input and passes the others to Pandoc, which would
+    read them as more input of the same document; (ok, output tail)."""
     if pages is not None and not pages:
         return True, ""
-    command = [quarto, "render", "--no-clean"] if pages is None else [quarto, "render", *pages]
-    env, fds = None, ()
-    if view.token and view.watchdog is not None:
-        command, env, fds = procs.watched_command(command, view.token, view.watchdog)
-    proc = subprocess.run(command, cwd=stage, capture_output=True, text=True, env=env, pass_fds=fds)
-    if proc.returncode != 0 or not (stage / "_site" / "index.html").exists():
-        return False, "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-25:])
+    commands = [[quarto, "render", "--no-clean"]] if pages is None else [[quarto, "render", page] for page in pages]
+    for command in commands:
+        env, fds = None, ()
+        if view.token and view.watchdog is not None:
+            command, env, fds = procs.watched_command(command, view.token, view.watchdog)
+        proc = subprocess.run(command, cwd=stage, capture_output=True, text=True, env=env, pass_fds=fds)
+        if proc.returncode != 0 or not (stage / "_site" / "index.html").exists():
+            return False, "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-25:])
     return True, ""
 
 
