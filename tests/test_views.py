@@ -66,3 +66,13 @@ def test_sensitivity_and_required_tables(lang):
     req = views.required_table(required, lang)
     assert req.rows[0][4] == ("44.4" if lang == "en" else "44,4") and req.rows[1][2] == "100"
     assert req.rows[0][2] == tables.DASH
+
+
+def test_indicator_units_are_words_in_each_edition():
+    frame = pd.DataFrame({"indicator": ["air_emissions_stationary_sources", "own_index"], "period": ["2021", "undated"],
+                          "unit": ["thousand_tonnes", "furlongs"], "regions with a value": [17, 3],
+                          "regions of the scheme": [17, 17], "missing": ["", "14 regions"]})
+    ru = views.show(frame, "00_data_quality", "coverage", "ru").markdown()
+    assert "тыс. тонн" in ru and "без даты" in ru and "thousand_tonnes" not in ru
+    assert "furlongs" in ru  # a unit the study has no words for is shown as the dataset spells it
+    assert "thousand tonnes" in views.show(frame, "00_data_quality", "coverage", "en").markdown()

@@ -27,6 +27,16 @@ _CORRELATION = [col("pair", "text", label={"en": "Pair", "ru": "Пара"}), col
                 col("r_without_influential", "r", optional=True), col("rests_on_one_region", "bool"),
                 col("flags", "note", optional=True)]
 
+# The units of the official indicators in words (a unit a dataset brings that is not here is shown as spelled).
+UNIT_WORDS: dict[str, dict[str, str]] = {
+    "count": {"en": "count", "ru": "единиц"}, "km2": {"en": "km²", "ru": "км²"},
+    "kzt_per_month": {"en": "tenge a month", "ru": "тенге в месяц"}, "pct": {"en": "%", "ru": "%"},
+    "persons": {"en": "persons", "ru": "человек"}, "points_of_100": {"en": "points of 100", "ru": "баллов из 100"},
+    "rank": {"en": "rank", "ru": "место"}, "thousand_kzt": {"en": "thousand tenge", "ru": "тыс. тенге"},
+    "thousand_tonnes": {"en": "thousand tonnes", "ru": "тыс. тонн"}, "usd": {"en": "US dollars", "ru": "долл. США"},
+    "years": {"en": "years", "ru": "лет"},
+}
+
 # "<section>/<name>" → {"columns": [...], "missing_reason": ..., "notes": [...]} (reader_table's arguments; and
 # "localized": {lang: {column: its twin in lang}}, the text a column shows in that edition)
 VIEWS: dict[str, dict] = {
@@ -34,7 +44,7 @@ VIEWS: dict[str, dict] = {
     "00_data_quality/inventory": {"columns": [col("table", "code"), col("file", "code"), col("schema", "code")]},
     "00_data_quality/coverage": {"columns": [col("indicator", "code"),
                                              col("period", "text", values={"undated": {"en": "undated", "ru": "без даты"}}),
-                                             col("unit", "code"), "regions with a value",
+                                             col("unit", "text", values=UNIT_WORDS), "regions with a value",
                                              "regions of the scheme", col("missing", "note")]},
     "00_data_quality/errata": {"columns": ["erratum", "what is wrong", col("evidence", "note"), "report lines",
                                            col("handling", "note"), "found by"]},
