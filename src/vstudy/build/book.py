@@ -139,8 +139,8 @@ def title_page(manifest: dict, lang: str) -> str:
     return "\n".join(lines)
 
 
-def unnumbered(markdown: str) -> str:
-    """Every ATX heading of ``markdown`` (outside code fences) marked ``{.unnumbered}``."""
+def _map_headings(markdown: str, change) -> str:
+    """``markdown`` with each ATX heading line outside code fences replaced by ``change(line, match)``."""
     out, fence = [], None
     for line in markdown.split("\n"):
         match = _FENCE.match(line)
@@ -150,25 +150,19 @@ def unnumbered(markdown: str) -> str:
             out.append(line)
             continue
         head = _HEADING.match(line)
-        out.append(f"{line.rstrip()} {{.unnumbered}}" if head and "{" not in line else line)
+        out.append(change(line, head) if head else line)
     return "\n".join(out)
+
+
+def unnumbered(markdown: str) -> str:
+    """Every ATX heading of ``markdown`` (outside code fences) marked ``{.unnumbered}``."""
+    return _map_headings(markdown, lambda line, _: line if "{" in line else f"{line.rstrip()} {{.unnumbered}}")
 
 
 def shift_headings(markdown: str, minimum: int = 2) -> str:
     """Headings of ``markdown`` (outside code fences) moved down so that none is above level ``minimum``."""
-    out, fence = [], None
-    for line in markdown.split("\n"):
-        match = _FENCE.match(line)
-        if fence is not None or match:
-            if match and (fence is None or match.group(1)[0] == fence[0]):
-                fence = None if fence is not None else match.group(1)
-            out.append(line)
-            continue
-        head = _HEADING.match(line)
-        if head and len(head.group(1)) < minimum:
-            line = "#" * minimum + head.group(2)
-        out.append(line)
-    return "\n".join(out)
+    return _map_headings(markdown, lambda line, head: "#" * minimum + head.group(2)
+                         if len(head.group(1)) < minimum else line)
 
 
 def cell_options(source: str) -> dict[str, str]:

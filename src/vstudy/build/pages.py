@@ -25,8 +25,10 @@ from urllib.parse import quote
 from vstudy.build.quarto import quarto_path, quarto_version
 from vstudy.build.state import hash_tree
 from vstudy.data import manifest as dataset_manifest
+from vstudy.present.prose import check_lang as _check
+from vstudy.present.prose import pick as _t
 from vstudy.present.text import escape, md_in
-from vstudy.vocab import LANGS, SCHEMES
+from vstudy.vocab import SCHEMES
 
 # Figures shown on the home page: the first of these found in the executed notebooks (at most two).
 HOME_FIGURES: list[tuple[str, str]] = [
@@ -49,16 +51,6 @@ def study_pdf_href(edition: str) -> str:
     """The link from a root page of either edition's site to the study PDF of ``edition``."""
     _check(edition)
     return f"../{edition}/{STUDY_PDF}"
-
-
-def _check(lang: str) -> None:
-    if lang not in LANGS:
-        raise ValueError(f"unknown edition language {lang!r}; known: {', '.join(LANGS)}")
-
-
-def _t(lang: str, en: str, ru: str) -> str:
-    _check(lang)
-    return ru if lang == "ru" else en
 
 
 # ----------------------------------------------------------------------------------------------- words and numbers

@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import re
 
+from vstudy.present.prose import check_lang as _check
 from vstudy.vocab import LANGS
 
 # The Quarto cell options that hold words for the reader; each has a Russian twin ``<key>-ru``.
@@ -33,11 +34,6 @@ def lang_tag(lang: str) -> str:
     """The cell tag of a Markdown cell written in ``lang`` (``lang-en``, ``lang-ru``)."""
     _check(lang)
     return f"lang-{lang}"
-
-
-def _check(lang: str) -> None:
-    if lang not in LANGS:
-        raise ValueError(f"unknown edition language {lang!r}; known: {', '.join(LANGS)}")
 
 
 def _source(cell: dict) -> str:

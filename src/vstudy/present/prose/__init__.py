@@ -17,14 +17,15 @@ from vstudy.vocab import LANGS
 Text = tuple[str, Mapping[str, object]]
 
 
-def _check(lang: str) -> None:
+def check_lang(lang: str) -> None:
+    """Refuse a language that is not an edition's (:data:`vstudy.vocab.LANGS`)."""
     if lang not in LANGS:
         raise ValueError(f"unknown edition language {lang!r}; known: {', '.join(LANGS)}")
 
 
 def pick(lang: str, en: str, ru: str) -> str:
     """The template of the edition's language."""
-    _check(lang)
+    check_lang(lang)
     return ru if lang == "ru" else en
 
 
@@ -48,7 +49,7 @@ def ru_plural(n: float, one: str, few: str, many: str) -> str:
 
 def noun(n: float, lang: str, en: tuple[str, str], ru: tuple[str, str, str]) -> str:
     """The noun for a count ``n`` in ``lang``: ``en`` is (singular, plural), ``ru`` is (one, few, many)."""
-    _check(lang)
+    check_lang(lang)
     if lang == "ru":
         return ru_plural(n, *ru)
     return en[0] if n == 1 else en[1]
@@ -56,7 +57,7 @@ def noun(n: float, lang: str, en: tuple[str, str], ru: tuple[str, str, str]) -> 
 
 def listing(items: Sequence[str], lang: str) -> str:
     """``a``, ``a and b``, ``a, b and c`` (``и`` in Russian). The items are plain text; escape happens on display."""
-    _check(lang)
+    check_lang(lang)
     items = [str(i) for i in items]
     if len(items) <= 1:
         return "".join(items)
