@@ -26,6 +26,7 @@ from vstudy import vocab
 from vstudy.data import paths
 from vstudy.data.atomic import atomic_path
 from vstudy.present.text import md_in
+from vstudy.present.words import Rendered
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,7 +91,8 @@ Text = tuple[str, Mapping[str, object]]
 def markdown(*parts: object, lang: str = "en", **values: object) -> str:
     """The Markdown of ``parts`` joined by spaces, each filled with escaped values (:func:`vstudy.present.text.md`).
 
-    A part is a template (filled with ``values``), a ``(template, values)`` pair as the analysis ``*_text``
+    A part is a message already filled from a catalogue (:class:`vstudy.present.words.Rendered`, shown as it
+    is), a template (filled with ``values``), a ``(template, values)`` pair as the analysis ``*_text``
     functions return, a list of such parts, or None (skipped). A part that opens with a heading (``#``) starts a
     new paragraph, and so does the part after a heading on its own, so a function can return a part's heading and
     its sentences together. Numbers in the values are written as ``lang`` writes them (:func:`md_in`).
@@ -100,7 +102,9 @@ def markdown(*parts: object, lang: str = "en", **values: object) -> str:
     def add(part: object) -> None:
         if part is None:
             return
-        if isinstance(part, str):
+        if isinstance(part, Rendered):
+            pieces.append(str(part))
+        elif isinstance(part, str):
             pieces.append(md_in(lang, part, **values))
         elif isinstance(part, tuple) and len(part) == 2 and isinstance(part[0], str) and isinstance(part[1], Mapping):
             pieces.append(md_in(lang, part[0], **part[1]))
