@@ -165,3 +165,15 @@ def _texts(pieces):
         elif isinstance(piece, icu.Arg):
             for body in piece.branches.values():
                 yield from _texts(body)
+
+
+def test_glossary_fixes_every_term_in_every_language():
+    import yaml
+
+    glossary = yaml.safe_load((i18n.CATALOGUES.parent / "glossary.yml").read_text(encoding="utf-8"))
+    assert len(glossary) >= 50
+    for term, words in glossary.items():
+        assert {"en", "ru", "kk"} <= set(words), term
+        assert not CYRILLIC.search(words["en"]), term
+        assert CYRILLIC.search(words["ru"]) and CYRILLIC.search(words["kk"]) or "NEET" in words["ru"], term
+    assert glossary["volunteer"]["kk"] == "волонтер" and glossary["region"]["kk"] == "өңір"
