@@ -214,3 +214,34 @@ def test_suggestions_name_each_unit_once():
         regions.resolve("Pavlodr")
     codes = [s.split()[0] for s in err.value.suggestions]
     assert codes[0] == "KZ-55" and len(codes) == len(set(codes))
+
+
+@pytest.mark.parametrize(("name", "scheme", "code"), [
+    ("Семей", "kz2022", "KZ-10"), ("Семей", "kz2021", "KZ-63"), ("Талдыкорган", "kz2022", "KZ-33"),
+    ("Талдықорған", "kz2021", "KZ-19"), ("г. Усть-Каменогорск", None, "KZ-63"), ("Oral", None, "KZ-27"),
+    ("Жезказган", "kz2021", "KZ-35"), ("Экибастуз", None, "KZ-55"), ("Петропавл", None, "KZ-59"),
+])
+def test_a_city_that_is_not_a_unit_is_refused_with_the_region_it_lies_in(name, scheme, code):
+    with pytest.raises(regions.RegionNotFound) as err:
+        regions.resolve(name, scheme)
+    assert err.value.suggestions[0].startswith(code + " ")
+    assert "is a city, not a region" in str(err.value) and code in str(err.value)
+
+
+def test_a_centre_that_moved_in_2022_names_both_schemes_when_no_scheme_is_given():
+    with pytest.raises(regions.RegionNotFound) as err:
+        regions.resolve("Семей")
+    assert "KZ-10 Abai Region in the 2022 scheme (kz2022), KZ-63 East Kazakhstan Region in the 2021" in str(err.value)
+
+
+def test_no_place_shadows_a_unit_name():
+    import csv
+
+    from vstudy.data import paths
+
+    with open(paths.regions_dir() / "places.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) >= 50
+    assert all(regions.try_resolve(row["place"]) is None for row in rows), "a place must never resolve as a unit"
+    known = set(regions.load().units["code"])
+    assert all({row["code_kz2022"], row["code_kz2021"]} <= known for row in rows)

@@ -24,7 +24,7 @@ import difflib
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -110,6 +110,9 @@ class Gazetteer:
     aliases: pd.DataFrame
     crosswalk_table: pd.DataFrame
     index: dict[_Key, str]
+    # Cities that are not units (regional centres, cities of regional significance): core name → the row of
+    # places.csv, used only to say which region a refused name lies in.
+    places: dict[str, dict] = field(default_factory=dict)
 
     def scheme_units(self, scheme: str) -> pd.DataFrame:
         check_scheme(scheme)
@@ -157,7 +160,37 @@ def load(directory: str | None = None) -> Gazetteer:
             add(getattr(row, col), row.code)
     for row in aliases.itertuples():
         add(row.alias, row.code, force_oblast=row.context == "oblast")
-    return Gazetteer(units=units, aliases=aliases, crosswalk_table=crosswalk_table, index=index)
+    places: dict[str, dict] = {}
+    if (base / "places.csv").is_file():
+        for place in pd.read_csv(base / "places.csv", dtype=str, keep_default_na=False).to_dict("records"):
+            places[normalise(place["place"])[0]] = place
+    return Gazetteer(units=units, aliases=aliases, crosswalk_table=crosswalk_table, index=index, places=places)
+
+
+def _place_hint(name: str, core: str, scheme: str | None) -> RegionNotFound | None:
+    """A refusal that names the region a city lies in, when ``name`` is a regional centre or a city of regional
+    significance (places.csv): «Семей» lies in KZ-10 Abai Region (kz2022), KZ-63 East Kazakhstan Region (kz2021)."""
+    place = load().places.get(core)
+    if place is None:
+        return None
+    kind = {"regional_centre": "the administrative centre of", "former_name": "a former name of a city in",
+            "city": "a city in"}.get(place["kind"], "a city in")
+    by_scheme = {"kz2022": place["code_kz2022"], "kz2021": place["code_kz2021"]}
+    if scheme in by_scheme:
+        code = by_scheme[scheme]
+        where = f"{code} {name_of(code)}"
+    elif by_scheme["kz2022"] == by_scheme["kz2021"]:
+        code = by_scheme["kz2022"]
+        where = f"{code} {name_of(code)}"
+    else:
+        code = by_scheme["kz2022"]
+        where = (f"{code} {name_of(code)} in the 2022 scheme (kz2022), {by_scheme['kz2021']} "
+                 f"{name_of(by_scheme['kz2021'])} in the 2021 scheme (kz2021)")
+    if scheme is not None and by_scheme["kz2021"] != by_scheme["kz2022"]:
+        kind = "a city in"  # its role as a centre changed in 2022 (places.csv notes say how)
+    return RegionNotFound(name, [f"{code} {name_of(code)}"],
+                          f"{name!r} is a city, not a region: it is {kind} {where}; write the region's name or "
+                          "its ISO code")
 
 
 def is_national(name: str) -> bool:
@@ -232,6 +265,9 @@ def resolve(name: str, scheme: str | None = None) -> str:
         if oblast is not None and had_city:
             raise RegionNotFound(name, [], f"{core!r} is known as the name of {oblast} {name_of(oblast)}, an oblast, "
                                  "but the name carries a city word")
+        hint = _place_hint(name, core, scheme)
+        if hint is not None:
+            raise hint
         raise RegionNotFound(name, suggest(name))
     if scheme is not None:
         check_scheme(scheme)
