@@ -285,7 +285,10 @@ def test_regional_value_sits_beside_the_national_wage_figure(waged_layer):
     diff = f"{100 * (weighted / 300_000 - 1):.1f}".replace("-", "\u2212")
     assert f"{diff}% against the national one" in en
     ru = markdown(pe.regional_text(economics.regional_table(inp), inp, "ru"), lang="ru")
-    assert "Как и в отчёте, часы каждого региона оценены по его среднемесячной номинальной заработной плате" in ru
+    assert "Часы каждого региона оценены по его среднемесячной номинальной заработной плате" in ru
+    assert "отчёт" not in ru
+    as_report = markdown(pe.regional_text(economics.regional_table(inp), {**inp, "report": True}, "en"))
+    assert as_report.startswith("As the report did, each region's hours are valued at its own")
     assert "20 регионов" in ru
     grid = economics.grid_for(inp)
     assert len(grid) == 90 and list(dict.fromkeys(grid["wage_basis"])) == ["regional_2022", "annual_2022"]
@@ -317,13 +320,14 @@ def test_full_time_equivalents_are_stated_by_their_period():
     assert economics.full_time_equivalents(1_675_403, 12, economics.GROSS_NORM) == pytest.approx(1_675_403 / 2080)
     en = markdown(pe.employees_text(inp, "en"))
     assert "1,675,403 hours over 12 months = 139,617 hours a month." in en
-    assert "one month of these hours equals the annual working time of 67.1 employees" in en
+    assert "One month of these hours equals the annual working time of 67.1 employees" in en
+    assert "the report" not in en  # a researcher's dataset: nothing said of the report's reading
     assert "The period's hours, a full year, equal 805.5 full-time equivalents" in en
     six = markdown(pe.employees_text({**inp, "hours": HOURS, "months": 6.0}, "en"))
     assert f"A year of these hours (907,778 hours, × 2) equals {HOURS * 2 / 2080:.1f} full-time equivalents" in six
     ru = markdown(pe.employees_text(inp, "ru"), lang="ru")
     assert f"1{NBSP}675{NBSP}403 часа за 12 месяцев = 139{NBSP}617 часов в месяц" in ru
-    assert "годовому рабочему времени 67,1 наёмного работника" in ru
+    assert "Месяц таких часов равен годовому рабочему времени 67,1 наёмного работника" in ru
     assert "составляют 805,5 эквивалента полной занятости" in ru
 
 
@@ -345,8 +349,9 @@ def test_the_2021_grid_is_unchanged_and_the_caveats_carry_their_effects(processe
     read = processed.read_table
     inp = economics.inputs(read("headline_figures", processed_2021), read("regions_kz2021", processed_2021),
                            read("official_national", processed_2021), ds.manifest["period"], ds.months,
-                           read("national_shares_kz2021", processed_2021))
+                           read("national_shares_kz2021", processed_2021), report=True)
     grid = economics.grid_for(inp)
+    assert "Read as the report reads it, one month of these hours" in markdown(pe.employees_text(inp, "en"))
     # the 90 cells of 2021: two national bases, five norms, three coverages, three uplifts
     assert len(grid) == 90 and list(inp["wages"]) == ["annual_2021", "quarters_2021_q3_2021_q4"]
     assert grid["value_kzt_per_year"].min() == pytest.approx(HOURS * 2 * 250_311 / 176, rel=1e-12)

@@ -323,12 +323,14 @@ def national_share(shares: pd.DataFrame | None, dimension: str, category: str) -
 
 
 def inputs(headline: pd.DataFrame | None, regions_table: pd.DataFrame | None, national: pd.DataFrame | None,
-           period: Mapping, months: float, shares: pd.DataFrame | None = None) -> dict:
+           period: Mapping, months: float, shares: pd.DataFrame | None = None, report: bool = False) -> dict:
     """Everything the section needs, from processed tables: hours of the period (the dataset's published total,
     else the sum of supplied hours by region), the period length (from the manifest), the wage bases (regional
     wages of the regional table first when they value every unit's hours, then the national bases of
     ``official_national``), the national shares of students and of volunteers under 18 (``national_shares``), and
-    the report's own figures where the dataset carries them (None otherwise)."""
+    the report's own figures where the dataset carries them (None otherwise). ``report``: the dataset declares it
+    is the 2021 report's transcription (manifest ``transcribes: report_2021``), so sentences may speak of the
+    report's own reading and method."""
     hours = _figure(headline, "hours_6_months")
     by_region = None
     if regions_table is not None and "hours_count" in regions_table.columns and regions_table["hours_count"].notna().any():
@@ -343,7 +345,7 @@ def inputs(headline: pd.DataFrame | None, regions_table: pd.DataFrame | None, na
         wages[f"regional_{year}"] = hours_weighted_wage(regional["frame"])
     wages.update(wage_options(national, year, period_quarters(period)))
     return {
-        "hours": hours, "hours_source": source, "months": float(months), "year": year,
+        "hours": hours, "hours_source": source, "months": float(months), "year": year, "report": bool(report),
         "months_published": _figure(headline, "data_period_months"),
         "hours_per_month_over": _figure(headline, "hours_per_month_over"),
         "employees_published": _figure(headline, "employee_equivalent"),

@@ -89,7 +89,7 @@ def employees_text(inp: Mapping, lang: str) -> list[Rendered]:
     parts = [t(lang, "economics.employees.per_month", hours=round(hours), months=months, pm=round(per_month),
                over=position,
                bound=over)]
-    parts.append(t(lang, "economics.employees.fte",
+    parts.append(t(lang, "economics.employees.fte", report=inp.get("report", False),
                    eq=round(ec.employee_equivalent(per_month, ec.GROSS_NORM), 1), week=ec.WEEKLY_HOURS_NORM,
                    weeks=ec.WEEKS_PER_YEAR, gross=ec.GROSS_NORM, annualised=months < 12,
                    annual=hours * 12 / months, factor=12 / months,
@@ -161,7 +161,7 @@ def regional_text(split: pd.DataFrame | None, inp: Mapping, lang: str) -> list[R
         return [t(lang, "economics.regional.none")]
     comparison = ec.regional_comparison(inp)
     if comparison is not None:
-        parts = [t(lang, "economics.regional.at_regional", year=inp["year"], n=comparison["units"],
+        parts = [t(lang, "economics.regional.at_regional", report=inp.get("report", False), year=inp["year"], n=comparison["units"],
                    h=comparison["hours"], v=comparison["regional_value"] / 1e9, base=base,
                    cov=100 * comparison["coverage"], top=_region(comparison["top_region"], lang),
                    top_share=comparison["top_share_pct"])]
