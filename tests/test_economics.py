@@ -302,9 +302,9 @@ def test_partial_regional_wages_impute_nothing():
     assert inp["wages"] == {} and economics.grid_for(inp) is None
     assert "neither a national average wage" in markdown(pe.inputs_text(inp, "en"))
     en = markdown(pe.regional_text(economics.regional_table(inp), inp, "en"))
-    assert "given for 2 of the 3 regions with hours; Aktobe Region has none" in en
+    assert "given for 2 of the 3 regions with hours; 1 region has none: Aktobe Region. So the hours are not" in en
     ru = markdown(pe.regional_text(economics.regional_table(inp), inp, "ru"), lang="ru")
-    assert "указана для 2 из 3 регионов с часами; для Актюбинская область её нет (1 регион)" in ru
+    assert "указана для 2 из 3 регионов с часами, а для 1 региона её нет: Актюбинская область." in ru
     # wages without hours by region: said, never called missing hours of a dataset that has them
     only_wages = frame.drop(columns="hours_count")
     inp = economics.inputs(None, only_wages, None, YEAR_2022, 12.0)
