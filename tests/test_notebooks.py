@@ -226,6 +226,30 @@ def test_notebook_holds_both_editions(section):
     assert edition.problems(nb) == []
 
 
+# The Kazakh edition (issue 19): each section helper writes its notebook's kk Markdown cells and kk caption lines.
+KK_NOTEBOOKS = ["06_economic_value"]
+_KAZAKH = re.compile(r"[ӘәҒғҚқҢңӨөҰұҮүІі]")
+
+
+@pytest.mark.parametrize("name", KK_NOTEBOOKS)
+def test_notebook_holds_the_kazakh_edition(name):
+    """A lang-kk Markdown cell for each lang-en one, in Kazakh, and a -kk twin in Kazakh for every -ru caption."""
+    nb = json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+    cells = nb["cells"]
+    tags = [t for c in cells if c["cell_type"] == "markdown" for t in c["metadata"].get("tags", [])]
+    assert tags.count("lang-kk") == tags.count("lang-en") == tags.count("lang-ru") > 0
+    kk = ["".join(c["source"]) for c in cells if "lang-kk" in c["metadata"].get("tags", [])]
+    assert all(_KAZAKH.search(text) and not english_runs(text) for text in kk), kk
+    for cell in (c for c in cells if c["cell_type"] == "code"):
+        lines = "".join(cell["source"]).splitlines()
+        for line in lines:
+            m = re.match(r"#\| ([a-z-]+)-ru:", line)
+            if m:
+                twin = next((x for x in lines if x.startswith(f"#| {m[1]}-kk:")), None)
+                assert twin is not None, f"{name}: #| {m[1]}-ru has no #| {m[1]}-kk"
+                assert _KAZAKH.search(twin) and not english_runs(twin.split(":", 1)[1]), twin
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("scheme", [p for p in SCHEMES if p.values[0] == "kz2021"])
 @pytest.mark.parametrize("section", RU_READY)

@@ -1,4 +1,4 @@
-"""The sentences of sections 00, 01, 02 and 07 in both editions (vstudy.present.prose), on the 2021 data.
+"""The sentences of sections 00, 01, 02, 06 and 07 in both editions (vstudy.present.prose), on the 2021 data.
 
 The English sentences are checked in the sections' own tests (test_demographics, test_infoline, test_replication);
 here each part is written in Russian too: Russian words, region names from the gazetteer, numbers as Russian
@@ -160,3 +160,39 @@ def test_register_sentence_agrees_with_its_numbers():
     assert ru(data_quality.errata_found_text(register, "ru")) == (
         "1 опубликованное число не проходит проверку; по ошибкам отчёта: E01 (1).")
     assert en(data_quality.errata_found_text(register, "en")) == "1 published number differs; by erratum: E01 (1)."
+
+
+# --- section 06 (the economic value of volunteer hours): Russian noun forms after each kind of number ----------
+
+@pytest.mark.parametrize(("n", "hours", "months"), [
+    (1, "1 час", "за 1 месяц"), (2, "2 часа", "за 2 месяца"), (5, "5 часов", "за 5 месяцев"),
+    (21, "21 час", "за 21 месяц"), (43, "43 часа", "за 43 месяца"), (131, "131 час", "за 131 месяц"),
+    (102, "102 часа", "за 102 месяца"), (11, "11 часов", "за 11 месяцев")])
+def test_section_06_counts_agree_with_their_nouns_in_russian(n, hours, months):
+    from vstudy.present.words import t
+
+    said = t("ru", "economics.employees.per_month", hours=n, months=n, pm=n, over=None, bound=None)
+    assert said.startswith(f"{hours} {months} = {hours} в месяц")
+    combos = t("ru", "economics.value.range", n=n, lo=0.5, hi=1.25)
+    assert combos.startswith(f"По {n} {'сочетанию' if n % 10 == 1 and n % 100 != 11 else 'сочетаниям'} допущений")
+    assert ",0 " not in said and "," not in combos.split("от")[0]  # counts are integers, never «491,0»
+
+
+@pytest.mark.parametrize(("ratio", "words"), [(2.0, "в 2 раза"), (43, "в 43 раза"), (5, "в 5 раз"), (21, "в 21 раз"),
+                                              (1.5, "в 1,5 раза")])
+def test_section_06_times_after_a_number_in_russian(ratio, words):
+    from vstudy.present.words import t
+
+    said = t("ru", "economics.caveats.coverage", full=1.0, low=2.0, lowcov=50.0, ratio=ratio)
+    assert said.endswith(f"один лишь охват меняет её {words}.")
+
+
+def test_section_06_fractional_employees_take_the_genitive_singular():
+    from vstudy.present.words import t
+
+    facts = dict(week=40, weeks=52, gross=2080, annualised=True, annual=907_778, factor=2.0, fte_h=462.1, hnorm=1965,
+                 report=True)
+    assert "36,4 наёмного работника" in t("ru", "economics.employees.fte", eq=36.4, fte=436.4, **facts)
+    assert "40 наёмных работников" in t("ru", "economics.employees.fte", eq=40, fte=436.4, **facts)
+    assert "составляют 805 эквивалентов полной занятости" in t("ru", "economics.employees.fte", eq=1, fte=805, **facts)
+    assert "1 наёмного работника" in t("ru", "economics.employees.fte", eq=1, fte=1, **facts)
