@@ -13,6 +13,7 @@ from vstudy.present.notebook import markdown
 from vstudy.present.prose import activities as pa
 
 RAW = "data/raw/report_2021"
+NBSP = "\u00a0"  # CLDR's no-break space: thousands in ru/kk, before «%», inside «п. п.»
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +93,9 @@ def test_event_totals_and_the_supplied_counts(counts):
     said = markdown(pa.supplied_events_text(comparison, counts, supplied, "en"))
     assert said.startswith("### Supplied event counts") and f"0 of {len(totals)} regions agree" in said
     assert "nothing to compare" in markdown(pa.supplied_events_text(None, None, supplied, "en"))
-    assert "not in this dataset" in markdown(pa.supplied_events_text(None, counts, None, "en"))
+    assert markdown(pa.supplied_events_text(None, counts, None, "en")) == (
+        "Events per region are not in this dataset; fill the column `events_count` of the regional table to compare "
+        "them with the reconstruction.")
     ru = markdown(pa.supplied_events_text(comparison, counts, supplied, "ru"), lang="ru")
     assert f"Точно совпадают 0 из {len(totals)} регионов." in ru
     assert "сравнивать не с чем" in markdown(pa.supplied_events_text(None, None, supplied, "ru"), lang="ru")
@@ -104,10 +107,10 @@ def test_ways_sum_above_100(repo_root):
     assert ways.iloc[-1]["share_pct"] == pytest.approx(raw["share_pct"].sum())
     assert ways.set_index("way").loc["offline", "share_pct"] == pytest.approx(92.95)
     said = markdown(pa.ways_text(ways, "en"))
-    assert f"**{raw['share_pct'].sum():.2f} %**" in said and "not mutually exclusive" in said
+    assert "The shares add up to **106.81%**. That is 6.81 points above 100" in said  # 92.95 + auto + online
+    assert "not mutually exclusive" in said
     ru = markdown(pa.ways_text(ways, "ru"), lang="ru")
-    total, over = f"{raw['share_pct'].sum():.2f}".replace(".", ","), f"{raw['share_pct'].sum() - 100:.2f}".replace(".", ",")
-    assert f"**{total} %**" in ru and f"на {over} п. п. больше 100" in ru
+    assert f"**106,81{NBSP}%**" in ru and f"на 6,81{NBSP}п.{NBSP}п. больше 100" in ru  # no line break inside a unit
     exact = activities.ways_table(raw.assign(share_pct=[60.0, 30.0, 10.0]))
     assert "not mutually exclusive" not in markdown(pa.ways_text(exact, "en"))
     assert "взаимоисключающие" not in markdown(pa.ways_text(exact, "ru"), lang="ru")
@@ -119,17 +122,23 @@ def test_participant_categories_and_partial_chart(processed_2021):
     table = activities.participant_categories(quotes)
     assert table.set_index("category").loc["pro_bono", "region_code"] == "KZ-75"  # Almaty city
     assert table.set_index("category").loc["children", "share_of_events_pct"] == pytest.approx(26.59)
-    assert f"leading in {quotes['category'].nunique()} participant" in markdown(pa.participant_text(table, "en"))
-    assert f"по {quotes['category'].nunique()} категориям участников" in markdown(pa.participant_text(table, "ru"),
-                                                                                  lang="ru")
+    said = markdown(pa.participant_text(table, "en", report=True))
+    assert f"The report's text names the regions leading in {quotes['category'].nunique()} participant" in said
+    assert "The dataset's text names" in markdown(pa.participant_text(table, "en"))
+    ru = markdown(pa.participant_text(table, "ru", report=True), lang="ru")
+    assert f"Текст отчёта называет регионы-лидеры по {quotes['category'].nunique()} категориям участников" in ru
+    assert "отчёт" not in markdown(pa.participant_text(table, "ru"), lang="ru")
     values, legend = activities.org_directions_split(processed.read_table("org_directions_partial", processed_2021))
     assert len(values) == 6 and len(legend) == 11
     assert "direction_id" not in values.columns
     assert values["share_pct"].iloc[0] == pytest.approx(34.52)
     said = markdown(pa.org_directions_text(values, legend, "en"))
-    assert "as 6 numbers and a legend of 11 entries" in said
+    assert "as 6 numbers and a legend of 11 entries" in said and "6 values (sum 94.94%) for 11 legend entries" in said
     ru = markdown(pa.org_directions_text(values, legend, "ru"), lang="ru")
-    assert "остались 6 чисел и легенда из 11 подписей" in ru and "6 значений (сумма" in ru
+    assert "остались 6 чисел и легенда из 11 подписей" in ru
+    assert f"6 значений (сумма 94,94{NBSP}%) на 11 подписей легенды" in ru
+    one = markdown(pa.org_directions_text(values.head(1), legend.head(2), "ru"), lang="ru")
+    assert "осталось 1 число и легенда из 2 подписей" in one and "1 значение (сумма" in one
     assert activities.org_directions_split(None) == (None, None)
 
 
@@ -139,10 +148,12 @@ def test_sentences_of_the_regional_lists(by_region, counts, national):
     assert said.startswith("## Event directions by region")
     assert f"{len(matrix)} regions, {matrix.shape[1]} directions" in said
     assert f"{int(totals['within_tolerance'].sum())} of {len(matrix)} are 100" in said
+    assert "Sums of the regional lists range from 99.99% to 100.02%; 17 of 17 are 100 within ±0.02 points." in said
     assert not markdown(pa.directions_text(None, None, "en")).startswith("#")
     ru = markdown(pa.directions_text(matrix, totals, "ru"), lang="ru")
     assert ru.startswith("## Направления мероприятий по регионам")
     assert f"{len(matrix)} регионов, {matrix.shape[1]} направлений" in ru  # 17 регионов, 11 направлений
+    assert f"от 99,99{NBSP}% до 100,02{NBSP}%; в 17 из 17 регионов сумма равна 100 с точностью ±0,02{NBSP}п.{NBSP}п." in ru
     top = figures.with_labels(activities.top_direction(by_region), "en")
     leaders = top["direction"].value_counts()
     assert markdown(pa.top_direction_text(top, "en")) == (
@@ -152,17 +163,26 @@ def test_sentences_of_the_regional_lists(by_region, counts, national):
         f"Ведущее направление — «{leader_ru.index[0]}»: оно первое в {leader_ru.iloc[0]} из {len(top)} регионов.")
     shares = activities.national_shares_table(national, counts)
     assert shares.set_index("direction_id").loc["other_social", "status"] == "not_published_agree"
-    nat = markdown(pa.national_text(shares, "en"))
+    nat = markdown(pa.national_text(shares, "en", report=True))
     assert "gives no value for «Other social volunteering»" in nat
+    assert "as the report published them" in nat
+    assert "report" not in markdown(pa.national_text(shares, "en"))  # a dataset that does not declare it
     nat_ru = markdown(pa.national_text(shares, "ru"), lang="ru")
     assert "нет значения для «Другое социальное волонтёрство»" in nat_ru
-    recon = markdown(pa.reconstruction_text(counts, shares, "en"))
+    recon = markdown(pa.reconstruction_text(counts, shares, "en", report=True))
     total = int(counts.groupby("region_code")["region_events_count"].first().sum())
-    assert f"**{total:,} events**" in recon and "reproduce 10 of the 10 published national shares" in recon
-    assert "(«Other social volunteering») the residual gives 32.78 %" in recon
-    ru = markdown(pa.reconstruction_text(counts, shares, "ru"), lang="ru")
-    assert f"**{total:,} мероприятий**".replace(",", "\u202f") in ru and "воспроизводят 10 из 10" in ru
-    assert "(«Другое социальное волонтёрство»), остаток даёт 32,78 %" in ru
+    assert total == 3337
+    assert "add up to **3,337 events** (from 22 to 929 per region)" in recon
+    assert "reproduce 10 of the 10 published national shares" in recon
+    assert "(«Other social volunteering») the residual gives 32.78% and the reconstruction 1,094 events = 32.78%" \
+        in recon
+    assert "10 of the 10 given national shares" in markdown(pa.reconstruction_text(counts, shares, "en"))
+    ru = markdown(pa.reconstruction_text(counts, shares, "ru", report=True), lang="ru")
+    assert f"**3{NBSP}337 мероприятий** (от 22 до 929 на регион)" in ru
+    assert "воспроизводят 10 из 10 опубликованных долей по стране" in ru
+    # 1 094 → «мероприятия» (CLDR few), a true percent sign after a no-break space
+    assert f"(«Другое социальное волонтёрство»), остаток даёт 32,78{NBSP}%, а восстановление — 1{NBSP}094 мероприятия" \
+        in ru
     assert pa.reconstruction_text(None, shares, "en") is None
     assert markdown(pa.national_text(None, "en")) == "The dataset has no national chart of event directions."
 
@@ -196,3 +216,66 @@ def test_section_figures_draw_and_skip_absent_inputs(study_style, by_region, cou
     fig, ax = figures.plot_event_national_shares(shares, "ru")
     assert len(ax.patches) == len(shares)
     assert figures.plot_directions_heatmap(None) is None and figures.plot_event_national_shares(None) is None
+
+
+# --- statements follow the dataset: a researcher's drop filled from the template ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def contract(repo_root, tmp_path_factory):
+    """The processed layer of the synthetic kz2022 drop (tests/fixtures/kz2022_contract): events by direction and
+    per region supplied, no report."""
+    out = tmp_path_factory.mktemp("contract_kz2022")
+    processed.prepare_for_build(repo_root / "tests" / "fixtures" / "kz2022_contract", out, "kz2022")
+    read = {n: processed.read_table(f"{n}_kz2022", out) for n in ("event_directions", "regions")}
+    manifest = __import__("json").loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return read["event_directions"], read["regions"], manifest
+
+
+def test_supplied_directions_are_never_called_missing(contract):
+    lists, regions, manifest = contract
+    assert not pa.is_report_transcription(manifest)
+    assert activities.counts_supplied(lists) and not activities.counts_supplied(lists.drop(columns="events_count"))
+    matrix, totals = activities.direction_matrix(lists), activities.region_totals_check(lists)
+    said = markdown(pa.directions_text(matrix, totals, "en", supplied=activities.counts_supplied(lists)))
+    assert "The dataset gives the events of each direction in each region" in said
+    assert said.endswith("20 regions, 11 directions.")
+    sums = activities.direction_sums_check(lists, regions)
+    assert len(sums) == 20 and (sums["difference"] == 0).all()
+    assert int(sums["events_supplied"].sum()) == int(regions["events_count"].sum())
+    texts = [pa.supplied_events_text(None, None, regions, lang, lists, sums) for lang in ("en", "ru")]
+    en, ru = markdown(texts[0]), markdown(texts[1], lang="ru")
+    assert "counts are used as given and nothing is reconstructed" in en
+    assert "In 20 of 20 regions the directions add up exactly to the region's total `events_count`." in en
+    assert "В 20 из 20 регионов направления в сумме точно дают итог региона `events_count`." in ru
+    for text in (en, ru, markdown(pa.directions_text(matrix, totals, "ru", supplied=True), lang="ru")):
+        assert "no regional lists" not in text and "нет региональных списков" not in text
+        assert "report" not in text and "отчёт" not in text
+    # without the regional totals: the directions are still supplied; what is lacking is named by its column
+    no_total = markdown(pa.supplied_events_text(None, None, None, "en", lists, None))
+    assert "gives no total `events_count`" in no_total and "not in this dataset" not in no_total
+
+
+def test_the_report_is_named_only_for_its_declared_transcription():
+    assert pa.is_report_transcription({"transcribes": "report_2021", "id": "x"})
+    for manifest in ({"id": "report_2021"}, {"transcribes": "report_2022"}, {}, None, "report_2021"):
+        assert not pa.is_report_transcription(manifest)
+
+
+def test_kazakh_sentences_of_section_05(by_region, counts):
+    """kk: Kazakh words of the glossary, CLDR numbers, no Latin word outside code."""
+    import re
+
+    matrix, totals = activities.direction_matrix(by_region), activities.region_totals_check(by_region)
+    # (direction names in Kazakh come with the labels catalogue; these parts name none)
+    parts = [pa.directions_text(matrix, totals, "kk"), pa.reconstruction_text(counts, None, "kk"),
+             pa.supplied_events_text(None, counts, None, "kk"),
+             pa.participant_text(pd.DataFrame({"category": ["a", "b"]}), "kk", report=True)]
+    said = markdown(parts, lang="kk")
+    assert said.startswith("## Өңірлер бойынша іс-шаралар бағыттары")
+    assert "17 өңір, 11 бағыт." in said
+    assert f"**3{NBSP}337 іс-шара** (өңір бойынша ең азы 22, ең көбі 929)" in said
+    assert "ең азы 99,99%, ең көбі 100,02%" in said
+    assert "Есеп мәтіні" in said and "`events_count`" in said
+    assert re.search(r"[әғқңөұүһі]", said)
+    assert not re.findall(r"[A-Za-z]{4,}", re.sub(r"`[^`]*`", "", said))

@@ -255,6 +255,47 @@ def test_template_workbook_sheets_validation_and_locks(tmp_path):
     assert periods[("regional", "csi_quality_of_life_rank")] == "2024-Q4"
 
 
+def test_template_words_come_from_the_catalogue(tmp_path):
+    """The workbook's instructions, notes and column labels in ru/kk/en are the `template` messages; names of sheets,
+    columns and commands are the code's; direction labels name the Birgemiz lines by their own names."""
+    import openpyxl
+
+    from vstudy import i18n
+
+    out = tmp_path / "k"
+    template.write_template("kz2022", out)
+    wb = openpyxl.load_workbook(out / "k.xlsx")
+    lines = [str(c.value) for c in wb["instructions"]["A"] if c.value]
+    assert lines[0] == "Инструкция" and "Нұсқаулық" in lines and "Instructions" in lines
+    assert "Қазақстан өңірлеріндегі волонтерлік қызметті зерттеуге арналған деректер жиынтығы (kz2022 сызбасы: 20 өңір)." \
+        in lines
+    assert "Набор данных для исследования волонтёрства в регионах Казахстана (схема kz2022: 20 регионов)." in lines
+    assert "Check: vstudy validate --data k.xlsx; errors name the sheet, row, column and cell." in lines
+    assert "Лист «columns»: для каждого заполненного столбца укажите источник (source) и отчётный период (ref_period)." \
+        in lines
+    columns = {(r[0].value, r[1].value): (r[3].value, r[4].value) for r in wb["columns"].iter_rows(min_row=2)}
+    assert columns[("regional", "ngo_count")] == ("Волонтёрские НПО", "Волонтерлік ҮЕҰ")
+    assert columns[("events_by_direction", "events_count")] == ("Мероприятия направления", "Бағыттың іс-шаралары")
+    assert all(ru and kk for ru, kk in columns.values()), "every value column has its ru and kk label"
+    assert columns[("regional", "hours_count")] == (i18n.text("ru", "template.columns.hours_count"),
+                                                    i18n.text("kk", "template.columns.hours_count"))
+    notes = {r[0].value: r[2].value for r in wb["manifest"].iter_rows(min_row=2)}
+    assert notes["scheme"] == ("the regional scheme, fixed by the template (kz2022: 20 units) / схема регионов, задана "
+                               "шаблоном (kz2022: 20 территориальных единиц) / өңірлер сызбасы, үлгімен берілген "
+                               "(kz2022: 20 аумақтық бірлік)")
+    with open(out / "events_by_direction.csv", encoding="utf-8", newline="") as fh:
+        rows = {r["direction"]: r for r in csv.DictReader(fh)}
+    assert [rows["umit_emergency"][f"direction_label_{lang}"] for lang in ("ru", "kk", "en")] == [
+        "Birgemiz: Úmit и ЧС-волонтёрство", "Birgemiz: Úmit және төтенше жағдайлардағы волонтерлік",
+        "Birgemiz: Úmit and emergency volunteering"]
+    assert rows["taza_alem"]["direction_label_kk"] == "Birgemiz: Taza Álem"
+    assert rows["culture"]["direction_label_kk"] == "Мәдениет саласындағы волонтерлік"
+    manifest = (out / "manifest.yml").read_text(encoding="utf-8")
+    assert "# A dataset to fill: volunteering in the regions of Kazakhstan, scheme kz2022 (20 units)." in manifest
+    assert "# Толтыруға арналған деректер жиынтығы: Қазақстан өңірлеріндегі волонтерлік қызмет, kz2022 сызбасы" \
+        in manifest
+
+
 def test_template_refuses_to_overwrite(tmp_path):
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / "mine.csv").write_text("a\n")

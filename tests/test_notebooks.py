@@ -501,3 +501,20 @@ def test_study_document_of_the_2021_build(scheme, executed, tmp_path):
         assert f"among the {len(rows)} pairs tested" in summary
 
 
+
+
+@pytest.mark.parametrize("name", ["05_activities", "07_information_line"])
+def test_kazakh_narrative_and_captions_beside_the_russian(name):
+    """Sections 05 and 07 carry the kk edition's words in the notebook: a lang-kk Markdown cell (Kazakh letters, the
+    glossary's terms) and a `-kk` twin of every Russian caption and alt text, in the same cell."""
+    nb = json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+    kk = ["".join(c["source"]) for c in nb["cells"]
+          if c["cell_type"] == "markdown" and "lang-kk" in c.get("metadata", {}).get("tags", [])]
+    assert len(kk) == 1 and re.search(r"[әғқңөұүһі]", kk[0]) and kk[0].startswith("# ")
+    assert {"05_activities": "іс-шара", "07_information_line": "ақпараттық желі"}[name] in kk[0].lower()
+    for cell in nb["cells"]:
+        source = "".join(cell["source"])
+        for key in re.findall(r"^#\| ((?:fig|tbl)-(?:cap|alt))-ru:", source, flags=re.M):
+            twin = re.search(rf'^#\| {key}-kk: "(.+)"$', source, flags=re.M)
+            assert twin and re.search(r"[әғқңөұүһі]", twin.group(1)), (name, key)
+        assert "report" not in "\n".join(ln for ln in source.splitlines() if ln.startswith("#|")).lower()

@@ -103,25 +103,40 @@ def test_demographic_parts_in_russian(tables):
 def test_information_line_in_russian(tables, raw):
     totals, channels, categories = tables["info_line_totals"], tables["info_line_channels"], tables["info_line_categories"]
     t = raw["info_line_totals"].set_index("metric")["value"]
-    said = ru(info_says.totals_text(totals, "ru"))
-    total = int(t["requests_total"])
-    assert f"**{total:,} {noun(total, 'ru', ('', ''), ('обращение', 'обращения', 'обращений'))}**".replace(",", NBSP) \
-        in said
-    assert f"за {int(t['operation_period_months'])} месяцев работы" in said
+    nbsp = "\u00a0"  # CLDR: thousands, before «%»
+    said = ru(info_says.totals_text(totals, "ru", report=True))
+    assert int(t["requests_total"]) == 1353
+    # 1 353 → «обращения» (CLDR few), 7 → «месяцев», 8 → «обращений»; a no-break space before «%»
+    assert f"Линия зарегистрировала **1{nbsp}353 обращения** за 7 месяцев работы." in said
+    assert f"1{nbsp}262 из них (93,3{nbsp}%) касались волонтёрства." in said
+    assert said.endswith("В среднем, по данным отчёта, поступало 8 обращений в день.")
+    assert "отчёт" not in ru(info_says.totals_text(totals, "ru"))  # a dataset that does not declare it
     checks = infoline.checks_table(totals, categories, channels)
     off = ru(info_says.checks_text(checks, "ru"))
     sub = checks.set_index("check").loc["subjects add up to the total"]
-    assert (f"темы обращений в сумме дают общий итог: {sub['sum_of_parts']:,.0f} при указанных {sub['stated']:,.0f}"
-            .replace(",", NBSP)) in off
+    assert (int(sub["sum_of_parts"]), int(sub["stated"])) == (1352, 1353)
+    assert (f"Темы обращений в сумме дают 1{nbsp}352 при указанном общем итоге 1{nbsp}353 (\u22121).") in off
+    assert f"при указанных 1{nbsp}262 обращениях по волонтёрству (+14)" in off and "-1" not in off
     table = infoline.channels_table(channels, t["requests_total"], "ru")
-    chan = ru(info_says.channels_text(table, channels, "ru"))
+    chan = ru(info_says.channels_text(table, channels, "ru", report=True))
     assert "Телефонный звонок" in chan and "Phone" not in chan
+    assert chan.startswith("## Обращения по каналам\n\n30 обращений поступили одновременно по двум каналам")
+    assert f"WhatsApp 739 (53,4{nbsp}%), Телефонный звонок 451 (32,6{nbsp}%) и Telegram 193 (14,0{nbsp}%)" in chan
+    assert "Без чисел в отчёте сказано: «" in chan
     cat = infoline.categories_table(categories, t["requests_volunteering"], "ru")
     cats = ru(info_says.categories_text(cat, "ru"))
-    assert f"из {cat['requests_count'].sum():,.0f} обращений".replace(",", NBSP) in cats
+    assert (f"Крупнейшие категории — «Ищут финансовую помощь (неинформированные)» (337) и «Хотят стать волонтёрами» "
+            f"(326); вместе это 52,0{nbsp}% из 1{nbsp}276 обращений, распределённых по категориям.") in cats
     obs = infoline.observations(tables["info_line_monthly"])
-    assert f"{len(obs)} датированных наблюдения" in ru(info_says.observations_text(obs, lang="ru"))
+    assert ru(info_says.observations_text(obs, lang="ru")).endswith(
+        "3 датированных наблюдения (октябрь 2021\u202fг.), всего 179 обращений.")
     assert ru(info_says.absent_text(None, None, lang="ru")).startswith("В этом наборе данных нет таблиц")
+    # CLDR plural categories decide the forms: 1 → обращение, 102 → обращения (the October spike), 5 → обращений
+    forms = [ru(info_says.channels_text(table.assign(requests=table["requests"].where(
+        table["channel"] != "two_channels_simultaneously", n)), channels.iloc[:0], "ru")) for n in (1, 102, 5)]
+    assert "1 обращение поступило одновременно" in forms[0]
+    assert "102 обращения поступили одновременно" in forms[1]
+    assert "5 обращений поступили одновременно" in forms[2]
 
 
 def test_data_quality_in_russian(tables, processed_2021):

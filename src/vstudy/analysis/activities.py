@@ -6,7 +6,8 @@ decimals, so the smallest ``n_r`` consistent with all shares of a region recover
 the national shares. That reconstruction is done once, by the data layer (processed table
 ``event_counts_<scheme>``); this module reads it, with the other processed tables of the section.
 
-The section's sentences, in English and Russian, are in :mod:`vstudy.present.prose.activities`.
+The section's sentences are the catalogue messages ``activities.*`` (``src/vstudy/i18n/catalogues``), chosen by
+:mod:`vstudy.present.prose.activities`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from vstudy import i18n
 from vstudy.data import processed
 from vstudy.vocab import DIRECTIONS
 
@@ -150,7 +152,8 @@ def ways_table(ways: pd.DataFrame | None) -> pd.DataFrame | None:
     if ways is None:
         return None
     out = ways[["way", "label_ru", "share_pct"]].copy()
-    total = pd.DataFrame([{"way": "sum", "label_ru": "сумма", "share_pct": round(float(out["share_pct"].sum()), 2)}])
+    total = pd.DataFrame([{"way": "sum", "label_ru": i18n.text("ru", "activities.ways.sum"),
+                           "share_pct": round(float(out["share_pct"].sum()), 2)}])
     return pd.concat([out, total], ignore_index=True)
 
 
@@ -182,4 +185,27 @@ def compare_event_totals(counts: pd.DataFrame | None, regions_table: pd.DataFram
     recon = event_totals(counts).rename(columns={"events_count": "events_reconstructed"})
     out = recon.merge(supplied, on="region_code", how="outer").sort_values("region_code")
     out["difference"] = out["events_supplied"] - out["events_reconstructed"]
+    return out.reset_index(drop=True)
+
+
+def counts_supplied(lists: pd.DataFrame | None) -> bool:
+    """Whether the regional lists carry the events of each direction as the dataset supplied them (a dataset filled
+    from the template's ``events_by_direction``), rather than published shares to reconstruct counts from."""
+    return lists is not None and "events_count" in lists.columns and bool(lists["events_count"].notna().any())
+
+
+def direction_sums_check(lists: pd.DataFrame | None, regions_table: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Each region's supplied events summed over its directions beside the regional table's ``events_count``.
+
+    Columns: region_code, events_by_direction, events_supplied, difference (by direction − supplied). Only regions
+    with both numbers; None unless the lists carry counts and the regional table gives totals.
+    """
+    if not counts_supplied(lists) or regions_table is None or "events_count" not in regions_table.columns:
+        return None
+    sums = lists.dropna(subset=["events_count"]).groupby("region_code", as_index=False)["events_count"].sum()
+    sums = sums.rename(columns={"events_count": "events_by_direction"})
+    supplied = regions_table[["region_code", "events_count"]].dropna().rename(
+        columns={"events_count": "events_supplied"})
+    out = sums.merge(supplied, on="region_code", how="inner").sort_values("region_code")
+    out["difference"] = out["events_by_direction"] - out["events_supplied"]
     return out.reset_index(drop=True)

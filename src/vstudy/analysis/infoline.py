@@ -5,45 +5,60 @@ received on two channels at once counted under both), the categories of voluntee
 observations. The functions read the processed tables (``info_line_totals``, ``info_line_channels``,
 ``info_line_categories``, ``info_line_monthly``); the checks state by how much the parts miss their totals.
 
-The section's sentences, in English and in Russian, are written by :mod:`vstudy.present.prose.infoline`.
+The section's sentences are the catalogue messages ``infoline.*`` (``src/vstudy/i18n/catalogues``), chosen by
+:mod:`vstudy.present.prose.infoline`; the channels' and categories' names are messages of the same domain.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-CHANNEL_LABELS = {
-    "en": {"phone_call": "Phone call", "whatsapp": "WhatsApp", "telegram": "Telegram",
-           "two_channels_simultaneously": "Both channels at once (counted twice)"},
-    "ru": {"phone_call": "Телефонный звонок", "whatsapp": "WhatsApp", "telegram": "Telegram",
-           "two_channels_simultaneously": "Одновременно по двум каналам (учтены дважды)"},
-}
-CATEGORY_LABELS_EN = {
-    "uninformed_seeking_financial_help": "Seeking financial help (uninformed), got a consultation",
-    "want_to_become_volunteers": "Want to become volunteers",
-    "volunteer_of_the_year_award": "«Volunteer of the Year» award",
-    "seeking_organisation_for_help": "Looking for a volunteer organisation to get help",
-    "qazvolunteer_platform_help": "Help with the qazvolunteer.kz platform",
-    "grant_competitions": "Grant competitions",
-    "seeking_volunteers": "Looking for volunteers for projects and events",
-    "consultation_volunteering": "Consultation on volunteering",
-    "donate_items": "Want to donate items",
-    "partners": "Partners of the republican front office",
-    "miscellaneous": "Miscellaneous",
-}
-CATEGORY_LABELS_RU = {  # shortened from label_ru for axes; the full wording stays in label_ru
-    "uninformed_seeking_financial_help": "Ищут финансовую помощь (неинформированные)",
-    "want_to_become_volunteers": "Хотят стать волонтёрами",
-    "volunteer_of_the_year_award": "Премия «Волонтёр года»",
-    "seeking_organisation_for_help": "Ищут волонтёрскую организацию для помощи",
-    "qazvolunteer_platform_help": "Платформа qazvolunteer.kz",
-    "grant_competitions": "Грантовые конкурсы",
-    "seeking_volunteers": "Ищут волонтёров на проекты и мероприятия",
-    "consultation_volunteering": "Консультации по волонтёрству",
-    "donate_items": "Хотят отдать вещи на благотворительность",
-    "partners": "Партнёры Республиканского фронт-офиса",
-    "miscellaneous": "Разное",
-}
+from vstudy import i18n
+
+# The channels and request categories the study names (ids of the processed tables); their names are the catalogue
+# messages infoline.channels.label.<id> and infoline.categories.label.<id> in each edition's language.
+CHANNELS: tuple[str, ...] = ("phone_call", "whatsapp", "telegram", "two_channels_simultaneously")
+CATEGORIES: tuple[str, ...] = (
+    "uninformed_seeking_financial_help", "want_to_become_volunteers", "volunteer_of_the_year_award",
+    "seeking_organisation_for_help", "qazvolunteer_platform_help", "grant_competitions", "seeking_volunteers",
+    "consultation_volunteering", "donate_items", "partners", "miscellaneous",
+)
+# Brand names of messengers, the same in every edition (not words to translate).
+BRANDS: dict[str, str] = {"whatsapp": "WhatsApp", "telegram": "Telegram"}
+# The platform a request category names (its address, the same in every edition).
+PLATFORM = "qazvolunteer.kz"
+# The checks of :func:`checks_table` (the ids its ``check`` column holds) → their sentence,
+# infoline.checks.<key>, for a check whose parts miss the stated total.
+SUBJECTS_CHECK = "subjects add up to the total"
+CATEGORIES_CHECK = "categories add up to the volunteering requests"
+CHANNELS_CHECK = "channels minus double-counted add up to the total"
+CHECKS: dict[str, str] = {SUBJECTS_CHECK: "subjects", CATEGORIES_CHECK: "categories", CHANNELS_CHECK: "channels"}
+
+
+def channel_label(channel: str, lang: str) -> str:
+    """A channel's name in ``lang``: a brand name as it is, else the catalogue's; an unknown id as it is."""
+    if channel in BRANDS:
+        return BRANDS[channel]
+    msg_id = f"infoline.channels.label.{channel}"
+    return i18n.text(lang, msg_id) if i18n.has(lang, msg_id) else channel
+
+
+def category_label(category: str, lang: str, default: str | None = None) -> str:
+    """A request category's short name in ``lang`` (the catalogue's), else ``default`` (the dataset's own wording),
+    else the id."""
+    msg_id = f"infoline.categories.label.{category}"
+    if i18n.has(lang, msg_id):
+        return i18n.text(lang, msg_id, site=PLATFORM)
+    return default if default is not None else category
+
+
+# The same names as tables per language, for vstudy.present.labels (which reads them until its own catalogue
+# domain replaces it).
+CHANNEL_LABELS: dict[str, dict[str, str]] = {lang: {c: channel_label(c, lang) for c in CHANNELS}
+                                             for lang in i18n.LANGS}
+CATEGORY_LABELS: dict[str, dict[str, str]] = {lang: {c: category_label(c, lang) for c in CATEGORIES}
+                                              for lang in i18n.LANGS}
+CATEGORY_LABELS_EN, CATEGORY_LABELS_RU = CATEGORY_LABELS["en"], CATEGORY_LABELS["ru"]
 
 
 def channels_table(channels: pd.DataFrame | None, total: float | None, lang: str = "en") -> pd.DataFrame | None:
@@ -52,7 +67,7 @@ def channels_table(channels: pd.DataFrame | None, total: float | None, lang: str
         return None
     out = channels[channels["value"].notna()][["channel", "value"]].copy()
     out["value"] = out["value"].astype(float)
-    out.insert(1, "label", out["channel"].map(lambda c: CHANNEL_LABELS[lang].get(c, c)))
+    out.insert(1, "label", [channel_label(c, lang) for c in out["channel"]])
     main = out["channel"] != "two_channels_simultaneously"
     out["share_of_channel_contacts_pct"] = (100 * out["value"] / out.loc[main, "value"].sum()).round(2)
     out.loc[~main, "share_of_channel_contacts_pct"] = float("nan")
@@ -77,8 +92,8 @@ def categories_table(categories: pd.DataFrame | None, volunteering_total: float 
         return None
     out = categories[["category_id", "label_ru", "requests_count"]].copy()
     out["requests_count"] = out["requests_count"].astype(float)
-    names = CATEGORY_LABELS_EN if lang == "en" else CATEGORY_LABELS_RU
-    out.insert(1, "label", [names.get(c, full) for c, full in zip(out["category_id"], out["label_ru"], strict=True)])
+    out.insert(1, "label", [category_label(c, lang, default=full)
+                            for c, full in zip(out["category_id"], out["label_ru"], strict=True)])
     out["share_of_categories_pct"] = (100 * out["requests_count"] / out["requests_count"].sum()).round(2)
     if volunteering_total:
         out["share_of_volunteering_requests_pct"] = (100 * out["requests_count"] / volunteering_total).round(2)
@@ -91,10 +106,10 @@ def totals_check(totals: pd.DataFrame, categories: pd.DataFrame | None = None) -
     rows = []
     parts = ["requests_volunteering", "requests_complaint_law_violation", "requests_not_volunteering"]
     if "requests_total" in t.index and all(p in t.index for p in parts):
-        rows.append({"check": "subjects add up to the total", "stated": t["requests_total"],
+        rows.append({"check": SUBJECTS_CHECK, "stated": t["requests_total"],
                      "sum_of_parts": float(t[parts].sum())})
     if categories is not None and "requests_volunteering" in t.index:
-        rows.append({"check": "categories add up to the volunteering requests", "stated": t["requests_volunteering"],
+        rows.append({"check": CATEGORIES_CHECK, "stated": t["requests_volunteering"],
                      "sum_of_parts": float(categories["requests_count"].sum())})
     out = pd.DataFrame(rows, columns=["check", "stated", "sum_of_parts"])
     out["difference"] = out["sum_of_parts"] - out["stated"]
@@ -110,7 +125,7 @@ def checks_table(totals: pd.DataFrame | None, categories: pd.DataFrame | None,
     total = stated(totals).get("requests_total")
     if channels is not None:
         cc = channel_check(channels, total)
-        row = pd.DataFrame([{"check": "channels minus double-counted add up to the total", "stated": total,
+        row = pd.DataFrame([{"check": CHANNELS_CHECK, "stated": total,
                              "sum_of_parts": cc["net"], "difference": cc["difference"]}])
         checks = pd.concat([checks, row], ignore_index=True) if len(checks) else row
     return checks

@@ -63,11 +63,11 @@ SECTIONS: tuple[Section, ...] = (
     Section("04", "maps", ("regions",), expected_seconds=11),
     Section("05", "activities", ("event_directions", "event_counts", "event_directions_national", "regions",
                                  "ways_of_volunteering", "participant_category_quotes", "org_directions_partial",
-                                 "errata_evaluated"), expected_seconds=7),
+                                 "errata_evaluated", "manifest.json"), expected_seconds=7),
     Section("06", "economic_value", ("headline_figures", "regions", "official_national", "manifest.json"),
             expected_seconds=7),
     Section("07", "information_line", ("info_line_totals", "info_line_channels", "info_line_categories",
-                                       "info_line_monthly", "errata_evaluated"), expected_seconds=7),
+                                       "info_line_monthly", "errata_evaluated", "manifest.json"), expected_seconds=7),
 )
 
 

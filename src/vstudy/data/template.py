@@ -21,122 +21,53 @@ import os
 import sys
 from pathlib import Path
 
+from vstudy import i18n
 from vstudy.data import atomic, indicators, regions, schemas, workbook
-from vstudy.data.schemas import breakdown_count
 from vstudy.vocab import DIRECTIONS, SCHEMES
 
-# Labels of the value columns in Russian and Kazakh (English: the schema's description).
-COLUMN_LABELS: dict[str, tuple[str, str]] = {
-    "volunteers_count": ("Число волонтёров", "Волонтерлер саны"),
-    breakdown_count("male"): ("Волонтёры-мужчины", "Ер волонтерлер"),
-    breakdown_count("female"): ("Волонтёры-женщины", "Әйел волонтерлер"),
-    breakdown_count("under18"): ("Волонтёры младше 18 лет", "18 жасқа толмаған волонтерлер"),
-    breakdown_count("18_29"): ("Волонтёры 18–29 лет", "18–29 жастағы волонтерлер"),
-    breakdown_count("30_to_pension"): ("Волонтёры от 30 лет до пенсионного возраста",
-                                       "30 жастан зейнет жасына дейінгі волонтерлер"),
-    breakdown_count("pension"): ("Волонтёры пенсионного возраста", "Зейнет жасындағы волонтерлер"),
-    breakdown_count("students"): ("Волонтёры — учащиеся и студенты", "Волонтерлер — оқушылар мен студенттер"),
-    breakdown_count("working"): ("Волонтёры — работающие и самозанятые",
-                                 "Волонтерлер — жұмыс істейтіндер мен өзін-өзі жұмыспен қамтығандар"),
-    breakdown_count("unemployed"): ("Волонтёры — безработные", "Волонтерлер — жұмыссыздар"),
-    breakdown_count("neet"): ("Волонтёры — не работают и не учатся (NEET)",
-                              "Волонтерлер — жұмыс істемейтін және оқымайтындар (NEET)"),
-    "ngo_count": ("Волонтёрские НПО", "Волонтерлік ҮЕҰ"),
-    "initiative_group_count": ("Инициативные группы", "Бастамашыл топтар"),
-    "events_count": ("Волонтёрские мероприятия", "Волонтерлік іс-шаралар"),
-    "hours_count": ("Часы волонтёрской работы", "Волонтерлік жұмыс сағаттары"),
-    "population_count": ("Численность населения на 1 января", "1 қаңтардағы халық саны"),
-    "area_km2": ("Площадь территории, км²", "Аумақтың ауданы, км²"),
-    "grp_per_capita_thousand_kzt": ("ВРП на душу населения, тыс. тенге", "Жан басына шаққандағы ЖӨӨ, мың теңге"),
-    "grp_per_capita_usd": ("ВРП на душу населения, долл. США", "Жан басына шаққандағы ЖӨӨ, АҚШ доллары"),
-    "life_expectancy_years": ("Ожидаемая продолжительность жизни при рождении, лет",
-                              "Туған кездегі күтілетін өмір сүру ұзақтығы, жыл"),
-    "life_expectancy_male_years": ("Ожидаемая продолжительность жизни, мужчины, лет",
-                                   "Күтілетін өмір сүру ұзақтығы, ерлер, жыл"),
-    "life_expectancy_female_years": ("Ожидаемая продолжительность жизни, женщины, лет",
-                                     "Күтілетін өмір сүру ұзақтығы, әйелдер, жыл"),
-    "unemployment_rate_pct": ("Уровень безработицы за год, %", "Жылдық жұмыссыздық деңгейі, %"),
-    "unemployment_rate_q4_pct": ("Уровень безработицы, IV квартал, %", "Жұмыссыздық деңгейі, IV тоқсан, %"),
-    "persons_applied_employment_count": ("Обратившиеся в органы занятости, чел.",
-                                         "Жұмыспен қамту органдарына жүгінгендер, адам"),
-    "air_emissions_thousand_tonnes": ("Выбросы от стационарных источников, тыс. т",
-                                      "Стационарлық көздерден шығарындылар, мың тонна"),
-    "doctors_count": ("Врачи всех специальностей на конец года", "Жыл соңындағы барлық мамандықтағы дәрігерлер"),
-    "schools_count": ("Общеобразовательные школы на начало учебного года",
-                      "Оқу жылының басындағы жалпы білім беретін мектептер"),
-    "cash_income_kzt_per_month": ("Среднедушевые номинальные денежные доходы, тенге в месяц",
-                                  "Жан басына шаққандағы номиналды ақшалай табыс, айына теңге"),
-    "csi_quality_of_life_rank": ("Место в рейтинге качества жизни ЦСИ (1 = лучшее)",
-                                 "ЦСИ өмір сапасы рейтингіндегі орны (1 = ең жақсы)"),
-    "avg_monthly_wage_q4_kzt": ("Среднемесячная номинальная зарплата, IV квартал, тенге",
-                                "Орташа айлық номиналды жалақы, IV тоқсан, теңге"),
-    "avg_monthly_wage_kzt": ("Среднемесячная номинальная зарплата за год, тенге",
-                             "Жылдық орташа айлық номиналды жалақы, теңге"),
+# The study's words for the person who fills the template — the instructions, the notes of the manifest sheet, the
+# column labels in ru/kk/en, the manifest's comments — are the catalogue messages template.* (vstudy.i18n,
+# src/vstudy/i18n/catalogues/<lang>/template.yml); names of sheets, columns and commands are facts given here.
+LANGS: tuple[str, ...] = ("ru", "kk", "en")  # the order of the workbook's instructions and of joined notes
+# The Birgemiz lines of events: their own names, the same in every language (the direction messages take them).
+PROGRAMMES: dict[str, str] = {
+    "taza_alem": "Birgemiz: Taza Álem", "qamqor": "Birgemiz: Qamqor", "sayluq": "Birgemiz: Saýlyq",
+    "bilim": "Birgemiz: Bilim", "umit_emergency": "Birgemiz: Úmit", "ayala": "Birgemiz: Ayala",
+    "asyl_mura": "Birgemiz: Asyl Mura", "sabaqtastyq": "Birgemiz: Sabaqtastyq",
 }
-# Directions of events (ids from the vocabulary): (Russian, Kazakh, English).
-DIRECTION_LABELS: dict[str, tuple[str, str, str]] = {
-    "taza_alem": ("Birgemiz: Taza Álem",) * 3,
-    "qamqor": ("Birgemiz: Qamqor",) * 3,
-    "other_social": ("Другое социальное волонтёрство", "Басқа әлеуметтік волонтерлік", "Other social volunteering"),
-    "sayluq": ("Birgemiz: Saýlyq",) * 3,
-    "bilim": ("Birgemiz: Bilim",) * 3,
-    "umit_emergency": ("Birgemiz: Úmit и ЧС-волонтёрство", "Birgemiz: Úmit және төтенше жағдайлардағы волонтерлік",
-                       "Birgemiz: Úmit and emergency volunteering"),
-    "culture": ("Волонтёрство в сфере культуры", "Мәдениет саласындағы волонтерлік", "Volunteering in culture"),
-    "ayala": ("Birgemiz: Ayala",) * 3,
-    "asyl_mura": ("Birgemiz: Asyl Mura",) * 3,
-    "media": ("Медиа-волонтёрство", "Медиа-волонтерлік", "Media volunteering"),
-    "sabaqtastyq": ("Birgemiz: Sabaqtastyq",) * 3,
-}
+INSTRUCTIONS: tuple[str, ...] = ("dataset", "regional", "breakdowns", "official", "directions", "columns", "manifest",
+                                 "check")
 
-INSTRUCTIONS: dict[str, list[str]] = {
-    "ru": [
-        "Набор данных для исследования волонтёрства в регионах Казахстана (схема {scheme}: {n} регионов).",
-        "Лист «regional»: одна строка на регион. Коды и названия регионов заполнены и защищены; заполните "
-        "числа в остальных столбцах. Пустая ячейка означает «нет данных» — ничего не придумывайте и не ставьте 0 "
-        "вместо пропуска.",
-        "Разбивки (пол, возраст, социальный статус) — числом волонтёров; вместо чисел можно дать доли в процентах "
-        "(замените окончание заголовка _count на _pct). Части не могут превышать volunteers_count; мужчины + "
-        "женщины должны давать volunteers_count.",
-        "Официальные показатели (население на 1 января, ВРП на душу, продолжительность жизни …) — за период, "
-        "указанный на листе «columns» (столбец accepted_ref_period).",
-        "Лист «events_by_direction»: число мероприятий по каждому направлению в каждом регионе.",
-        "Лист «columns»: для каждого заполненного столбца укажите источник (source) и отчётный период (ref_period).",
-        "Лист «manifest»: идентификатор, название, начало и конец периода (ГГГГ-ММ-ДД).",
-        "Проверка: vstudy validate --data {name}; ошибки называют лист, строку, столбец и ячейку.",
-    ],
-    "kk": [
-        "Қазақстан өңірлеріндегі волонтерлікті зерттеуге арналған деректер жиынтығы ({scheme} сызбасы: "
-        "{n} өңір).",
-        "«regional» парағы: әр өңірге бір жол. Өңірлердің кодтары мен атаулары толтырылған және қорғалған; қалған "
-        "бағандарға сандарды енгізіңіз. Бос ұяшық «дерек жоқ» дегенді білдіреді — ештеңе ойдан қоспаңыз және "
-        "бос орынға 0 қоймаңыз.",
-        "Бөліністер (жынысы, жасы, әлеуметтік мәртебесі) — волонтерлер санымен; сандардың орнына пайызбен үлес "
-        "беруге болады (тақырыптағы _count жалғауын _pct деп ауыстырыңыз). Бөліктер volunteers_count-тан аспауы "
-        "керек; ерлер + әйелдер volunteers_count-қа тең болуы керек.",
-        "Ресми көрсеткіштер (1 қаңтардағы халық саны, жан басына ЖӨӨ, өмір сүру ұзақтығы …) — «columns» парағында "
-        "көрсетілген кезең үшін (accepted_ref_period бағаны).",
-        "«events_by_direction» парағы: әр өңірдегі әр бағыт бойынша іс-шаралар саны.",
-        "«columns» парағы: толтырылған әр баған үшін дереккөзді (source) және есепті кезеңді (ref_period) "
-        "көрсетіңіз.",
-        "«manifest» парағы: сәйкестендіргіш, атауы, кезеңнің басы мен соңы (ЖЖЖЖ-АА-КК).",
-        "Тексеру: vstudy validate --data {name}; қателер парақты, жолды, бағанды және ұяшықты атайды.",
-    ],
-    "en": [
-        "A dataset for the study of volunteering in the regions of Kazakhstan (scheme {scheme}: {n} regions).",
-        "Sheet 'regional': one row per region. Region codes and names are filled in and locked; fill the numbers "
-        "in the other columns. An empty cell means 'no data': invent nothing and do not put 0 for a gap.",
-        "Breakdowns (gender, age, social status) as numbers of volunteers; shares in percent are accepted instead "
-        "(rename the header's _count to _pct). Parts cannot exceed volunteers_count; male + female should equal "
-        "volunteers_count.",
-        "Official indicators (population on 1 January, GRP per capita, life expectancy …) for the reference period "
-        "the sheet 'columns' gives (column accepted_ref_period).",
-        "Sheet 'events_by_direction': the number of events of each direction in each region.",
-        "Sheet 'columns': for every column you fill, give its source and its reference period (ref_period).",
-        "Sheet 'manifest': id, title, first and last day of the period (YYYY-MM-DD).",
-        "Check: vstudy validate --data {name}; errors name the sheet, row, column and cell.",
-    ],
-}
+
+def column_label(column: str, lang: str, table: str = "regional") -> str:
+    """The label of a value column of the template in ``lang`` ("" for a column without one)."""
+    key = "direction_events" if table == "events_by_direction" else column
+    msg_id = f"template.columns.{key}"
+    return i18n.text(lang, msg_id) if i18n.has(lang, msg_id) else ""
+
+
+def direction_label(direction: str, lang: str) -> str:
+    """A direction of events in ``lang`` (a Birgemiz line by its own name)."""
+    return i18n.text(lang, f"template.directions.{direction}", programme=PROGRAMMES.get(direction, ""))
+
+
+def instructions(lang: str, scheme: str, name: str) -> list[str]:
+    """The instructions sheet's lines in ``lang``: its title first."""
+    facts = {
+        "scheme": scheme, "n": SCHEMES[scheme], "total": "volunteers_count", "count_suffix": "_count",
+        "pct_suffix": "_pct", "column": "accepted_ref_period", "source": "source", "ref_period": "ref_period",
+        "command": f"vstudy validate --data {name}",
+    }
+    sheets = {"regional": "regional", "official": workbook.COLUMNS_SHEET, "directions": "events_by_direction",
+              "columns": workbook.COLUMNS_SHEET, "manifest": workbook.MANIFEST_SHEET}
+    return [i18n.text(lang, "template.instructions.title"),
+            *(i18n.text(lang, f"template.instructions.{key}", sheet=sheets.get(key, ""), **facts)
+              for key in INSTRUCTIONS)]
+
+
+def _joined(msg_id: str, **facts: object) -> str:
+    """One message in every language of the template, joined with " / " (cells and notes read by anyone)."""
+    return " / ".join(i18n.text(lang, msg_id, **facts) for lang in ("en", "ru", "kk"))
 
 
 def period_label(start: dt.date, end: dt.date) -> str:
@@ -168,14 +99,12 @@ def column_rows(year: int | None) -> list[dict[str, str]]:
         for col in _template_value_columns(table):
             c = schema.column(col)
             spec = indicators.BY_CONTRACT.get(col)
-            ru, kk = COLUMN_LABELS.get(col, ("", ""))
-            if table == "events_by_direction":
-                ru, kk = "Мероприятия направления", "Бағыттың іс-шаралары"
             rows.append({
-                "table": table, "column": col, "unit": c.unit, "label_ru": ru, "label_kk": kk,
+                "table": table, "column": col, "unit": c.unit, "label_ru": column_label(col, "ru", table),
+                "label_kk": column_label(col, "kk", table),
                 "description_en": c.description,
                 "accepted_ref_period": (spec.accepted(year) if year else indicators.describe_period(spec.period))
-                if spec else "the dataset's period",
+                if spec else i18n.text("en", "template.dataset_period"),
                 "source": "", "ref_period": _ref_period(col, year),
             })
     return rows
@@ -199,13 +128,14 @@ def direction_rows(scheme: str) -> tuple[list[str], list[list[str]]]:
     units = regions.units(scheme)
     header = ["region", *schemas.REGION_NAME_COLUMNS, "direction", "direction_label_ru", "direction_label_kk",
               "direction_label_en", "events_count"]
-    rows = [[u.code, u.name_ru, u.name_kk, u.name_en, d, *DIRECTION_LABELS[d], ""]
+    rows = [[u.code, u.name_ru, u.name_kk, u.name_en, d, *(direction_label(d, lang) for lang in LANGS), ""]
             for u in units.itertuples() for d in DIRECTIONS]
     return header, rows
 
 
 def dataset_title(scheme: str, label: str) -> str:
-    return f"Volunteering in the regions of Kazakhstan, {label or 'PERIOD'} ({scheme})"
+    """The manifest's title (English, as the manifest's ``title``; the placeholder PERIOD without a period)."""
+    return i18n.text("en", "template.title", label=label or "PERIOD", scheme=scheme)
 
 
 def _yaml_str(value: str) -> str:
@@ -216,34 +146,33 @@ def manifest_text(scheme: str, dataset_id: str, start: dt.date | None, end: dt.d
     """The manifest, commented for the person who fills it."""
     year = start.year if start else None
     label = period_label(start, end) if start and end else ""
-    lines = [
-        f"# A dataset to fill for vstudy: volunteering in the regions of Kazakhstan, scheme {scheme} "
-        f"({SCHEMES[scheme]} units).",
-        f"# Written by `vstudy template --scheme {scheme}`. Fill regional.csv (one row per unit; leave a cell empty "
-        "when you",
-        "# do not have the number) and events_by_direction.csv, declare the source of every column you fill below, "
-        "then run",
-        f"#   vstudy validate --data {name}",
-        f"# The same dataset as a workbook: {name}.xlsx (fill one or the other, not both).",
+    files = {"regional": "regional.csv", "events_by_direction": "events_by_direction.csv"}
+    header = {"scheme": scheme, "n": SCHEMES[scheme], "regional": files["regional"],
+              "directions": files["events_by_direction"], "command": f"vstudy validate --data {name}",
+              "workbook": f"{name}.xlsx"}
+    lines = [f"# {line}".rstrip() for lang in ("en", "ru", "kk")
+             for line in i18n.text(lang, "template.manifest.header", **header).split("\n")]
+    lines += [
         f"id: {dataset_id}",
         f"title: {_yaml_str(dataset_title(scheme, label))}",
         "period:",
-        f"  start: {start.isoformat() if start else 'YYYY-MM-DD'}   # first day the counts cover",
-        f"  end: {end.isoformat() if end else 'YYYY-MM-DD'}     # last day",
+        f"  start: {start.isoformat() if start else 'YYYY-MM-DD'}   # {i18n.text('en', 'template.manifest.start')}",
+        f"  end: {end.isoformat() if end else 'YYYY-MM-DD'}     # {i18n.text('en', 'template.manifest.end')}",
         f"  label: {_yaml_str(label or 'PERIOD')}",
         f"scheme: {scheme}",
         "synthetic: false",
         "tables:",
     ]
-    files = {"regional": "regional.csv", "events_by_direction": "events_by_direction.csv"}
     rows = column_rows(year)
     for table in schemas.CONTRACT_TABLES:
         lines += [f"  {table}:", f"    file: {files[table]}", f"    schema: {table}",
-                  "    columns:  # source: where the numbers come from; ref_period: the period they describe"]
+                  "    columns:  # " + i18n.text("en", "template.manifest.columns", source="source",
+                                               ref_period="ref_period")]
         for r in (r for r in rows if r["table"] == table):
             entry = f"source: {_yaml_str('')}" + (f", ref_period: {_yaml_str(r['ref_period'])}"
                                                   if indicators.BY_CONTRACT.get(r["column"]) else "")
-            lines.append(f"      {r['column']}: {{{entry}}}  # {r['unit']}; period: {r['accepted_ref_period']}")
+            note = i18n.text("en", "template.manifest.column", unit=r["unit"], period=r["accepted_ref_period"])
+            lines.append(f"      {r['column']}: {{{entry}}}  # {note}")
     return "\n".join(lines) + "\n"
 
 
@@ -307,11 +236,12 @@ def write_workbook(path: str | Path, scheme: str, dataset_id: str, start: dt.dat
     ws = wb.active
     ws.title = workbook.INSTRUCTIONS_SHEET
     row = 1
-    for lang, title in (("ru", "Инструкция"), ("kk", "Нұсқаулық"), ("en", "Instructions")):
+    for lang in LANGS:
+        title, *lines = instructions(lang, scheme, path.name)
         ws.cell(row, 1, title).font = Font(bold=True, size=13)
         row += 1
-        for line in INSTRUCTIONS[lang]:
-            cell = ws.cell(row, 1, line.format(scheme=scheme, n=SCHEMES[scheme], name=path.name))
+        for line in lines:
+            cell = ws.cell(row, 1, line)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             row += 1
         row += 1
@@ -324,17 +254,9 @@ def write_workbook(path: str | Path, scheme: str, dataset_id: str, start: dt.dat
         "period_start": start.isoformat() if start else "", "period_end": end.isoformat() if end else "",
         "period_label": label, "scheme": scheme, "synthetic": "false", "description": "",
     }
-    notes = {
-        "id": "short identifier, letters, digits and _ / идентификатор / сәйкестендіргіш",
-        "title": "title of the dataset / название / атауы",
-        "period_start": "YYYY-MM-DD: first day the counts cover / первый день периода / кезеңнің бірінші күні",
-        "period_end": "YYYY-MM-DD: last day / последний день / соңғы күні",
-        "period_label": "e.g. 2023 or 2023-H2 / например 2023 / мысалы 2023",
-        "scheme": "kz2021 (17 units) or kz2022 (20 units): fixed by the template / задано шаблоном / үлгімен берілген",
-        "synthetic": "true only for invented test data / только для выдуманных данных / тек ойдан шығарылған деректер",
-        "description": "what the data are, how collected / что за данные / деректер туралы",
-    }
-    for j, h in enumerate(("key", "value", "what to fill"), start=1):
+    note_facts = {"example": "2023, 2023-H2", "scheme": scheme, "n": SCHEMES[scheme], "yes": "true"}
+    notes = {key: _joined(f"template.notes.{key}", **note_facts) for key in workbook.MANIFEST_KEYS}
+    for j, h in enumerate(("key", "value", _joined("template.notes.header")), start=1):
         ws.cell(1, j, h).font = bold
         ws.cell(1, j).fill = blue
     for i, key in enumerate(workbook.MANIFEST_KEYS, start=2):
@@ -385,10 +307,10 @@ def write_workbook(path: str | Path, scheme: str, dataset_id: str, start: dt.dat
             cell.font = bold
             cell.fill = blue if h in value_cols else grey
             col = schema.column(h)
-            ru, kk = COLUMN_LABELS.get(h, ("", ""))
-            text_ = " / ".join(x for x in (col.description, ru, kk) if x) + (f" [{col.unit}]" if col.unit else "")
+            labels_ = (column_label(h, lang, table) for lang in ("ru", "kk")) if h in value_cols else ()
+            text_ = " / ".join(x for x in (col.description, *labels_) if x) + (f" [{col.unit}]" if col.unit else "")
             if h not in value_cols:
-                text_ += " — filled in by the template, locked / заполнено шаблоном / үлгімен толтырылған"
+                text_ += " — " + _joined("template.locked")
             cell.comment = Comment(text_, "vstudy")
             if h in value_cols:
                 cell.protection = unlocked  # a breakdown may be renamed _count -> _pct
@@ -406,8 +328,7 @@ def write_workbook(path: str | Path, scheme: str, dataset_id: str, start: dt.dat
             col = schema.column(h)
             kind = "pct" if col.percent else col.dtype
             dv = value_validation[kind](col.min)
-            dv.error = ("A number ≥ 0 (whole for counts) / Число ≥ 0 (целое для количеств) / "
-                        "Сан ≥ 0 (саны үшін бүтін)")
+            dv.error = _joined("template.validation")
             dv.errorTitle = "vstudy"
             dv.showErrorMessage = True
             dv.allow_blank = True
