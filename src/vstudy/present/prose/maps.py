@@ -77,31 +77,30 @@ def no_values(column: str, lang: str) -> Rendered:
     return t(lang, "maps.no_values", title=map_title(column, lang))
 
 
-def _justification(choice, lang: str, fill) -> str:
+def justification_text(choice, lang: str) -> str:
+    """Why the map of a quantity has its classification, as plain text (the table cell): the rule's reason, the class
+    sizes and the goodness of variance fit (GADF) of the alternatives (``choice``: a
+    :class:`vstudy.present.maps.ClassChoice`)."""
     per_class = choice.n / choice.k_requested
     reason = plain(lang, f"maps.reason.{choice.reason}", outliers=choice.outliers, skew=choice.skewness,
                    per_class=per_class)
     fits = [plain(lang, "maps.fit", method=method_name(method, lang), gadf=gadf) for method, gadf in choice.gadf.items()]
     sizes = ", ".join(formats.integer(c, lang) for c in choice.counts)  # a sequence of counts, not a sentence
-    return fill(lang, "maps.justification", method=labels.label(choice.method, lang), k=choice.k, reason=reason,
-                sizes=sizes, n=choice.n, fits=fits)
+    return plain(lang, "maps.justification", method=labels.label(choice.method, lang), k=choice.k, reason=reason,
+                 sizes=sizes, n=choice.n, fits=fits)
 
 
 def justification(choice, lang: str) -> Rendered:
-    """Why the map of a quantity has its classification: the rule's reason, the class sizes and the goodness of
-    variance fit (GADF) of the alternatives (``choice``: a :class:`vstudy.present.maps.ClassChoice`)."""
-    return _justification(choice, lang, t)  # type: ignore[return-value]
-
-
-def justification_text(choice, lang: str) -> str:
-    """:func:`justification` as plain text, for the table cell."""
-    return _justification(choice, lang, plain)
+    """:func:`justification_text` for a page. Every fact of it is a catalogue text or a number (no string from
+    data), so it is Markdown as it stands."""
+    return Rendered(justification_text(choice, lang))
 
 
 def map_note(n_units: int, choice, missing: Sequence[str], lang: str) -> list[Rendered]:
     """The note under a map: how many units it shows, its classes and why, and which units have no value
     (``missing``: region names in ``lang``)."""
-    out = [t(lang, "maps.note", n_units=n_units, justification=justification_text(choice, lang))]
+    # the justification is the catalogue's words and numbers only: filled as it is (no data string to escape)
+    out = [Rendered(plain(lang, "maps.note", n_units=n_units, justification=justification_text(choice, lang)))]
     if missing:
         out.append(t(lang, "maps.no_data", regions=list(missing)))
     return out
