@@ -262,3 +262,49 @@ def test_map_plan_in_russian_on_twenty_regions(study_style):
         assert text.split("<br>") == [
             f"<b>{name}</b>", f"НПО, % организаций: {value} %", f"{order.index(code) + 1}-е место из 20",
             f"{labels.column_label('organisations_count', 'ru')}: {int(row['organisations_count'])}"]
+
+
+def test_map_plan_in_kazakh(study_style):
+    """The Kazakh edition of section 04's sentences: Kazakh words, region names from the gazetteer, no Latin word
+    outside code, numbers as CLDR writes them in Kazakh."""
+    from vstudy.present import figures
+    from vstudy.present.notebook import markdown
+
+    codes = regions.codes("kz2021")
+    rng = np.random.default_rng(11)
+    frame = pd.DataFrame({"region_code": codes, "ngo_share_pct": rng.uniform(2, 70, 17),
+                          "organisations_count": rng.integers(10, 500, 17),
+                          "organisations_per_100k": rng.uniform(5, 60, 17)})
+    frame.loc[[2, 9], "ngo_share_pct"] = np.nan
+    plan = figures.map_plan(frame, "kz2021", "kk")
+    said = markdown(plan.text(), lang="kk")
+    assert said.startswith("Өңірлік кесте 2021 жылғы әкімшілік-аумақтық бөлініс бойынша 17 өңірдің 17 өңірін "
+                           "қамтиды. Карталарда: «100 мың тұрғынға шаққандағы ұйымдар» және «ҮЕҰ, ұйымдардың %».")
+    assert "`volunteers_count`" in said  # what the volunteer map needs, by the template's column name
+    assert plan.heading("organisations") == "## Ұйымдар" and plan.heading("volunteers") is None
+    fig, note = plan.draw("ngo_share_pct")
+    text = markdown(note, lang="kk")
+    missing = [labels.region_label(codes[i], "kk") for i in (2, 9)]
+    assert text.startswith("*17 өңір; сыныптар: ")  # the units drawn, those without a value hatched
+    assert text.endswith(f"*Деректер жоқ: {missing[0]} және {missing[1]}.*")
+    assert (codes[2], codes[9]) == ("KZ-19", "KZ-47") and missing == ["Алматы облысы", "Маңғыстау"]  # gazetteer
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend[-2] == "Деректер жоқ  (2)" and legend[-1] == "Республикалық маңызы бар қала"
+    names = {t.get_text().replace("-\n", "-").replace("\n", " ") for t in fig.axes[0].texts}
+    assert {"Ақмола", "Солтүстік Қазақстан", "Алматы облысы", "Алматы"} <= names
+    classes = plan.classification()
+    assert classes["justification"].str.contains("Бөлу сапасы").all()
+    for sentence in (said, text, *classes["justification"]):
+        words = re.sub(r"`[^`]*`", "", sentence)
+        assert not re.search(r"[A-Za-z]{4,}", words), sentence
+    assert markdown(plan.draw("vol_students_pct")[1], lang="kk") == \
+        "Деректер жиынтығында «Волонтерлер арасындағы білім алушылар, %» картасына мәндер жоқ."
+
+
+@pytest.mark.parametrize(("m", "ru"), [(17, "из 17 регионов"), (20, "из 20 регионов"), (21, "из 21 региона"),
+                                       (22, "из 22 регионов")])
+def test_russian_overview_takes_the_genitive_after_the_count(m, ru):
+    from vstudy.present.prose import maps as prose
+
+    said = prose.overview(m, m, "kz2022", [], [], "ru")[0]
+    assert f"охватывает {m} {ru} по административно-территориальному делению с июня 2022 года." in said
