@@ -61,8 +61,14 @@ def test_kz2022_map_has_twenty_units_and_says_no_data():
     missing = labels.region_label(codes[0], "ru")
     assert _hover(fig, missing).split("<br>")[1] == f"{labels.column_label('vol_students_pct', 'ru')}: нет данных"
     top = labels.region_label(codes[-1], "ru")
-    assert _hover(fig, top).split("<br>")[1:] == [f"{labels.column_label('vol_students_pct', 'ru')}: 29,0 %",
+    # the percent sign as CLDR writes it in Russian: after a no-break space
+    assert _hover(fig, top).split("<br>")[1:] == [f"{labels.column_label('vol_students_pct', 'ru')}: 29,0\u00a0%",
                                                   "1-е место из 18"]
+    en = interactive.choropleth(frame, "vol_students_pct", "kz2022", "en", unit="%")
+    kk = interactive.choropleth(frame, "vol_students_pct", "kz2022", "kk", unit="%")
+    assert _hover(en, labels.region_label(codes[-1], "en")).split("<br>")[1].endswith(": 29.0%")
+    assert _hover(kk, labels.region_label(codes[-1], "kk")).split("<br>")[1:] == [
+        f"{labels.column_label('vol_students_pct', 'kk')}: 29,0%", "18 өңірдің ішінде 1-орын"]
     legend = [t.name for t in fig.data if t.showlegend]
     assert legend[-1] == "Нет данных" and len(legend) == 6  # five classes and "no data"
 
@@ -77,7 +83,7 @@ def test_kazakh_hover_and_legend_speak_kazakh():
     names = interactive.region_names(fig)
     assert len(names) == 20 and "Абай" in names and "Ұлытау" in names and "Жетісу" in names
     top = labels.region_label(codes[-1], "kk")
-    assert _hover(fig, top).split("<br>") == [f"<b>{top}</b>", "Халық саны: 2\u00a0900,0 мың адам",
+    assert _hover(fig, top).split("<br>") == [f"<b>{top}</b>", "Халық саны: 2\u00a0900,0\u00a0мың адам",
                                               "19 өңірдің ішінде 1-орын", "Волонтерлер саны: 1\u00a0500"]
     assert _hover(fig, labels.region_label(codes[1], "kk")).split("<br>")[1] == "Халық саны: деректер жоқ"
     legend = [t.name for t in fig.data if t.showlegend]

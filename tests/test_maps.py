@@ -260,7 +260,7 @@ def test_map_plan_in_russian_on_twenty_regions(study_style):
         text = next(t.text for t in hover.data if t.fill == "toself" and t.name == name)
         value = f"{row['ngo_share_pct']:.1f}".replace(".", ",")
         assert text.split("<br>") == [
-            f"<b>{name}</b>", f"НПО, % организаций: {value} %", f"{order.index(code) + 1}-е место из 20",
+            f"<b>{name}</b>", f"НПО, % организаций: {value}\u00a0%", f"{order.index(code) + 1}-е место из 20",
             f"{labels.column_label('organisations_count', 'ru')}: {int(row['organisations_count'])}"]
 
 

@@ -55,9 +55,11 @@ import shapely
 
 from vstudy import i18n
 from vstudy.data import boundaries, regions
+from vstudy.i18n import formats as cldr
 from vstudy.present import labels, maps, plots
 from vstudy.present.tables import format_number
 
+PERCENT = "%"  # the unit of a share (the labels catalogue's ``pct`` in every language)
 SIMPLIFY_M = 2_000  # enough detail for a screen map (~1 px at 900 px width); keeps the page small
 CITY_MARKER_PX = 11
 HEIGHT_PX = 520
@@ -104,9 +106,12 @@ def hover_text(name: str, value: float | None, rank: float | None, n_ranked: int
     if value is None or (isinstance(value, float) and math.isnan(value)):
         lines.append(_say(lang, "hover.no_data", label=value_label))
     else:
-        number = format_number(float(value), decimals, lang)
-        lines.append(_say(lang, "hover.value_unit" if unit else "hover.value", label=value_label, value=number,
-                          unit=unit))
+        if unit == PERCENT:  # a share: the percent sign as CLDR writes it (59.4% / 59,4 % / 59,4%)
+            share = cldr.number(float(value), lang, decimals=decimals, percent=True)
+            lines.append(_say(lang, "hover.value", label=value_label, value=share))
+        else:  # a unit in words after a no-break space, so that a line never starts with it
+            lines.append(_say(lang, "hover.value_unit" if unit else "hover.value", label=value_label,
+                              value=format_number(float(value), decimals, lang), unit=unit))
         lines.append(_say(lang, "hover.rank", rank=int(rank), n=n_ranked))
     if count_label is not None:
         if count is None or pd.isna(count):

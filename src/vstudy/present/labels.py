@@ -76,7 +76,8 @@ class _Table(Mapping[str, Mapping[str, str]]):
         if lang not in self._read:
             _check_lang(lang)
             n = len(self._prefix)
-            self._read[lang] = {key[n:]: text for key, text in i18n.catalogue(lang).items()
+            # each label filled as a message without facts: the catalogue's quoting rules apply ('' is ')
+            self._read[lang] = {key[n:]: i18n.text(lang, key) for key in i18n.catalogue(lang)
                                 if key.startswith(self._prefix)}
         return self._read[lang]
 
