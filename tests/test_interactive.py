@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from vstudy.data import processed, regions
-from vstudy.present import interactive, labels
+from vstudy.present import interactive, labels, maps
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def _hover(fig, name: str) -> str:
     return next(t.text for t in fig.data if t.fill == "toself" and t.name == name)
 
 
-@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
 def test_kz2021_map_has_every_region_its_value_rank_and_count(regional, lang):
     fig = interactive.choropleth(regional, "organisations_per_100k", "kz2021", lang, quantity="rate_per_100k",
                                  n_column="organisations_count", decimals=2)
@@ -38,12 +38,16 @@ def test_kz2021_map_has_every_region_its_value_rank_and_count(regional, lang):
         name = labels.region_label(row["region_code"], lang)
         text = _hover(fig, name)
         value = f"{row['organisations_per_100k']:.2f}"
-        value = value.replace(".", ",") if lang == "ru" else value
-        rank = {"en": f"Rank {position + 1} of 17", "ru": f"{position + 1}-е место из 17"}[lang]
+        value = value.replace(".", ",") if lang != "en" else value
+        rank = {"en": f"Rank {position + 1} of 17", "ru": f"{position + 1}-е место из 17",
+                "kk": f"17 өңірдің ішінде {position + 1}-орын"}[lang]
         count = f"{labels.column_label('organisations_count', lang)}: {int(row['organisations_count'])}"
         assert text.split("<br>") == [
             f"<b>{name}</b>", f"{labels.column_label('organisations_per_100k', lang)}: {value}", rank, html.escape(count)]
         assert text in decoded  # what the browser gets
+    if lang == "kk":
+        assert labels.column_label("organisations_count", "kk") == "Ұйымдар (ҮЕҰ + бастамашыл топтар)"
+        assert "Ақмола" in interactive.region_names(fig) and "Солтүстік Қазақстан" in interactive.region_names(fig)
 
 
 def test_kz2022_map_has_twenty_units_and_says_no_data():
@@ -55,12 +59,37 @@ def test_kz2022_map_has_twenty_units_and_says_no_data():
     fig = interactive.choropleth(frame, "vol_students_pct", "kz2022", "ru", unit="%")
     assert len(interactive.region_names(fig)) == 20
     missing = labels.region_label(codes[0], "ru")
-    assert _hover(fig, missing).split("<br>")[1].endswith(": Нет данных")
+    assert _hover(fig, missing).split("<br>")[1] == f"{labels.column_label('vol_students_pct', 'ru')}: нет данных"
     top = labels.region_label(codes[-1], "ru")
-    assert _hover(fig, top).split("<br>")[1:] == [f"{labels.column_label('vol_students_pct', 'ru')}: 29,0 %",
+    # the percent sign as CLDR writes it in Russian: after a no-break space
+    assert _hover(fig, top).split("<br>")[1:] == [f"{labels.column_label('vol_students_pct', 'ru')}: 29,0\u00a0%",
                                                   "1-е место из 18"]
+    en = interactive.choropleth(frame, "vol_students_pct", "kz2022", "en", unit="%")
+    kk = interactive.choropleth(frame, "vol_students_pct", "kz2022", "kk", unit="%")
+    assert _hover(en, labels.region_label(codes[-1], "en")).split("<br>")[1].endswith(": 29.0%")
+    assert _hover(kk, labels.region_label(codes[-1], "kk")).split("<br>")[1:] == [
+        f"{labels.column_label('vol_students_pct', 'kk')}: 29,0%", "18 өңірдің ішінде 1-орын"]
     legend = [t.name for t in fig.data if t.showlegend]
     assert legend[-1] == "Нет данных" and len(legend) == 6  # five classes and "no data"
+
+
+def test_kazakh_hover_and_legend_speak_kazakh():
+    codes = regions.codes("kz2022")
+    values = np.linspace(1000.0, 2900.0, len(codes))
+    values[1] = np.nan
+    frame = pd.DataFrame({"region_code": codes, "population_thousands": values, "volunteers_count": 1500})
+    fig = interactive.choropleth(frame, "population_thousands", "kz2022", "kk", value_label="Халық саны",
+                                 unit="мың адам", decimals=1, n_column="volunteers_count")
+    names = interactive.region_names(fig)
+    assert len(names) == 20 and "Абай" in names and "Ұлытау" in names and "Жетісу" in names
+    top = labels.region_label(codes[-1], "kk")
+    assert _hover(fig, top).split("<br>") == [f"<b>{top}</b>", "Халық саны: 2\u00a0900,0\u00a0мың адам",
+                                              "19 өңірдің ішінде 1-орын", "Волонтерлер саны: 1\u00a0500"]
+    assert _hover(fig, labels.region_label(codes[1], "kk")).split("<br>")[1] == "Халық саны: деректер жоқ"
+    legend = [t.name for t in fig.data if t.showlegend]
+    first = maps.classify(values, "quantiles", 5).bins[0]
+    assert legend[-1] == "Деректер жоқ" and legend[0] == f"1\u00a0000,0 – 1\u00a0{first - 1000:05.1f}".replace(".", ",")
+    assert fig.layout.legend.title.text == "Халық саны, мың адам"
 
 
 def test_html_is_offline_and_deterministic(regional):
@@ -113,7 +142,7 @@ def test_study_embeds_plotly_js_with_the_first_interactive_map_only(regional, tm
 HOSTILE = ["<script>alert(1)</script>", "{{< env HOME >}}", "<img src=x onerror=alert(1)>", "</script><b>x</b>"]
 
 
-@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
 def test_hostile_names_and_units_do_not_become_live(regional, monkeypatch, lang):
     """A region label, a value label or a unit from a dataset reaches the page as text (the bad-input corpus'
     strings): escaped in plotly's HTML subset, and neither a tag nor a Quarto shortcode in the page's source."""

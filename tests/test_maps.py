@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import mapclassify
 import numpy as np
 import pandas as pd
@@ -113,8 +115,9 @@ def test_justify_classification_follows_the_stated_rule():
     assert (choice.reason, choice.n, choice.k_requested, sum(choice.counts)) == ("skewed", 17, 5, 17)
 
 
-def test_justification_in_both_languages():
-    """The classification's reason, its class sizes and the GADF of the alternatives, numbers as values."""
+def test_justification_in_every_language():
+    """The classification's reason, its class sizes and the GADF of the alternatives, from the maps catalogue, numbers
+    as CLDR writes them, grammar (the count's noun and verb) by the catalogue's plural."""
     from vstudy.present.prose import maps as prose
 
     rng = np.random.default_rng(5)
@@ -123,25 +126,43 @@ def test_justification_in_both_languages():
     assert (choice.method, choice.reason, choice.outliers) == ("fisher_jenks", "outliers", 1)
     sizes_en = "[" + ", ".join(str(c) for c in choice.counts) + "]"
     gadf = choice.gadf
-    en = prose.plain(prose.justification(choice, "en"), "en")
+    en = prose.justification_text(choice, "en")
     assert en == (f"Fisher–Jenks, k = {choice.k}: 1 outlier beyond the Tukey fences would stretch equal or quantile "
                   f"classes. Class sizes {sizes_en} of n = 16. GADF: quantiles {gadf['quantiles']:.2f}, "
-                  f"Fisher–Jenks {gadf['fisher_jenks']:.2f}, equal intervals {gadf['equal_interval']:.2f}.")
-    ru = prose.plain(prose.justification(choice, "ru"), "ru")
+                  f"Fisher–Jenks {gadf['fisher_jenks']:.2f}, and equal intervals {gadf['equal_interval']:.2f}.")
+    assert prose.justification(choice, "en") == en
+    ru = prose.justification_text(choice, "ru")
     q = f"{gadf['quantiles']:.2f}".replace(".", ",")
+    e = f"{gadf['equal_interval']:.2f}".replace(".", ",")
     assert ru.startswith(f"Фишер–Дженкс, k = {choice.k}: 1 выброс за границами Тьюки растянул бы равные интервалы")
-    assert f"Размеры классов: {', '.join(str(c) for c in choice.counts)} (n = 16). GADF: квантили {q}," in ru
-    template, values_ = prose.justification(choice, "ru")
-    assert "0," not in template and "{g0:.2f}" in template and values_["g0"] == gadf["quantiles"]  # numbers as values
+    assert f"Размеры классов: {', '.join(str(c) for c in choice.counts)} (n = 16). Качество разбиения: квантили {q}," in ru
+    assert ru.endswith(f" и равные интервалы {e}.")
+    kk = prose.justification_text(choice, "kk")
+    assert kk.startswith(f"Фишер–Дженкс, k = {choice.k}: Тьюки шекараларынан тыс 1 шығыңқы мән тең аралықтар мен "
+                         "квантильдерді созып жіберер еді.")
+    assert f"Бөлу сапасы: квантильдер {q}," in kk and not re.search(r"[A-Za-z]{4,}", kk)
 
     skewed = maps.recommend_classification(np.exp(np.linspace(0, 2, 17)))
-    ru = prose.plain(prose.justification(skewed, "ru"), "ru")
+    ru = prose.justification_text(skewed, "ru")
     skew = f"{skewed.skewness:.2f}".replace(".", ",")
     assert f"Квантили, k = 5: распределение асимметрично (коэффициент асимметрии {skew}); квантили дают ≈3,4 " \
            "региона на класс." in ru
-    en = prose.plain(prose.justification(skewed, "en"), "en")
+    en = prose.justification_text(skewed, "en")
     assert f"Quantiles, k = 5: values are skewed (skewness {skewed.skewness:.2f}); quantiles keep ≈3.4 regions " \
            "per class." in en
+    kk = prose.justification_text(skewed, "kk")
+    assert f"Квантильдер, k = 5: үлестірім асимметриялы (асимметрия коэффициенті {skew}); квантильдер әр сыныпқа " \
+           "≈3,4 өңірден береді." in kk
+
+
+@pytest.mark.parametrize(("outliers", "ru"), [
+    (1, "1 выброс за границами Тьюки растянул бы"), (2, "2 выброса за границами Тьюки растянули бы"),
+    (3, "3 выброса за границами Тьюки растянули бы"), (5, "5 выбросов за границами Тьюки растянули бы"),
+    (21, "21 выброс за границами Тьюки растянул бы")])
+def test_russian_outliers_agree_with_their_number(outliers, ru):
+    from vstudy.present.words import plain
+
+    assert plain("ru", "maps.reason.outliers", outliers=outliers).startswith(ru)
 
 
 def test_labels_follow_the_language():
@@ -192,7 +213,9 @@ def test_map_plan_maps_what_the_dataset_has(processed_2021, study_style):
     assert fig is not None and markdown(note).startswith(f"*{len(table)} regions; classes: Quantiles, k = ")
     said = markdown(plan.text())
     assert f"covers {len(table)} of the {len(table)} regions of the administrative division of 2021." in said
-    assert "volunteers_by_region" in said and "Not available in this dataset: Volunteers per 100,000." in said
+    assert "Not available in this dataset: «Volunteers per 100,000»." in said
+    # what the volunteer map needs is named by the template's column (and the 2021 shape's table)
+    assert "the column `volunteers_count` of its regional table (or supplies the table `volunteers_by_region`)" in said
     assert plan.heading("organisations") == "## Organisations"
     assert plan.heading("population") == "## Population and volunteers"  # population is mapped
     assert list(plan.values().columns[:2]) == ["region_code", "region"]
@@ -213,7 +236,9 @@ def test_map_plan_in_russian_on_twenty_regions(study_style):
     said = markdown(plan.text(), lang="ru")
     assert said.startswith("Региональная таблица охватывает 20 из 20 регионов по административно-территориальному "
                            "делению с июня 2022 года.")
-    assert "На картах: НПО, % организаций; Волонтёров на 100 тыс." in said
+    assert "На картах: «НПО, % организаций» и «Волонтёров на 100 тыс.»." in said
+    # a dataset that gives the volunteer rate is not told to supply volunteer counts
+    assert "volunteers_count" not in said and "volunteers_by_region" not in said
     assert plan.heading("organisations") == "## Организации" and plan.heading("volunteers") is None
     fig, note = plan.draw("volunteers_per_100k")
     text = markdown(note, lang="ru")
@@ -221,8 +246,8 @@ def test_map_plan_in_russian_on_twenty_regions(study_style):
     assert text.endswith(f"*Нет данных: {labels.region_label(codes[3], 'ru')}.*")
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert legend[-2] == "Нет данных  (1)" and legend[-1] == "Город республиканского значения"
-    top = f"{float(frame['volunteers_per_100k'].max()):,.1f}".replace(",", "\u202f").replace(".", ",")
-    assert f" – {top}  (" in legend[-3]  # the top class ends at the largest value, in the Russian format
+    top = f"{float(frame['volunteers_per_100k'].max()):,.1f}".replace(",", "\u00a0").replace(".", ",")
+    assert f" – {top}  (" in legend[-3]  # the top class ends at the largest value, as CLDR writes it in Russian
     assert "Волонтёров на 100 тыс." in {fig.axes[0].get_title(loc) for loc in ("left", "center")}
     names = {t.get_text().replace("-\n", "-").replace("\n", " ") for t in fig.axes[0].texts}
     assert {labels.region_label(c, "ru") for c in codes} <= names
@@ -235,5 +260,51 @@ def test_map_plan_in_russian_on_twenty_regions(study_style):
         text = next(t.text for t in hover.data if t.fill == "toself" and t.name == name)
         value = f"{row['ngo_share_pct']:.1f}".replace(".", ",")
         assert text.split("<br>") == [
-            f"<b>{name}</b>", f"НПО, % организаций: {value} %", f"{order.index(code) + 1}-е место из 20",
+            f"<b>{name}</b>", f"НПО, % организаций: {value}\u00a0%", f"{order.index(code) + 1}-е место из 20",
             f"{labels.column_label('organisations_count', 'ru')}: {int(row['organisations_count'])}"]
+
+
+def test_map_plan_in_kazakh(study_style):
+    """The Kazakh edition of section 04's sentences: Kazakh words, region names from the gazetteer, no Latin word
+    outside code, numbers as CLDR writes them in Kazakh."""
+    from vstudy.present import figures
+    from vstudy.present.notebook import markdown
+
+    codes = regions.codes("kz2021")
+    rng = np.random.default_rng(11)
+    frame = pd.DataFrame({"region_code": codes, "ngo_share_pct": rng.uniform(2, 70, 17),
+                          "organisations_count": rng.integers(10, 500, 17),
+                          "organisations_per_100k": rng.uniform(5, 60, 17)})
+    frame.loc[[2, 9], "ngo_share_pct"] = np.nan
+    plan = figures.map_plan(frame, "kz2021", "kk")
+    said = markdown(plan.text(), lang="kk")
+    assert said.startswith("Өңірлік кесте 2021 жылғы әкімшілік-аумақтық бөлініс бойынша 17 өңірдің 17 өңірін "
+                           "қамтиды. Карталарда: «100 мың тұрғынға шаққандағы ұйымдар» және «ҮЕҰ, ұйымдардың %».")
+    assert "`volunteers_count`" in said  # what the volunteer map needs, by the template's column name
+    assert plan.heading("organisations") == "## Ұйымдар" and plan.heading("volunteers") is None
+    fig, note = plan.draw("ngo_share_pct")
+    text = markdown(note, lang="kk")
+    missing = [labels.region_label(codes[i], "kk") for i in (2, 9)]
+    assert text.startswith("*17 өңір; сыныптар: ")  # the units drawn, those without a value hatched
+    assert text.endswith(f"*Деректер жоқ: {missing[0]} және {missing[1]}.*")
+    assert (codes[2], codes[9]) == ("KZ-19", "KZ-47") and missing == ["Алматы облысы", "Маңғыстау"]  # gazetteer
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend[-2] == "Деректер жоқ  (2)" and legend[-1] == "Республикалық маңызы бар қала"
+    names = {t.get_text().replace("-\n", "-").replace("\n", " ") for t in fig.axes[0].texts}
+    assert {"Ақмола", "Солтүстік Қазақстан", "Алматы облысы", "Алматы"} <= names
+    classes = plan.classification()
+    assert classes["justification"].str.contains("Бөлу сапасы").all()
+    for sentence in (said, text, *classes["justification"]):
+        words = re.sub(r"`[^`]*`", "", sentence)
+        assert not re.search(r"[A-Za-z]{4,}", words), sentence
+    assert markdown(plan.draw("vol_students_pct")[1], lang="kk") == \
+        "Деректер жиынтығында «Волонтерлер арасындағы білім алушылар, %» картасына мәндер жоқ."
+
+
+@pytest.mark.parametrize(("m", "ru"), [(17, "из 17 регионов"), (20, "из 20 регионов"), (21, "из 21 региона"),
+                                       (22, "из 22 регионов")])
+def test_russian_overview_takes_the_genitive_after_the_count(m, ru):
+    from vstudy.present.prose import maps as prose
+
+    said = prose.overview(m, m, "kz2022", [], [], "ru")[0]
+    assert f"охватывает {m} {ru} по административно-территориальному делению с июня 2022 года." in said

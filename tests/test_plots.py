@@ -68,19 +68,24 @@ def test_region_labels_resolve_and_differ_between_languages(scheme):
     assert plots.region_label("KZ-19", "en") == "Almaty Region"
 
 
-def test_category_labels_exist_in_both_languages():
+def test_category_labels_exist_in_every_language():
     for group, keys in plots.CATEGORY_KEYS.items():
         for key in keys:
-            en, ru = plots.label(key, "en"), plots.label(key, "ru")
-            assert en and ru, (group, key)
+            en, ru, kk = (plots.label(key, lang) for lang in ("en", "ru", "kk"))
+            assert en and ru and kk, (group, key)
             if en.startswith("Birgemiz: "):
-                assert ru.startswith("Birgemiz: ")  # programme names stay in Latin Kazakh
-            elif key != "neet":
-                assert en != ru
+                # programme names: Latin Kazakh in English, as the report printed them; the programme's Cyrillic
+                # Kazakh name in the Russian and Kazakh editions (no Latin word in their catalogues)
+                assert ru.startswith("Біргеміз: ") and kk.startswith("Біргеміз: ")
+            else:
+                assert en != ru and en != kk and ru != kk, (group, key)
     assert plots.label("other_social", "ru") == "Другое социальное волонтёрство"
     assert plots.label("culture", "ru") == "Волонтёрство в сфере культуры"
     assert plots.label("media", "ru") == "Медиа-волонтёрство"
     assert plots.label("taza_alem", "en") == "Birgemiz: Taza Álem"
+    assert plots.label("taza_alem", "kk") == "Біргеміз: Таза Әлем"
+    assert plots.label("culture", "kk") == "Мәдениет саласындағы волонтерлік қызмет"
+    assert plots.label("students", "kk") == "Білім алушылар"  # the glossary's term
     assert len(plots.DIRECTIONS) == 11 and len(plots.AGE_GROUPS) == 4 and len(plots.STATUSES) == 4
 
 
@@ -266,17 +271,42 @@ def test_pdftotext_reads_kazakh(kazakh_pdf):
     assert PDF_SAMPLE in out.stdout.decode("utf-8")
 
 
-def test_localize_numbers_writes_russian_decimals(study_style):
-    """The Russian edition's figures print 0,5 and −0,68 where the English ones print 0.5 and -0.68; words stay."""
+def test_localize_numbers_writes_cldr_numbers(study_style):
+    """Every edition's figures print CLDR's numbers: 0,5 and −0,68 in Russian and Kazakh where English prints 0.5
+    and −0.68 (a true minus sign in every language); words stay."""
     fig, ax = plots.plt.subplots()
     ax.plot([0.0, 1.5], [-0.5, 2.5], label="r = -0.68")
     ax.text(0.2, 0.2, "17.14 (Birgemiz: Taza Álem)")
+    ax.text(0.2, 0.4, "1,353 requests in 2021")
     ax.legend()
     plots.localize_numbers(fig, "en")
     assert ax.texts[0].get_text() == "17.14 (Birgemiz: Taza Álem)"
-    plots.localize_numbers(fig, "ru")
-    fig.canvas.draw()
-    assert ax.texts[0].get_text() == "17,14 (Birgemiz: Taza Álem)"
-    assert ax.get_legend().get_texts()[0].get_text() == "r = \u22120,68"
-    ticks = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
-    assert "0,5" in ticks and "\u22120,5" in ticks and not [t for t in ticks if "." in t]
+    assert ax.get_legend().get_texts()[0].get_text() == "r = \u22120.68"
+    for lang in ("ru", "kk"):
+        fig, ax = plots.plt.subplots()
+        ax.plot([0.0, 1.5], [-0.5, 2.5], label="r = -0.68")
+        ax.text(0.2, 0.2, "17.14 (Birgemiz: Taza Álem)")
+        ax.text(0.2, 0.4, "1,353 requests in 2021")
+        ax.legend()
+        plots.localize_numbers(fig, lang)
+        fig.canvas.draw()
+        assert ax.texts[0].get_text() == "17,14 (Birgemiz: Taza Álem)"
+        assert ax.texts[1].get_text() == "1\u00a0353 requests in 2021"  # grouped as written; a year stays a year
+        assert ax.get_legend().get_texts()[0].get_text() == "r = \u22120,68"
+        ticks = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+        assert "0,5" in ticks and "\u22120,5" in ticks and not [t for t in ticks if "." in t or "-" in t]
+        plots.localize_numbers(fig, lang)  # twice changes nothing
+        assert ax.texts[1].get_text() == "1\u00a0353 requests in 2021"
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("12,345.6", "ru", "12\u00a0345,6"), ("-0.00", "en", "0.00"), ("0.255", "kk", "0,255"),
+    ("12345", "en", "12,345"), ("2021", "ru", "2021"), ("v1.2.3", "ru", "v1.2.3"), ("18–29", "kk", "18–29"),
+])
+def test_number_text(text, lang, expected):
+    assert plots.number_text(text, lang) == expected
+
+
+def test_tick_text():
+    assert plots.tick_text(12000.0, "ru") == "12\u00a0000" and plots.tick_text(-0.25, "kk") == "\u22120,25"
+    assert plots.tick_text(1500.0, "en") == "1,500"

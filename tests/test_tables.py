@@ -1,4 +1,5 @@
-"""Reader-facing tables (vstudy.present.tables) on the processed layer of data/raw, in both editions."""
+"""Reader-facing tables (vstudy.present.tables) on the processed layer of data/raw, in every edition (en, ru, kk):
+numbers as CLDR writes them (Russian and Kazakh group thousands with U+00A0, negatives take U+2212)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,11 @@ def regional(processed_2021):
     return processed.read_table("regions_kz2021", processed_2021)
 
 
-@pytest.mark.parametrize("lang", ["en", "ru"])
+NBSP = "\u00a0"
+MINUS = "\u2212"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
 def test_labels_region_names_and_no_index(orgs, lang):
     spec = ["region_code", "ngo_count", "initiative_group_count", "organisations_count", "reproduces_published"]
     frame = orgs.set_index(pd.Index(range(100, 100 + len(orgs))))  # an index that must not show
@@ -59,19 +64,27 @@ def test_labels_region_names_and_no_index(orgs, lang):
     for r, (_, src) in zip(rows[1:], orgs.iterrows(), strict=True):
         assert len(r) == len(spec)  # no index column
         assert r[1] == str(int(src["ngo_count"]))
-        assert r[4] == {"en": {True: "yes", False: "no"}, "ru": {True: "да", False: "нет"}}[lang][bool(src["reproduces_published"])]
+        assert r[4] == {"en": {True: "yes", False: "no"}, "ru": {True: "да", False: "нет"},
+                        "kk": {True: "иә", False: "жоқ"}}[lang][bool(src["reproduces_published"])]
     assert "100" not in {r[0] for r in rows}
-    if lang == "ru":
-        assert rows[1][0] == regions.name(orgs["region_code"].iloc[0], "ru", short=True)  # Акмолинская
+    if lang != "en":
+        assert rows[1][0] == regions.name(orgs["region_code"].iloc[0], lang, short=True)  # Акмолинская / Ақмола
+    if lang == "kk":
+        assert rows[0][:3] == ["Өңір", "ҮЕҰ", "Бастамашыл топтар"]
+        assert rows[1][0] == "Ақмола"
 
 
-def test_number_conventions_in_both_editions(regional):
+def test_number_conventions_in_every_edition(regional):
     row = regional.iloc[[0]]
     spec = ["region_code", "population_count", tables.col("ngo_share_pct", decimals=2), "organisations_per_100k"]
     en = _rows(tables.reader_table(row, spec, "en").markdown())[1]
     ru = _rows(tables.reader_table(row, spec, "ru").markdown())[1]
+    kk = _rows(tables.reader_table(row, spec, "kk").markdown())[1]
     population = str(int(row["population_count"].iloc[0]))
-    assert en[1] == _group(population, ",") and ru[1] == _group(population, "\u202f")
+    assert len(population) > 3
+    # CLDR: a comma in English, a no-break space (U+00A0, not the narrow U+202F) in Russian and Kazakh
+    assert en[1] == _group(population, ",") and ru[1] == _group(population, NBSP) and kk[1] == ru[1]
+    assert kk[1:] == ru[1:]
     share = row["ngo_share_pct"].iloc[0]
     whole, frac = f"{share:.2f}".split(".")
     assert en[2] == f"{whole}.{frac}" and ru[2] == f"{whole},{frac}"
@@ -101,6 +114,33 @@ def test_p_values_coefficients_and_missing_values():
     per_column = html.unescape(
         tables.reader_table(frame, ["x", tables.col("p_holm", missing="not corrected")], "en").markdown())
     assert "A dash (—) in «p (Holm)»: not corrected." in per_column
+
+
+def test_kazakh_edition_numbers_notes_and_catalogue_messages():
+    frame = pd.DataFrame({"x": ["organisations_count", "ngo_share_pct"], "r": [-0.5049, 0.2],
+                          "p": [0.0004, 0.2549], "p_holm": [np.nan, 1.0], "n": [17, 12],
+                          "population_count": [1_675_403, -12_345.0]})
+    kk = tables.reader_table(frame, None, "kk", missing_reason=tables.msg("tables.reason.not_published"))
+    rows = _rows(kk.markdown())
+    assert rows[0][:2] == ["x айнымалысы", "r"]
+    assert rows[1][1:5] == [f"{MINUS}0,50", "< 0,001", "—", "17"]
+    assert rows[1][5] == f"1{NBSP}675{NBSP}403" and rows[2][5] == f"{MINUS}12{NBSP}345"
+    assert not any("-" in c for r in rows[1:] for c in r[1:])  # no hyphen-minus in a number
+    notes = html.unescape(kk.markdown())
+    assert "Сызықша (—) мәннің жоқ екенін білдіреді: есепте жарияланбаған." in notes
+    assert tables.study_table_link("by_region", "02_organisations", "kk") == (
+        "[Толық кесте CSV пішімінде](../tables/02_organisations__by_region.csv)")
+    # a mapping of texts that lacks the edition's language is refused loudly, naming the way out
+    with pytest.raises(KeyError, match="no kk text"):
+        tables.reader_table(frame, None, "kk", missing_reason={"en": "one pair only", "ru": "одна пара"})
+
+
+def test_format_number_is_cldr_s():
+    assert tables.format_number(1_234_567.891, 1, "en") == "1,234,567.9"
+    assert tables.format_number(1_234_567.891, 1, "ru") == f"1{NBSP}234{NBSP}567,9"
+    assert tables.format_number(-0.004, 2, "kk") == "0,00"  # rounds to zero: no sign
+    assert tables.format_number(-3.5, 1, "en") == f"{MINUS}3.5"
+    assert tables.format_p(0.0004, "kk") == "< 0,001" and tables.format_p(0.0123, "en") == "0.012"
 
 
 def test_wide_tables_split_and_keep_the_first_column(regional):

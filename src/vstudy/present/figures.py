@@ -22,17 +22,21 @@ from vstudy.analysis.replication import (
     STATUS_ORDER,
 )
 from vstudy.present import plots
+from vstudy.present.words import plain
+
+
+def _say(lang: str, key: str, **facts: object) -> str:
+    """A figure's words from the ``figures`` catalogue (plain text: a figure is not Markdown)."""
+    return plain(lang, f"figures.{key}", **facts)
+
 
 # ----------------------------------------------------------------------------------------------------
 # demographics
 
 
-GENDER_LABELS = {"en": {"male": "Male", "female": "Female"}, "ru": {"male": "Мужчины", "female": "Женщины"}}
-
-
 def category_labels(lang: str = "en") -> dict[str, str]:
     """Printed labels of every category id (age groups, statuses, directions, genders) in ``lang``."""
-    return {**plots.LABELS[lang], **GENDER_LABELS[lang]}
+    return dict(plots.LABELS[lang])
 
 
 def national_shares_table(published: pd.DataFrame | None, lang: str = "en") -> pd.DataFrame | None:
@@ -63,19 +67,19 @@ def plot_national(published: pd.DataFrame | None, lang: str = "en"):
     axes = np.atleast_1d(axes)
     for ax, (series, key) in zip(axes, panels, strict=False):
         if key == "gender":
-            names = [GENDER_LABELS[lang].get(c, c) for c in series.index]
+            names = [plots.label(c, lang, default=c) for c in series.index]
             colors = ["#0072B2", "#CC79A7"][: len(series)]
         else:
             names = [plots.label(c, lang, default=c) for c in series.index]
             colors = plots.category_colors("age_group", list(series.index))
         ax.bar(range(len(series)), series.to_numpy(), color=colors)
         for x, v in enumerate(series.to_numpy()):
-            ax.text(x, v + 1, plots.number_text(f"{v:.2f}", lang), ha="center", va="bottom", fontsize=8)
+            ax.text(x, v + 1, plots.number(v, lang, decimals=2), ha="center", va="bottom", fontsize=8)
         ax.set_xticks(range(len(series)), names, rotation=20 if key == "age_group" else 0, ha="right"
                       if key == "age_group" else "center")
         ax.set_ylim(0, max(60.0, float(series.max()) * 1.15))
         ax.set_ylabel(plots.label("share_pct", lang))
-        ax.set_title(plots.label(key, lang, default={"en": "Gender", "ru": "Пол"}[lang]))
+        ax.set_title(plots.label(key, lang))
     return fig, axes
 
 
@@ -102,20 +106,11 @@ def plot_distance(dist: pd.DataFrame | None, lang: str = "en"):
     """Regions ranked by the mean distance of their mix from the national mix (``dist`` with a ``region`` column)."""
     if dist is None:
         return None
-    unit = {"en": "Distance from the national mix, percentage points", "ru": "Отличие от национального состава, п.п."}
     return plots.ranking_bars(dist.set_index("region")["tvd_mean_pp"], lang, highlight=list(dist["region"].head(3)),
-                              value_label=unit[lang])
+                              value_label=_say(lang, "distance_axis"))
 
 
 ORG_COLORS = {"ngo": "#0072B2", "initiative_group": "#E69F00"}
-
-
-ORG_LABELS = {
-    "en": {"ngo": "NGOs", "initiative_group": "Initiative groups", "count": "Number of associations",
-           "per_100k": "Organisations and groups per 100,000 population"},
-    "ru": {"ngo": "НПО", "initiative_group": "Инициативные группы", "count": "Число объединений",
-           "per_100k": "Организаций и групп на 100 тыс. населения"},
-}
 
 
 def plot_organisation_counts(frame: pd.DataFrame | None, lang: str = "en"):
@@ -126,13 +121,14 @@ def plot_organisation_counts(frame: pd.DataFrame | None, lang: str = "en"):
     data = frame.sort_values("organisations_count", ascending=True)
     fig, ax = plt.subplots(figsize=(6.3, max(2.5, 0.22 * len(data) + 1.3)), layout="constrained")
     y = np.arange(len(data))
-    ax.barh(y, data["ngo_count"], color=ORG_COLORS["ngo"], label=ORG_LABELS[lang]["ngo"], height=0.75)
+    ax.barh(y, data["ngo_count"], color=ORG_COLORS["ngo"], label=_say(lang, "organisations.ngo"), height=0.75)
     ax.barh(y, data["initiative_group_count"], left=data["ngo_count"], color=ORG_COLORS["initiative_group"],
-            label=ORG_LABELS[lang]["initiative_group"], height=0.75)
+            label=_say(lang, "organisations.initiative_group"), height=0.75)
     for yi, total in zip(y, data["organisations_count"], strict=True):
-        ax.text(total + 3, yi, f"{total:.0f}", va="center", fontsize=7)
+        ax.text(total + 3, yi, plots.number(total, lang, decimals=0), va="center", fontsize=7)
     ax.set_yticks(y, [labels.get(c, c) for c in data["region_code"]])
-    ax.set_xlabel(ORG_LABELS[lang]["count"])
+    ax.set_xlabel(_say(lang, "organisations.count"))
+    plots.localize_axis(ax.xaxis, lang)
     ax.set_xlim(0, float(data["organisations_count"].max()) * 1.1)
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
@@ -161,7 +157,7 @@ def plot_per_100k(orgs: pd.DataFrame | None, totals: pd.DataFrame | None, lang: 
     if orgs is None or "organisations_per_100k" not in orgs.columns or orgs["organisations_per_100k"].isna().all():
         return None
     series = orgs.set_index("region")["organisations_per_100k"]
-    return plots.ranking_bars(series, lang, palette_key="rate_per_100k", value_label=ORG_LABELS[lang]["per_100k"],
+    return plots.ranking_bars(series, lang, palette_key="rate_per_100k", value_label=_say(lang, "organisations.per_100k"),
                               reference=_total(totals, "organisations_per_100k"), highlight=[series.idxmax()])
 
 
@@ -169,21 +165,9 @@ def plot_per_100k(orgs: pd.DataFrame | None, totals: pd.DataFrame | None, lang: 
 # economics
 
 
-PLOT_LABELS = {
-    "en": {"x": "Hours worked per month by an employee", "y": "Value, bn tenge a year", "coverage": "coverage",
-           "uplift": "employer uplift", "target": "published value",
-           "legend": "coverage, employer uplift over the gross wage"},
-    "ru": {"x": "Часов работы сотрудника в месяц", "y": "Стоимость, млрд тенге в год", "coverage": "охват",
-           "uplift": "надбавка работодателя", "target": "опубликованная оценка",
-           "legend": "охват, надбавка работодателя к заработной плате"},
-}
-
-
 def plot_sensitivity(grid: pd.DataFrame, target: float | None = None, lang: str = "en"):
     """Value per year against hours worked per month for the first wage basis: one colour per coverage, one line
     style per employer uplift; a horizontal line at the published value when there is one."""
-
-    labels = PLOT_LABELS[lang]
     fig, ax = plt.subplots(figsize=(6.3, 3.8), layout="constrained")
     first = grid[grid["wage_basis"] == grid["wage_basis"].iloc[0]]
     coverages = sorted(first["coverage"].unique())
@@ -198,12 +182,13 @@ def plot_sensitivity(grid: pd.DataFrame, target: float | None = None, lang: str 
             line = first[sel].sort_values("hours_worked_per_month")
             ax.plot(line["hours_worked_per_month"], line["value_bn_kzt_per_year"], styles[up], marker="o",
                     markersize=3, color=colors[cov],
-                    label=f"{labels['coverage']} {cov:.0%}, +{up:.0%}")
+                    label=_say(lang, "sensitivity.line", coverage=float(cov) * 100, uplift=float(up) * 100))
     if target is not None:
         ax.axhline(target / 1e9, color="0.2", linewidth=0.9)
-        ax.text(first["hours_worked_per_month"].min(), target / 1e9, f" {labels['target']}", va="bottom", fontsize=8)
-    ax.set_xlabel(labels["x"])
-    ax.set_ylabel(labels["y"])
+        ax.text(first["hours_worked_per_month"].min(), target / 1e9, " " + _say(lang, "sensitivity.target"),
+                va="bottom", fontsize=8)
+    ax.set_xlabel(_say(lang, "sensitivity.x"))
+    ax.set_ylabel(_say(lang, "sensitivity.y"))
     from vstudy.present.prose.economics import wage_label
 
     title = wage_label(grid["wage_basis"].iloc[0], lang)
@@ -211,7 +196,7 @@ def plot_sensitivity(grid: pd.DataFrame, target: float | None = None, lang: str 
     top = max(float(first["value_bn_kzt_per_year"].max()), (target or 0) / 1e9)
     ax.set_ylim(0, top * 1.15)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False, fontsize=7,
-              title=labels["legend"], title_fontsize=7)
+              title=_say(lang, "sensitivity.legend"), title_fontsize=7)
     plots.localize_numbers(fig, lang)
     return fig, ax
 
@@ -232,9 +217,6 @@ def sensitivity_view(grid: pd.DataFrame) -> pd.DataFrame:
 # infoline
 
 
-AXIS_LABELS = {"en": {"requests": "Requests"}, "ru": {"requests": "Обращения"}}
-
-
 def plot_bars(labels: list[str], values: list[float], lang: str = "en", color: str = "#0072B2",
               height_per_bar: float = 0.32):
     """Horizontal bars (largest at the top) with the counts printed at the bar ends."""
@@ -248,10 +230,11 @@ def plot_bars(labels: list[str], values: list[float], lang: str = "en", color: s
     vals = np.asarray(values, dtype=float)[order]
     ax.barh(y, vals, color=color, height=0.7)
     for yi, v in zip(y, vals, strict=True):
-        ax.text(v + vals.max() * 0.01, yi, plots.number_text(f"{v:,.0f}", lang), va="center", fontsize=8)
+        ax.text(v + vals.max() * 0.01, yi, plots.number(v, lang, decimals=0), va="center", fontsize=8)
     ax.set_yticks(y, [textwrap.fill(str(labels[i]), 45) for i in order])
     ax.set_xlim(0, vals.max() * 1.12)
-    ax.set_xlabel(AXIS_LABELS[lang]["requests"])
+    ax.set_xlabel(_say(lang, "requests"))
+    plots.localize_axis(ax.xaxis, lang)
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     return fig, ax
@@ -296,7 +279,8 @@ def plot_status_summary(summary: pd.DataFrame, lang: str = "en"):
                 label=plots.label(status, lang), height=0.7)
         for y, (lft, v) in enumerate(zip(left, values, strict=True)):
             if v >= 0.04 * data.to_numpy().sum(axis=1).max():
-                ax.text(lft + v / 2, y, f"{int(v)}", ha="center", va="center", color="white", fontsize=8)
+                ax.text(lft + v / 2, y, plots.number(int(v), lang), ha="center", va="center", color="white",
+                        fontsize=8)
         left += values
     ax.set_yticks(np.arange(len(data)), list(data.index))
     ax.set_xlabel(plots.label("register_claims_count", lang))
@@ -327,9 +311,8 @@ def plot_coverage(matrix: pd.DataFrame, lang: str = "en"):
     ax.imshow(matrix.to_numpy(), cmap=ListedColormap(["#f2f2f2", "#0072B2"]), aspect="auto", vmin=0, vmax=1)
     ax.set_xticks(range(matrix.shape[1]), [labels[c] for c in matrix.columns], rotation=60, ha="right",
                   rotation_mode="anchor", fontsize=7)
-    undated = {"en": "undated", "ru": "без даты"}[lang]
-    rows = [f"{str(r).removesuffix(' undated')} {undated}" if str(r).endswith(" undated") else str(r)
-            for r in matrix.index]
+    rows = [_say(lang, "coverage_undated", indicator=str(r).removesuffix(" undated")) if str(r).endswith(" undated")
+            else str(r) for r in matrix.index]
     ax.set_yticks(range(len(matrix)), rows, fontsize=7)
     ax.set_xticks(np.arange(-0.5, matrix.shape[1]), minor=True)
     ax.set_yticks(np.arange(-0.5, len(matrix)), minor=True)
@@ -359,10 +342,10 @@ def forest_plot(table: pd.DataFrame, labels: Sequence[str], r_col: str = "r", lo
     colour = plots.PALETTES["status"][0]
     r = table[r_col].to_numpy(float)
     ax.hlines(y, table[low].to_numpy(float), table[high].to_numpy(float), color=colour, linewidth=1.6,
-              label="Fisher z 95 %" if lang == "en" else "95 % ДИ Фишера")
+              label=_say(lang, "forest.fisher"))
     if extra is not None:
         ax.hlines(y - 0.25, table[extra[0]].to_numpy(float), table[extra[1]].to_numpy(float), color="0.55",
-                  linewidth=0.9, label="bootstrap" if lang == "en" else "бутстрэп")
+                  linewidth=0.9, label=_say(lang, "forest.bootstrap"))
     ax.plot(r, y, "o", color=colour, markersize=4, zorder=3)
     ax.axvline(0, color="0.3", linewidth=0.7, linestyle="--")
     ax.set_yticks(y, list(labels))
@@ -380,7 +363,7 @@ def forest_plot(table: pd.DataFrame, labels: Sequence[str], r_col: str = "r", lo
 def _pair_label(x: str, y: str, x_scale: str, y_scale: str, n: int, lang: str) -> str:
     from vstudy.analysis import correlations as cs
 
-    return f"{cs.scaled_label(x, x_scale, lang)} ×\n{cs.scaled_label(y, y_scale, lang)} (n = {n})"
+    return _say(lang, "pair", x=cs.scaled_label(x, x_scale, lang), y=cs.scaled_label(y, y_scale, lang), n=n)
 
 
 def main_forest(results: pd.DataFrame, lang: str = "en"):
@@ -400,13 +383,13 @@ def report_forest(results: pd.DataFrame, lang: str = "en"):
     sub = results[(results["family"] == "report") & (results["role"] == "primary") & results["r"].notna()]
     if sub.empty:
         return None
-    names = [f"{plots.label(c, lang, default=c).replace(' × ', ' ×' + chr(10))} (n = {n})"
+    names = [_say(lang, "coef", pair=plots.label(c, lang, default=c).replace(" × ", " ×\n"), n=n)
              for c, n in zip(sub["coef_id"], sub["n"], strict=True)]
     fig, ax = forest_plot(sub, names, extra=("boot_low", "boot_high"), lang=lang,
                           figsize=(plots.FULL_WIDTH_IN, 0.5 * len(sub) + 1.2))
     if "r_published" in sub.columns:
         ax.plot(sub["r_published"].to_numpy(float), np.arange(len(sub))[::-1], "x", color=plots.HIGHLIGHT_COLOR,
-                markersize=6, label="published" if lang == "en" else "опубликовано")
+                markersize=6, label=_say(lang, "forest.published"))
         ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3)
     return fig
 
@@ -428,19 +411,6 @@ def strongest_scatter(frame: pd.DataFrame, results: pd.DataFrame, lang: str = "e
                                    ylabel=cs.scaled_label(row["y"], row["y_scale"], lang),
                                    highlight=row["influential_region"])
     return plots.localize_numbers(fig, lang)
-
-
-FINDING_COLUMNS = {
-    "en": {"finding": "finding", "n": "n", "r": "r", "ci": "95 % CI", "p_perm": "permutation p", "rho": "Spearman ρ",
-           "p_rho": "p (ρ)", "null": "null", "p_holm": "Holm p", "p_by": "BY p", "region": "most influential region",
-           "r_without_influential": "r without it", "cooks_d_influential": "Cook's D",
-           "rests_on_one_region": "rests on one region", "flags": "flags"},
-    "ru": {"finding": "пара", "n": "n", "r": "r", "ci": "95 % ДИ", "p_perm": "перестановочный p",
-           "rho": "ρ Спирмена", "p_rho": "p (ρ)", "null": "нулевая гипотеза", "p_holm": "p (Холм)", "p_by": "p (BY)",
-           "region": "самый влиятельный регион", "r_without_influential": "r без него",
-           "cooks_d_influential": "расстояние Кука", "rests_on_one_region": "держится на одном регионе",
-           "flags": "пометки"},
-}
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -514,16 +484,17 @@ class MapSpec:
 def map_specs(lang: str = "en") -> tuple[MapSpec, ...]:
     """What section 04 maps, in order: each column with its palette, unit and title (from present.labels)."""
     per_100k = plots.label("per_100k_population", lang)
+    pct = plots.label("pct", lang)
 
     def spec(column: str, quantity: str, unit: str, n_column: str | None = None) -> MapSpec:
         return MapSpec(column, quantity, unit, plots.label(f"map_{column}", lang), n_column)
 
     return (
         spec("organisations_per_100k", "rate_per_100k", per_100k, "organisations_count"),
-        spec("ngo_share_pct", "share", "%", "organisations_count"),
-        spec("vol_age_18_29_pct", "share", "%", "volunteers_count"),
-        spec("vol_students_pct", "share", "%", "volunteers_count"),
-        spec("vol_unemployed_pct", "share", "%", "volunteers_count"),
+        spec("ngo_share_pct", "share", pct, "organisations_count"),
+        spec("vol_age_18_29_pct", "share", pct, "volunteers_count"),
+        spec("vol_students_pct", "share", pct, "volunteers_count"),
+        spec("vol_unemployed_pct", "share", pct, "volunteers_count"),
         spec("population_thousands", "count", plots.label("thousand_persons", lang)),
         spec("volunteers_per_100k", "rate_per_100k", per_100k, "volunteers_count"),
     )
@@ -564,16 +535,22 @@ class MapPlan:
             rows.append({"variable": spec.column, "regions_with_value": int(values.notna().sum()),
                          "min": float(values.min()), "max": float(values.max()), "classification": choice.method,
                          "k": choice.k, "skewness": round(choice.skewness, 2), "outliers": choice.outliers,
-                         "justification": prose.plain(prose.justification(choice, self.lang), self.lang)})
+                         "justification": prose.justification_text(choice, self.lang)})
         return pd.DataFrame(rows)
 
+    @property
+    def supplied(self) -> list[str]:
+        """The counts behind the rates that this dataset fills (``volunteers_count``, ``population_count``)."""
+        return [c for c in ("volunteers_count", "population_count", "organisations_count")
+                if c in self.frame.columns and self.frame[c].notna().any()]
+
     def text(self):
-        """What is mapped and what this dataset lacks (``(template, values)`` pairs)."""
+        """What is mapped and what this dataset lacks (Markdown sentences from the ``maps`` catalogue)."""
         from vstudy.data import regions
         from vstudy.present.prose import maps as prose
 
         return prose.overview(len(self.frame), len(regions.codes(self.scheme)), self.scheme,
-                              [s.column for s in self.specs], self.absent, self.lang)
+                              [s.column for s in self.specs], self.absent, self.lang, supplied=self.supplied)
 
     def heading(self, group: str) -> str | None:
         """The Markdown heading of a group of maps (``organisations``, ``volunteers``, ``population``), or None

@@ -3,7 +3,7 @@
 :func:`choropleth` draws the 17 (``kz2021``) or 20 (``kz2022``) units from the same boundaries as the printed maps
 (:func:`vstudy.data.boundaries.load_boundaries`, in the same equal-area projection), coloured by the same classes
 (:func:`vstudy.present.maps.classify`, palette of the quantity). Hovering a region shows its name in the edition's
-language, the value with its unit, its rank among the units that have a value ("2 of 17") and, when given, the
+language, the value with its unit, its rank among the units that have a value ("Rank 2 of 17") and, when given, the
 count behind the value. The three cities are also drawn as circles, as on the printed map, so that they can be
 found and hovered. Missing values are grey and say "No data".
 
@@ -53,18 +53,23 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import shapely
 
+from vstudy import i18n
 from vstudy.data import boundaries, regions
+from vstudy.i18n import formats as cldr
 from vstudy.present import labels, maps, plots
 from vstudy.present.tables import format_number
 
+PERCENT = "%"  # the unit of a share (the labels catalogue's ``pct`` in every language)
 SIMPLIFY_M = 2_000  # enough detail for a screen map (~1 px at 900 px width); keeps the page small
 CITY_MARKER_PX = 11
 HEIGHT_PX = 520
 
-_WORDS = {
-    "en": {"rank": "Rank {rank} of {n}", "no_data": "No data", "unit_sep": " "},
-    "ru": {"rank": "{rank}-е место из {n}", "no_data": "Нет данных", "unit_sep": " "},
-}
+
+
+def _say(lang: str, key: str, **facts: object) -> str:
+    """A line of the hover label or the legend from the ``maps`` catalogue, its text facts HTML-escaped (plotly's
+    hover labels read a subset of HTML)."""
+    return i18n.text(lang, f"maps.{key}", escape=html.escape, **facts)
 
 
 @functools.lru_cache(maxsize=2)
@@ -94,18 +99,25 @@ def ranks(values: pd.Series, ascending: bool = False) -> pd.Series:
 def hover_text(name: str, value: float | None, rank: float | None, n_ranked: int, lang: str, *,
                value_label: str, unit: str = "", decimals: int = 1, count_label: str | None = None,
                count: float | None = None) -> str:
-    """The hover label of one region (plotly's HTML subset; every piece of text escaped)."""
-    words = _WORDS[lang]
+    """The hover label of one region (plotly's HTML subset; every piece of text escaped): its name, the value with
+    its unit, its rank among the units with a value («6-е место из 17») and the count behind the value; the lines
+    are the ``maps.hover.*`` messages, numbers as CLDR writes them in ``lang``."""
     lines = [f"<b>{html.escape(name)}</b>"]
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        lines.append(f"{html.escape(value_label)}: {words['no_data']}")
+        lines.append(_say(lang, "hover.no_data", label=value_label))
     else:
-        number = format_number(float(value), decimals, lang)
-        lines.append(f"{html.escape(value_label)}: {number}{words['unit_sep'] + html.escape(unit) if unit else ''}")
-        lines.append(words["rank"].format(rank=int(rank), n=n_ranked))
+        if unit == PERCENT:  # a share: the percent sign as CLDR writes it (59.4% / 59,4 % / 59,4%)
+            share = cldr.number(float(value), lang, decimals=decimals, percent=True)
+            lines.append(_say(lang, "hover.value", label=value_label, value=share))
+        else:  # a unit in words after a no-break space, so that a line never starts with it
+            lines.append(_say(lang, "hover.value_unit" if unit else "hover.value", label=value_label,
+                              value=format_number(float(value), decimals, lang), unit=unit))
+        lines.append(_say(lang, "hover.rank", rank=int(rank), n=n_ranked))
     if count_label is not None:
-        shown = words["no_data"] if count is None or pd.isna(count) else format_number(float(count), 0, lang)
-        lines.append(f"{html.escape(count_label)}: {shown}")
+        if count is None or pd.isna(count):
+            lines.append(_say(lang, "hover.count_no_data", label=count_label))
+        else:
+            lines.append(_say(lang, "hover.count", label=count_label, count=round(float(count))))
     return "<br>".join(lines)
 
 
@@ -158,12 +170,12 @@ def choropleth(
     fig = go.Figure()
     if classes is not None:  # legend: one entry per class, with its bounds in the edition's convention
         for i, (lo, hi) in enumerate(classes.intervals()):
-            name = f"{format_number(lo, decimals, lang)} – {format_number(hi, decimals, lang)}"
+            name = _say(lang, "legend.range", low=format_number(lo, decimals, lang), high=format_number(hi, decimals, lang))
             fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, legendrank=i,
                                      marker={"color": colors[i], "size": 12, "symbol": "square"},
                                      hoverinfo="skip", showlegend=True))
     if n_ranked < len(codes):
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=_WORDS[lang]["no_data"],
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=html.escape(labels.label("no_data", lang)),
                                  marker={"color": plots.NO_DATA_COLOR, "size": 12, "symbol": "square",
                                          "line": {"color": plots.NO_DATA_HATCH_COLOR, "width": 1}},
                                  hoverinfo="skip", showlegend=True, legendrank=len(colors)))
@@ -195,8 +207,9 @@ def choropleth(
         template="none", height=HEIGHT_PX, margin={"l": 0, "r": 0, "t": 40 if title else 10, "b": 0},
         title={"text": html.escape(title)} if title else None,
         xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1},
-        legend={"title": {"text": html.escape(legend_title if legend_title is not None
-                                              else label + (f", {unit}" if unit else ""))}, "orientation": "h",
+        legend={"title": {"text": html.escape(legend_title) if legend_title is not None
+                          else _say(lang, "legend.title_unit", title=label, unit=unit) if unit else html.escape(label)},
+                "orientation": "h",
                 "yanchor": "top", "y": 0.0, "xanchor": "center", "x": 0.5},
         hoverlabel={"bgcolor": "white", "align": "left", "font": {"family": plots.pick_font()[0]}},
         font={"family": f"{plots.pick_font()[0]}, sans-serif", "size": 12},

@@ -40,26 +40,13 @@ from shapely.ops import polylabel
 from vstudy.data import boundaries
 from vstudy.present import plots
 from vstudy.present.tables import format_number
+from vstudy.present.words import plain
 
 CLASSIFIERS = {
     "quantiles": mapclassify.Quantiles,
     "natural_breaks": mapclassify.NaturalBreaks,
     "equal_interval": mapclassify.EqualInterval,
     "fisher_jenks": mapclassify.FisherJenks,
-}
-METHOD_NAMES = {
-    "en": {
-        "quantiles": "quantiles",
-        "natural_breaks": "natural breaks (k-means)",
-        "equal_interval": "equal intervals",
-        "fisher_jenks": "Fisher–Jenks",
-    },
-    "ru": {
-        "quantiles": "квантили",
-        "natural_breaks": "естественные границы (k-средних)",
-        "equal_interval": "равные интервалы",
-        "fisher_jenks": "Фишер–Дженкс",
-    },
 }
 NATURAL_BREAKS_SEED = 20210101  # NaturalBreaks starts from random centroids; a fixed seed makes maps repeatable
 
@@ -101,7 +88,15 @@ class Classification:
         return list(zip(lows, self.bins.tolist(), strict=True))
 
     def method_label(self, lang: str = "en") -> str:
-        return METHOD_NAMES[lang][self.method]
+        """The classification's name as a sentence uses it («quantiles», «квантили»; the ``maps`` catalogue)."""
+        return method_name(self.method, lang)
+
+
+def method_name(method: str, lang: str = "en") -> str:
+    """The name of a classification method in ``lang``, lower case as a sentence uses it (``maps.method.*``)."""
+    if method not in CLASSIFIERS:
+        raise KeyError(f"unknown classification {method!r}; known: {', '.join(CLASSIFIERS)}")
+    return plain(lang, f"maps.method.{method}")
 
 
 def _clean(values) -> tuple[np.ndarray, np.ndarray]:
@@ -322,14 +317,13 @@ _FIXED = re.compile(r"^\{:\.(\d)f\}$")
 
 
 def _fmt_number(value: float, fmt: str, lang: str) -> str:
-    """A class bound in the edition's convention: ``{:.1f}`` gives ``1,568.8`` in English and ``1 568,8`` in
-    Russian (:func:`vstudy.present.tables.format_number`); another ``fmt`` is applied as it is, with a decimal comma
-    in Russian."""
+    """A class bound as CLDR writes it in ``lang``: ``{:.1f}`` gives ``1,568.8`` in English and ``1 568,8`` in
+    Russian and Kazakh (:func:`vstudy.present.tables.format_number`); another ``fmt`` is applied, then its numbers
+    are rewritten the same way (:func:`vstudy.present.plots.number_text`)."""
     fixed = _FIXED.match(fmt)
     if fixed:
         return format_number(value, int(fixed.group(1)), lang)
-    text = fmt.format(value)
-    return text.replace(".", ",") if lang == "ru" else text
+    return plots.number_text(fmt.format(value), lang)
 
 
 def choropleth(
@@ -425,14 +419,14 @@ def choropleth(
 
     handles = []
     for i, (lo, hi) in enumerate(cls.intervals()):
-        text = f"{_fmt_number(lo, fmt, lang)} – {_fmt_number(hi, fmt, lang)}"
-        if show_counts:
-            text += f"  ({int(cls.counts[i])})"
+        low, high = _fmt_number(lo, fmt, lang), _fmt_number(hi, fmt, lang)
+        text = (plain(lang, "maps.legend.range_count", low=low, high=high, n=int(cls.counts[i])) if show_counts
+                else plain(lang, "maps.legend.range", low=low, high=high))
         handles.append(Patch(facecolor=colors[i], edgecolor="0.6", linewidth=0.4, label=text))
     if no_data:
         handles.append(Patch(facecolor=plots.NO_DATA_COLOR, edgecolor="0.6", linewidth=0.4,
                              hatch=plots.NO_DATA_HATCH, hatchcolor=plots.NO_DATA_HATCH_COLOR,
-                             label=f"{plots.label('no_data', lang)}  ({len(no_data)})"))
+                             label=plain(lang, "maps.legend.no_data", n=len(no_data))))
     if markers and city_legend:
         handles.append(city_legend_handle(lang, city_marker_size))
     fontsize = legend_fontsize or plots.SMALL_FONT_SIZE
@@ -446,7 +440,7 @@ def choropleth(
                        borderaxespad=0.2, columnspacing=1.2, **placement)
 
     if method_note:
-        note = f"{cls.method_label(lang)}, k = {cls.k}"
+        note = plain(lang, "maps.legend.method", method=cls.method_label(lang), k=cls.k)
         ax.text(1.0, 0.0, note, transform=ax.transAxes, ha="right", va="bottom",
                 fontsize=fontsize - 0.5, color="0.4")
     if title:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -27,6 +28,7 @@ from matplotlib import font_manager
 from matplotlib.colors import Colormap, to_hex
 
 from vstudy.data.atomic import atomic_path
+from vstudy.i18n import formats as cldr
 from vstudy.present.labels import (  # noqa: F401  (re-exported: figures call plots.label / plots.region_label)
     CATEGORY_KEYS,
     LABELS,
@@ -35,7 +37,7 @@ from vstudy.present.labels import (  # noqa: F401  (re-exported: figures call pl
     label,
     region_label,
 )
-from vstudy.present.text import localize_number
+from vstudy.present.words import plain
 from vstudy.vocab import AGE_GROUPS, DIRECTIONS, STATUSES  # noqa: F401  (re-exported)
 
 # --------------------------------------------------------------------------------------------- sizes
@@ -118,18 +120,46 @@ def _tick_label(value: object, lang: str) -> str:
     return region_label(value, lang) if is_region_code(value) else str(value)
 
 
+def number(value: float, lang: str, decimals: int | None = None) -> str:
+    """``value`` as CLDR writes it in ``lang`` (:func:`vstudy.i18n.formats.number`): grouping, decimal mark, true
+    minus sign; ``decimals`` exactly, else at most three and none for a whole number (a count is an integer)."""
+    return cldr.number(value, lang, decimals=decimals)
+
+
+# A number written the English (Python) way inside a text: optional minus, digits grouped with commas or not, an
+# optional decimal part. Not part of a word or of a longer number (a version, a date: "1.2.3", "2021-07").
+_NUMBER_IN_TEXT = re.compile(r"(?<![\w.,\u2212-])([-\u2212]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\w.]|,\d)")
+
+
+def _rewrite_number(match: re.Match, lang: str) -> str:
+    sign, whole, frac = match.groups()
+    grouped = "," in whole
+    value = float(whole.replace(",", "") + (f".{frac}" if frac else ""))
+    text = cldr.number(value, lang, decimals=len(frac or ""), grouping=grouped or len(whole) > 4)
+    return (cldr.MINUS if sign and value else "") + text
+
+
 def number_text(text: str, lang: str) -> str:
-    """A number already written the English way (``1,234.5``) as ``lang`` writes it (``1 234,5`` in Russian,
-    :func:`vstudy.present.text.number`): for the values figures print on bars and in cells."""
-    return localize_number(text, lang)
+    """The numbers of a text written the English (Python) way (``1,234.5``, ``-0.68``) as CLDR writes them in
+    ``lang`` (``1 234,5`` and ``−0,68`` in Russian and Kazakh; the true minus sign in every language): for the
+    values figures print on bars, in cells and legends. The decimals are kept as written; a number of four digits
+    written without grouping (a year) stays ungrouped. Words are left alone."""
+    return _NUMBER_IN_TEXT.sub(lambda m: _rewrite_number(m, lang), text)
+
+
+def tick_text(value: float, lang: str) -> str:
+    """A tick label: an integer grouped as CLDR groups it (``1 000``), else up to six significant digits."""
+    if float(value).is_integer():
+        return cldr.number(round(float(value)), lang, decimals=0)
+    return number_text(f"{value:g}", lang)
 
 
 def localize_axis(axis, lang: str) -> None:
-    """Tick labels of a numeric ``axis`` with the decimal mark of ``lang`` (a comma in Russian)."""
-    if lang == "ru":
-        from matplotlib.ticker import FuncFormatter
+    """Tick labels of a numeric ``axis`` as CLDR writes numbers in ``lang`` (a decimal comma in Russian)."""
+    from matplotlib.ticker import FuncFormatter
 
-        axis.set_major_formatter(FuncFormatter(lambda v, _pos: number_text(f"{v:g}", lang)))
+    _check_lang(lang)
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: tick_text(v, lang)))
 
 
 # --------------------------------------------------------------------------------------------- fonts
@@ -398,7 +428,9 @@ def ranking_bars(
     ax.set_xlim(min(0.0, float(data.min()) * 1.12), max(0.0, float(data.max()) * 1.12))
     if reference is not None:
         ax.axvline(reference, color="0.3", linestyle="--", linewidth=0.8)
-        ax.text(reference, len(data) - 0.4, f" {label('national', lang)}: {number_text(fmt.format(reference), lang)}",
+        ax.text(reference, len(data) - 0.4,
+                " " + plain(lang, "figures.national", national=label("national", lang),
+                            value=number_text(fmt.format(reference), lang)),
                 fontsize=SMALL_FONT_SIZE, color="0.3", va="bottom", ha="left")
     name = series.name if isinstance(series.name, str) else None
     ax.set_xlabel(value_label or (label(name, lang, default=name) if name else ""))
@@ -451,7 +483,7 @@ def scatter_labeled(
         r = float(np.corrcoef(xs, ys)[0, 1])
         grid = np.linspace(xs.min(), xs.max(), 50)
         ax.plot(grid, slope * grid + intercept, color="0.35", linewidth=0.9, linestyle="--", zorder=2,
-                label=f"{label('linear_fit', lang)}, r = {r:.2f}".replace(".", "," if lang == "ru" else "."))
+                label=plain(lang, "figures.fit", fit=label("linear_fit", lang), r=r))
         ax.legend(loc="best")
     ax.set_xlabel(xlabel or label(x, lang, default=x))
     ax.set_ylabel(ylabel or label(y, lang, default=y))
@@ -517,30 +549,23 @@ _SAVE_METADATA = {
 }
 
 
-def _ru_tick(value: float, _pos=None) -> str:
-    text = f"{value:,.0f}" if abs(value) >= 1000 and float(value).is_integer() else f"{value:g}"
-    return localize_number(text, "ru").replace("-", "\u2212")
-
-
 def localize_numbers(fig, lang: str):
-    """The numbers a figure prints as ``lang`` writes them: in Russian, decimal commas in tick labels (linear
-    axes), bar-end values, cell annotations and legends. Text that is not a number is left alone. Returns ``fig``."""
-    import re
-
+    """The numbers a figure prints as CLDR writes them in ``lang`` (:func:`number_text`): tick labels of linear
+    axes, bar-end values, cell annotations and legends — decimal commas and no-break grouping in Russian and
+    Kazakh, the true minus sign in every language. Text that is not a number is left alone; a figure whose numbers
+    are already written so is not changed. Returns ``fig``."""
     from matplotlib import ticker
 
     _check_lang(lang)
-    if fig is None or lang != "ru":
+    if fig is None:
         return fig
-    decimal = re.compile(r"(?<=\d)\.(?=\d)")
-    minus = re.compile(r"(?<![\w\u2212-])-(?=\d)")
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             if type(axis.get_major_formatter()) is ticker.ScalarFormatter:
-                axis.set_major_formatter(ticker.FuncFormatter(_ru_tick))
+                axis.set_major_formatter(ticker.FuncFormatter(lambda v, _pos: tick_text(v, lang)))
         legend = ax.get_legend()
         for text in [*ax.texts, *(legend.get_texts() if legend else [])]:
-            text.set_text(minus.sub("\u2212", decimal.sub(",", text.get_text())))
+            text.set_text(number_text(text.get_text(), lang))
     return fig
 
 

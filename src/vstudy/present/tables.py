@@ -2,8 +2,8 @@
 
 A study table (``tables/*.csv``) is written for machines: ids, units in column names, full precision. What a
 reader sees is made here by :func:`reader_table`: the chosen columns in the chosen order, headers and ids in the
-edition's language (:mod:`vstudy.present.labels`), region codes as region names, numbers formatted in the
-edition's convention, booleans as words, "—" where a value is missing with the reason stated below the table,
+edition's language (:mod:`vstudy.present.labels`), region codes as region names, numbers as CLDR writes them in
+the edition's language (:mod:`vstudy.i18n.formats`), booleans as words, "—" where a value is missing with the reason stated below the table,
 long notes as numbered notes below the table instead of a narrow column, and no index column.
 
 One table, two renderings, chosen by Quarto per output format (it prefers ``text/html`` for the website and
@@ -26,7 +26,7 @@ Example::
     from vstudy.present import tables
     tables.reader_table(frame, ["region_code", "ngo_count", tables.col("ngo_share_pct", decimals=1),
                                 tables.col("note", optional=True)], lang,
-                        missing_reason={"en": "not published by the report", "ru": "не опубликовано в отчёте"},
+                        missing_reason=tables.msg("tables.reason.not_published"),
                         csv_link=tables.study_table_link("by_region", "02_organisations", lang))
 """
 
@@ -42,10 +42,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from vstudy import i18n
 from vstudy.data import regions
+from vstudy.i18n import formats
 from vstudy.present import labels
-from vstudy.present.text import RU_GROUP, escape, localize_number
-from vstudy.vocab import LANGS
+from vstudy.present.text import escape
 
 # Text width of the A4 study PDF (2 cm margins, 170 mm) in characters of the body font (DejaVu Sans 10 pt, about
 # 2 mm a character on average), less a little for the cell insets counted per column below.
@@ -54,57 +55,68 @@ CELL_PADDING_CHARS = 2
 WRAP_CHARS = 30  # a text column is counted this wide (or its longest word): longer cells wrap
 NOTE_CHARS = 40  # a note column whose longest note is longer becomes numbered notes below the table
 DASH = "—"
-MINUS = "\u2212"
-THIN_NBSP = RU_GROUP  # narrow no-break space: the Russian thousands separator (present.text)
+MINUS = formats.MINUS
+NBSP = "\u00a0"  # the no-break space CLDR groups thousands with in Russian and Kazakh (1 353)
+LANGS = i18n.LANGS
 
 FORMATS = ("auto", "int", "num", "pct", "p", "r", "text", "note", "id", "code", "region", "bool")
 
-_WORDS = {
-    "en": {
-        "yes": "yes", "no": "no", "missing": "A dash (—) marks a missing value: {reason}.",
-        "missing_in": "A dash (—) in «{column}»: {reason}.", "no_value": "the data have no value for it",
-        "notes": "Notes", "continued": "continued", "omitted": "Left out of print, shown on the website: {columns}.",
-        "csv": "The full table as CSV", "less_than": "< {value}",
-    },
-    "ru": {
-        "yes": "да", "no": "нет", "missing": "Прочерк (—) означает, что значения нет: {reason}.",
-        "missing_in": "Прочерк (—) в столбце «{column}»: {reason}.", "no_value": "в данных нет этого значения",
-        "notes": "Примечания", "continued": "продолжение",
-        "omitted": "Не вошли в печатную версию, есть на сайте: {columns}.",
-        "csv": "Полная таблица в формате CSV", "less_than": "< {value}",
-    },
-}
 
-Text = str | Mapping[str, str]  # one string for every edition, or {"en": …, "ru": …}
+@dataclass(frozen=True)
+class Msg:
+    """A message of the catalogues as a table's text (a header, a reason, a note, a cell's label): filled in the
+    edition's language when the table is made. ``msg("tables.reason.not_published")``."""
+
+    id: str
+    facts: Mapping[str, object] = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        return i18n.text(lang, self.id, **self.facts)
+
+
+def msg(msg_id: str, /, **facts: object) -> Msg:
+    """A catalogue message to be filled in the table's language (see :class:`Msg`)."""
+    return Msg(msg_id, facts)
+
+
+# one string for every edition, a catalogue message, or (while sections move their words into catalogues)
+# {"en": …, "ru": …, "kk": …}
+Text = str | Msg | Mapping[str, str]
+
+
+def _word(lang: str, key: str, **facts: object) -> str:
+    return i18n.text(lang, f"tables.{key}", **facts)
 
 
 def _text(value: Text | None, lang: str) -> str | None:
     if value is None or isinstance(value, str):
         return value
+    if isinstance(value, Msg):
+        return value.text(lang)
     try:
         return value[lang]
     except KeyError:
-        raise KeyError(f"no {lang} text in {dict(value)!r}") from None
+        raise KeyError(f"no {lang} text in {dict(value)!r}; give a catalogue message (tables.msg)") from None
 
 
 # ============================================================================================ numbers
 def format_number(value: float, decimals: int = 0, lang: str = "en") -> str:
-    """``value`` with ``decimals`` decimals, thousands grouped, in the edition's convention.
+    """``value`` with ``decimals`` decimals, thousands grouped, as CLDR writes numbers in ``lang``
+    (:func:`vstudy.i18n.formats.number`).
 
-    en: ``12,345.6``; ru: ``12 345,6`` (narrow no-break space, decimal comma). Negative numbers take a real minus
-    sign (−), which no Markdown reader mistakes for a list item or a hyphen.
+    en: ``12,345.6``; ru and kk: ``12 345,6`` (no-break space, decimal comma). Negative numbers take a true minus
+    sign (U+2212), which no Markdown reader mistakes for a list item or a hyphen; a value that rounds to zero has
+    none ("0.00", not "−0.00").
     """
     _check_lang(lang)
-    text = localize_number(f"{abs(value):,.{decimals}f}", lang)
-    negative = value < 0 and any(ch not in "0.," + THIN_NBSP for ch in text)  # "−0.00" would read oddly
-    return (MINUS if negative else "") + text
+    return formats.number(value, lang, decimals=decimals)
 
 
 def format_p(value: float, lang: str = "en", decimals: int = 3) -> str:
     """A p-value with three decimals, or "< 0.001" below that."""
     floor = 10 ** -decimals
     if value < floor:
-        return _WORDS[lang]["less_than"].format(value=format_number(floor, decimals, lang))
+        return _word(lang, "less_than", value=format_number(floor, decimals, lang))
     return format_number(value, decimals, lang)
 
 
@@ -142,7 +154,7 @@ def _is_missing(value: object) -> bool:
 
 def _check_lang(lang: str) -> None:
     if lang not in LANGS:
-        raise ValueError(f"tables exist in {LANGS}, not {lang!r}")
+        raise ValueError(f"tables exist in {', '.join(LANGS)}, not {lang!r}")
 
 
 # ============================================================================================ the spec
@@ -154,10 +166,10 @@ class Col:
     (a number already in per cent; the header carries the %), ``p`` (p-value), ``r`` (a coefficient), ``text``,
     ``note`` (long text: numbered notes below the table), ``id`` (a category id, shown as its label), ``code``
     (a file or column name, shown as code), ``region`` (a code or name, shown as the region's name), ``bool``.
-    ``label``: the header (one string, or ``{"en": …, "ru": …}``); default :func:`labels.column_label`.
+    ``label``: the header (a catalogue message :func:`msg`, or one string); default :func:`labels.column_label`.
     ``optional``: left out of the print version when the table is too wide for the page.
     ``missing``: why a value of this column is missing (overrides the table's ``missing_reason``).
-    ``values``: labels for the cells (value → text or ``{"en": …, "ru": …}``), e.g. indicator ids → descriptions.
+    ``values``: labels for the cells (value → text or :func:`msg`), e.g. indicator ids → descriptions.
     """
 
     name: str
@@ -241,7 +253,7 @@ class ReaderTable:
         for n, part in enumerate(self.parts):
             headers = [self.headers[i] for i in part]
             if n:
-                headers[0] = f"{headers[0]} ({_WORDS[self.lang]['continued']})"
+                headers[0] = _word(self.lang, "continued", header=headers[0])
             head = "| " + " | ".join(escape(h) for h in headers) + " |"
             rule = "|" + "|".join(
                 ("-" * (widths[i] + CELL_PADDING_CHARS) + ":") if self.numeric[i]
@@ -253,14 +265,13 @@ class ReaderTable:
 
     def notes_markdown(self) -> str:
         """The continuation of a split table (print only), the notes and the CSV link, as Markdown."""
-        words = _WORDS[self.lang]
         blocks = []
         rest = self.markdown_parts()[1:]
         print_only = []
         print_only.extend(rest)
         if self.omitted:
-            names = ", ".join(f"«{self.headers[i]}»" for i in self.omitted)
-            print_only.append(escape(words["omitted"].format(columns=names)) + "\n")
+            names = [_word(self.lang, "quoted", name=self.headers[i]) for i in self.omitted]
+            print_only.append(escape(_word(self.lang, "omitted", columns=names)) + "\n")
         if print_only:
             blocks.append('::: {.content-visible unless-format="html"}\n\n' + "\n".join(print_only) + "\n:::\n")
         if self.numbered_notes:
@@ -399,7 +410,6 @@ def reader_table(
         raise KeyError(f"columns {unknown} are not in the table (it has {list(data.columns)})")
     specs = [c if c.fmt != "auto" else replace(c, fmt=resolve_format(c.name, data[c.name])) for c in specs]
 
-    words = _WORDS[lang]
     headers = [_text(c.label, lang) or labels.column_label(c.name, lang, default=c.name) for c in specs]
     cells: list[list[str]] = [[] for _ in range(len(data))]
     numbered: list[str] = []
@@ -417,11 +427,11 @@ def reader_table(
         reasons = {j: _text(specs[j].missing, lang) for j in missing_cols}
         general = _text(missing_reason, lang)
         if all(r is None for r in reasons.values()):
-            table_notes.append(words["missing"].format(reason=general or words["no_value"]))
+            table_notes.append(_word(lang, "missing", reason=general or _word(lang, "no_value")))
         else:
             for j, reason in reasons.items():
-                table_notes.append(words["missing_in"].format(
-                    column=headers[j], reason=reason or general or words["no_value"]))
+                table_notes.append(_word(lang, "missing_in", column=headers[j],
+                                         reason=reason or general or _word(lang, "no_value")))
     table_notes.extend(t for t in (_text(n, lang) for n in notes) if t)
 
     table = ReaderTable(lang=lang, headers=headers, rows=cells, numeric=numeric, parts=[], notes=table_notes,
@@ -465,7 +475,7 @@ def _format_column(spec: Col, values: pd.Series, lang: str, note_chars: int, num
             out.append(format_number(float(v), 2 if spec.decimals is None else spec.decimals, lang))
         elif fmt == "bool":
             truth = bool(v) if _is_bool(v) else str(v) == "True"
-            out.append(_WORDS[lang]["yes" if truth else "no"])
+            out.append(_word(lang, "yes" if truth else "no"))
         elif fmt == "id":
             out.append(labels.value_label(v, lang, default=v) if labels.is_id(v) else str(v))
         elif fmt == "region":
@@ -519,4 +529,4 @@ def study_table_link(name: str, section: str | None = None, lang: str = "en", *,
     if not re.fullmatch(r"[\w.-]+", name) or (section is not None and not re.fullmatch(r"[\w.-]+", section)):
         raise ValueError(f"table names are plain file names, not {name!r} / {section!r}")
     file = f"{section}__{name}.csv" if section else f"{name}.csv"
-    return f"[{escape(_WORDS[lang]['csv'])}]({base.rstrip('/')}/tables/{file})"
+    return f"[{escape(_word(lang, 'csv'))}]({base.rstrip('/')}/tables/{file})"

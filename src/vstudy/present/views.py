@@ -14,28 +14,24 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from vstudy.present import labels, tables
-from vstudy.present.tables import col
+from vstudy.present import tables
+from vstudy.present.tables import col, msg
 
-NOT_PUBLISHED = {"en": "the report does not publish it", "ru": "в отчёте не опубликовано"}
-NOT_COMPUTABLE = {"en": "the data do not allow computing it", "ru": "по имеющимся данным его не вычислить"}
-NO_INFLUENTIAL = {"en": "not computed for this pair", "ru": "для этой пары не вычислялось"}
+# Why a value is missing (the words are the ``tables`` catalogue's, in every edition's language).
+NOT_PUBLISHED = msg("tables.reason.not_published")
+NOT_COMPUTABLE = msg("tables.reason.not_computable")
+NO_INFLUENTIAL = msg("tables.reason.no_influential")
 
-_CORRELATION = [col("pair", "text", label={"en": "Pair", "ru": "Пара"}), col("n", "int"), col("r", "r"), col("ci_low", "r"), col("ci_high", "r"),
+_CORRELATION = [col("pair", "text", label=msg("tables.header.pair")), col("n", "int"), col("r", "r"), col("ci_low", "r"), col("ci_high", "r"),
                 col("p_perm", "p"), col("p_holm", "p"), col("p_by", "p"), col("rho", "r", optional=True),
                 col("influential_region", "region", optional=True),
                 col("r_without_influential", "r", optional=True), col("rests_on_one_region", "bool"),
                 col("flags", "note", optional=True)]
 
 # The units of the official indicators in words (a unit a dataset brings that is not here is shown as spelled).
-UNIT_WORDS: dict[str, dict[str, str]] = {
-    "count": {"en": "count", "ru": "единиц"}, "km2": {"en": "km²", "ru": "км²"},
-    "kzt_per_month": {"en": "tenge a month", "ru": "тенге в месяц"}, "pct": {"en": "%", "ru": "%"},
-    "persons": {"en": "persons", "ru": "человек"}, "points_of_100": {"en": "points of 100", "ru": "баллов из 100"},
-    "rank": {"en": "rank", "ru": "место"}, "thousand_kzt": {"en": "thousand tenge", "ru": "тыс. тенге"},
-    "thousand_tonnes": {"en": "thousand tonnes", "ru": "тыс. тонн"}, "usd": {"en": "US dollars", "ru": "долл. США"},
-    "years": {"en": "years", "ru": "лет"},
-}
+UNIT_WORDS: dict[str, tables.Msg] = {unit: msg(f"tables.unit.{unit}") for unit in (
+    "count", "km2", "kzt_per_month", "pct", "persons", "points_of_100", "rank", "thousand_kzt", "thousand_tonnes",
+    "usd", "years")}
 
 # "<section>/<name>" → {"columns": [...], "missing_reason": ..., "notes": [...]} (reader_table's arguments; and
 # "localized": {lang: {column: its twin in lang}}, the text a column shows in that edition)
@@ -43,7 +39,7 @@ VIEWS: dict[str, dict] = {
     # the data-quality page names the dataset's own tables and indicators as they are spelled in it (code)
     "00_data_quality/inventory": {"columns": [col("table", "code"), col("file", "code"), col("schema", "code")]},
     "00_data_quality/coverage": {"columns": [col("indicator", "code"),
-                                             col("period", "text", values={"undated": {"en": "undated", "ru": "без даты"}}),
+                                             col("period", "text", values={"undated": msg("tables.cell.undated")}),
                                              col("unit", "text", values=UNIT_WORDS), "regions with a value",
                                              "regions of the scheme", col("missing", "note")]},
     "00_data_quality/errata": {"columns": ["erratum", "what is wrong", col("evidence", "note"), "report lines",
@@ -95,7 +91,7 @@ VIEWS: dict[str, dict] = {
         "category", "region_code", col("statement", "id"), col("share_of_events_pct", "pct"),
         col("source_line", "int", optional=True)], "missing_reason": NOT_PUBLISHED},
     "05_activities/ways_of_volunteering": {"columns": [
-        "way", col("label_ru", "text", label={"en": "Label in the report (Russian)", "ru": "Подпись в отчёте"}),
+        "way", col("label_ru", "text", label=msg("tables.header.label_in_report")),
         col("share_pct", "pct", decimals=2)], "missing_reason": NOT_PUBLISHED},
     "05_activities/org_directions_values": {"missing_reason": NOT_PUBLISHED},
     "05_activities/events_supplied_vs_reconstructed": {"missing_reason": NOT_PUBLISHED},
@@ -110,13 +106,12 @@ VIEWS: dict[str, dict] = {
         "label", col("requests", "int"), col("share_of_channel_contacts_pct", "pct"), col("share_of_requests_pct", "pct")],
         "missing_reason": NOT_PUBLISHED},
     "07_information_line/totals": {"columns": ["metric", "value", col("unit", "id", values={
-        "percent (approx.: «около»)": {"en": "percent (approx.: «около»)", "ru": "% (приблизительно: «около»)"},
-        "percent (approx.: «почти»)": {"en": "percent (approx.: «почти»)", "ru": "% (приблизительно: «почти»)"},
-        "fraction stated in words («Треть» = one third); no number printed": {
-            "en": "fraction stated in words («Треть» = one third); no number printed",
-            "ru": "доля названа словами («Треть»); числа нет"}}), "source_line"], "missing_reason": NOT_PUBLISHED},
+        "percent (approx.: «около»)": msg("tables.cell.approx_about"),
+        "percent (approx.: «почти»)": msg("tables.cell.approx_almost"),
+        "fraction stated in words («Треть» = one third); no number printed": msg("tables.cell.fraction_in_words")}),
+        "source_line"], "missing_reason": NOT_PUBLISHED},
     "07_information_line/checks": {"columns": [
-        col("check", "text", values={c: {lang: labels.label(c, lang) for lang in ("en", "ru")} for c in (
+        col("check", "text", values={c: msg(f"labels.term.{c}") for c in (
             "subjects add up to the total", "categories add up to the volunteering requests",
             "channels minus double-counted add up to the total")}),
         col("stated", "int"), col("sum_of_parts", "int"), col("difference", "int")], "missing_reason": NOT_COMPUTABLE},
@@ -179,9 +174,6 @@ def show(frame: pd.DataFrame | None, section: str, name: str, lang: str, *, csv_
                                lang, csv_link=csv_link, **view)
 
 
-_HOURS = {"en": "{h} h a month", "ru": "{h} ч в месяц"}
-
-
 def sensitivity_table(grid: pd.DataFrame | None, lang: str) -> tables.ReaderTable | None:
     """The value grid for the reader: wage basis × coverage × uplift in rows, hours worked a month in columns,
     billion tenge a year (the long grid stays in ``sensitivity.csv``)."""
@@ -198,14 +190,11 @@ def sensitivity_table(grid: pd.DataFrame | None, lang: str) -> tables.ReaderTabl
     wide.columns = [str(c) for c in wide.columns]
     wide["coverage"] = wide["coverage"] * 100
     wide["employer_uplift"] = wide["employer_uplift"] * 100
-    columns = ["wage_basis", col("coverage", "pct", decimals=0, label={"en": "Coverage, %", "ru": "Охват, %"}),
-               col("employer_uplift", "pct", decimals=0,
-                   label={"en": "Employer uplift, %", "ru": "Надбавка работодателя, %"})]
-    columns += [col(str(h), "num", decimals=2,
-                    label={k: v.format(h=f"{h:g}" if k == "en" else f"{h:g}".replace(".", ",")) for k, v in _HOURS.items()})
+    columns = ["wage_basis", col("coverage", "pct", decimals=0, label=msg("tables.header.coverage_pct")),
+               col("employer_uplift", "pct", decimals=0, label=msg("tables.header.employer_uplift_pct"))]
+    columns += [col(str(h), "num", decimals=2, label=msg("tables.header.hours_a_month", hours=float(h)))
                 for h in hours]
-    return tables.reader_table(wide, columns, lang, notes=[{"en": "Billion tenge a year.",
-                                                            "ru": "Млрд тенге в год."}])
+    return tables.reader_table(wide, columns, lang, notes=[msg("tables.note.billion_tenge_a_year")])
 
 
 def required_table(required: pd.DataFrame | None, lang: str) -> tables.ReaderTable | None:
@@ -220,10 +209,10 @@ def required_table(required: pd.DataFrame | None, lang: str) -> tables.ReaderTab
     out["coverage"] = out["coverage"] * 100
     return tables.reader_table(out, [
         "wage_basis", col("solve_for", "text", values={
-            "coverage": {"en": "coverage, %", "ru": "охват, %"},
-            "employer uplift": {"en": "employer uplift, %", "ru": "надбавка работодателя, %"},
-            "hours worked per month": {"en": "hours worked a month", "ru": "часов работы в месяц"}}),
-        col("coverage", "pct", decimals=0, label={"en": "Coverage, %", "ru": "Охват, %"}),
+            "coverage": msg("tables.cell.coverage_pct"),
+            "employer uplift": msg("tables.cell.employer_uplift_pct"),
+            "hours worked per month": msg("tables.cell.hours_worked_a_month")}),
+        col("coverage", "pct", decimals=0, label=msg("tables.header.coverage_pct")),
         col("hours_worked_per_month", "num", decimals=0),
-        col("needed_value", "num", decimals=1, label={"en": "Value that reaches it", "ru": "Нужное значение"})],
-        lang, missing_reason={"en": "this is the assumption solved for", "ru": "это искомое допущение"})
+        col("needed_value", "num", decimals=1, label=msg("tables.header.needed_value"))],
+        lang, missing_reason=msg("tables.reason.solved_for"))
