@@ -22,8 +22,12 @@ from __future__ import annotations
 import functools
 import re
 
+from vstudy import i18n
 from vstudy.data import regions
-from vstudy.vocab import AGE_GROUPS, DIRECTIONS, LANGS, SECTIONS, STATUSES, section_title
+from vstudy.vocab import AGE_GROUPS, DIRECTIONS, SECTIONS, STATUSES
+
+# The languages these tables hold (the Kazakh labels come with the labels catalogue, issue 19).
+LANGS: tuple[str, ...] = ("en", "ru")
 
 _MISSING = object()
 
@@ -644,7 +648,7 @@ def _declared_terms() -> dict[str, dict[str, str]]:
         out[lang].update(infoline.CHANNEL_LABELS[lang])
         out[lang].update(infoline.CATEGORY_LABELS_RU if lang == "ru" else infoline.CATEGORY_LABELS_EN)
         for section_id in SECTIONS:
-            out[lang][section_id] = section_title(section_id, lang)
+            out[lang][section_id] = i18n.text(lang, SECTIONS[section_id].title_id)
     return out
 
 
