@@ -19,8 +19,8 @@ other pages stay as they were in ``_site``): see "Incremental Render" in Quarto'
 (https://quarto.org/docs/projects/code-execution.html#incremental-render). One call per page: Quarto takes its
 first argument as the input and hands the others to Pandoc, which reads them as more input of the same document.
 
-**The language switch.** Each edition's navbar links to the same page in the other edition, and the study PDFs of
-both editions. Quarto writes navbar links relative to the page it renders, for targets inside its project; the
+**The language switch.** Each edition's navbar links to the same page in every other edition, and the study PDFs
+of every edition. Quarto writes navbar links relative to the page it renders, for targets inside its project; the
 other edition lies outside it. So the staged navbar links to ``_edition-<lang>/<target>`` (a folder no project
 has) and, after each render, :func:`rewrite_edition_links` replaces each such link in the pages just rendered with
 the relative path to ``<target>`` — or, for :data:`SAME_PAGE`, to the same page — in ``site/<lang>/``.
@@ -166,20 +166,19 @@ def sync_folder(source: Path, target: Path) -> None:
         shutil.copytree(source, target, ignore=shutil.ignore_patterns(".*"))
 
 
-ROOT_TITLES = {"en": "Volunteering in Kazakhstan's regions", "ru": "Волонтёрство в регионах Казахстана"}
-ROOT_LINKS = {"en": ("English edition", "study PDF"), "ru": ("Русская версия", "PDF исследования")}
-
-
 def root_index(editions: Iterable[str], pdf: str = "study.pdf") -> str:
-    """``site/index.html``: the study's title in each language and a link to each edition's site and PDF."""
+    """``site/index.html``: the study's title in each language and a link to each edition's site and PDF, each in
+    its own language (the ``pages`` catalogue)."""
     from html import escape
+
+    from vstudy.i18n import text
 
     items = []
     for lang in (lang for lang in LANGS if lang in set(editions)):
-        site, pdf_text = ROOT_LINKS[lang]
+        site, pdf_text = text(lang, "pages.site.edition"), text(lang, "pages.site.pdf")
         items.append(f'<li lang="{lang}"><a href="{lang}/index.html" hreflang="{lang}">{escape(site)}</a> · '
                      f'<a href="{lang}/{pdf}" hreflang="{lang}">{escape(pdf_text)}</a></li>')
-    titles = " / ".join(escape(ROOT_TITLES[lang]) for lang in LANGS)
+    titles = " / ".join(escape(text(lang, "pages.study_title")) for lang in LANGS)
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>{titles}</title>\n"
