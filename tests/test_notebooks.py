@@ -444,7 +444,8 @@ def test_study_document_of_the_2021_build(scheme, executed, tmp_path):
                                   package_hash="fixed")
     stage = tmp_path / "stage"
     staged = website.stage_notebooks(config, stage / "notebooks", executed_dir)
-    manifest = {"period": {"start": "2021-07-01", "end": "2021-12-31"}, "scheme": scheme}
+    manifest = {"period": {"start": "2021-07-01", "end": "2021-12-31"}, "scheme": scheme,
+                "transcribes": "report_2021"}  # the study of the report: its register and errata
     text = book.write_study(stage, "en", staged, manifest, tables, DATASETS[scheme]).read_text(encoding="utf-8")
 
     headings = re.findall(r"^# (.+?)(?: \{\.unnumbered\})?$", text, re.MULTILINE)
