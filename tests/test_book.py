@@ -104,7 +104,7 @@ def _word(lang: str, key: str, **facts) -> str:
 def test_study_document_holds_every_section_figure_and_table_once(staged, lang):
     stage, staged_pages, manifest, tables, data_dir = staged
     path = book.write_study(stage, lang, staged_pages, manifest, tables, data_dir)
-    assert path == stage / "study.qmd"
+    assert path == stage / f"study-{lang}.qmd"
     text = path.read_text(encoding="utf-8")
     headings = re.findall(r"^# (.+)$", text, re.MULTILINE)
     index = ("en", "ru", "kk").index(lang)
@@ -190,4 +190,5 @@ def test_template_options_are_those_of_an_a4_typst_study(repo_root):
     assert options["mainfont"] == "DejaVu Sans"
     project = yaml.safe_load((repo_root / "_quarto.yml").read_text(encoding="utf-8"))
     assert f"{book.STUDY_NAME}.qmd" in project["project"]["render"]
-    assert json.dumps(project).count(pages.STUDY_PDF) >= 1
+    assert json.dumps(project).count(website.PDF_NAME) >= 1  # the navbar's item, an edition's PDF in each
+    assert [pages.study_pdf(lang) for lang in ("en", "ru", "kk")] == ["study-en.pdf", "study-ru.pdf", "study-kk.pdf"]

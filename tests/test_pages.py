@@ -279,10 +279,10 @@ def test_every_pdf_is_linked_from_every_edition():
         text = pages.downloads_markdown(lang)
         for other in ("en", "ru", "kk"):
             assert text.count(f"]({pages.study_pdf_href(other)})") == 1, (lang, other)
-    assert "- [Зерттеу PDF форматында](../kk/study.pdf)" in pages.downloads_markdown("kk")
-    assert "- [The study as a PDF in Kazakh](../kk/study.pdf)" in pages.downloads_markdown("en")
-    assert "- [Исследование в формате PDF на казахском языке](../kk/study.pdf)" in pages.downloads_markdown("ru")
-    assert pages.study_pdf_href("kk") == "../kk/study.pdf"
+    assert "- [Зерттеу PDF форматында](../kk/study-kk.pdf)" in pages.downloads_markdown("kk")
+    assert "- [The study as a PDF in Kazakh](../kk/study-kk.pdf)" in pages.downloads_markdown("en")
+    assert "- [Исследование в формате PDF на казахском языке](../kk/study-kk.pdf)" in pages.downloads_markdown("ru")
+    assert pages.study_pdf_href("kk") == "../kk/study-kk.pdf"
     with pytest.raises(ValueError):
         pages.study_pdf_href("de")
 

@@ -386,7 +386,7 @@ def test_render_site_and_pdf(tree: Path) -> None:
         assert f'href="../../{other}/notebooks/00_alpha.html"' in html  # the language switch: the same page
         for page in ("data.html", "reproducibility.html"):
             assert (site / lang / page).exists(), page
-        pdf = site / lang / "study.pdf"  # the whole study (vstudy.build.book)
+        pdf = site / lang / f"study-{lang}.pdf"  # the whole study (vstudy.build.book), named for its edition
         assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
         text = pdf_text(pdf)
         for letter in "әғқңөұүһі":

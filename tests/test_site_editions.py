@@ -57,8 +57,8 @@ for page in pages:
         links.append(f'<a class="nav-link" href="{offset}{href}">{item["text"]}</a>')
     body = Path(page).read_text(encoding="utf-8")
     out.write_text("<html><body>" + "".join(links) + f"<main>{len(body)}</main></body></html>\n", encoding="utf-8")
-    if page == "study.qmd":
-        Path("_site/study.pdf").write_bytes(b"%PDF-1.7 fake")
+    if page.startswith("study-") and page.endswith(".qmd"):
+        Path("_site", page).with_suffix(".pdf").write_bytes(b"%PDF-1.7 fake")
 '''
 
 
@@ -131,9 +131,9 @@ def test_every_edition_renders_then_only_what_changed(tree: Path, fake_quarto: P
     outcome, site = render(tree, {})
     done = calls(fake_quarto)
     assert done == {lang: [["render", "--no-clean"]] for lang in LANGS}  # the first render: everything
-    pages = ["index.qmd", "study.qmd", "data.qmd", "reproducibility.qmd", "notebooks/00_alpha.ipynb",
+    pages = ["index.qmd", "study-{lang}.qmd", "data.qmd", "reproducibility.qmd", "notebooks/00_alpha.ipynb",
              "notebooks/01_beta.ipynb"]
-    assert sorted(outcome.pages) == sorted(f"{lang}/{page}" for lang in LANGS for page in pages)
+    assert sorted(outcome.pages) == sorted(f"{lang}/{page.format(lang=lang)}" for lang in LANGS for page in pages)
     out = tree / "reports" / "site"
 
     # Each edition's project speaks its language; its tables are its own.
@@ -154,19 +154,19 @@ def test_every_edition_renders_then_only_what_changed(tree: Path, fake_quarto: P
         assert switch == [{"en": "English", "ru": "Русский", "kk": "Қазақша"}[o] for o in LANGS if o != lang]
         menu = next(item for item in project["website"]["navbar"]["left"] if "menu" in item)
         assert [item["href"] for item in menu["menu"]] == [
-            "study.pdf" if o == lang else incremental.edition_href(o, "study.pdf") for o in LANGS]
+            f"study-{o}.pdf" if o == lang else incremental.edition_href(o, f"study-{o}.pdf") for o in LANGS]
         assert [item["text"] for item in menu["menu"]][2] == {"en": "In Kazakh", "ru": "На казахском",
                                                               "kk": "Қазақ тілінде"}[lang]
         assert project["format"]["html"]["code-summary"] == {"en": "Code", "ru": "Код", "kk": "Код"}[lang]
         assert (out / lang / "tables" / "t.csv").read_text(encoding="utf-8") == f"label\n{lang}\n"
-        study = (tree / "reports" / "site-src" / lang / "study.qmd").read_text(encoding="utf-8")
+        study = (tree / "reports" / "site-src" / lang / f"study-{lang}.qmd").read_text(encoding="utf-8")
         assert f"lang: {lang}" in study.split("\n---\n", 1)[0]  # the PDF's hyphenation and typst's own words
     ru_index = (tree / "reports" / "site-src" / "ru" / "index.qmd").read_text(encoding="utf-8")
     assert "Волонтёрство в регионах Казахстана" in ru_index and "Volunteering" not in ru_index
     kk_index = (tree / "reports" / "site-src" / "kk" / "index.qmd").read_text(encoding="utf-8")
     assert "Қазақстан өңірлеріндегі волонтерлік қызмет" in kk_index and not re.search("Volunteering|Волонтёрство",
                                                                                         kk_index)
-    kk_study = (tree / "reports" / "site-src" / "kk" / "study.qmd").read_text(encoding="utf-8")
+    kk_study = (tree / "reports" / "site-src" / "kk" / "study-kk.qmd").read_text(encoding="utf-8")
     assert "Қазақ тіліндегі нұсқа" in kk_study and "\n# Деректер мен әдістер\n" in kk_study
 
     # Every link to another edition, on every page, resolves to a file of that edition's site: the same page
@@ -181,16 +181,16 @@ def test_every_edition_renders_then_only_what_changed(tree: Path, fake_quarto: P
                 assert targets, page
                 for target in targets:
                     assert (page.parent / target).resolve().is_file(), (page, target)
-                rel = page.relative_to(out / lang).as_posix()
+                rel = page.relative_to(out / lang).as_posix().replace(f"study-{lang}.", f"study-{other}.")
                 same = os.path.relpath(out / other / rel, page.parent)
                 assert f'href="{same}"' in html, (page, same)
-                assert f'href="{os.path.relpath(out / other / "study.pdf", page.parent)}"' in html
+                assert f'href="{os.path.relpath(out / other / f"study-{other}.pdf", page.parent)}"' in html
                 switched += 1
     assert switched == len(LANGS) * (len(LANGS) - 1) * len(pages)
     root_index = (out / "index.html").read_text(encoding="utf-8")
     assert "Қазақ тіліндегі нұсқа" in root_index and "Русская версия" in root_index and "English edition" in root_index
     for lang in LANGS:  # the root page leads to every edition and every PDF
-        for target in (f"{lang}/index.html", f"{lang}/study.pdf"):
+        for target in (f"{lang}/index.html", f"{lang}/study-{lang}.pdf"):
             assert f'href="{target}"' in root_index and (out / target).is_file()
 
     # Nothing changed: no page is rendered, Quarto is not even started.

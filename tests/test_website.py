@@ -166,8 +166,8 @@ def test_generated_pages_of_a_hostile_dataset_hold_no_live_markup(repo_root, tmp
     pages = {p.name: p.read_text(encoding="utf-8") for p in sorted((stage / "_generated").glob("*.md"))}
     assert {"home.md", "sources.md", "errata.md", "tables.md", "reproducibility.md"} <= set(pages)
     # the study PDF's document, without its front matter and its own typst block (title page, contents)
-    study = (stage / "study.qmd").read_text(encoding="utf-8").split("\n---\n", 1)[1]
-    pages["study.qmd"] = re.sub(r"```\{=typst\}\n.*?```\n", "", study, flags=re.DOTALL)
+    study = (stage / "study-en.qmd").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    pages["study-en.qmd"] = re.sub(r"```\{=typst\}\n.*?```\n", "", study, flags=re.DOTALL)
     parser = MarkdownIt("commonmark").enable("table")
     for name, text in pages.items():
         for live in LIVE:
@@ -391,7 +391,7 @@ def test_pages_of_another_period_name_no_2021(repo_root, tmp_path):
     index = (stage / "index.qmd").read_text(encoding="utf-8")
     assert "title: Volunteering in the regions of Kazakhstan, July\u2009–\u2009December 2022" in index
     assert "20 regions of the administrative division since June 2022" in (stage / "_generated" / "home.md").read_text()
-    study = (stage / "study.qmd").read_text(encoding="utf-8")
+    study = (stage / "study-en.qmd").read_text(encoding="utf-8")
     assert "title: Volunteering in the regions of Kazakhstan, July\u2009–\u2009December 2022" in study
     assert "Period: July\u2009–\u2009December 2022" in study and "Regions: 20" in study
     front, summary = study.split("# Summary of findings", 1)[0], study.split("# Summary of findings", 1)[1]

@@ -40,7 +40,7 @@ from vstudy.present import edition
 from vstudy.present.text import escape, neutralize
 from vstudy.present.words import t
 
-STUDY_NAME = "study"  # study.qmd → study.pdf (vstudy.build.pages.STUDY_PDF)
+STUDY_NAME = content.STUDY_NAME  # the project's render list names study.qmd; an edition's is study-<lang>.qmd
 FIGURES_DIR = "study-figures"
 TEMPLATE = "study.yml"
 HEADER = "study-header.typ"
@@ -68,8 +68,8 @@ def templates_dir(stage_dir: Path) -> Path:
 
 def write_study(stage_dir: Path, lang: str, pages: dict[str, tuple[Path, str]], manifest: dict, tables: Path,
                 data_dir: Path) -> Path:
-    """Write the study document of the edition ``lang`` into ``stage_dir`` (``study.qmd`` and its figures) and
-    return its path.
+    """Write the study document of the edition ``lang`` into ``stage_dir`` (``study-<lang>.qmd`` and its figures)
+    and return its path.
 
     ``pages``: section name → (path of the staged executed notebook, its title), in reading order, as
     :func:`vstudy.build.website.stage_notebooks` returns them; ``tables``: the build's ``tables/`` (the summary of
@@ -107,7 +107,7 @@ def write_study(stage_dir: Path, lang: str, pages: dict[str, tuple[Path, str]], 
     # Each part after the title page starts a page: a raw typst page break between the parts, at the top level of
     # the document (a show rule on headings cannot do it: Quarto wraps unnumbered headings in a block).
     body = body[:2] + [piece for part in body[2:] for piece in (PAGE_BREAK, part)]
-    path = stage_dir / f"{STUDY_NAME}.qmd"
+    path = stage_dir / f"{content.study_document(lang)}.qmd"
     write_text_atomic(path, "\n".join(part.rstrip("\n") + "\n" for part in body))
     return path
 

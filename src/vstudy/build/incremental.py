@@ -4,7 +4,7 @@ A build stages one Quarto project per edition (``site-src/<lang>/``, see :mod:`v
 project persists between builds with Quarto's own state (``.quarto/``), and the rendered site (``site/<lang>/``)
 with it; both are put in place with the rest of the output set. The next build renders only what changed:
 
-* **a page** (a render target of the project: ``index.qmd``, ``study.qmd``, ``notebooks/03_x.ipynb`` …) is
+* **a page** (a render target of the project: ``index.qmd``, ``study-en.qmd``, ``notebooks/03_x.ipynb`` …) is
   rendered again iff the hash of its inputs changed: its own staged source plus every file it includes
   (``{{< include … >}}``) or embeds (``{{< embed notebooks/x.ipynb#fig-… >}}``), followed recursively
   (:func:`page_inputs`). A page that renders a PDF too (the study report) renders it with its HTML, so the PDF is
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from vstudy.build.state import sha256_file, sha256_json
@@ -129,11 +129,13 @@ def html_page(page: str) -> str:
     return str(Path(page).with_suffix(".html").as_posix())
 
 
-def rewrite_edition_links(site_dir: Path, pages: Iterable[str] | None, editions: dict[str, set[str]]) -> list[str]:
+def rewrite_edition_links(site_dir: Path, pages: Iterable[str] | None, editions: dict[str, set[str]],
+                          own: str | None = None) -> list[str]:
     """Point the links to other editions of the rendered pages (``pages``: HTML paths in ``site_dir``; None = every
-    HTML file) at their files: ``site/<lang>/<target>`` seen from the page. A same-page link whose page the other
-    edition lacks (``editions``: lang → its HTML pages) goes to that edition's home page. Returns the pages
-    changed."""
+    HTML file) at their files: ``site/<lang>/<target>`` seen from the page. A page named for its edition ``own``
+    (``study-en.html``) has its twin named for the other edition (``study-kk.html``); a same-page link whose page
+    the other edition lacks (``editions``: lang → its HTML pages) goes to that edition's home page. Returns the
+    pages changed."""
     changed = []
     files = sorted(site_dir.rglob("*.html")) if pages is None else [site_dir / p for p in pages]
     for path in files:
@@ -148,7 +150,8 @@ def rewrite_edition_links(site_dir: Path, pages: Iterable[str] | None, editions:
         def link(m: re.Match, rel: str = rel, up: str = up) -> str:
             lang, target = m["lang"], m["target"]
             if target == SAME_PAGE:
-                target = rel if rel in editions.get(lang, set()) else "index.html"
+                twin = re.sub(rf"-{own}(\.html)$", rf"-{lang}\1", rel) if own else rel
+                target = twin if twin in editions.get(lang, set()) else "index.html"
             return f'href="{up}{lang}/{target}{m["anchor"] or ""}"'
 
         new = EDITION_LINK_RE.sub(link, text)
@@ -166,9 +169,9 @@ def sync_folder(source: Path, target: Path) -> None:
         shutil.copytree(source, target, ignore=shutil.ignore_patterns(".*"))
 
 
-def root_index(editions: Iterable[str], pdf: str = "study.pdf") -> str:
-    """``site/index.html``: the study's title in each language and a link to each edition's site and PDF, each in
-    its own language (the ``pages`` catalogue)."""
+def root_index(editions: Iterable[str], pdf: Callable[[str], str]) -> str:
+    """``site/index.html``: the study's title in each language and a link to each edition's site and PDF (``pdf``:
+    an edition's PDF file name), each in its own language (the ``pages`` catalogue)."""
     from html import escape
 
     from vstudy.i18n import text
@@ -177,7 +180,7 @@ def root_index(editions: Iterable[str], pdf: str = "study.pdf") -> str:
     for lang in (lang for lang in LANGS if lang in set(editions)):
         site, pdf_text = text(lang, "pages.site.edition"), text(lang, "pages.site.pdf")
         items.append(f'<li lang="{lang}"><a href="{lang}/index.html" hreflang="{lang}">{escape(site)}</a> · '
-                     f'<a href="{lang}/{pdf}" hreflang="{lang}">{escape(pdf_text)}</a></li>')
+                     f'<a href="{lang}/{pdf(lang)}" hreflang="{lang}">{escape(pdf_text)}</a></li>')
     titles = " / ".join(escape(text(lang, "pages.study_title")) for lang in LANGS)
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

@@ -53,8 +53,21 @@ HOME_FIGURES_SHOWN = 2  # key figures of the sections (vocab.SECTIONS) on the ho
 STATUS_KEYS = {"not reproducible": "not_reproducible"}
 
 # The study PDF of each edition, as linked from a page at the root of an edition's site. One place: the build
-# decides where each edition's PDF lands (each edition is its own site, ``<site>/en/``, ``<site>/ru/`` …).
-STUDY_PDF = "study.pdf"
+# decides where each edition's PDF lands (each edition is its own site, ``<site>/en/``, ``<site>/ru/`` …) and what
+# it is called: each edition's PDF has a name of its own (``study-kk.pdf``), so that a reader who downloads
+# several keeps them all.
+STUDY_NAME = "study"
+
+
+def study_document(edition: str) -> str:
+    """The name (without suffix) of the study document of ``edition``: ``study-kk`` (``study-kk.qmd`` → PDF)."""
+    _check(edition)
+    return f"{STUDY_NAME}-{edition}"
+
+
+def study_pdf(edition: str) -> str:
+    """The file name of the study PDF of ``edition`` (``study-kk.pdf``), at the root of the edition's site."""
+    return f"{study_document(edition)}.pdf"
 # The report the default dataset transcribes: a manifest that declares ``transcribes: report_2021`` is the
 # report's own data (its errata, its published lists, its replication register apply).
 REPORT_ID = "report_2021"
@@ -63,7 +76,7 @@ REPORT_ID = "report_2021"
 def study_pdf_href(edition: str) -> str:
     """The link from a root page of any edition's site to the study PDF of ``edition``."""
     _check(edition)
-    return f"../{edition}/{STUDY_PDF}"
+    return f"../{edition}/{study_pdf(edition)}"
 
 
 # ----------------------------------------------------------------------------------------------- the dataset
@@ -392,7 +405,8 @@ def page_qmd(page: str, lang: str, manifest: dict) -> str:
     report = transcribes_report(manifest)
     if page == "index.qmd":
         title = page_title(study_title(lang), manifest, lang)
-        body = ["{{< include _generated/home.md >}}", "", md(lang, "home.closing", transcribes=report)]
+        body = ["{{< include _generated/home.md >}}", "",
+                md(lang, "home.closing", raw=("pdf",), transcribes=report, pdf=study_pdf(lang))]
     elif page == "data.qmd":
         title = plain(lang, "pages.data_page.title")
         body = [md(lang, "data_page.intro"), "",

@@ -13,7 +13,8 @@ see :mod:`vstudy.build.pipeline`) with
 * ``_generated/*.md`` — parts generated from the data in the edition's language: home page findings, origin
   records (sources, licences), the data dictionary, the errata, the reproducibility facts and the report's embeds
   (their content: :mod:`vstudy.build.pages`);
-* ``study.qmd`` — the study PDF's document in the edition's language, the whole study
+* ``study-<lang>.qmd`` — the study PDF's document in the edition's language, the whole study (its PDF,
+  ``study-<lang>.pdf``, carries the edition's name)
   (:mod:`vstudy.build.book`);
 * ``tables/`` — the edition's CSV tables, downloadable from the pages;
 * ``_quarto.yml`` with ``lang: <lang>`` (Quarto's own words follow), the title, navbar and sidebar in the edition's
@@ -194,7 +195,7 @@ def render_site(config, state: dict, view=None) -> RenderOutcome:
         incremental.sync_folder(stage / "tables", built / "tables")  # a partial render copies no resources
         plan = plans[lang]
         incremental.rewrite_edition_links(built, None if plan is None else [incremental.html_page(p) for p in plan],
-                                          pages_of)
+                                          pages_of, own=lang)
         shutil.rmtree(site / lang, ignore_errors=True)
         os.replace(built, site / lang)
         records[lang]["files"] = hash_tree(site / lang)
@@ -203,7 +204,7 @@ def render_site(config, state: dict, view=None) -> RenderOutcome:
     for lang, record in kept.items():
         if lang not in records and (site / lang).is_dir():
             records[lang] = record
-    write_text_atomic(site / "index.html", incremental.root_index(sorted(pages_of)))
+    write_text_atomic(site / "index.html", incremental.root_index(sorted(pages_of), content.study_pdf))
     return RenderOutcome("rendered", version, time.perf_counter() - start, pages=rendered, record=records)
 
 
@@ -253,7 +254,10 @@ NAV_TEXTS = {
     "data.qmd": "pages.data_page.title",
     "reproducibility.qmd": "pages.reproducibility_page.title",
 }
-PDF_NAME = "study.pdf"  # the study PDF of an edition, at the root of its site (vstudy.build.book)
+# The navbar item of _quarto.yml that stands for the study PDF; each edition's is study-<lang>.pdf at the root of
+# its site (vstudy.build.pages.study_pdf), and its document study-<lang>.qmd replaces study.qmd in the render list.
+PDF_NAME = "study.pdf"
+STUDY_PAGE = f"{book.STUDY_NAME}.qmd"
 TYPST_LANG = re.compile(r'#set text\(lang: "[a-z]{2}"')
 
 
@@ -270,6 +274,10 @@ def edition_project(project: dict, lang: str, pages: dict[str, tuple[Path, str]]
 
     project = copy.deepcopy(project)
     project.get("project", {}).pop("pre-render", None)  # the guard of the repository root, not of the stage
+    render = project.get("project", {}).get("render")
+    if isinstance(render, list):  # the edition's study document, whose PDF carries the edition's name
+        project["project"]["render"] = [f"{content.study_document(lang)}.qmd" if entry == STUDY_PAGE else entry
+                                        for entry in render]
     project["lang"] = lang
     website = project.setdefault("website", {})
     website["title"] = content.page_title(content.study_title(lang), manifest, lang)
@@ -279,7 +287,8 @@ def edition_project(project: dict, lang: str, pages: dict[str, tuple[Path, str]]
         href = item.get("href") if isinstance(item, dict) else None
         if href == PDF_NAME:
             item = {"text": plain(lang, "pages.site.pdf"), "menu": [
-                {"href": PDF_NAME if other == lang else incremental.edition_href(other, PDF_NAME),
+                {"href": content.study_pdf(lang) if other == lang
+                 else incremental.edition_href(other, content.study_pdf(other)),
                  "text": plain(lang, "pages.site.pdf_in", other=other)} for other in LANGS]}
         elif href in NAV_TEXTS:
             item = dict(item, text=plain(lang, NAV_TEXTS[href]))
