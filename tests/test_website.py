@@ -71,11 +71,14 @@ def test_staged_section_page_takes_its_title_from_the_section_in_the_edition_lan
     assert staged.cells[1].source.strip() == "Text."  # the notebook's heading is not repeated under the title
 
 
-def test_registry_sections_take_their_titles_from_the_sections_catalogue():
+def test_registry_sections_take_their_titles_from_the_sections_catalogue(repo_root):
     from vstudy import i18n, vocab
     from vstudy.build import sections
 
+    assert vocab.LANGS == i18n.LANGS == ("en", "ru", "kk")  # the editions, named in one place each layer reads
     assert [s.name for s in sections.SECTIONS] == list(vocab.SECTIONS)
+    assert sorted(p.name for p in (repo_root / "notebooks").glob("[0-9][0-9]_*.ipynb")) == sorted(
+        f"{name}.ipynb" for name in vocab.SECTIONS)  # one registry entry per section notebook
     assert sections.by_name("03").title("kk") == "Өмір сүру сапасымен және жалақымен корреляциялар"
     assert sections.by_name("07").title("ru") == "Информационная линия"
     for section in sections.SECTIONS:

@@ -39,19 +39,25 @@ class Section:
     catalogues, its title in the ``sections`` catalogue domain (``sections.<id>`` in every language) and one
     entry of :data:`SECTIONS`.
 
-    ``tables`` names the processed tables the section reads (stems without the ``_<scheme>`` suffix, as
-    ``Study.table`` takes them, plus ``manifest.json`` for the manifest; ``*`` = every file of the processed
-    layer): the pipeline hashes exactly those, so a change to one raw table re-executes only the sections whose
-    processed inputs changed. ``raw_tables`` names dataset tables (the names of ``manifest.yml``'s ``tables``;
-    ``*`` = every file of the dataset) the notebook still reads directly. ``figures`` names the section's key figures
-    (labels ``fig-…`` of its notebook): the home page shows the first two found in the executed notebooks. ``expected_seconds``: a rough execution time (2 cores,
-    the 2021 dataset) by which the first build starts the longest notebooks first.
+    * ``tables``: the processed tables the section reads (stems without the ``_<scheme>`` suffix, as
+      ``Study.table`` takes them, plus ``manifest.json`` for the manifest; ``*`` = every file of the processed
+      layer). The pipeline hashes exactly those, so a change to one raw table re-executes only the sections whose
+      processed inputs changed.
+    * ``raw_tables``: dataset tables (the names of ``manifest.yml``'s ``tables``; ``*`` = every file of the
+      dataset) that the notebook still reads directly.
+    * ``figures``: the section's key figures (labels ``fig-…`` of its notebook); the home page shows the first two
+      found in the executed notebooks.
+    * ``names_regions``: the section's pages name the regions (a test checks that each edition names them in its
+      language).
+    * ``expected_seconds``: a rough execution time (2 cores, the 2021 dataset) by which the first build starts
+      the longest notebooks first.
     """
 
     id: str
     tables: tuple[str, ...] = ()
     raw_tables: tuple[str, ...] = ()
     figures: tuple[str, ...] = ()
+    names_regions: bool = False
     expected_seconds: float = 8.0
 
     @property
@@ -76,16 +82,17 @@ class Section:
 SECTIONS: dict[str, Section] = {s.id: s for s in (
     Section("00_data_quality", ("*",), expected_seconds=8),
     Section("01_demographics", ("age", "status", "national_shares", "regions", "gender_extremes"),
-            expected_seconds=11),
-    Section("02_organisations", ("regions", "coverage", "organisations", "headline_figures"), expected_seconds=6),
+            names_regions=True, expected_seconds=11),
+    Section("02_organisations", ("regions", "coverage", "organisations", "headline_figures"), names_regions=True,
+            expected_seconds=6),
     Section("03_correlations", ("regions", "event_counts", "correlations_published", "organisations",
                                 "headline_figures", "event_directions_national_corrected"),
-            figures=("fig-correlations-main-forest",), expected_seconds=13),
-    Section("04_maps", ("regions",), expected_seconds=11),
+            figures=("fig-correlations-main-forest",), names_regions=True, expected_seconds=13),
+    Section("04_maps", ("regions",), names_regions=True, expected_seconds=11),
     Section("05_activities", ("event_directions", "event_counts", "event_directions_national", "regions",
                               "ways_of_volunteering", "participant_category_quotes", "org_directions_partial",
                               "errata_evaluated"), figures=("fig-activities-directions-heatmap",),
-            expected_seconds=7),
+            names_regions=True, expected_seconds=7),
     Section("06_economic_value", ("headline_figures", "regions", "official_national", "manifest.json"),
             expected_seconds=7),
     Section("07_information_line", ("info_line_totals", "info_line_channels", "info_line_categories",
