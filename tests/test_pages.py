@@ -366,3 +366,26 @@ def test_kazakh_data_dictionary_has_every_table_types_and_units_in_kazakh():
         assert cells[2] in ("мәтін", "бүтін сан", "сан", "логикалық", "күн"), cells
         assert cells[4] in ("иә", "жоқ"), cells
         assert not re.search(r"[A-Za-z]{4,}", cells[3]), cells  # a unit in Kazakh, a symbol or a dash
+
+
+@pytest.mark.parametrize(("n", "findings", "register"), [
+    (1, "Из 1 опубликованного в отчёте числа, включённого в реестр", "содержит 1 число, опубликованное в отчёте"),
+    (3, "Из 3 опубликованных в отчёте чисел, включённых в реестр", "содержит 3 числа, опубликованных в отчёте"),
+    (5, "Из 5 опубликованных в отчёте чисел, включённых в реестр", "содержит 5 чисел, опубликованных в отчёте"),
+    (21, "Из 21 опубликованного в отчёте числа, включённого в реестр", "содержит 21 число, опубликованное в отчёте"),
+    (131, "Из 131 опубликованного в отчёте числа, включённого в реестр",
+     "содержит 131 число, опубликованное в отчёте"),
+    (1112, "Из 1\u00a0112 опубликованных в отчёте чисел, включённых в реестр",
+     "содержит 1\u00a0112 чисел, опубликованных в отчёте"),
+])
+def test_russian_counts_agree_with_their_nouns_and_print_as_integers(tmp_path, n, findings, register):
+    pd.DataFrame({"claim_id": [f"c{i}" for i in range(n)], "status": ["consistent"] * n,
+                  "section": ["01_demographics"] * n}).to_csv(tmp_path / "replication.csv", index=False)
+    text = pages.findings_markdown(tmp_path, "ru")
+    assert findings in text
+    assert f"- Согласуется: {n:,}\n".replace(",", "\u00a0") in text
+    summary = pages.replication_summary_markdown(tmp_path, "ru", REPORT)
+    assert register in summary
+    assert not re.search(r"\d,0\b", text + summary)  # counts are integers, never «491,0»
+    kk = pages.findings_markdown(tmp_path, "kk")
+    assert f"есепте жарияланған {n:,} саннан:".replace(",", "\u00a0") in kk

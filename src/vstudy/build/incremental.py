@@ -182,9 +182,10 @@ def root_index(editions: Iterable[str], pdf: Callable[[str], str]) -> str:
         items.append(f'<li lang="{lang}"><a href="{lang}/index.html" hreflang="{lang}">{escape(site)}</a> · '
                      f'<a href="{lang}/{pdf(lang)}" hreflang="{lang}">{escape(pdf_text)}</a></li>')
     titles = " / ".join(escape(text(lang, "pages.study_title")) for lang in LANGS)
+    heading = " / ".join(f'<span lang="{lang}">{escape(text(lang, "pages.study_title"))}</span>' for lang in LANGS)
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>{titles}</title>\n"
             "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;"
             "line-height:1.5}li{margin:.5rem 0;font-size:1.2rem}</style>\n</head>\n<body>\n"
-            f"<h1>{titles}</h1>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</body>\n</html>\n")
+            f"<h1>{heading}</h1>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</body>\n</html>\n")
