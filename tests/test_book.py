@@ -1,5 +1,6 @@
 """The study document (the study PDF's source): every section's narrative, figures and tables, numbered and
-labelled once, in the edition's language, with the summary, the methods and the appendices; no code, no paths."""
+labelled once, in the edition's language (en, ru, kk), with the summary, the methods and the appendices; no code, no
+paths; the same structure in every edition."""
 
 from __future__ import annotations
 
@@ -39,19 +40,27 @@ def _out(**data):
 
 
 MACHINE = "/home/someone/vstudy/data/raw"
+TITLES = {"01_demographics": ("Volunteer demographics", "Демография волонтёров", "Волонтерлердің демографиясы"),
+          "02_organisations": ("NGOs and initiative groups", "НПО и инициативные группы", "ҮЕҰ және бастамашыл топтар")}
 
 
-def _notebook(figure_label: str, heading: tuple[str, str], tall: bool = False):
+NARRATIVE = {"en": "The narrative in English.", "ru": "Повествование по-русски.", "kk": "Қазақша баяндау."}
+CAPTIONS = {"en": ("A figure", "A table"), "ru": ("Рисунок", "Таблица"), "kk": ("Сурет", "Кесте")}
+
+
+def _notebook(figure_label: str, heading: tuple[str, str, str], tall: bool = False):
     cells = [
-        _md(f"# {heading[0]}\n\nThe narrative in English.", "en"),
-        _md(f"# {heading[1]}\n\nПовествование по-русски.", "ru"),
+        _md(f"# {heading[0]}\n\n{NARRATIVE['en']}", "en"),
+        _md(f"# {heading[1]}\n\n{NARRATIVE['ru']}", "ru"),
+        _md(f"# {heading[2]}\n\n{NARRATIVE['kk']}", "kk"),
         nbformat.v4.new_code_cell("from vstudy.present import notebook\nstudy = notebook.setup('x', globals())"),
         nbformat.v4.new_code_cell(f"#| label: {figure_label}\n#| fig-cap: \"A figure\"\n#| fig-cap-ru: \"Рисунок\"\n"
-                                  "#| fig-alt: \"Bars\"\n#| fig-alt-ru: \"Столбцы\"\nstudy.figure(fig, 'x')",
+                                  "#| fig-cap-kk: \"Сурет\"\n#| fig-alt: \"Bars\"\n#| fig-alt-ru: \"Столбцы\"\n"
+                                  "#| fig-alt-kk: \"Бағандар\"\nstudy.figure(fig, 'x')",
                                   outputs=[_out(**{"image/png": _png(40, 80 if tall else 20), "text/plain": "<F>"}),
                                            _out(**{"text/markdown": "Classes: quantiles.", "text/plain": "."})]),
         nbformat.v4.new_code_cell(f"#| label: tbl-{figure_label[4:]}\n#| tbl-cap: \"A table\"\n"
-                                  "#| tbl-cap-ru: \"Таблица\"\nstudy.show(frame, 'values')",
+                                  "#| tbl-cap-ru: \"Таблица\"\n#| tbl-cap-kk: \"Кесте\"\nstudy.show(frame, 'values')",
                                   outputs=[_out(**{"text/markdown": "| Region | Value |\n|:---|---:|\n| Abai | 1 |\n",
                                                    "text/html": "<table><tr><td>Abai</td></tr></table>"}),
                                            _out(**{"text/markdown": "[The full table as CSV](../tables/x__v.csv)\n"})]),
@@ -65,16 +74,15 @@ def _notebook(figure_label: str, heading: tuple[str, str], tall: bool = False):
 
 @pytest.fixture()
 def staged(tmp_path: Path, repo_root: Path):
-    sections = (Section("01", "demographics", (), titles=("Volunteer demographics", "Демография волонтёров")),
-                Section("02", "organisations", (), titles=("NGOs and initiative groups", "НПО и инициативные группы")))
+    sections = (Section("01", "demographics", ()), Section("02", "organisations", ()))  # titles: the catalogue
     config = pipeline.BuildConfig(root=tmp_path, data_dir=repo_root / "data" / "raw", sections=sections,
                                   package_hash="fixed")
     executed = tmp_path / "executed"
     executed.mkdir()
-    nbformat.write(_notebook("fig-demo-x", ("Volunteer demographics", "Демография волонтёров")),
+    nbformat.write(_notebook("fig-demo-x", TITLES["01_demographics"]),
                    executed / "01_demographics.ipynb")
     # the same figure label again (labels must stay unique across the document), and a tall figure
-    nbformat.write(_notebook("fig-demo-x", ("NGOs and initiative groups", "НПО и инициативные группы"), tall=True),
+    nbformat.write(_notebook("fig-demo-x", TITLES["02_organisations"], tall=True),
                    executed / "02_organisations.ipynb")
     stage = tmp_path / "stage"
     staged_pages = website.stage_notebooks(config, stage / "notebooks", executed)
@@ -82,40 +90,49 @@ def staged(tmp_path: Path, repo_root: Path):
     tables.mkdir()
     pd.DataFrame({"claim_id": ["a", "b", "c"], "status": ["consistent", "differs", "consistent"],
                   "section": ["01_demographics"] * 3}).to_csv(tables / "replication.csv", index=False)
-    manifest = {"period": {"start": "2021-07-01", "end": "2021-12-31"}, "scheme": "kz2021"}
+    manifest = {"period": {"start": "2021-07-01", "end": "2021-12-31"}, "scheme": "kz2021", "transcribes": "report_2021"}
     return stage, staged_pages, manifest, tables, config.data_dir
 
 
-@pytest.mark.parametrize("lang", ["en", "ru"])
+def _word(lang: str, key: str, **facts) -> str:
+    from vstudy import i18n
+
+    return i18n.text(lang, f"book.{key}", **facts)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
 def test_study_document_holds_every_section_figure_and_table_once(staged, lang):
     stage, staged_pages, manifest, tables, data_dir = staged
     path = book.write_study(stage, lang, staged_pages, manifest, tables, data_dir)
-    assert path == stage / "study.qmd"
+    assert path == stage / f"study-{lang}.qmd"
     text = path.read_text(encoding="utf-8")
-    words = book.WORDS[lang]
     headings = re.findall(r"^# (.+)$", text, re.MULTILINE)
-    titles = (["Volunteer demographics", "NGOs and initiative groups"] if lang == "en"
-              else ["Демография волонтёров", "НПО и инициативные группы"])
-    assert headings == [f"{words['summary']} {{.unnumbered}}", words["methods"], *titles, words["replication"],
-                        f"{words['errata']} {{.unnumbered}}", f"{words['sources']} {{.unnumbered}}",
-                        f"{words['dictionary']} {{.unnumbered}}"]
+    index = ("en", "ru", "kk").index(lang)
+    titles = [TITLES[name][index] for name in ("01_demographics", "02_organisations")]
+    letters = {"en": "ABC", "ru": "АБВ", "kk": "АБВ"}[lang]
+    appendices = [_word(lang, "appendix", letter=letter, title=name)
+                  for letter, name in zip(letters, ("errata", "sources", "dictionary"), strict=True)]
+    assert headings == [f"{_word(lang, 'summary')} {{.unnumbered}}", _word(lang, "methods"), *titles,
+                        _word(lang, "replication"), *[f"{a} {{.unnumbered}}" for a in appendices]]
+    assert appendices[0] == {"en": "Appendix A. Errata of the source report",
+                             "ru": "Приложение А. Ошибки в исходном отчёте",
+                             "kk": "А қосымшасы. Бастапқы есептегі қателер"}[lang]
     # numbered figures and tables, each label once, unique across sections
     assert book.figure_labels(text) == ["fig-demo-x", "fig-demo-x-02-organisations"]
     assert book.table_labels(text) == ["tbl-demo-x", "tbl-demo-x-02-organisations", "tbl-study-replication"]
-    caption = "A figure" if lang == "en" else "Рисунок"
-    assert text.count(f"![{caption}](study-figures/") == 2
+    figure_caption, table_caption = CAPTIONS[lang]
+    assert text.count(f"![{figure_caption}](study-figures/") == 2
     assert sorted(p.name for p in (stage / "study-figures").glob("*.png")) == sorted(
         f"{label}.png" for label in book.figure_labels(text))
     # the tall figure is narrowed to fit the page (40 × 80 px: 1.25 / 2 of the width), the other is not
     assert text.count("{#fig-demo-x-02-organisations width=62%") == 1
     assert "{#fig-demo-x fig-alt=" in text
     # the reader table: its print version with its caption; the sub-heading of a notebook stays under the section
-    assert f"| Region | Value |\n|:---|---:|\n| Abai | 1 |\n\n: {'A table' if lang == 'en' else 'Таблица'} " \
-           "{#tbl-demo-x}" in text
+    assert f"| Region | Value |\n|:---|---:|\n| Abai | 1 |\n\n: {table_caption} {{#tbl-demo-x}}" in text
     assert "\n## Sub-part\n" in text
     # the narrative of the edition only; no code, no HTML-only output, no machine path, no CSV link, no build notes
-    own, other = ("The narrative in English.", "Повествование") if lang == "en" else ("Повествование", "The narrative")
-    assert text.count(own) == 2 and other not in text
+    assert text.count(NARRATIVE[lang]) == 2
+    assert not [other for other in NARRATIVE if other != lang and NARRATIVE[other] in text]
     for absent in ("study = notebook.setup", "print(", "<table", "interactive-map", MACHINE, "../tables/", "](tables/"):
         assert absent not in text, absent
     body = text.split("\n---\n", 1)[1]
@@ -124,7 +141,34 @@ def test_study_document_holds_every_section_figure_and_table_once(staged, lang):
     front = text.split("\n---\n", 1)[0]
     assert f"title: {pages.page_title(pages.study_title(lang), manifest, lang)}" in front
     assert f"lang: {lang}" in front and "papersize: a4" in front and "number-sections: true" in front
-    assert words["edition"] in body.split("# ")[0] and "#outline(" in body and "#pagebreak()" in body
+    assert _word(lang, "edition") in body.split("# ")[0] and "#outline(" in body and "#pagebreak()" in body
+
+
+def _structure(text: str) -> list[str]:
+    """What a study document is made of, whatever its language: its headings' levels and numbering, its figures
+    and tables (labels), its page breaks, in order."""
+    return re.findall(r"^#+(?= )|\{\.unnumbered\}|\{#(?:fig|tbl)-[\w-]+|#pagebreak|#outline", text, re.MULTILINE)
+
+
+@pytest.mark.parametrize("report", [True, False], ids=["report", "own-dataset"])
+def test_the_three_editions_have_the_same_structure(staged, report):
+    stage, staged_pages, manifest, tables, data_dir = staged
+    manifest = manifest if report else {k: v for k, v in manifest.items() if k != "transcribes"}
+    structures = {}
+    for lang in ("en", "ru", "kk"):
+        text = book.write_study(stage, lang, staged_pages, manifest, tables, data_dir).read_text(encoding="utf-8")
+        structures[lang] = _structure(text)
+        assert len(re.findall(r"^# ", text, re.MULTILINE)) == (8 if report else 6), lang
+    assert structures["en"] == structures["ru"] == structures["kk"]
+    assert structures["en"].count("{#tbl-study-replication") == (1 if report else 0)
+
+
+def test_a_title_in_another_script_gives_way_to_the_registry_title():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_raw_cell('---\ntitle: "01. Демография волонтёров"\n---')])
+    assert book.section_title(nb, "01_demographics", "", "kk") == ("Волонтерлердің демографиясы", False)
+    assert book.section_title(nb, "01_demographics", "", "en") == ("Volunteer demographics", False)
+    assert book.section_title(nb, "01_demographics", "", "ru") == ("Демография волонтёров", False)
+    assert [book.script_of(x) for x in ("Abai", "Абай", "Ұлытау")] == ["latin", "cyrillic", "kazakh"]
 
 
 def test_the_summary_is_the_home_pages_findings(staged):
@@ -146,4 +190,5 @@ def test_template_options_are_those_of_an_a4_typst_study(repo_root):
     assert options["mainfont"] == "DejaVu Sans"
     project = yaml.safe_load((repo_root / "_quarto.yml").read_text(encoding="utf-8"))
     assert f"{book.STUDY_NAME}.qmd" in project["project"]["render"]
-    assert json.dumps(project).count(pages.STUDY_PDF) >= 1
+    assert json.dumps(project).count(website.PDF_NAME) >= 1  # the navbar's item, an edition's PDF in each
+    assert [pages.study_pdf(lang) for lang in ("en", "ru", "kk")] == ["study-en.pdf", "study-ru.pdf", "study-kk.pdf"]

@@ -82,8 +82,9 @@ def test_declared_variables_and_channels_are_read_from_the_analysis_layer():
     pair = next(p for p in correlations.PAIRS if p.coef_id == "volunteers_vs_organisations")
     x, y = correlations.VARIABLE_BY_KEY[pair.x], correlations.VARIABLE_BY_KEY[pair.y]
     assert labels.value_label("volunteers_vs_organisations", "ru") == f"{x.label('ru')} × {y.label('ru')}"
-    for section_id, (en, ru) in SECTIONS.items():
-        assert labels.value_label(section_id, "en") == en and labels.value_label(section_id, "ru") == ru
+    for section_id, section in SECTIONS.items():  # the titles of the sections catalogue
+        for lang in LANGS:
+            assert labels.value_label(section_id, lang) == i18n.text(lang, section.title_id)
 
 
 def test_column_labels_fall_back_to_terms_and_patterns():

@@ -19,6 +19,7 @@ import pandas as pd
 import papermill as pm
 import pytest
 
+from vstudy import vocab
 from vstudy.build import sections
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,11 +164,9 @@ def test_source_notebooks_have_no_outputs():
 
 
 # --------------------------------------------------------------------------------------------- the Russian edition
-# Every section's notebook is written in both languages (issue 12); the flag says whether its pages name regions.
-RU_SECTIONS: dict[str, bool] = {
-    "00_data_quality": False, "01_demographics": True, "02_organisations": True, "03_correlations": True,
-    "04_maps": True, "05_activities": True, "06_economic_value": False, "07_information_line": False,
-}
+# Every section's notebook is written in every edition's language; the flag (the section registry's
+# names_regions) says whether its pages name regions.
+RU_SECTIONS: dict[str, bool] = {name: entry.names_regions for name, entry in vocab.SECTIONS.items()}
 RU_READY = [pytest.param(s, id=s.name) for s in sections.SECTIONS]
 
 _COMMON_EN = frozenset("the of and to in is are be by for with on at as from or an it its each which per where than "
@@ -468,7 +467,8 @@ def test_study_document_of_the_2021_build(scheme, executed, tmp_path):
                                   package_hash="fixed")
     stage = tmp_path / "stage"
     staged = website.stage_notebooks(config, stage / "notebooks", executed_dir)
-    manifest = {"period": {"start": "2021-07-01", "end": "2021-12-31"}, "scheme": scheme}
+    manifest = {"period": {"start": "2021-07-01", "end": "2021-12-31"}, "scheme": scheme,
+                "transcribes": "report_2021"}  # the study of the report: its register and errata
     text = book.write_study(stage, "en", staged, manifest, tables, DATASETS[scheme]).read_text(encoding="utf-8")
 
     headings = re.findall(r"^# (.+?)(?: \{\.unnumbered\})?$", text, re.MULTILINE)

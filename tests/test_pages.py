@@ -1,5 +1,6 @@
-"""The generated pages in both editions: the findings say what the build's tables say, in each edition's words and
-number format; the Russian pages hold no English sentence and the English ones no Russian."""
+"""The generated pages in every edition (en, ru, kk): the findings say what the build's tables say, in each edition's
+words and number format (CLDR); the home page and the methods introduce the dataset by its manifest; no edition's
+pages carry a sentence of another language."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from vstudy import i18n
 from vstudy.build import pages, pipeline
 from vstudy.present import labels
 
@@ -96,6 +98,20 @@ def test_findings_in_russian_carry_the_tables_numbers_in_russian_format(tables):
     assert "0,99" not in strongest and "0,95" not in text
 
 
+def test_findings_in_kazakh_name_the_regions_from_the_gazetteer_in_kazakh(tables):
+    text = pages.findings_markdown(tables, "kk")
+    assert "Қайта есептеу тізіліміне енгізілген, есепте жарияланған 13 саннан:" in text
+    assert "- Үйлеседі: 7\n" in text and "- Қайта есептелді: 3\n" in text and "- Тексеру мүмкін емес: 1\n" in text
+    assert ("r = 0,68 (n = 17, 95 пайыздық сенімділік аралығы: 0,29 бастап 0,87 дейін); алмастыру сынағының p = 0,003; "
+            "Холм түзетуінен кейінгі p = 0,034; Холм түзетуінен кейін сақталады; бір өңірге сүйенбейді (ең ықпалды "
+            f"өңірсіз, {labels.region_label('KZ-71', 'kk')}, r = 0,60)") in text
+    assert labels.region_label("KZ-75", "kk") == "Алматы" and "өңірсіз, Алматы, r = −0,21" in text
+    assert "алмастыру сынағының p < 0,001" in text  # 0.0004
+    assert "барлық өңірлер бойынша тексерілген жұп саны: 5" in text
+    strongest = text.split("Ашық деректер бойынша ең күшті байланыстар")[1]
+    assert strongest.index("r = −0,70") < strongest.index("r = 0,68") < strongest.index("r = −0,55")
+
+
 def test_findings_in_english_name_p_and_the_influential_region(tables):
     text = pages.findings_markdown(tables, "en", links=False)
     assert ("r = 0.68 (n = 17, 95 % interval 0.29 to 0.87); permutation p = 0.003; p after Holm = 0.034; survives "
@@ -109,6 +125,8 @@ def test_nothing_survives_in_russian(tmp_path):
     text = pages.findings_markdown(tmp_path, "ru")
     assert "Ни одна корреляция не устойчива" in text and "(их 5)" in text
     assert "В этой сборке нет реестра воспроизведения." in text
+    kk = pages.findings_markdown(tmp_path, "kk")
+    assert "бірде-бір корреляция сақталмайды**: барлық өңірлер бойынша тексерілген жұп саны — 5." in kk
 
 
 def test_replication_summary_adds_up_by_section(tables):
@@ -127,80 +145,199 @@ def _config(repo_root: Path, processed: Path | None = None):
                                 package_hash="fixed", **({"processed_dir": processed} if processed else {}))
 
 
-def _manifest(repo_root: Path) -> dict:
-    return {"period": {"start": "2021-07-01", "end": "2021-12-31"}, "scheme": "kz2021"}
+REPORT = {"id": "report_2021", "period": {"start": "2021-07-01", "end": "2021-12-31"}, "scheme": "kz2021",
+          "transcribes": "report_2021"}
+OWN = {"id": "my_survey", "title": "Volunteers of my survey", "title_kk": "Менің сауалнамамның волонтерлері",
+       "period": {"start": "2023-01-01", "end": "2023-06-30"}, "scheme": "kz2022"}
 
 
-def _russian_parts(repo_root: Path, tables: Path) -> dict[str, str]:
+def _parts(repo_root: Path, tables: Path, lang: str, manifest: dict) -> dict[str, str]:
+    """Every generated part of an edition's pages and study document."""
     config = _config(repo_root)
-    state = {"sections": {"00_x": {"parameters": {"lang": "ru"}, "notebook_sha256": "0" * 64, "seconds": 1.0,
+    state = {"sections": {"00_x": {"parameters": {"lang": lang}, "notebook_sha256": "0" * 64, "seconds": 1.25,
                                    "executed_at": "2026-11-30"}}}
-    manifest = _manifest(repo_root)
-    return {
-        "home": pages.home_markdown(config, {}, {}, tables, manifest, "ru"),
-        "methods": pages.methods_markdown(manifest, "ru"),
-        "replication": pages.replication_summary_markdown(tables, "ru"),
-        "errata": pages.errata_markdown(config.data_dir, "ru"),
-        "errata-blocks": pages.errata_markdown(config.data_dir, "ru", blocks=True),
-        "sources": pages.sources_markdown(config.data_dir, "ru"),
-        "dictionary": pages.dictionary_markdown("ru"),
-        "reproducibility": pages.reproducibility_markdown(config, state, "ru"),
-        "tables": pages.tables_markdown(tables, "ru"),
+    parts = {
+        "home": pages.home_markdown(config, {}, {}, tables, manifest, lang),
+        "methods": pages.methods_markdown(manifest, lang),
+        "replication": pages.replication_summary_markdown(tables, lang, manifest),
+        "errata": pages.errata_markdown(config.data_dir, lang),
+        "errata-blocks": pages.errata_markdown(config.data_dir, lang, blocks=True),
+        "sources": pages.sources_markdown(config.data_dir, lang),
+        "dictionary": pages.dictionary_markdown(lang),
+        "dictionary-compact": pages.dictionary_markdown(lang, level=2, compact=True),
+        "reproducibility": pages.reproducibility_markdown(config, state, lang),
+        "tables": pages.tables_markdown(tables, lang),
+        "no-tables": pages.tables_markdown(tables / "absent", lang),
     }
+    parts.update({page: pages.page_qmd(page, lang, manifest) for page in pages.PAGES})
+    return parts
 
 
-def test_russian_pages_hold_no_english_sentence(repo_root, tables):
-    for name, text in _russian_parts(repo_root, tables).items():
-        assert name == "tables" or re.search("[А-Яа-яЁё]", text), name  # tables: a list of file names
+KAZAKH_ONLY = re.compile("[ӘәҒғҚқҢңӨөҰұҮүҺһІі]")
+RECORD_VALUE = re.compile(r"^(- \*\*[^*\n]+:\*\*).*$|^(\| [^|\n]+ \|).*$", re.MULTILINE)
+
+
+def own_words(name: str, text: str) -> str:
+    """What the study itself writes on a part: the origin records' values (titles of publications, in the language
+    they were published in) are the dataset's, so they are left out of the sources part."""
+    return RECORD_VALUE.sub(lambda m: m.group(1) or m.group(2), text) if name == "sources" else text
+CYRILLIC = re.compile("[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")
+
+
+def _region_names(lang: str) -> set[str]:
+    from vstudy.data import regions
+
+    return set(regions.units("kz2022")["code"].map(lambda code: labels.region_label(code, lang)))
+
+
+@pytest.mark.parametrize("manifest", [REPORT, OWN], ids=["report", "own-dataset"])
+def test_kazakh_pages_are_kazakh_and_hold_no_english_sentence(repo_root, tables, manifest):
+    for name, text in _parts(repo_root, tables, "kk", manifest).items():
+        assert name == "tables" or KAZAKH_ONLY.search(text), name  # tables: a list of file names
         assert english_runs(text) == [], (name, english_runs(text)[:5])
+
+
+@pytest.mark.parametrize("manifest", [REPORT, OWN], ids=["report", "own-dataset"])
+def test_russian_pages_hold_no_english_sentence_and_no_kazakh_letter(repo_root, tables, manifest):
+    # The official Russian names of Zhetysu and Ulytau regions keep their Kazakh letters (Жетісу, Ұлытау).
+    regions = sorted(_region_names("ru"), key=len, reverse=True)
+    assert {"Жетісу", "Ұлытау"} <= set(regions)
+    for name, text in _parts(repo_root, tables, "ru", manifest).items():
+        assert name == "tables" or re.search("[А-Яа-яЁё]", text), name
+        assert english_runs(text) == [], (name, english_runs(text)[:5])
+        own = re.sub("|".join(map(re.escape, regions)), "", own_words(name, text))
+        assert not KAZAKH_ONLY.search(own), (name, re.findall(r"\S*[ӘәҒғҚқҢңӨөҰұҮүҺһІі]\S*", own)[:5])
     # the heuristic does catch an English sentence, and lets proper names through
     assert english_runs("Каждое число. The report's numbers are in the register.")
     assert not english_runs("Birgemiz: Taza Álem; National Volunteer Network; NEET")
 
 
-def test_english_pages_hold_no_russian(repo_root, tables):
-    config = _config(repo_root)
-    manifest = _manifest(repo_root)
-    for name, text in {"home": pages.home_markdown(config, {}, {}, tables, manifest, "en"),
-                       "methods": pages.methods_markdown(manifest, "en"),
-                       "replication": pages.replication_summary_markdown(tables, "en"),
-                       }.items():
-        assert not re.search("[А-Яа-яЁё]", text), (name, re.findall(r"\S*[А-Яа-яЁё]+\S*", text)[:5])
+@pytest.mark.parametrize("manifest", [REPORT, OWN], ids=["report", "own-dataset"])
+def test_english_pages_hold_no_cyrillic_outside_region_names_and_quotes(repo_root, tables, manifest):
+    for name, text in _parts(repo_root, tables, "en", manifest).items():
+        # what the errata and the schemas quote of the report: «…», a term in brackets ("students (учащиеся)"),
+        # region names as the report published them
+        unquoted = re.sub(r"«[^»]*»|\([а-яё]+\)|[А-ЯЁ][А-Яа-яЁё-]+ област[а-я]+|\b[А-ЯЁ]{2,3}(?:/[А-ЯЁ]{2,3})*\b", "",
+                          own_words(name, text))
+        assert not CYRILLIC.search(unquoted), (name, re.findall(r"\S*[А-Яа-яЁё]+\S*", unquoted)[:5])
 
 
-def test_both_pdfs_are_linked_from_both_editions():
-    for lang in ("en", "ru"):
+def test_the_dataset_decides_whether_the_pages_speak_of_the_report(repo_root, tables):
+    report = {lang: _parts(repo_root, tables, lang, REPORT) for lang in ("en", "ru", "kk")}
+    own = {lang: _parts(repo_root, tables, lang, OWN) for lang in ("en", "ru", "kk")}
+    assert report["en"]["home"].startswith("A reproducible rebuild of the analytical report of the National Volunteer "
+                                           "Network")
+    assert "the 17 regional front offices for July\u2009–\u2009December 2021" in report["en"]["home"]
+    assert "Every table of the report was transcribed from its text" in report["en"]["home"]
+    assert "## The replication register" in report["en"]["methods"]
+    assert "{#errata-in-the-source-report}" in report["en"]["data.qmd"]
+    assert "по ежемесячным отчётам 17 региональных фронт-офисов" in report["ru"]["home"]
+    assert "17 өңірлік фронт-офисінің 2021\u202fж. шілде – желтоқсан кезеңіндегі" in report["kk"]["home"]
+    # a researcher's own dataset: its title in the edition's language, its period and scheme; never the report
+    assert own["en"]["home"].startswith("A reproducible study of the dataset «Volunteers of my survey» for "
+                                        "January\u2009–\u2009June 2023: 20 regions of the administrative division since June 2022.")
+    assert own["kk"]["home"].startswith("«Менің сауалнамамның волонтерлері» деректер жиынтығының 2023\u202fж. қаңтар – "
+                                        "маусым кезеңіне арналған қайта өндірілетін зерттеуі: 2022 жылғы маусымнан "
+                                        "бергі әкімшілік-аумақтық бөліністің 20 өңірі.")
+    # no Russian title in the manifest: the dataset's id, not its English title
+    assert own["ru"]["home"].startswith("Воспроизводимое исследование набора данных `my_survey` за январь – июнь "
+                                        "2023\u202fг.: 20 регионов по административному делению с июня 2022 года.")
+    for lang in ("en", "ru", "kk"):
+        assert "transcribed" not in own[lang]["home"] + own[lang]["methods"]
+        assert "errata-in-the-source-report" not in own[lang]["data.qmd"]
+        assert "replication.csv" not in own[lang]["home"].split("## ", 2)[-1] or lang  # the register's download
+        assert "tables/replication.csv)" not in pages.downloads_markdown(lang, OWN)
+        assert "tables/replication.csv)" in pages.downloads_markdown(lang, REPORT)
+    assert "What the dataset does not supply stays missing" in own["en"]["methods"]
+    assert "Every number of the analytical report" not in own["en"]["methods"]
+    assert "## The replication register" not in own["en"]["methods"]
+    assert "(Appendix A)" in own["en"]["methods"].replace("Appendix A)", "Appendix A)")  # sources: the first appendix
+    assert pages.appendices(OWN) == {"sources": 1, "dictionary": 2}
+    assert pages.appendices(REPORT) == {"errata": 1, "sources": 2, "dictionary": 3}
+    assert pages.transcribes_report(REPORT) and not pages.transcribes_report(OWN)
+    assert not pages.transcribes_report({"transcribes": "report_2019"})
+
+
+def test_the_site_pages_are_the_same_in_every_edition_but_their_words(repo_root):
+    anchors = {}
+    for lang in ("en", "ru", "kk"):
+        for page in pages.PAGES:
+            text = pages.page_qmd(page, lang, REPORT)
+            assert text.startswith("---\ntitle: ")
+            anchors.setdefault(page, set()).add(tuple(re.findall(r"\{#[\w-]+\}", text)))
+            assert text.count("{{< include _generated/") == {"index.qmd": 1, "data.qmd": 4,
+                                                            "reproducibility.qmd": 1}[page]
+    assert all(len(found) == 1 for found in anchors.values()), anchors
+    assert pages.page_qmd("index.qmd", "kk", REPORT).startswith(
+        "---\ntitle: Қазақстан өңірлеріндегі волонтерлік қызмет, 2021\u202fж. шілде – желтоқсан\n---")
+    with pytest.raises(KeyError, match="no page"):
+        pages.page_qmd("other.qmd", "en", REPORT)
+
+
+def test_every_pdf_is_linked_from_every_edition():
+    for lang in ("en", "ru", "kk"):
         text = pages.downloads_markdown(lang)
-        assert f"]({pages.study_pdf_href('en')})" in text and f"]({pages.study_pdf_href('ru')})" in text
-    assert pages.study_pdf_href("ru") == "../ru/study.pdf"
+        for other in ("en", "ru", "kk"):
+            assert text.count(f"]({pages.study_pdf_href(other)})") == 1, (lang, other)
+    assert "- [Зерттеу PDF форматында](../kk/study-kk.pdf)" in pages.downloads_markdown("kk")
+    assert "- [The study as a PDF in Kazakh](../kk/study-kk.pdf)" in pages.downloads_markdown("en")
+    assert "- [Исследование в формате PDF на казахском языке](../kk/study-kk.pdf)" in pages.downloads_markdown("ru")
+    assert pages.study_pdf_href("kk") == "../kk/study-kk.pdf"
     with pytest.raises(ValueError):
-        pages.study_pdf_href("kk")
+        pages.study_pdf_href("de")
 
 
 def test_key_figures_are_labelled_and_formatted_per_edition(repo_root, tmp_path):
     config = _config(repo_root)
     rows = {r["figure_id"]: r for r in pages.dataset_table(config.data_dir, "headline_figures")}
     value = int(float(rows["volunteers_total"]["value"]))
-    ru = pages.home_markdown(config, {}, {}, None, _manifest(repo_root), "ru")
-    assert f"- **{value:,}**".replace(",", "\u202f") in ru
+    ru = pages.home_markdown(config, {}, {}, None, REPORT, "ru")
+    assert f"- **{value:,}**".replace(",", "\u00a0") in ru  # CLDR: Russian groups with a no-break space
     assert f"строка {rows['volunteers_total']['source_line']} отчёта" in ru
-    en = pages.home_markdown(config, {}, {}, None, _manifest(repo_root), "en")
+    kk = pages.home_markdown(config, {}, {}, None, REPORT, "kk")
+    assert f"- **{value:,}**".replace(",", "\u00a0") in kk
+    assert f"есептің {rows['volunteers_total']['source_line']}-жолы" in kk
+    en = pages.home_markdown(config, {}, {}, None, REPORT, "en")
     assert f"- **{value:,}** — " in en and "volunteers total" not in en  # a label, not the id
+    own = pages.home_markdown(config, {}, {}, None, OWN, "en")
+    assert f"- **{value:,}** — " in own and "report line" not in own  # not the report's: no report lines
+
+
+def test_home_figures_come_from_the_section_registry():
+    from vstudy.vocab import SECTIONS
+
+    declared = {"03_correlations": ["fig-x", "fig-correlations-main-forest"],
+                "05_activities": ["fig-activities-directions-heatmap"]}
+    assert pages.home_figures(declared) == [("03_correlations", "fig-correlations-main-forest"),
+                                            ("05_activities", "fig-activities-directions-heatmap")]
+    assert pages.home_figures({"05_activities": ["fig-activities-directions-heatmap"]}) == [
+        ("05_activities", "fig-activities-directions-heatmap")]
+    assert all(label.startswith("fig-") for s in SECTIONS.values() for label in s.figures)
 
 
 def test_intro_takes_period_and_count_from_the_manifest():
-    manifest = {"period": {"start": "2022-07-01", "end": "2022-12-31"}, "scheme": "kz2022"}
-    assert "20 региональных фронт-офисов за июль–декабрь 2022 года" in pages.intro_markdown(manifest, "ru")
-    assert "the 20 regional front offices for July–December 2022" in pages.intro_markdown(manifest, "en")
+    manifest = dict(REPORT, period={"start": "2022-07-01", "end": "2022-12-31"}, scheme="kz2022")
+    assert pages.intro_markdown(manifest, "ru").startswith("Воспроизводимое исследование за июль – декабрь 2022\u202fг. на основе")
+    assert "20 региональных фронт-офисов." in pages.intro_markdown(manifest, "ru")
+    assert "the 20 regional front offices for July\u2009–\u2009December 2022" in pages.intro_markdown(manifest, "en")
+    assert "20 өңірлік фронт-офисінің 2022\u202fж. шілде – желтоқсан кезеңіндегі" in pages.intro_markdown(manifest, "kk")
+    assert "по ежемесячным отчётам региональных фронт-офисов." in pages.intro_markdown(dict(manifest, scheme="x"), "ru")
     assert json.dumps(pages.intro_markdown({}, "en"))  # no period, no count: still a sentence
 
 
-def test_every_erratum_kind_has_words_in_both_editions(repo_root):
+def test_every_erratum_kind_has_words_in_every_edition(repo_root):
     with (repo_root / "data" / "raw" / "report_2021" / "errata.csv").open(encoding="utf-8") as handle:
         kinds = {row["rule_id"] for row in csv.DictReader(handle)}
-    assert kinds <= set(pages.ERRATUM_RULES), kinds - set(pages.ERRATUM_RULES)
-    text = pages.errata_markdown(repo_root / "data" / "raw", "ru", blocks=True)
-    assert not re.search(r"\*\*E\d+\. [a-z_]+\.\*\*", text)  # no rule id in place of its words
+    for lang in ("en", "ru", "kk"):
+        assert all(i18n.has(lang, f"pages.errata.rule.{kind}") for kind in kinds), lang
+        text = pages.errata_markdown(repo_root / "data" / "raw", lang, blocks=True)
+        assert not re.search(r"\*\*E\d+\. [a-z_]+\.\*\*", text)  # no rule id in place of its words
+    # the register is written in English and Russian: the Kazakh edition lists kinds and places, and says so
+    kk = pages.errata_markdown(repo_root / "data" / "raw", "kk")
+    assert kk.startswith("Қателердің сипаттамалары ағылшын және орыс тілдерінде жүргізіледі")
+    assert "| № | Файл | Қатенің түрі | Есептің жолдары |" in kk
+    assert "| № | Файл | Вид ошибки | Описание | Как учтена | Строки отчёта |" in pages.errata_markdown(
+        repo_root / "data" / "raw", "ru")
 
 
 def test_russian_data_dictionary_names_every_declared_column():
@@ -214,3 +351,41 @@ def test_russian_data_dictionary_names_every_declared_column():
         cells = [html.unescape(c.strip()) for c in line.strip("|").split("|")]
         assert cells[0] == f"`{col.name}`" and cells[1] == labels.column_label(col.name, "ru")
         assert cells[1] != "—" and re.search("[А-Яа-яЁё]", cells[1]) or cells[1] in ("NEET", "r", "n", "p"), cells
+        assert cells[4] in ("да", "нет")
+
+
+def test_kazakh_data_dictionary_has_every_table_types_and_units_in_kazakh():
+    from vstudy.data import schemas
+
+    text = pages.dictionary_markdown("kk")
+    assert "| Баған | Атауы | Түрі | Өлшем бірлігі | Міндетті |" in text
+    assert text.count("| Баған |") == len(schemas.all_schemas())
+    assert "| мың теңге |" in text or "| айына теңге |" in text
+    for line in (line for line in text.splitlines() if line.startswith("| `")):
+        cells = [html.unescape(c.strip()) for c in line.strip("|").split("|")]
+        assert cells[2] in ("мәтін", "бүтін сан", "сан", "логикалық", "күн"), cells
+        assert cells[4] in ("иә", "жоқ"), cells
+        assert not re.search(r"[A-Za-z]{4,}", cells[3]), cells  # a unit in Kazakh, a symbol or a dash
+
+
+@pytest.mark.parametrize(("n", "findings", "register"), [
+    (1, "Из 1 опубликованного в отчёте числа, включённого в реестр", "содержит 1 число, опубликованное в отчёте"),
+    (3, "Из 3 опубликованных в отчёте чисел, включённых в реестр", "содержит 3 числа, опубликованных в отчёте"),
+    (5, "Из 5 опубликованных в отчёте чисел, включённых в реестр", "содержит 5 чисел, опубликованных в отчёте"),
+    (21, "Из 21 опубликованного в отчёте числа, включённого в реестр", "содержит 21 число, опубликованное в отчёте"),
+    (131, "Из 131 опубликованного в отчёте числа, включённого в реестр",
+     "содержит 131 число, опубликованное в отчёте"),
+    (1112, "Из 1\u00a0112 опубликованных в отчёте чисел, включённых в реестр",
+     "содержит 1\u00a0112 чисел, опубликованных в отчёте"),
+])
+def test_russian_counts_agree_with_their_nouns_and_print_as_integers(tmp_path, n, findings, register):
+    pd.DataFrame({"claim_id": [f"c{i}" for i in range(n)], "status": ["consistent"] * n,
+                  "section": ["01_demographics"] * n}).to_csv(tmp_path / "replication.csv", index=False)
+    text = pages.findings_markdown(tmp_path, "ru")
+    assert findings in text
+    assert f"- Согласуется: {n:,}\n".replace(",", "\u00a0") in text
+    summary = pages.replication_summary_markdown(tmp_path, "ru", REPORT)
+    assert register in summary
+    assert not re.search(r"\d,0\b", text + summary)  # counts are integers, never «491,0»
+    kk = pages.findings_markdown(tmp_path, "kk")
+    assert f"есепте жарияланған {n:,} саннан:".replace(",", "\u00a0") in kk

@@ -83,9 +83,10 @@ def test_parallel_build_then_noop_then_one_table_then_force(tree: Path) -> None:
         assert nb.metadata["lang"] == lang
         markdown = [c for c in nb.cells if c.cell_type == "markdown"]
         assert [c.metadata["tags"] for c in markdown] == [[f"lang-{lang}"]]
-        assert markdown[0].source.split("\n")[0] == {"en": "# Alpha", "ru": "# Альфа"}[lang]
+        assert markdown[0].source.split("\n")[0] == {"en": "# Alpha", "ru": "# Альфа", "kk": "# Әлфа"}[lang]
         caption = next(c.source for c in nb.cells if "fig-lines" in c.source)
-        assert "#| fig-cap: " + {"en": "Lines", "ru": "Строки"}[lang] in caption and "fig-cap-ru" not in caption
+        assert "#| fig-cap: " + {"en": "Lines", "ru": "Строки", "kk": "Сызықтар"}[lang] in caption
+        assert "fig-cap-ru" not in caption and "fig-cap-kk" not in caption
     # The tables and figures the notebooks wrote are in their edition's folder, each recorded with its hash.
     written = {str(p.relative_to(tree / "reports")) for p in (tree / "reports").rglob("*.*")
                if p.parent.name in ("tables", "figures")}
@@ -385,7 +386,7 @@ def test_render_site_and_pdf(tree: Path) -> None:
         assert f'href="../../{other}/notebooks/00_alpha.html"' in html  # the language switch: the same page
         for page in ("data.html", "reproducibility.html"):
             assert (site / lang / page).exists(), page
-        pdf = site / lang / "study.pdf"  # the whole study (vstudy.build.book)
+        pdf = site / lang / f"study-{lang}.pdf"  # the whole study (vstudy.build.book), named for its edition
         assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
         text = pdf_text(pdf)
         for letter in "әғқңөұүһі":

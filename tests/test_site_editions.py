@@ -1,4 +1,4 @@
-"""The two editions' sites: staged projects in each language, incremental renders, the language switch.
+"""The editions' sites (en, ru, kk): staged projects in each language, incremental renders, the language switch.
 
 No Quarto needed: a stand-in ``quarto`` on PATH records its arguments and writes, for each page it is asked to
 render, an HTML file with the navbar links as Quarto writes them (relative to the page, ``.qmd`` → ``.html``).
@@ -21,8 +21,8 @@ from vstudy.build import incremental, pipeline, website
 from vstudy.build.sections import Section
 from vstudy.vocab import LANGS
 
-SECTIONS = (Section("00", "alpha", (), titles=("Alpha", "Альфа")),
-            Section("01", "beta", (), titles=("Beta", "Бета")))
+SECTIONS = (Section("00", "alpha", (), titles=("Alpha", "Альфа", "Әлфа")),
+            Section("01", "beta", (), titles=("Beta", "Бета", "Бета-бөлім")))
 
 FAKE_QUARTO = r'''
 import glob, json, os, sys
@@ -57,8 +57,8 @@ for page in pages:
         links.append(f'<a class="nav-link" href="{offset}{href}">{item["text"]}</a>')
     body = Path(page).read_text(encoding="utf-8")
     out.write_text("<html><body>" + "".join(links) + f"<main>{len(body)}</main></body></html>\n", encoding="utf-8")
-    if page == "study.qmd":
-        Path("_site/study.pdf").write_bytes(b"%PDF-1.7 fake")
+    if page.startswith("study-") and page.endswith(".qmd"):
+        Path("_site", page).with_suffix(".pdf").write_bytes(b"%PDF-1.7 fake")
 '''
 
 
@@ -126,13 +126,14 @@ def tree(tmp_path: Path, repo_root: Path) -> Path:
     return root
 
 
-def test_both_editions_render_then_only_what_changed(tree: Path, fake_quarto: Path) -> None:
+def test_every_edition_renders_then_only_what_changed(tree: Path, fake_quarto: Path, monkeypatch) -> None:
+    assert LANGS == ("en", "ru", "kk")
     outcome, site = render(tree, {})
     done = calls(fake_quarto)
     assert done == {lang: [["render", "--no-clean"]] for lang in LANGS}  # the first render: everything
-    pages = ["index.qmd", "study.qmd", "data.qmd", "reproducibility.qmd", "notebooks/00_alpha.ipynb",
+    pages = ["index.qmd", "study-{lang}.qmd", "data.qmd", "reproducibility.qmd", "notebooks/00_alpha.ipynb",
              "notebooks/01_beta.ipynb"]
-    assert sorted(outcome.pages) == sorted(f"{lang}/{page}" for lang in LANGS for page in pages)
+    assert sorted(outcome.pages) == sorted(f"{lang}/{page.format(lang=lang)}" for lang in LANGS for page in pages)
     out = tree / "reports" / "site"
 
     # Each edition's project speaks its language; its tables are its own.
@@ -140,38 +141,56 @@ def test_both_editions_render_then_only_what_changed(tree: Path, fake_quarto: Pa
         project = yaml.safe_load((tree / "reports" / "site-src" / lang / "_quarto.yml").read_text(encoding="utf-8"))
         assert project["lang"] == lang
         sidebar = project["website"]["sidebar"]["contents"][0]
-        assert sidebar["section"] == {"en": "Sections", "ru": "Разделы"}[lang]
+        assert sidebar["section"] == {"en": "Sections", "ru": "Разделы", "kk": "Бөлімдер"}[lang]
         assert [item["text"] for item in sidebar["contents"]] == [f"00. {s.title(lang)}".replace("00", s.number)
                                                                  for s in SECTIONS]
         texts = [item.get("text") for item in project["website"]["navbar"]["left"]]
-        assert {"en": "Data and methods", "ru": "Данные и методы"}[lang] in texts
+        assert {"en": "Data and methods", "ru": "Данные и методы", "kk": "Деректер мен әдістер"}[lang] in texts
+        assert project["website"]["title"].startswith({"en": "Volunteering in the regions of Kazakhstan, ",
+                                                        "ru": "Волонтёрство в регионах Казахстана, ",
+                                                        "kk": "Қазақстан өңірлеріндегі волонтерлік қызмет, "}[lang])
+        # the switch: every other edition by its own name; the PDF menu: every edition's study PDF
+        switch = [item["text"] for item in project["website"]["navbar"]["right"]]
+        assert switch == [{"en": "English", "ru": "Русский", "kk": "Қазақша"}[o] for o in LANGS if o != lang]
+        menu = next(item for item in project["website"]["navbar"]["left"] if "menu" in item)
+        assert [item["href"] for item in menu["menu"]] == [
+            f"study-{o}.pdf" if o == lang else incremental.edition_href(o, f"study-{o}.pdf") for o in LANGS]
+        assert [item["text"] for item in menu["menu"]][2] == {"en": "In Kazakh", "ru": "На казахском",
+                                                              "kk": "Қазақ тілінде"}[lang]
+        assert project["format"]["html"]["code-summary"] == {"en": "Code", "ru": "Код", "kk": "Код"}[lang]
         assert (out / lang / "tables" / "t.csv").read_text(encoding="utf-8") == f"label\n{lang}\n"
-        study = (tree / "reports" / "site-src" / lang / "study.qmd").read_text(encoding="utf-8")
+        study = (tree / "reports" / "site-src" / lang / f"study-{lang}.qmd").read_text(encoding="utf-8")
         assert f"lang: {lang}" in study.split("\n---\n", 1)[0]  # the PDF's hyphenation and typst's own words
     ru_index = (tree / "reports" / "site-src" / "ru" / "index.qmd").read_text(encoding="utf-8")
     assert "Волонтёрство в регионах Казахстана" in ru_index and "Volunteering" not in ru_index
+    kk_index = (tree / "reports" / "site-src" / "kk" / "index.qmd").read_text(encoding="utf-8")
+    assert "Қазақстан өңірлеріндегі волонтерлік қызмет" in kk_index and not re.search("Volunteering|Волонтёрство",
+                                                                                        kk_index)
+    kk_study = (tree / "reports" / "site-src" / "kk" / "study-kk.qmd").read_text(encoding="utf-8")
+    assert "Қазақ тіліндегі нұсқа" in kk_study and "\n# Деректер мен әдістер\n" in kk_study
 
-    # Every link to the other edition, on every page, resolves to a file of that edition's site: the same page
+    # Every link to another edition, on every page, resolves to a file of that edition's site: the same page
     # (the language switch) and its study PDF.
     switched = 0
     for lang in LANGS:
-        other = next(o for o in LANGS if o != lang)
         for page in (out / lang).rglob("*.html"):
             html = page.read_text(encoding="utf-8")
             assert incremental.EDITION_PREFIX not in html, page
-            targets = [t for t in re.findall(r'href="([^"]+)"', html) if f"/{other}/" in t]
-            assert targets, page
-            for target in targets:
-                assert (page.parent / target).resolve().is_file(), (page, target)
-            rel = page.relative_to(out / lang).as_posix()
-            same = os.path.relpath(out / other / rel, page.parent)
-            assert f'href="{same}"' in html, (page, same)
-            assert f'href="{os.path.relpath(out / other / "study.pdf", page.parent)}"' in html
-            switched += 1
-    assert switched == 2 * len(pages)
+            for other in (o for o in LANGS if o != lang):
+                targets = [t for t in re.findall(r'href="([^"]+)"', html) if f"/{other}/" in t]
+                assert targets, page
+                for target in targets:
+                    assert (page.parent / target).resolve().is_file(), (page, target)
+                rel = page.relative_to(out / lang).as_posix().replace(f"study-{lang}.", f"study-{other}.")
+                same = os.path.relpath(out / other / rel, page.parent)
+                assert f'href="{same}"' in html, (page, same)
+                assert f'href="{os.path.relpath(out / other / f"study-{other}.pdf", page.parent)}"' in html
+                switched += 1
+    assert switched == len(LANGS) * (len(LANGS) - 1) * len(pages)
     root_index = (out / "index.html").read_text(encoding="utf-8")
-    for lang in LANGS:  # the root page leads to both editions and both PDFs
-        for target in (f"{lang}/index.html", f"{lang}/study.pdf"):
+    assert "Қазақ тіліндегі нұсқа" in root_index and "Русская версия" in root_index and "English edition" in root_index
+    for lang in LANGS:  # the root page leads to every edition and every PDF
+        for target in (f"{lang}/index.html", f"{lang}/study-{lang}.pdf"):
             assert f'href="{target}"' in root_index and (out / target).is_file()
 
     # Nothing changed: no page is rendered, Quarto is not even started.
@@ -188,13 +207,14 @@ def test_both_editions_render_then_only_what_changed(tree: Path, fake_quarto: Pa
     assert (out / "en" / "index.html").read_bytes() == before
     assert "../../en/notebooks/01_beta.html" in (out / "ru" / "notebooks" / "01_beta.html").read_text()
 
-    # A page template of one edition: that page, in that edition (the Russian pages are site/ru/).
-    page = tree / "site" / "data.qmd"
-    page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    # The words of one page in one edition (the pages catalogue): that page, in that edition.
+    page_qmd = website.content.page_qmd
+    monkeypatch.setattr(website.content, "page_qmd", lambda page, lang, manifest: page_qmd(page, lang, manifest) + (
+        "\nБір сөйлем.\n" if (page, lang) == ("data.qmd", "kk") else ""))
     outcome, site = render(tree, site)
-    assert calls(fake_quarto) == {"en": [["render", "data.qmd"]]}
+    assert calls(fake_quarto) == {"kk": [["render", "data.qmd"]]}
 
-    # A template every page uses (the PDF's typst header): every page of both editions.
+    # A template every page uses (the PDF's typst header): every page of every edition.
     header = tree / "site" / "study-header.typ"
     header.write_text(header.read_text(encoding="utf-8") + "// changed\n", encoding="utf-8")
     outcome, site = render(tree, site)

@@ -47,13 +47,14 @@ def test_labelled_cell_without_figure_loses_its_label():
     assert cell.outputs[0]["data"]["text/markdown"] == "not published"
 
 
-@pytest.mark.parametrize(("lang", "expected"), [("en", "03. Demo section"), ("ru", "03. Демо-раздел")])
+@pytest.mark.parametrize(("lang", "expected"), [("en", "03. Demo section"), ("ru", "03. Демо-раздел"),
+                                               ("kk", "03. Көрсетілім бөлімі")])
 def test_staged_section_page_takes_its_title_from_the_section_in_the_edition_language(tmp_path: Path, lang: str,
                                                                                       expected: str) -> None:
     from vstudy.build import pipeline
     from vstudy.build.sections import Section
 
-    section = Section("03", "demo", (), titles=("Demo section", "Демо-раздел"))
+    section = Section("03", "demo", (), titles=("Demo section", "Демо-раздел", "Көрсетілім бөлімі"))
     config = pipeline.BuildConfig(root=tmp_path, sections=(section,))
     config.executed_path(section, lang).parent.mkdir(parents=True)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Correlations, re-examined\n\nText."),
@@ -68,6 +69,26 @@ def test_staged_section_page_takes_its_title_from_the_section_in_the_edition_lan
     assert front.cell_type == "raw"
     assert front.source.splitlines() == ["---", f'title: "{expected}"', 'html-table-processing: "none"', "---"]
     assert staged.cells[1].source.strip() == "Text."  # the notebook's heading is not repeated under the title
+
+
+def test_registry_sections_take_their_titles_from_the_sections_catalogue(repo_root):
+    from vstudy import i18n, vocab
+    from vstudy.build import sections
+
+    assert vocab.LANGS == i18n.LANGS == ("en", "ru", "kk")  # the editions, named in one place each layer reads
+    assert [s.name for s in sections.SECTIONS] == list(vocab.SECTIONS)
+    assert sorted(p.name for p in (repo_root / "notebooks").glob("[0-9][0-9]_*.ipynb")) == sorted(
+        f"{name}.ipynb" for name in vocab.SECTIONS)  # one registry entry per section notebook
+    assert sections.by_name("03").title("kk") == "Өмір сүру сапасымен және жалақымен корреляциялар"
+    assert sections.by_name("07").title("ru") == "Информационная линия"
+    for section in sections.SECTIONS:
+        entry = vocab.SECTIONS[section.name]
+        assert (section.tables, section.raw_tables, section.figures) == (entry.tables, entry.raw_tables, entry.figures)
+        assert section.notebook == entry.notebook == f"notebooks/{entry.id}.ipynb"
+        assert all(i18n.has(lang, entry.title_id) for lang in vocab.LANGS), entry.id
+    # a section outside the registry (a fixture) must give its title in every edition
+    with pytest.raises(KeyError, match="no title in 'kk'"):
+        sections.Section("09", "x", titles=("X", "Икс")).title("kk")
 
 
 def test_sources_page_lists_every_cited_source_with_where_and_licence(repo_root: Path) -> None:
@@ -148,8 +169,8 @@ def test_generated_pages_of_a_hostile_dataset_hold_no_live_markup(repo_root, tmp
     pages = {p.name: p.read_text(encoding="utf-8") for p in sorted((stage / "_generated").glob("*.md"))}
     assert {"home.md", "sources.md", "errata.md", "tables.md", "reproducibility.md"} <= set(pages)
     # the study PDF's document, without its front matter and its own typst block (title page, contents)
-    study = (stage / "study.qmd").read_text(encoding="utf-8").split("\n---\n", 1)[1]
-    pages["study.qmd"] = re.sub(r"```\{=typst\}\n.*?```\n", "", study, flags=re.DOTALL)
+    study = (stage / "study-en.qmd").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    pages["study-en.qmd"] = re.sub(r"```\{=typst\}\n.*?```\n", "", study, flags=re.DOTALL)
     parser = MarkdownIt("commonmark").enable("table")
     for name, text in pages.items():
         for live in LIVE:
@@ -160,7 +181,7 @@ def test_generated_pages_of_a_hostile_dataset_hold_no_live_markup(repo_root, tmp
         inline = [child for token in tokens for child in (token.children or [])]
         assert not [t for t in tokens + inline if t.type in ("html_block", "html_inline", "image")], name
         for link in (t for t in inline if t.type == "link_open"):
-            assert link.attrs["href"].startswith(("notebooks/", "tables/", "data.qmd#", "../en/", "../ru/")), (
+            assert link.attrs["href"].startswith(("notebooks/", "tables/", "data.qmd#", "../en/", "../ru/", "../kk/")), (
                 name, link.attrs)
         for i, token in enumerate(tokens):  # no payload starts a block of its own (a heading, a list, a quote)
             if token.type in ("heading_open", "bullet_list_open", "ordered_list_open", "blockquote_open"):
@@ -303,7 +324,8 @@ def test_home_page_leads_with_the_findings_of_the_build_tables(repo_root, proces
     _correlations().to_csv(tables / "correlations.csv", index=False)
     config = pipeline.BuildConfig(root=repo_root, data_dir=repo_root / "data" / "raw", sections=(),
                                   package_hash="fixed", processed_dir=processed_2021)
-    manifest = website.study_manifest(config)
+    # The 2021 dataset is the report's transcription (its manifest's `transcribes`, which the data layer passes on).
+    manifest = dict(website.study_manifest(config), transcribes="report_2021")
     text = pages.home_markdown(config, {}, {}, tables, manifest, "en")
 
     # the counts by status, read back from the CSV as a reader would count them
@@ -327,10 +349,10 @@ def test_home_page_leads_with_the_findings_of_the_build_tables(repo_root, proces
     assert "r = 0.10" not in strongest  # only the three strongest
     # the findings come first, then the downloads, then the key figures; the period and regions from the manifest
     assert text.index("## Findings") < text.index("## Downloads") < text.index("## Key figures")
-    assert "the 17 regional front offices for July–December 2021" in text
+    assert "the 17 regional front offices for July\u2009–\u2009December 2021" in text
     hrefs = [t.attrs["href"] for tok in MarkdownIt("commonmark").parse(text) for t in (tok.children or [])
              if t.type == "link_open"]
-    assert {pages.study_pdf_href("en"), pages.study_pdf_href("ru"), "tables/replication.csv",
+    assert {pages.study_pdf_href("en"), pages.study_pdf_href("ru"), pages.study_pdf_href("kk"), "tables/replication.csv",
             "data.qmd#data-dictionary", "data.qmd#tables-produced-by-the-study"} <= set(hrefs)
     assert "`vstudy template" in text
 
@@ -370,20 +392,26 @@ def test_pages_of_another_period_name_no_2021(repo_root, tmp_path):
         text = (stage / page).read_text(encoding="utf-8")
         assert "2021" not in text and "17 regional" not in text, page
     index = (stage / "index.qmd").read_text(encoding="utf-8")
-    assert "title: Volunteering in the regions of Kazakhstan, July–December 2022" in index
-    assert "20 regional front offices for July–December 2022" in (stage / "_generated" / "home.md").read_text()
-    study = (stage / "study.qmd").read_text(encoding="utf-8")
-    assert "title: Volunteering in the regions of Kazakhstan, July–December 2022" in study
-    assert "Period: July–December 2022" in study and "Regions: 20" in study
+    assert "title: Volunteering in the regions of Kazakhstan, July\u2009–\u2009December 2022" in index
+    assert "20 regions of the administrative division since June 2022" in (stage / "_generated" / "home.md").read_text()
+    study = (stage / "study-en.qmd").read_text(encoding="utf-8")
+    assert "title: Volunteering in the regions of Kazakhstan, July\u2009–\u2009December 2022" in study
+    assert "Period: July\u2009–\u2009December 2022" in study and "Regions: 20" in study
     front, summary = study.split("# Summary of findings", 1)[0], study.split("# Summary of findings", 1)[1]
     assert "2021" not in front and "17 regional" not in study
     assert "2021" not in summary.split("# Appendix A.")[0]  # the study's own words; the appendices quote records
     russian = website.stage_site(config, {"sections": {}}, view, "ru")
-    assert "title: Волонтёрство в регионах Казахстана, июль–декабрь 2022 года" in \
+    assert "title: Волонтёрство в регионах Казахстана, июль – декабрь 2022\u202fг." in \
         (russian / "index.qmd").read_text(encoding="utf-8")
-    for template in ("index.qmd", "ru/index.qmd"):  # the templates type neither
-        source = (repo_root / "site" / template).read_text(encoding="utf-8")
-        assert "2021" not in source and "17 regional" not in source and "17 регион" not in source
+    kazakh = website.stage_site(config, {"sections": {}}, view, "kk")
+    assert "title: Қазақстан өңірлеріндегі волонтерлік қызмет, 2022\u202fж. шілде – желтоқсан" in \
+        (kazakh / "index.qmd").read_text(encoding="utf-8")
+    from vstudy import i18n
+
+    for lang in ("en", "ru", "kk"):  # the pages' words type neither
+        for msg_id in (m for m in i18n.catalogue(lang) if m.startswith(("pages.", "book."))):
+            source = i18n.message(lang, msg_id).replace("kz2021", "")  # a select's key: the scheme's id
+            assert "2021" not in source and "17 " not in source, (lang, msg_id)
 
 
 def test_study_header_lets_tables_break_and_key_packages_are_the_used_ones(repo_root):

@@ -1,9 +1,11 @@
 """The study's vocabulary: every category, scheme and section named once. Imports nothing.
 
 Every layer reads its category ids from here (age groups, social statuses, event directions, organisation kinds,
-regional schemes, sections), so a new category is added in one place. Reader-facing labels of these ids, in
-Russian and English, live in :mod:`vstudy.present.labels`.
+regional schemes, sections), so a new category is added in one place. Reader-facing words of these ids (labels,
+section titles) live in the message catalogues of :mod:`vstudy.i18n`, one per language of :data:`LANGS`.
 """
+
+from dataclasses import dataclass
 
 # Regional schemes and their number of units. kz2021: 14 oblasts + Nur-Sultan, Almaty, Shymkent; kz2022: plus
 # Abai, Zhetysu and Ulytau (split off East Kazakhstan, Almaty and Karaganda regions in 2022).
@@ -25,20 +27,77 @@ ECO_DIRECTION = "taza_alem"
 ORGANISATION_KINDS: tuple[str, ...] = ("ngo", "initiative_group")
 GENDERS: tuple[str, ...] = ("male", "female")
 
-# The study's sections, in reading order: id → (title in English, title in Russian). The notebook of section
-# ``NN_slug`` is ``notebooks/NN_slug.ipynb``.
-SECTIONS: dict[str, tuple[str, str]] = {
-    "00_data_quality": ("Data quality and replication", "Качество данных и воспроизводимость"),
-    "01_demographics": ("Volunteer demographics", "Демография волонтёров"),
-    "02_organisations": ("NGOs and initiative groups", "НПО и инициативные группы"),
-    "03_correlations": ("Correlations with quality of life and wages",
-                        "Корреляции с качеством жизни и заработной платой"),
-    "04_maps": ("Maps of the regions", "Карты регионов"),
-    "05_activities": ("Activities by direction", "Мероприятия по направлениям"),
-    "06_economic_value": ("Economic value of volunteer hours", "Экономическая ценность волонтёрских часов"),
-    "07_information_line": ("The information line", "Информационная линия"),
-}
-LANGS: tuple[str, ...] = ("en", "ru")
+# The editions: one per language (the order of the language switch and of the builds). Every layer reads the
+# languages from here; vstudy.i18n holds their catalogues and CLDR formats.
+LANGS: tuple[str, ...] = ("en", "ru", "kk")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the study: everything the pipeline, the pages, the study PDF, the register and the tests
+    need to know of it. Adding a section is a notebook (``notebooks/<id>.ipynb``), its analysis module, its
+    catalogues, its title in the ``sections`` catalogue domain (``sections.<id>`` in every language) and one
+    entry of :data:`SECTIONS`.
+
+    * ``tables``: the processed tables the section reads (stems without the ``_<scheme>`` suffix, as
+      ``Study.table`` takes them, plus ``manifest.json`` for the manifest; ``*`` = every file of the processed
+      layer). The pipeline hashes exactly those, so a change to one raw table re-executes only the sections whose
+      processed inputs changed.
+    * ``raw_tables``: dataset tables (the names of ``manifest.yml``'s ``tables``; ``*`` = every file of the
+      dataset) that the notebook still reads directly.
+    * ``figures``: the section's key figures (labels ``fig-…`` of its notebook); the home page shows the first two
+      found in the executed notebooks.
+    * ``names_regions``: the section's pages name the regions (a test checks that each edition names them in its
+      language).
+    * ``expected_seconds``: a rough execution time (2 cores, the 2021 dataset) by which the first build starts
+      the longest notebooks first.
+    """
+
+    id: str
+    tables: tuple[str, ...] = ()
+    raw_tables: tuple[str, ...] = ()
+    figures: tuple[str, ...] = ()
+    names_regions: bool = False
+    expected_seconds: float = 8.0
+
+    @property
+    def number(self) -> str:
+        return self.id.split("_", 1)[0]
+
+    @property
+    def slug(self) -> str:
+        return self.id.split("_", 1)[1]
+
+    @property
+    def notebook(self) -> str:
+        return f"notebooks/{self.id}.ipynb"
+
+    @property
+    def title_id(self) -> str:
+        """The message id of the section's title (:mod:`vstudy.i18n`, domain ``sections``)."""
+        return f"sections.{self.id}"
+
+
+# The study's sections, in reading order: the one registry (id → entry). Titles: catalogues/<lang>/sections.yml.
+SECTIONS: dict[str, Section] = {s.id: s for s in (
+    Section("00_data_quality", ("*",), expected_seconds=8),
+    Section("01_demographics", ("age", "status", "national_shares", "regions", "gender_extremes"),
+            names_regions=True, expected_seconds=11),
+    Section("02_organisations", ("regions", "coverage", "organisations", "headline_figures"), names_regions=True,
+            expected_seconds=6),
+    Section("03_correlations", ("regions", "event_counts", "correlations_published", "organisations",
+                                "headline_figures", "event_directions_national_corrected"),
+            figures=("fig-correlations-main-forest",), names_regions=True, expected_seconds=13),
+    Section("04_maps", ("regions",), names_regions=True, expected_seconds=11),
+    Section("05_activities", ("event_directions", "event_counts", "event_directions_national", "regions",
+                              "ways_of_volunteering", "participant_category_quotes", "org_directions_partial",
+                              "errata_evaluated", "manifest.json"), figures=("fig-activities-directions-heatmap",),
+            names_regions=True, expected_seconds=7),
+    Section("06_economic_value", ("headline_figures", "regions", "official_national", "manifest.json"),
+            expected_seconds=7),
+    Section("07_information_line", ("info_line_totals", "info_line_channels", "info_line_categories",
+                                    "info_line_monthly", "errata_evaluated", "manifest.json"), expected_seconds=7),
+)}
 
 # Russian typography: a narrow no-break space groups thousands, a comma marks the decimals (12 345,6). The one
 # place the study writes numbers the Russian way (every layer reaches it; present.text re-exports it).
@@ -50,12 +109,6 @@ def localize_number(text: str, lang: str) -> str:
     if lang == "ru":
         return text.replace(",", "\0").replace(".", ",").replace("\0", RU_GROUP)
     return text
-
-
-def section_title(section_id: str, lang: str = "en") -> str:
-    """The title of a section in ``lang`` (``en`` or ``ru``)."""
-    en, ru = SECTIONS[section_id]
-    return ru if lang == "ru" else en
 
 
 # The parameters every section notebook declares in its cell tagged ``parameters`` (papermill overrides them);

@@ -34,6 +34,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from vstudy import i18n
 from vstudy.analysis import activities
 from vstudy.data import datasets, regions
 from vstudy.vocab import SECTIONS, localize_number
@@ -1217,7 +1218,7 @@ def status_summary(register: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     out["total"] = out.sum(axis=1)
     out.columns.name = None
     out.index = pd.Index([("Всего" if lang == "ru" else "Total") if s == "total" else
-                          (SECTIONS[s][1] if lang == "ru" else SECTIONS[s][0]) for s in out.index], name="section")
+                          i18n.text(lang, SECTIONS[s].title_id) for s in out.index], name="section")
     return out.astype(int)
 
 

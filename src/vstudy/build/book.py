@@ -14,11 +14,15 @@
    :mod:`vstudy.present.tables` fits to an A4 page — with ``: caption {#tbl-…}``). Labels are unique across the
    document (a repeated one gets the section's name appended), so Quarto's cross-reference numbering works.
    Outputs that exist only as HTML (interactive maps, raw frames) stay on the website;
-5. the replication summary (the register by section and status);
-6. appendices: errata, sources (origin records), the data dictionary.
+5. the replication summary (the register by section and status), for the report's transcription;
+6. appendices: errata (the report's transcription only), sources (origin records), the data dictionary.
+
+Every word of the document's own (title page, parts, appendices) is the ``book`` catalogue; the parts' text is
+:mod:`vstudy.build.pages`'. The document has the same parts, sections, figures and tables in every edition: only
+the dataset decides what it holds (a test compares the three editions).
 
 Figures are written as PNG files beside the document (``study-figures/``). The typst options (A4, fonts with
-Cyrillic, section numbering, page numbers) are in the template ``site/study.yml``; typst set rules in
+Cyrillic and Kazakh letters, section numbering, page numbers) are in the template ``site/study.yml``; typst set rules in
 ``site/study-header.typ``. Everything from data is escaped by the page functions; the notebooks' Markdown outputs
 pass through :func:`vstudy.present.text.neutralize` again.
 """
@@ -34,8 +38,9 @@ from vstudy.build import pages as content
 from vstudy.data.atomic import write_text_atomic
 from vstudy.present import edition
 from vstudy.present.text import escape, neutralize
+from vstudy.present.words import t
 
-STUDY_NAME = "study"  # study.qmd → study.pdf (vstudy.build.pages.STUDY_PDF)
+STUDY_NAME = content.STUDY_NAME  # the project's render list names study.qmd; an edition's is study-<lang>.qmd
 FIGURES_DIR = "study-figures"
 TEMPLATE = "study.yml"
 HEADER = "study-header.typ"
@@ -49,18 +54,10 @@ _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 # A paragraph that is only a link to a table's CSV file on the website: the PDF has no such file beside it.
 _CSV_LINK = re.compile(r"^\[[^\]\n]*\]\((?:\.\./|\./)?tables/[^)\s]+\.csv\)\s*$", re.MULTILINE)
 
-WORDS = {
-    "en": {"edition": "English edition", "period": "Period", "regions": "Regions", "contents": "Contents",
-           "summary": "Summary of findings", "methods": "Data and methods", "replication": "Replication summary",
-           "errata": "Appendix A. Errata of the source report", "sources": "Appendix B. Sources of the data",
-           "dictionary": "Appendix C. Data dictionary", "missing": "This section was not executed in this build.",
-           "none": "None of the study's sections was executed in this build."},
-    "ru": {"edition": "Русская версия", "period": "Период", "regions": "Регионов", "contents": "Содержание",
-           "summary": "Основные выводы", "methods": "Данные и методы", "replication": "Итоги воспроизведения",
-           "errata": "Приложение А. Ошибки в исходном отчёте", "sources": "Приложение Б. Источники данных",
-           "dictionary": "Приложение В. Словарь данных", "missing": "Этот раздел в данной сборке не выполнялся.",
-           "none": "В этой сборке не выполнен ни один раздел исследования."},
-}
+
+def word(lang: str, key: str, /, **facts: object) -> str:
+    """A word of the study PDF (the ``book`` catalogue) in ``lang``, facts escaped."""
+    return t(lang, f"book.{key}", **facts)
 
 
 def templates_dir(stage_dir: Path) -> Path:
@@ -71,8 +68,8 @@ def templates_dir(stage_dir: Path) -> Path:
 
 def write_study(stage_dir: Path, lang: str, pages: dict[str, tuple[Path, str]], manifest: dict, tables: Path,
                 data_dir: Path) -> Path:
-    """Write the study document of the edition ``lang`` into ``stage_dir`` (``study.qmd`` and its figures) and
-    return its path.
+    """Write the study document of the edition ``lang`` into ``stage_dir`` (``study-<lang>.qmd`` and its figures)
+    and return its path.
 
     ``pages``: section name → (path of the staged executed notebook, its title), in reading order, as
     :func:`vstudy.build.website.stage_notebooks` returns them; ``tables``: the build's ``tables/`` (the summary of
@@ -81,7 +78,6 @@ def write_study(stage_dir: Path, lang: str, pages: dict[str, tuple[Path, str]], 
     """
     import nbformat
 
-    words = WORDS[lang]
     figures = stage_dir / FIGURES_DIR
     if figures.is_dir():
         for old in figures.iterdir():
@@ -89,22 +85,29 @@ def write_study(stage_dir: Path, lang: str, pages: dict[str, tuple[Path, str]], 
     figures.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()
     body = [front_matter(stage_dir, lang, manifest), title_page(manifest, lang)]
-    body.append(unnumbered(content.findings_markdown(tables, lang, heading=f"# {words['summary']}\n", links=False)))
-    body.append(f"# {words['methods']}\n\n" + content.methods_markdown(manifest, lang))
+    body.append(unnumbered(content.findings_markdown(tables, lang, heading=f"# {word(lang, 'summary')}\n",
+                                                     links=False)))
+    body.append(f"# {word(lang, 'methods')}\n\n" + content.methods_markdown(manifest, lang))
     if not pages:
-        body.append(words["none"] + "\n")
+        body.append(word(lang, "none") + "\n")
     for name, (path, title) in pages.items():
         nb = nbformat.reads(nbformat.writes(nbformat.read(path, as_version=4)), as_version=4)
         nb = nbformat.from_dict(edition.localize(nb, lang))
         body.append(section_markdown(nb, name, title, figures, used, lang))
-    body.append(f"# {words['replication']}\n\n" + content.replication_summary_markdown(tables, lang))
-    body.append(unnumbered(f"# {words['errata']}\n\n" + content.errata_markdown(data_dir, lang, blocks=True)))
-    body.append(unnumbered(f"# {words['sources']}\n\n" + content.sources_markdown(data_dir, lang, level=3)))
-    body.append(unnumbered(f"# {words['dictionary']}\n\n" + content.dictionary_markdown(lang, level=2, compact=True)))
+    if content.transcribes_report(manifest):
+        body.append(f"# {word(lang, 'replication')}\n\n"
+                    + content.replication_summary_markdown(tables, lang, manifest))
+    parts = {"errata": lambda: content.errata_markdown(data_dir, lang, blocks=True),
+             "sources": lambda: content.sources_markdown(data_dir, lang, level=3),
+             "dictionary": lambda: content.dictionary_markdown(lang, level=2, compact=True)}
+    letters = content.appendix_letters(manifest, lang)
+    for name in content.appendices(manifest):
+        heading = word(lang, "appendix", letter=letters[name], title=name)
+        body.append(unnumbered(f"# {heading}\n\n" + parts[name]()))
     # Each part after the title page starts a page: a raw typst page break between the parts, at the top level of
     # the document (a show rule on headings cannot do it: Quarto wraps unnumbered headings in a block).
     body = body[:2] + [piece for part in body[2:] for piece in (PAGE_BREAK, part)]
-    path = stage_dir / f"{STUDY_NAME}.qmd"
+    path = stage_dir / f"{content.study_document(lang)}.qmd"
     write_text_atomic(path, "\n".join(part.rstrip("\n") + "\n" for part in body))
     return path
 
@@ -125,16 +128,15 @@ def front_matter(stage_dir: Path, lang: str, manifest: dict) -> str:
 
 def title_page(manifest: dict, lang: str) -> str:
     """What the title page says under the title, then the contents page (typst: page breaks and an outline)."""
-    words = WORDS[lang]
-    lines = [f"**{words['edition']}**\n"]
+    lines = [f"**{word(lang, 'edition')}**\n"]
     period = content.period_label(manifest.get("period"), lang)
     if period:
-        lines.append(f"{words['period']}: {escape(period)}\n")
+        lines.append(word(lang, "period", period=period) + "\n")
     count = content.region_count(manifest)
     if count:
-        lines.append(f"{words['regions']}: {content.format_number(count, 0, lang)}\n")
+        lines.append(word(lang, "regions", n=count) + "\n")
     lines.append(content.intro_markdown(manifest, lang, site=False))
-    lines.append("```{=typst}\n#pagebreak()\n#outline(title: [" + words["contents"] + "], depth: 2, indent: auto)\n"
+    lines.append("```{=typst}\n#pagebreak()\n#outline(title: [" + word(lang, "contents") + "], depth: 2, indent: auto)\n"
                  "#pagebreak()\n```\n")
     return "\n".join(lines)
 
@@ -189,13 +191,12 @@ def section_title(nb, name: str, title: str, lang: str = "en") -> tuple[str, boo
     first Markdown cell starts with it (then it is not repeated).
 
     The edition's own heading comes first: the first Markdown cell's ``# heading``; else the staged page's title
-    (its front-matter cell, or ``title``); a title not in the edition's language gives way to the section's
-    declared title (:data:`vstudy.vocab.SECTIONS`).
+    (its front-matter cell, or ``title``); a registry section's title that is not the edition's (a heading in
+    another language's script) gives way to its title in the ``sections`` catalogue.
     """
     import yaml
 
-    from vstudy.vocab import SECTIONS
-    from vstudy.vocab import section_title as declared
+    from vstudy import vocab
 
     first_md = next((c for c in nb.cells if c.cell_type == "markdown"), None)
     heading = re.match(r"\s*#\s+(.+?)\s*(?:\n|$)", first_md.source) if first_md is not None else None
@@ -210,10 +211,21 @@ def section_title(nb, name: str, title: str, lang: str = "en") -> tuple[str, boo
         if isinstance(front, dict) and isinstance(front.get("title"), str):
             title = front["title"]
     title = content.NUMBER_PREFIX.sub("", title or name)
-    cyrillic = re.search("[А-Яа-яЁё]", title) is not None
-    if name in SECTIONS and cyrillic != (lang == "ru"):
-        title = declared(name, lang)
+    if name in vocab.SECTIONS and script_of(title) != SCRIPTS[lang]:
+        title = content.section_title(name, lang)
     return title, False
+
+
+# The script each edition writes in; Kazakh and Russian share Cyrillic, Kazakh has letters of its own.
+SCRIPTS = {"en": "latin", "ru": "cyrillic", "kk": "kazakh"}
+KAZAKH_LETTERS = re.compile("[ӘәҒғҚқҢңӨөҰұҮүҺһІі]")
+
+
+def script_of(text: str) -> str:
+    """``kazakh`` (a letter only Kazakh has), ``cyrillic`` or ``latin``: which edition's script ``text`` is in."""
+    if KAZAKH_LETTERS.search(text):
+        return "kazakh"
+    return "cyrillic" if re.search("[А-Яа-яЁё]", text) else "latin"
 
 
 def section_markdown(nb, name: str, title: str, figures: Path, used: set[str], lang: str = "en") -> str:

@@ -4,7 +4,7 @@ A build stages one Quarto project per edition (``site-src/<lang>/``, see :mod:`v
 project persists between builds with Quarto's own state (``.quarto/``), and the rendered site (``site/<lang>/``)
 with it; both are put in place with the rest of the output set. The next build renders only what changed:
 
-* **a page** (a render target of the project: ``index.qmd``, ``study.qmd``, ``notebooks/03_x.ipynb`` …) is
+* **a page** (a render target of the project: ``index.qmd``, ``study-en.qmd``, ``notebooks/03_x.ipynb`` …) is
   rendered again iff the hash of its inputs changed: its own staged source plus every file it includes
   (``{{< include … >}}``) or embeds (``{{< embed notebooks/x.ipynb#fig-… >}}``), followed recursively
   (:func:`page_inputs`). A page that renders a PDF too (the study report) renders it with its HTML, so the PDF is
@@ -19,8 +19,8 @@ other pages stay as they were in ``_site``): see "Incremental Render" in Quarto'
 (https://quarto.org/docs/projects/code-execution.html#incremental-render). One call per page: Quarto takes its
 first argument as the input and hands the others to Pandoc, which reads them as more input of the same document.
 
-**The language switch.** Each edition's navbar links to the same page in the other edition, and the study PDFs of
-both editions. Quarto writes navbar links relative to the page it renders, for targets inside its project; the
+**The language switch.** Each edition's navbar links to the same page in every other edition, and the study PDFs
+of every edition. Quarto writes navbar links relative to the page it renders, for targets inside its project; the
 other edition lies outside it. So the staged navbar links to ``_edition-<lang>/<target>`` (a folder no project
 has) and, after each render, :func:`rewrite_edition_links` replaces each such link in the pages just rendered with
 the relative path to ``<target>`` — or, for :data:`SAME_PAGE`, to the same page — in ``site/<lang>/``.
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from vstudy.build.state import sha256_file, sha256_json
@@ -129,11 +129,13 @@ def html_page(page: str) -> str:
     return str(Path(page).with_suffix(".html").as_posix())
 
 
-def rewrite_edition_links(site_dir: Path, pages: Iterable[str] | None, editions: dict[str, set[str]]) -> list[str]:
+def rewrite_edition_links(site_dir: Path, pages: Iterable[str] | None, editions: dict[str, set[str]],
+                          own: str | None = None) -> list[str]:
     """Point the links to other editions of the rendered pages (``pages``: HTML paths in ``site_dir``; None = every
-    HTML file) at their files: ``site/<lang>/<target>`` seen from the page. A same-page link whose page the other
-    edition lacks (``editions``: lang → its HTML pages) goes to that edition's home page. Returns the pages
-    changed."""
+    HTML file) at their files: ``site/<lang>/<target>`` seen from the page. A page named for its edition ``own``
+    (``study-en.html``) has its twin named for the other edition (``study-kk.html``); a same-page link whose page
+    the other edition lacks (``editions``: lang → its HTML pages) goes to that edition's home page. Returns the
+    pages changed."""
     changed = []
     files = sorted(site_dir.rglob("*.html")) if pages is None else [site_dir / p for p in pages]
     for path in files:
@@ -148,7 +150,8 @@ def rewrite_edition_links(site_dir: Path, pages: Iterable[str] | None, editions:
         def link(m: re.Match, rel: str = rel, up: str = up) -> str:
             lang, target = m["lang"], m["target"]
             if target == SAME_PAGE:
-                target = rel if rel in editions.get(lang, set()) else "index.html"
+                twin = re.sub(rf"-{own}(\.html)$", rf"-{lang}\1", rel) if own else rel
+                target = twin if twin in editions.get(lang, set()) else "index.html"
             return f'href="{up}{lang}/{target}{m["anchor"] or ""}"'
 
         new = EDITION_LINK_RE.sub(link, text)
@@ -166,23 +169,23 @@ def sync_folder(source: Path, target: Path) -> None:
         shutil.copytree(source, target, ignore=shutil.ignore_patterns(".*"))
 
 
-ROOT_TITLES = {"en": "Volunteering in Kazakhstan's regions", "ru": "Волонтёрство в регионах Казахстана"}
-ROOT_LINKS = {"en": ("English edition", "study PDF"), "ru": ("Русская версия", "PDF исследования")}
-
-
-def root_index(editions: Iterable[str], pdf: str = "study.pdf") -> str:
-    """``site/index.html``: the study's title in each language and a link to each edition's site and PDF."""
+def root_index(editions: Iterable[str], pdf: Callable[[str], str]) -> str:
+    """``site/index.html``: the study's title in each language and a link to each edition's site and PDF (``pdf``:
+    an edition's PDF file name), each in its own language (the ``pages`` catalogue)."""
     from html import escape
+
+    from vstudy.i18n import text
 
     items = []
     for lang in (lang for lang in LANGS if lang in set(editions)):
-        site, pdf_text = ROOT_LINKS[lang]
+        site, pdf_text = text(lang, "pages.site.edition"), text(lang, "pages.site.pdf")
         items.append(f'<li lang="{lang}"><a href="{lang}/index.html" hreflang="{lang}">{escape(site)}</a> · '
-                     f'<a href="{lang}/{pdf}" hreflang="{lang}">{escape(pdf_text)}</a></li>')
-    titles = " / ".join(escape(ROOT_TITLES[lang]) for lang in LANGS)
+                     f'<a href="{lang}/{pdf(lang)}" hreflang="{lang}">{escape(pdf_text)}</a></li>')
+    titles = " / ".join(escape(text(lang, "pages.study_title")) for lang in LANGS)
+    heading = " / ".join(f'<span lang="{lang}">{escape(text(lang, "pages.study_title"))}</span>' for lang in LANGS)
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>{titles}</title>\n"
             "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;"
             "line-height:1.5}li{margin:.5rem 0;font-size:1.2rem}</style>\n</head>\n<body>\n"
-            f"<h1>{titles}</h1>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</body>\n</html>\n")
+            f"<h1>{heading}</h1>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</body>\n</html>\n")

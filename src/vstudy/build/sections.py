@@ -1,22 +1,19 @@
-"""The study's sections: one parameterised notebook each, in reading order.
+"""The study's sections as the build runs them: one parameterised notebook each, in reading order.
 
-``tables`` names the processed tables a section reads (stems without the ``_<scheme>`` suffix, as
-``Study.table`` takes them, plus ``manifest.json`` for the manifest; ``*`` = every file of the processed layer).
-The pipeline hashes exactly those files, so a change to one raw table re-executes only the sections whose
-processed inputs changed.
-
-``raw_tables`` names dataset tables (the names of ``manifest.yml``'s ``tables``; ``*`` = every file of the dataset)
-that a notebook still reads directly instead of through the processed layer: 00 (validation and the replication
-register) and 06 (the national wage rows of the official indicators, which the processed layer does not carry).
+The sections are declared once, in the registry :data:`vstudy.vocab.SECTIONS` (id, the processed and raw tables a
+section reads, its key figures, its expected execution time); their titles are the ``sections`` catalogue domain
+(``sections.<id>`` in every language). This module gives the build its view of that registry: :class:`Section`
+(number, slug, notebook path, the title in an edition's language) and :data:`SECTIONS` in reading order. A build of
+other notebooks (the tests' fixtures) declares its own :class:`Section` entries with their ``titles``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from vstudy import vocab
-from vstudy.vocab import PARAMETER_DEFAULTS  # noqa: E402,F401  (the notebooks' declared parameters)
+from vstudy import i18n, vocab
+from vstudy.vocab import PARAMETER_DEFAULTS  # noqa: F401  (the notebooks' declared parameters)
 
 
 @dataclass(frozen=True)
@@ -28,8 +25,10 @@ class Section:
     # Rough execution time in seconds (2 cores, the 2021 dataset). Only the first build uses it, to start the
     # longest notebooks first; later builds order by the times they measured.
     expected_seconds: float = 8.0
-    # (English, Russian) titles; None = the titles vocab.SECTIONS gives the section's id.
-    titles: tuple[str, str] | None = None
+    # The title in each edition's language for a section outside the registry (a fixture): a mapping lang →
+    # title, or a tuple in the order of vocab.LANGS. None = the ``sections`` catalogue's ``sections.<name>``.
+    titles: Mapping[str, str] | tuple[str, ...] | None = None
+    figures: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def notebook(self) -> str:
@@ -40,9 +39,15 @@ class Section:
         return f"{self.number}_{self.slug}"
 
     def title(self, lang: str = "en") -> str:
-        if self.titles is not None:
-            return self.titles[1] if lang == "ru" else self.titles[0]
-        return vocab.section_title(self.name, lang)
+        """The section's title in the edition ``lang``."""
+        i18n.check_lang(lang)
+        if self.titles is None:
+            return i18n.text(lang, f"sections.{self.name}")
+        titles = self.titles if isinstance(self.titles, Mapping) else dict(zip(vocab.LANGS, self.titles, strict=False))
+        if lang not in titles:
+            raise KeyError(f"section {self.name} has no title in {lang!r}: give its titles in "
+                           f"{', '.join(vocab.LANGS)}")
+        return titles[lang]
 
     @property
     def title_en(self) -> str:
@@ -52,23 +57,14 @@ class Section:
     def title_ru(self) -> str:
         return self.title("ru")
 
+    @classmethod
+    def of(cls, entry: vocab.Section) -> Section:
+        """The build's view of a registry entry."""
+        return cls(entry.number, entry.slug, entry.tables, entry.raw_tables, entry.expected_seconds,
+                   figures=entry.figures)
 
-SECTIONS: tuple[Section, ...] = (
-    Section("00", "data_quality", ("*",), expected_seconds=8),
-    Section("01", "demographics", ("age", "status", "national_shares", "regions", "gender_extremes"),
-            expected_seconds=11),
-    Section("02", "organisations", ("regions", "coverage", "organisations", "headline_figures"), expected_seconds=6),
-    Section("03", "correlations", ("regions", "event_counts", "correlations_published", "organisations",
-                                   "headline_figures", "event_directions_national_corrected"), expected_seconds=13),
-    Section("04", "maps", ("regions",), expected_seconds=11),
-    Section("05", "activities", ("event_directions", "event_counts", "event_directions_national", "regions",
-                                 "ways_of_volunteering", "participant_category_quotes", "org_directions_partial",
-                                 "errata_evaluated", "manifest.json"), expected_seconds=7),
-    Section("06", "economic_value", ("headline_figures", "regions", "official_national", "manifest.json"),
-            expected_seconds=7),
-    Section("07", "information_line", ("info_line_totals", "info_line_channels", "info_line_categories",
-                                       "info_line_monthly", "errata_evaluated", "manifest.json"), expected_seconds=7),
-)
+
+SECTIONS: tuple[Section, ...] = tuple(Section.of(entry) for entry in vocab.SECTIONS.values())
 
 
 def by_name(name: str, sections: Sequence[Section] = SECTIONS) -> Section:
@@ -80,4 +76,6 @@ def by_name(name: str, sections: Sequence[Section] = SECTIONS) -> Section:
     raise KeyError(f"unknown section {name!r}; known: {known}")
 
 
-assert tuple(s.name for s in SECTIONS) == tuple(vocab.SECTIONS), "sections and vocab.SECTIONS must list the same ids"
+def title(name: str, lang: str) -> str:
+    """The title of the registry's section ``name`` (its id) in ``lang``."""
+    return i18n.text(lang, vocab.SECTIONS[name].title_id)

@@ -1,26 +1,29 @@
 """The Quarto website and the study PDF, one per edition: stage the pages, render what changed, swap it in.
 
-The Quarto project is the top-level ``_quarto.yml``; its hand-written pages live in ``site/`` (``index.qmd``,
-``data.qmd``, ``reproducibility.qmd``), in English, and in ``site/<lang>/`` for the other editions
-(``site/ru/index.qmd`` …: a page there replaces its English twin in that edition). A build stages one Quarto
-project per edition (:data:`vstudy.vocab.LANGS`) into ``site-src/<lang>/`` of the output set it is building (in
-the build's staging area; see :mod:`vstudy.build.pipeline`) with
+The Quarto project is the top-level ``_quarto.yml``; ``site/`` holds the templates every edition shares (the
+study PDF's options and typst header). A build stages one Quarto project per edition (:data:`vstudy.vocab.LANGS`:
+``en``, ``ru``, ``kk``) into ``site-src/<lang>/`` of the output set it is building (in the build's staging area;
+see :mod:`vstudy.build.pipeline`) with
 
+* ``index.qmd``, ``data.qmd``, ``reproducibility.qmd`` — the site's pages, written in the edition's language from
+  the ``pages`` message catalogue (:func:`vstudy.build.pages.page_qmd`);
 * ``notebooks/<name>.ipynb`` — the edition's executed section notebooks (``<lang>/notebooks/`` of the output
-  tree), each given a front-matter cell (the section's title in the edition's language, from vocab.SECTIONS);
-  Quarto renders ``.ipynb`` without executing it, so the pages show exactly what papermill produced;
+  tree), each given a front-matter cell (the section's title in the edition's language, from the ``sections``
+  catalogue); Quarto renders ``.ipynb`` without executing it, so the pages show exactly what papermill produced;
 * ``_generated/*.md`` — parts generated from the data in the edition's language: home page findings, origin
   records (sources, licences), the data dictionary, the errata, the reproducibility facts and the report's embeds
   (their content: :mod:`vstudy.build.pages`);
-* ``study.qmd`` — the study PDF's document in the edition's language, the whole study
+* ``study-<lang>.qmd`` — the study PDF's document in the edition's language, the whole study (its PDF,
+  ``study-<lang>.pdf``, carries the edition's name)
   (:mod:`vstudy.build.book`);
 * ``tables/`` — the edition's CSV tables, downloadable from the pages;
 * ``_quarto.yml`` with ``lang: <lang>`` (Quarto's own words follow), the title, navbar and sidebar in the edition's
-  language, both study PDFs, and a link to the same page in the other edition.
+  language, the study PDFs of every edition, and the language switch: each other edition by its own name
+  («English», «Русский», «Қазақша»), linking to the same page there.
 
 Quarto renders each staged project into ``site-src/<lang>/_site``, which becomes the set's ``site/<lang>/``;
-``site/index.html`` leads to both editions. Only the pages whose inputs changed are rendered, on a copy of the
-site in place (:mod:`vstudy.build.incremental`); the two editions render at the same time. The pipeline puts
+``site/index.html`` leads to every edition. Only the pages whose inputs changed are rendered, on a copy of the
+site in place (:mod:`vstudy.build.incremental`); the editions render at the same time. The pipeline puts
 ``site/`` and ``site-src/`` in place with the rest of the set, so a failed render leaves the previous site. The
 render is skipped when its inputs' hashes match the state file.
 
@@ -48,6 +51,7 @@ from vstudy.build.state import hash_tree, sha256_file, sha256_json
 from vstudy.data import manifest as dataset_manifest
 from vstudy.data.atomic import write_text_atomic
 from vstudy.present.text import neutralize
+from vstudy.present.words import plain
 from vstudy.vocab import LANGS
 
 LABEL_RE = re.compile(r"^#\|\s*label:\s*((?:fig|tbl)-[\w-]+)\s*$", re.MULTILINE)
@@ -134,7 +138,7 @@ def render_site(config, state: dict, view=None) -> RenderOutcome:
 
     Only the pages whose inputs changed are rendered (:mod:`vstudy.build.incremental`), on a copy of the site in
     place; the editions render at the same time (one Quarto process each). Editions this build does not make
-    (``--lang``) are kept as they are. ``<set>/site/index.html`` leads to both editions.
+    (``--lang``) are kept as they are. ``<set>/site/index.html`` leads to every edition.
 
     Returns ``rendered`` (message: the Quarto version; ``pages``: the pages rendered, ``<lang>/<page>``;
     ``record``: what the state keeps of each edition), ``no-quarto`` after staging when Quarto is missing, or
@@ -191,7 +195,7 @@ def render_site(config, state: dict, view=None) -> RenderOutcome:
         incremental.sync_folder(stage / "tables", built / "tables")  # a partial render copies no resources
         plan = plans[lang]
         incremental.rewrite_edition_links(built, None if plan is None else [incremental.html_page(p) for p in plan],
-                                          pages_of)
+                                          pages_of, own=lang)
         shutil.rmtree(site / lang, ignore_errors=True)
         os.replace(built, site / lang)
         records[lang]["files"] = hash_tree(site / lang)
@@ -200,7 +204,7 @@ def render_site(config, state: dict, view=None) -> RenderOutcome:
     for lang, record in kept.items():
         if lang not in records and (site / lang).is_dir():
             records[lang] = record
-    write_text_atomic(site / "index.html", incremental.root_index(sorted(pages_of)))
+    write_text_atomic(site / "index.html", incremental.root_index(sorted(pages_of), content.study_pdf))
     return RenderOutcome("rendered", version, time.perf_counter() - start, pages=rendered, record=records)
 
 
@@ -243,22 +247,23 @@ def _render_edition(quarto: str, stage: Path, pages: list[str] | None, view: Set
 # --------------------------------------------------------------------------------------------------------------
 # Staging
 
-# The words of the navbar, the sidebar and the site's title in each edition (the pages' own words are in site/
-# and site/<lang>/, the sections' titles in vocab.SECTIONS).
-SITE_TITLES = {"en": "Volunteering in Kazakhstan's regions", "ru": "Волонтёрство в регионах Казахстана"}
+# The navbar's pages and the message of each one's name (the ``pages`` catalogue: the pages' own words are there
+# too, the sections' titles in the ``sections`` catalogue).
 NAV_TEXTS = {
-    "index.qmd": {"en": "Home", "ru": "Главная"},
-    "data.qmd": {"en": "Data and methods", "ru": "Данные и методы"},
-    "reproducibility.qmd": {"en": "Reproducibility", "ru": "Воспроизводимость"},
+    "index.qmd": "pages.site.home",
+    "data.qmd": "pages.data_page.title",
+    "reproducibility.qmd": "pages.reproducibility_page.title",
 }
-UI_TEXTS = {
-    "sections": {"en": "Sections", "ru": "Разделы"},
-    "pdf": {"en": "Study PDF", "ru": "PDF исследования"},
-    "code": {"en": "Code", "ru": "Код"},
-}
-LANG_NAMES = {"en": "English", "ru": "Русский"}
-PDF_NAME = "study.pdf"  # the study PDF of an edition, at the root of its site (vstudy.build.book)
+# The navbar item of _quarto.yml that stands for the study PDF; each edition's is study-<lang>.pdf at the root of
+# its site (vstudy.build.pages.study_pdf), and its document study-<lang>.qmd replaces study.qmd in the render list.
+PDF_NAME = "study.pdf"
+STUDY_PAGE = f"{book.STUDY_NAME}.qmd"
 TYPST_LANG = re.compile(r'#set text\(lang: "[a-z]{2}"')
+
+
+def autonym(lang: str) -> str:
+    """The edition's name in its own language, as the language switch shows it («Қазақша», «Русский», «English»)."""
+    return plain(lang, "pages.site.autonym")
 
 
 def edition_project(project: dict, lang: str, pages: dict[str, tuple[Path, str]], manifest: dict) -> dict:
@@ -269,30 +274,36 @@ def edition_project(project: dict, lang: str, pages: dict[str, tuple[Path, str]]
 
     project = copy.deepcopy(project)
     project.get("project", {}).pop("pre-render", None)  # the guard of the repository root, not of the stage
+    render = project.get("project", {}).get("render")
+    if isinstance(render, list):  # the edition's study document, whose PDF carries the edition's name
+        project["project"]["render"] = [f"{content.study_document(lang)}.qmd" if entry == STUDY_PAGE else entry
+                                        for entry in render]
     project["lang"] = lang
     website = project.setdefault("website", {})
-    website["title"] = content.page_title(SITE_TITLES[lang], manifest, lang)
+    website["title"] = content.page_title(content.study_title(lang), manifest, lang)
     navbar = website.setdefault("navbar", {})
     left = []
     for item in navbar.get("left") or []:
         href = item.get("href") if isinstance(item, dict) else None
         if href == PDF_NAME:
-            item = {"text": UI_TEXTS["pdf"][lang], "menu": [
-                {"href": PDF_NAME if other == lang else incremental.edition_href(other, PDF_NAME),
-                 "text": f"PDF — {LANG_NAMES[other]}"} for other in LANGS]}
+            item = {"text": plain(lang, "pages.site.pdf"), "menu": [
+                {"href": content.study_pdf(lang) if other == lang
+                 else incremental.edition_href(other, content.study_pdf(other)),
+                 "text": plain(lang, "pages.site.pdf_in", other=other)} for other in LANGS]}
         elif href in NAV_TEXTS:
-            item = dict(item, text=NAV_TEXTS[href][lang])
+            item = dict(item, text=plain(lang, NAV_TEXTS[href]))
         left.append(item)
     navbar["left"] = left
+    # The language switch: every other edition by its own name, linking to the same page there.
     navbar["right"] = list(navbar.get("right") or []) + [
-        {"href": incremental.edition_href(other), "text": LANG_NAMES[other]} for other in LANGS if other != lang]
+        {"href": incremental.edition_href(other), "text": autonym(other)} for other in LANGS if other != lang]
     sidebar = website.setdefault("sidebar", {})
-    sidebar["contents"] = [{"section": UI_TEXTS["sections"][lang], "contents": [
+    sidebar["contents"] = [{"section": plain(lang, "pages.site.sections"), "contents": [
         {"href": f"notebooks/{name}.ipynb", "text": title} for name, (_, title) in pages.items()
     ]}] if pages else []
     html = project.setdefault("format", {}).setdefault("html", {})
     if isinstance(html, dict):
-        html["code-summary"] = UI_TEXTS["code"][lang]
+        html["code-summary"] = plain(lang, "pages.site.code")
     return project
 
 
@@ -308,10 +319,9 @@ def stage_site(config, state: dict, view=None, lang: str = "en") -> Path:
             shutil.rmtree(child) if child.is_dir() else child.unlink()
     stage.mkdir(parents=True, exist_ok=True)
     templates = templates_dir(config.root)
-    for folder in (templates, templates / lang):
-        for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-            if path.is_file() and path.name not in NOT_STAGED:
-                shutil.copy2(path, stage / path.name)
+    for path in sorted(templates.iterdir()) if templates.is_dir() else []:
+        if path.is_file() and path.name not in NOT_STAGED:
+            shutil.copy2(path, stage / path.name)
     for typ in stage.glob("*.typ"):  # the PDF's hyphenation and typst's own words in the edition's language
         text = typ.read_text(encoding="utf-8")
         if TYPST_LANG.search(text):
@@ -327,9 +337,10 @@ def stage_site(config, state: dict, view=None, lang: str = "en") -> Path:
 
     if view.dir(lang).joinpath("tables").is_dir():
         shutil.copytree(view.dir(lang) / "tables", stage / "tables", ignore=shutil.ignore_patterns(".*"))
+    for page in content.PAGES:  # the site's pages in the edition's language, from the pages catalogue
+        write_text_atomic(stage / page, content.page_qmd(page, lang, manifest))
     generated = stage / "_generated"
     generated.mkdir()
-    set_titles(stage, manifest, lang)
     own = edition_state(state, lang)
     tables = stage / "tables"
     write_text_atomic(generated / "home.md", content.home_markdown(config, pages, labels, tables, manifest, lang))
@@ -340,31 +351,6 @@ def stage_site(config, state: dict, view=None, lang: str = "en") -> Path:
     write_text_atomic(generated / "reproducibility.md", content.reproducibility_markdown(config, own, lang))
     book.write_study(stage, lang, pages, manifest, tables, config.data_dir)
     return stage
-
-
-# Front-matter fields of the site's pages that end with the dataset's period.
-PERIOD_TITLES = {"index.qmd": ("title",)}
-
-
-def set_titles(stage: Path, manifest: dict, lang: str = "en") -> None:
-    """Write the dataset's period, in the edition's language, into the titles of the staged pages
-    (:data:`PERIOD_TITLES`): the templates name no period, the dataset does."""
-    import yaml
-
-    for name, fields in PERIOD_TITLES.items():
-        page = stage / name
-        if not page.is_file():
-            continue
-        text = page.read_text(encoding="utf-8")
-        if not text.startswith("---\n"):
-            continue
-        head, body = text[4:].split("\n---\n", 1)
-        front = yaml.safe_load(head) or {}
-        for key in fields:
-            if isinstance(front.get(key), str):
-                front[key] = content.page_title(front[key], manifest, lang)
-        write_text_atomic(page, "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000)
-                          + "---\n" + body)
 
 
 def stage_notebooks(config, target: Path, notebooks: Path | None = None,

@@ -371,7 +371,7 @@ def check_manifest(raw: object, root: str | os.PathLike, man: Manifest | None = 
     for key in REQUIRED_KEYS:
         if key not in raw:
             add(key, None, f"required key {key!r} is missing")
-    for key in ("id", "title", "scheme"):
+    for key in ("id", "title", "title_ru", "title_kk", "scheme"):
         if key in raw and not isinstance(raw[key], str):
             add(key, raw[key], f"{key} must be text")
     _check_text(raw, "", add)

@@ -1,20 +1,20 @@
-"""One notebook, two editions: what a section notebook holds in Russian and in English, and how one edition's copy
-is cut from it.
+"""One notebook, every edition: what a section notebook holds in each language, and how one edition's copy is
+cut from it.
 
-A section notebook is written once, in both languages, and executed once per edition with its ``lang``
-parameter (``en`` or ``ru``): the code cells write their sentences, tables and figures in that language. What the
-code does not write is marked in the notebook itself:
+A section notebook is written once, in every edition's language (:data:`vstudy.vocab.LANGS`: ``en``, ``ru``,
+``kk``), and executed once per edition with its ``lang`` parameter: the code cells write their sentences, tables
+and figures in that language (from the message catalogues). What the code does not write is marked in the notebook
+itself, beside the code, so that a student's fork stays readable:
 
-* **Markdown cells** carry the tag ``lang-en`` or ``lang-ru`` (cell metadata ``tags``); an edition keeps the
-  cells of its language and the cells with no language tag (a cell of no words, such as an image or a rule).
-  A student who opens the notebook reads both languages one after the other.
+* **Markdown cells** carry the tag ``lang-en``, ``lang-ru`` or ``lang-kk`` (cell metadata ``tags``); an edition
+  keeps the cells of its language and the cells with no language tag (a cell of no words, such as an image or a
+  rule). A student who opens the notebook reads the languages one after the other.
 * **Captions and alt texts** of figures and tables are Quarto cell options: ``#| fig-cap:``, ``#| tbl-cap:``,
-  ``#| fig-alt:`` hold the English text and ``#| fig-cap-ru:``, ``#| tbl-cap-ru:``, ``#| fig-alt-ru:`` the
-  Russian one. The Russian edition's copy has the Russian text under the key Quarto reads; the English copy
-  drops the ``-ru`` lines.
+  ``#| fig-alt:`` hold the English text, and each other edition's text is a twin ``#| fig-cap-ru:``,
+  ``#| fig-cap-kk:`` … An edition's copy has its own text under the key Quarto reads; every twin line is dropped.
 
 :func:`localize` cuts an edition's copy from an executed notebook (the build applies it to each execution);
-:func:`problems` lists what a notebook lacks for an edition (a test checks every section notebook).
+:func:`problems` lists what a notebook lacks for any edition (a test checks every section notebook).
 """
 
 from __future__ import annotations
@@ -22,16 +22,19 @@ from __future__ import annotations
 import copy
 import re
 
-from vstudy.present.prose import check_lang as _check
+from vstudy.i18n import check_lang as _check
 from vstudy.vocab import LANGS
 
-# The Quarto cell options that hold words for the reader; each has a Russian twin ``<key>-ru``.
+SOURCE_LANG = "en"  # the language of the caption options without a suffix
+# The Quarto cell options that hold words for the reader; each has a twin ``<key>-<lang>`` per other edition.
 CAPTION_KEYS: tuple[str, ...] = ("fig-cap", "tbl-cap", "fig-alt", "fig-subcap", "tbl-subcap")
-_OPTION = re.compile(r"^(?P<lead>#\|\s*)(?P<key>[A-Za-z][\w-]*?)(?P<ru>-ru)?(?P<rest>\s*:.*)$")
+TWINS: tuple[str, ...] = tuple(lang for lang in LANGS if lang != SOURCE_LANG)
+_OPTION = re.compile(r"^(?P<lead>#\|\s*)(?P<key>[A-Za-z][\w-]*?)(?:-(?P<lang>" + "|".join(TWINS)
+                     + r"))?(?P<rest>\s*:.*)$")
 
 
 def lang_tag(lang: str) -> str:
-    """The cell tag of a Markdown cell written in ``lang`` (``lang-en``, ``lang-ru``)."""
+    """The cell tag of a Markdown cell written in ``lang`` (``lang-en``, ``lang-ru``, ``lang-kk``)."""
     _check(lang)
     return f"lang-{lang}"
 
@@ -42,7 +45,7 @@ def _source(cell: dict) -> str:
 
 
 def cell_lang(cell: dict) -> str | None:
-    """The language a cell is tagged with (``en``, ``ru``), or None for a cell of every edition."""
+    """The language a cell is tagged with (``en``, ``ru``, ``kk``), or None for a cell of every edition."""
     tags = [t for t in cell.get("metadata", {}).get("tags", []) if t.startswith("lang-")]
     if len(tags) > 1:
         raise ValueError(f"a cell has more than one language tag: {', '.join(tags)}")
@@ -54,23 +57,23 @@ def cell_lang(cell: dict) -> str | None:
 
 
 def localize_source(source: str, lang: str) -> str:
-    """A code cell's source with its caption options in ``lang``: for ``ru`` each ``#| key-ru:`` line replaces
-    the ``#| key:`` line (in its place); for ``en`` the ``-ru`` lines are dropped. Other lines are unchanged."""
+    """A code cell's source with its caption options in ``lang``: each ``#| key-<lang>:`` line replaces the
+    ``#| key:`` line (in its place); every twin line (``-ru``, ``-kk``) is dropped. Other lines are unchanged."""
     _check(lang)
     lines = source.split("\n")
-    russian = {}
+    own = {}
     for line in lines:
         m = _OPTION.match(line)
-        if m and m["ru"] and m["key"] in CAPTION_KEYS:
-            russian[m["key"]] = m["lead"] + m["key"] + m["rest"]
+        if m and m["lang"] == lang and m["key"] in CAPTION_KEYS:
+            own[m["key"]] = m["lead"] + m["key"] + m["rest"]
     out = []
     for line in lines:
         m = _OPTION.match(line)
         if m and m["key"] in CAPTION_KEYS:
-            if m["ru"]:
+            if m["lang"]:
                 continue
-            if lang == "ru" and m["key"] in russian:
-                line = russian[m["key"]]
+            if m["key"] in own:
+                line = own[m["key"]]
         out.append(line)
     return "\n".join(out)
 
@@ -96,27 +99,30 @@ def localize(notebook: dict, lang: str) -> dict:
 
 
 def problems(notebook: dict) -> list[str]:
-    """What keeps ``notebook`` from having both editions: a Markdown cell with words but no language tag, a
-    language with no Markdown, a caption option without its Russian twin (or a twin without its English key)."""
+    """What keeps ``notebook`` from having every edition: a Markdown cell with words but no language tag, an
+    edition with no Markdown cell of its language, a caption option without its twin in an edition's language
+    (or a twin without its English key)."""
     found: list[str] = []
     langs_seen = set()
+    tags = "/".join(lang_tag(lang) for lang in LANGS)
     for i, cell in enumerate(notebook.get("cells", [])):
         source = _source(cell)
         if cell.get("cell_type") == "markdown":
             lang = cell_lang(cell)
-            if lang is None and re.search(r"[A-Za-zА-Яа-яЁё]{2,}", source):
-                found.append(f"cell {i}: Markdown with words but no lang-en/lang-ru tag: {source[:60]!r}")
+            if lang is None and re.search(r"[^\W\d_]{2,}", source):
+                found.append(f"cell {i}: Markdown with words but no {tags} tag: {source[:60]!r}")
             langs_seen.add(lang)
         elif cell.get("cell_type") == "code":
-            keys = {}
+            keys: dict[str, set[str]] = {}
             for line in source.split("\n"):
                 m = _OPTION.match(line)
                 if m and m["key"] in CAPTION_KEYS:
-                    keys.setdefault(m["key"], set()).add("ru" if m["ru"] else "en")
+                    keys.setdefault(m["key"], set()).add(m["lang"] or SOURCE_LANG)
             for key, langs in sorted(keys.items()):
-                if langs != {"en", "ru"}:
-                    missing = f"{key}-ru" if "ru" not in langs else key
-                    found.append(f"cell {i}: #| {key} has no #| {missing}")
+                for lang in LANGS:
+                    if lang not in langs:
+                        missing = key if lang == SOURCE_LANG else f"{key}-{lang}"
+                        found.append(f"cell {i}: #| {key} has no #| {missing}")
     for lang in LANGS:
         if lang not in langs_seen:
             found.append(f"no Markdown cell tagged {lang_tag(lang)}")

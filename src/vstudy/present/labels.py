@@ -31,7 +31,7 @@ from collections.abc import Iterator, Mapping
 from vstudy import i18n
 from vstudy.data import regions
 from vstudy.i18n import formats
-from vstudy.vocab import AGE_GROUPS, DIRECTIONS, SECTIONS, STATUSES, section_title
+from vstudy.vocab import AGE_GROUPS, DIRECTIONS, SECTIONS, STATUSES
 
 LANGS: tuple[str, ...] = i18n.LANGS  # labels exist in every edition's language (en, ru, kk)
 DOMAIN = "labels"
@@ -121,7 +121,7 @@ def _declared_terms() -> dict[str, dict[str, str]]:
         out[lang].update(infoline.CHANNEL_LABELS.get(lang, infoline.CHANNEL_LABELS["en"]))
         out[lang].update(infoline.CATEGORY_LABELS_RU if known == "ru" else infoline.CATEGORY_LABELS_EN)
         for section_id in SECTIONS:
-            out[lang][section_id] = section_title(section_id, known)
+            out[lang][section_id] = i18n.text(lang, SECTIONS[section_id].title_id)
     return out
 
 

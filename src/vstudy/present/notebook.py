@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vstudy import vocab
+from vstudy import i18n, vocab
 from vstudy.data import paths
 from vstudy.data.atomic import atomic_path
 from vstudy.present.text import md_in
@@ -258,7 +258,7 @@ class Study:
 
     @property
     def title(self) -> str:
-        return vocab.section_title(self.section, self.lang)
+        return i18n.text(self.lang, vocab.SECTIONS[self.section].title_id)
 
 
 def setup(section: str, params: Mapping[str, object]) -> Study:
