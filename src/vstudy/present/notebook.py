@@ -142,6 +142,16 @@ def errata_sentences(errata: pd.DataFrame | None, tables: Sequence[str], lang: s
     return out
 
 
+def dataset_facts(manifest: Mapping[str, object] | None) -> dict:
+    """The facts of a dataset's manifest that choose sentences (see :attr:`Study.dataset_facts`)."""
+    manifest = manifest or {}
+    transcribes = manifest.get("transcribes")
+    transcribes = transcribes if isinstance(transcribes, str) and transcribes else None
+    return {"transcribes": transcribes, "is_report": transcribes is not None,
+            "synthetic": bool(manifest.get("synthetic")), "id": manifest.get("id"), "title": manifest.get("title"),
+            "scheme": manifest.get("scheme"), "period": manifest.get("period") or {}}
+
+
 def _resolve(path: str | Path) -> Path:
     path = Path(path)
     return path if path.is_absolute() else paths.repo_root() / path
@@ -194,6 +204,13 @@ class Study:
             self._cache["manifest.json"] = (json.loads(path.read_text(encoding="utf-8")) if path.is_file()
                                             else self.dataset.get("manifest", {}))
         return self._cache["manifest.json"]
+
+    @property
+    def dataset_facts(self) -> dict:
+        """What the dataset declares about itself, for sentences that must be true of it: ``transcribes`` (the
+        published report it transcribes, e.g. ``report_2021``, or None for a researcher's own data),
+        ``is_report`` (it transcribes a report), ``synthetic``, ``id``, ``title``, ``scheme`` and ``period``."""
+        return dataset_facts(self.manifest)
 
     def inventory(self, *names: str) -> pd.DataFrame:
         """Which of the processed tables ``names`` this dataset has, and their rows (table, present, rows)."""
