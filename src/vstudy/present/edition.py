@@ -22,7 +22,7 @@ from __future__ import annotations
 import copy
 import re
 
-from vstudy.present.prose import check_lang as _check
+from vstudy.i18n import check_lang as _check  # every edition language a cell may be tagged with (en, ru, kk)
 from vstudy.vocab import LANGS
 
 # The Quarto cell options that hold words for the reader; each has a Russian twin ``<key>-ru``.
