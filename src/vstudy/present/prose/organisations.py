@@ -13,7 +13,7 @@ import math
 import pandas as pd
 
 from vstudy.data.processed import RATIO_TOLERANCE_PCT
-from vstudy.present.prose.demographics import VOLUNTEER_COUNTS, region_name
+from vstudy.present.prose.demographics import region_name
 from vstudy.present.words import Rendered, t
 
 ORGANISATION_COUNTS = ("ngo_count", "initiative_group_count")
