@@ -287,6 +287,8 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "note": ("Note", "Примечание"),
     "claim_ru": ("Published claim (Russian)", "Опубликованный показатель"),
     "note_ru": ("Note (Russian)", "Примечание"),
+    "claim_kk": ("Published claim (Kazakh)", "Опубликованный показатель (на казахском)"),
+    "note_kk": ("Note (Kazakh)", "Примечание (на казахском)"),
     "total": ("Total", "Всего"),
     # demographics
     "tvd_age_pp": ("Distance from the national age mix, p.p.", "Отклонение от возрастной структуры страны, п. п."),

@@ -47,11 +47,11 @@ class Region:
     def text(self, lang: str) -> str:
         if self.code is None:
             return i18n.text(lang, "replication.country")
-        try:
-            name = regions.name(self.code, lang)
-        except KeyError:
+        units = regions.units("kz2022").set_index("code")  # every code; kz2021 is a subset
+        if self.code not in units.index:
             return self.code
-        return name.removeprefix("город ") if lang == "ru" else name
+        # Russian names a city without its designator, as the report does («Астана», not «город Астана»)
+        return regions.name(self.code, lang, short=lang == "ru" and units.loc[self.code, "kind"] == "city")
 
 
 @dataclass(frozen=True)
@@ -223,8 +223,10 @@ class Context:
             hit = named if len(named) else hit
         return ", ".join(hit["erratum_id"]) if len(hit) else None
 
-    def code(self, name: str) -> str | None:
-        return regions.try_resolve(name, self.scheme)
+    def code(self, code: str) -> str | None:
+        """The unit ``code`` when the dataset's scheme has it (a figure about a unit another scheme lacks is not
+        checked), else None."""
+        return code if code in regions.codes(self.scheme) else None
 
     def region(self, code: str | None) -> Region:
         """The unit, named in each edition's language when the register is written."""

@@ -53,7 +53,7 @@ def correlations(ctx: Context) -> None:
                 x=x, y=y, n=int(hit.n)))
 
 
-# Prose figures that restate a value printed elsewhere: figure id → (table, item, region name or None).
+# Prose figures that restate a value printed elsewhere: figure id → (table, item, region code or None).
 RESTATEMENTS: dict[str, tuple[str, str, str | None]] = {
     "volunteers_total_restated": ("headline_figures", "volunteers_total", None),
     "front_office_coverage_pct_restated": ("headline_figures", "front_office_coverage_pct", None),
@@ -62,11 +62,11 @@ RESTATEMENTS: dict[str, tuple[str, str, str | None]] = {
     "gender_male_pct_prose": ("gender_national", "male", None),
     "age_18_29_national_pct_prose": ("age_national", "18_29", None),
     "age_30_to_pension_national_pct_prose": ("age_national", "30_to_pension", None),
-    "age_18_29_nur_sultan_pct_prose": ("age_by_region", "18_29", "Нур-Султан"),
-    "age_18_29_kyzylorda_pct_prose": ("age_by_region", "18_29", "Кызылординская область"),
-    "age_30_to_pension_nur_sultan_pct_prose": ("age_by_region", "30_to_pension", "Нур-Султан"),
-    "age_30_to_pension_kyzylorda_pct_prose": ("age_by_region", "30_to_pension", "Кызылординская область"),
-    "taza_alem_almaty_city_pct_prose": ("event_directions_by_region", "taza_alem", "Алматы"),
+    "age_18_29_nur_sultan_pct_prose": ("age_by_region", "18_29", "KZ-71"),
+    "age_18_29_kyzylorda_pct_prose": ("age_by_region", "18_29", "KZ-43"),
+    "age_30_to_pension_nur_sultan_pct_prose": ("age_by_region", "30_to_pension", "KZ-71"),
+    "age_30_to_pension_kyzylorda_pct_prose": ("age_by_region", "30_to_pension", "KZ-43"),
+    "taza_alem_almaty_city_pct_prose": ("event_directions_by_region", "taza_alem", "KZ-75"),
 }
 # Figures no public input allows to check: figure id prefix → the note saying which input is missing
 # (``replication.note.uncheckable.<key>``).
@@ -75,8 +75,8 @@ UNCHECKABLE: dict[str, str] = {
     "front_office_coverage": "front_office_coverage", "years_needed_": "years_needed",
     "rfo_system_years": "rfo_system_years", "nur_sultan_share_of_national_30_to_pension_pct": "needs_volunteer_counts",
 }
-# The regions of the prose figure «до 36%» (names as the report writes them, resolved through the gazetteer).
-UPTO_REGIONS = ("Шымкент", "Восточно-Казахстанская область", "Мангыстауская область")
+# The regions of the prose figure «до 36%» (Shymkent, East Kazakhstan, Mangystau).
+UPTO_REGIONS = ("KZ-79", "KZ-63", "KZ-47")
 
 
 def headline(ctx: Context) -> None:
@@ -157,7 +157,7 @@ def headline(ctx: Context) -> None:
 
 def _nur_sultan_share(ctx: Context, row) -> None:
     w, age = weights(ctx), ctx.t("age")
-    code = ctx.code("Нур-Султан")
+    code = ctx.code("KZ-71")
     if w is None or age is None or code is None:
         return
     n_group = age.set_index("region_code")["vol_age_30_to_pension_pct"].astype(float) * w
