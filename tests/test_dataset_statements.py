@@ -108,6 +108,9 @@ def test_a_researchers_dataset_gets_no_false_sentence(contract, lang):
     assert not found, (found, text[:3000])
     age = _study(contract, "kz2022", lang).table("age")
     assert demographics.pension_erratum(age) is None  # no "published" column of dashes
+    study = _study(contract, "kz2022", lang)
+    orgs = demographics.organisations_frame(study.table("regions"))
+    assert "published" not in demographics.totals_table(orgs, study.table("headline_figures")).columns
     if lang == "en":
         assert "The dataset gives the gender split of each of 20 regions: men make" in text
         assert "The regional table gives `volunteers_count` (" in text

@@ -285,13 +285,15 @@ def _published(headline: pd.DataFrame | None) -> pd.Series:
 
 def totals_table(orgs: pd.DataFrame | None, headline: pd.DataFrame | None) -> pd.DataFrame | None:
     """National totals recomputed from the regional counts beside the totals the dataset publishes (quantity,
-    recomputed, published); ``published`` stays empty where the dataset publishes no such figure."""
+    recomputed, published); ``published`` stays empty where the dataset publishes no such figure, and is left out
+    when it publishes none (a researcher's own counts: nothing "published" to compare with)."""
     if orgs is None:
         return None
     totals = organisation_totals(orgs, national_population(orgs))
     published = _published(headline)
-    return pd.DataFrame([{"quantity": k, "recomputed": v, "published": published.get(PUBLISHED_TOTALS.get(k, ""))}
-                         for k, v in totals.items()])
+    out = pd.DataFrame([{"quantity": k, "recomputed": v, "published": published.get(PUBLISHED_TOTALS.get(k, ""))}
+                        for k, v in totals.items()])
+    return out if out["published"].notna().any() else out.drop(columns="published")
 
 
 def volunteers_per_association(orgs: pd.DataFrame | None, regions: pd.DataFrame | None) -> pd.DataFrame | None:

@@ -326,6 +326,9 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "quantity": ("Quantity", "Показатель"),
     "recomputed": ("Recomputed", "Пересчитано"),
     "published": ("Published", "В отчёте"),
+    "implied_national_pct": ("National share implied by the volunteer counts, %",
+                             "Доля по стране, вытекающая из численности волонтёров, %"),
+    "volunteers_per_association": ("Volunteers per association", "Волонтёров на одно объединение"),
     # correlations
     "family": ("Family of pairs", "Семейство пар"),
     "x": ("Variable x", "Переменная x"),

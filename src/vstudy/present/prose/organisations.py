@@ -48,7 +48,7 @@ def totals_text(totals: pd.DataFrame | None, orgs: pd.DataFrame | None, lang: st
     if totals is None or orgs is None:
         return t(lang, "organisations.totals.none")
     tt = totals.set_index("quantity")
-    pub = tt.loc["initiative_group_share_pct", "published"]
+    pub = tt.loc["initiative_group_share_pct", "published"] if "published" in tt.columns else None
     top = orgs.sort_values("initiative_group_count", ascending=False, kind="stable").iloc[0]
     parts = [t(lang, "organisations.totals.heading", ngo=int(tt.loc["ngo_count", "recomputed"]),
                groups=int(tt.loc["initiative_group_count", "recomputed"]),
