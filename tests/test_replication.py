@@ -397,3 +397,28 @@ def test_russian_grammar_of_the_2021_register(register):
     assert "(есептегі қате E01)" in kk.loc["age.pension.KZ-71", "note_kk"]
     assert kk.loc["age.pension.KZ-71", "claim_kk"] == (
         f"зейнеткерлік жастағы волонтерлер, % — {regions.name('KZ-71', 'kk')} (рейтингтік тізім)")
+
+
+def test_a_note_is_a_message_rendered_in_each_language():
+    """The register's rooms: a check carries message keys and facts; each edition's text is rendered from the
+    catalogue (numbers by CLDR, region names from the gazetteer, the erratum only where the dataset records one)."""
+    from vstudy.analysis.replication.core import Joined, Region, note, render
+
+    notes = (note("events_of_region", k=6, n=131, total=100.01), note("ways_sum", n=3, total=104.0, erratum="E12"),
+             note("ways_sum", n=3, total=100.0, erratum=None))
+    assert render(notes, "en") == (
+        "6 of 131 events: the smallest total for which every share of the region's list is a whole number of events "
+        "(the list sums to 100.01); the 3 ways sum to 104.00 (erratum E12): they cannot be shares of one set of "
+        "events unless an event may count under several ways; the 3 ways sum to 100.00: they cannot be shares of "
+        "one set of events unless an event may count under several ways")
+    ru = render(notes[:1], "ru")
+    assert ru.startswith("6 из 131 мероприятия: ") and "(сумма списка — 100,01)" in ru
+    assert render((note("events_of_region", k=2, n=25, total=100.0),), "ru").startswith("2 из 25 мероприятий")
+    assert render((note("events_of_region", k=2, n=22, total=100.0),), "ru").startswith("2 из 22 мероприятий")
+    assert "(есептегі қате E12)" in render(notes[1:2], "kk")
+    assert [Region("KZ-71").text(lang) for lang in ("en", "ru", "kk")] == ["Astana", "Астана", "Астана қаласы"]
+    assert [Region("KZ-55").text(lang) for lang in ("en", "ru", "kk")] == [
+        "Pavlodar Region", "Павлодарская область", "Павлодар облысы"]
+    assert Region(None).text("kk") == "Қазақстан"
+    assert Joined((1200.0, 90.0), " + ").text("ru") == "1\u00a0200 + 90"
+    assert Joined((33.1, 36.25), "; ", 2).text("en") == "33.10; 36.25"
