@@ -55,7 +55,7 @@ def test_pension_erratum_table(tables, raw):
                                       tables["national_shares"], "en"))
     assert sentence.startswith("## The pension-age list")
     assert "In 17 of 17 regions" in sentence and "(Turkistan highest)" in sentence
-    assert "erratum E01" in sentence and "1.84 %" in sentence  # the published national pie value
+    assert "(erratum E01)" in sentence and "1.84%" in sentence  # the published national pie value
 
 
 def test_pension_part_when_the_list_is_not_a_copy(tables):
@@ -103,7 +103,7 @@ def test_distance_table_orders_regions_and_names_the_gaps(tables):
     sentence = text(says.distance_text(figures.with_labels(out, "en"), tables["national_shares"], "en"))
     assert "against the published national shares" in sentence
     assert "Furthest from the national mix: Almaty (mean TVD 38.2 pp" in sentence
-    assert escape("Employed and self-employed +46.5 pp") in sentence  # a label, escaped, never an id
+    assert escape("employed and self-employed +46.4 pp")  # 46.45 rounded half-even (CLDR) in sentence  # a label, escaped, never an id
     assert demographics.distance_table(None, None, None) is None
     assert demographics.combined_distance(None, None, None, None).empty
 
@@ -122,7 +122,7 @@ def test_without_published_shares_the_implied_mix_is_the_reference_and_never_cal
     assert dist.set_index("region_code").loc["KZ-11", "tvd_status_pp"] == pytest.approx(10.0)
     assert "implied by the supplied volunteer counts" in text(says.distance_text(dist, national, "en"))
     regions_table = pd.DataFrame({"region_code": ["KZ-11", "KZ-15"], "volunteers_count": [1200, 800]})
-    assert "(2,000 volunteers in 2 units)" in text(says.implied_text(implied, regions_table, "en"))
+    assert "(2,000 volunteers in 2 regions)" in text(says.implied_text(implied, regions_table, "en"))
     assert not text(says.implied_text(None, None, "en")).startswith("#")
 
 
@@ -135,19 +135,23 @@ def test_national_shares_as_published(tables, raw):
     assert table.set_index("category").loc["female", "label"] == "Female"
     sentence = text(says.national_text(table, tables["regions"], "en"))
     age_sum = published.loc[published["dimension"] == "age_group", "share_pct"].sum()
-    assert f"age {age_sum:.2f} %" in sentence and "cannot be recomputed" in sentence
+    assert f"age {age_sum:.2f}%" in sentence and "cannot be recomputed" in sentence
     assert text(says.national_text(None, None, "en")) == ("The dataset publishes no national shares by age, "
                                                                 "gender or social status.")
+    assert "implied by its volunteer counts are shown below" in text(says.national_text(
+        None, pd.DataFrame({"region_code": ["KZ-11"], "volunteers_count": [5]}), "en"))
 
 
 def test_gender_extremes(tables):
     extremes = figures.with_labels(demographics.gender_extremes(tables["gender_extremes"]), "en")
     assert extremes.set_index("region_code").loc["KZ-55", "male_pct"] == 70
     sentence = text(says.gender_extremes_text(extremes, tables["gender_extremes"], "en"))
-    assert "Pavlodar: 70 % men, 30 % women (highest male share)" in sentence
+    assert "Pavlodar: 70% men, 30% women (highest male share)" in sentence
     ranges = tables["gender_extremes"].set_index("extreme")
-    assert f"men make {ranges.loc['others_range_min', 'male_pct']:g}–" in sentence
-    assert text(says.gender_extremes_text(None, None, "en")) == "The dataset has no regional gender figures."
+    assert f"men make {ranges.loc['others_range_min', 'male_pct']:g}%–" in sentence
+    assert text(says.gender_extremes_text(None, None, "en")) == (
+        "The dataset gives no regional gender figures (template columns `volunteers_male_count`, "
+        "`volunteers_female_count`).")
 
 
 def test_region_labels_are_unique():
@@ -192,15 +196,15 @@ def test_organisation_sentences(tables):
     totals = demographics.totals_table(orgs, tables["headline_figures"])
     said = text(org_says.totals_text(totals, orgs, "en"))
     assert "491 NGOs and 1,658 initiative groups: 2,149 associations" in said
-    assert "The dataset publishes 77.15 %." in said and "Pavlodar alone holds" in said
+    assert "The dataset publishes 77.15%." in said and "Pavlodar alone holds" in said
     without = demographics.totals_table(orgs, None)
     assert "publishes" not in text(org_says.totals_text(without, orgs, "en"))
     counts = text(org_says.organisations_text(orgs, tables["coverage"], tables["organisations"], "en"))
-    assert "for 17 units" in counts and "published NGO share of 17 of 17 regions within ±0.01 points" in counts
+    assert "for 17 regions" in counts and "published NGO share of 17 of 17 regions within ±0.01 points" in counts
     above = orgs.loc[orgs["ngo_share_pct"] > 50, "region"].tolist()
-    assert f"in {len(above)} of 17 units: {', '.join(above)}." in text(org_says.ngo_share_text(orgs, "en"))
+    assert f"in {len(above)} of 17 regions: {', '.join(above[:-1])}, and {above[-1]}." in text(org_says.ngo_share_text(orgs, "en"))
     per = text(org_says.per_100k_text(orgs, "en"))
-    assert per.startswith("## Associations per 100,000 inhabitants") and "Highest: Pavlodar (62.9)" in per
+    assert per.startswith("## Associations per 100,000 inhabitants") and "Highest: Pavlodar (62.8)" in per
     assert demographics.volunteers_per_association(orgs, tables["regions"]) is None
     with_counts = tables["regions"].assign(volunteers_count=orgs.set_index("region_code")["organisations_count"]
                                            .reindex(tables["regions"]["region_code"]).to_numpy() * 10)

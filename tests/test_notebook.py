@@ -31,8 +31,9 @@ def test_errata_sentences_pick_the_tables_files():
                            "file": ["a.csv", "b.csv; report/c.csv", "ab.csv"],
                            "description_en": ["one", "two", "three"]})
     got = notebook.errata_sentences(errata, ["c", "a"])
-    assert [values["id"] for _, values in got] == ["E1", "E2"]
+    assert got == ["Erratum E1: one", "Erratum E2: two"]
     assert notebook.markdown(got) == "Erratum E1: one Erratum E2: two"
+    assert notebook.errata_sentences(errata, ["a"], "ru") == ["Ошибка источника E1: one"]
     assert notebook.errata_sentences(None, ["a"]) == [] and notebook.errata_sentences(errata.iloc[:0], ["a"]) == []
 
 
@@ -47,7 +48,9 @@ def test_study_reads_the_processed_layer(study, processed_2021):
     errata = study.errata("info_line_totals")
     register = pd.read_parquet(processed_2021 / "errata_evaluated.parquet")
     expected = register[register["file"].str.contains("info_line_totals.csv")]["erratum_id"].tolist()
-    assert [values["id"] for _, values in errata] == expected and expected
+    assert [sentence.split(":")[0].split()[-1] for sentence in errata] == expected and expected
+    facts = study.dataset_facts
+    assert facts["transcribes"] == "report_2021" and facts["is_report"] and facts["scheme"] == "kz2021"
 
 
 def test_study_skips_absent_parts(study, tmp_path):

@@ -287,7 +287,7 @@ def test_replication_and_correlation_tables(scheme, executed):
     replication = pd.read_csv(out0 / "tables" / "replication.csv")
     assert list(replication.columns) == [
         "claim_id", "section", "claim", "published_value", "published_as_printed", "source_line",
-        "recomputed_value", "difference", "status", "note", "claim_ru", "note_ru",
+        "recomputed_value", "difference", "status", "note", "claim_ru", "note_ru", "claim_kk", "note_kk",
     ]
     assert replication["claim_id"].is_unique
     assert set(replication["status"]) <= {"reproduced", "consistent", "derived", "differs", "not reproducible"}

@@ -12,13 +12,15 @@ import pytest
 
 from vstudy.analysis import demographics, infoline, replication
 from vstudy.data import processed, regions
+from vstudy.i18n import formats
 from vstudy.present import figures, labels
 from vstudy.present.notebook import errata_sentences, markdown
 from vstudy.present.prose import data_quality, noun
 from vstudy.present.prose import demographics as demo_says
 from vstudy.present.prose import infoline as info_says
 from vstudy.present.prose import organisations as org_says
-from vstudy.present.text import RU_GROUP as NBSP  # noqa: E402  (the Russian thousands separator)
+
+NBSP = "\u00a0"  # the Russian thousands separator and the space before % (CLDR)
 
 
 def ru(parts) -> str:
@@ -61,7 +63,8 @@ def test_organisation_totals_in_russian(tables, raw):
     assert said.startswith("## Итоги по стране")
     # 1 658 initiative groups: genitive plural after a number ending in 8; the share with a decimal comma
     assert f"{ngo} НПО и {groups} инициативных групп" in said
-    assert f"{100 * grp / (ngo + grp):.2f} %".replace(".", ",") in said
+    assert f"{100 * grp / (ngo + grp):.2f}{NBSP}%".replace(".", ",") in said
+    assert "2\u00a0149 объединений" in said  # a count: an integer, grouped, its noun agreeing
     top = orgs.sort_values("initiative_group_count", ascending=False).iloc[0]
     assert top["region"] == labels.region_label(top["region_code"], "ru") == "Павлодарская"
     assert "Павлодарская" in said and "Pavlodar" not in said
@@ -72,7 +75,11 @@ def test_organisation_totals_in_russian(tables, raw):
     assert f"в {len(above)} из {len(orgs)} регионов: " in share and above[-1] in share and " и " in share
     per = ru(org_says.per_100k_text(orgs, "ru"))
     rate = orgs["organisations_per_100k"].max()
-    assert per.startswith("## Объединения на 100 тыс. жителей") and f"({rate:.1f})".replace(".", ",") in per
+    assert per.startswith("## Объединения на 100 тыс. жителей") and f"({formats.number(rate, 'ru', decimals=1)})" in per
+    spread = round(rate / orgs["organisations_per_100k"].min())
+    assert spread == 30 and "Разрыв — в 30 раз." in per  # «в 30 раз», «в 43 раза», «в 4 раза»: CLDR plural
+    assert "в 43 раза" in org_says.per_100k_text(orgs.assign(organisations_per_100k=[43.0] + [1.0] * 16), "ru")[1]
+    assert "в 4 раза" in org_says.per_100k_text(orgs.assign(organisations_per_100k=[4.0] + [1.0] * 16), "ru")[1]
 
 
 def test_demographic_parts_in_russian(tables):
@@ -83,16 +90,18 @@ def test_demographic_parts_in_russian(tables):
     assert first["region_code"] == "KZ-75" and f"Алматы (среднее TVD {first['tvd_mean_pp']:.1f}".replace(".", ",") in said
     assert "работающие и самозанятые" in said and "working" not in said
     erratum = figures.with_labels(demographics.pension_erratum(tables["age"]), "ru")
-    pension = ru(demo_says.pension_text(erratum, tables["age"], tables["national_shares"], "ru"))
+    pension = ru(demo_says.pension_text(erratum, tables["age"], tables["national_shares"], "ru", is_report=True))
     assert f"В {len(erratum)} из {len(erratum)} регионов" in pension and "(наибольшая — Туркестанская)" in pension
-    assert "ошибка отчёта E01" in pension and "1,84 %" in pension
+    assert "(ошибка отчёта E01)" in pension and f"1,84{NBSP}%" in pension
+    other = ru(demo_says.pension_text(erratum, tables["age"], tables["national_shares"], "ru"))
+    assert "(ошибка E01)" in other and "отчёта" not in other  # a researcher's data: not the report's erratum
     extremes = figures.with_labels(demographics.gender_extremes(tables["gender_extremes"]), "ru")
     gender = ru(demo_says.gender_extremes_text(extremes, tables["gender_extremes"], "ru"))
-    assert "Павлодарская: мужчины — 70 %, женщины — 30 % (наибольшая доля мужчин)" in gender
+    assert f"Павлодарская: мужчины — 70{NBSP}%, женщины — 30{NBSP}% (наибольшая доля мужчин)" in gender
     published = figures.national_shares_table(demographics.published_national(tables["national_shares"]), "ru")
     national = ru(demo_says.national_text(published, tables["regions"], "ru"))
     age_sum = published.loc[published["dimension"] == "age_group", "share_pct"].sum()
-    assert f"возраст {age_sum:.2f} %".replace(".", ",") in national
+    assert f"возраст — {age_sum:.2f}{NBSP}%".replace(".", ",") in national
     counts = pd.DataFrame({"region_code": ["KZ-11", "KZ-15"], "volunteers_count": [1200, 800]})
     implied = demographics.implied_national(pd.DataFrame({
         "dimension": ["status"] * 2, "category": ["students", "working"], "published_pct": [None, None],
@@ -101,6 +110,10 @@ def test_demographic_parts_in_russian(tables):
 
 
 def test_information_line_in_russian(tables, raw):
+    from vstudy.present.text import (
+        RU_GROUP as NBSP,  # section 07's prose still writes U+202F (not migrated here)
+    )
+
     totals, channels, categories = tables["info_line_totals"], tables["info_line_channels"], tables["info_line_categories"]
     t = raw["info_line_totals"].set_index("metric")["value"]
     nbsp = "\u00a0"  # CLDR: thousands, before «%»
@@ -161,8 +174,8 @@ def test_data_quality_in_russian(tables, processed_2021):
     assert replication.errata_view(errata).loc["E06", "what is wrong"] == errata.set_index("erratum_id").loc[
         "E06", "description_en"]
     sentences = errata_sentences(errata, ["info_line_totals"], "ru")
-    assert [s[1]["id"] for s in sentences] == ["E15", "E17"]
-    assert sentences[0][0].startswith("Ошибка отчёта") and sentences[0][1]["what"].startswith("Три составляющие")
+    assert [s.split(":")[0] for s in sentences] == ["Ошибка источника E15", "Ошибка источника E17"]
+    assert sentences[0].startswith("Ошибка источника E15: Три составляющие")
     assert ru(data_quality.errata_text(errata, "ru")).startswith("Записано ошибок источника: 23; 2 из них")
 
 

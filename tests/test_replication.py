@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -164,7 +165,7 @@ def test_erratum_e21_quoted_shares_do_not_fit_the_event_counts(by_id, event_tota
         row = by_id.loc[claim]
         lo = math.floor(share * n / 100)
         assert row["status"] == DIFFERS and "E21" in row["note"]
-        assert f"{lo}/{n} = {100 * lo / n:.2f} %" in row["note"]
+        assert f"{lo}/{n} = {100 * lo / n:.2f}%" in row["note"]
     total = sum(event_totals.values())
     for way, share in (("offline", 92.95), ("auto", 7.30)):
         assert all(round(100 * k / total, 2) != share for k in range(total + 1))
@@ -220,7 +221,7 @@ def test_correlations_take_section_03s_coefficients(register, coefficients):
         assert row["recomputed_value"] == round(float(pearson.loc[claim.removeprefix("r_"), "r"]), 3)
         assert row["status"] == DIFFERS  # published 0.03 and 0.06
     rest = corr.drop(computed.index)
-    assert (rest["status"] == NOT_REPRODUCIBLE).all() and rest["note"].str.contains("missing").all()
+    assert (rest["status"] == NOT_REPRODUCIBLE).all() and rest["note"].str.contains("no regional data|fewer than four", regex=True).all()
 
 
 def test_without_coefficients_the_register_says_so(tables):
@@ -259,10 +260,15 @@ def test_a_dataset_without_a_published_report_has_no_claims(tmp_path):
 
 
 def test_combine_prefers_failure_then_recomputation_then_consistency():
-    c = replication.combine([Check(NOT_REPRODUCIBLE, None, "a"), Check(CONSISTENT, 1.0, "b"),
-                             Check(REPRODUCED, 2.0, "c")])
-    assert (c.status, c.recomputed, c.note) == (REPRODUCED, 2.0, "c; b; a")
-    assert replication.combine([Check(CONSISTENT, 1.0, "x"), Check(DIFFERS, None, "y")]).status == DIFFERS
+    c = replication.combine([replication.check(NOT_REPRODUCIBLE, None, "too_few_regions"),
+                             replication.check(CONSISTENT, 1.0, "male_female_sum"),
+                             replication.check(REPRODUCED, 2.0, "channel_list_gives")])
+    assert (c.status, c.recomputed, c.note("en")) == (
+        REPRODUCED, 2.0, "the channel list gives it; the region's male and female shares sum to 100; "
+        "fewer than four regions with both values")
+    assert c.note("ru").startswith("его даёт список каналов; доли мужчин и женщин")
+    assert replication.combine([replication.check(CONSISTENT, 1.0, "no_check"),
+                                Check(DIFFERS, None)]).status == DIFFERS
     assert replication.combine([]).status == NOT_REPRODUCIBLE
 
 
@@ -309,7 +315,7 @@ def test_turkestan_density_uses_the_corrected_area(tables):
 
 def _ru(value: float, spec: str) -> str:
     """Written here the way Russian typography writes numbers: decimal comma, narrow no-break space groups."""
-    return format(value, spec).replace(",", "\u202f").replace(".", ",")
+    return format(value, spec).replace(",", "\u00a0").replace(".", ",")
 
 
 def test_every_row_has_a_russian_claim_and_note(register):
@@ -353,7 +359,7 @@ def test_russian_notes_write_numbers_the_russian_way(by_id):
     ngo, groups = figures["ngo_total"], figures["initiative_groups_total"]
     note = by_id.loc["initiative_group_share_pct", "note_ru"]
     assert note == f"{_ru(groups, ',.0f')} / ({_ru(ngo, ',.0f')} + {_ru(groups, ',.0f')}) по напечатанным итогам"
-    assert "1\u202f658" in note  # the narrow no-break space groups thousands
+    assert "1\u00a0658" in note  # the narrow no-break space groups thousands
     assert by_id.loc["initiative_group_share_pct", "note"] == f"{groups:,.0f} / ({ngo:,.0f} + {groups:,.0f}) from " \
         "the printed totals"
     assert by_id.loc["initiative_group_share_pct", "claim_ru"] == "Инициативные группы, % всех волонтёрских объединений"
@@ -372,3 +378,48 @@ def test_the_russian_edition_shows_the_russian_claims_and_notes(register):
     assert [r[0] for r in en.rows] == differs["claim"].tolist()
     assert "ошибка отчёта E01" in " ".join(ru.numbered_notes + [c for r in ru.rows for c in r])
     assert "erratum E01" not in " ".join(ru.numbered_notes + [c for r in ru.rows for c in r])
+
+
+def test_russian_grammar_of_the_2021_register(register):
+    """Issue 19: numbers agree with their nouns, counts are integers, minus signs are true minus signs, and the
+    percent sign is joined to its number by a no-break space (CLDR), on the real 2021 register."""
+    ru = " ".join(register["note_ru"].fillna("") + " " + register["claim_ru"].fillna(""))
+    notes = register["note_ru"].fillna("")
+    assert notes.str.contains("из 131 мероприятий", regex=False).sum() == 0
+    assert notes.str.contains("из 131 мероприятия", regex=False).sum() == 22
+    assert "201 инициативная группа" in ru and "201 инициативных групп" not in ru
+    assert not re.search(r"\b(?:\d*[02-9])?1 инициативных групп", ru)
+    assert "102 инициативные группы" in ru and "43 инициативные группы" in ru  # were «102/43 инициативных групп»
+    assert "102 обращения" in ru and "102 обращений" not in ru
+    assert not re.search(r"(?<![\w\d])-\d", ru)  # a minus sign is U+2212
+    assert not re.search(r"\d %", ru)  # a breaking space before %
+    assert "75\u00a0648 часов в месяц" in ru
+    kk = register.set_index("claim_id")
+    assert "(есептегі қате E01)" in kk.loc["age.pension.KZ-71", "note_kk"]
+    assert kk.loc["age.pension.KZ-71", "claim_kk"] == (
+        f"зейнеткерлік жастағы волонтерлер, % — {regions.name('KZ-71', 'kk')} (рейтингтік тізім)")
+
+
+def test_a_note_is_a_message_rendered_in_each_language():
+    """The register's rooms: a check carries message keys and facts; each edition's text is rendered from the
+    catalogue (numbers by CLDR, region names from the gazetteer, the erratum only where the dataset records one)."""
+    from vstudy.analysis.replication.core import Joined, Region, note, render
+
+    notes = (note("events_of_region", k=6, n=131, total=100.01), note("ways_sum", n=3, total=104.0, erratum="E12"),
+             note("ways_sum", n=3, total=100.0, erratum=None))
+    assert render(notes, "en") == (
+        "6 of 131 events: the smallest total for which every share of the region's list is a whole number of events "
+        "(the list sums to 100.01); the 3 ways sum to 104.00 (erratum E12): they cannot be shares of one set of "
+        "events unless an event may count under several ways; the 3 ways sum to 100.00: they cannot be shares of "
+        "one set of events unless an event may count under several ways")
+    ru = render(notes[:1], "ru")
+    assert ru.startswith("6 из 131 мероприятия: ") and "(сумма списка — 100,01)" in ru
+    assert render((note("events_of_region", k=2, n=25, total=100.0),), "ru").startswith("2 из 25 мероприятий")
+    assert render((note("events_of_region", k=2, n=22, total=100.0),), "ru").startswith("2 из 22 мероприятий")
+    assert "(есептегі қате E12)" in render(notes[1:2], "kk")
+    assert [Region("KZ-71").text(lang) for lang in ("en", "ru", "kk")] == ["Astana", "Астана", "Астана қаласы"]
+    assert [Region("KZ-55").text(lang) for lang in ("en", "ru", "kk")] == [
+        "Pavlodar Region", "Павлодарская область", "Павлодар облысы"]
+    assert Region(None).text("kk") == "Қазақстан"
+    assert Joined((1200.0, 90.0), " + ").text("ru") == "1\u00a0200 + 90"
+    assert Joined((33.1, 36.25), "; ", 2).text("en") == "33.10; 36.25"

@@ -9,7 +9,7 @@ shares q, ``TVD = ½ Σ |p_i − q_i|`` in percentage points — the share of a 
 to change category for the region to look like the country (0 = identical, 100 = disjoint). Both vectors are
 first rescaled to sum to 100, so rounding in the published shares does not count as distance.
 
-The sentences of sections 01 and 02, in English and in Russian, are written by
+The sentences of sections 01 and 02 are catalogue messages filled by
 :mod:`vstudy.present.prose.demographics` and :mod:`vstudy.present.prose.organisations` from these frames.
 """
 
@@ -28,6 +28,9 @@ __all__ = ["AGE_GROUPS", "STATUSES", "age_shares", "status_shares", "published_n
            "pension_erratum", "gender_extremes", "organisations_frame", "organisation_totals"]
 
 DIMENSIONS = {"age": "age_group", "status": "status"}
+# How the data layer describes a pension-age list it replaced because it copies another list (processed
+# ``age_<scheme>.pension_correction``, written by vstudy.data.processed).
+DUPLICATE_MARK = "duplicates another"
 
 
 # --- regional shares ------------------------------------------------------------------------------------------
@@ -183,8 +186,12 @@ def distance_table(ages: pd.DataFrame | None, statuses: pd.DataFrame | None,
 
 
 def pension_corrected(age: pd.DataFrame | None) -> bool:
-    """Whether the data layer replaced the published pension-age list (it copies another list)."""
-    return age is not None and bool((age["pension_correction"].dropna() != PENSION_AS_PUBLISHED).any())
+    """Whether the data layer replaced a published pension-age list because it copies another list (a share the
+    data layer derives from supplied counts is no correction: nothing was published to correct)."""
+    if age is None:
+        return False
+    how = age["pension_correction"].dropna().astype(str)
+    return bool((how != PENSION_AS_PUBLISHED).any() and how.str.contains(DUPLICATE_MARK, regex=False).any())
 
 
 def pension_erratum(age: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -278,13 +285,15 @@ def _published(headline: pd.DataFrame | None) -> pd.Series:
 
 def totals_table(orgs: pd.DataFrame | None, headline: pd.DataFrame | None) -> pd.DataFrame | None:
     """National totals recomputed from the regional counts beside the totals the dataset publishes (quantity,
-    recomputed, published); ``published`` stays empty where the dataset publishes no such figure."""
+    recomputed, published); ``published`` stays empty where the dataset publishes no such figure, and is left out
+    when it publishes none (a researcher's own counts: nothing "published" to compare with)."""
     if orgs is None:
         return None
     totals = organisation_totals(orgs, national_population(orgs))
     published = _published(headline)
-    return pd.DataFrame([{"quantity": k, "recomputed": v, "published": published.get(PUBLISHED_TOTALS.get(k, ""))}
-                         for k, v in totals.items()])
+    out = pd.DataFrame([{"quantity": k, "recomputed": v, "published": published.get(PUBLISHED_TOTALS.get(k, ""))}
+                        for k, v in totals.items()])
+    return out if out["published"].notna().any() else out.drop(columns="published")
 
 
 def volunteers_per_association(orgs: pd.DataFrame | None, regions: pd.DataFrame | None) -> pd.DataFrame | None:

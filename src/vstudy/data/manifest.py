@@ -32,6 +32,9 @@ MAX_YAML_BYTES = 256 * 1024  # a manifest or an origin record (source.yml) is a 
 MAX_TABLE_BYTES = 32 * 1024 * 1024  # one raw table; the 2021 dataset's largest is 0.1 MB
 MAX_YAML_DEPTH = 20
 REQUIRED_KEYS = ("id", "title", "period", "scheme", "synthetic", "tables")
+# ``transcribes`` (optional): the published report a dataset transcribes. Only such a dataset gets the sentences
+# about that report (its errata, its published lists, its transcription); a researcher's own data leave it out.
+TRANSCRIBES = ("report_2021",)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Characters that never belong in a name or a label: C0/C1 controls (tab and line breaks included), and the
 # bidirectional overrides that make text display in another order than it reads.
@@ -392,6 +395,9 @@ def check_manifest(raw: object, root: str | os.PathLike, man: Manifest | None = 
                 add("period.label", period["label"], "the period label must be text, e.g. 2022-H2")
     if "synthetic" in raw and not isinstance(raw["synthetic"], bool):
         add("synthetic", raw["synthetic"], "synthetic must be true or false")
+    if "transcribes" in raw and raw["transcribes"] not in TRANSCRIBES:
+        add("transcribes", raw["transcribes"], "transcribes names the report a dataset transcribes: "
+            f"{', '.join(TRANSCRIBES)} (leave the key out for a dataset of your own)")
     tables = raw.get("tables")
     if tables is not None and not isinstance(tables, dict):
         add("tables", None, "tables must be a mapping: one line per table, `name: {file: path.csv, schema: name}`"

@@ -757,7 +757,10 @@ def write_layer(ds: Dataset, out_dir: str | Path) -> list[Path]:
                                           encoding="utf-8")
         # The manifest alone (period, scheme, tables, column sources): sections that read only the manifest
         # declare this file, so a change to one raw table (which changes dataset.json's checksums) spares them.
-        (tmp / "manifest.json").write_text(json.dumps(_jsonable(ds.manifest), ensure_ascii=False, indent=2,
+        # ``transcribes`` is always written (null for a researcher's own data): what the sections say about the
+        # published report follows it (vstudy.present.notebook.Study.dataset_facts).
+        manifest_facts = {**_jsonable(ds.manifest), "transcribes": ds.manifest.get("transcribes")}
+        (tmp / "manifest.json").write_text(json.dumps(manifest_facts, ensure_ascii=False, indent=2,
                                                       sort_keys=True) + "\n", encoding="utf-8")
         (tmp / "README.md").write_text(_readme(ds, sorted(tables)), encoding="utf-8")
         if (out_dir / ".gitkeep").exists():

@@ -125,21 +125,32 @@ def markdown(*parts: object, lang: str = "en", **values: object) -> str:
     return out
 
 
-def errata_sentences(errata: pd.DataFrame | None, tables: Sequence[str], lang: str = "en") -> list[Text]:
-    """One ``(template, values)`` sentence per erratum of ``errata`` that names a file of one of ``tables``, in
+def errata_sentences(errata: pd.DataFrame | None, tables: Sequence[str], lang: str = "en") -> list[Rendered]:
+    """One sentence (``data_quality.erratum``) per erratum of ``errata`` that names a file of one of ``tables``, in
     ``lang``: the register's ``description_<lang>``, its English description where it gives none in ``lang``."""
+    from vstudy.present.words import t
+
     if errata is None or errata.empty:
         return []
-    files = {f"{t}.csv" for t in tables}
+    files = {f"{name}.csv" for name in tables}
     hits = errata[[bool(files & {f.strip().rsplit("/", 1)[-1] for f in str(v).split(";")}) for v in errata["file"]]]
-    template = "Ошибка отчёта {id}: {what}" if lang == "ru" else "Erratum {id}: {what}"
     out = []
     for row in hits.to_dict("records"):
         what = row.get(f"description_{lang}")
         if not isinstance(what, str) or not what.strip():
             what = row["description_en"]
-        out.append((template, {"id": row["erratum_id"], "what": what}))
+        out.append(t(lang, "data_quality.erratum", id=str(row["erratum_id"]), what=str(what)))
     return out
+
+
+def dataset_facts(manifest: Mapping[str, object] | None) -> dict:
+    """The facts of a dataset's manifest that choose sentences (see :attr:`Study.dataset_facts`)."""
+    manifest = manifest or {}
+    transcribes = manifest.get("transcribes")
+    transcribes = transcribes if isinstance(transcribes, str) and transcribes else None
+    return {"transcribes": transcribes, "is_report": transcribes is not None,
+            "synthetic": bool(manifest.get("synthetic")), "id": manifest.get("id"), "title": manifest.get("title"),
+            "scheme": manifest.get("scheme"), "period": manifest.get("period") or {}}
 
 
 def _resolve(path: str | Path) -> Path:
@@ -195,6 +206,13 @@ class Study:
                                             else self.dataset.get("manifest", {}))
         return self._cache["manifest.json"]
 
+    @property
+    def dataset_facts(self) -> dict:
+        """What the dataset declares about itself, for sentences that must be true of it: ``transcribes`` (the
+        published report it transcribes, e.g. ``report_2021``, or None for a researcher's own data),
+        ``is_report`` (it transcribes a report), ``synthetic``, ``id``, ``title``, ``scheme`` and ``period``."""
+        return dataset_facts(self.manifest)
+
     def inventory(self, *names: str) -> pd.DataFrame:
         """Which of the processed tables ``names`` this dataset has, and their rows (table, present, rows)."""
         import pandas as pd
@@ -203,7 +221,7 @@ class Study:
         return pd.DataFrame([{"table": name, "present": frame is not None, "rows": 0 if frame is None else len(frame)}
                              for name, frame in frames.items()])
 
-    def errata(self, *tables: str) -> list[tuple[str, dict]]:
+    def errata(self, *tables: str) -> list[Rendered]:
         """One sentence per erratum the dataset's errata register records for any of the raw ``tables``.
 
         Read from the processed ``errata_evaluated`` table (its ``file`` column lists the affected files); nothing

@@ -47,7 +47,8 @@ VIEWS: dict[str, dict] = {
     # the register's claims and notes in the edition's language: its Russian columns in the Russian edition
     "00_data_quality/differs": {"columns": ["claim", "published_as_printed", col("source_line", "int"),
                                             col("recomputed_value", "num"), col("note", "note")],
-                                "localized": {"ru": {"claim": "claim_ru", "note": "note_ru"}}},
+                                "localized": {"ru": {"claim": "claim_ru", "note": "note_ru"},
+                                              "kk": {"claim": "claim_kk", "note": "note_kk"}}},
     "01_demographics/national_shares": {"columns": ["dimension", "category", col("share_pct", "pct")],
                                         "missing_reason": NOT_PUBLISHED},
     "01_demographics/pension_erratum": {"columns": [

@@ -1,0 +1,67 @@
+"""Data quality beside the register: what was loaded, the coverage of the official indicators, and the errata
+register as a reader reads it (the evidence of each erratum in the edition's language)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from vstudy import i18n
+from vstudy.data import regions
+
+
+def errata_view(errata: pd.DataFrame | None, lang: str = "en") -> pd.DataFrame:
+    """The errata register as a reader reads it (empty when the dataset records none): what is wrong, the evidence
+    and the handling in ``lang`` (``description_<lang>``, ``evidence_<lang>``, ``correction_<lang>``; the English
+    text where the register has no such column or leaves it empty)."""
+    described = f"description_{lang}"
+    cols = {"erratum_id": "erratum", "description_en": "what is wrong", "evidence": "evidence",
+            "source_lines": "report lines", "correction": "handling", "status": "found by"}
+    if errata is None:
+        return pd.DataFrame(columns=list(cols.values())).set_index("erratum")
+    errata = errata.copy()
+    for column, own in (("description_en", described), ("evidence", f"evidence_{lang}"),
+                        ("correction", f"correction_{lang}")):
+        if own in errata.columns and own != column:
+            errata[column] = errata[own].where(errata[own].notna() & (errata[own] != ""), errata[column])
+    out = errata[[c for c in cols if c in errata.columns]].rename(columns=cols)
+    if "found by" in out.columns:
+        out["found by"] = out["found by"].map(
+            lambda s: i18n.text(lang, f"replication.found_by.{s}") if i18n.has(lang, f"replication.found_by.{s}")
+            else s)
+    return out.set_index("erratum")
+
+
+def dataset_tables(dataset: Mapping[str, object]) -> pd.DataFrame:
+    """The dataset's tables (from the processed layer's ``dataset.json``): name, file, schema."""
+    tables = (dataset.get("manifest") or {}).get("tables") or {}
+    return pd.DataFrame([{"table": name, "file": spec.get("file"), "schema": spec.get("schema", name)}
+                         for name, spec in tables.items()], columns=["table", "file", "schema"]).set_index("table")
+
+
+def indicator_coverage(long: pd.DataFrame | None, scheme: str, lang: str = "en") -> pd.DataFrame:
+    """Official indicators per reference period: units of the scheme with a value and the ones missing (named in
+    ``lang`` when there are ten or fewer, else counted)."""
+    cols = ["indicator", "period", "unit", "regions with a value", "regions of the scheme", "missing"]
+    if long is None:
+        return pd.DataFrame(columns=cols)
+    official = long[long["value_kind"] == "official"]
+    units = regions.codes(scheme)
+    rows = []
+    for (indicator, period), group in official.groupby(["variable", "ref_period"], sort=True):
+        present = set(group["region_code"])
+        missing = [c for c in units if c not in present]
+        rows.append(dict(zip(cols, (
+            indicator, period, group["unit"].iloc[0], len(present & set(units)), len(units),
+            ", ".join(regions.name(c, lang) for c in missing) if 0 < len(missing) <= 10
+            else (i18n.text(lang, "common.regions", n=len(missing)) if missing else "")), strict=True)))
+    return pd.DataFrame(rows, columns=cols).set_index(["indicator", "period"])
+
+
+def coverage_matrix(long: pd.DataFrame, scheme: str) -> pd.DataFrame:
+    """Indicator-periods (rows, "indicator period") × units of the scheme (columns): 1 where a value exists."""
+    official = long[(long["value_kind"] == "official") & long["region_code"].isin(regions.codes(scheme))]
+    rows = official["variable"] + " " + official["ref_period"].astype(str)
+    matrix = pd.crosstab(rows, official["region_code"]).clip(upper=1)
+    return matrix.reindex(columns=regions.codes(scheme), fill_value=0)
