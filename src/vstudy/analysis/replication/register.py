@@ -119,8 +119,8 @@ def status_counts(register: pd.DataFrame) -> pd.Series:
 
 
 def _section_title(section: str, lang: str) -> str:
-    key = f"sections.{section}"
-    return i18n.text(lang, key) if i18n.has(lang, key) else SECTIONS[section][lang == "ru"]
+    """A section's title in ``lang`` (the ``sections`` catalogue, through the section registry)."""
+    return i18n.text(lang, SECTIONS[section].title_id)
 
 
 def status_summary(register: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
