@@ -110,9 +110,6 @@ def test_demographic_parts_in_russian(tables):
 
 
 def test_information_line_in_russian(tables, raw):
-    from vstudy.present.text import (
-        RU_GROUP as NBSP,  # section 07's prose still writes U+202F (not migrated here)
-    )
 
     totals, channels, categories = tables["info_line_totals"], tables["info_line_channels"], tables["info_line_categories"]
     t = raw["info_line_totals"].set_index("metric")["value"]
