@@ -103,7 +103,7 @@ def test_distance_table_orders_regions_and_names_the_gaps(tables):
     sentence = text(says.distance_text(figures.with_labels(out, "en"), tables["national_shares"], "en"))
     assert "against the published national shares" in sentence
     assert "Furthest from the national mix: Almaty (mean TVD 38.2 pp" in sentence
-    assert escape("employed and self-employed +46.4 pp")  # 46.45 rounded half-even (CLDR) in sentence  # a label, escaped, never an id
+    assert escape("employed and self-employed +46.5 pp") in sentence  # 46.45 rounded half up; a label, never an id
     assert demographics.distance_table(None, None, None) is None
     assert demographics.combined_distance(None, None, None, None).empty
 
@@ -204,7 +204,7 @@ def test_organisation_sentences(tables):
     above = orgs.loc[orgs["ngo_share_pct"] > 50, "region"].tolist()
     assert f"in {len(above)} of 17 regions: {', '.join(above[:-1])}, and {above[-1]}." in text(org_says.ngo_share_text(orgs, "en"))
     per = text(org_says.per_100k_text(orgs, "en"))
-    assert per.startswith("## Associations per 100,000 inhabitants") and "Highest: Pavlodar (62.8)" in per
+    assert per.startswith("## Associations per 100,000 inhabitants") and "Highest: Pavlodar (62.9)" in per
     assert demographics.volunteers_per_association(orgs, tables["regions"]) is None
     with_counts = tables["regions"].assign(volunteers_count=orgs.set_index("region_code")["organisations_count"]
                                            .reindex(tables["regions"]["region_code"]).to_numpy() * 10)

@@ -177,3 +177,10 @@ def test_glossary_fixes_every_term_in_every_language():
         assert not CYRILLIC.search(words["en"]), term
         assert CYRILLIC.search(words["ru"]) and CYRILLIC.search(words["kk"]) or "NEET" in words["ru"], term
     assert glossary["volunteer"]["kk"] == "волонтер" and glossary["region"]["kk"] == "өңір"
+
+
+def test_numbers_round_half_up_on_the_decimal_a_reader_sees():
+    assert formats.number(46.45, "ru", decimals=1) == "46,5"  # Babel's default (half to even) would give 46,4
+    assert formats.number(62.85, "en", decimals=1) == "62.9"
+    assert formats.number(2.675, "en", decimals=2) == "2.68"  # binary 2.67499… ; the reader's 2.675 rounds up
+    assert formats.percent(0.05, "kk", decimals=1) == "0,1%"

@@ -9,6 +9,7 @@ space, the space before ``%`` in Russian, list conjunctions, month names, plural
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import math
 import numbers
 from collections.abc import Sequence
@@ -70,8 +71,14 @@ def number(value: float | int, lang: str, *, decimals: int | None = None, max_de
         return ("−" if value < 0 else "") + "∞"
     frac = (decimals, decimals) if decimals is not None else (0, max_decimals)
     pattern = _pattern(lang, "percent" if percent else "decimal", frac, grouping)
-    magnitude = abs(value) / 100 if percent else abs(value)
-    text = pattern.apply(magnitude, locale(lang))
+    # The shortest decimal that reads back as the float (46.45, not 46.4500000000000028…), rounded half up as a
+    # reader rounds it by hand (46.45 → 46.5); Babel's own default is half to even.
+    magnitude = decimal.Decimal(repr(abs(value)) if isinstance(value, float) else abs(value))
+    if percent:
+        magnitude = magnitude / 100
+    with decimal.localcontext() as context:
+        context.rounding = decimal.ROUND_HALF_UP
+        text = pattern.apply(magnitude, locale(lang))
     rounded_zero = not any(c.isdigit() and c != "0" for c in text)
     if value < 0 and not rounded_zero:
         return MINUS + text
