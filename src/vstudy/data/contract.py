@@ -201,7 +201,9 @@ def _check_directions(ds) -> list[Problem]:
             or "region_code" not in events.columns or "events_count" not in events.columns \
             or "region_code" not in regional.columns:
         return []
-    totals = regional.dropna(subset=["region_code"]).set_index("region_code")["events_count"]
+    # A unit given twice was reported (region_once); its totals are ambiguous and take no part here.
+    keyed = regional.dropna(subset=["region_code"]).drop_duplicates(subset=["region_code"], keep=False)
+    totals = keyed.set_index("region_code")["events_count"]
     problems: list[Problem] = []
     given = events.dropna(subset=["region_code", "events_count"])
     for _, row in given.iterrows():

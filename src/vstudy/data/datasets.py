@@ -191,6 +191,7 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
                 errata = schemas.errata_from_frame(frame)
 
     ds.problems += dataset_checks(ds)
+    ds.problems = schemas.cap_problems(ds.problems)
     return ds
 
 
@@ -215,7 +216,7 @@ def _load_workbook(path: Path) -> Dataset:
             if frame is not None:
                 ds.tables[name] = frame
         ds.problems += dataset_checks(ds)
-    ds.problems = [workbook.locate(p, content) for p in ds.problems]
+    ds.problems = schemas.cap_problems(workbook.locate(p, content) for p in ds.problems)
     return ds
 
 
@@ -255,6 +256,8 @@ def _check_population(ds: Dataset) -> list[Problem]:
                         "every per-100k rate divides by it")] if missing else []
     if name is None:
         regional = contract.tables_of(ds, "regional")
+        if regional and regional[0] not in ds.tables:
+            return []  # the regional table could not be read: reported already
         where = (ds.files.get(regional[0], MANIFEST), "population_count") if regional else (MANIFEST, "tables")
         return [Problem(where[0], None, where[1], None, "population_complete",
                         f"the dataset gives no population: fill population_count (on {wanted}) in the regional "

@@ -27,10 +27,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from vstudy.data import limits
+
 MANIFEST = "manifest.yml"
-MAX_YAML_BYTES = 256 * 1024  # a manifest or an origin record (source.yml) is a few kilobytes
-MAX_TABLE_BYTES = 32 * 1024 * 1024  # one raw table; the 2021 dataset's largest is 0.1 MB
-MAX_YAML_DEPTH = 20
+MAX_YAML_BYTES = limits.MAX_YAML_BYTES
+MAX_TABLE_BYTES = limits.MAX_TABLE_BYTES
+MAX_YAML_DEPTH = limits.MAX_YAML_DEPTH
 REQUIRED_KEYS = ("id", "title", "period", "scheme", "synthetic", "tables")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Characters that never belong in a name or a label: C0/C1 controls (tab and line breaks included), and the

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from vstudy.data import indicators, parsing, regions
+from vstudy.data import indicators, limits, parsing, regions
 from vstudy.vocab import AGE_GROUPS, DIRECTIONS, ECO_DIRECTION, GENDERS, STATUSES
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -63,6 +63,34 @@ class Problem:
 
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "rule", "severity", "erratum", "message"]
+
+
+def cap_problems(problems: Iterable[Problem], limit: int = limits.MAX_MESSAGES_PER_RULE) -> list[Problem]:
+    """The first ``limit`` problems of each rule (and severity) in each file, then one line "and N more".
+
+    A file with the same mistake on every row names the first rows in full and counts the rest, so what is
+    printed stays a few screens whatever the input (:data:`vstudy.data.limits.MAX_MESSAGES_PER_RULE`).
+    """
+    problems = list(problems)
+    counts: dict[tuple, int] = {}
+    for p in problems:
+        key = (p.file, p.sheet, p.rule, p.severity)
+        counts[key] = counts.get(key, 0) + 1
+    kept: list[Problem] = []
+    shown: dict[tuple, int] = {}
+    for p in problems:
+        key = (p.file, p.sheet, p.rule, p.severity)
+        n = shown.get(key, 0)
+        shown[key] = n + 1
+        if n < limit:
+            kept.append(p)
+        elif n == limit:
+            more = counts[key] - limit
+            kept.append(Problem(p.file, None, None, None, p.rule,
+                                f"and {more:,} more problem(s) of rule {p.rule} in this "
+                                f"{'sheet' if p.sheet is not None else 'file'} (the first {limit} are listed)",
+                                p.severity, sheet=p.sheet))
+    return kept
 
 
 def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
@@ -286,7 +314,8 @@ Rule = RegionRule | GroupSum | RowSum | DistinctGroups | PartsWithinTotal | Part
 
 @dataclass(frozen=True)
 class TableSchema:
-    """A table: ``layer`` raw|processed; ``keys`` must be unique; ``min_rows`` data rows at least."""
+    """A table: ``layer`` raw|processed; ``keys`` must be unique; ``min_rows`` data rows at least, ``max_rows`` at
+    most (:mod:`vstudy.data.limits`: reading stops past it)."""
 
     name: str
     layer: str
@@ -295,6 +324,7 @@ class TableSchema:
     keys: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = ()
     min_rows: int = 1
+    max_rows: int = limits.DEFAULT_MAX_ROWS
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -390,7 +420,7 @@ _raw(TableSchema(
      pct("group_share_of_region_pct", "initiative groups as % of the region's NGOs + groups"),
      pct("region_share_of_national_ngo_pct", "the region's NGOs as % of all NGOs of the country"),
      pct("region_share_of_national_groups_pct", "the region's groups as % of all groups of the country"), _SRC),
-    keys=("region_as_published",),
+    keys=("region_as_published",), max_rows=limits.MAX_ROWS_PER_REGION_TABLE,
     rules=(RegionRule("region_as_published"),
            RowSum(("ngo_share_of_region_pct", "group_share_of_region_pct")),
            GroupSum("region_share_of_national_ngo_pct", ()),
@@ -449,13 +479,13 @@ _raw(TableSchema(
     "info_line_channels", "raw", "Information-line requests by channel.",
     (text("channel", "channel id"), count("value", "requests", unit="requests", nullable=True),
      text("unit", "unit", nullable=True), _SRC, text("quote_ru", "the sentence"), _NOTE),
-    keys=("channel",),
+    keys=("channel",), max_rows=limits.MAX_ROWS_BAR_CHART,
 ))
 _raw(TableSchema(
     "info_line_categories", "raw", "Information-line requests about volunteering by category.",
     (text("category_id", "category id"), text("label_ru", "label as published"),
      count("requests_count", "requests", unit="requests"), _SRC),
-    keys=("category_id",),
+    keys=("category_id",), max_rows=limits.MAX_ROWS_BAR_CHART,
 ))
 _raw(TableSchema(
     "info_line_monthly", "raw", "Dated observations with request counts.",
@@ -510,6 +540,7 @@ _raw(TableSchema(
     rules=(RegionRule("region_as_published", scheme="any", complete=False, allow_national=True,
                       unique_within=("indicator", "ref_period"),
                       once_only_where=("preferred", ("True",))),),
+    max_rows=limits.MAX_ROWS_LONG_OFFICIAL,
 ))
 _raw(TableSchema(
     "official_indicators_meta", "raw", "One row per official indicator: unit, descriptions, coverage, caveats.",
@@ -532,6 +563,7 @@ for _name, _col, _unit, _what in (
          text("source", "where the number comes from", required=False, nullable=True), _NOTE),
         keys=("region",),
         rules=(RegionRule("region"),),
+        max_rows=limits.MAX_ROWS_PER_REGION_TABLE,
     ))
 
 OPTIONAL_COUNT_TABLES = {"volunteers_by_region": "volunteers_count", "events_by_region": "events_count",
@@ -630,6 +662,7 @@ _raw(TableSchema(
         _NOTE,
     ),
     rules=(RegionRule("region_code", canonical=True), RegionRule("region", canonical=True), *_BREAKDOWN_RULES),
+    max_rows=limits.MAX_ROWS_PER_REGION_TABLE,
 ))
 _raw(TableSchema(
     "events_by_direction", "raw",
@@ -995,9 +1028,10 @@ def read_and_check(path: Path, schema: TableSchema, file_label: str, scheme: str
         add(exc.line, exc.column, None, "encoding_utf8" if exc.likely != "binary" else "binary_file", str(exc))
         return None, problems
     try:
-        csv_ = parsing.split_csv(text_)
+        csv_ = parsing.split_csv(text_, max_rows=schema.max_rows)
     except parsing.CsvRefused as exc:
-        add(exc.line, None, None, exc.rule, str(exc))
+        add(exc.line, None, None, exc.rule, str(exc)
+            + (f" ({schema.name}; see the limits in the README)" if exc.rule == "row_limit" else ""))
         return None, problems
     if not csv_.header:
         add(None, None, None, "empty_file", "the file has no header")
@@ -1026,14 +1060,24 @@ def check_records(header: list[str], records: Sequence[tuple[int, Sequence[str]]
         problems.append(Problem(file_label, row, column, None if value is None else str(value), rule, message,
                                 severity))
 
+    if len(header) > limits.MAX_COLUMNS:
+        add(1, None, None, "column_limit", f"the header has {len(header):,} columns; the limit is "
+            f"{limits.MAX_COLUMNS:,}")
+        return None, problems
+    if len(records) > schema.max_rows:
+        add(records[schema.max_rows][0], None, None, "row_limit", f"the table has {len(records):,} data rows; the "
+            f"limit for {schema.name} is {schema.max_rows:,} (see the limits in the README)")
+        return None, problems
     declared = schema.names
+    declared_set = set(declared)
+    header_set = set(header)
     seen: set[str] = set()
     for name in header:
         if name in seen:
             add(1, name, name, "duplicate_column", f"column {name!r} appears twice in the header")
         seen.add(name)
-    missing = [c.name for c in schema.columns if c.required and c.name not in header]
-    extra = [h for h in header if h not in declared]
+    missing = [c.name for c in schema.columns if c.required and c.name not in header_set]
+    extra = [h for h in header if h not in declared_set]
     shown_header = ", ".join(h[:40] for h in header[:30]) + (" …" if len(header) > 30 else "")
     for name in missing:
         add(1, name, None, "missing_column", f"required column {name!r} is missing (header: {shown_header})")
@@ -1047,8 +1091,10 @@ def check_records(header: list[str], records: Sequence[tuple[int, Sequence[str]]
             f"needs at least {schema.min_rows})")
         return None, problems
 
-    present = [c for c in schema.columns if c.name in header]
-    position = {name: header.index(name) for name in header}
+    present = [c for c in schema.columns if c.name in header_set]
+    position: dict[str, int] = {}
+    for i, name in enumerate(header):
+        position.setdefault(name, i)  # the first of a duplicated column (reported above), in linear time
     values: dict[str, list] = {c.name: [] for c in present}
     lines: list[int] = []
     for line_no, record in records:
@@ -1262,10 +1308,19 @@ def _check_regions(frame: pd.DataFrame, rule: RegionRule, file_label: str, schem
         keys = list(rule.unique_within or ())
         dup_frame = pd.DataFrame({"code": gcodes, **{k: group[k] for k in keys}})
         dups = dup_frame.duplicated(keep="first")
-        for idx in dup_frame.index[dups]:
-            problems.append(Problem(file_label, int(frame.at[idx, "_line"]), rule.column,
-                                    str(frame.at[idx, rule.column]), "region_once",
-                                    f"{gcodes[idx]} appears more than once{label}"))
+        first_of: dict[tuple, object] = {}
+        for idx, key in zip(dup_frame.index, dup_frame.itertuples(index=False, name=None), strict=True):
+            first_of.setdefault(key, idx)
+        for idx, key in zip(dup_frame.index[dups], dup_frame[dups].itertuples(index=False, name=None),
+                            strict=True):
+            first = first_of[key]
+            line_first, line_again = int(frame.at[first, "_line"]), int(frame.at[idx, "_line"])
+            given_first, given_again = str(names[first]), str(names[idx])  # as written, before resolving
+            spelled = (f"as {given_first!r} and {given_again!r}" if given_first != given_again
+                       else f"as {given_first!r} both times")
+            problems.append(Problem(file_label, line_again, rule.column, given_again, "region_once",
+                                    f"{gcodes[idx]} {regions.name(gcodes[idx])} is given on rows {line_first} and "
+                                    f"{line_again} ({spelled}){label}: each unit once"))
         if rule.complete:
             missing = sorted(units - set(gcodes))
             if missing:
