@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from vstudy.data import limits
+from vstudy.data.parsing import FORMULA_PREFIXES  # text starting like a spreadsheet formula: as for CSV cells
 
 MANIFEST = "manifest.yml"
 MAX_YAML_BYTES = limits.MAX_YAML_BYTES
@@ -437,3 +438,7 @@ def _check_text(value: object, where: str, add) -> None:
             bad = CONTROL_CHARS.search(text).group(0)
             add(where or None, None, f"control character U+{ord(bad):04X} ({unicodedata.name(bad, 'control')}) "
                 "in the text", "control_character")
+        elif text.lstrip().startswith(FORMULA_PREFIXES):
+            first = text.lstrip()[0]
+            add(where or None, value[:40], f"the text starts with {first!r}, which spreadsheets run as a formula "
+                "(and the pages show this text): write it without that first character", "formula")
