@@ -138,6 +138,7 @@ class _Given:
 def _per_region(ds, column: str, schema_names: tuple[str, ...]) -> dict[str, _Given]:
     """``column`` of each unit from the first table of ``schema_names`` that gives it (units given once only)."""
     out: dict[str, _Given] = {}
+    units = set(regions.codes(ds.scheme)) if ds.scheme in regions.SCHEMES else set()
     for schema_name in schema_names:
         for name in tables_of(ds, schema_name):
             frame = ds.tables.get(name)
@@ -145,7 +146,8 @@ def _per_region(ds, column: str, schema_names: tuple[str, ...]) -> dict[str, _Gi
                 continue
             rows = frame.dropna(subset=["region_code", column]).drop_duplicates(subset=["region_code"], keep=False)
             for code, value, line in zip(rows["region_code"], rows[column], rows["_line"], strict=True):
-                out.setdefault(str(code), _Given(float(value), ds.files[name], int(line), column))
+                if code in units:
+                    out.setdefault(str(code), _Given(float(value), ds.files[name], int(line), column))
     return out
 
 
@@ -158,8 +160,10 @@ def _population(ds) -> dict[str, _Given]:
     if frame is not None and "region_code" in frame.columns and "value" in frame.columns:
         sel = frame[(frame["indicator"] == "population_total") & (frame["ref_period"] == f"{ds.year}-01-01")
                     & frame["preferred"].fillna(False).astype(bool) & frame["value"].notna()]
+        units = set(regions.codes(ds.scheme)) if ds.scheme in regions.SCHEMES else set()
         for code, value, line in zip(sel["region_code"], sel["value"], sel["_line"], strict=True):
-            out.setdefault(str(code), _Given(float(value), ds.files[name], int(line), "value"))
+            if code in units:  # national rows (KZ) and other schemes' units are not rates' denominators here
+                out.setdefault(str(code), _Given(float(value), ds.files[name], int(line), "value"))
     return out
 
 

@@ -157,8 +157,11 @@ def _parser_class():
 
         def parse_cell(self, element):
             cell = super().parse_cell(element)
-            cell["no_value_formula"] = (element.find(FORMULA_TAG) is not None
-                                        and element.find(VALUE_TAG) is None)
+            # No <v>, or an empty <v/> that is not a text result (Excel saves an empty text result as
+            # t="str" with an empty <v>; openpyxl and other libraries save <v/> for a formula they did not compute).
+            saved = element.find(VALUE_TAG)
+            cell["no_value_formula"] = element.find(FORMULA_TAG) is not None and (
+                saved is None or (not saved.text and element.get("t") != "str"))
             return cell
 
     return Parser
