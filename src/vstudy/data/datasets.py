@@ -216,7 +216,7 @@ def _load_workbook(path: Path) -> Dataset:
             if frame is not None:
                 ds.tables[name] = frame
         ds.problems += dataset_checks(ds)
-    ds.problems = schemas.cap_problems(workbook.locate(p, content) for p in ds.problems)
+    ds.problems = [workbook.locate(p, content) for p in schemas.cap_problems(ds.problems)]
     return ds
 
 

@@ -29,7 +29,7 @@ MAX_CELLS = 2_000_000  # fields of one table (rows × columns), counted while sp
 DEFAULT_MAX_ROWS = 5_000  # data rows of a table that declares no limit of its own (TableSchema.max_rows)
 MAX_ROWS_PER_REGION_TABLE = 1_000  # one row per unit (a scheme has at most 20)
 MAX_ROWS_LONG_OFFICIAL = 50_000  # official indicators, long: units × indicators × periods (2021: 320 rows)
-MAX_ROWS_BAR_CHART = 100  # tables drawn as one bar per row (information-line categories and channels)
+MAX_ROWS_BAR_CHART = 100  # tables drawn one bar or line per row (sections 03, 05, 07)
 
 # --- workbooks (.xlsx) ----------------------------------------------------------------------------------------
 MAX_WORKBOOK_BYTES = 16 * MiB  # a filled template of 20 units is about 30 KB
@@ -70,9 +70,10 @@ LIMITS: tuple[Limit, ...] = (
           "most 20 units"),
     Limit("MAX_ROWS_LONG_OFFICIAL", MAX_ROWS_LONG_OFFICIAL, "50,000", "data rows of official_indicators (units × "
           "indicators × periods; 2021: 320 rows)"),
-    Limit("MAX_ROWS_BAR_CHART", MAX_ROWS_BAR_CHART, "100", "data rows of info_line_categories and "
-          "info_line_channels: section 07 draws one bar per row, and a figure's height grows with its bars "
-          "(2021: 11 and 6 rows)"),
+    Limit("MAX_ROWS_BAR_CHART", MAX_ROWS_BAR_CHART, "100", "data rows of the tables drawn one bar or line per "
+          "row, whose figure grows with its rows: info_line_categories and info_line_channels (section 07), "
+          "event_directions_national (05), correlations_published (03); 2021: 11, 6, 11 and 17 rows. Unbounded, "
+          "a long table of categories cost section 07 unbounded memory (issue 18)"),
     Limit("MAX_WORKBOOK_BYTES", MAX_WORKBOOK_BYTES, "16 MiB", "size of an .xlsx workbook, checked before it is "
           "opened; a filled template of 20 units is about 30 KB"),
     Limit("MAX_WORKBOOK_PARTS", MAX_WORKBOOK_PARTS, "1,000", "files inside the workbook's zip archive (a template "

@@ -431,7 +431,7 @@ _raw(TableSchema(
     "National shares of volunteer events by direction (Birgemiz programme lines and others).",
     (text("direction_id", "direction id"), text("label_as_published", "label as printed"),
      pct("share_pct", "share of all events; empty where the source is truncated", nullable=True), _SRC, _NOTE),
-    keys=("direction_id",),
+    keys=("direction_id",), max_rows=limits.MAX_ROWS_BAR_CHART,
     rules=(GroupSum("share_pct", (), explained_by=("truncated_label",)),),
 ))
 _raw(TableSchema(
@@ -509,7 +509,7 @@ _raw(TableSchema(
      text("x_en", "variable in English"), text("y_en", "variable in English"),
      Column("r_published", "float", "r as published", min=-1, max=1), text("wording_ru", "the sentence"),
      text("interpretation_ru", "the report's reading", nullable=True), _SRC, _NOTE),
-    keys=("coef_id",),
+    keys=("coef_id",), max_rows=limits.MAX_ROWS_BAR_CHART,
 ))
 _raw(TableSchema(
     "errata", "raw",
