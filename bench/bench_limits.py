@@ -17,6 +17,8 @@ Cases:
                (400 is past the limit: what it would cost, had the table been accepted)
 ``bad_cells``  official_indicators with N rows whose every cell breaks a rule (the most problems a table can give)
 ``workbook``   a filled template workbook whose events_by_direction sheet has N rows
+``wide_row``   a workbook whose regional sheet is one row of N MiB of cells (openpyxl holds a row's cells at
+               once: the worst a sheet within MAX_WORKBOOK_PART_BYTES can cost before the column limit refuses it)
 ``zip_bomb``   a workbook holding a part of N MiB of zeros once uncompressed (refused from its zip directory)
 
 Usage: ``python bench/bench_limits.py [case ...]`` (default: every case).
@@ -48,7 +50,8 @@ SIZES = {
     "bars": [10, 50, 100, 400],
     "bad_cells": [1_000, 10_000, 50_000],
     "workbook": [220, 1_000, 5_000, 5_001],
-    "zip_bomb": [16, 33],
+    "wide_row": [1, 4, 8, 9],
+    "zip_bomb": [16, 65],
 }
 
 
@@ -153,6 +156,20 @@ def prepare(case: str, size: int, tmp: Path) -> Path:
                 ws.cell(r, c, value)
         wb.save(book)
         return book
+    if case == "wide_row":
+        from vstudy.data import template
+
+        out = tmp / "book"
+        template.write_template("kz2022", out, dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+        book, wide = out / "book.xlsx", out / "wide.xlsx"
+        part = _sheet_part(book, "regional")
+        cell = '<c t="n"><v>1</v></c>'
+        xml = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+               '<row r="1">' + cell * ((size * 1024 * 1024 - 200) // len(cell)) + "</row></sheetData></worksheet>")
+        with zipfile.ZipFile(book) as zin, zipfile.ZipFile(wide, "w", zipfile.ZIP_DEFLATED) as zout:
+            for name in zin.namelist():
+                zout.writestr(name, xml if name == part else zin.read(name))
+        return wide
     if case == "zip_bomb":
         from vstudy.data import template
 
@@ -163,6 +180,18 @@ def prepare(case: str, size: int, tmp: Path) -> Path:
             z.writestr("xl/media/padding.bin", b"\0" * (size * 1024 * 1024))
         return book
     raise ValueError(case)
+
+
+def _sheet_part(book: Path, sheet: str) -> str:
+    import re
+
+    with zipfile.ZipFile(book) as z:
+        workbook_xml = z.read("xl/workbook.xml").decode()
+        rels = z.read("xl/_rels/workbook.xml.rels").decode()
+    rid = re.search(rf'<sheet [^>]*name="{sheet}"[^>]*r:id="(rId\d+)"', workbook_xml).group(1)
+    target = (re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"', rels)
+              or re.search(rf'Target="([^"]+)"[^>]*Id="{rid}"', rels)).group(1)
+    return "xl/" + target.lstrip("/").removeprefix("xl/")
 
 
 def measure(case: str, size: int) -> dict:

@@ -312,13 +312,19 @@ def test_malformed_xml_is_not_a_readable_workbook(filled_workbook, tmp_path):
     _unreadable(datasets.load_dataset(book))
 
 
-def test_a_workbook_past_its_uncompressed_size_is_refused_unopened(filled_workbook, tmp_path):
+def test_a_workbook_past_its_uncompressed_sizes_is_refused_unopened(filled_workbook, tmp_path):
     book = tmp_path / "bomb.xlsx"
-    _rezip(filled_workbook, book, {"xl/media/padding.bin": b"\0" * (limits.MAX_WORKBOOK_PART_BYTES + 1)})
+    at_limit = {"xl/worksheets/padding.xml": b" " * limits.MAX_WORKBOOK_PART_BYTES}
+    _rezip(filled_workbook, book, at_limit)
+    assert not [p for p in datasets.load_dataset(book).errors if p.rule == "workbook_size"]
+    _rezip(filled_workbook, book, {"xl/worksheets/padding.xml": b" " * (limits.MAX_WORKBOOK_PART_BYTES + 1)})
     assert book.stat().st_size < 1_000_000
-    ds = datasets.load_dataset(book)
-    found = [p for p in ds.errors if p.rule == "workbook_size"]
-    assert len(found) == 1 and "xl/media/padding.bin" in found[0].message
+    found = [p for p in datasets.load_dataset(book).errors if p.rule == "workbook_size"]
+    assert len(found) == 1 and "xl/worksheets/padding.xml" in found[0].message
+    # parts that are not XML count towards the total only
+    _rezip(filled_workbook, book, {"xl/media/padding.bin": b"\0" * (limits.MAX_WORKBOOK_UNCOMPRESSED + 1)})
+    found = [p for p in datasets.load_dataset(book).errors if p.rule == "workbook_size"]
+    assert len(found) == 1 and "once uncompressed; the limit is" in found[0].message
 
 
 def test_a_workbook_larger_than_its_limit_is_refused_before_it_is_read(tmp_path):

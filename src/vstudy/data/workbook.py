@@ -126,7 +126,7 @@ def _open(path: Path, content: Content):
         raise _refuse(content, f"{unreadable}: the archive has {len(infos):,} parts; the limit is "
                       f"{limits.MAX_WORKBOOK_PARTS:,}", "workbook_size")
     for info in infos:
-        if info.file_size > limits.MAX_WORKBOOK_PART_BYTES:
+        if info.filename.lower().endswith((".xml", ".rels")) and info.file_size > limits.MAX_WORKBOOK_PART_BYTES:
             raise _refuse(content, f"the workbook's part {info.filename[:80]!r} is {info.file_size:,} bytes once "
                           f"uncompressed; the limit is {limits.MAX_WORKBOOK_PART_BYTES:,} (a filled template is "
                           "far smaller: does a sheet hold stray data far below or right of the table?)",
