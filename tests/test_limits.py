@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from vstudy.data import datasets, limits, parsing, processed, schemas, template
+from vstudy.data import datasets, limits, parsing, problems, processed, schemas, template, validation
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT = ROOT / "tests" / "fixtures" / "kz2022_contract"
@@ -169,10 +169,10 @@ def test_the_tables_drawn_one_bar_per_row_are_bounded_so_a_large_file_cannot_blo
     row = "c{},метка,5,1\n"
     schema = schemas.RAW["info_line_categories"]
     ok = (header + "".join(row.format(i) for i in range(limits.MAX_ROWS_BAR_CHART))).encode()
-    frame, problems = schemas.read_and_check(Path("x.csv"), schema, "x.csv", "kz2021", data=ok)
+    frame, problems = validation.read_and_check(Path("x.csv"), schema, "x.csv", "kz2021", data=ok)
     assert frame is not None and len(frame) == limits.MAX_ROWS_BAR_CHART and not problems
     past = ok + row.format("last").encode()
-    frame, problems = schemas.read_and_check(Path("x.csv"), schema, "x.csv", "kz2021", data=past)
+    frame, problems = validation.read_and_check(Path("x.csv"), schema, "x.csv", "kz2021", data=past)
     assert frame is None and [p.rule for p in problems] == ["row_limit"]
     assert problems[0].row == limits.MAX_ROWS_BAR_CHART + 2
 
@@ -186,9 +186,9 @@ def test_every_raw_table_of_the_2021_dataset_is_within_its_row_limit(repo_root):
 
 
 def test_cap_problems_keeps_the_first_of_each_rule_and_file_and_counts_the_rest():
-    many = [schemas.Problem("a.csv", i, "x", None, "dtype", f"m{i}") for i in range(2, 40)]
-    other = [schemas.Problem("b.csv", 2, "x", None, "dtype", "b")]
-    out = schemas.cap_problems(many + other, limit=5)
+    many = [problems.Problem("a.csv", i, "x", None, "dtype", f"m{i}") for i in range(2, 40)]
+    other = [problems.Problem("b.csv", 2, "x", None, "dtype", "b")]
+    out = problems.cap_problems(many + other, limit=5)
     assert [p.row for p in out[:5]] == [2, 3, 4, 5, 6]
     assert out[5].row is None and out[5].message.startswith("and 33 more") and out[5].file == "a.csv"
     assert out[6] == other[0] and len(out) == 7

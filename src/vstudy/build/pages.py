@@ -490,12 +490,12 @@ def dictionary_markdown(lang: str = "en", level: int = 3, compact: bool = False)
     in the English edition. ``compact`` (the study PDF): in English, each table's columns as a list instead of a
     six-column table, which an A4 page cannot hold.
     """
-    from vstudy.data import schemas
+    from vstudy.data import dictionary, schemas
 
     if lang == "en" and compact:
         return _dictionary_list(level)
     if lang == "en":
-        return schemas.data_dictionary_markdown(level=level, title=False)
+        return dictionary.data_dictionary_markdown(level=level, title=False)
     _check(lang)
     from vstudy.present import labels
 
@@ -520,26 +520,26 @@ def dictionary_markdown(lang: str = "en", level: int = 3, compact: bool = False)
 
 def _dictionary_list(level: int) -> str:
     """The English data dictionary with one line per column: name, type, unit, range, constraints, description."""
-    from vstudy.data import schemas
+    from vstudy.data import dictionary, schemas
 
     out = ["Generated from the declared schemas (the declarations `vstudy validate` enforces). New data are "
            "collected in the tables `raw.regional` and `raw.events_by_direction`; processed tables whose name ends "
            "in `_<scheme>` are written once per dataset.\n"]
     for key, schema in schemas.all_schemas().items():
-        out += [f"{'#' * (level + 1)} `{key}`\n", schemas._md_text(schema.description) + "\n"]
+        out += [f"{'#' * (level + 1)} `{key}`\n", dictionary.md_text(schema.description) + "\n"]
         facts = []
         if schema.keys:
             facts.append("Key: " + ", ".join(f"`{k}`" for k in schema.keys) + ".")
-        facts += [f"Rule: {schemas._md_text(rule.describe())}." for rule in schema.rules]
+        facts += [f"Rule: {dictionary.md_text(rule.describe())}." for rule in schema.rules]
         if facts:
             out.append(" ".join(facts) + "\n")
         for col in schema.columns:
-            details = [col.dtype] + ([schemas._md_text(col.unit)] if col.unit else [])
+            details = [col.dtype] + ([dictionary.md_text(col.unit)] if col.unit else [])
             if col.min is not None or col.max is not None:
                 details.append(f"{'' if col.min is None else f'{col.min:g}'}–{'' if col.max is None else f'{col.max:g}'}")
             details += [x for x in ("key" if col.name in schema.keys else "", "optional" if not col.required else "",
                                     "may be empty" if col.nullable else "") if x]
-            out.append(f"- `{col.name}` ({'; '.join(details)}): {schemas._md_text(col.description)}")
+            out.append(f"- `{col.name}` ({'; '.join(details)}): {dictionary.md_text(col.description)}")
         out.append("")
     return "\n".join(out) + "\n"
 

@@ -31,7 +31,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from vstudy.data import indicators, regions, schemas
-from vstudy.data.schemas import BREAKDOWNS, SHARE_COLUMNS, Problem, breakdown_count, breakdown_pct
+from vstudy.data.problems import Problem
+from vstudy.data.schema_model import NATIONAL_CODE
+from vstudy.data.schemas import BREAKDOWNS, SHARE_COLUMNS, breakdown_count, breakdown_pct
 from vstudy.vocab import DIRECTIONS, ECO_DIRECTION
 
 MANIFEST = "manifest.yml"
@@ -432,7 +434,7 @@ def check_official(ds) -> list[Problem]:
                 f"an official_indicators_meta table; accepted: {', '.join(sorted(indicators.BY_INDICATOR))}"))
     year = ds.year
     rows = frame[frame["preferred"].fillna(False).astype(bool) & frame["region_code"].notna()
-                 & (frame["region_code"] != schemas.NATIONAL_CODE)
+                 & (frame["region_code"] != NATIONAL_CODE)
                  & frame["ref_period"].notna()]  # a ref_period that failed its date rule was reported already
     for spec in indicators.WIDE:
         sub = rows[rows["indicator"] == spec.indicator]

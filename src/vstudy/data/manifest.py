@@ -14,7 +14,7 @@ validates the tables). Everything a dataset supplies is untrusted input:
   it is, and a FIFO is never opened for reading, so nothing blocks), at most :data:`MAX_TABLE_BYTES`.
 
 Problems are :class:`Refused` errors or :class:`Issue` records (file, row, column, value, rule, message): the
-data layer turns them into :class:`vstudy.data.schemas.Problem`.
+data layer turns them into :class:`vstudy.data.problems.Problem`.
 """
 
 from __future__ import annotations

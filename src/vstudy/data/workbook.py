@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 from vstudy.data import atomic, limits, schemas
-from vstudy.data.schemas import Problem
+from vstudy.data.problems import Problem
 
 MANIFEST_SHEET = "manifest"
 COLUMNS_SHEET = "columns"
