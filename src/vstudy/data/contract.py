@@ -34,6 +34,7 @@ from vstudy.data import indicators, regions, schemas
 from vstudy.data.problems import Problem
 from vstudy.data.schema_model import NATIONAL_CODE
 from vstudy.data.schemas import BREAKDOWNS, SHARE_COLUMNS, breakdown_count, breakdown_pct
+from vstudy.data.validation import unit_name
 from vstudy.vocab import DIRECTIONS, ECO_DIRECTION
 
 MANIFEST = "manifest.yml"
@@ -197,12 +198,12 @@ def check_plausibility(ds) -> list[Problem]:
     for code in sorted(population):
         pop = population[code]
         if pop.value <= 0:
-            add(pop, "population_positive", f"the population of {code} {regions.name(code)} is {pop.value:g}: every "
+            add(pop, "population_positive", f"the population of {code} {unit_name(code)} is {pop.value:g}: every "
                 "per-100k rate divides by it, so it must be more than 0")
     for code in sorted(volunteers):
         vol, pop = volunteers[code], population.get(code)
         if pop is not None and pop.value > 0 and vol.value > pop.value:
-            add(vol, "volunteers_le_population", f"{vol.value:,.0f} volunteers in {code} {regions.name(code)} but "
+            add(vol, "volunteers_le_population", f"{vol.value:,.0f} volunteers in {code} {unit_name(code)} but "
                 f"{pop.value:,.0f} inhabitants ({pop.file}:{pop.line})")
     for code in sorted(hours):
         hrs, vol, pop = hours[code], volunteers.get(code), population.get(code)
@@ -219,12 +220,12 @@ def check_plausibility(ds) -> list[Problem]:
                     f"{HOURS_PER_WEEK_WARN:g} hours: check the hours and the volunteer count", "warning")
         elif vol is not None and vol.value == 0 and hrs.value > 0:
             add(hrs, "hours_per_volunteer", f"{hrs.value:,.0f} hours of volunteer work in {code} "
-                f"{regions.name(code)} where volunteers_count is 0")
+                f"{unit_name(code)} where volunteers_count is 0")
             continue
         if pop is not None and pop.value > 0 and hrs.value / pop.value / days > HOURS_PER_DAY_MAX:
             add(hrs, "hours_per_day", f"{hrs.value:,.0f} hours in {days} days is "
                 f"{hrs.value / pop.value / days:,.1f} hours a day for every one of the {pop.value:,.0f} inhabitants "
-                f"of {code} {regions.name(code)}: more than the {HOURS_PER_DAY_MAX:g} hours a day has")
+                f"of {code} {unit_name(code)}: more than the {HOURS_PER_DAY_MAX:g} hours a day has")
     problems += _check_national_hours(ds, days)
     return problems
 
@@ -332,10 +333,10 @@ def _check_names(ds, name: str) -> list[Problem]:
             given, code = str(frame.at[idx, col]), str(frame.at[idx, "region_code"])
             found = regions.try_resolve(given)
             if found != code:
-                what = f"names {found} {regions.name(found)}" if found else "does not resolve"
+                what = f"names {found} {unit_name(found)}" if found else "does not resolve"
                 problems.append(Problem(ds.files[name], int(frame.at[idx, "_line"]), col, given,
                                         "region_names_agree",
-                                        f"{col} {given!r} {what}, but the row is {code} {regions.name(code)}: is the "
+                                        f"{col} {given!r} {what}, but the row is {code} {unit_name(code)}: is the "
                                         "row out of place?"))
     return problems
 
@@ -368,7 +369,7 @@ def _check_directions(ds) -> list[Problem]:
         if abs(summed - int(total)) > COUNT_TOLERANCE_PCT / 100 * int(total) + 1e-9:
             problems.append(Problem(ds.files[ev_name], int(group["_line"].min()), "events_count", str(summed),
                                     "parts_sum_to_total",
-                                    f"events by direction of {code} {regions.name(code)} sum to {summed}, its "
+                                    f"events by direction of {code} {unit_name(code)} sum to {summed}, its "
                                     f"events_count is {int(total)} ({ds.files[reg_name]}; difference beyond "
                                     f"{COUNT_TOLERANCE_PCT:g} %)", "warning"))
     return problems

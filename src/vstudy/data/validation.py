@@ -358,7 +358,7 @@ def _check_regions(frame: pd.DataFrame, rule: RegionRule, file_label: str, schem
             spelled = (f"as {given_first!r} and {given_again!r}" if given_first != given_again
                        else f"as {given_first!r} both times")
             problems.append(Problem(file_label, line_again, rule.column, given_again, "region_once",
-                                    f"{gcodes[idx]} {regions.name(gcodes[idx])} is given on rows {line_first} and "
+                                    f"{gcodes[idx]} {unit_name(gcodes[idx])} is given on rows {line_first} and "
                                     f"{line_again} ({spelled}){label}: each unit once"))
         if rule.complete:
             missing = sorted(units - set(gcodes))
@@ -366,7 +366,7 @@ def _check_regions(frame: pd.DataFrame, rule: RegionRule, file_label: str, schem
                 problems.append(Problem(
                     file_label, int(group["_line"].min()) if len(group) else None, rule.column, None,
                     "region_complete",
-                    f"units of {scheme} missing{label}: {', '.join(f'{c} {regions.name(c)}' for c in missing)}"))
+                    f"units of {scheme} missing{label}: {', '.join(f'{c} {unit_name(c)}' for c in missing)}"))
     return problems
 
 
@@ -374,6 +374,12 @@ def _check_regions(frame: pd.DataFrame, rule: RegionRule, file_label: str, schem
 def scheme_codes(scheme: str) -> tuple[str, ...]:
     """The codes of a scheme (cached: resolving hundreds of names must not rebuild the unit table each time)."""
     return tuple(regions.codes(scheme))
+
+
+@functools.lru_cache(maxsize=256)
+def unit_name(code: str) -> str:
+    """:func:`regions.name`, cached: a table repeating a unit names it in a message per row (linear, not 3 ms each)."""
+    return regions.name(code)
 
 
 @functools.lru_cache(maxsize=4096)
