@@ -15,6 +15,9 @@ Cases:
                (30 MB at 1,600 rows), then section 07's own calls on it (its table, sentences and views)
 ``bars``       section 07's bar chart of N categories drawn and saved (PNG, SVG): the figure grows with its bars
                (400 is past the limit: what it would cost, had the table been accepted)
+``notebook07`` section 07's notebook built (``vstudy build --only 07 --lang en --no-render``) from a dataset at the
+               limits of its tables: 100 categories, 100 channels and N long observations (30 MB at 1,600); the peak
+               is that of the build's processes, kernel included (``getrusage(RUSAGE_CHILDREN)``)
 ``bad_cells``  official_indicators with N rows whose every cell breaks a rule (the most problems a table can give)
 ``workbook``   a filled template workbook whose events_by_direction sheet has N rows
 ``wide_row``   a workbook whose regional sheet is one row of N MiB of cells (openpyxl holds a row's cells at
@@ -48,6 +51,7 @@ SIZES = {
     "official": [1_000, 10_000, 50_000, 50_001],
     "long_text": [200, 800, 1_600, 2_000],
     "bars": [10, 50, 100, 400],
+    "notebook07": [200, 1_600],
     "bad_cells": [1_000, 10_000, 50_000],
     "workbook": [220, 1_000, 5_000, 5_001],
     "wide_row": [1, 4, 8, 9],
@@ -119,6 +123,24 @@ def prepare(case: str, size: int, tmp: Path) -> Path:
         meta.append(["bench_indicator", "units", "a generated indicator", "сгенерированный", "1900-2099", "regions",
                      "neutral", ""])
         _write_csv(root / "meta.csv", meta)
+        return root
+    if case == "notebook07":
+        root = prepare("long_text", size, tmp)
+        raw = ROOT / "data" / "raw" / "report_2021"
+        categories = _read_rows(raw / "info_line_categories.csv")
+        categories += [[f"cat_{i}", f"категория обращений номер {i}", str(10 + i), "1"]
+                       for i in range(100 - (len(categories) - 1))]
+        _write_csv(root / "categories.csv", categories)
+        channels = _read_rows(raw / "info_line_channels.csv")
+        assert channels[0] == ["channel", "value", "unit", "source_line", "quote_ru", "note"]
+        channels += [[f"channel_{i}", str(5 + i), "requests", "1", "цитата", ""]
+                     for i in range(100 - (len(channels) - 1))]
+        _write_csv(root / "channels.csv", channels)
+        shutil.copy(raw / "info_line_totals.csv", root / "totals.csv")
+        with open(root / "manifest.yml", "a", encoding="utf-8") as fh:
+            fh.write("  info_line_categories: {file: categories.csv, schema: info_line_categories}\n"
+                     "  info_line_channels: {file: channels.csv, schema: info_line_channels}\n"
+                     "  info_line_totals: {file: totals.csv, schema: info_line_totals}\n")
         return root
     if case == "bad_cells":
         root = tmp / "ds"
@@ -203,6 +225,8 @@ def measure(case: str, size: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         if case == "bars":
             return _bars(size, Path(tmp))
+        if case == "notebook07":
+            return _notebook07(size, Path(tmp))
         target = prepare(case, size, Path(tmp))
         nbytes = (sum(p.stat().st_size for p in target.rglob("*") if p.is_file()) if target.is_dir()
                   else target.stat().st_size)
@@ -242,6 +266,23 @@ def _section07(ds, tmp: Path) -> None:
         if shown is not None:  # what the notebook's output holds: the Markdown and the HTML of the table
             shown._repr_markdown_()
             shown._repr_html_()
+
+
+def _notebook07(size: int, tmp: Path) -> dict:
+    root = prepare("notebook07", size, tmp)
+    nbytes = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+    vstudy = Path(sys.executable).with_name("vstudy")
+    t0 = time.perf_counter()
+    proc = subprocess.run([str(vstudy), "build", "--data", str(root), "--only", "07_information_line", "--lang", "en",
+                           "--no-render", "--jobs", "1", "--output", str(tmp / "out"), "--processed",
+                           str(tmp / "processed")], capture_output=True, text=True, cwd=ROOT)
+    seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    executed = tmp / "out" / "en" / "notebooks" / "07_information_line.ipynb"
+    outcome = (f"built, executed notebook {executed.stat().st_size / 1e6:.1f} MB" if executed.is_file()
+               else f"exit {proc.returncode}: {proc.stderr.strip().splitlines()[-1:]}")
+    return {"bytes": nbytes, "seconds": seconds, "base_mb": _rss_mb(), "peak_mb": peak, "outcome": outcome,
+            "lines": 0}
 
 
 def _bars(size: int, tmp: Path) -> dict:
