@@ -11,7 +11,7 @@ JOBS   ?=
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lab report build data validate test test-fast lint bench lock clean clean-venv
+.PHONY: help venv lab report build data validate test test-fast lint bench bench-limits lock clean clean-venv
 
 help: ## List every target with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -63,6 +63,9 @@ lint: $(STAMP) ## Lint with ruff; check the layers' import contracts
 
 bench: $(STAMP) ## Benchmark clean, no-op and one-table rebuilds of both editions against plain papermill
 	$(BIN)/python bench/bench_build.py
+
+bench-limits: $(STAMP) ## Print time and peak memory against input size up to each input limit (vstudy.data.limits)
+	$(BIN)/python bench/bench_limits.py
 
 lock: ## Re-resolve the dependencies into requirements/lock.txt (needs the package index)
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv

@@ -116,6 +116,16 @@ def _apply(case: dict, root: Path, outside: Path) -> None:
             pytest.skip("this system does not let the test create a device node")
     elif op == "remove":
         target.unlink()
+    elif op == "widen_header":
+        rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"))))
+        extra = args["columns"]
+        rows = [row + ([f"x{i}" for i in range(extra)] if n == 0 else [""] * extra) for n, row in enumerate(rows)]
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        target.write_text(out.getvalue(), encoding="utf-8")
+    elif op == "repeat_row":
+        lines = target.read_text(encoding="utf-8").rstrip("\n").split("\n")
+        target.write_text("\n".join(lines + [lines[-1]] * args["times"]) + "\n", encoding="utf-8")
     elif op == "sparse":
         with open(target, "r+b") as fh:
             fh.truncate(args["bytes"])

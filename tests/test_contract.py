@@ -22,7 +22,7 @@ from scipy import stats as sps
 
 from vstudy import cli
 from vstudy.analysis import correlations, stats
-from vstudy.data import datasets, processed, regions, schemas, template, workbook
+from vstudy.data import datasets, dictionary, problems, processed, regions, schemas, template, workbook
 from vstudy.vocab import AGE_GROUPS, DIRECTIONS, ECO_DIRECTION, GENDERS
 
 SCHEME = "kz2022"
@@ -496,7 +496,7 @@ def test_workbook_cell_errors_name_the_sheet_row_column_and_cell(drop, tmp_path)
     assert errors["dtype"].row == 9 and errors["dtype"].cell.endswith("9")
     src = errors["column_source"]
     assert (src.sheet, src.row, src.column) == ("columns", 3, "volunteers_male_count")
-    frame = schemas.problems_frame(ds.errors).set_index("rule")
+    frame = problems.problems_frame(ds.errors).set_index("rule")
     assert frame.at["non_negative_count", "file"] == f"book.xlsx [regional!{letter}7]"
 
 
@@ -541,8 +541,8 @@ def test_the_2021_dataset_and_the_fixture_stay_valid(repo_root):
 
 
 def test_the_dictionary_documents_the_contract():
-    dictionary = schemas.data_dictionary()
-    regional = dictionary[dictionary["table"] == "regional"].set_index("column")
+    dd = dictionary.data_dictionary()
+    regional = dd[dd["table"] == "regional"].set_index("column")
     for col in ("volunteers_count", "volunteers_neet_count", "population_count", "avg_monthly_wage_kzt",
                 "volunteers_male_pct"):
         assert col in regional.index

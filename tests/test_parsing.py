@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vstudy.data import parsing, regions, schemas
+from vstudy.data import parsing, regions, validation
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -101,7 +101,7 @@ def spelled_unit(draw):
 @given(spelled_unit())
 def test_region_names_resolve_despite_case_dashes_quotes_and_spaces(sample):
     name, code = sample
-    assert schemas.resolve_name(name, "kz2022") == code
+    assert validation.resolve_name(name, "kz2022") == code
 
 
 @given(st.text(alphabet="qwxzjv", min_size=3, max_size=12))
@@ -111,6 +111,6 @@ def test_nonsense_names_do_not_resolve(name):
 
 def test_name_with_former_name_in_brackets():
     # The official tables write the capital as «г. Нур-Султан (Астана)».
-    assert schemas.resolve_name("г. Нур-Султан (Астана)", "kz2021") == "KZ-71"
+    assert validation.resolve_name("г. Нур-Султан (Астана)", "kz2021") == "KZ-71"
     with pytest.raises(regions.RegionNotFound):
-        schemas.resolve_name("Павлодар (Атырау)", "kz2021")  # the two parts disagree: refuse, do not guess
+        validation.resolve_name("Павлодар (Атырау)", "kz2021")  # the two parts disagree: refuse, do not guess

@@ -7,7 +7,7 @@ import csv
 import pandas as pd
 import pytest
 
-from vstudy.data import datasets, schemas
+from vstudy.data import datasets, dictionary, errata, schema_model, schemas, validation
 
 
 @pytest.fixture(scope="module")
@@ -60,21 +60,21 @@ def test_region_lists_resolve_to_the_17_units_once_each(raw):
 
 
 def test_selector_parsing():
-    assert schemas.parse_selector("age_group=pension (all 17 rows)") == {"age_group": {"pension"}}
-    assert schemas.parse_selector("status in (neet, unemployed), region_as_published in (A, B)") == {
+    assert errata.parse_selector("age_group=pension (all 17 rows)") == {"age_group": {"pension"}}
+    assert errata.parse_selector("status in (neet, unemployed), region_as_published in (A, B)") == {
         "status": {"neet", "unemployed"}, "region_as_published": {"A", "B"}}
-    assert schemas.parse_selector("all 3 rows") == {}
+    assert errata.parse_selector("all 3 rows") == {}
 
 
 def test_data_dictionary_documents_every_declared_column():
-    dd = schemas.data_dictionary()
+    dd = dictionary.data_dictionary()
     for key, schema in schemas.all_schemas().items():
         layer, table = key.split(".", 1)
         got = dd[(dd["layer"] == layer) & (dd["table"] == table)]["column"].tolist()
         assert got == schema.names
     pct = dd[dd["column"].str.endswith("_pct") & (dd["dtype"] == "float")]
     assert pct["unit"].isin(["percent", "points"]).all()  # points: a difference of two shares
-    md = schemas.data_dictionary_markdown()
+    md = dictionary.data_dictionary_markdown()
     assert "## `processed.regions`" in md and "`vol_age_pension_pct_published`" in md
 
 
@@ -87,9 +87,9 @@ def test_wide_column_names_carry_their_unit():
 
 def test_check_frame_reports_processed_problems_by_line():
     frame = pd.DataFrame({"region_code": ["KZ-11", "KZ-11", "KZ-99"]})
-    schema = schemas.TableSchema("t", "processed", "", (schemas.text("region_code", "code"),),
-                                 rules=(schemas.RegionRule("region_code", codes=True),))
-    problems = schemas.check_frame(frame, schema, "t.csv", "kz2021")
+    schema = schema_model.TableSchema("t", "processed", "", (schema_model.text("region_code", "code"),),
+                                 rules=(schema_model.RegionRule("region_code", codes=True),))
+    problems = validation.check_frame(frame, schema, "t.csv", "kz2021")
     rules = {(p.rule, p.row) for p in problems}
     assert ("region_in_scheme", 4) in rules and ("region_once", 3) in rules
     assert any(p.rule == "region_complete" for p in problems)

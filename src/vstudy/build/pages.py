@@ -558,13 +558,13 @@ def dictionary_markdown(lang: str = "en", level: int = 3, compact: bool = False)
     English and stay in the English edition. ``compact`` (the study PDF): in English, each table's columns as a
     list instead of a six-column table, which an A4 page cannot hold.
     """
-    from vstudy.data import schemas
+    from vstudy.data import dictionary, schemas
 
     _check(lang)
     if lang == "en" and compact:
         return _dictionary_list(level)
     if lang == "en":
-        return schemas.data_dictionary_markdown(level=level, title=False)
+        return dictionary.data_dictionary_markdown(level=level, title=False)
     out = [md(lang, "dictionary.intro") + "\n"]
     for key, schema in schemas.all_schemas().items():
         out.append(f"{'#' * (level + 1)} `{key}`\n")
@@ -600,27 +600,27 @@ def column_name(name: str, lang: str) -> str:
 
 def _dictionary_list(level: int) -> str:
     """The English data dictionary with one line per column: name, type, unit, range, constraints, description."""
-    from vstudy.data import schemas
+    from vstudy.data import dictionary, schemas
 
     lang = "en"
     out = [md(lang, "dictionary.list_intro") + "\n"]
     for key, schema in schemas.all_schemas().items():
-        out += [f"{'#' * (level + 1)} `{key}`\n", schemas._md_text(schema.description) + "\n"]
+        out += [f"{'#' * (level + 1)} `{key}`\n", dictionary.md_text(schema.description) + "\n"]
         facts = []
         if schema.keys:
             facts.append(md(lang, "dictionary.key", raw=("keys",), keys=", ".join(f"`{k}`" for k in schema.keys)))
-        facts += [md(lang, "dictionary.rule", raw=("rule",), rule=schemas._md_text(rule.describe()))
+        facts += [md(lang, "dictionary.rule", raw=("rule",), rule=dictionary.md_text(rule.describe()))
                   for rule in schema.rules]
         if facts:
             out.append(" ".join(facts) + "\n")
         for col in schema.columns:
-            details = [col.dtype] + ([schemas._md_text(col.unit)] if col.unit else [])
+            details = [col.dtype] + ([dictionary.md_text(col.unit)] if col.unit else [])
             if col.min is not None or col.max is not None:
                 details.append(f"{'' if col.min is None else f'{col.min:g}'}–{'' if col.max is None else f'{col.max:g}'}")
             details += [plain(lang, f"pages.dictionary.{word}") for word, holds in (
                 ("key_column", col.name in schema.keys), ("optional", not col.required), ("nullable", col.nullable))
                 if holds]
-            out.append(f"- `{col.name}` ({'; '.join(details)}): {schemas._md_text(col.description)}")
+            out.append(f"- `{col.name}` ({'; '.join(details)}): {dictionary.md_text(col.description)}")
         out.append("")
     return "\n".join(out) + "\n"
 

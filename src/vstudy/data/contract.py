@@ -31,7 +31,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from vstudy.data import indicators, regions, schemas
-from vstudy.data.schemas import BREAKDOWNS, SHARE_COLUMNS, Problem, breakdown_count, breakdown_pct
+from vstudy.data.problems import Problem
+from vstudy.data.schema_model import NATIONAL_CODE
+from vstudy.data.schemas import BREAKDOWNS, SHARE_COLUMNS, breakdown_count, breakdown_pct
+from vstudy.data.validation import unit_name
 from vstudy.vocab import DIRECTIONS, ECO_DIRECTION
 
 MANIFEST = "manifest.yml"
@@ -51,6 +54,11 @@ RATES: dict[str, str] = {
     "organisations_count": "organisations_per_100k",
 }
 COUNT_TOLERANCE_PCT = 0.5  # events by direction summed vs the region's events_count: a warning beyond this
+# Plausibility of hours (check_plausibility): a person has 24 hours a day, so hours beyond 24 per volunteer (or
+# per inhabitant) and day of the period cannot be; beyond a full-time week (40 hours, Labour Code of the Republic
+# of Kazakhstan, art. 68) per volunteer on average, every week of the period, they are doubtful (a warning).
+HOURS_PER_DAY_MAX = 24.0
+HOURS_PER_WEEK_WARN = 40.0
 
 
 def tables_of(ds, schema_name: str) -> list[str]:
@@ -118,7 +126,142 @@ def check(ds) -> list[Problem]:
     problems += _check_directions(ds)
     problems += _check_given_twice(ds)
     problems += check_official(ds)
+    problems += check_plausibility(ds)
     return problems
+
+
+@dataclass(frozen=True)
+class _Given:
+    value: float
+    file: str
+    line: int
+    column: str
+
+
+def _per_region(ds, column: str, schema_names: tuple[str, ...]) -> dict[str, _Given]:
+    """``column`` of each unit from the first table of ``schema_names`` that gives it (units given once only)."""
+    out: dict[str, _Given] = {}
+    units = set(regions.codes(ds.scheme)) if ds.scheme in regions.SCHEMES else set()
+    for schema_name in schema_names:
+        for name in tables_of(ds, schema_name):
+            frame = ds.tables.get(name)
+            if frame is None or column not in frame.columns or "region_code" not in frame.columns:
+                continue
+            rows = frame.dropna(subset=["region_code", column]).drop_duplicates(subset=["region_code"], keep=False)
+            for code, value, line in zip(rows["region_code"], rows[column], rows["_line"], strict=True):
+                if code in units:
+                    out.setdefault(str(code), _Given(float(value), ds.files[name], int(line), column))
+    return out
+
+
+def _population(ds) -> dict[str, _Given]:
+    """Population on 1 January of the period's year: the regional table's population_count, or the preferred
+    population_total of an official_indicators table."""
+    out = _per_region(ds, "population_count", ("regional",))
+    name = _first(ds, "official_indicators")
+    frame = ds.tables.get(name) if name else None
+    if frame is not None and "region_code" in frame.columns and "value" in frame.columns:
+        sel = frame[(frame["indicator"] == "population_total") & (frame["ref_period"] == f"{ds.year}-01-01")
+                    & frame["preferred"].fillna(False).astype(bool) & frame["value"].notna()]
+        units = set(regions.codes(ds.scheme)) if ds.scheme in regions.SCHEMES else set()
+        for code, value, line in zip(sel["region_code"], sel["value"], sel["_line"], strict=True):
+            if code in units:  # national rows (KZ) and other schemes' units are not rates' denominators here
+                out.setdefault(str(code), _Given(float(value), ds.files[name], int(line), "value"))
+    return out
+
+
+def check_plausibility(ds) -> list[Problem]:
+    """Values that each pass their column's range but cannot all be true of one unit.
+
+    ``population_positive``: every per-100k rate divides by the population, so it must be > 0 (an error).
+    ``volunteers_le_population``: no more volunteers than inhabitants (an error). ``hours_per_volunteer``: hours
+    of the period per volunteer and day above :data:`HOURS_PER_DAY_MAX` cannot be (an error); above a full-time
+    week of :data:`HOURS_PER_WEEK_WARN` hours on average they are doubtful (a warning, kept in
+    validation_findings). ``hours_per_day``: hours per inhabitant and day above :data:`HOURS_PER_DAY_MAX` cannot be
+    (an error, also where no volunteer count is given).
+    """
+    try:
+        start, end = (_as_day(ds.period.get("start")), _as_day(ds.period.get("end")))
+    except (TypeError, ValueError):
+        return []
+    days = (end - start).days + 1
+    if days <= 0:
+        return []
+    problems: list[Problem] = []
+    population = _population(ds)
+    volunteers = _per_region(ds, "volunteers_count", ("regional", "volunteers_by_region"))
+    hours = _per_region(ds, "hours_count", ("regional", "hours_by_region"))
+
+    def add(given: _Given, rule: str, message: str, severity: str = "error") -> None:
+        problems.append(Problem(given.file, given.line, given.column, f"{given.value:g}", rule, message, severity))
+
+    for code in sorted(population):
+        pop = population[code]
+        if pop.value <= 0:
+            add(pop, "population_positive", f"the population of {code} {unit_name(code)} is {pop.value:g}: every "
+                "per-100k rate divides by it, so it must be more than 0")
+    for code in sorted(volunteers):
+        vol, pop = volunteers[code], population.get(code)
+        if pop is not None and pop.value > 0 and vol.value > pop.value:
+            add(vol, "volunteers_le_population", f"{vol.value:,.0f} volunteers in {code} {unit_name(code)} but "
+                f"{pop.value:,.0f} inhabitants ({pop.file}:{pop.line})")
+    for code in sorted(hours):
+        hrs, vol, pop = hours[code], volunteers.get(code), population.get(code)
+        if vol is not None and vol.value > 0:
+            per_day = hrs.value / vol.value / days
+            if per_day > HOURS_PER_DAY_MAX:
+                add(hrs, "hours_per_volunteer", f"{hrs.value:,.0f} hours by {vol.value:,.0f} volunteers in {days} days "
+                    f"is {per_day:,.1f} hours per volunteer a day: more than the {HOURS_PER_DAY_MAX:g} hours a day "
+                    "has")
+                continue
+            if per_day * 7 > HOURS_PER_WEEK_WARN:
+                add(hrs, "hours_per_volunteer", f"{hrs.value:,.0f} hours by {vol.value:,.0f} volunteers in {days} days "
+                    f"is {per_day * 7:,.1f} hours per volunteer a week on average, more than a full-time week of "
+                    f"{HOURS_PER_WEEK_WARN:g} hours: check the hours and the volunteer count", "warning")
+        elif vol is not None and vol.value == 0 and hrs.value > 0:
+            add(hrs, "hours_per_volunteer", f"{hrs.value:,.0f} hours of volunteer work in {code} "
+                f"{unit_name(code)} where volunteers_count is 0")
+            continue
+        if pop is not None and pop.value > 0 and hrs.value / pop.value / days > HOURS_PER_DAY_MAX:
+            add(hrs, "hours_per_day", f"{hrs.value:,.0f} hours in {days} days is "
+                f"{hrs.value / pop.value / days:,.1f} hours a day for every one of the {pop.value:,.0f} inhabitants "
+                f"of {code} {unit_name(code)}: more than the {HOURS_PER_DAY_MAX:g} hours a day has")
+    problems += _check_national_hours(ds, days)
+    return problems
+
+
+def _check_national_hours(ds, days: int) -> list[Problem]:
+    """The national hours and volunteers a report states (headline_figures): the same bounds per volunteer."""
+    name = _first(ds, "headline_figures")
+    frame = ds.tables.get(name) if name else None
+    if frame is None or not {"figure_id", "value"} <= set(frame.columns):
+        return []
+    given = frame.dropna(subset=["value"]).drop_duplicates(subset=["figure_id"], keep=False).set_index("figure_id")
+    if "hours_6_months" not in given.index or "volunteers_total" not in given.index:
+        return []
+    hrs, vol = float(given.at["hours_6_months", "value"]), float(given.at["volunteers_total", "value"])
+    if vol <= 0:
+        return []
+    per_day = hrs / vol / days
+    line = int(given.at["hours_6_months", "_line"])
+    if per_day > HOURS_PER_DAY_MAX:
+        return [Problem(ds.files[name], line, "value", f"{hrs:g}", "hours_per_volunteer",
+                        f"hours_6_months = {hrs:,.0f} by volunteers_total = {vol:,.0f} in {days} days is "
+                        f"{per_day:,.1f} hours per volunteer a day: more than the {HOURS_PER_DAY_MAX:g} hours a day has")]
+    if per_day * 7 > HOURS_PER_WEEK_WARN:
+        return [Problem(ds.files[name], line, "value", f"{hrs:g}", "hours_per_volunteer",
+                        f"hours_6_months = {hrs:,.0f} by volunteers_total = {vol:,.0f} in {days} days is "
+                        f"{per_day * 7:,.1f} hours per volunteer a week, more than a full-time week of "
+                        f"{HOURS_PER_WEEK_WARN:g} hours", "warning")]
+    return []
+
+
+def _as_day(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
 
 
 def _check_declarations(ds, name: str, schema_name: str) -> list[Problem]:
@@ -142,6 +285,11 @@ def _check_declarations(ds, name: str, schema_name: str) -> list[Problem]:
                 f"{col!r} is not a column of {schema_name}; accepted: {', '.join(accepted)}")
         elif not isinstance(entry, dict):
             add(str(col), None, "manifest", f"{col}: expected {{source: ..., ref_period: ...}}")
+        else:
+            for key in ("source", "ref_period"):
+                if isinstance(entry.get(key), list | dict):
+                    add(str(col), None, "manifest", f"{col}: {key} must be text, not a "
+                        f"{'list' if isinstance(entry[key], list) else 'mapping'}")
     frame = ds.tables.get(name)
     if frame is None:
         return problems
@@ -185,10 +333,10 @@ def _check_names(ds, name: str) -> list[Problem]:
             given, code = str(frame.at[idx, col]), str(frame.at[idx, "region_code"])
             found = regions.try_resolve(given)
             if found != code:
-                what = f"names {found} {regions.name(found)}" if found else "does not resolve"
+                what = f"names {found} {unit_name(found)}" if found else "does not resolve"
                 problems.append(Problem(ds.files[name], int(frame.at[idx, "_line"]), col, given,
                                         "region_names_agree",
-                                        f"{col} {given!r} {what}, but the row is {code} {regions.name(code)}: is the "
+                                        f"{col} {given!r} {what}, but the row is {code} {unit_name(code)}: is the "
                                         "row out of place?"))
     return problems
 
@@ -201,7 +349,9 @@ def _check_directions(ds) -> list[Problem]:
             or "region_code" not in events.columns or "events_count" not in events.columns \
             or "region_code" not in regional.columns:
         return []
-    totals = regional.dropna(subset=["region_code"]).set_index("region_code")["events_count"]
+    # A unit given twice was reported (region_once); its totals are ambiguous and take no part here.
+    keyed = regional.dropna(subset=["region_code"]).drop_duplicates(subset=["region_code"], keep=False)
+    totals = keyed.set_index("region_code")["events_count"]
     problems: list[Problem] = []
     given = events.dropna(subset=["region_code", "events_count"])
     for _, row in given.iterrows():
@@ -219,7 +369,7 @@ def _check_directions(ds) -> list[Problem]:
         if abs(summed - int(total)) > COUNT_TOLERANCE_PCT / 100 * int(total) + 1e-9:
             problems.append(Problem(ds.files[ev_name], int(group["_line"].min()), "events_count", str(summed),
                                     "parts_sum_to_total",
-                                    f"events by direction of {code} {regions.name(code)} sum to {summed}, its "
+                                    f"events by direction of {code} {unit_name(code)} sum to {summed}, its "
                                     f"events_count is {int(total)} ({ds.files[reg_name]}; difference beyond "
                                     f"{COUNT_TOLERANCE_PCT:g} %)", "warning"))
     return problems
@@ -285,7 +435,7 @@ def check_official(ds) -> list[Problem]:
                 f"an official_indicators_meta table; accepted: {', '.join(sorted(indicators.BY_INDICATOR))}"))
     year = ds.year
     rows = frame[frame["preferred"].fillna(False).astype(bool) & frame["region_code"].notna()
-                 & (frame["region_code"] != schemas.NATIONAL_CODE)
+                 & (frame["region_code"] != NATIONAL_CODE)
                  & frame["ref_period"].notna()]  # a ref_period that failed its date rule was reported already
     for spec in indicators.WIDE:
         sub = rows[rows["indicator"] == spec.indicator]

@@ -41,7 +41,9 @@ import pandas as pd
 
 from vstudy.data import contract, paths, regions, schemas, workbook
 from vstudy.data import manifest as manifest_
-from vstudy.data.schemas import Problem
+from vstudy.data.errata import Erratum, errata_from_frame
+from vstudy.data.problems import Problem, cap_problems
+from vstudy.data.validation import check_records, read_and_check
 
 MANIFEST = manifest_.MANIFEST
 POPULATION_INDICATOR = "population_total"
@@ -170,7 +172,7 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
     # The errata register goes first: it decides which rule violations are known defects of the source.
     specs = man.tables
     order = sorted(specs, key=lambda n: (specs[n].schema != "errata", n))
-    errata: list[schemas.Erratum] = []
+    errata: list[Erratum] = []
     period = man.period_dates()
     for name in order:
         spec = specs[name]
@@ -182,15 +184,16 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
         except manifest_.Refused as exc:
             ds.problems.append(Problem(rel, None, None, None, exc.rule, f"table {name!r}: {exc}"))
             continue
-        frame, problems = schemas.read_and_check(root / rel, schema, rel, ds.scheme, errata, data=data,
+        frame, problems = read_and_check(root / rel, schema, rel, ds.scheme, errata, data=data,
                                                  period=period)
         ds.problems += problems
         if frame is not None:
             ds.tables[name] = frame
             if schema.name == "errata":
-                errata = schemas.errata_from_frame(frame)
+                errata = errata_from_frame(frame)
 
     ds.problems += dataset_checks(ds)
+    ds.problems = cap_problems(ds.problems)
     return ds
 
 
@@ -209,13 +212,13 @@ def _load_workbook(path: Path) -> Dataset:
     if not ds.problems:
         for name, sheet in content.tables.items():
             ds.files[name] = content.label(name)
-            frame, problems = schemas.check_records(sheet.header, sheet.records, schemas.RAW[name],
+            frame, problems = check_records(sheet.header, sheet.records, schemas.RAW[name],
                                                     content.label(name), ds.scheme)
             ds.problems += problems
             if frame is not None:
                 ds.tables[name] = frame
         ds.problems += dataset_checks(ds)
-    ds.problems = [workbook.locate(p, content) for p in ds.problems]
+    ds.problems = [workbook.locate(p, content) for p in cap_problems(ds.problems)]
     return ds
 
 
@@ -255,6 +258,8 @@ def _check_population(ds: Dataset) -> list[Problem]:
                         "every per-100k rate divides by it")] if missing else []
     if name is None:
         regional = contract.tables_of(ds, "regional")
+        if regional and regional[0] not in ds.tables:
+            return []  # the regional table could not be read: reported already
         where = (ds.files.get(regional[0], MANIFEST), "population_count") if regional else (MANIFEST, "tables")
         return [Problem(where[0], None, where[1], None, "population_complete",
                         f"the dataset gives no population: fill population_count (on {wanted}) in the regional "

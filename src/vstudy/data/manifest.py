@@ -14,7 +14,7 @@ validates the tables). Everything a dataset supplies is untrusted input:
   it is, and a FIFO is never opened for reading, so nothing blocks), at most :data:`MAX_TABLE_BYTES`.
 
 Problems are :class:`Refused` errors or :class:`Issue` records (file, row, column, value, rule, message): the
-data layer turns them into :class:`vstudy.data.schemas.Problem`.
+data layer turns them into :class:`vstudy.data.problems.Problem`.
 """
 
 from __future__ import annotations
@@ -27,10 +27,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from vstudy.data import limits
+from vstudy.data.parsing import FORMULA_PREFIXES  # text starting like a spreadsheet formula: as for CSV cells
+
 MANIFEST = "manifest.yml"
-MAX_YAML_BYTES = 256 * 1024  # a manifest or an origin record (source.yml) is a few kilobytes
-MAX_TABLE_BYTES = 32 * 1024 * 1024  # one raw table; the 2021 dataset's largest is 0.1 MB
-MAX_YAML_DEPTH = 20
+MAX_YAML_BYTES = limits.MAX_YAML_BYTES
+MAX_TABLE_BYTES = limits.MAX_TABLE_BYTES
+MAX_YAML_DEPTH = limits.MAX_YAML_DEPTH
 REQUIRED_KEYS = ("id", "title", "period", "scheme", "synthetic", "tables")
 # ``transcribes`` (optional): the published report a dataset transcribes. Only such a dataset gets the sentences
 # about that report (its errata, its published lists, its transcription); a researcher's own data leave it out.
@@ -441,3 +444,7 @@ def _check_text(value: object, where: str, add) -> None:
             bad = CONTROL_CHARS.search(text).group(0)
             add(where or None, None, f"control character U+{ord(bad):04X} ({unicodedata.name(bad, 'control')}) "
                 "in the text", "control_character")
+        elif text.lstrip().startswith(FORMULA_PREFIXES):
+            first = text.lstrip()[0]
+            add(where or None, value[:40], f"the text starts with {first!r}, which spreadsheets run as a formula "
+                "(and the pages show this text): write it without that first character", "formula")

@@ -23,6 +23,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from vstudy.data import limits
+
 _BOM = b"\xef\xbb\xbf"
 # Characters people and spreadsheets put between thousands: space, no-break space, narrow no-break space,
 # thin space, figure space, and the apostrophe of Swiss-style exports.
@@ -32,7 +34,7 @@ _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 # No quantity of this study comes near 10^15 (population, tenge, hours); beyond it a value is a typing or export
 # error, and integers beyond 2^53 would not even survive a float. Refused with its own rule, never an overflow.
 NUMBER_LIMIT = 1e15
-MAX_CELL_CHARS = 10_000  # the longest cell of the 2021 dataset has 779 characters
+MAX_CELL_CHARS = limits.MAX_CELL_CHARS
 # A text cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 # Control characters (line feed excepted: a quoted sentence may span lines) and bidirectional overrides.
@@ -290,12 +292,19 @@ class CsvRecords:
     records: list[tuple[int, list[str]]]
 
 
-def split_csv(text: str) -> CsvRecords:
-    """Parse CSV text; a record's line is where it starts (quoted fields may span lines). Blank lines skip."""
+def split_csv(text: str, max_rows: int | None = None, max_columns: int = limits.MAX_COLUMNS,
+              max_cells: int = limits.MAX_CELLS) -> CsvRecords:
+    """Parse CSV text; a record's line is where it starts (quoted fields may span lines). Blank lines skip.
+
+    The header alone is split first: wider than ``max_columns``, the file is refused before any row is read
+    (rule ``column_limit``). Reading stops at the first record past ``max_rows`` data rows (``row_limit``) or past
+    ``max_cells`` fields in all (``cell_limit``), so the cost of a file is bounded by the limits, not its size.
+    """
     reader = csv.reader(io.StringIO(text), strict=False)
     header: list[str] | None = None
     records: list[tuple[int, list[str]]] = []
     last_line = 0
+    cells = 0
     rows = iter(reader)
     while True:
         try:
@@ -314,7 +323,17 @@ def split_csv(text: str) -> CsvRecords:
         if not row or all(cell.strip() == "" for cell in row):
             continue
         if header is None:
+            if len(row) > max_columns:
+                raise CsvRefused(f"the header has {len(row):,} columns; the limit is {max_columns:,} (no table of "
+                                 "the study has that many: is this the right file?)", start, "column_limit")
             header = [cell.strip() for cell in row]
             continue
+        cells += len(row)
+        if max_rows is not None and len(records) >= max_rows:
+            raise CsvRefused(f"the table has more than {max_rows:,} data rows (reading stopped at line {start}); "
+                             f"the limit for this table is {max_rows:,}", start, "row_limit")
+        if cells > max_cells:
+            raise CsvRefused(f"the table has more than {max_cells:,} fields in all (reading stopped at line "
+                             f"{start}); the limit is {max_cells:,}", start, "cell_limit")
         records.append((start, row))
     return CsvRecords(header=header or [], records=records)

@@ -60,6 +60,10 @@ import pyarrow.parquet as pq
 from vstudy import vocab
 from vstudy.data import atomic, contract, datasets, indicators, parsing, paths, regions, schemas
 from vstudy.data.datasets import Dataset, InvalidDataset, table_by_schema
+from vstudy.data.dictionary import data_dictionary, data_dictionary_markdown
+from vstudy.data.problems import Problem, problems_frame
+from vstudy.data.schema_model import NATIONAL_CODE
+from vstudy.data.validation import check_frame
 
 RATIO_TOLERANCE_PCT = 0.01  # the reconstructed within-region NGO share must match the published one this closely
 MAX_EVENTS_PER_REGION = 100_000  # the event-count reconstruction searches totals up to this many events a region
@@ -330,7 +334,7 @@ def build(ds: Dataset) -> dict[str, pd.DataFrame]:
         out["event_directions_national_corrected"] = _event_national_corrected(ds.tables[nat_name])
     out["errata_evaluated"] = _errata_evaluated(ds)
     out["published_values"] = _published_values(ds)
-    out["validation_findings"] = schemas.problems_frame(ds.warnings)
+    out["validation_findings"] = problems_frame(ds.warnings)
     for name in PASS_THROUGH:
         table = table_by_schema(ds, name)
         if table and table in ds.tables:
@@ -383,7 +387,7 @@ def _national_shares(ds: Dataset, age: pd.DataFrame | None, status: pd.DataFrame
 def _official(ds: Dataset, name: str, rec: _Records) -> dict[str, int]:
     frame = ds.tables[name]
     frame = frame[frame["preferred"].fillna(False).astype(bool) & frame["region_code"].notna()
-                  & (frame["region_code"] != schemas.NATIONAL_CODE)]
+                  & (frame["region_code"] != NATIONAL_CODE)]
     population: dict[str, int] = {}
     chosen: dict[tuple[str, str], str] = {}  # (indicator, ref_period) -> wide column
     for spec in OFFICIAL_COLUMNS:
@@ -427,7 +431,7 @@ def _official_derived(ds: Dataset, rec: _Records, population: dict[str, int]) ->
 def _official_national(ds: Dataset, name: str) -> pd.DataFrame:
     """The national rows of the official indicators (preferred values), e.g. the national wage section 06 uses."""
     frame = ds.tables[name]
-    frame = frame[frame["preferred"].fillna(False).astype(bool) & (frame["region_code"] == schemas.NATIONAL_CODE)]
+    frame = frame[frame["preferred"].fillna(False).astype(bool) & (frame["region_code"] == NATIONAL_CODE)]
     out = pd.DataFrame({
         "indicator": frame["indicator"].astype(str), "ref_period": frame["ref_period"].astype(str),
         "value": frame["value"].astype(float), "unit": frame["unit"].astype(str),
@@ -499,14 +503,14 @@ def _national_total(ds: Dataset, figure_id: str) -> tuple[int, str]:
     name = table_by_schema(ds, "headline_figures")
     frame = ds.tables.get(name) if name else None
     if frame is None or not (frame["figure_id"] == figure_id).any():
-        raise InvalidDataset(_with_problem(ds, schemas.Problem(
+        raise InvalidDataset(_with_problem(ds, Problem(
             ds.files.get(name or "", "manifest.yml"), None, "figure_id", figure_id, "national_total",
             f"organisations_by_region needs headline_figures with figure_id {figure_id!r}")))
     row = frame[frame["figure_id"] == figure_id].iloc[0]
     return int(row["value"]), _src(ds, name, row)
 
 
-def _with_problem(ds: Dataset, problem: schemas.Problem) -> Dataset:
+def _with_problem(ds: Dataset, problem: Problem) -> Dataset:
     ds.problems.append(problem)
     return ds
 
@@ -668,7 +672,7 @@ def _published_values(ds: Dataset) -> pd.DataFrame:
                 continue
             record = records[int(row["_line"])]
             code = row.get("region_code") if "region_code" in frame.columns else None
-            code = None if code is None or pd.isna(code) or code == schemas.NATIONAL_CODE else str(code)
+            code = None if code is None or pd.isna(code) or code == NATIONAL_CODE else str(code)
             item = "/".join(str(row[k]) for k in item_cols) or None
             quote = str(row[quote_col]) if quote_col and pd.notna(row[quote_col]) else None
             for col in numeric:
@@ -692,7 +696,7 @@ def _published_values(ds: Dataset) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _check_outputs(ds: Dataset, tables: dict[str, pd.DataFrame]) -> list[schemas.Problem]:
+def _check_outputs(ds: Dataset, tables: dict[str, pd.DataFrame]) -> list[Problem]:
     """Validate the built tables against the processed schemas before anything is swapped in."""
     problems = []
     for name, frame in tables.items():
@@ -700,7 +704,7 @@ def _check_outputs(ds: Dataset, tables: dict[str, pd.DataFrame]) -> list[schemas
         schema = schemas.PROCESSED.get(base)
         if schema is None:
             continue
-        problems += [p for p in schemas.check_frame(frame.copy(), schema, f"{name}.csv", ds.scheme)
+        problems += [p for p in check_frame(frame.copy(), schema, f"{name}.csv", ds.scheme)
                      if p.severity == "error"]
     return problems
 
@@ -749,8 +753,8 @@ def write_layer(ds: Dataset, out_dir: str | Path) -> list[Path]:
         for name in sorted(tables):
             _write_parquet(tables[name], tmp / f"{name}.parquet")
             _write_csv(tables[name], tmp / f"{name}.csv")
-        (tmp / "data_dictionary.md").write_text(schemas.data_dictionary_markdown(), encoding="utf-8")
-        _write_csv(schemas.data_dictionary(), tmp / "data_dictionary.csv")
+        (tmp / "data_dictionary.md").write_text(data_dictionary_markdown(), encoding="utf-8")
+        _write_csv(data_dictionary(), tmp / "data_dictionary.csv")
         inputs = {rel: _sha256(ds.root / rel) for rel in ds.input_files}
         meta = {"manifest": _jsonable(ds.manifest), "inputs_sha256": inputs, "tables": sorted(tables)}
         (tmp / "dataset.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n",

@@ -1,311 +1,32 @@
-"""Every table of the study declared once: columns, types, units, ranges, keys and row rules.
+"""Every table of the study declared once: columns, types, units, ranges, keys, row rules and row limits.
 
-The same declarations validate the data (:func:`read_and_check`, :func:`check_frame`) and document it
-(:func:`data_dictionary`, :func:`data_dictionary_markdown`), so the dictionary the site shows cannot drift from what
-``vstudy validate`` enforces.
-
-Why a small declarative layer rather than pandera: the checks that matter here are about *where* a raw value
-came from — the CSV line of a hand-transcribed cell, a region name that must resolve through the gazetteer,
-a ranked list that must name each unit of the scheme once, a row sum that a known report defect is allowed to
-break. Every check returns :class:`Problem` records (file, row = 1-based CSV line with the header on line 1,
-column, value, rule, message) and never stops at the first, which is what a reviewer needs to fix a data drop.
-
-Severity: ``error`` makes ``vstudy validate`` exit 1; ``warning`` is printed only. A violated row rule whose
-rows are covered by an entry of the dataset's errata register (same file, a rule id the schema rule lists in
-``explained_by``, a row selector that matches) becomes a warning "known erratum Exx" instead of an error:
-the report's defects are declared, not hidden, and do not block the build.
+The raw tables of the 2021 transcription, the collection contract for new data (``regional``,
+``events_by_direction``) and the processed tables, each a :class:`vstudy.data.schema_model.TableSchema`. The same
+declarations validate the data (:mod:`vstudy.data.validation`) and document it (:mod:`vstudy.data.dictionary`),
+so the dictionary the site shows cannot drift from what ``vstudy validate`` enforces.
 """
 
 from __future__ import annotations
 
-import difflib
-import functools
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-
-import pandas as pd
-
-from vstudy.data import indicators, parsing, regions
+from vstudy.data import indicators, limits
+from vstudy.data.schema_model import (
+    Column,
+    CountOrShare,
+    DistinctGroups,
+    GroupSum,
+    PartsSumToTotal,
+    PartsWithinTotal,
+    RegionRule,
+    RowSum,
+    Rule,
+    SharesSum,
+    TableSchema,
+    count,
+    line,
+    pct,
+    text,
+)
 from vstudy.vocab import AGE_GROUPS, DIRECTIONS, ECO_DIRECTION, GENDERS, STATUSES
-
-# ---------------------------------------------------------------------------------------------------------------
-# Problems
-# ---------------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One finding. ``row`` is the 1-based CSV line (header = 1); ``None`` when it concerns the whole file."""
-
-    file: str
-    row: int | None
-    column: str | None
-    value: str | None
-    rule: str
-    message: str
-    severity: str = "error"
-    erratum: str | None = None
-    sheet: str | None = None  # a workbook's sheet: ``row`` is then the sheet's row (header = 1)
-    cell: str | None = None  # the cell reference in that sheet, e.g. "E7"
-
-    def format(self) -> str:
-        if self.sheet is not None:
-            where = f"{self.file}, sheet {self.sheet!r}" + (f", row {self.row}" if self.row is not None else "")
-            col = (f", column {self.column!r}" if self.column else "") + (f" (cell {self.cell})" if self.cell else "")
-        else:
-            where = self.file + (f":{self.row}" if self.row is not None else "")
-            col = f" column {self.column!r}" if self.column else ""
-        val = f" value {self.value!r}" if self.value not in (None, "") else ""
-        tag = f"known erratum {self.erratum}: " if self.erratum else ""
-        return f"{self.severity.upper()} {where}{col}{val} [{self.rule}] {tag}{self.message}"
-
-
-PROBLEM_COLUMNS = ["file", "row", "column", "value", "rule", "severity", "erratum", "message"]
-
-
-def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
-    """One row per problem; a workbook's sheet and cell go into ``file`` («book.xlsx [regional!E7]»)."""
-    problems = list(problems)
-    rows = [{k: getattr(p, k) for k in PROBLEM_COLUMNS} for p in problems]
-    for row, p in zip(rows, problems, strict=True):
-        if p.sheet is not None:
-            row["file"] = f"{p.file} [{p.sheet}{'!' + p.cell if p.cell else ''}]"
-    frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
-    return frame.astype({"row": "Int64"})
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Declarations
-# ---------------------------------------------------------------------------------------------------------------
-
-DTYPES = ("str", "float", "int", "bool")
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column: ``dtype`` is one of str/float/int/bool; ``unit`` is free text shown in the dictionary.
-
-    ``percent`` columns accept a decimal comma and a ``%`` sign; ``int`` columns accept thousands separators.
-    """
-
-    name: str
-    dtype: str
-    description: str
-    unit: str = ""
-    required: bool = True
-    nullable: bool = False
-    min: float | None = None
-    max: float | None = None
-    percent: bool = False
-    allowed: tuple[str, ...] | None = None
-    pattern: str | None = None
-    # Calendar check of a text column: "day" (YYYY-MM-DD), "month" (YYYY-MM) or "ref_period" (see
-    # parsing.parse_ref_period); "day_in_period"/"month_in_period" also require the dataset's period.
-    date: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.dtype not in DTYPES:
-            raise ValueError(f"column {self.name}: dtype {self.dtype!r} not in {DTYPES}")
-
-
-def pct(name: str, description: str, **kw) -> Column:
-    """A share in percent points, [0, 100]."""
-    kw.setdefault("min", 0.0)
-    kw.setdefault("max", 100.0)
-    return Column(name, "float", description, unit="percent", percent=True, **kw)
-
-
-def count(name: str, description: str, unit: str = "count", **kw) -> Column:
-    """A non-negative whole number."""
-    kw.setdefault("min", 0)
-    return Column(name, "int", description, unit=unit, **kw)
-
-
-def text(name: str, description: str, **kw) -> Column:
-    return Column(name, "str", description, **kw)
-
-
-def line(name: str = "source_line") -> Column:
-    # Optional so that a user's data drop without a text report validates; every 2021 row has one (tested).
-    return count(name, "1-based line of the source text where the value is printed "
-                 "(for 2021 the report's text layer, see data/raw/report_2021/source.yml)", unit="line", required=False, nullable=True)
-
-
-@dataclass(frozen=True)
-class RegionRule:
-    """Names in ``column`` resolve through the gazetteer.
-
-    ``scheme="dataset"``: to units of the dataset's scheme; ``"any"``: to any unit (tables spanning schemes).
-    ``complete``: within each ``group_by`` group every unit of the scheme appears exactly once.
-    ``unique_within``: extra columns that, with the region, must be unique (e.g. indicator, period).
-    ``codes``: the column already holds ISO codes (processed tables).
-    """
-
-    column: str
-    group_by: tuple[str, ...] = ()
-    scheme: str = "dataset"
-    complete: bool = True
-    allow_national: bool = False
-    unique_within: tuple[str, ...] | None = None
-    codes: bool = False
-    only_where: tuple[str, tuple[str, ...]] | None = None  # (column, values): the rule checks these rows only
-    once_only_where: tuple[str, tuple[str, ...]] | None = None  # uniqueness among these rows only
-    canonical: bool = False  # the resolved codes become ``region_code`` even when the table has that column
-
-    def describe(self) -> str:
-        scope = "each unit of the dataset's scheme exactly once" if self.complete else "units, at most once"
-        per = f" per {', '.join(self.group_by)}" if self.group_by else ""
-        nat = "; national rows allowed" if self.allow_national else ""
-        what = "ISO codes" if self.codes else "names resolve through the gazetteer"
-        return f"{self.column}: {what}; {scope}{per}{nat}"
-
-
-@dataclass(frozen=True)
-class GroupSum:
-    """``value`` summed over the rows of each ``group_by`` group equals ``target`` within the rounding tolerance.
-
-    The tolerance is part of the declaration: each share is published rounded to ``rounding`` × 2 (0.005 for two
-    decimals), so a sum of n of them may be off by n × ``rounding``. ``group_by=()`` sums the whole column.
-    ``explained_by`` lists errata rule ids that may declare a violation as a known defect of the source.
-    """
-
-    value: str
-    group_by: tuple[str, ...]
-    target: float = 100.0
-    rounding: float = 0.005
-    explained_by: tuple[str, ...] = ()
-    rule_id: str = "sums_to_100"
-
-    def tolerance(self, n_values: int) -> float:
-        return n_values * self.rounding
-
-    def describe(self) -> str:
-        per = f"per {', '.join(self.group_by)}" if self.group_by else "over the table"
-        return (f"sum of {self.value} {per} = {self.target:g} ± n × {self.rounding:g} "
-                f"(n shares each rounded to ±{self.rounding:g})")
-
-
-@dataclass(frozen=True)
-class RowSum:
-    """The ``columns`` of each row add up to ``target`` within len(columns) × ``rounding``."""
-
-    columns: tuple[str, ...]
-    target: float = 100.0
-    rounding: float = 0.005
-    explained_by: tuple[str, ...] = ()
-    rule_id: str = "row_sums_to_100"
-
-    def describe(self) -> str:
-        return (f"{' + '.join(self.columns)} = {self.target:g} ± {len(self.columns)} × {self.rounding:g} per row")
-
-
-@dataclass(frozen=True)
-class DistinctGroups:
-    """No two ``group_by`` groups hold identical ``compare`` contents (a list copied under another heading)."""
-
-    group_by: str
-    compare: tuple[str, ...]
-    explained_by: tuple[str, ...] = ("duplicate_list",)
-    rule_id: str = "distinct_lists"
-
-    def describe(self) -> str:
-        return f"no two {self.group_by} lists identical in ({', '.join(self.compare)})"
-
-
-@dataclass(frozen=True)
-class PartsWithinTotal:
-    """On every row that gives both, each of ``parts`` is at most ``total`` (a breakdown never exceeds its total)."""
-
-    parts: tuple[str, ...]
-    total: str
-    explained_by: tuple[str, ...] = ()
-    rule_id: str = "breakdown_le_total"
-    severity: str = "error"
-
-    def describe(self) -> str:
-        return f"each of {', '.join(self.parts)} ≤ {self.total} on its row"
-
-
-@dataclass(frozen=True)
-class PartsSumToTotal:
-    """On a row that gives every part and the total, |Σ parts − total| ≤ ``tolerance_pct`` % of the total.
-
-    A warning, not an error: a breakdown may legitimately miss a few people (unknown age, say); the warning says
-    how far off it is so the collector can decide.
-    """
-
-    parts: tuple[str, ...]
-    total: str
-    tolerance_pct: float = 0.5
-    explained_by: tuple[str, ...] = ()
-    rule_id: str = "parts_sum_to_total"
-    severity: str = "warning"
-
-    def describe(self) -> str:
-        return (f"{' + '.join(self.parts)} = {self.total} within {self.tolerance_pct:g} % of {self.total}, "
-                "else a warning")
-
-
-@dataclass(frozen=True)
-class SharesSum:
-    """The shares of one breakdown on a row sum to ``target`` within rounding.
-
-    Each share typed with d decimals is off by at most half a unit of its last decimal (0.5 × 10^−d), so the
-    tolerance is the sum of those halves. When only some shares of the breakdown are given, their sum must not
-    exceed the target by more than that tolerance.
-    """
-
-    columns: tuple[str, ...]
-    target: float = 100.0
-    explained_by: tuple[str, ...] = ()
-    rule_id: str = "shares_sum_to_100"
-    severity: str = "error"
-
-    def describe(self) -> str:
-        return (f"{' + '.join(self.columns)} = {self.target:g} per row within rounding (half a unit of each "
-                f"share's last decimal); ≤ {self.target:g} when some are empty")
-
-
-@dataclass(frozen=True)
-class CountOrShare:
-    """A row gives each category either as a count or as a share (``_pct``), not both."""
-
-    pairs: tuple[tuple[str, str], ...]
-    explained_by: tuple[str, ...] = ()
-    rule_id: str = "count_or_share"
-    severity: str = "error"
-
-    def describe(self) -> str:
-        return "a category is given as a count (…_count) or as a share (…_pct) on a row, not both"
-
-
-Rule = RegionRule | GroupSum | RowSum | DistinctGroups | PartsWithinTotal | PartsSumToTotal | SharesSum | CountOrShare
-
-
-@dataclass(frozen=True)
-class TableSchema:
-    """A table: ``layer`` raw|processed; ``keys`` must be unique; ``min_rows`` data rows at least."""
-
-    name: str
-    layer: str
-    description: str
-    columns: tuple[Column, ...]
-    keys: tuple[str, ...] = ()
-    rules: tuple[Rule, ...] = ()
-    min_rows: int = 1
-
-    def column(self, name: str) -> Column:
-        for c in self.columns:
-            if c.name == name:
-                return c
-        raise KeyError(f"{self.name} has no column {name!r}")
-
-    @property
-    def names(self) -> list[str]:
-        return [c.name for c in self.columns]
-
 
 # ---------------------------------------------------------------------------------------------------------------
 # Raw tables (data/raw/<source>/*.csv), in the order of the report
@@ -390,7 +111,7 @@ _raw(TableSchema(
      pct("group_share_of_region_pct", "initiative groups as % of the region's NGOs + groups"),
      pct("region_share_of_national_ngo_pct", "the region's NGOs as % of all NGOs of the country"),
      pct("region_share_of_national_groups_pct", "the region's groups as % of all groups of the country"), _SRC),
-    keys=("region_as_published",),
+    keys=("region_as_published",), max_rows=limits.MAX_ROWS_PER_REGION_TABLE,
     rules=(RegionRule("region_as_published"),
            RowSum(("ngo_share_of_region_pct", "group_share_of_region_pct")),
            GroupSum("region_share_of_national_ngo_pct", ()),
@@ -401,7 +122,7 @@ _raw(TableSchema(
     "National shares of volunteer events by direction (Birgemiz programme lines and others).",
     (text("direction_id", "direction id"), text("label_as_published", "label as printed"),
      pct("share_pct", "share of all events; empty where the source is truncated", nullable=True), _SRC, _NOTE),
-    keys=("direction_id",),
+    keys=("direction_id",), max_rows=limits.MAX_ROWS_BAR_CHART,
     rules=(GroupSum("share_pct", (), explained_by=("truncated_label",)),),
 ))
 _raw(TableSchema(
@@ -449,13 +170,13 @@ _raw(TableSchema(
     "info_line_channels", "raw", "Information-line requests by channel.",
     (text("channel", "channel id"), count("value", "requests", unit="requests", nullable=True),
      text("unit", "unit", nullable=True), _SRC, text("quote_ru", "the sentence"), _NOTE),
-    keys=("channel",),
+    keys=("channel",), max_rows=limits.MAX_ROWS_BAR_CHART,
 ))
 _raw(TableSchema(
     "info_line_categories", "raw", "Information-line requests about volunteering by category.",
     (text("category_id", "category id"), text("label_ru", "label as published"),
      count("requests_count", "requests", unit="requests"), _SRC),
-    keys=("category_id",),
+    keys=("category_id",), max_rows=limits.MAX_ROWS_BAR_CHART,
 ))
 _raw(TableSchema(
     "info_line_monthly", "raw", "Dated observations with request counts.",
@@ -479,7 +200,7 @@ _raw(TableSchema(
      text("x_en", "variable in English"), text("y_en", "variable in English"),
      Column("r_published", "float", "r as published", min=-1, max=1), text("wording_ru", "the sentence"),
      text("interpretation_ru", "the report's reading", nullable=True), _SRC, _NOTE),
-    keys=("coef_id",),
+    keys=("coef_id",), max_rows=limits.MAX_ROWS_BAR_CHART,
 ))
 _raw(TableSchema(
     "errata", "raw",
@@ -510,6 +231,7 @@ _raw(TableSchema(
     rules=(RegionRule("region_as_published", scheme="any", complete=False, allow_national=True,
                       unique_within=("indicator", "ref_period"),
                       once_only_where=("preferred", ("True",))),),
+    max_rows=limits.MAX_ROWS_LONG_OFFICIAL,
 ))
 _raw(TableSchema(
     "official_indicators_meta", "raw", "One row per official indicator: unit, descriptions, coverage, caveats.",
@@ -532,6 +254,7 @@ for _name, _col, _unit, _what in (
          text("source", "where the number comes from", required=False, nullable=True), _NOTE),
         keys=("region",),
         rules=(RegionRule("region"),),
+        max_rows=limits.MAX_ROWS_PER_REGION_TABLE,
     ))
 
 OPTIONAL_COUNT_TABLES = {"volunteers_by_region": "volunteers_count", "events_by_region": "events_count",
@@ -630,6 +353,7 @@ _raw(TableSchema(
         _NOTE,
     ),
     rules=(RegionRule("region_code", canonical=True), RegionRule("region", canonical=True), *_BREAKDOWN_RULES),
+    max_rows=limits.MAX_ROWS_PER_REGION_TABLE,
 ))
 _raw(TableSchema(
     "events_by_direction", "raw",
@@ -900,605 +624,7 @@ _processed(TableSchema(
     min_rows=0,
 ))
 
-# ---------------------------------------------------------------------------------------------------------------
-# Reading and checking
-# ---------------------------------------------------------------------------------------------------------------
-
-NATIONAL_CODE = "KZ"  # region_code given to rows of national totals (ISO 3166-1 code of the country)
-
-
-@dataclass(frozen=True)
-class Erratum:
-    """An errata entry reduced to what matching needs: per file, a selector {column: allowed values}."""
-
-    erratum_id: str
-    rule_id: str
-    selectors: dict[str, list[dict[str, set[str]]]] = field(default_factory=dict)
-
-    def covers(self, file_name: str, rule: Rule, rows: pd.DataFrame) -> bool:
-        if self.rule_id not in getattr(rule, "explained_by", ()):
-            return False
-        for selector in self.selectors.get(Path(file_name).name, []):
-            if not selector:
-                return True
-            mask = pd.Series(True, index=rows.index)
-            for col, values in selector.items():
-                if col not in rows.columns:
-                    mask &= False
-                    continue
-                mask &= rows[col].astype(str).isin(values)
-            if bool(mask.any()):
-                return True
-        return False
-
-
-_SEL_IN = re.compile(r"(\w+)\s+in\s+\(([^)]*)\)")
-_SEL_EQ = re.compile(r"(\w+)\s*=\s*([^,(]+)")
-
-
-def parse_selector(text_: str) -> dict[str, set[str]]:
-    """``"age_group=pension (all 17 rows)"`` → {age_group: {pension}}; ``"x in (a, b)"`` → {x: {a, b}}."""
-    selector: dict[str, set[str]] = {}
-    rest = text_
-    for m in _SEL_IN.finditer(text_):
-        selector.setdefault(m.group(1), set()).update(v.strip() for v in m.group(2).split(",") if v.strip())
-        rest = rest.replace(m.group(0), " ")
-    for m in _SEL_EQ.finditer(rest):
-        selector.setdefault(m.group(1), set()).add(m.group(2).strip())
-    return selector
-
-
-def errata_from_frame(frame: pd.DataFrame) -> list[Erratum]:
-    """Build matchers from the errata table; the file and rows fields are parallel «; »-separated lists."""
-    out = []
-    for row in frame.itertuples(index=False):
-        files = [f.strip() for f in str(row.file).split(";")]
-        parts = [p.strip() for p in str(row.rows).split(";")]
-        selectors: dict[str, list[dict[str, set[str]]]] = {}
-        for i, f in enumerate(files):
-            part = parts[i] if i < len(parts) else ""
-            selectors.setdefault(f, []).append(parse_selector(part))
-        out.append(Erratum(str(row.erratum_id), str(row.rule_id), selectors))
-    return out
-
-
-def read_and_check(path: Path, schema: TableSchema, file_label: str, scheme: str,
-                   errata: Sequence[Erratum] = (), data: bytes | None = None,
-                   period: tuple | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Read a raw CSV, parse every cell by its declared type and run every check of ``schema``.
-
-    ``data``: the file's bytes when the caller read them already (vstudy.data.manifest.read_file, which
-    confines and size-limits the read); ``period``: the dataset's (start, end) dates for in-period checks.
-    Returns the typed frame (with ``_line`` = CSV line and, for tables with a region rule, ``region_code``)
-    or ``None`` when the file cannot be read at all, and every problem found. Never raises for bad content.
-    """
-    problems: list[Problem] = []
-
-    def add(row, column, value, rule, message, severity="error"):
-        problems.append(Problem(file_label, row, column, None if value is None else str(value), rule, message,
-                                severity))
-
-    if data is None:
-        from vstudy.data import manifest
-
-        try:
-            data = manifest.read_file(path)
-        except manifest.Refused as exc:
-            add(None, None, None, exc.rule, str(exc))
-            return None, problems
-    if data.strip() == b"" or data.strip() == parsing._BOM:
-        add(None, None, None, "empty_file", "the file is empty (no header, no rows)")
-        return None, problems
-    try:
-        text_ = parsing.decode_csv_bytes(data, file_label)
-    except parsing.EncodingRefused as exc:
-        add(exc.line, exc.column, None, "encoding_utf8" if exc.likely != "binary" else "binary_file", str(exc))
-        return None, problems
-    try:
-        csv_ = parsing.split_csv(text_)
-    except parsing.CsvRefused as exc:
-        add(exc.line, None, None, exc.rule, str(exc))
-        return None, problems
-    if not csv_.header:
-        add(None, None, None, "empty_file", "the file has no header")
-        return None, problems
-    if len(csv_.header) == 1:
-        hint = parsing.delimiter_hint(text_.split("\n", 1)[0], len(schema.columns))
-        if hint:
-            add(1, None, None, "delimiter", hint)
-            return None, problems
-    frame, more = check_records(csv_.header, csv_.records, schema, file_label, scheme, errata, period)
-    return frame, problems + more
-
-
-def check_records(header: list[str], records: Sequence[tuple[int, Sequence[str]]], schema: TableSchema,
-                  file_label: str, scheme: str, errata: Sequence[Erratum] = (), period: tuple | None = None
-                  ) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Check a header and its records (each with its 1-based line or sheet row) against ``schema``.
-
-    The cells are text as typed (a CSV field, or a workbook cell rendered as text); returns the typed frame
-    (``None`` when there are no data rows) and every problem found. ``period``: the dataset's (start, end) dates
-    for in-period checks of date columns.
-    """
-    problems: list[Problem] = []
-
-    def add(row, column, value, rule, message, severity="error"):
-        problems.append(Problem(file_label, row, column, None if value is None else str(value), rule, message,
-                                severity))
-
-    declared = schema.names
-    seen: set[str] = set()
-    for name in header:
-        if name in seen:
-            add(1, name, name, "duplicate_column", f"column {name!r} appears twice in the header")
-        seen.add(name)
-    missing = [c.name for c in schema.columns if c.required and c.name not in header]
-    extra = [h for h in header if h not in declared]
-    shown_header = ", ".join(h[:40] for h in header[:30]) + (" …" if len(header) > 30 else "")
-    for name in missing:
-        add(1, name, None, "missing_column", f"required column {name!r} is missing (header: {shown_header})")
-    for name in extra:
-        close = difflib.get_close_matches(name, declared, n=1, cutoff=0.75)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        add(1, name[:80], name[:80], "extra_column", f"column {name[:80]!r} is not in schema {schema.name!r} "
-            f"({hint}expected: {', '.join(declared)})")
-    if not records and schema.min_rows > 0:
-        add(None, None, None, "empty_file", f"the file has a header but no data rows (schema {schema.name!r} "
-            f"needs at least {schema.min_rows})")
-        return None, problems
-
-    present = [c for c in schema.columns if c.name in header]
-    position = {name: header.index(name) for name in header}
-    values: dict[str, list] = {c.name: [] for c in present}
-    lines: list[int] = []
-    for line_no, record in records:
-        if len(record) != len(header):
-            add(line_no, None, ",".join(record)[:80], "field_count",
-                f"row has {len(record)} fields, the header has {len(header)}")
-        lines.append(line_no)
-        for col in present:
-            i = position[col.name]
-            raw = record[i] if i < len(record) else ""
-            values[col.name].append(_parse_cell(raw, col, line_no, add, period))
-    frame = pd.DataFrame({c.name: pd.Series(values[c.name], dtype=_pandas_dtype(c.dtype)) for c in present})
-    frame.insert(0, "_line", pd.Series(lines, dtype="int64"))
-    problems += check_frame(frame, schema, file_label, scheme, errata, cells_checked=True)
-    return frame, problems
-
-
-def _pandas_dtype(dtype: str) -> str:
-    return {"str": "str", "float": "Float64", "int": "Int64", "bool": "boolean"}[dtype]
-
-
-def _parse_cell(raw: str, col: Column, line_no: int, add, period: tuple | None = None) -> object:
-    """One cell by its column's declaration; a problem (never an exception) for anything that does not fit."""
-    cell = raw.strip()
-    if cell == "":
-        if not col.nullable:
-            add(line_no, col.name, raw, "not_null", f"{col.name} must not be empty")
-        return None
-    if len(cell) > parsing.MAX_CELL_CHARS:
-        add(line_no, col.name, None, "cell_size",
-            f"the cell has {len(cell):,} characters; the limit is {parsing.MAX_CELL_CHARS:,}")
-        return None
-    if col.dtype == "str":
-        issue = parsing.text_problem(cell)
-        if issue is not None:
-            add(line_no, col.name, parsing.visible(cell), *issue)
-            return None
-        if col.date is not None and not _date_ok(cell, col, line_no, add, period):
-            return None
-        return cell
-    try:
-        if col.dtype == "bool":
-            return parsing.parse_bool(cell)
-        return parsing.parse_number(cell, percent=col.percent, integer=col.dtype == "int")
-    except parsing.NumberTooLarge as exc:
-        add(line_no, col.name, cell[:40], "number_range", f"{exc}; {col.name} is declared {col.dtype}")
-        return None
-    except ValueError as exc:
-        add(line_no, col.name, raw[:80], "dtype", f"{exc}; {col.name} is declared {col.dtype}"
-            + (" (percent)" if col.percent else ""))
-        return None
-
-
-def _date_ok(cell: str, col: Column, line_no: int, add, period: tuple | None) -> bool:
-    """The calendar check of a date column (``Column.date``); False after reporting a problem."""
-    try:
-        if col.date.startswith("day"):
-            day = parsing.parse_day(cell)
-            span = (day, day)
-        elif col.date.startswith("month"):
-            span = parsing.parse_month(cell)
-        else:
-            span = parsing.parse_ref_period(cell)
-    except ValueError as exc:
-        add(line_no, col.name, cell[:40], "date", str(exc))
-        return False
-    if col.date.endswith("_in_period") and period is not None and span is not None:
-        start, end = period
-        if span[1] < start or span[0] > end:
-            add(line_no, col.name, cell, "date_in_period",
-                f"{cell} is outside the dataset's period {start.isoformat()} – {end.isoformat()} (manifest.yml)")
-            return False
-    return True
-
-
-def _range_rule(col: Column) -> str:
-    if col.percent:
-        return "share_0_100"
-    if col.dtype == "int" and col.min == 0:
-        return "non_negative_count"
-    return "range"
-
-
-def check_frame(frame: pd.DataFrame, schema: TableSchema, file_label: str, scheme: str,
-                errata: Sequence[Erratum] = (), cells_checked: bool = False) -> list[Problem]:
-    """Column values, keys and row rules on a typed frame. Adds ``region_code`` for raw region rules.
-
-    ``_line`` gives each row's CSV line; when absent (a processed frame) line = position + 2.
-    ``cells_checked``: the header and empty cells were checked while parsing (raw files); skip them here.
-    """
-    problems: list[Problem] = []
-    if "_line" not in frame.columns:
-        frame.insert(0, "_line", pd.Series(range(2, len(frame) + 2), index=frame.index, dtype="int64"))
-
-    def add(row, column, value, rule, message, severity="error", erratum=None):
-        problems.append(Problem(file_label, None if row is None else int(row), column,
-                                None if value is None else str(value), rule, message, severity, erratum))
-
-    for col in schema.columns:
-        if col.name not in frame.columns:
-            if col.required and not cells_checked:
-                add(1, col.name, None, "missing_column", f"required column {col.name!r} is missing")
-            continue
-        s = frame[col.name]
-        notna = s.notna()
-        if not col.nullable and not cells_checked:
-            for ln in frame.loc[~notna, "_line"]:
-                add(ln, col.name, None, "not_null", f"{col.name} must not be empty")
-        if col.min is not None or col.max is not None:
-            num = pd.to_numeric(s, errors="coerce")
-            bad = notna & (((num < col.min) if col.min is not None else False)
-                           | ((num > col.max) if col.max is not None else False))
-            lo = "-inf" if col.min is None else f"{col.min:g}"
-            hi = "inf" if col.max is None else f"{col.max:g}"
-            for ln, v in zip(frame.loc[bad, "_line"], s[bad], strict=True):
-                add(ln, col.name, v, _range_rule(col), f"{col.name} = {v} is outside [{lo}, {hi}]")
-        if col.allowed is not None:
-            bad = notna & ~s.astype(str).isin(col.allowed)
-            for ln, v in zip(frame.loc[bad, "_line"], s[bad], strict=True):
-                add(ln, col.name, v, "allowed_values", f"{v!r} is not one of {', '.join(col.allowed)}")
-        if col.pattern is not None:
-            bad = notna & ~s.astype(str).str.fullmatch(col.pattern)
-            for ln, v in zip(frame.loc[bad, "_line"], s[bad], strict=True):
-                add(ln, col.name, v, "pattern", f"{v!r} does not match {col.pattern}")
-
-    # Whole duplicated rows first (the clearest message), then key duplicates among the rest.
-    data_cols = [c for c in frame.columns if c != "_line" and c in schema.names]
-    dup_full = frame.duplicated(subset=data_cols, keep="first") if data_cols else pd.Series(False, index=frame.index)
-    if dup_full.any():
-        first_line = frame.groupby(data_cols, dropna=False, sort=False)["_line"].transform("min")
-        column = schema.keys[0] if schema.keys else data_cols[0]
-        for idx in frame.index[dup_full]:
-            add(frame.at[idx, "_line"], column, frame.at[idx, column],
-                "duplicate_row", f"the whole row duplicates line {first_line[idx]}")
-    if schema.keys and all(k in frame.columns for k in schema.keys):
-        keyed = frame[~dup_full]
-        dup_key = keyed.duplicated(subset=list(schema.keys), keep=False)
-        seen_lines: dict[tuple, int] = {}
-        for _, row in keyed[dup_key].iterrows():
-            key = tuple(row[k] for k in schema.keys)
-            if key in seen_lines:
-                add(row["_line"], schema.keys[0], key[0] if len(key) == 1 else key, "unique_key",
-                    f"key ({', '.join(schema.keys)}) = {key} repeats line {seen_lines[key]}")
-            else:
-                seen_lines[key] = row["_line"]
-
-    for rule in schema.rules:
-        if isinstance(rule, RegionRule):
-            problems += _check_regions(frame, rule, file_label, scheme)
-    for rule in schema.rules:
-        if isinstance(rule, RegionRule):
-            continue
-        needed = {GroupSum: lambda r: [r.value, *r.group_by], RowSum: lambda r: list(r.columns),
-                  DistinctGroups: lambda r: [r.group_by, *r.compare],
-                  PartsWithinTotal: lambda r: [r.total], PartsSumToTotal: lambda r: [r.total, *r.parts],
-                  SharesSum: lambda r: [], CountOrShare: lambda r: []}[type(rule)](rule)
-        if any(c not in frame.columns for c in needed):
-            continue  # a missing column or an unresolved region was reported already
-        for violation_rows, column, value, message in _row_rule_violations(frame, rule):
-            covering = [e.erratum_id for e in errata if e.covers(file_label, rule, violation_rows)]
-            first = int(violation_rows["_line"].min())
-            if covering:
-                add(first, column, value, rule.rule_id, message, "warning", ", ".join(covering))
-            else:
-                add(first, column, value, rule.rule_id, message, getattr(rule, "severity", "error"))
-    return problems
-
-
-def _check_regions(frame: pd.DataFrame, rule: RegionRule, file_label: str, scheme: str) -> list[Problem]:
-    problems: list[Problem] = []
-    if rule.column not in frame.columns:
-        return problems
-    units = set(scheme_codes(scheme))
-    names = frame[rule.column]
-    applies = pd.Series(True, index=frame.index)
-    if rule.only_where is not None and rule.only_where[0] in frame.columns:
-        applies = frame[rule.only_where[0]].astype(str).isin(rule.only_where[1])
-    unique_scope = applies.copy()
-    if rule.once_only_where is not None and rule.once_only_where[0] in frame.columns:
-        unique_scope &= frame[rule.once_only_where[0]].astype(str).isin(rule.once_only_where[1])
-    codes: list[str | None] = []
-    for idx, value in names.items():
-        code = None
-        if pd.isna(value):
-            codes.append(None)
-            continue
-        if rule.codes:
-            code = value if value in units else None
-            if code is None:
-                problems.append(Problem(file_label, int(frame.at[idx, "_line"]), rule.column, value,
-                                        "region_in_scheme", f"{value!r} is not a unit of {scheme}"))
-        elif rule.allow_national and regions.is_national(value):
-            code = NATIONAL_CODE
-        else:
-            try:
-                code = resolve_name(value, scheme if rule.scheme == "dataset" else None)
-            except regions.RegionNotFound as exc:
-                if applies[idx]:
-                    problems.append(Problem(file_label, int(frame.at[idx, "_line"]), rule.column, value,
-                                            "region_resolves", str(exc)))
-        codes.append(code)
-    if not rule.codes and ("region_code" not in frame.columns or rule.canonical):
-        frame["region_code"] = pd.Series(codes, index=frame.index, dtype="str")
-    code_series = pd.Series(codes, index=frame.index)
-    scope = frame[unique_scope & code_series.notna() & (code_series != NATIONAL_CODE)]
-    scope_codes = code_series[scope.index]
-    groups = scope.groupby(list(rule.group_by), sort=True, dropna=False) if rule.group_by else [((), scope)]
-    for gkey, group in groups:
-        label = _group_label(rule.group_by, gkey)
-        gcodes = scope_codes[group.index]
-        keys = list(rule.unique_within or ())
-        dup_frame = pd.DataFrame({"code": gcodes, **{k: group[k] for k in keys}})
-        dups = dup_frame.duplicated(keep="first")
-        for idx in dup_frame.index[dups]:
-            problems.append(Problem(file_label, int(frame.at[idx, "_line"]), rule.column,
-                                    str(frame.at[idx, rule.column]), "region_once",
-                                    f"{gcodes[idx]} appears more than once{label}"))
-        if rule.complete:
-            missing = sorted(units - set(gcodes))
-            if missing:
-                problems.append(Problem(
-                    file_label, int(group["_line"].min()) if len(group) else None, rule.column, None,
-                    "region_complete",
-                    f"units of {scheme} missing{label}: {', '.join(f'{c} {regions.name(c)}' for c in missing)}"))
-    return problems
-
-
-@functools.lru_cache(maxsize=8)
-def scheme_codes(scheme: str) -> tuple[str, ...]:
-    """The codes of a scheme (cached: resolving hundreds of names must not rebuild the unit table each time)."""
-    return tuple(regions.codes(scheme))
-
-
-@functools.lru_cache(maxsize=4096)
-def resolve_name(name: str, scheme: str | None = None) -> str:
-    """:func:`regions.resolve`, cached: a table repeats the same names on many rows."""
-    return regions.resolve(name, scheme)
-
-
-def _group_label(group_by: tuple[str, ...], key) -> str:
-    if not group_by:
-        return ""
-    key = key if isinstance(key, tuple) else (key,)
-    return " in " + ", ".join(f"{c}={v}" for c, v in zip(group_by, key, strict=True))
-
-
-def _row_rule_violations(frame: pd.DataFrame, rule: Rule):
-    """Yield (rows, column, value, message) for each violation of a row rule."""
-    if isinstance(rule, GroupSum):
-        data = frame
-        if rule.group_by:
-            data = frame[frame[list(rule.group_by)].notna().all(axis=1)]
-            if "region_code" in rule.group_by:
-                data = data[data["region_code"] != NATIONAL_CODE]
-        groups = data.groupby(list(rule.group_by), sort=True) if rule.group_by else [((), data)]
-        for gkey, group in groups:
-            vals = pd.to_numeric(group[rule.value], errors="coerce")
-            total = round(float(vals.sum(skipna=True)), 6)
-            n_missing = int(vals.isna().sum())
-            tolerance = rule.tolerance(len(vals))
-            if n_missing or abs(total - rule.target) > tolerance + 1e-9:
-                label = _group_label(rule.group_by, gkey)
-                lines_ = ", ".join(str(v) for v in group["_line"])
-                extra = f" ({n_missing} value(s) empty)" if n_missing else ""
-                yield (group, rule.value, f"{total:g}",
-                       f"sum of {rule.value}{label} is {total:g}{extra}, expected {rule.target:g} ± "
-                       f"{tolerance:.3g} ({len(vals)} shares × {rule.rounding:g} rounding); lines {lines_}")
-    elif isinstance(rule, RowSum):
-        vals = frame[list(rule.columns)].apply(pd.to_numeric, errors="coerce")
-        totals = vals.sum(axis=1, skipna=False)
-        for idx in frame.index:
-            total = totals[idx]
-            if pd.isna(total):
-                continue
-            tolerance = len(rule.columns) * rule.rounding
-            if abs(float(total) - rule.target) > tolerance + 1e-9:
-                yield (frame.loc[[idx]], rule.columns[0], f"{float(total):g}",
-                       f"{' + '.join(rule.columns)} = {float(total):g}, expected {rule.target:g} ± "
-                       f"{tolerance:g} ({len(rule.columns)} shares × {rule.rounding:g} rounding)")
-    elif isinstance(rule, (PartsWithinTotal, PartsSumToTotal, SharesSum, CountOrShare)):
-        yield from _contract_rule_violations(frame, rule)
-    elif isinstance(rule, DistinctGroups):
-        signatures: dict[tuple, object] = {}
-        for gkey, group in frame.groupby(rule.group_by, sort=False):
-            sig = tuple(sorted(tuple(str(v) for v in r) for r in group[list(rule.compare)].itertuples(index=False)))
-            if sig in signatures:
-                yield (group, rule.group_by, gkey,
-                       f"the list {rule.group_by}={gkey} is identical to the list {rule.group_by}="
-                       f"{signatures[sig]} ({', '.join(rule.compare)}); lines "
-                       f"{int(group['_line'].min())}-{int(group['_line'].max())}")
-            else:
-                signatures[sig] = gkey
-
-
-def _decimals(value: float) -> int:
-    """Decimals a typed share carried (25 → 0, 25.5 → 1, 25.25 → 2)."""
-    if float(value).is_integer():
-        return 0
-    text_ = repr(float(value))
-    return 0 if "e" in text_ else len(text_.split(".")[1])
-
-
-def _contract_rule_violations(frame: pd.DataFrame, rule: Rule):
-    """Row rules of the collection contract: one violation per row (and column where it names one)."""
-    def num(col: str) -> pd.Series:
-        # A negative count was reported by its own range check: it takes no part in the sums (no cascade).
-        values = pd.to_numeric(frame[col], errors="coerce") if col in frame.columns else pd.Series(
-            float("nan"), index=frame.index)
-        return values.where(values >= 0) if isinstance(rule, PartsWithinTotal | PartsSumToTotal) else values
-
-    if isinstance(rule, PartsWithinTotal):
-        total = num(rule.total)
-        for part in rule.parts:
-            values = num(part)
-            bad = values.notna() & total.notna() & (values > total)
-            for idx in frame.index[bad]:
-                yield (frame.loc[[idx]], part, f"{values[idx]:g}",
-                       f"{part} = {values[idx]:g} exceeds {rule.total} = {total[idx]:g} on the same row")
-    elif isinstance(rule, PartsSumToTotal):
-        total = num(rule.total)
-        parts = pd.concat([num(p) for p in rule.parts], axis=1)
-        complete = parts.notna().all(axis=1) & total.notna()
-        sums = parts.sum(axis=1)
-        for idx in frame.index[complete]:
-            gap = float(sums[idx] - total[idx])
-            allowed = rule.tolerance_pct / 100 * float(total[idx])
-            if abs(gap) > allowed + 1e-9:
-                yield (frame.loc[[idx]], rule.parts[0], f"{sums[idx]:g}",
-                       f"{' + '.join(rule.parts)} = {sums[idx]:g} but {rule.total} = {total[idx]:g} "
-                       f"(difference {gap:+g}, more than {rule.tolerance_pct:g} % of the total)")
-    elif isinstance(rule, SharesSum):
-        present = [c for c in rule.columns if c in frame.columns]
-        if not present:
-            return
-        shares = pd.concat([num(c) for c in present], axis=1)
-        for idx in frame.index:
-            row = shares.loc[idx].dropna()
-            if row.empty:
-                continue
-            total = float(row.sum())
-            tolerance = sum(0.5 * 10 ** -_decimals(v) for v in row)
-            complete = len(row) == len(rule.columns)
-            if (complete and abs(total - rule.target) > tolerance + 1e-9) or (
-                    not complete and total > rule.target + tolerance + 1e-9):
-                expected = (f"{rule.target:g} ± {tolerance:g}" if complete
-                            else f"at most {rule.target:g} + {tolerance:g} with {len(rule.columns) - len(row)} "
-                                 "share(s) empty")
-                yield (frame.loc[[idx]], str(row.index[0]), f"{total:g}",
-                       f"{' + '.join(row.index)} = {total:g}, expected {expected} (rounding of the shares as typed)")
-    elif isinstance(rule, CountOrShare):
-        for count_col, pct_col in rule.pairs:
-            if count_col not in frame.columns or pct_col not in frame.columns:
-                continue
-            both = frame[count_col].notna() & frame[pct_col].notna()
-            for idx in frame.index[both]:
-                yield (frame.loc[[idx]], pct_col, str(frame.at[idx, pct_col]),
-                       f"both {count_col} and {pct_col} are given on this row: give the count or the share, not both")
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# The data dictionary
-# ---------------------------------------------------------------------------------------------------------------
-
 
 def all_schemas() -> dict[str, TableSchema]:
     return {**{f"raw.{k}": v for k, v in RAW.items()}, **{f"processed.{k}": v for k, v in PROCESSED.items()}}
 
-
-def data_dictionary() -> pd.DataFrame:
-    """One row per column of every declared table: layer, table, column, dtype, unit, range, rules, description."""
-    rows = []
-    for schema in all_schemas().values():
-        for col in schema.columns:
-            rng = ""
-            if col.min is not None or col.max is not None:
-                rng = f"[{'' if col.min is None else f'{col.min:g}'}, {'' if col.max is None else f'{col.max:g}'}]"
-            constraints = []
-            if col.name in schema.keys:
-                constraints.append("key")
-            if not col.required:
-                constraints.append("optional")
-            if col.nullable:
-                constraints.append("may be empty")
-            if col.allowed:
-                constraints.append("one of " + ", ".join(col.allowed))
-            if col.pattern:
-                constraints.append(f"matches {col.pattern}")
-            rules = [r.describe() for r in schema.rules if _rule_mentions(r, col.name)]
-            rows.append({
-                "layer": schema.layer, "table": schema.name, "column": col.name, "dtype": col.dtype,
-                "unit": col.unit, "range": rng, "constraints": "; ".join(constraints),
-                "rules": "; ".join(rules), "description": col.description,
-            })
-    return pd.DataFrame(rows)
-
-
-def _rule_mentions(rule: Rule, column: str) -> bool:
-    if isinstance(rule, RegionRule):
-        return rule.column == column
-    if isinstance(rule, GroupSum):
-        return rule.value == column
-    if isinstance(rule, RowSum | SharesSum):
-        return column in rule.columns
-    if isinstance(rule, PartsWithinTotal | PartsSumToTotal):
-        return column in rule.parts or column == rule.total
-    if isinstance(rule, CountOrShare):
-        return any(column in pair for pair in rule.pairs)
-    return isinstance(rule, DistinctGroups) and rule.group_by == column
-
-
-def data_dictionary_markdown(level: int = 1, title: bool = True) -> str:
-    """The dictionary as Markdown: one section per table with its description, keys, rules and columns.
-
-    The one rendering of the dictionary: the processed layer's ``data_dictionary.md`` (``level=1``) and the
-    site's data page (under its own heading: ``level=3, title=False``). ``level`` is the title's heading level;
-    each table's heading is one below it.
-    """
-    out = ([f"{'#' * level} Data dictionary", ""] if title else []) + [
-           "Generated from `vstudy.data.schemas` (the declarations `vstudy validate` enforces). New data are collected "
-           "in the tables `raw.regional` and `raw.events_by_direction` (the collection contract; `vstudy template` "
-           "writes them to fill). Processed tables whose "
-           "name ends in `_<scheme>` are written once per dataset (e.g. `regions_kz2021`). Raw national and "
-           "information-line tables are copied to the processed layer unchanged (typed, with `region_code` where "
-           "they name a region).", ""]
-    for key, schema in all_schemas().items():
-        out += [f"{'#' * (level + 1)} `{key}`", "", _md_text(schema.description), ""]
-        if schema.keys:
-            out.append(f"Key: {', '.join(schema.keys)}.")
-        for rule in schema.rules:
-            out.append(f"Rule: {_md_text(rule.describe())}.")
-        out += ["", "| column | type | unit | range | constraints | description |", "|---|---|---|---|---|---|"]
-        for col in schema.columns:
-            rng = ""
-            if col.min is not None or col.max is not None:
-                rng = f"[{'' if col.min is None else f'{col.min:g}'}, {'' if col.max is None else f'{col.max:g}'}]"
-            cons = ", ".join(x for x in ("key" if col.name in schema.keys else "",
-                                         "optional" if not col.required else "",
-                                         "may be empty" if col.nullable else "") if x)
-            out.append(f"| `{col.name}` | {col.dtype} | {_md_text(col.unit)} | {rng} | {cons} | "
-                       f"{_md_text(col.description)} |")
-        out.append("")
-    return "\n".join(out)
-
-
-_MD_SPECIAL = re.compile(r"[<>&|$@{}\\]")
-
-
-def _md_text(text: str) -> str:
-    """Declared text outside its ``code spans`` as Markdown that renders as written: ``regions_<scheme>`` is not an
-    HTML tag, ``\\d{4}`` not an attribute, ``|`` not a cell border."""
-    parts = re.split(r"(`+[^`]*`+)", text)
-    return "".join(part if i % 2 else _MD_SPECIAL.sub(lambda m: f"&#{ord(m.group(0))};", part)
-                   for i, part in enumerate(parts))

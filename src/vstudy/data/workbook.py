@@ -11,20 +11,28 @@ Sheets (``vstudy template`` writes them; :func:`read` reads them back):
 Row numbers are the sheet's own (header = row 1), so a problem names the sheet, the row, the column and the
 cell (``E7``). Cells are read as typed values: a number is a number; a cell formatted as a percentage in a
 ``_pct`` column (0.25 shown as 25 %) is read as 25. Only cached values are read (``data_only``): a formula
-cell counts as the value Excel last computed.
+cell counts as the value Excel last computed, and a formula cell with no saved value (a workbook written by a
+library that does not compute formulas) is refused with its cell named.
+
+The workbook is read within the limits of :mod:`vstudy.data.limits`: its size and the uncompressed sizes its zip
+directory declares are checked before anything is decompressed, and each sheet is streamed (openpyxl read-only)
+and reading stops past its table's row limit or a value right of the column limit. A file that is not a
+readable workbook (text saved as .xlsx, an empty file, a damaged zip member, malformed XML) is a problem
+"X is not a readable .xlsx workbook: reason", never a traceback.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from vstudy.data import atomic, schemas
-from vstudy.data.schemas import Problem
+from vstudy.data import atomic, limits, schemas
+from vstudy.data.problems import Problem
 
 MANIFEST_SHEET = "manifest"
 COLUMNS_SHEET = "columns"
@@ -78,38 +86,193 @@ def _cell_text(value, number_format: str = "", percent: bool = False) -> str:
     return str(value).strip()
 
 
-def _rows(ws):
-    for row in ws.iter_rows():
-        yield row[0].row if row else 0, row
+class _Refused(Exception):
+    """A workbook that cannot be read on: the problem is recorded, reading stops."""
+
+
+def _refuse(content: Content, reason: str, rule: str = "workbook", sheet: str | None = None,
+            row: int | None = None, cell: str | None = None) -> _Refused:
+    content.problems.append(Problem(content.name, row, None, None, rule, reason, sheet=sheet, cell=cell))
+    return _Refused(reason)
+
+
+def _open(path: Path, content: Content):
+    """The workbook opened read-only (streaming) once its size and its zip directory are within the limits.
+
+    Nothing is decompressed before the sizes the archive declares are checked (a part never yields more than its
+    declared size), so a zip bomb or a sheet of a million rows is refused before it costs memory.
+    """
+    import openpyxl
+
+    from vstudy.data import manifest
+
+    unreadable = f"{content.name} is not a readable .xlsx workbook"
+    try:
+        data = manifest.read_file(path, limits.MAX_WORKBOOK_BYTES)
+    except manifest.Refused as exc:
+        rule = exc.rule if exc.rule in ("file_size", "file_kind", "missing_file") else "workbook"
+        raise _refuse(content, f"{unreadable}: {exc}", rule) from None
+    if not data:
+        raise _refuse(content, f"{unreadable}: the file is empty")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise _refuse(content, f"{unreadable}: it is not a zip archive (an .xlsx file is one; was a text or CSV "
+                      "file saved with the .xlsx extension?)")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _refuse(content, f"{unreadable}: the zip archive is damaged ({exc})") from None
+    if len(infos) > limits.MAX_WORKBOOK_PARTS:
+        raise _refuse(content, f"{unreadable}: the archive has {len(infos):,} parts; the limit is "
+                      f"{limits.MAX_WORKBOOK_PARTS:,}", "workbook_size")
+    for info in infos:
+        if info.filename.lower().endswith((".xml", ".rels")) and info.file_size > limits.MAX_WORKBOOK_PART_BYTES:
+            raise _refuse(content, f"the workbook's part {info.filename[:80]!r} is {info.file_size:,} bytes once "
+                          f"uncompressed; the limit is {limits.MAX_WORKBOOK_PART_BYTES:,} (a filled template is "
+                          "far smaller: does a sheet hold stray data far below or right of the table?)",
+                          "workbook_size")
+    total = sum(info.file_size for info in infos)
+    if total > limits.MAX_WORKBOOK_UNCOMPRESSED:
+        raise _refuse(content, f"the workbook is {total:,} bytes once uncompressed; the limit is "
+                      f"{limits.MAX_WORKBOOK_UNCOMPRESSED:,}", "workbook_size")
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises anything for a damaged file: each is a problem
+        raise _refuse(content, f"{unreadable}: {_reason(exc)}") from None
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+    kind = {"BadZipFile": "a damaged zip member", "error": "a damaged zip member (zlib)",
+            "ParseError": "malformed XML", "XMLSyntaxError": "malformed XML",
+            "KeyError": "a part the workbook needs is missing"}.get(type(exc).__name__, type(exc).__name__)
+    return f"{kind}: {text}" if text else kind
+
+
+def _parser_class():
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        """openpyxl's streaming sheet parser, marking formula cells that carry no saved value."""
+
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            # No <v>, or an empty <v/> that is not a text result (Excel saves an empty text result as
+            # t="str" with an empty <v>; openpyxl and other libraries save <v/> for a formula they did not compute).
+            saved = element.find(VALUE_TAG)
+            cell["no_value_formula"] = element.find(FORMULA_TAG) is not None and (
+                saved is None or (not saved.text and element.get("t") != "str"))
+            return cell
+
+    return Parser
+
+
+def _rows(wb, ws, content: Content, max_rows: int):
+    """Stream a sheet: (row number, {column index (0-based): cell}) for each row that holds a value.
+
+    Reading stops past ``max_rows`` rows with values after the first (the header) or at a value right of
+    :data:`limits.MAX_COLUMNS`; a formula cell without a saved value, or a text longer than
+    :data:`limits.MAX_CELL_CHARS`, is a problem naming the cell.
+    """
+    from openpyxl.utils import get_column_letter
+
+    parser_class = _parser_class()
+    seen = 0
+    with ws._get_source() as src:  # the read-only sheet's XML (openpyxl pinned in the lock file)
+        parser = parser_class(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                              date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        for row_no, cells in parser.parse():
+            out = {}
+            for cell in cells:
+                ref = f"{get_column_letter(min(cell['column'], 16384))}{row_no}"
+                if cell["no_value_formula"]:
+                    content.problems.append(Problem(
+                        content.name, row_no, None, None, "formula_without_value",
+                        f"cell {ref} holds a formula with no saved value (the workbook was written by a program "
+                        "that does not compute formulas): open and save it in Excel or LibreOffice, or type the "
+                        "value", sheet=ws.title, cell=ref))
+                    continue
+                if cell["value"] is None or cell["value"] == "":
+                    continue
+                if cell["column"] > limits.MAX_COLUMNS:
+                    raise _refuse(content, f"a value in cell {ref}, right of the limit of {limits.MAX_COLUMNS} "
+                                  "columns: delete what lies right of the table", "column_limit", ws.title,
+                                  row_no, ref)
+                if isinstance(cell["value"], str) and len(cell["value"]) > limits.MAX_CELL_CHARS:
+                    content.problems.append(Problem(
+                        content.name, row_no, None, None, "cell_size",
+                        f"the cell has {len(cell['value']):,} characters; the limit is {limits.MAX_CELL_CHARS:,}",
+                        sheet=ws.title, cell=ref))
+                    continue
+                out[cell["column"] - 1] = cell
+            if not out:
+                continue
+            seen += 1
+            if seen > max_rows + 1:
+                raise _refuse(content, f"the sheet has more than {max_rows:,} rows of data (reading stopped at row "
+                              f"{row_no}); the limit for this sheet is {max_rows:,}", "row_limit", ws.title, row_no)
+            yield row_no, out
+
+
+def _values(wb, cells: dict, width: int, percent: dict[int, bool] | None = None) -> list[str]:
+    """The texts of a row's cells 0..width-1 (empty where no cell)."""
+    out = []
+    for i in range(width):
+        cell = cells.get(i)
+        if cell is None:
+            out.append("")
+            continue
+        number_format = _number_format(wb, cell["style_id"]) if percent and percent.get(i) else ""
+        out.append(_cell_text(cell["value"], number_format, bool(percent and percent.get(i))))
+    return out
+
+
+def _number_format(wb, style_id: int) -> str:
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    fmt_id = wb._cell_styles[style_id].numFmtId
+    if fmt_id < BUILTIN_FORMATS_MAX_SIZE:
+        return BUILTIN_FORMATS.get(fmt_id, "General")
+    return wb._number_formats[fmt_id - BUILTIN_FORMATS_MAX_SIZE]
 
 
 def read(path: str | Path) -> Content:
-    """Read a filled workbook; unreadable files and missing sheets are problems, never exceptions."""
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
+    """Read a filled workbook; unreadable files, missing sheets and sizes past the limits are problems, never
+    exceptions (:mod:`vstudy.data.limits`)."""
     path = Path(path)
     content = Content(name=path.name, manifest={})
     try:
-        wb = openpyxl.load_workbook(path, data_only=True, read_only=False)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        content.problems.append(Problem(path.name, None, None, None, "workbook",
-                                        f"cannot read the workbook: {exc}"))
+        wb = _open(path, content)
+    except _Refused:
         return content
+    try:
+        _read(wb, content)
+    except _Refused:
+        pass
+    except Exception as exc:  # noqa: BLE001 - a damaged part shows only while it is streamed
+        content.problems.append(Problem(content.name, None, None, None, "workbook",
+                                        f"{content.name} is not a readable .xlsx workbook: {_reason(exc)}"))
+    finally:
+        wb.close()
+    return content
+
+
+def _read(wb, content: Content) -> None:
     missing = [s for s in (MANIFEST_SHEET, "regional") if s not in wb.sheetnames]
     if missing:
-        content.problems.append(Problem(path.name, None, None, None, "workbook",
-                                        f"sheet(s) {', '.join(missing)} missing (sheets: {', '.join(wb.sheetnames)}); "
+        shown = ", ".join(name[:40] for name in wb.sheetnames[:20])
+        content.problems.append(Problem(content.name, None, None, None, "workbook",
+                                        f"sheet(s) {', '.join(missing)} missing (sheets: {shown}); "
                                         "start from `vstudy template`"))
-        return content
+        return
 
     # The manifest sheet: key in column A, value in column B.
     values: dict[str, str] = {}
-    for row_no, row in _rows(wb[MANIFEST_SHEET]):
-        if row_no == 1 or not row or row[0].value is None:
+    for row_no, cells in _rows(wb, wb[MANIFEST_SHEET], content, limits.MAX_SHEET_ROWS_MANIFEST):
+        if row_no == 1 or 0 not in cells:
             continue
-        key = str(row[0].value).strip()
-        values[key] = _cell_text(row[1].value) if len(row) > 1 else ""
+        key, value = _values(wb, cells, 2)
+        values[key] = value
         content.manifest_rows[key] = row_no
     synthetic = values.get("synthetic", "")
     manifest: dict = {k: values[k] for k in ("id", "title", "scheme", "description") if values.get(k)}
@@ -120,17 +283,21 @@ def read(path: str | Path) -> Content:
     # The columns sheet: the source and reference period of each value column.
     declared: dict[str, dict[str, dict[str, str]]] = {}
     if COLUMNS_SHEET in wb.sheetnames:
-        ws = wb[COLUMNS_SHEET]
-        header = [_cell_text(c.value) for c in next(ws.iter_rows(max_row=1))]
-        pos = {h: i for i, h in enumerate(header)}
-        for row_no, row in _rows(ws):
-            if row_no == 1 or "table" not in pos or "column" not in pos:
+        pos: dict[str, int] = {}
+        width = 0
+        for row_no, cells in _rows(wb, wb[COLUMNS_SHEET], content, limits.MAX_SHEET_ROWS_COLUMNS):
+            if not pos:
+                width = max(cells) + 1
+                header = _values(wb, cells, width)
+                pos = {h: i for i, h in reversed(list(enumerate(header)))}
+                if "table" not in pos or "column" not in pos:
+                    break
                 continue
-            cells = [_cell_text(c.value) for c in row]
-            table, column = cells[pos["table"]], cells[pos["column"]]
+            row = _values(wb, cells, width)
+            table, column = row[pos["table"]], row[pos["column"]]
             if not table or not column:
                 continue
-            entry = {k: cells[pos[k]] for k in ("source", "ref_period") if k in pos and cells[pos[k]]}
+            entry = {k: row[pos[k]] for k in ("source", "ref_period") if k in pos and row[pos[k]]}
             if entry:
                 declared.setdefault(table, {})[column] = entry
             content.column_rows[(table, column)] = row_no
@@ -139,26 +306,26 @@ def read(path: str | Path) -> Content:
     for table in TABLE_SHEETS:
         if table not in wb.sheetnames:
             continue
-        ws = wb[table]
         schema = schemas.RAW[table]
-        rows = list(_rows(ws))
-        if not rows:
-            continue
-        header = [_cell_text(c.value) for c in rows[0][1]]
-        while header and header[-1] == "":
-            header.pop()
-        percent = {i: h in schema.names and schema.column(h).percent for i, h in enumerate(header)}
+        header: list[str] | None = None
+        percent: dict[int, bool] = {}
         records = []
-        for row_no, row in rows[1:]:
-            cells = [_cell_text(c.value, c.number_format, percent.get(i, False))
-                     for i, c in enumerate(row[:len(header)])]
-            if any(cells):
-                records.append((row_no, cells))
+        for row_no, cells in _rows(wb, wb[table], content, schema.max_rows):
+            if header is None:
+                header = _values(wb, cells, max(cells) + 1)
+                while header and header[-1] == "":
+                    header.pop()
+                percent = {i: h in schema.names and schema.column(h).percent for i, h in enumerate(header)}
+                continue
+            row = _values(wb, cells, len(header), percent)
+            if any(row):
+                records.append((row_no, row))
+        if header is None:
+            continue
         content.tables[table] = Sheet(header, records)
         tables[table] = {"file": content.label(table), "schema": table, "columns": declared.get(table, {})}
     manifest["tables"] = tables
     content.manifest = manifest
-    return content
 
 
 def _letter(index: int) -> str:

@@ -1,0 +1,111 @@
+"""The data dictionary: every declared table and column (:mod:`vstudy.data.schemas`) as a table and as Markdown.
+
+The one rendering of the declarations: the processed layer's ``data_dictionary.md`` and the site's data page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from vstudy.data.schema_model import (
+    CountOrShare,
+    DistinctGroups,
+    GroupSum,
+    PartsSumToTotal,
+    PartsWithinTotal,
+    RegionRule,
+    RowSum,
+    Rule,
+    SharesSum,
+)
+from vstudy.data.schemas import all_schemas
+
+
+def data_dictionary() -> pd.DataFrame:
+    """One row per column of every declared table: layer, table, column, dtype, unit, range, rules, description."""
+    rows = []
+    for schema in all_schemas().values():
+        for col in schema.columns:
+            rng = ""
+            if col.min is not None or col.max is not None:
+                rng = f"[{'' if col.min is None else f'{col.min:g}'}, {'' if col.max is None else f'{col.max:g}'}]"
+            constraints = []
+            if col.name in schema.keys:
+                constraints.append("key")
+            if not col.required:
+                constraints.append("optional")
+            if col.nullable:
+                constraints.append("may be empty")
+            if col.allowed:
+                constraints.append("one of " + ", ".join(col.allowed))
+            if col.pattern:
+                constraints.append(f"matches {col.pattern}")
+            rules = [r.describe() for r in schema.rules if _rule_mentions(r, col.name)]
+            rows.append({
+                "layer": schema.layer, "table": schema.name, "column": col.name, "dtype": col.dtype,
+                "unit": col.unit, "range": rng, "constraints": "; ".join(constraints),
+                "rules": "; ".join(rules), "description": col.description,
+            })
+    return pd.DataFrame(rows)
+
+
+def _rule_mentions(rule: Rule, column: str) -> bool:
+    if isinstance(rule, RegionRule):
+        return rule.column == column
+    if isinstance(rule, GroupSum):
+        return rule.value == column
+    if isinstance(rule, RowSum | SharesSum):
+        return column in rule.columns
+    if isinstance(rule, PartsWithinTotal | PartsSumToTotal):
+        return column in rule.parts or column == rule.total
+    if isinstance(rule, CountOrShare):
+        return any(column in pair for pair in rule.pairs)
+    return isinstance(rule, DistinctGroups) and rule.group_by == column
+
+
+def data_dictionary_markdown(level: int = 1, title: bool = True) -> str:
+    """The dictionary as Markdown: one section per table with its description, keys, rules and columns.
+
+    The one rendering of the dictionary: the processed layer's ``data_dictionary.md`` (``level=1``) and the
+    site's data page (under its own heading: ``level=3, title=False``). ``level`` is the title's heading level;
+    each table's heading is one below it.
+    """
+    out = ([f"{'#' * level} Data dictionary", ""] if title else []) + [
+           "Generated from `vstudy.data.schemas` (the declarations `vstudy validate` enforces). New data are collected "
+           "in the tables `raw.regional` and `raw.events_by_direction` (the collection contract; `vstudy template` "
+           "writes them to fill). Processed tables whose "
+           "name ends in `_<scheme>` are written once per dataset (e.g. `regions_kz2021`). Raw national and "
+           "information-line tables are copied to the processed layer unchanged (typed, with `region_code` where "
+           "they name a region).", ""]
+    for key, schema in all_schemas().items():
+        out += [f"{'#' * (level + 1)} `{key}`", "", md_text(schema.description), ""]
+        if schema.keys:
+            out.append(f"Key: {', '.join(schema.keys)}.")
+        for rule in schema.rules:
+            out.append(f"Rule: {md_text(rule.describe())}.")
+        out += ["", "| column | type | unit | range | constraints | description |", "|---|---|---|---|---|---|"]
+        for col in schema.columns:
+            rng = ""
+            if col.min is not None or col.max is not None:
+                rng = f"[{'' if col.min is None else f'{col.min:g}'}, {'' if col.max is None else f'{col.max:g}'}]"
+            cons = ", ".join(x for x in ("key" if col.name in schema.keys else "",
+                                         "optional" if not col.required else "",
+                                         "may be empty" if col.nullable else "") if x)
+            out.append(f"| `{col.name}` | {col.dtype} | {md_text(col.unit)} | {rng} | {cons} | "
+                       f"{md_text(col.description)} |")
+        out.append("")
+    return "\n".join(out)
+
+
+_MD_SPECIAL = re.compile(r"[<>&|$@{}\\]")
+
+
+def md_text(text: str) -> str:
+    """Declared text outside its ``code spans`` as Markdown that renders as written: ``regions_<scheme>`` is not an
+    HTML tag, ``\\d{4}`` not an attribute, ``|`` not a cell border."""
+    parts = re.split(r"(`+[^`]*`+)", text)
+    return "".join(part if i % 2 else _MD_SPECIAL.sub(lambda m: f"&#{ord(m.group(0))};", part)
+                   for i, part in enumerate(parts))
+
