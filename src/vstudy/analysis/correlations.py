@@ -908,8 +908,9 @@ def attach_specifications(results: pd.DataFrame, specs: pd.DataFrame) -> pd.Data
     """The report family's primary rows with ``specifications_tried``, ``nearest_specification`` and
     ``r_nearest_specification`` from :func:`report_specifications`."""
     out = results.copy()
-    for col in ("specifications_tried", "nearest_specification", "r_nearest_specification"):
-        out[col] = np.nan if col != "nearest_specification" else None
+    out["specifications_tried"] = pd.Series([None] * len(out), index=out.index, dtype=object)
+    out["nearest_specification"] = pd.Series([None] * len(out), index=out.index, dtype=object)
+    out["r_nearest_specification"] = np.nan
     if specs is None or specs.empty:
         return out
     tried = specs[specs["r"].notna()].groupby("coef_id")["specification"].agg(", ".join)

@@ -565,6 +565,17 @@ def mc_standard_error(p: Any, n_used: Any, exact: Any = False) -> Any:
     return _scalar_or_array(se)
 
 
+def _permuted_r(xs: np.ndarray, ys: np.ndarray, perms: np.ndarray) -> np.ndarray:
+    """Pearson r of ``xs`` with each row ``ys[perm]``: a permutation keeps the mean and the norm of ys, so every
+    r is one dot product, ``(y_c[perm] · x_c) / (|x_c| |y_c|)`` (one gather and one matrix–vector product)."""
+    xc = xs - xs.mean()
+    yc = ys - ys.mean()
+    denom = math.sqrt(float(xc @ xc) * float(yc @ yc))
+    if denom == 0:
+        return np.full(perms.shape[0], np.nan)
+    return np.clip(yc[perms] @ xc / denom, -1.0, 1.0)
+
+
 def _rank_rows(a: np.ndarray) -> np.ndarray:
     return sps.rankdata(a, axis=-1)
 
@@ -585,7 +596,7 @@ def _permutation_p(
     ``p = (#{|r_π| ≥ |r_obs|} + 1) / (n_perm + 1)``, which is a valid p-value and never 0.
     """
     perms, used_exact = _permutations(xs.size, n_perm, rng, exact)
-    r_perm = _rowwise_r(np.broadcast_to(xs, perms.shape), ys[perms])
+    r_perm = _permuted_r(xs, ys, perms)
     count = int(np.sum(np.abs(r_perm) >= abs(r_obs) - _TIE_TOL))
     return _tail_p(count, perms.shape[0], used_exact), used_exact, int(perms.shape[0]), float(np.mean(r_perm))
 
@@ -693,10 +704,10 @@ def linked_set_pvalues(X: Any, y: Any, method: Method = "pearson", n_perm: int =
     r_obs = np.full(k, np.nan)
     r_obs[varying] = _rowwise_r(xs[varying], np.broadcast_to(ys, xs[varying].shape))
     perms, used_exact = _permutations(n, n_perm, seed, exact)
-    y_perm = ys[perms]
-    m_perm = np.zeros(perms.shape[0])
-    for row in xs[varying]:
-        m_perm = np.maximum(m_perm, np.abs(_rowwise_r(np.broadcast_to(row, y_perm.shape), y_perm)))
+    xv = xs[varying] - xs[varying].mean(axis=1, keepdims=True)
+    yc = ys - ys.mean()
+    norms = np.sqrt((xv * xv).sum(axis=1) * float(yc @ yc))
+    m_perm = np.abs(yc[perms] @ (xv / norms[:, None]).T).max(axis=1) if xv.shape[0] else np.zeros(perms.shape[0])
     p_adj = np.full(k, np.nan)
     for j in np.flatnonzero(varying):
         p_adj[j] = _tail_p(int(np.sum(m_perm >= abs(r_obs[j]) - _TIE_TOL)), perms.shape[0], used_exact)
