@@ -687,6 +687,10 @@ def test_the_plan_is_printed_with_its_reasons_and_changes():
             assert i18n.has(lang, f"correlations.plan.change_text.d{key}")
             assert i18n.has(lang, f"correlations.plan.change_reason.d{key}")
     assert str(pc.plan_markdown("ru")).startswith("### План анализа")
+    methods = pc.methods_paragraph("en")
+    assert "as the report computed" not in methods and "without claiming it is the report's method" in methods
+    assert "only by Holm's correction over the whole study" in methods and "shown only from n = 10" in methods
+    assert "начиная с n = 10" in pc.methods_paragraph("ru") and "n = 10 бастап" in pc.methods_paragraph("kk")
 
 
 def test_influence_both_ways_against_numpy(processed, results):

@@ -773,7 +773,8 @@ def report_table(results: pd.DataFrame) -> pd.DataFrame:
     rep = results[(results["family"] == "report") & (results["role"] == "primary")]
     cols = ["coef_id", "plan_entry", "plan_role", "x", "y", "r_published", "n", "r", "ci_low", "ci_high", "p_perm",
             "p_perm_se", "p_holm", "p_by", "p_holm_study", "p_by_study", "influential_region",
-            "r_without_influential", "loo_r_min", "loo_r_max", "r_without_cities", "flags", "note"]
+            "r_without_influential", "loo_r_min", "loo_r_max", "r_without_cities", "specifications_tried",
+            "nearest_specification", "r_nearest_specification", "flags", "note"]
     return rep[[c for c in cols if c in rep.columns]].reset_index(drop=True)
 
 

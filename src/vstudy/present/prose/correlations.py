@@ -163,6 +163,12 @@ def plan_markdown(lang: str, heading_level: int = 3) -> Rendered:
     return Rendered("\n".join(str(v) for v in lines) + "\n")
 
 
+def methods_paragraph(lang: str) -> Rendered:
+    """The correlation study in one paragraph for the methods page (what it tests, the roles, the decision level,
+    influence and the report's coefficients), to be followed by :func:`plan_markdown`."""
+    return _t(lang, "methods.paragraph", fisher=cs.FISHER_MIN_N)
+
+
 # --- the published coefficients ----------------------------------------------------------------------------------
 
 def published_text(family: pd.DataFrame | None, alpha: float, lang: str) -> Rendered:
