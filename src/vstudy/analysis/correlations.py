@@ -738,7 +738,7 @@ def published_family(published: pd.DataFrame | None, n: int, alpha: float = ALPH
     if published is None or not len(published):
         return None
     cols = [c for c in ("coef_id", "x_en", "y_en", "r_published") if c in published.columns]
-    return stats.published_family(published[cols], n=n, alpha=alpha)
+    return stats.published_family(published[cols], n=n, alpha=alpha, power=float(PLAN["power"]))
 
 
 FINDINGS_COLUMNS = [

@@ -181,7 +181,7 @@ def published_text(family: pd.DataFrame | None, alpha: float, lang: str) -> Rend
     by = int(family["significant_by"].fillna(False).sum())
     n = int(family["n"].iloc[0])
     strongest = family.loc[family["r_published"].abs().idxmax()]
-    return _t(lang, "published.summary", m=m, k=len(raw), alpha=alpha,
+    return _t(lang, "published.summary", m=m, k=len(raw), alpha=alpha, power=float(cs.PLAN["power"]) * 100,
               ids=[coef_label(c, lang) for c in raw["coef_id"]], holm=holm, by=by, n=n,
               rd=float(family["r_detectable"].iloc[0]), rs=float(strongest["r_published"]),
               sid=coef_label(strongest["coef_id"], lang), lo=float(strongest["ci_low"]),
@@ -427,7 +427,7 @@ def denominator_text(full: pd.DataFrame, lang: str, alpha: float = cs.ALPHA) -> 
     return parts
 
 
-def power_text(n: int, alpha: float, lang: str, power: float = 0.8, benchmarks: Sequence[float] = (0.3, 0.5),
+def power_text(n: int, alpha: float, lang: str, power: float = float(cs.PLAN["power"]), benchmarks: Sequence[float] = (0.3, 0.5),
                results: pd.DataFrame | None = None) -> list[Rendered]:
     """What n regions can detect: the smallest |ρ| found with ``power`` (unadjusted, and at the corrected levels the
     families use when ``results`` are given) and the power at benchmark effects."""
