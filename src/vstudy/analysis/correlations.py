@@ -742,7 +742,7 @@ def published_family(published: pd.DataFrame | None, n: int, alpha: float = ALPH
 
 
 FINDINGS_COLUMNS = [
-    "test_family", "plan_entry", "plan_role", "finding", "x", "y", "x_scale", "y_scale", "n", "r", "ci_low",
+    "test_family", "plan_entry", "plan_role", "finding", "linked_set", "x", "y", "x_scale", "y_scale", "n", "r", "ci_low",
     "ci_high", "p_perm", "p_perm_se", "null", "r_null_mean", "p_set", "p_set_se", "p_finding", "p_finding_se",
     "p_holm", "p_by", "m_family", "survives_holm", "survives_by", "p_holm_study", "p_by_study", "m_study",
     "holds_after_correction", "boot_low", "boot_high", "influential_region", "r_without_influential",

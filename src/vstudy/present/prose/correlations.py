@@ -50,6 +50,14 @@ def _plain(lang: str, key: str, /, **facts: object) -> str:
     return i18n.text(lang, f"{D}.{key}", **facts)
 
 
+def _set_facts(row, lang: str) -> dict:
+    """The linked set of a share (or ``none``) and its set's p, for the list items that name a share."""
+    linked = getattr(row, "linked_set", None)
+    linked = linked if isinstance(linked, str) and linked else "none"
+    return {"linked": linked, "p_set": p_text(getattr(row, "p_finding", np.nan), lang,
+                                               getattr(row, "p_finding_se", np.nan))}
+
+
 def _bullets(head: Rendered, items: Sequence[Rendered]) -> Rendered:
     """A sentence and its items as a Markdown list (a paragraph of its own)."""
     return Rendered("\n\n" + head + "\n\n" + "\n".join(f"- {item}" for item in items) + "\n\n")
@@ -366,7 +374,7 @@ def findings_text(results: pd.DataFrame, alpha: float, lang: str) -> list[Render
                     members_out=int((shares["p_set"].notna() & (shares["p_set"] > alpha)).sum())))
     carried = full[full["rests_on_one_region"].fillna(False).astype(bool)]
     if len(carried):
-        items = [_t(lang, "findings.carried_item", pair=pair_label(r.x, r.y, lang, r.x_scale, r.y_scale), r=r.r,
+        items = [_t(lang, "findings.carried_item", **_set_facts(r, lang), pair=pair_label(r.x, r.y, lang, r.x_scale, r.y_scale), r=r.r,
                     p=p_text(r.p_perm, lang, r.p_perm_se), region=region_name(r.towards_zero_region, lang),
                     r_wo=r.r_towards_zero, p_wo=p_text(r.p_without_towards_zero, lang),
                     cooks=_f(r.cooks_d_max), cooks_region=region_name(r.cooks_d_max_region, lang),
@@ -375,14 +383,14 @@ def findings_text(results: pd.DataFrame, alpha: float, lang: str) -> list[Render
         parts.append(_bullets(_t(lang, "findings.carried", k=len(carried), alpha=alpha), items))
     masked = full[full["masked_by_one_region"].fillna(False).astype(bool)]
     if len(masked):
-        items = [_t(lang, "findings.masked_item", pair=pair_label(r.x, r.y, lang, r.x_scale, r.y_scale), r=r.r,
+        items = [_t(lang, "findings.masked_item", **_set_facts(r, lang), pair=pair_label(r.x, r.y, lang, r.x_scale, r.y_scale), r=r.r,
                     p=p_text(r.p_perm, lang, r.p_perm_se), region=region_name(r.away_region, lang), r_wo=r.r_away,
                     p_wo=p_text(r.p_without_away, lang), caveats=caveat_clause(r, lang, alpha, skip=("masked",)))
                  for r in masked.itertuples(index=False)]
         parts.append(_bullets(_t(lang, "findings.masked", k=len(masked), alpha=alpha), items))
     cities = full[full["changes_without_cities"].fillna(False).astype(bool)]
     if len(cities):
-        items = [_t(lang, "findings.cities_item", pair=pair_label(r.x, r.y, lang, r.x_scale, r.y_scale), r=r.r,
+        items = [_t(lang, "findings.cities_item", **_set_facts(r, lang), pair=pair_label(r.x, r.y, lang, r.x_scale, r.y_scale), r=r.r,
                     p=p_text(r.p_perm, lang, r.p_perm_se), r_wc=r.r_without_cities,
                     p_wc=p_text(r.p_without_cities, lang, r.p_without_cities_se),
                     caveats=caveat_clause(r, lang, alpha, skip=("cities",)))
