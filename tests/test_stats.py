@@ -51,8 +51,14 @@ def test_pearson_matches_scipy_p_and_ci(n, rho, seed):
     assert res.r == pytest.approx(ref.statistic, abs=1e-12)
     assert res.p == pytest.approx(ref.pvalue, abs=1e-10)
     assert S.r_pvalue(ref.statistic, n) == pytest.approx(ref.pvalue, abs=1e-10, rel=1e-9)
-    assert (res.ci_low, res.ci_high) == pytest.approx((ci.low, ci.high), abs=1e-10)
     assert S.fisher_ci(ref.statistic, n) == pytest.approx((ci.low, ci.high), abs=1e-10)
+    if n >= S.FISHER_MIN_N:
+        assert (res.ci_low, res.ci_high) == pytest.approx((ci.low, ci.high), abs=1e-10)
+    else:  # no Fisher interval below the stated n (as for the bootstrap); the formula itself still works
+        assert math.isnan(res.ci_low) and math.isnan(res.ci_high)
+        assert f"no Fisher interval below n = {S.FISHER_MIN_N}" in res.note
+        low = S.correlate(x, y, n_boot=0, n_perm=0, ci_min_n=0)
+        assert (low.ci_low, low.ci_high) == pytest.approx((ci.low, ci.high), abs=1e-10)
 
 
 def test_spearman_matches_scipy_p():
@@ -546,3 +552,59 @@ def test_ols_hc3_rank_deficient():
     df = pd.DataFrame({"x": [1.0, 2, 3, 4, 5], "x2": [2.0, 4, 6, 8, 10], "y": [1.0, 3, 2, 5, 4]})
     res = S.ols_hc3(df, "y", "x", ["x2"])
     assert res.table.coef.isna().all() and "rank" in res.note
+
+
+# ------------------------------------------------------------------ Monte Carlo error, two-way influence
+def test_monte_carlo_standard_error_is_the_binomial_error_and_matches_replicates():
+    assert S.mc_standard_error(0.003, 100_000) == pytest.approx(math.sqrt(0.003 * 0.997 / 100_000), rel=1e-12)
+    assert S.mc_standard_error(0.003, 100_000) == pytest.approx(0.000173, abs=5e-7)
+    assert S.mc_standard_error(0.5, 362_880, exact=True) == 0.0
+    assert math.isnan(S.mc_standard_error(float("nan"), 100)) and math.isnan(S.mc_standard_error(0.1, 0))
+    se = S.mc_standard_error(np.array([0.01, 0.2]), np.array([1000, 4000]), np.array([False, True]))
+    assert se[0] == pytest.approx(math.sqrt(0.01 * 0.99 / 1000)) and se[1] == 0.0
+    # the spread of Monte Carlo p over independent seeds is the stated error (n = 15, 2,000 permutations each)
+    x, y = _sample(15, 0.45, 21)
+    ps = np.array([S.permutation_p(x, y, n_perm=2000, seed=s).p for s in range(60)])
+    assert ps.std(ddof=1) == pytest.approx(S.mc_standard_error(ps.mean(), 2000), rel=0.35)
+
+
+def test_seeded_permutations_are_drawn_once_and_reproducible():
+    a, exact = S._permutations(12, 500, 7, None)
+    b, _ = S._permutations(12, 500, 7, None)
+    assert not exact and a is b and not a.flags.writeable
+    assert (np.sort(a, axis=1) == np.arange(12)).all()  # every row a permutation
+    ref = np.random.default_rng(7).permuted(np.tile(np.arange(12), (500, 1)), axis=1)
+    assert (a == ref).all()  # the same draw a generator seeded with 7 makes
+    x, y = _sample(12, 0.3, 5)
+    assert S.permutation_p(x, y, n_perm=500, seed=7).p == S.permutation_p(x, y, n_perm=500, seed=7).p
+
+
+def test_influence_in_both_directions_against_a_direct_loop():
+    # one outlier carries the correlation, another masks it (hand-built so both directions are present)
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=14)
+    y = 0.3 * x + rng.normal(scale=0.8, size=14)
+    x[0], y[0] = 4.0, 4.0      # carries: pushes r up
+    x[1], y[1] = 2.5, -3.0     # masks: pulls r down
+    labels = [f"R{i}" for i in range(14)]
+    out = S.influence(x, y, labels)
+    r_wo = np.array([np.corrcoef(np.delete(x, i), np.delete(y, i))[0, 1] for i in range(14)])
+    r_full = np.corrcoef(x, y)[0, 1]
+    assert out["loo_r_min"] == pytest.approx(r_wo.min(), abs=1e-12)
+    assert out["loo_r_max"] == pytest.approx(r_wo.max(), abs=1e-12)
+    assert out["loo_region_min"] == labels[int(r_wo.argmin())] == "R0"
+    assert out["loo_region_max"] == labels[int(r_wo.argmax())] == "R1"
+    assert r_full > 0 and out["towards_zero_region"] == "R0" and out["away_region"] == "R1"
+    # Cook's distance: the larger of y~x and x~y, by statsmodels, and its region
+    import statsmodels.api as sm
+
+    d_yx = sm.OLS(y, sm.add_constant(x)).fit().get_influence().cooks_distance[0]
+    d_xy = sm.OLS(x, sm.add_constant(y)).fit().get_influence().cooks_distance[0]
+    d = np.maximum(d_yx, d_xy)
+    assert out["cooks_d_max"] == pytest.approx(d.max(), rel=1e-9)
+    assert out["cooks_d_max_region"] == labels[int(d.argmax())]
+    assert out["cooks_d"]["R5"] == pytest.approx(d[5], rel=1e-9)
+    # for a negative r the roles swap: removing the region that lifts r moves it towards zero
+    neg = S.influence(x, -y, labels)
+    assert neg["towards_zero_region"] == "R0" and neg["away_region"] == "R1"
+    assert S.influence([1, 2, 3], [1, 2, 3])["loo_region_min"] is None  # too few pairs to leave one out

@@ -1,48 +1,92 @@
-"""Section 03 (correlations) in words, English and Russian: what the coverage, the method, the published
-coefficients, the pairs from data, the report's own pairs and the reconstruction checks say.
+"""Section 03 (correlations) in words, in every edition language: the coverage, the plan and the method, the
+published coefficients, the findings from data with their corrections and influence, the report's own pairs, the
+reconstruction checks, and the lines the home page states about the correlation table.
 
-Every function takes the frames :mod:`vstudy.analysis.correlations` computed and the edition's ``lang`` and returns
-``(template, values)`` pairs for ``Study.say``; numbers stay values with a format spec (a signed coefficient is
-wrapped by :func:`signed`, which writes a true minus sign). :func:`localized` turns the notes and flags the analysis
-writes into a results frame (plain English, for the CSV) into the reader's text in ``lang``.
+Every sentence is a message of the ``correlations`` catalogue (``src/vstudy/i18n/catalogues/<lang>/
+correlations.yml``); the functions here compute the facts and pick the messages, and return
+:class:`vstudy.present.words.Rendered` Markdown (or lists of it). Data strings (labels, region names) are escaped
+here; sub-messages (a p-value, a caveat, a list item) are filled first and passed on as they are.
+:func:`localized` turns the notes and flags the analysis writes into a results frame (English, for the CSV) into
+the reader's words in ``lang``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
+from vstudy import i18n
 from vstudy.analysis import correlations as cs
 from vstudy.analysis import stats
-from vstudy.present import labels
-from vstudy.present.prose import Text, listing, noun, pick, say
-from vstudy.present.text import number
+from vstudy.present.text import escape
+from vstudy.present.words import Rendered
+
+D = "correlations"
 
 
-class signed(float):  # noqa: N801 - a number, formatted like one
-    """A float whose formatted text carries a true minus sign (−0.45), in both editions."""
+# --- filling messages ------------------------------------------------------------------------------------------------
 
-    def __format__(self, spec: str) -> str:
-        return super().__format__(spec).replace("-", "−")
+def _safe(value: object) -> object:
+    """A fact ready for a message: data text escaped, filled sub-messages (Rendered) kept, lists item by item."""
+    if isinstance(value, Rendered):
+        return str(value)
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, list | tuple):
+        return [_safe(v) for v in value]
+    return value
 
 
-def _num(value: object) -> signed:
-    return signed(float(value))
+def _t(lang: str, key: str, /, **facts: object) -> Rendered:
+    """The message ``correlations.<key>`` in ``lang`` as Markdown."""
+    return Rendered(i18n.text(lang, f"{D}.{key}", **{k: _safe(v) for k, v in facts.items()}))
 
+
+def _plain(lang: str, key: str, /, **facts: object) -> str:
+    """The message as plain text (table cells, labels)."""
+    return i18n.text(lang, f"{D}.{key}", **facts)
+
+
+def _set_facts(row, lang: str) -> dict:
+    """The linked set of a share (or ``none``) and its set's p, for the list items that name a share."""
+    linked = getattr(row, "linked_set", None)
+    linked = linked if isinstance(linked, str) and linked else "none"
+    return {"linked": linked, "p_set": p_text(getattr(row, "p_finding", np.nan), lang,
+                                               getattr(row, "p_finding_se", np.nan))}
+
+
+def _bullets(head: Rendered, items: Sequence[Rendered]) -> Rendered:
+    """A sentence and its items as a Markdown list (a paragraph of its own)."""
+    return Rendered("\n\n" + head + "\n\n" + "\n".join(f"- {item}" for item in items) + "\n\n")
+
+
+def _finite(value: object) -> bool:
+    try:
+        return bool(np.isfinite(float(value)))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+def _truth(value: object) -> bool:
+    return cs._truth(value)
+
+
+def _f(value: object) -> float:
+    return float(value) if _finite(value) else float("nan")
+
+
+# --- names -------------------------------------------------------------------------------------------------------------
 
 def var_label(key: str, lang: str, scale: str = "linear") -> str:
-    """A declared variable's label in ``lang`` (from :mod:`vstudy.present.labels`), with its scale when logged."""
-    text = labels.label(key, lang, default=key)
-    if scale == "log":
-        text += pick(lang, " (log scale)", " (лог. шкала)")
-    return text
+    """A declared variable's label in ``lang``, with its scale when logged."""
+    return cs.scaled_label(key, scale, lang)
 
 
 def pair_label(x: str, y: str, lang: str, x_scale: str = "linear", y_scale: str = "linear") -> str:
-    return pick(lang, "{x} vs {y}", "{x} и {y}").format(x=var_label(x, lang, x_scale), y=var_label(y, lang, y_scale))
+    return _plain(lang, "pair", x=var_label(x, lang, x_scale), y=var_label(y, lang, y_scale))
 
 
 def region_name(code: object, lang: str) -> str:
@@ -57,236 +101,175 @@ def region_name(code: object, lang: str) -> str:
 
 def coef_label(coef_id: str, lang: str) -> str:
     """The report's coefficient named by its two variables (``X × Y``) in ``lang``."""
-    return labels.label(coef_id, lang, default=coef_id)
+    pair = next((p for p in cs.PAIRS if p.coef_id == coef_id), None)
+    if pair is None:
+        return coef_id
+    return _plain(lang, "coef", x=var_label(pair.x, lang), y=var_label(pair.y, lang))
 
 
-def _p(name: str, p: float) -> tuple[str, dict]:
-    """``< 0.001`` or ``= 0.003`` as a template fragment with its value."""
-    if p < 0.001:
-        return f"< {{{name}:.3f}}", {name: 0.001}
-    return f"= {{{name}:.3f}}", {name: float(p)}
+def family_label(family: str, lang: str) -> str:
+    """A family of tests in running text."""
+    return _plain(lang, f"family.{family}") if i18n.has(lang, f"{D}.family.{family}") else family
 
 
-# --- inputs and method -------------------------------------------------------------------------------------------
+def p_text(p: object, lang: str, se: object = None) -> Rendered:
+    """``p = 0.003`` (with its Monte Carlo standard error when given and not zero) or ``p < 0.001``."""
+    value = _f(p)
+    small = _finite(value) and value < 0.001
+    se_v = _f(se)
+    shown = _finite(se_v) and se_v > 0 and not small
+    return _t(lang, "p", small=small, floor=0.001, p=value, se_shown=shown, se=se_v if shown else 0.0)
 
-def coverage_text(coverage_table: pd.DataFrame, lang: str) -> list[Text]:
+
+# --- inputs, plan and method -----------------------------------------------------------------------------------------
+
+def coverage_text(coverage_table: pd.DataFrame, lang: str) -> list[Rendered]:
     """How many units the regional table has and how many of the declared variables it carries."""
     present = coverage_table[coverage_table["column"].notna()]
     units = int(coverage_table["of_regions"].iloc[0])
-    parts = [say(lang, "The processed regional table has {units} units; {present} of the {declared} declared "
-                       "variables are present.",
-                 "В обработанной региональной таблице {units} {w}; заявлено переменных: {declared}, из них в данных "
-                 "есть {present}.",
-                 units=units, present=len(present), declared=len(coverage_table),
-                 w=noun(units, "ru", ("", ""), ("территориальная единица", "территориальные единицы",
-                                                "территориальных единиц")))]
+    parts = [_t(lang, "coverage.units", units=units, present=len(present), declared=len(coverage_table))]
     logged = present[present["scale"] == "log"]
     if len(logged):
-        items, values = [], {}
-        for i, (v, s, sl) in enumerate(zip(logged["variable"], logged["skewness"], logged["skewness_log"],
-                                           strict=True)):
-            items.append(f"{{v{i}}} {{s{i}:.2f}} → {{l{i}:.2f}}")
-            values.update({f"v{i}": var_label(v, lang), f"s{i}": _num(s), f"l{i}": _num(sl)})
-        body = "; ".join(items)
-        parts.append((pick(lang, "Declared on the log scale (skewness raw → log): ",
-                           "В логарифмической шкале (асимметрия исходная → после логарифмирования): ") + body + ".",
-                      values))
+        items = [_t(lang, "coverage.logged_item", var=var_label(v, lang), raw=float(s), log=float(sl))
+                 for v, s, sl in zip(logged["variable"], logged["skewness"], logged["skewness_log"], strict=True)]
+        parts.append(_t(lang, "coverage.logged", items=items))
     return parts
 
 
-def method_text(alpha: float, lang: str, n_perm: int = cs.N_PERM) -> Text:
-    """The primary method, the nulls, the corrections — with the constants the code uses."""
-    return say(
-        lang,
-        "Primary method: Pearson r on each variable's declared scale, tested by permutation — exact (all n! "
-        "pairings) up to n = {exact}, {n_perm:,} random permutations above. It is the measure the "
-        "report used, and a permutation test needs no normality. Spearman's ρ is the sensitivity: shown beside "
-        "every r (with its exact p at small n), never a second family of tests. Rates per 100,000 set against "
-        "population, density or another rate of the same population are tested against a null that keeps the "
-        "shared denominator; the shares of one composition (age groups; social status) sum to 100 and are one "
-        "finding per outcome (maxT permutation test). Totals are paired with totals and rates with rates. "
-        "Corrections run over each family's findings: Holm (family-wise error, level {alpha:g}) and "
-        "Benjamini–Yekutieli (false discovery rate), both valid under any dependence. Pairs on a subset of the "
-        "regions form their own family and are not ranked with the others; bootstrap intervals are shown only "
-        "from n = {boot}.",
-        "Основной метод — коэффициент корреляции Пирсона r, каждая переменная в заявленной для неё шкале; "
-        "значимость проверяется перестановочным тестом: точным (все n! перестановок) при n до {exact} и по "
-        "{n_perm:,} случайным перестановкам при большем n. Это та же мера, что и в отчёте, а перестановочный тест "
-        "не требует нормальности распределения. Коэффициент Спирмена ρ служит проверкой устойчивости: он приведён "
-        "рядом с каждым r (с точным p при малых n), но не образует второго семейства проверок. Показатели на "
-        "100 тыс. населения, сопоставляемые с численностью населения, его плотностью или другим показателем на ту "
-        "же численность, проверяются против нулевой гипотезы, сохраняющей общий знаменатель; доли одного состава "
-        "(возрастные группы; социальный статус) в сумме дают 100 и образуют один вывод для каждой переменной-исхода "
-        "(перестановочный тест maxT). Абсолютные величины сопоставляются с абсолютными, относительные — с "
-        "относительными. Поправки на множественные сравнения применяются к выводам каждого семейства: поправка "
-        "Холма (групповая вероятность ошибки, уровень {alpha:g}) и поправка Бенджамини — Иекутиели (доля ложных "
-        "открытий); обе верны при любой зависимости между проверками. Пары, рассчитанные по части регионов, "
-        "образуют отдельное семейство и не ранжируются вместе с остальными; бутстрэп-интервалы приводятся начиная "
-        "с n = {boot}.",
-        exact=stats.EXACT_MAX_N, n_perm=n_perm, alpha=alpha, boot=stats.BOOTSTRAP_MIN_N)
+def method_text(alpha: float, lang: str, n_perm: int = cs.N_PERM) -> Rendered:
+    """The primary method, the nulls, the corrections — with the constants the code and the plan use."""
+    return _t(lang, "method.primary", exact=stats.EXACT_MAX_N, n_perm=n_perm, alpha=alpha, boot=stats.BOOTSTRAP_MIN_N,
+              fisher=cs.FISHER_MIN_N, decision_level=cs.DECISION["level"])
+
+
+def plan_markdown(lang: str, heading_level: int = 3) -> Rendered:
+    """The analysis plan as the methods page prints it: families and roles, entries, scales with their reasons,
+    the method, the corrections and the decision, alpha, and the dated changes with their reasons. Everything is
+    read from the plan file; the words come from the catalogue (a plan key without its message fails the tests)."""
+    plan = cs.PLAN
+    hashes = "#" * heading_level
+    entries = cs.plan_entries()
+    lines = [Rendered(f"{hashes} {_t(lang, 'plan.heading')}"), "",
+             _t(lang, "plan.intro", alpha=float(plan["alpha"]), power=float(plan["power"]) * 100,
+                n_perm=cs.N_PERM, exact=stats.EXACT_MAX_N, fisher=cs.FISHER_MIN_N,
+                decision_level=cs.DECISION["level"]), ""]
+    for name, fam in plan["families"].items():
+        k = int(entries.loc[entries["family"] == name, "pairs"].sum())
+        lines.append(_t(lang, "plan.family", family=family_label(name, lang), role=fam["role"], pairs=k,
+                        subsets=name == cs.SUBSET_FAMILY))
+    lines.append("")
+    for row in cs.plan_scales().itertuples(index=False):
+        lines.append(_t(lang, "plan.scale", var=var_label(row.variable, lang), scale=row.scale,
+                        reason=_plain(lang, f"plan.scale_reason.{row.variable}")))
+    lines.append(_t(lang, "plan.scale_default", reason=_plain(lang, "plan.scale_reason.default")))
+    lines += ["", _t(lang, "plan.nulls"), "", Rendered(f"{hashes}# {_t(lang, 'plan.changes_heading')}"), ""]
+    for change in plan["changes"]:
+        key = str(change["date"])
+        lines.append(_t(lang, "plan.change", date=key, commit=change.get("commit") or "none",
+                        change=_plain(lang, f"plan.change_text.d{key.replace('-', '')}"),
+                        reason=_plain(lang, f"plan.change_reason.d{key.replace('-', '')}")))
+    return Rendered("\n".join(str(v) for v in lines) + "\n")
+
+
+def methods_paragraph(lang: str) -> Rendered:
+    """The correlation study in one paragraph for the methods page (what it tests, the roles, the decision level,
+    influence and the report's coefficients), to be followed by :func:`plan_markdown`."""
+    return _t(lang, "methods.paragraph", fisher=cs.FISHER_MIN_N)
 
 
 # --- the published coefficients ----------------------------------------------------------------------------------
 
-def published_text(family: pd.DataFrame | None, alpha: float, lang: str) -> Text:
+def published_text(family: pd.DataFrame | None, alpha: float, lang: str) -> Rendered:
     """What the published coefficients can and cannot show (one sentence when the dataset has none)."""
     if family is None:
-        return say(lang, "This dataset carries no published correlation coefficients; this part is skipped.",
-                   "В этом наборе данных нет опубликованных коэффициентов корреляции; эта часть пропущена.")
+        return _t(lang, "published.none")
     m = int(family["p"].notna().sum())
     raw = family[family["significant_raw"].fillna(False).astype(bool)]
     holm = int(family["significant_holm"].fillna(False).sum())
     by = int(family["significant_by"].fillna(False).sum())
     n = int(family["n"].iloc[0])
-    ids = listing([coef_label(c, lang) for c in raw["coef_id"]], lang) if len(raw) else pick(lang, "none", "нет")
     strongest = family.loc[family["r_published"].abs().idxmax()]
-    return say(
-        lang,
-        "Of the {m} published coefficients, {k} differ from zero at the {alpha:g} level on their own ({ids}); "
-        "after Holm's correction across them {holm} do, after Benjamini–Yekutieli {by}. With n = {n} regions a test "
-        "at level {alpha:g} has 80 % power only for |ρ| ≥ {rd:.2f} (exact power under bivariate normality). The "
-        "strongest, r = {rs:.2f} ({sid}), has the 95 % interval {lo:.2f} to {hi:.2f}. The report does not say "
-        "whether it correlated counts or shares of the population, so the coefficients are taken as Pearson r over "
-        "all regions; only the coefficients are published, so they are tested with the t test, while the pairs "
-        "below, computed from data, are tested by permutation.",
-        "Из {m} {w_coef} {k} по отдельности {w_differ} от нуля на уровне {alpha:g} ({ids}); с поправкой Холма "
-        "по всем коэффициентам значимых остаётся {holm}, с поправкой Бенджамини — Иекутиели — {by}. При выборке из "
-        "n = {n} {w_reg} тест на уровне {alpha:g} имеет мощность 80 % лишь при |ρ| ≥ {rd:.2f} (точная мощность "
-        "при двумерном нормальном распределении). У самого сильного из них, r = {rs:.2f} ({sid}), 95-процентный "
-        "доверительный интервал — от {lo:.2f} до {hi:.2f}. В отчёте не сказано, коррелировались ли абсолютные числа "
-        "или доли от населения, поэтому коэффициенты рассматриваются как r Пирсона по всем регионам; опубликованы "
-        "только сами коэффициенты, поэтому они проверяются t-критерием, тогда как пары ниже, рассчитанные по "
-        "данным, — перестановочным тестом.",
-        m=m, k=len(raw), alpha=alpha, ids=ids, holm=holm, by=by, n=n, rd=_num(family["r_detectable"].iloc[0]),
-        rs=_num(strongest["r_published"]), sid=coef_label(strongest["coef_id"], lang), lo=_num(strongest["ci_low"]),
-        hi=_num(strongest["ci_high"]),
-        w_coef=noun(m, "ru", ("", ""), ("опубликованного коэффициента", "опубликованных коэффициентов",
-                                        "опубликованных коэффициентов")),
-        w_differ=noun(len(raw), "ru", ("", ""), ("отличается", "отличаются", "отличаются")),
-        w_reg=noun(n, "ru", ("", ""), ("региона", "регионов", "регионов")))
+    return _t(lang, "published.summary", m=m, k=len(raw), alpha=alpha, power=float(cs.PLAN["power"]) * 100,
+              ids=[coef_label(c, lang) for c in raw["coef_id"]], holm=holm, by=by, n=n,
+              rd=float(family["r_detectable"].iloc[0]), rs=float(strongest["r_published"]),
+              sid=coef_label(strongest["coef_id"], lang), lo=float(strongest["ci_low"]),
+              hi=float(strongest["ci_high"]))
 
 
 def reading(row, alpha: float, m: int, lang: str) -> str:
-    """One published coefficient's reading as table text in ``lang`` (numbers in the edition's format)."""
-    def f(v: float, spec: str = ".2f") -> str:
-        return number(_num(v), spec, lang)
-
-    if not np.isfinite(row.r_published) or not np.isfinite(row.p):
-        return pick(lang, "not assessable", "оценить нельзя")
-    ci = pick(lang, "{c} % CI {lo} to {hi}", "{c}-процентный ДИ от {lo} до {hi}").format(
-        c=number(100 * (1 - alpha), "g", lang), lo=f(row.ci_low), hi=f(row.ci_high))
-    ptxt = "p " + (f"< {number(0.001, '.3f', lang)}" if row.p < 0.001 else f"= {number(row.p, '.3f', lang)}")
+    """One published coefficient's reading as table text in ``lang``."""
+    if not _finite(row.r_published) or not _finite(row.p):
+        return _plain(lang, "reading.not_assessable")
+    facts = {"p": str(p_text(row.p, lang)), "lo": float(row.ci_low), "hi": float(row.ci_high), "level": 100 * (1 - alpha),
+             "m": m, "alpha": alpha}
     if not row.significant_raw:
-        return pick(lang, "not distinguishable from 0 ({p}); {ci}.", "не отличается от 0 ({p}); {ci}.").format(
-            p=ptxt, ci=ci)
+        return _plain(lang, "reading.not_significant", **facts)
     if row.significant_holm:
-        return pick(lang, "different from 0 ({p}), also after Holm's correction across {m} coefficients; {ci}.",
-                    "отличается от 0 ({p}), в том числе с поправкой Холма по {m} коэффициентам; {ci}.").format(
-            p=ptxt, m=m, ci=ci)
-    by = (pick(lang, "survives", "сохраняется") if row.significant_by
-          else pick(lang, "does not survive", "не сохраняется"))
-    return pick(lang, "different from 0 at the {a} level ({p}) but not after Holm's correction across {m} "
-                      "coefficients; with Benjamini–Yekutieli it {by}; {ci}.",
-                "отличается от 0 на уровне {a} ({p}), но не с поправкой Холма по {m} коэффициентам; с поправкой "
-                "Бенджамини — Иекутиели значимость {by}; {ci}.").format(
-        a=number(alpha, "g", lang), p=ptxt, m=m, by=by, ci=ci)
+        return _plain(lang, "reading.holm", **facts)
+    return _plain(lang, "reading.raw_only", by=bool(row.significant_by), **facts)
 
 
-# --- notes and flags of the results, for the reader ----------------------------------------------------------------
+# --- notes and flags of the results, for the reader ------------------------------------------------------------------
 
-# Why a variable is absent or covers only some regions, in Russian (the English text is declared with the variable
-# in vstudy.analysis.correlations; a test checks every note has its twin).
-MISSING_NOTES_RU: dict[str, str] = {
-    "volunteers_count": "численность волонтёров по регионам в отчёте дана только в виде диаграмм; укажите "
-                        "volunteers_by_region",
-    "volunteers_per_100k": "нужна таблица volunteers_by_region",
-    "events_count": "число мероприятий по регионам не опубликовано; укажите events_by_region (или региональные "
-                    "списки направлений, по которым число мероприятий восстанавливается)",
-    "eco_events_count": "нужны региональные списки направлений (мероприятия Taza Álem)",
-    "hired_employees_count": "в собранных открытых данных нет численности наёмных работников по регионам",
-    "employed_population_count": "в собранных открытых данных нет численности занятого населения по регионам",
-    "unemployed_count": "в собранных открытых данных нет численности безработных по регионам (только уровень "
-                        "безработицы)",
-    "university_students_count": "в собранных открытых данных нет численности студентов вузов по регионам "
-                                 "(только по стране)",
-    "tvet_students_count": "численность студентов ТиПО по регионам не найдена",
-    "school_pupils_count": "численность учащихся школ по регионам не найдена (число школ — не число учащихся)",
-    "all_learners_count": "численность учащихся всех учебных заведений по регионам не найдена",
-    "volunteers_12_28_count": "возрастная группа 12–28 лет не совпадает ни с одной возрастной группой отчёта",
-    "youth_population_count": "ряд численности молодёжи по регионам не собран",
-}
-SUBSET_NOTES_RU: dict[str, str] = {
-    "csi_quality_of_life_rank": "опубликованы только верхние места рейтинга: выборка отобрана по исходу",
-    "avg_monthly_wage_q4_kzt": "только регионы, чью квартальную зарплату назвали региональные новости",
-}
 def missing_note(key: str, lang: str) -> str:
-    var = cs.VARIABLE_BY_KEY.get(key)
-    if var is None:
-        return ""
-    return MISSING_NOTES_RU.get(key, var.missing_note) if lang == "ru" else var.missing_note
+    msg = f"missing.{key}"
+    return _plain(lang, msg) if i18n.has(lang, f"{D}.{msg}") else ""
 
 
 def subset_note(key: str, lang: str) -> str:
     var = cs.VARIABLE_BY_KEY.get(key)
-    if var is None:
-        return ""
-    return SUBSET_NOTES_RU.get(key, var.subset_note) if lang == "ru" else var.subset_note
+    return _plain(lang, f"subset_why.{key}") if var is not None and var.selected else ""
 
 
 def _subset_key(text: str) -> str | None:
-    return next((v.key for v in cs.VARIABLES if v.subset_note and v.subset_note == text), None)
+    return next((v.key for v in cs.VARIABLES if v.selected and v.subset_note == text), None)
 
 
 def note_text(note: object, lang: str) -> str:
     """A note or flag the analysis wrote (parts joined by "; ") in the reader's words in ``lang``: variable keys as
-    their labels, each known part as its sentence; an unknown part is kept as it is."""
+    their labels, each known part as its message; an unknown part is kept as it is."""
     if not isinstance(note, str) or not note.strip():
         return ""
-    out = []
     parts = [p for p in re.split(r";\s*(?![^()]*\))", note) if p.strip()]
-    for part in parts:
-        out.append(_note_part(part.strip(), lang))
-    return "; ".join(out)
+    return _plain(lang, "note.join", parts=[_note_part(p.strip(), lang) for p in parts])
 
 
 def _note_part(part: str, lang: str) -> str:
     m = re.fullmatch(r"(\w+) not in the processed table(?: \((.*)\))?", part)
     if m:
-        note = missing_note(m[1], lang)
-        return pick(lang, "{v}: not in the processed table", "{v}: нет в обработанной таблице").format(
-            v=var_label(m[1], lang)) + (f" ({note})" if note else "")
+        return _plain(lang, "note.not_in_table", var=var_label(m[1], lang), why=missing_note(m[1], lang) or "none")
     m = re.fullmatch(r"subset: (\d+) of (\d+) regions(?: \((.*)\))?", part)
     if m:
         whys = [] if not m[3] else [w.strip() for w in re.split(r";\s*", m[3])]
         keys = [_subset_key(w) for w in whys]
         whys = [subset_note(k, lang) if k else w for k, w in zip(keys, whys, strict=True)]
-        head = pick(lang, "subset: {n} of {m} regions", "часть регионов: {n} из {m}").format(n=m[1], m=m[2])
-        return head + (f" ({'; '.join(whys)})" if whys else "")
+        return _plain(lang, "note.subset", n=int(m[1]), m=int(m[2]), whys="; ".join(whys) if whys else "none")
     if part == "mixes a total with a rate":
-        return pick(lang, part, "абсолютная величина сопоставлена с относительной")
+        return _plain(lang, "note.mixes")
     m = re.fullmatch(r"n=(\d+) (?:complete regions|pairwise-complete pairs) < (\d+): not estimated", part)
     if m:
-        return pick(lang, "n = {n} < {k}: not estimated", "n = {n} < {k}: не оценивается").format(n=m[1], k=m[2])
+        return _plain(lang, "note.small_n", n=int(m[1]), k=int(m[2]))
     m = re.fullmatch(r"(\w+) is absent, one of the pair or its denominator", part)
     if m:
-        return pick(lang, "not controlled for {v}: it is one of the pair or its denominator",
-                    "без контроля переменной «{v}»: она входит в пару или в её знаменатель").format(
-            v=var_label(m[1], lang))
+        return _plain(lang, "note.no_control", var=var_label(m[1], lang))
     m = re.fullmatch(r"no bootstrap interval below n = (\d+)", part)
     if m:
-        return pick(lang, part, "бутстрэп-интервал не строится при n < {n}").format(n=m[1])
+        return _plain(lang, "note.no_bootstrap", n=int(m[1]))
+    m = re.fullmatch(r"no Fisher interval below n = (\d+)", part)
+    if m:
+        return _plain(lang, "note.no_fisher", n=int(m[1]))
     m = re.fullmatch(r"(\d+) of (\d+) bootstrap resamples degenerate \(skipped\)", part)
     if m:
-        return pick(lang, part, "вырожденных бутстрэп-выборок: {k} из {n} (пропущены)").format(k=m[1], n=m[2])
+        return _plain(lang, "note.boot_degenerate", k=int(m[1]), n=int(m[2]))
     if part == "|r| = 1: Fisher interval degenerate":
-        return pick(lang, part, "|r| = 1: интервал Фишера вырожден")
+        return _plain(lang, "note.fisher_degenerate")
     return part
 
 
 NOTE_COLUMNS = ("note", "flags", "note_partial", "note_ols")
 
 
-def localized(frame: pd.DataFrame | None, lang: str, alpha: float = 0.05) -> pd.DataFrame | None:
+def localized(frame: pd.DataFrame | None, lang: str, alpha: float = cs.ALPHA) -> pd.DataFrame | None:
     """``frame`` (a results table of the section) with its notes, flags and readings in the reader's words in
     ``lang``; the machine table saved as CSV keeps the analysis's text."""
     if frame is None:
@@ -301,230 +284,270 @@ def localized(frame: pd.DataFrame | None, lang: str, alpha: float = 0.05) -> pd.
     return out
 
 
-# --- what the data allow ------------------------------------------------------------------------------------------
+# --- a finding in words: its numbers, its corrections and its caveats -------------------------------------------------
 
-_FAMILIES_RU = {"organisations": "организации", "composition": "состав волонтёров", "volunteers": "волонтёры",
-                "subsets": "часть регионов", "report": "пары отчёта"}
+def caveats(row, lang: str, alpha: float = cs.ALPHA, skip: Iterable[str] = ()) -> list[Rendered]:
+    """What happens to a finding without one region or without the cities, when its sign or significance changes:
+    one clause each (the region that carries it, the region that masks it, a sign change within the leave-one-out
+    range, a change without the cities). Empty when nothing changes. ``skip``: kinds the sentence already states
+    (``carried``, ``masked``, ``sign``, ``cities``)."""
+    get = row.get if isinstance(row, dict | pd.Series) else (lambda k, d=None: getattr(row, k, d))
+    out: list[Rendered] = []
+    skip = set(skip)
+    if _truth(get("rests_on_one_region")) and "carried" not in skip:
+        out.append(_t(lang, "caveat.carried", region=region_name(get("towards_zero_region"), lang),
+                      r=_f(get("r_towards_zero")), p=p_text(get("p_without_towards_zero"), lang), alpha=alpha))
+    if _truth(get("masked_by_one_region")) and "masked" not in skip:
+        out.append(_t(lang, "caveat.masked", region=region_name(get("away_region"), lang), r=_f(get("r_away")),
+                      p=p_text(get("p_without_away"), lang), alpha=alpha))
+    if _truth(get("sign_changes_without_one")) and "sign" not in skip:
+        out.append(_t(lang, "caveat.sign", lo=_f(get("loo_r_min")), hi=_f(get("loo_r_max")),
+                      region_lo=region_name(get("loo_region_min"), lang),
+                      region_hi=region_name(get("loo_region_max"), lang)))
+    if _truth(get("changes_without_cities")) and "cities" not in skip:
+        out.append(_t(lang, "caveat.cities", r=_f(get("r_without_cities")), n=int(_f(get("n_without_cities"))),
+                      p=p_text(get("p_without_cities"), lang, get("p_without_cities_se"))))
+    return out
 
 
-def _family_label(family: str, lang: str) -> str:
-    """A family of tests in running text (the English edition names it by its id, a plain English word)."""
-    return _FAMILIES_RU.get(family, family) if lang == "ru" else family
+def caveat_clause(row, lang: str, alpha: float = cs.ALPHA, skip: Iterable[str] = ()) -> Rendered:
+    """:func:`caveats` as one clause to close a sentence about the finding (empty when there is none)."""
+    items = caveats(row, lang, alpha, skip)
+    return _t(lang, "caveat.clause", items=items) if items else Rendered("")
 
 
-def _influence(row, lang: str, i: int) -> tuple[str, dict]:
-    pt, pv = _p(f"pw{i}", row.p_perm_without_influential)
-    template = pick(lang, f"without {{reg{i}}} r = {{rw{i}:.2f}} (permutation p {pt}), Cook's distance "
-                          f"{{cd{i}:.1f}}",
-                    f"без наиболее влиятельного региона ({{reg{i}}}) r = {{rw{i}:.2f}} (перестановочный p {pt}), "
-                    f"расстояние Кука {{cd{i}:.1f}}")
-    return template, {f"reg{i}": region_name(row.influential_region, lang), f"rw{i}": _num(row.r_without_influential),
-                      f"cd{i}": float(row.cooks_d_influential), **pv}
+def influence_clause(row, lang: str) -> Rendered:
+    """The leave-one-out range with its two regions and the largest Cook's distance with its region."""
+    get = row.get if isinstance(row, dict | pd.Series) else (lambda k, d=None: getattr(row, k, d))
+    return _t(lang, "influence", lo=_f(get("loo_r_min")), hi=_f(get("loo_r_max")),
+              region_lo=region_name(get("loo_region_min"), lang), region_hi=region_name(get("loo_region_max"), lang),
+              cooks=_f(get("cooks_d_max")), cooks_region=region_name(get("cooks_d_max_region"), lang))
 
 
-def findings_text(results: pd.DataFrame, alpha: float, lang: str) -> list[Text]:
-    """The headline of the public-data families: what survives, what rests on one region, what is an artefact."""
+def finding_sentence(row, lang: str, alpha: float = cs.ALPHA) -> Rendered:
+    """One finding with everything it rests on: role, n, r, its p (the set's p for a share of a linked set, with the
+    Monte Carlo error), the family-level and study-level Holm p, whether it holds after correction at the plan's
+    level, the leave-one-out range, the largest Cook's D, and its caveats."""
+    get = row.get if isinstance(row, dict | pd.Series) else (lambda k, d=None: getattr(row, k, d))
+    linked = get("linked_set")
+    linked = linked if isinstance(linked, str) and linked else "none"
+    return _t(lang, "finding", role=str(get("plan_role") or cs.EXPLORATORY),
+              pair=pair_label(get("x"), get("y"), lang, get("x_scale") or "linear", get("y_scale") or "linear"),
+              n=int(_f(get("n"))), r=_f(get("r")), p=p_text(get("p_perm"), lang, get("p_perm_se")),
+              linked=linked, p_set=p_text(get("p_finding"), lang, get("p_finding_se")),
+              family=family_label(str(get("test_family")), lang), m_family=int(_f(get("m_family"))),
+              p_holm=p_text(get("p_holm"), lang), m_study=int(_f(get("m_study"))) if _finite(get("m_study")) else 0,
+              p_study=p_text(get("p_holm_study"), lang), holds=_truth(get("holds_after_correction")),
+              influence=influence_clause(row, lang), caveats=caveat_clause(row, lang, alpha))
+
+
+# --- the findings of the data ----------------------------------------------------------------------------------------
+
+def findings_text(results: pd.DataFrame, alpha: float, lang: str) -> list[Rendered]:
+    """The headline of the data's findings: how many findings per family and role, which hold after correction at
+    the plan's level and which survive only their family's correction (each with its caveats), how many are
+    significant on their own, which rest on one region or are masked by one, what the denominator tests test,
+    and the subsets."""
     full = cs.findings_table(results)
     if full.empty:
-        return [say(lang, "No pair of the public-data families can be estimated with this dataset.",
-                    "Ни одну пару из семейств по открытым данным оценить по этому набору данных нельзя.")]
-    parts: list[Text] = []
-    n_findings = full.groupby("test_family")["finding"].nunique()
-    fams = ", ".join(pick(lang, f"{{f{i}}} {{k{i}}}", f"{{f{i}}} — {{k{i}}}") for i in range(len(n_findings)))
-    fvals = {}
-    for i, (fam, k) in enumerate(n_findings.items()):
-        fvals[f"f{i}"] = _family_label(fam, lang)
-        fvals[f"k{i}"] = int(k)
-    parts.append((pick(lang, "Findings tested over all regions, by family: ",
-                       "Выводов, проверенных по всем регионам, по семействам: ") + fams + ".", fvals))
-    holm_ok = full["survives_holm"].fillna(False).astype(bool)
-    survivors = full[holm_ok]
-    by_only = full[full["survives_by"].fillna(False).astype(bool) & ~holm_ok]
-    if survivors.empty:
-        if len(by_only):
-            parts.append(say(lang, "None survives Holm's correction within its family at level {alpha:g}; {b} "
-                                   "survive Benjamini–Yekutieli.",
-                             "Ни один вывод не сохраняется после поправки Холма внутри своего семейства на уровне "
-                             "{alpha:g}; после поправки Бенджамини — Иекутиели сохраняется {b}.",
-                             alpha=alpha, b=len(by_only)))
-        else:
-            parts.append(say(lang, "None survives Holm's correction within its family at level {alpha:g}, nor "
-                                   "Benjamini–Yekutieli.",
-                             "Ни один вывод не сохраняется ни после поправки Холма внутри своего семейства на уровне "
-                             "{alpha:g}, ни после поправки Бенджамини — Иекутиели.", alpha=alpha))
-    else:
-        items, values = [], {}
-        for i, row in enumerate(survivors.itertuples(index=False)):
-            p1, v1 = _p(f"pp{i}", row.p_perm)
-            p2, v2 = _p(f"ph{i}", row.p_holm)
-            p3, v3 = _p(f"pr{i}", row.p_rho)
-            infl, v4 = _influence(row, lang, i)
-            rests = pick(lang, " — it rests on that one region", " — он держится на этом одном регионе") \
-                if row.rests_on_one_region else ""
-            items.append(pick(lang, f"{{pair{i}}} (n = {{n{i}}}): r = {{r{i}:.2f}}, permutation p {p1}, Holm p {p2}; "
-                                    f"Spearman ρ = {{rho{i}:.2f}} (p {p3}); ",
-                              f"{{pair{i}}} (n = {{n{i}}}): r = {{r{i}:.2f}}, перестановочный p {p1}, p с поправкой "
-                              f"Холма {p2}; ρ Спирмена = {{rho{i}:.2f}} (p {p3}); ") + infl + rests)
-            values.update({f"pair{i}": pair_label(row.x, row.y, lang, row.x_scale, row.y_scale), f"n{i}": int(row.n),
-                           f"r{i}": _num(row.r), f"rho{i}": _num(row.rho), **v1, **v2, **v3, **v4})
-        k = len(survivors)
-        head = pick(lang, "{ns} {verb} Holm's correction within its family: ",
-                    "{ns} {verb} после поправки Холма внутри своего семейства: ")
-        values.update(ns=k, verb=pick(lang, "survives" if k == 1 else "survive",
-                                      noun(k, "ru", ("", ""), ("вывод сохраняется", "вывода сохраняются",
-                                                              "выводов сохраняются"))))
-        parts.append((head + "; ".join(items) + ".", values))
-    unadjusted = full[(full["p_perm"] <= alpha) & ~holm_ok]
-    if len(unadjusted):
-        parts.append(say(lang, "Pairs with permutation p ≤ {alpha:g} on their own but not after correction: {k}.",
-                         "Пар с перестановочным p ≤ {alpha:g} без поправки, но не после неё: {k}.",
-                         alpha=alpha, k=len(unadjusted)))
-    one = full[full["rests_on_one_region"].fillna(False).astype(bool)]
-    if len(one):
-        items, values = [], {"alpha": alpha, "k": len(one)}
-        for i, row in enumerate(one.itertuples(index=False)):
-            p1, v1 = _p(f"pp{i}", row.p_perm)
-            infl, v2 = _influence(row, lang, i)
-            items.append(f"{{pair{i}}}: r = {{r{i}:.2f}} (p {p1}), " + infl)
-            values.update({f"pair{i}": pair_label(row.x, row.y, lang, row.x_scale, row.y_scale),
-                           f"r{i}": _num(row.r), **v1, **v2})
-        parts.append((pick(lang, "Pairs with p ≤ {alpha:g} that rest on one region — not significant without it: "
-                                 "{k}. ",
-                           "Пар с p ≤ {alpha:g}, которые держатся на одном регионе и без него незначимы: {k}. ")
-                      + "; ".join(items) + ".", values))
-    for row in full[full["null"] == "shared denominator"].itertuples(index=False):
-        pt, pv = _p("p", row.p_perm)
-        parts.append(say(lang, "{pair} has the population in both variables: r = {r:.2f} where {r0:.2f} is expected "
-                               f"from the shared denominator alone (permutation p {pt}).",
-                         "В паре «{pair}» численность населения входит в обе переменные: r = {r:.2f}, тогда как один "
-                         f"только общий знаменатель даёт в среднем {{r0:.2f}} (перестановочный p {pt}).",
-                         pair=pair_label(row.x, row.y, lang, row.x_scale, row.y_scale), r=_num(row.r),
-                         r0=_num(row.r_null_mean), **pv))
+        return [_t(lang, "findings.none_estimable")]
+    summary = cs.study_summary(results, alpha)
+    parts: list[Rendered] = []
+    fams = [_t(lang, "findings.family_count", family=family_label(f, lang), k=int(k))
+            for f, k in summary["findings_by_family"].items() if f != "report"]
+    parts.append(_t(lang, "findings.by_family", items=fams, m=summary["m_study"],
+                    conf=summary["findings_confirmatory"], expl=summary["findings_exploratory"]))
+    lead = cs.mentioned_findings(results, strongest=0)
+    lead = lead[lead["family"] != "report"]
+    holds = lead[lead["mention"] == "holds"]
+    family_only = lead[lead["mention"] == "family_only"]
+    parts.append(_t(lang, "findings.holds_count", k=len(holds), m=summary["m_study"], alpha=alpha,
+                    family_only=len(family_only)))
+    for _, row in pd.concat([holds, family_only]).iterrows():
+        parts.append(finding_sentence(row, lang, alpha))
+    unadjusted = full.drop_duplicates("finding")
+    unadjusted = unadjusted[(unadjusted["p_finding"] <= alpha)
+                            & ~unadjusted["holds_after_correction"].fillna(False).astype(bool)]
+    shares = full[full["p_perm"] <= alpha]
+    parts.append(_t(lang, "findings.unadjusted", k=len(unadjusted), alpha=alpha, pairs=len(shares),
+                    members=int(shares["p_set"].notna().sum()),
+                    members_out=int((shares["p_set"].notna() & (shares["p_set"] > alpha)).sum())))
+    carried = full[full["rests_on_one_region"].fillna(False).astype(bool)]
+    if len(carried):
+        items = [_t(lang, "findings.carried_item", **_set_facts(r, lang), pair=pair_label(r.x, r.y, lang, r.x_scale, r.y_scale), r=r.r,
+                    p=p_text(r.p_perm, lang, r.p_perm_se), region=region_name(r.towards_zero_region, lang),
+                    r_wo=r.r_towards_zero, p_wo=p_text(r.p_without_towards_zero, lang),
+                    cooks=_f(r.cooks_d_max), cooks_region=region_name(r.cooks_d_max_region, lang),
+                    caveats=caveat_clause(r, lang, alpha, skip=("carried",)))
+                 for r in carried.itertuples(index=False)]
+        parts.append(_bullets(_t(lang, "findings.carried", k=len(carried), alpha=alpha), items))
+    masked = full[full["masked_by_one_region"].fillna(False).astype(bool)]
+    if len(masked):
+        items = [_t(lang, "findings.masked_item", **_set_facts(r, lang), pair=pair_label(r.x, r.y, lang, r.x_scale, r.y_scale), r=r.r,
+                    p=p_text(r.p_perm, lang, r.p_perm_se), region=region_name(r.away_region, lang), r_wo=r.r_away,
+                    p_wo=p_text(r.p_without_away, lang), caveats=caveat_clause(r, lang, alpha, skip=("masked",)))
+                 for r in masked.itertuples(index=False)]
+        parts.append(_bullets(_t(lang, "findings.masked", k=len(masked), alpha=alpha), items))
+    cities = full[full["changes_without_cities"].fillna(False).astype(bool)]
+    if len(cities):
+        items = [_t(lang, "findings.cities_item", **_set_facts(r, lang), pair=pair_label(r.x, r.y, lang, r.x_scale, r.y_scale), r=r.r,
+                    p=p_text(r.p_perm, lang, r.p_perm_se), r_wc=r.r_without_cities,
+                    p_wc=p_text(r.p_without_cities, lang, r.p_without_cities_se),
+                    caveats=caveat_clause(r, lang, alpha, skip=("cities",)))
+                 for r in cities.itertuples(index=False)]
+        names = [region_name(c, lang) for c in cs.city_codes(results_regions(results))]
+        parts.append(_bullets(_t(lang, "findings.cities", k=len(cities), alpha=alpha, cities=names), items))
+    parts += denominator_text(full, lang, alpha)
     sub = cs.findings_table(results, subsets=True)
     if len(sub):
-        keys = [k for k in dict.fromkeys([*sub["x"], *sub["y"]]) if cs.VARIABLE_BY_KEY[k].subset_note]
-        whys = sorted(subset_note(k, lang) for k in keys) or [pick(lang, "partial coverage", "неполный охват")]
-        n_sub = int(sub["finding"].nunique())
-        k = int(sub["survives_holm"].fillna(False).sum())
-        parts.append(say(lang, "{n} findings rest on a subset of the regions ({why}); they are corrected among "
-                               "themselves ({k} survive Holm) and describe those regions only.",
-                         "{n} {w} опираются на часть регионов ({why}); поправки к ним применяются отдельно (после "
-                         "поправки Холма сохраняется {k}), и они описывают только эти регионы.",
-                         n=n_sub, why="; ".join(whys), k=k,
-                         w=noun(n_sub, "ru", ("", ""), ("вывод", "вывода", "выводов"))))
+        keys = [k for k in dict.fromkeys([*sub["x"], *sub["y"]]) if cs.VARIABLE_BY_KEY[k].selected]
+        whys = sorted(subset_note(k, lang) for k in keys)
+        parts.append(_t(lang, "findings.subsets", n=int(sub["finding"].nunique()), whys=whys or ["none"],
+                        has_whys=bool(whys), k=int(sub["survives_holm"].fillna(False).sum())))
     return parts
 
 
-def power_text(n: int, alpha: float, lang: str, power: float = 0.8,
-               benchmarks: Sequence[float] = (0.3, 0.5)) -> Text:
-    """What n regions can detect: the smallest |ρ| found with ``power`` and the power at benchmark effects."""
+def results_regions(results: pd.DataFrame) -> list[str]:
+    """The region codes a results table names (influence columns), for the cities' names."""
+    cols = [c for c in ("influential_region", "loo_region_min", "loo_region_max", "cooks_d_max_region")
+            if c in results.columns]
+    codes = pd.unique(results[cols].to_numpy().ravel()) if cols else []
+    return sorted(str(c) for c in codes if isinstance(c, str))
+
+
+def denominator_text(full: pd.DataFrame, lang: str, alpha: float = cs.ALPHA) -> list[Rendered]:
+    """What the denominator pairs test: a rate against its own denominator (independence: does the rate change with
+    size?) and a rate against a variable that shares its population (the shared-denominator null)."""
+    parts = []
+    for row in full.itertuples(index=False):
+        own = cs.own_denominator(row.x, row.y)
+        if own is not None:
+            count = cs.VARIABLE_BY_KEY[own].numerator
+            parts.append(_t(lang, "denominator.own", pair=pair_label(row.x, row.y, lang, row.x_scale, row.y_scale),
+                            r=row.r, p=p_text(row.p_perm, lang, row.p_perm_se),
+                            count=var_label(count, lang), size=var_label(cs.VARIABLE_BY_KEY[own].denominator, lang),
+                            caveats=caveat_clause(row, lang, alpha)))
+        elif row.null == "shared denominator":
+            parts.append(_t(lang, "denominator.shared",
+                            pair=pair_label(row.x, row.y, lang, row.x_scale, row.y_scale), r=row.r,
+                            r0=_f(row.r_null_mean), p=p_text(row.p_perm, lang, row.p_perm_se),
+                            caveats=caveat_clause(row, lang, alpha)))
+    return parts
+
+
+def power_text(n: int, alpha: float, lang: str, power: float = float(cs.PLAN["power"]), benchmarks: Sequence[float] = (0.3, 0.5),
+               results: pd.DataFrame | None = None) -> list[Rendered]:
+    """What n regions can detect: the smallest |ρ| found with ``power`` (unadjusted, and at the corrected levels the
+    families use when ``results`` are given) and the power at benchmark effects."""
     if n < 4:
-        return say(lang, "With {n} regions no correlation can be tested.",
-                   "При {n} {w} проверить корреляцию нельзя.", n=n,
-                   w=noun(n, "ru", ("", ""), ("регионе", "регионах", "регионах")))
+        return [_t(lang, "power.none", n=n)]
     detect = float(stats.detectable_r(n, power, alpha))
-    at = ", ".join(pick(lang, f"{{pw{i}:.2f}} for ρ = {{b{i}:g}}", f"{{pw{i}:.2f}} при ρ = {{b{i}:g}}")
-                   for i in range(len(benchmarks)))
-    values = {f"pw{i}": float(stats.r_power(b, n, alpha)) for i, b in enumerate(benchmarks)}
-    values.update({f"b{i}": float(b) for i, b in enumerate(benchmarks)})
-    return (pick(lang, "With {n} regions a two-sided test at level {alpha:g} detects a true correlation with "
-                       "{power:.0%} power only from |ρ| = {d:.2f} (exact, under bivariate normality); its power is "
-                       + at + ". A pair that is not significant is therefore not evidence of no relation.",
-                 "При {n} {w} двусторонний тест на уровне {alpha:g} обнаруживает истинную корреляцию с мощностью "
-                 "{power:.0%} лишь начиная с |ρ| = {d:.2f} (точный расчёт при двумерном нормальном распределении); "
-                 "его мощность — " + at + ". Поэтому незначимая пара не доказывает отсутствия связи."),
-            {"n": n, "alpha": alpha, "power": power, "d": _num(detect),
-             "w": noun(n, "ru", ("", ""), ("регионе", "регионах", "регионах")), **values})
+    at = [_t(lang, "power.at", pw=float(stats.r_power(b, n, alpha)), rho=float(b)) for b in benchmarks]
+    parts = [_t(lang, "power.main", n=n, alpha=alpha, power=power * 100, d=detect, at=at)]
+    if results is None:
+        return parts
+    table = cs.detectable_effects(results, alpha, power)
+    full = table[table["test_family"] != cs.SUBSET_FAMILY]
+    if len(full):
+        items = [_t(lang, "power.family_item", family=family_label(r.test_family, lang), m=int(r.m_family),
+                    d=float(r.r_detectable_family)) for r in full.itertuples(index=False)]
+        parts.append(_t(lang, "power.corrected", items=items, m_study=int(full["m_study"].iloc[0]),
+                        d_study=float(full["r_detectable_study"].iloc[0]), n=int(full["n"].max())))
+    sub = table[table["test_family"] == cs.SUBSET_FAMILY]
+    if len(sub):
+        parts.append(_t(lang, "power.subsets", n_lo=int(sub["n"].min()), n_hi=int(sub["n"].max()),
+                        lo=float(sub["r_detectable_family"].min()), hi=float(sub["r_detectable_family"].max()),
+                        m=int(sub["m_family"].iloc[0])))
+    return parts
 
 
 # --- the report's own pairs ---------------------------------------------------------------------------------------
 
-def report_text(results: pd.DataFrame, lang: str) -> list[Text]:
-    """Which of the report's pairs this dataset recomputes, and what is missing for the others."""
+def report_text(results: pd.DataFrame, lang: str, specs: pd.DataFrame | None = None,
+                alpha: float = cs.ALPHA) -> list[Rendered]:
+    """Which of the report's pairs this dataset recomputes (the confirmatory family), what is missing for the
+    others, and for each recomputed coefficient the specifications tried and the nearest result."""
     rep = results[(results["family"] == "report") & (results["role"] == "primary")]
     if rep.empty:
-        return [say(lang, "No pair of the report is declared.", "Ни одна пара отчёта не заявлена.")]
+        return [_t(lang, "report.none")]
     ran = rep[rep["r"].notna()]
-    head = pick(lang, "{k} of the report's {m} pairs can be recomputed with this dataset",
-                "Из {m} пар отчёта по этому набору данных можно пересчитать {k}")
-    values: dict[str, object] = {"k": len(ran), "m": len(rep)}
     items = []
-    for i, row in enumerate(ran.itertuples(index=False)):
-        pt, pv = _p(f"p{i}", row.p_perm)
-        item = pick(lang, f"{{c{i}}}: r = {{r{i}:.2f}} (n = {{n{i}}}, 95 % CI {{lo{i}:.2f}} to {{hi{i}:.2f}}, "
-                          f"permutation p {pt})",
-                    f"{{c{i}}}: r = {{r{i}:.2f}} (n = {{n{i}}}, 95-процентный ДИ от {{lo{i}:.2f}} до {{hi{i}:.2f}}, "
-                    f"перестановочный p {pt})")
-        values.update({f"c{i}": coef_label(row.coef_id, lang), f"r{i}": _num(row.r), f"n{i}": int(row.n),
-                       f"lo{i}": _num(row.ci_low), f"hi{i}": _num(row.ci_high), **pv})
+    for row in ran.itertuples(index=False):
         pub = getattr(row, "r_published", np.nan)
-        if pd.notna(pub):
-            item += pick(lang, f", published {{pub{i}:.2f}}", f", в отчёте {{pub{i}:.2f}}")
-            values[f"pub{i}"] = _num(pub)
-        items.append(item)
-    text = head + (": " + "; ".join(items) if items else "") + "."
-    parts = [(text, values)]
+        items.append(_t(lang, "report.item", coef=coef_label(row.coef_id, lang), r=row.r, n=int(row.n),
+                        has_ci=_finite(row.ci_low), lo=_f(row.ci_low), hi=_f(row.ci_high),
+                        p=p_text(row.p_perm, lang, row.p_perm_se), p_holm=p_text(row.p_holm, lang),
+                        p_study=p_text(row.p_holm_study, lang), has_pub=_finite(pub), pub=_f(pub),
+                        caveats=caveat_clause(row, lang, alpha)))
+    parts = [_t(lang, "report.head", k=len(ran), m=len(rep), items=items)]
     missing = rep[rep["r"].isna() & rep["note"].str.contains("volunteers_count not in", na=False)]
     if len(missing):
-        parts.append(say(lang, "{k} need per-region volunteer counts, which this dataset does not supply "
-                               "(`volunteers_by_region`).",
-                         "Для {k} из них нужна численность волонтёров по регионам, которой в этом наборе данных нет "
-                         "(`volunteers_by_region`).", k=len(missing)))
+        parts.append(_t(lang, "report.missing_volunteers", k=len(missing)))
+    if specs is not None and len(specs):
+        for coef_id, group in specs.groupby("coef_id", sort=False):
+            tried = group[group["r"].notna()]
+            near = group[group["nearest"]]
+            if near.empty or tried.empty:
+                continue
+            best = near.iloc[0]
+            parts.append(_t(lang, "report.specs", coef=coef_label(coef_id, lang), pub=float(best["r_published"]),
+                            k=len(tried), specs=[_plain(lang, f"spec.{s}") for s in tried["specification"]],
+                            nearest=_plain(lang, f"spec.{best['specification']}"), r=float(best["r"]),
+                            lo=float(tried["r"].min()), hi=float(tried["r"].max())))
     return parts
 
 
 # --- how exact the reconstructed inputs are ----------------------------------------------------------------------
 
 def reconstruction_text(orgs: pd.DataFrame | None, events: pd.DataFrame | None, lang: str,
-                        tolerance: float = cs.RECONSTRUCTION_TOLERANCE_PCT, max_multiple: int = 10) -> list[Text]:
+                        tolerance: float = cs.RECONSTRUCTION_TOLERANCE_PCT, max_multiple: int = 10
+                        ) -> list[Rendered]:
     """How exact the reconstructed organisation and event counts are (computed in analysis, stated here)."""
-    parts: list[Text] = []
+    parts: list[Rendered] = []
     if orgs is not None:
         unique = int((orgs["pairs_matching"] == 1).sum())
         same = int(orgs["equals_processed"].sum())
-        if same != unique:
-            tail_en, tail_ru = ", and in {same} it is the pair the processed layer holds", \
-                ", и в {same} это та же пара, что в обработанных данных"
-        else:
-            tail_en, tail_ru = ", the pair the processed layer holds", ", и это та же пара, что в обработанных данных"
-        parts.append(say(lang, "Organisation counts: in {u} of {n} regions exactly one integer pair (NGOs, groups) "
-                               "matches all three two-decimal shares of the dataset at ± {tol:g} points" + tail_en + ".",
-                         "Число организаций: в {u} из {n} {w} ровно одна пара целых чисел (НПО, инициативные группы) "
-                         "даёт все три доли набора данных с двумя знаками после запятой с точностью ± {tol:g} "
-                         "п. п." + tail_ru + ".",
-                         u=unique, n=len(orgs), tol=tolerance, same=same,
-                         w=noun(len(orgs), "ru", ("", ""), ("региона", "регионов", "регионов"))))
+        parts.append(_t(lang, "recon.organisations", u=unique, n=len(orgs), tol=tolerance, same=same,
+                        all_same=same == unique))
         other = orgs[orgs["pairs_matching"] != 1]
         if len(other):
-            items, values = [], {}
-            for i, (c, k) in enumerate(zip(other["region_code"], other["pairs_matching"], strict=True)):
-                items.append(f"{{r{i}}} ({{k{i}}} {{w{i}}})")
-                values.update({f"r{i}": region_name(c, lang), f"k{i}": int(k),
-                               f"w{i}": noun(int(k), lang, ("pair", "pairs"), ("пара", "пары", "пар"))})
-            parts.append((pick(lang, "Not unique: ", "Неоднозначно: ") + ", ".join(items) + ".", values))
+            items = [_t(lang, "recon.not_unique_item", region=region_name(c, lang), k=int(k))
+                     for c, k in zip(other["region_code"], other["pairs_matching"], strict=True)]
+            parts.append(_t(lang, "recon.not_unique", items=items))
     if events is not None:
         base_ok = bool((events["deviation_smallest_pct"] <= tolerance + 1e-9).all())
         reproducing = events[events["multiples_reproducing"] != ""]
-        values = {"dev": float(events["deviation_smallest_pct"].iloc[0]), "mm": max_multiple,
-                  "close": float(events["min_deviation_multiple_pct"].min()),
-                  "regions": listing([region_name(c, lang) for c in reproducing["region_code"]], lang)}
-        verb = (pick(lang, "reproduce", "воспроизводят") if base_ok
-                else pick(lang, "do not reproduce", "не воспроизводят"))
-        if reproducing.empty:
-            tail = pick(lang, "never does (the closest misses by {close:.3f} points)",
-                        "не воспроизводит их никогда (ближайший вариант расходится на {close:.3f} п. п.)")
-        else:
-            tail = pick(lang, "still does for {regions}", "всё ещё воспроизводит их для: {regions}")
-        parts.append((pick(lang, "Event counts: the smallest totals consistent with each region's shares " + verb
-                                 + " every published national share (largest deviation {dev:.4f} points); "
-                                   "multiplying any one region's total by 2 to {mm} " + tail
-                                 + ". Only a factor common to all regions remains open, and it changes no correlation.",
-                           "Число мероприятий: наименьшие итоги, согласованные с долями каждого региона, " + verb
-                           + " все опубликованные доли по стране (наибольшее отклонение {dev:.4f} п. п.); умножение "
-                             "итога любого одного региона на число от 2 до {mm} " + tail
-                           + ". Открытым остаётся лишь общий для всех регионов множитель, а он не меняет ни одной "
-                             "корреляции."), values))
+        parts.append(_t(lang, "recon.events", reproduce=base_ok, dev=float(events["deviation_smallest_pct"].iloc[0]),
+                        mm=max_multiple, close=float(events["min_deviation_multiple_pct"].min()),
+                        never=reproducing.empty,
+                        regions=[region_name(c, lang) for c in reproducing["region_code"]] or ["none"]))
     if not parts:
-        return [say(lang, "This dataset has no reconstructed counts to check.",
-                    "В этом наборе данных нет восстановленных чисел для проверки.")]
+        return [_t(lang, "recon.none")]
     return parts
+
+
+# --- the home page ---------------------------------------------------------------------------------------------------
+
+def home_findings_markdown(results: pd.DataFrame, lang: str, strongest: int = 3,
+                           alpha: float = cs.ALPHA) -> list[Rendered]:
+    """The correlation lines of the home page, from the results table (a frame or its CSV read back): the count
+    line (findings, families, the level at which "holds after correction" is meant — every count from the table),
+    one bullet per finding that holds or survives its family's correction, and the strongest exploratory pairs, each
+    with its family-level and study-level Holm p, its role and its caveats."""
+    summary = cs.study_summary(results, alpha)
+    mentioned = cs.mentioned_findings(results, strongest=strongest)
+    lead = mentioned[mentioned["mention"] != "strongest"]
+    out = [_t(lang, "home.count", m=summary["m_study"], pairs=summary["pairs_full"], holds=summary["holds"],
+              family_only=summary["family_only"], alpha=alpha, conf=summary["findings_confirmatory"],
+              expl=summary["findings_exploratory"])]
+    out += [_t(lang, "home.bullet", text=finding_sentence(row, lang, alpha)) for _, row in lead.iterrows()]
+    rest = mentioned[mentioned["mention"] == "strongest"]
+    if len(rest):
+        out.append(_t(lang, "home.strongest_head", k=len(rest)))
+        out += [_t(lang, "home.bullet", text=finding_sentence(row, lang, alpha)) for _, row in rest.iterrows()]
+    return out
+
+
+def plan_family_roles(lang: str) -> Iterable[tuple[str, str]]:
+    """(family label, role) pairs in ``lang`` (for tables of the plan)."""
+    return [(family_label(f, lang), _plain(lang, f"role.{fam['role']}")) for f, fam in cs.PLAN["families"].items()]
