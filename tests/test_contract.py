@@ -448,6 +448,20 @@ def test_regions_by_the_names_researchers_type(tmp_path, repo_root):
     assert bad.row == 3 and "ambiguous between KZ-27 West Kazakhstan Region, KZ-59" in bad.message
 
 
+def test_one_unresolved_name_is_one_error_not_a_cascade(editable):
+    """An unresolved name is reported once: its row's population is not 'missing', nor is its unit an error."""
+    _edit_cell(editable / "regional.csv", 3, "region_code", "Akmolinskaya oblst")  # row of KZ-11
+    ds = datasets.load_dataset(editable)
+    assert [(p.rule, p.row) for p in ds.errors] == [("region_resolves", 3)], [p.format() for p in ds.errors]
+    [gap] = [p for p in ds.warnings if p.rule == "region_complete"]
+    assert "KZ-11 Akmola Region (is it the name on line 3 that does not resolve?)" in gap.message
+    _edit_cell(editable / "regional.csv", 5, "population_count", "")  # a resolved row without its population
+    errors = datasets.load_dataset(editable).errors
+    [pop] = [p for p in errors if p.rule == "population_complete"]
+    assert f"missing for {regions.codes(SCHEME)[3]} " in pop.message  # that unit only, not KZ-11
+    assert sorted(p.rule for p in errors) == ["population_complete", "region_resolves"]
+
+
 def test_a_regional_table_without_a_region_column_is_an_error(editable):
     path = editable / "regional.csv"
     with open(path, encoding="utf-8", newline="") as fh:

@@ -249,7 +249,9 @@ def _check_population(ds: Dataset) -> list[Problem]:
         file, have = supplied
         if have is None:
             return []  # the regional table has no region column: reported already
-        missing = sorted(set(regions.codes(ds.scheme)) - have)
+        # Only units with a row: a unit without one (absent, or its name did not resolve) is the region rules'
+        # error already, and one unresolved name must not also read as "population missing" for its row.
+        missing = sorted((set(regions.codes(ds.scheme)) - have) & _units_with_rows(ds))
         return [Problem(file, None, "population_count", None, "population_complete",
                         f"population_count (on {wanted}) missing for {', '.join(missing)} (scheme {ds.scheme}): "
                         "every per-100k rate divides by it")] if missing else []
@@ -270,6 +272,15 @@ def _check_population(ds: Dataset) -> list[Problem]:
         return [Problem(label, None, "region_as_published", None, "population_complete",
                         f"population_total on {wanted} missing for {', '.join(missing)} (scheme {ds.scheme})")]
     return []
+
+
+def _units_with_rows(ds: Dataset) -> set[str]:
+    """The units the regional table has a (resolved) row for."""
+    regional = contract.tables_of(ds, "regional")
+    frame = ds.tables.get(regional[0]) if regional else None
+    if frame is None or "region_code" not in frame.columns:
+        return set()
+    return set(frame["region_code"].dropna())
 
 
 def table_by_schema(ds: Dataset, schema_name: str) -> str | None:
