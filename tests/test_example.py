@@ -110,3 +110,19 @@ def test_make_example_builds_it_into_its_own_tree():
     assert "data/examples/kz2022-synthetic" in readme and "make example" in readme
     manifest = yaml.safe_load((EXAMPLE / "manifest.yml").read_text(encoding="utf-8"))
     assert manifest["id"] == "kz2022_synthetic_example"
+
+
+def test_section_06_values_the_example_region_by_region_at_its_wages(layer):
+    """What section 06 computes on the example (its analysis functions, not the notebook): every unit's hours at its
+    own (synthetic) wage, equal to an independent computation from the CSV."""
+    from vstudy.analysis import economics
+
+    rows = {r["region_code"]: r for r in _rows("regional.csv")}
+    inp = economics.inputs(None, processed.read_table("regions_kz2022", layer), None,
+                           {"start": "2022-01-01", "end": "2022-12-31"}, 12.0,
+                           processed.read_table("national_shares_kz2022", layer))
+    assert inp["regional"]["status"] == "complete" and list(inp["wages"]) == ["regional_2022"]
+    split = economics.regional_table(inp).set_index("region_code")
+    expected = {c: int(r["hours_count"]) * int(r["avg_monthly_wage_kzt"]) / 160 for c, r in rows.items()}
+    assert split["value_kzt_per_year"].to_dict() == pytest.approx(expected, rel=1e-12)
+    assert economics.regional_comparison(inp)["regional_value"] == pytest.approx(sum(expected.values()), rel=1e-12)
