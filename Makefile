@@ -11,7 +11,7 @@ JOBS   ?=
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lab report build data validate test test-fast lint bench bench-limits lock clean clean-venv
+.PHONY: help venv lab report build example data validate test test-fast lint bench bench-limits lock clean clean-venv
 
 help: ## List every target with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -42,6 +42,12 @@ report: $(STAMP) ## Run the whole study: validate, process, execute notebooks, r
 	$(BIN)/vstudy build --data $(DATA) $(if $(JOBS),--jobs $(JOBS)) $(ARGS)
 
 build: report ## Alias of report
+
+EXAMPLE ?= data/examples/kz2022-synthetic
+
+example: $(STAMP) ## Build the worked example (SYNTHETIC front-office counts, kz2022, 2022) into builds/kz2022-synthetic/
+	@sh bin/ensure-quarto $(VENV)
+	$(BIN)/vstudy build --data $(EXAMPLE) $(if $(JOBS),--jobs $(JOBS)) $(ARGS)
 
 validate: $(STAMP) ## Validate the raw dataset (DATA=dir to choose another)
 	$(BIN)/vstudy validate --data $(DATA)

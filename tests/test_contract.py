@@ -112,7 +112,10 @@ def test_processed_long_and_coverage_say_where_each_value_comes_from(layer):
     assert set(long.loc[long["variable"] == "volunteers_count", "ref_period"]) == {"2022"}
     cov = processed.read_table(f"coverage_{SCHEME}", layer).set_index("column")
     assert cov.loc["volunteers_count", "complete"] and cov.loc["grp_per_capita_thousand_kzt", "complete"]
-    assert "air_emissions_thousand_tonnes" not in cov.index  # not supplied: absent, not invented
+    assert "avg_monthly_wage_kzt" not in cov.index  # neither supplied nor held by the repository: absent
+    emissions = long[long["variable"] == "air_emissions_stationary_sources"]  # pre-filled by the template
+    assert len(emissions) == 20 and set(emissions["ref_period"]) == {"2022"}
+    assert emissions["source"].str.contains("Bureau of National Statistics").all()
 
 
 def test_processed_composition_and_directions_follow_the_counts(layer, truth):
@@ -218,8 +221,9 @@ def test_template_rows_and_columns(scheme, tmp_path):
     units = regions.units(scheme)
     assert [r["region_code"] for r in rows] == list(units["code"])
     assert [r["region_name_kk"] for r in rows] == list(units["name_kk"])
-    assert list(rows[0]) == ["region_code", *schemas.REGION_NAME_COLUMNS, *schemas.CONTRACT_VALUE_COLUMNS]
-    assert all(r[c] == "" for r in rows for c in schemas.CONTRACT_VALUE_COLUMNS)
+    assert list(rows[0]) == ["region_code", *schemas.REGION_NAME_COLUMNS, *template.REGIONAL_COLUMNS]
+    assert set(template.REGIONAL_COLUMNS) == set(schemas.CONTRACT_VALUE_COLUMNS) | set(schemas.CONTRACT_BREAKDOWN_PCTS)
+    assert all(r[c] == "" for r in rows for c in template.REGIONAL_COLUMNS)  # without a period nothing is pre-filled
     with open(out / "events_by_direction.csv", encoding="utf-8", newline="") as fh:
         events = list(csv.DictReader(fh))
     assert len(events) == len(units) * len(DIRECTIONS)
@@ -390,11 +394,7 @@ def test_shares_instead_of_counts_and_their_rules(editable):
 
 
 def test_a_count_and_its_share_on_one_row_is_an_error(editable):
-    path = editable / "regional.csv"
-    text = path.read_text(encoding="utf-8").splitlines()
-    text[0] += ",volunteers_neet_pct"
-    text[1:] = [line + ("," if i != 6 else ",3.5") for i, line in enumerate(text[1:], start=2)]
-    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    _edit_cell(editable / "regional.csv", 6, "volunteers_neet_pct", "3.5")  # the template's own share column
     [bad] = _problems(editable, "count_or_share")
     assert bad.row == 6 and bad.column == "volunteers_neet_pct"
 
@@ -446,6 +446,20 @@ def test_regions_by_the_names_researchers_type(tmp_path, repo_root):
     (tmp_path / "regional.csv").write_text("".join(",".join(r) + "\n" for r in rows), encoding="utf-8")
     [bad] = [p for p in datasets.load_dataset(tmp_path).errors if p.rule == "region_resolves"]
     assert bad.row == 3 and "ambiguous between KZ-27 West Kazakhstan Region, KZ-59" in bad.message
+
+
+def test_one_unresolved_name_is_one_error_not_a_cascade(editable):
+    """An unresolved name is reported once: its row's population is not 'missing', nor is its unit an error."""
+    _edit_cell(editable / "regional.csv", 3, "region_code", "Akmolinskaya oblst")  # row of KZ-11
+    ds = datasets.load_dataset(editable)
+    assert [(p.rule, p.row) for p in ds.errors] == [("region_resolves", 3)], [p.format() for p in ds.errors]
+    [gap] = [p for p in ds.warnings if p.rule == "region_complete"]
+    assert "KZ-11 Akmola Region (is it the name on line 3 that does not resolve?)" in gap.message
+    _edit_cell(editable / "regional.csv", 5, "population_count", "")  # a resolved row without its population
+    errors = datasets.load_dataset(editable).errors
+    [pop] = [p for p in errors if p.rule == "population_complete"]
+    assert f"missing for {regions.codes(SCHEME)[3]} " in pop.message  # that unit only, not KZ-11
+    assert sorted(p.rule for p in errors) == ["population_complete", "region_resolves"]
 
 
 def test_a_regional_table_without_a_region_column_is_an_error(editable):

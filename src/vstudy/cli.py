@@ -99,7 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "(instructions in Russian, Kazakh and English). Exit 0 written, 2 usage error.")
     t.add_argument("--scheme", choices=sorted(SCHEMES), required=True, help="kz2021 (17 units) or kz2022 (20)")
     t.add_argument("--out", required=True, help="directory to create (new or empty)")
-    t.add_argument("--start", default=None, help="first day of the period, YYYY-MM-DD (fills in the periods)")
+    t.add_argument("--start", default=None, help="first day of the period, YYYY-MM-DD (fills in the periods and "
+                   "pre-fills the official columns the repository holds for it, with their source)")
     t.add_argument("--end", default=None, help="last day of the period, YYYY-MM-DD")
     t.add_argument("--id", default=None, help="dataset id (default: <directory>_<scheme>)")
     t.add_argument("--force", action="store_true", help="write into a non-empty directory")

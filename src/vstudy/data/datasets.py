@@ -157,8 +157,16 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
     """Read and validate every table the manifest of ``data_dir`` (default ``data/raw``) names.
 
     Never raises for bad data: every problem is collected in ``Dataset.problems``. Files are read through
-    :mod:`vstudy.data.manifest`: confined to the directory, regular files only, size-limited.
+    :mod:`vstudy.data.manifest`: confined to the directory, regular files only, size-limited. A template's
+    directory and its workbook that disagree (values filled in one only) get a warning saying which one was read
+    (:func:`compare_with_workbook`).
     """
+    ds = _load(data_dir)
+    ds.problems += compare_with_workbook(ds, data_dir)
+    return ds
+
+
+def _load(data_dir: str | Path | None = None) -> Dataset:
     # Load inputs.
     root = Path(data_dir) if data_dir is not None else paths.raw_dir()
     if workbook.is_workbook(root):
@@ -222,6 +230,74 @@ def _load_workbook(path: Path) -> Dataset:
     return ds
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# A template's directory and its workbook: which one holds the values?
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _filled_elsewhere(here: Dataset, there: Dataset) -> tuple[list[str], list[str]]:
+    """Contract columns ``there`` fills that ``here`` leaves empty, and those both fill with other values."""
+    only, differ = [], []
+    for schema_name, keys in (("regional", ["region_code"]), ("events_by_direction", ["region_code", "direction"])):
+        a, b = contract._first(here, schema_name), contract._first(there, schema_name)
+        mine, theirs = here.tables.get(a) if a else None, there.tables.get(b) if b else None
+        if theirs is None or not set(keys) <= set(theirs.columns):
+            continue
+        if mine is None or not set(keys) <= set(mine.columns):
+            mine = pd.DataFrame(columns=keys)
+        mine = mine.dropna(subset=keys).drop_duplicates(keys).set_index(keys)
+        theirs = theirs.dropna(subset=keys).drop_duplicates(keys).set_index(keys)
+        for col in contract.value_columns(schema_name):
+            t = theirs[col].dropna() if col in theirs.columns else pd.Series(dtype=float)
+            if t.empty:
+                continue
+            m = mine[col].dropna() if col in mine.columns else pd.Series(dtype=float)
+            if m.empty:
+                only.append(col)
+            elif len(t.index.difference(m.index)) or any(float(t[k]) != float(m[k]) for k in t.index):
+                differ.append(col)
+    return only, differ
+
+
+def compare_with_workbook(ds: Dataset, data_dir: str | Path | None) -> list[Problem]:
+    """A warning when the template's directory and its workbook disagree, naming the one read and the other.
+
+    A directory is compared with the workbooks at its top level; a workbook with the dataset directory it lies in
+    (a ``manifest.yml`` beside it). Filling the workbook and validating the directory would otherwise say "no
+    population" or "valid" with no word of the values sitting in the workbook.
+    """
+    if data_dir is None:
+        return []
+    path = Path(data_dir)
+    if workbook.is_workbook(path):
+        others = [path.parent] if (path.parent / MANIFEST).is_file() else []
+    elif path.is_dir():
+        others = sorted(p for p in path.iterdir() if workbook.is_workbook(p) and not p.name.startswith(("~$", ".")))
+    else:
+        others = []
+    problems = []
+    for other in others:
+        there = _load(other)
+        if workbook.is_workbook(other) and any(p.rule == "workbook" for p in there.problems):
+            continue  # not a template workbook
+        only, differ = _filled_elsewhere(ds, there)
+        if not only and not differ:
+            continue
+        if workbook.is_workbook(other):
+            there_, beside = "the workbook", f"the workbook {other.name} in this directory differs from the CSV files"
+            read = "the CSV files"
+        else:
+            there_, beside = "the CSV files", f"the CSV files of the directory this workbook lies in ({other}) differ"
+            read = "the workbook"
+        what = "; ".join(x for x in (f"filled only in {there_}: {', '.join(only)}" if only else "",
+                                     f"other values in {there_}: {', '.join(differ)}" if differ else "") if x)
+        problems.append(Problem(path.name if workbook.is_workbook(path) else MANIFEST, None, None, None,
+                                "workbook_and_directory",
+                                f"{beside} ({what}): `--data {path}` reads {read}. Fill one or the other, then "
+                                f"validate the one you filled: vstudy validate --data {other}", "warning"))
+    return problems
+
+
 NATIONAL_TOTALS = ("ngo_total", "initiative_groups_total")
 
 
@@ -252,7 +328,9 @@ def _check_population(ds: Dataset) -> list[Problem]:
         file, have = supplied
         if have is None:
             return []  # the regional table has no region column: reported already
-        missing = sorted(set(regions.codes(ds.scheme)) - have)
+        # Only units with a row: a unit without one (absent, or its name did not resolve) is the region rules'
+        # error already, and one unresolved name must not also read as "population missing" for its row.
+        missing = sorted((set(regions.codes(ds.scheme)) - have) & _units_with_rows(ds))
         return [Problem(file, None, "population_count", None, "population_complete",
                         f"population_count (on {wanted}) missing for {', '.join(missing)} (scheme {ds.scheme}): "
                         "every per-100k rate divides by it")] if missing else []
@@ -275,6 +353,15 @@ def _check_population(ds: Dataset) -> list[Problem]:
         return [Problem(label, None, "region_as_published", None, "population_complete",
                         f"population_total on {wanted} missing for {', '.join(missing)} (scheme {ds.scheme})")]
     return []
+
+
+def _units_with_rows(ds: Dataset) -> set[str]:
+    """The units the regional table has a (resolved) row for."""
+    regional = contract.tables_of(ds, "regional")
+    frame = ds.tables.get(regional[0]) if regional else None
+    if frame is None or "region_code" not in frame.columns:
+        return set()
+    return set(frame["region_code"].dropna())
 
 
 def table_by_schema(ds: Dataset, schema_name: str) -> str | None:

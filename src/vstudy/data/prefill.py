@@ -28,13 +28,16 @@ SERIES_FILE = "series.csv"
 @dataclass
 class Prefill:
     """What the template can fill: ``values[column][code]`` (as the series stores it, text), each filled column's
-    ``declarations[column] = {"source": …, "ref_period": …}``, and ``missing[column]`` = why a column stays empty."""
+    ``declarations[column] = {"source": …, "ref_period": …}``, and ``missing[column]`` = why a column stays empty
+    (in English, for logs); ``held[column]`` = the periods the kept originals hold for a column that stays empty
+    (empty: no original with the indicator by region), the fact the template's words are chosen by."""
 
     scheme: str
     year: int
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     declarations: dict[str, dict[str, str]] = field(default_factory=dict)
     missing: dict[str, str] = field(default_factory=dict)
+    held: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _official_dir() -> Path:
@@ -80,6 +83,7 @@ def official_values(scheme: str, start: dt.date, base: Path | None = None) -> Pr
         ref = indicators.select_period(spec, complete, start.year)
         if ref is None:
             held = sorted({r["ref_period"] for r in rows if r["indicator"] == spec.indicator})
+            out.held[spec.contract] = held
             if not held:
                 out.missing[spec.contract] = "the repository keeps no original with this indicator by region"
             else:

@@ -2,11 +2,19 @@
 
 ``vstudy template --scheme kz2022 --out mydata [--start 2023-01-01 --end 2023-12-31]`` writes::
 
-    mydata/manifest.yml              the manifest: period, scheme, tables, each column's source and ref_period to fill
-    mydata/regional.csv              one row per unit of the scheme (code, names in ru/kk/en), value cells empty
+    mydata/manifest.yml              the manifest: period, scheme, tables, each column's source and ref_period
+    mydata/regional.csv              one row per unit of the scheme (code, names in ru/kk/en); the official
+                                     indicators pre-filled, the front offices' columns empty
     mydata/events_by_direction.csv   one row per unit × direction, events_count empty
     mydata/mydata.xlsx               the same as a workbook: instructions (ru/kk/en), manifest, columns, regional,
                                      events_by_direction; number validation on value cells; name cells locked
+
+With a period, every official column the repository can source for it (:func:`vstudy.data.prefill.official_values`:
+the Bureau's figures extracted from the originals kept in ``data/raw/official``) is pre-filled for every unit, with
+its ``source`` and ``ref_period`` declared in the manifest and on the workbook's ``columns`` sheet; a column the
+repository cannot source stays empty and the ``columns`` sheet says why. A researcher fills the front offices'
+columns: volunteers (each breakdown as counts in the ``_count`` columns or as shares in the ``_pct`` columns),
+organisations, events, hours.
 
 Fill either the CSV files or the workbook; ``vstudy validate --data mydata`` (or ``--data mydata/mydata.xlsx``)
 lists what is missing or inconsistent. The columns are those of :mod:`vstudy.data.schemas` (``regional``,
@@ -22,7 +30,7 @@ import sys
 from pathlib import Path
 
 from vstudy import i18n
-from vstudy.data import atomic, indicators, regions, schemas, workbook
+from vstudy.data import atomic, indicators, prefill, regions, schemas, workbook
 from vstudy.vocab import DIRECTIONS, SCHEMES
 
 # The study's words for the person who fills the template — the instructions, the notes of the manifest sheet, the
@@ -37,11 +45,21 @@ PROGRAMMES: dict[str, str] = {
 }
 INSTRUCTIONS: tuple[str, ...] = ("dataset", "regional", "breakdowns", "official", "directions", "columns", "manifest",
                                  "check")
+NOTE = "note"  # the columns sheet's column that says what to do with each column (pre-filled, to fill, why empty)
+_LAST_COUNT = schemas.CONTRACT_VALUE_COLUMNS.index(schemas.CONTRACT_BREAKDOWN_COUNTS[-1]) + 1
+# The value columns of the template's regional table: the front offices' counts, each breakdown as counts or as
+# shares in separate _pct columns (a spreadsheet validates each kind as it is: whole numbers, percentages 0–100),
+# then the official indicators.
+REGIONAL_COLUMNS: tuple[str, ...] = (*schemas.CONTRACT_VALUE_COLUMNS[:_LAST_COUNT], *schemas.CONTRACT_BREAKDOWN_PCTS,
+                                     *schemas.CONTRACT_VALUE_COLUMNS[_LAST_COUNT:])
 
 
 def column_label(column: str, lang: str, table: str = "regional") -> str:
     """The label of a value column of the template in ``lang`` ("" for a column without one)."""
     key = "direction_events" if table == "events_by_direction" else column
+    if column in schemas.CONTRACT_BREAKDOWN_PCTS:
+        counted = column_label(column.removesuffix("_pct") + "_count", lang, table)
+        return i18n.text(lang, "template.share_of", label=counted)
     msg_id = f"template.columns.{key}"
     return i18n.text(lang, msg_id) if i18n.has(lang, msg_id) else ""
 
@@ -56,7 +74,7 @@ def instructions(lang: str, scheme: str, name: str) -> list[str]:
     facts = {
         "scheme": scheme, "n": SCHEMES[scheme], "total": "volunteers_count", "count_suffix": "_count",
         "pct_suffix": "_pct", "column": "accepted_ref_period", "source": "source", "ref_period": "ref_period",
-        "command": f"vstudy validate --data {name}",
+        "command": f"vstudy validate --data {name}", "note": NOTE,
     }
     sheets = {"regional": "regional", "official": workbook.COLUMNS_SHEET, "directions": "events_by_direction",
               "columns": workbook.COLUMNS_SHEET, "manifest": workbook.MANIFEST_SHEET}
@@ -91,8 +109,25 @@ def _ref_period(column: str, year: int | None) -> str:
     return indicators.describe_period(spec.period, year)
 
 
-def column_rows(year: int | None) -> list[dict[str, str]]:
-    """One row per value column of the contract: what the columns sheet and the manifest comments say."""
+def column_note(table: str, column: str, scheme: str, year: int | None, fill: prefill.Prefill | None) -> str:
+    """What the columns sheet says of a column in every language: to fill, pre-filled, or why it stays empty."""
+    if indicators.BY_CONTRACT.get(column) is None or table != "regional":
+        return _joined("template.note.front_office")
+    if fill is None or year is None:
+        return _joined("template.note.no_period", command="vstudy template --start YYYY-MM-DD --end YYYY-MM-DD")
+    if column in fill.declarations:
+        return _joined("template.note.prefilled", ref_period=fill.declarations[column]["ref_period"])
+    held = fill.held.get(column, [])
+    if not held:
+        return _joined("template.note.no_original")
+    return _joined("template.note.other_periods", periods=held, wanted=_ref_period(column, year), scheme=scheme)
+
+
+def column_rows(year: int | None, scheme: str | None = None, fill: prefill.Prefill | None = None
+                ) -> list[dict[str, str]]:
+    """One row per value column of the contract: what the columns sheet and the manifest comments say (with
+    ``fill``, the source and reference period of each pre-filled column, and a note on every column)."""
+    fill_decl = fill.declarations if fill is not None else {}
     rows = []
     for table in schemas.CONTRACT_TABLES:
         schema = schemas.RAW[table]
@@ -105,21 +140,26 @@ def column_rows(year: int | None) -> list[dict[str, str]]:
                 "description_en": c.description,
                 "accepted_ref_period": (spec.accepted(year) if year else indicators.describe_period(spec.period))
                 if spec else i18n.text("en", "template.dataset_period"),
-                "source": "", "ref_period": _ref_period(col, year),
+                "source": fill_decl.get(col, {}).get("source", "") if table == "regional" else "",
+                "ref_period": (fill_decl[col]["ref_period"] if table == "regional" and col in fill_decl
+                               else _ref_period(col, year)),
+                NOTE: column_note(table, col, scheme, year, fill) if scheme else "",
             })
     return rows
 
 
 def _template_value_columns(table: str) -> list[str]:
     if table == "regional":
-        return list(schemas.CONTRACT_VALUE_COLUMNS)
+        return list(REGIONAL_COLUMNS)
     return ["events_count"]
 
 
-def regional_rows(scheme: str) -> tuple[list[str], list[list[str]]]:
+def regional_rows(scheme: str, fill: prefill.Prefill | None = None) -> tuple[list[str], list[list[str]]]:
+    """The regional table: one row per unit, the pre-filled official values (text as the series stores them)."""
     units = regions.units(scheme)
-    header = ["region_code", *schemas.REGION_NAME_COLUMNS, *schemas.CONTRACT_VALUE_COLUMNS]
-    rows = [[u.code, u.name_ru, u.name_kk, u.name_en] + [""] * len(schemas.CONTRACT_VALUE_COLUMNS)
+    values = fill.values if fill is not None else {}
+    header = ["region_code", *schemas.REGION_NAME_COLUMNS, *REGIONAL_COLUMNS]
+    rows = [[u.code, u.name_ru, u.name_kk, u.name_en] + [values.get(c, {}).get(u.code, "") for c in REGIONAL_COLUMNS]
             for u in units.itertuples()]
     return header, rows
 
@@ -142,8 +182,9 @@ def _yaml_str(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def manifest_text(scheme: str, dataset_id: str, start: dt.date | None, end: dt.date | None, name: str) -> str:
-    """The manifest, commented for the person who fills it."""
+def manifest_text(scheme: str, dataset_id: str, start: dt.date | None, end: dt.date | None, name: str,
+                  fill: prefill.Prefill | None = None) -> str:
+    """The manifest, commented for the person who fills it (the pre-filled columns' source and ref_period given)."""
     year = start.year if start else None
     label = period_label(start, end) if start and end else ""
     files = {"regional": "regional.csv", "events_by_direction": "events_by_direction.csv"}
@@ -163,13 +204,13 @@ def manifest_text(scheme: str, dataset_id: str, start: dt.date | None, end: dt.d
         "synthetic: false",
         "tables:",
     ]
-    rows = column_rows(year)
+    rows = column_rows(year, scheme, fill)
     for table in schemas.CONTRACT_TABLES:
         lines += [f"  {table}:", f"    file: {files[table]}", f"    schema: {table}",
                   "    columns:  # " + i18n.text("en", "template.manifest.columns", source="source",
                                                ref_period="ref_period")]
         for r in (r for r in rows if r["table"] == table):
-            entry = f"source: {_yaml_str('')}" + (f", ref_period: {_yaml_str(r['ref_period'])}"
+            entry = f"source: {_yaml_str(r['source'])}" + (f", ref_period: {_yaml_str(r['ref_period'])}"
                                                   if indicators.BY_CONTRACT.get(r["column"]) else "")
             note = i18n.text("en", "template.manifest.column", unit=r["unit"], period=r["accepted_ref_period"])
             lines.append(f"      {r['column']}: {{{entry}}}  # {note}")
@@ -177,22 +218,26 @@ def manifest_text(scheme: str, dataset_id: str, start: dt.date | None, end: dt.d
 
 
 def write_template(scheme: str, out: str | Path, start: dt.date | None = None, end: dt.date | None = None,
-                   dataset_id: str | None = None) -> list[Path]:
-    """Write the directory (manifest, regional.csv, events_by_direction.csv) and its workbook; return the paths."""
+                   dataset_id: str | None = None, official: bool = True) -> list[Path]:
+    """Write the directory (manifest, regional.csv, events_by_direction.csv) and its workbook; return the paths.
+
+    With a period (and ``official``), the official columns the repository can source are pre-filled.
+    """
     regions.check_scheme(scheme)
     out = Path(out)
     name = out.name
     dataset_id = dataset_id or f"{name}_{scheme}".replace("-", "_")
-    reg_header, reg_rows = regional_rows(scheme)
+    fill = prefill.official_values(scheme, start) if start is not None and official else None
+    reg_header, reg_rows = regional_rows(scheme, fill)
     dir_header, dir_rows = direction_rows(scheme)
     written = []
-    for rel, text_ in (("manifest.yml", manifest_text(scheme, dataset_id, start, end, name)),
+    for rel, text_ in (("manifest.yml", manifest_text(scheme, dataset_id, start, end, name, fill)),
                        ("regional.csv", workbook.csv_text(reg_header, reg_rows)),
                        ("events_by_direction.csv", workbook.csv_text(dir_header, dir_rows))):
         atomic.write_text_atomic(out / rel, text_)
         written.append(out / rel)
     xlsx = out / f"{name}.xlsx"
-    write_workbook(xlsx, scheme, dataset_id, start, end)
+    write_workbook(xlsx, scheme, dataset_id, start, end, fill)
     written.append(xlsx)
     mask = os.umask(0)
     os.umask(mask)
@@ -210,8 +255,9 @@ _HEADER = "D9E1F2"
 
 
 def write_workbook(path: str | Path, scheme: str, dataset_id: str, start: dt.date | None = None,
-                   end: dt.date | None = None) -> Path:
-    """The template as one workbook (see :mod:`vstudy.data.workbook` for its sheets)."""
+                   end: dt.date | None = None, fill: prefill.Prefill | None = None) -> Path:
+    """The template as one workbook (see :mod:`vstudy.data.workbook` for its sheets); ``fill``: the pre-filled
+    official values (numbers in their cells), their declarations and the notes of the columns sheet."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -274,9 +320,9 @@ def write_workbook(path: str | Path, scheme: str, dataset_id: str, start: dt.dat
 
     # Column declarations: source and reference period to fill.
     ws = wb.create_sheet(workbook.COLUMNS_SHEET)
-    rows = column_rows(year)
+    rows = column_rows(year, scheme, fill)
     header = ["table", "column", "unit", "label_ru", "label_kk", "description_en", "accepted_ref_period",
-              "source", "ref_period"]
+              "source", "ref_period", NOTE]
     for j, h in enumerate(header, start=1):
         ws.cell(1, j, h).font = bold
         ws.cell(1, j).fill = blue
@@ -287,7 +333,7 @@ def write_workbook(path: str | Path, scheme: str, dataset_id: str, start: dt.dat
                 cell.protection = unlocked
             else:
                 cell.fill = grey
-    for j, width in enumerate((20, 34, 16, 40, 40, 70, 40, 50, 14), start=1):
+    for j, width in enumerate((20, 34, 16, 40, 40, 70, 40, 50, 14, 90), start=1):
         ws.column_dimensions[ws.cell(1, j).column_letter].width = width
     ws.freeze_panes = "C2"
     protect(ws)
@@ -298,7 +344,8 @@ def write_workbook(path: str | Path, scheme: str, dataset_id: str, start: dt.dat
         "float": lambda lo: DataValidation(type="decimal", operator="greaterThanOrEqual", formula1=str(lo or 0)),
         "pct": lambda lo: DataValidation(type="decimal", operator="between", formula1="0", formula2="100"),
     }
-    for table, (hdr, body) in (("regional", regional_rows(scheme)), ("events_by_direction", direction_rows(scheme))):
+    for table, (hdr, body) in (("regional", regional_rows(scheme, fill)),
+                               ("events_by_direction", direction_rows(scheme))):
         ws = wb.create_sheet(table)
         schema = schemas.RAW[table]
         value_cols = set(_template_value_columns(table))
@@ -311,12 +358,10 @@ def write_workbook(path: str | Path, scheme: str, dataset_id: str, start: dt.dat
             text_ = " / ".join(x for x in (col.description, *labels_) if x) + (f" [{col.unit}]" if col.unit else "")
             if h not in value_cols:
                 text_ += " — " + _joined("template.locked")
-            cell.comment = Comment(text_, "vstudy")
-            if h in value_cols:
-                cell.protection = unlocked  # a breakdown may be renamed _count -> _pct
+            cell.comment = Comment(text_, "vstudy")  # headers stay locked: a share has its own _pct column
         for i, values_ in enumerate(body, start=2):
             for j, (h, v) in enumerate(zip(hdr, values_, strict=True), start=1):
-                cell = ws.cell(i, j, v if v != "" else None)
+                cell = ws.cell(i, j, _cell_value(schema.column(h), v) if h in value_cols else (v if v != "" else None))
                 if h in value_cols:
                     cell.protection = unlocked
                 else:
@@ -328,7 +373,7 @@ def write_workbook(path: str | Path, scheme: str, dataset_id: str, start: dt.dat
             col = schema.column(h)
             kind = "pct" if col.percent else col.dtype
             dv = value_validation[kind](col.min)
-            dv.error = _joined("template.validation")
+            dv.error = _joined("template.validation_pct" if kind == "pct" else "template.validation")
             dv.errorTitle = "vstudy"
             dv.showErrorMessage = True
             dv.allow_blank = True
@@ -346,6 +391,14 @@ def write_workbook(path: str | Path, scheme: str, dataset_id: str, start: dt.dat
     with atomic.atomic_path(path) as tmp:
         wb.save(tmp)
     return path
+
+
+def _cell_value(column: schemas.Column, value: str) -> int | float | None:
+    """A pre-filled value as the number a spreadsheet holds (None for an empty cell)."""
+    if value == "":
+        return None
+    number = float(value)
+    return int(number) if column.dtype == "int" and number.is_integer() else number
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -375,6 +428,9 @@ def _cmd_template(args: argparse.Namespace) -> int:
     written = write_template(args.scheme, out, start, end, args.id)
     for path in written:
         print(path)
-    print(f"Fill {out}/regional.csv and events_by_direction.csv (or {written[-1].name}), declare each column's "
-          f"source in the manifest, then: vstudy validate --data {out}", file=sys.stderr)
+    filled = "the official columns the repository holds for the period are pre-filled with their source; " \
+        if start is not None else ""
+    print(f"Fill {out}/regional.csv and events_by_direction.csv (or {written[-1].name}): {filled}fill the front "
+          f"offices' columns and declare their source in the manifest (or the columns sheet), then: "
+          f"vstudy validate --data {out}", file=sys.stderr)
     return 0

@@ -362,11 +362,18 @@ def _check_regions(frame: pd.DataFrame, rule: RegionRule, file_label: str, schem
                                     f"{line_again} ({spelled}){label}: each unit once"))
         if rule.complete:
             missing = sorted(units - set(gcodes))
+            # Rows whose name did not resolve (errors above) may be the missing units: a warning naming the gap,
+            # not a knock-on error.
+            unresolved = [int(frame.at[i, "_line"]) for i, c in zip(frame.index, codes, strict=True)
+                          if c is None and applies[i] and pd.notna(names[i])] if not rule.group_by else []
+            knock_on = bool(missing) and len(missing) <= len(unresolved)
             if missing:
                 problems.append(Problem(
                     file_label, int(group["_line"].min()) if len(group) else None, rule.column, None,
                     "region_complete",
-                    f"units of {scheme} missing{label}: {', '.join(f'{c} {unit_name(c)}' for c in missing)}"))
+                    f"units of {scheme} missing{label}: {', '.join(f'{c} {unit_name(c)}' for c in missing)}"
+                    + (f" (is it the name on line {', '.join(map(str, unresolved))} that does not resolve?)"
+                       if knock_on else ""), "warning" if knock_on else "error"))
     return problems
 
 

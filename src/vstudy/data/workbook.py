@@ -62,6 +62,7 @@ class Content:
     problems: list[Problem] = field(default_factory=list)
     manifest_rows: dict[str, int] = field(default_factory=dict)  # manifest key -> row of the manifest sheet
     column_rows: dict[tuple[str, str], int] = field(default_factory=dict)  # (table, column) -> row of columns
+    columns_header: list[str] = field(default_factory=list)  # the columns sheet's header (where source, ref_period)
 
     def label(self, table: str) -> str:
         """The file label a table's problems carry until :func:`locate` names the sheet."""
@@ -290,6 +291,7 @@ def _read(wb, content: Content) -> None:
                 width = max(cells) + 1
                 header = _values(wb, cells, width)
                 pos = {h: i for i, h in reversed(list(enumerate(header)))}
+                content.columns_header = header
                 if "table" not in pos or "column" not in pos:
                     break
                 continue
@@ -350,11 +352,32 @@ def locate(problem: Problem, content: Content) -> Problem:
             table = message.split(".")[1]
             row = content.column_rows.get((table, str(problem.column)))
             return dataclasses.replace(problem, file=content.name, sheet=COLUMNS_SHEET, row=row,
-                                       message=message.split(": ", 1)[-1])
-        key = {"period": "period_start"}.get(str(problem.column), str(problem.column))
-        return dataclasses.replace(problem, file=content.name, sheet=MANIFEST_SHEET,
-                                   row=content.manifest_rows.get(key))
+                                       **_columns_sheet_words(problem, content, table, row,
+                                                              message.split(": ", 1)[-1]))
+        key = {"period": "period_start"}.get(str(problem.column), str(problem.column).replace(".", "_"))
+        row = content.manifest_rows.get(key)
+        return dataclasses.replace(problem, file=content.name, sheet=MANIFEST_SHEET, row=row,
+                                   column=key if row is not None else problem.column,
+                                   cell=f"B{row}" if row is not None else None)
     return problem
+
+
+def _columns_sheet_words(problem: Problem, content: Content, table: str, row: int | None, message: str) -> dict:
+    """A declaration problem said in the spreadsheet's terms: the cell of the columns sheet to fill (a manifest's
+    YAML advice means nothing in a workbook)."""
+    field_ = {"column_source": "source", "ref_period": "ref_period"}.get(problem.rule)
+    if field_ is None:
+        return {"message": message}
+    column = str(problem.column)
+    if row is None:
+        return {"message": f"{column} of sheet {table!r} has values but no row on sheet {COLUMNS_SHEET!r}: add a row "
+                           f"with table {table}, column {column} and its {field_} (every number needs its "
+                           "provenance)"}
+    cell = (f"{_letter(content.columns_header.index(field_))}{row}" if field_ in content.columns_header else None)
+    if problem.rule == "column_source":
+        message = (f"{column} has values on sheet {table!r} but no source: fill cell {cell or field_} of sheet "
+                   f"{COLUMNS_SHEET!r} (every number needs its provenance)")
+    return {"message": message, "cell": cell}
 
 
 # ---------------------------------------------------------------------------------------------------------------
