@@ -40,3 +40,17 @@ def processed_2021(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("processed_kz2021")
     processed.prepare_for_build(ROOT / "data" / "raw", out, "kz2021")
     return out
+
+
+@pytest.fixture(scope="session")
+def correlation_results_2021(processed_2021) -> Path:
+    """The correlation table of the 2021 study (as a build's tables/correlations.csv holds it), computed once per
+    session with the plan's permutations (one finding sits near the study-level line) and no bootstrap."""
+    from vstudy.analysis import correlations as cs
+    from vstudy.data import processed as layer
+
+    frame = cs.with_reconstructed_events(layer.read_table("regions_kz2021", processed_2021),
+                                         layer.read_table("event_counts_kz2021", processed_2021))
+    out = processed_2021.parent / "correlation_results_2021.csv"
+    cs.run_correlations(frame, n_boot=0, seed=7).to_csv(out, index=False)
+    return out

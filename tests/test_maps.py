@@ -115,6 +115,13 @@ def test_justify_classification_follows_the_stated_rule():
     assert (choice.reason, choice.n, choice.k_requested, sum(choice.counts)) == ("skewed", 17, 5, 17)
 
 
+def _r2(x: float) -> str:
+    """Two decimals as a reader rounds the printed value (half up on the shortest decimal of the float)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return str(Decimal(repr(float(x))).quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
 def test_justification_in_every_language():
     """The classification's reason, its class sizes and the GADF of the alternatives, from the maps catalogue, numbers
     as CLDR writes them, grammar (the count's noun and verb) by the catalogue's plural."""
@@ -128,12 +135,12 @@ def test_justification_in_every_language():
     gadf = choice.gadf
     en = prose.justification_text(choice, "en")
     assert en == (f"Fisher–Jenks, k = {choice.k}: 1 outlier beyond the Tukey fences would stretch equal or quantile "
-                  f"classes. Class sizes {sizes_en} of n = 16. GADF: quantiles {gadf['quantiles']:.2f}, "
-                  f"Fisher–Jenks {gadf['fisher_jenks']:.2f}, and equal intervals {gadf['equal_interval']:.2f}.")
+                  f"classes. Class sizes {sizes_en} of n = 16. GADF: quantiles {_r2(gadf['quantiles'])}, "
+                  f"Fisher–Jenks {_r2(gadf['fisher_jenks'])}, and equal intervals {_r2(gadf['equal_interval'])}.")
     assert prose.justification(choice, "en") == en
     ru = prose.justification_text(choice, "ru")
-    q = f"{gadf['quantiles']:.2f}".replace(".", ",")
-    e = f"{gadf['equal_interval']:.2f}".replace(".", ",")
+    q = _r2(gadf["quantiles"]).replace(".", ",")
+    e = _r2(gadf["equal_interval"]).replace(".", ",")
     assert ru.startswith(f"Фишер–Дженкс, k = {choice.k}: 1 выброс за границами Тьюки растянул бы равные интервалы")
     assert f"Размеры классов: {', '.join(str(c) for c in choice.counts)} (n = 16). Качество разбиения: квантили {q}," in ru
     assert ru.endswith(f" и равные интервалы {e}.")

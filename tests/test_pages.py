@@ -8,6 +8,7 @@ import csv
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -38,29 +39,10 @@ def english_runs(text: str) -> list[str]:
     return found
 
 
-def _correlations() -> pd.DataFrame:
-    base = {"method": "pearson", "role": "primary", "subset": False, "survives_holm": False, "survives_by": False,
-            "rests_on_one_region": False, "n": 17, "ci_low": 0.1, "ci_high": 0.9, "p_perm": 0.2, "p_holm": 1.0,
-            "p_by": 1.0, "influential_region": "KZ-55", "r_without_influential": 0.1}
-    rows = [
-        {**base, "family": "composition", "x": "ngo_share_pct", "y": "life_expectancy_years", "r": 0.6787,
-         "ci_low": 0.2939, "ci_high": 0.8742, "survives_holm": True, "p_perm": 0.00285, "p_holm": 0.0342,
-         "p_by": 0.106, "influential_region": "KZ-71", "r_without_influential": 0.6026},
-        {**base, "family": "organisations", "x": "organisations_per_100k", "y": "unemployment_rate_pct",
-         "r": -0.55, "survives_by": True, "rests_on_one_region": True, "n": 16, "p_perm": 0.0004, "p_by": 0.02,
-         "influential_region": "KZ-75", "r_without_influential": -0.21},
-        {**base, "family": "report", "x": "organisations_count", "y": "events_count", "r": 0.99},
-        {**base, "family": "composition", "x": "vol_students_pct", "y": "grp_per_capita", "r": 0.95,
-         "subset": True, "survives_holm": True},
-        {**base, "family": "volunteers", "x": "vol_students_pct", "y": "unemployment_rate_pct", "r": -0.70},
-        {**base, "family": "volunteers", "x": "vol_age_18_29_pct", "y": "grp_per_capita", "r": 0.10},
-    ]
-    return pd.DataFrame(rows)
-
-
 @pytest.fixture()
-def tables(tmp_path: Path, repo_root: Path) -> Path:
-    """A tables/ folder with a replication register (statuses as a build writes them) and correlations."""
+def tables(tmp_path: Path, repo_root: Path, correlation_results_2021: Path) -> Path:
+    """A tables/ folder with a replication register (statuses as a build writes them) and the 2021 study's
+    correlation table (computed by the analysis, as a build writes it)."""
     out = tmp_path / "tables"
     out.mkdir()
     statuses = ["consistent"] * 7 + ["reproduced"] * 3 + ["differs"] * 2 + ["not reproducible"]
@@ -68,7 +50,7 @@ def tables(tmp_path: Path, repo_root: Path) -> Path:
     pd.DataFrame({"claim_id": [f"c{i}" for i in range(len(statuses))], "status": statuses,
                   "section": [sections[i % 3] for i in range(len(statuses))]}).to_csv(out / "replication.csv",
                                                                                        index=False)
-    _correlations().to_csv(out / "correlations.csv", index=False)
+    shutil.copyfile(correlation_results_2021, out / "correlations.csv")
     return out
 
 
@@ -80,53 +62,64 @@ def _status_counts(path: Path) -> dict[str, int]:
     return counts
 
 
+def _summary(tables: Path):
+    from vstudy.analysis import correlations as cs
+
+    results = pd.read_csv(tables / "correlations.csv")
+    return results, cs.study_summary(results, cs.ALPHA), cs.mentioned_findings(results, strongest=3)
+
+
 def test_findings_in_russian_carry_the_tables_numbers_in_russian_format(tables):
     text = pages.findings_markdown(tables, "ru")
     counts = _status_counts(tables / "replication.csv")
     assert f"Из {sum(counts.values())} опубликованных в отчёте чисел" in text
     for status, n in counts.items():
         assert f"- {labels.value_label(status, 'ru')}: {n}\n" in text
-    life = labels.value_label("life_expectancy_years", "ru")
-    assert (f"НПО, % организаций × {life}: r = 0,68 (n = 17, 95-процентный интервал от 0,29 до 0,87); "
-            "перестановочный p = 0,003; p с поправкой Холма = 0,034; устойчива к поправке Холма; не держится на "
-            f"одном регионе (без самого влиятельного региона, {labels.region_label('KZ-71', 'ru')}, r = 0,60)") in text
-    assert ("p с поправкой Бенджамини — Иекутиели = 0,020; устойчива к поправке Бенджамини — Иекутиели; держится на "
-            f"одном регионе (без самого влиятельного региона, {labels.region_label('KZ-75', 'ru')}, r = −0,21)") in text
-    assert "проверено пар по всем регионам: 5" in text  # primary Pearson over all regions, the report's included
-    strongest = text.split("Наиболее сильные связи")[1]
-    assert strongest.index("r = −0,70") < strongest.index("r = 0,68") < strongest.index("r = −0,55")
-    assert "0,99" not in strongest and "0,95" not in text
+    results, summary, mentioned = _summary(tables)
+    # every count on the page is the table's: findings, pairs, the report's own and the grid's, what holds
+    assert summary["m_study"] == 22 and summary["pairs_full"] == 46 and summary["holds"] == 0
+    assert "По всем регионам проверены 22 вывода (46 пар)" in text
+    assert "2 — собственные пары отчёта" in text and "20 —" in text
+    assert "Ни один не устойчив к поправке Холма" in text or "ни один" in text.lower()
+    # the family-only survivor and the strongest exploratory pairs, each with its study-level Holm p
+    assert len(mentioned) == text.count("\n- ") + text.startswith("- ") - len(counts)
+    ngo = mentioned[(mentioned["x"] == "ngo_share_pct") & (mentioned["y"] == "life_expectancy_years")]
+    assert len(ngo) == 1 and ngo["mention"].iloc[0] == "family_only"
+    assert "r = 0,68" in text and "r = 0.68" not in text
+    assert re.search(r"p = 0,0\d\d \(± 0,000\d\)", text)  # a Monte Carlo p carries its standard error
+    # organisations × emissions rests on Pavlodar and says so, with r without it
+    assert labels.region_label("KZ-55", "ru") in text and "0,33" in text
 
 
 def test_findings_in_kazakh_name_the_regions_from_the_gazetteer_in_kazakh(tables):
     text = pages.findings_markdown(tables, "kk")
     assert "Қайта есептеу тізіліміне енгізілген, есепте жарияланған 13 саннан:" in text
     assert "- Үйлеседі: 7\n" in text and "- Қайта есептелді: 3\n" in text and "- Тексеру мүмкін емес: 1\n" in text
-    assert ("r = 0,68 (n = 17, 95 пайыздық сенімділік аралығы: 0,29 бастап 0,87 дейін); алмастыру сынағының p = 0,003; "
-            "Холм түзетуінен кейінгі p = 0,034; Холм түзетуінен кейін сақталады; бір өңірге сүйенбейді (ең ықпалды "
-            f"өңірсіз, {labels.region_label('KZ-71', 'kk')}, r = 0,60)") in text
-    assert labels.region_label("KZ-75", "kk") == "Алматы" and "өңірсіз, Алматы, r = −0,21" in text
-    assert "алмастыру сынағының p < 0,001" in text  # 0.0004
-    assert "барлық өңірлер бойынша тексерілген жұп саны: 5" in text
-    strongest = text.split("Ашық деректер бойынша ең күшті байланыстар")[1]
-    assert strongest.index("r = −0,70") < strongest.index("r = 0,68") < strongest.index("r = −0,55")
+    assert labels.region_label("KZ-55", "kk") in text  # Павлодар облысы, from the gazetteer
+    assert "r = 0,68" in text and "22" in text and "46" in text
 
 
 def test_findings_in_english_name_p_and_the_influential_region(tables):
     text = pages.findings_markdown(tables, "en", links=False)
-    assert ("r = 0.68 (n = 17, 95 % interval 0.29 to 0.87); permutation p = 0.003; p after Holm = 0.034; survives "
-            "Holm; does not rest on one region (without the most influential region, "
-            f"{labels.region_label('KZ-71', 'en')}, r = 0.60)") in text
+    assert "22 findings (46 pairs) were tested over all regions" in text
+    assert "2 of the report's own (confirmatory) and 20 from a declared exploratory grid" in text
+    assert "None holds after Holm's correction over all 22 findings" in text
+    assert "1 survives only its own family's correction" in text
+    assert labels.region_label("KZ-55", "en") in text and "r = 0.33" in text
+    assert "exploratory" in text
     assert "](tables/" not in text  # no links: the PDF's summary
 
 
-def test_nothing_survives_in_russian(tmp_path):
-    _correlations().assign(survives_holm=False, survives_by=False).to_csv(tmp_path / "correlations.csv", index=False)
+def test_nothing_survives_in_russian(tmp_path, correlation_results_2021):
+    results = pd.read_csv(correlation_results_2021)
+    results.assign(survives_holm=False, survives_by=False, holds_after_correction=False).to_csv(
+        tmp_path / "correlations.csv", index=False)
     text = pages.findings_markdown(tmp_path, "ru")
-    assert "Ни одна корреляция не устойчива" in text and "(их 5)" in text
+    assert "проверены 22 вывода (46 пар)" in text and "только поправку" not in text
     assert "В этой сборке нет реестра воспроизведения." in text
-    kk = pages.findings_markdown(tmp_path, "kk")
-    assert "бірде-бір корреляция сақталмайды**: барлық өңірлер бойынша тексерілген жұп саны — 5." in kk
+    en = pages.findings_markdown(tmp_path, "en")
+    assert "None holds after Holm's correction over all 22 findings at level 0.05." in en
+    assert "survives only its own family" not in en
 
 
 def test_replication_summary_adds_up_by_section(tables):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -290,27 +291,8 @@ def _register_2021(processed_dir: Path):
     return replication.build_register(replication.inputs(table), "kz2021", manifest.get("period"), coefficients)
 
 
-def _correlations() -> pd.DataFrame:
-    """A correlation table with one survivor of each kind, rows that must be skipped, and public relations."""
-    base = {"method": "pearson", "role": "primary", "subset": False, "survives_holm": False, "survives_by": False,
-            "rests_on_one_region": False, "n": 17, "ci_low": 0.1, "ci_high": 0.9}
-    rows = [
-        {**base, "family": "composition", "x": "ngo_share_pct", "y": "life_expectancy_years", "r": 0.6787,
-         "ci_low": 0.2939, "ci_high": 0.8742, "survives_holm": True},
-        {**base, "family": "organisations", "x": "organisations_per_100k", "y": "unemployment_rate_pct",
-         "r": -0.55, "survives_by": True, "rests_on_one_region": True, "n": 16},
-        {**base, "family": "report", "x": "organisations_count", "y": "events_count", "r": 0.99},  # not public data
-        {**base, "family": "composition", "x": "vol_students_pct", "y": "grp_per_capita", "r": 0.95,
-         "subset": True, "survives_holm": True},  # a subset: not over all regions
-        {**base, "family": "composition", "x": "vol_students_pct", "y": "grp_per_capita", "r": 0.97,
-         "method": "spearman", "role": "sensitivity", "survives_holm": True},
-        {**base, "family": "volunteers", "x": "vol_students_pct", "y": "unemployment_rate_pct", "r": -0.70},
-        {**base, "family": "volunteers", "x": "vol_age_18_29_pct", "y": "grp_per_capita", "r": 0.10},
-    ]
-    return pd.DataFrame(rows)
-
-
-def test_home_page_leads_with_the_findings_of_the_build_tables(repo_root, processed_2021, tmp_path):
+def test_home_page_leads_with_the_findings_of_the_build_tables(repo_root, processed_2021, tmp_path,
+                                                              correlation_results_2021):
     from markdown_it import MarkdownIt
 
     from vstudy.analysis import replication
@@ -321,7 +303,7 @@ def test_home_page_leads_with_the_findings_of_the_build_tables(repo_root, proces
     tables.mkdir()
     register = _register_2021(processed_2021)
     register.to_csv(tables / "replication.csv", index=False)
-    _correlations().to_csv(tables / "correlations.csv", index=False)
+    shutil.copyfile(correlation_results_2021, tables / "correlations.csv")
     config = pipeline.BuildConfig(root=repo_root, data_dir=repo_root / "data" / "raw", sections=(),
                                   package_hash="fixed", processed_dir=processed_2021)
     # The 2021 dataset is the report's transcription (its manifest's `transcribes`, which the data layer passes on).
@@ -336,17 +318,21 @@ def test_home_page_leads_with_the_findings_of_the_build_tables(repo_root, proces
     assert f"Of the {len(register)} published numbers" in text
     positions = [text.index(labels.value_label(s, "en") + ":") for s in replication.STATUS_ORDER if s in counts]
     assert positions == sorted(positions)
-    # the survivors: r, n, interval and whether they rest on one region; nothing from subsets or Spearman
-    assert ("NGOs, % of organisations × " + labels.value_label("life_expectancy_years", "en")
-            + ": r = 0.68 (n = 17, 95 % interval 0.29 to 0.87); survives Holm; does not rest on one region") in text
-    assert "(n = 16, 95 % interval 0.10 to 0.90); survives BY; rests on one region" in text
-    assert "0.95" not in text and "0.97" not in text
-    assert "(5 pairs tested" in text  # the primary Pearson pairs over all regions, the report's included
-    # the strongest public relations, strongest first, the report family left out
-    strongest = text.split("strongest relations in the public data")[1]
-    assert "0.99" not in strongest
-    assert strongest.index("r = −0.70") < strongest.index("r = 0.68") < strongest.index("r = −0.55")
-    assert "r = 0.10" not in strongest  # only the three strongest
+    # the correlations: every count from the table (findings, pairs, roles, what holds at the study level), each
+    # finding mentioned with its family-level and study-level Holm p and what it rests on; nothing from subsets
+    from vstudy.analysis import correlations as cs
+
+    results = pd.read_csv(tables / "correlations.csv")
+    summary = cs.study_summary(results, cs.ALPHA)
+    assert (f"{summary['m_study']} findings ({summary['pairs_full']} pairs) were tested over all regions: "
+            f"{summary['findings_confirmatory']} of the report's own (confirmatory) and "
+            f"{summary['findings_exploratory']} from a declared exploratory grid") in text
+    mentioned = cs.mentioned_findings(results, strongest=3)
+    assert text.count("(exploratory; n = ") + text.count("(confirmatory; n = ") == len(mentioned) == 4
+    assert "Holm over all 22 full-sample findings of the study p = " in text
+    assert "it rests on Pavlodar Region: without it r = 0.33" in text
+    subset_r = results.loc[results["subset"].map(lambda v: str(v).lower() == "true"), "r"].dropna()
+    assert not any(f"r = {r:.2f} (" in text for r in subset_r if abs(r) > 0.9)
     # the findings come first, then the downloads, then the key figures; the period and regions from the manifest
     assert text.index("## Findings") < text.index("## Downloads") < text.index("## Key figures")
     assert "the 17 regional front offices for July\u2009–\u2009December 2021" in text
@@ -357,35 +343,32 @@ def test_home_page_leads_with_the_findings_of_the_build_tables(repo_root, proces
     assert "`vstudy template" in text
 
 
-def test_home_page_says_plainly_when_nothing_survives(repo_root, tmp_path):
-    from vstudy.build import pipeline
-
-    frame = _correlations().assign(survives_holm=False, survives_by=False)
+def test_home_page_says_plainly_when_nothing_survives(tmp_path, correlation_results_2021):
+    frame = pd.read_csv(correlation_results_2021).assign(survives_holm=False, survives_by=False,
+                                                        holds_after_correction=False)
     frame.to_csv(tmp_path / "correlations.csv", index=False)
-    config = pipeline.BuildConfig(root=repo_root, data_dir=repo_root / "data" / "raw", sections=(),
-                                  package_hash="fixed")
     text = pages.findings_markdown(tmp_path, "en")
-    assert "No correlation survives the correction" in text and "among the 5 pairs" in text
+    assert "None holds after Holm's correction over all 22 findings at level 0.05." in text
+    assert "survives only" not in text
     assert "This build has no replication register." in text
-    assert config  # the config is not needed for the findings
 
 
-def test_pages_of_another_period_name_no_2021(repo_root, tmp_path):
+def test_pages_of_another_period_name_no_2021(repo_root, tmp_path, correlation_results_2021):
     """The site's templates type no period or region count: a 2022 dataset on the 20-region scheme reads as one."""
     from vstudy.build import pipeline
 
     processed = tmp_path / "processed"
     processed.mkdir()
-    manifest = json.loads((repo_root / "data" / "processed" / "manifest.json").read_text(encoding="utf-8")) \
-        if (repo_root / "data" / "processed" / "manifest.json").is_file() else {}
-    manifest.update({"period": {"start": "2022-07-01", "end": "2022-12-31", "label": "2022-H2"},
-                     "scheme": "kz2022"})
+    # a researcher's manifest (no title of its own: the pages name the study by its period); nothing read from the
+    # checkout's own build state
+    manifest = {"id": "own_2022", "period": {"start": "2022-07-01", "end": "2022-12-31", "label": "2022-H2"},
+                "scheme": "kz2022"}
     (processed / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     config = pipeline.BuildConfig(root=repo_root, data_dir=repo_root / "tests" / "fixtures" / "kz2022_dataset",
                                   sections=(), package_hash="fixed", processed_dir=processed)
     tables = tmp_path / "set" / "en" / "tables"
     tables.mkdir(parents=True)
-    _correlations().to_csv(tables / "correlations.csv", index=False)
+    shutil.copyfile(correlation_results_2021, tables / "correlations.csv")
     view = website.SetView(config.output_dir, tmp_path / "set", processed, staged={"en"})
     stage = website.stage_site(config, {"sections": {}}, view)
     for page in ("index.qmd", "_generated/home.md", "_quarto.yml"):

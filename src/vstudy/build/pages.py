@@ -47,7 +47,6 @@ NUMBER_PREFIX = re.compile(r"^[0-9]+[.]\s*")  # "01. " of a section title
 KEY_PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn", "plotly",
                 "geopandas", "shapely", "pyogrio", "mapclassify", "pyarrow", "papermill", "nbclient", "ipykernel",
                 "pyyaml", "openpyxl", "xlrd")
-STRONGEST_SHOWN = 3  # public-data relations listed among the findings
 HOME_FIGURES_SHOWN = 2  # key figures of the sections (vocab.SECTIONS) on the home page
 # The replication register's statuses (vstudy.analysis.replication.STATUS_ORDER) as message keys.
 STATUS_KEYS = {"not reproducible": "not_reproducible"}
@@ -229,47 +228,6 @@ def _finite(value: object) -> bool:
         return False
 
 
-P_FLOOR = 0.001  # p-values below it are written "< 0.001"
-
-
-def _p(value: object, lang: str) -> str:
-    p = float(value)  # type: ignore[arg-type]
-    return md(lang, "findings.p_value", small=p < P_FLOOR, p=max(p, P_FLOOR))
-
-
-def _pair(row, lang: str) -> str:
-    x = label_of(str(row["x"]), lang, default=str(row["x"]))
-    y = label_of(str(row["y"]), lang, default=str(row["y"]))
-    return md(lang, "findings.pair", x=x, y=y)
-
-
-def _r_line(row, lang: str) -> str:
-    """"X × Y: r = 0.68 (n = 17, 95 % interval 0.29 to 0.87)" in the edition's language."""
-    has_ci = _finite(row.get("ci_low")) and _finite(row.get("ci_high"))
-    return md(lang, "findings.r_line", raw=("pair",), pair=_pair(row, lang), r=float(row["r"]), n=int(row["n"]),
-              has_ci=has_ci, low=float(row["ci_low"]) if has_ci else 0.0, high=float(row["ci_high"]) if has_ci else 0.0)
-
-
-def _tests(row, lang: str) -> list[str]:
-    """The permutation p and the adjusted p of each correction the pair survives."""
-    parts = []
-    if _finite(row.get("p_perm")):
-        parts.append(md(lang, "findings.p_perm", raw=("p",), p=_p(row["p_perm"], lang)))
-    for col, survived, method in (("p_holm", "survives_holm", "holm"), ("p_by", "survives_by", "by")):
-        if _finite(row.get(col)) and _truth(row.get(survived)):
-            parts.append(md(lang, "findings.p_adjusted", raw=("p", "method"), method=method, p=_p(row[col], lang)))
-    return parts
-
-
-def _influence(row, lang: str) -> str:
-    """The influence caveat: does the pair rest on one region, and r without its most influential region."""
-    region = row.get("influential_region")
-    has_region = isinstance(region, str) and region.strip() != "" and _finite(row.get("r_without_influential"))
-    return md(lang, "findings.influence", rests=_truth(row.get("rests_on_one_region")), has_region=has_region,
-              region=region_name(region, lang) if has_region else "",
-              r=float(row["r_without_influential"]) if has_region else 0.0)
-
-
 def findings_markdown(tables: Path, lang: str = "en", *, heading: str | None = None, links: bool = True) -> str:
     """The findings a reviewer comes for, from the build's tables: the replication register's counts by status
     (``replication.csv``), the correlations that survive Holm or Benjamini–Yekutieli with r, n, p and whether each
@@ -291,45 +249,19 @@ def findings_markdown(tables: Path, lang: str = "en", *, heading: str | None = N
     else:
         out.append(md(lang, "findings.no_register") + "\n")
     results = _read_csv(tables / "correlations.csv")
-    needed = {"method", "role", "subset", "family", "x", "y", "n", "r", "survives_holm", "survives_by"}
-    if results is None or not needed <= set(results.columns):
+    if results is None or not {"p_holm_study", "plan_role", "holds_after_correction"} <= set(results.columns):
         out.append(md(lang, "findings.no_correlations") + "\n")
         return "\n".join(out) + "\n"
-    main = main_pairs(results)
-    survivors = main[main["survives_holm"].map(_truth) | main["survives_by"].map(_truth)]
-    if len(survivors):
-        out.append(md(lang, "findings.survivors", n=len(main)) + "\n")
-        for _, row in survivors.iterrows():
-            holm, by = _truth(row["survives_holm"]), _truth(row["survives_by"])
-            kept = "both" if holm and by else ("holm" if holm else "by")
-            tests = _tests(row, lang)
-            out.append(md(lang, "findings.survivor", raw=("line", "tests", "survives", "influence"),
-                          line=_r_line(row, lang),
-                          tests="".join(f"{test}; " for test in tests),
-                          survives=md(lang, "findings.survives", raw=("kept",), kept=kept),
-                          influence=_influence(row, lang)))
-        out.append("")
-    else:
-        out.append(md(lang, "findings.none_survive", n=len(main)) + "\n")
-    strongest = strongest_public(main)
-    if len(strongest):
-        out.append(md(lang, "findings.strongest") + "\n")
-        out += [md(lang, "findings.strong", raw=("line",), line=_r_line(row, lang)) for _, row in strongest.iterrows()]
-        if links:
-            out.append("\n" + md(lang, "findings.all_link") + "\n")
+    from vstudy.present.prose import correlations as correlation_prose
+
+    # Every count and every finding from the table itself, with its family-level and study-level corrected p, its
+    # role (confirmatory or exploratory) and what it rests on (vstudy.present.prose.correlations).
+    lines = [str(line) for line in correlation_prose.home_findings_markdown(results, lang)]
+    # a list starts after a blank line (Pandoc): after the count line and after the heading of the strongest
+    out += [line + ("\n" if not line.startswith("- ") else "") for line in lines]
+    if links:
+        out.append("\n" + md(lang, "findings.all_link") + "\n")
     return "\n".join(out) + "\n"
-
-
-def main_pairs(results):
-    """The primary Pearson pairs over all regions with a coefficient: what the findings count and rank."""
-    return results[(results["method"] == "pearson") & (results["role"] == "primary")
-                   & ~results["subset"].map(_truth) & results["r"].map(_finite)]
-
-
-def strongest_public(main, shown: int = STRONGEST_SHOWN):
-    """The ``shown`` strongest pairs (by |r|) outside the report's own family."""
-    public = main[main["family"] != "report"]
-    return public.loc[public["r"].abs().sort_values(ascending=False, kind="stable").index].head(shown)
 
 
 def downloads_markdown(lang: str = "en", manifest: dict | None = None) -> str:
@@ -771,7 +703,10 @@ def methods_markdown(manifest: dict, lang: str = "en") -> str:
                        meaning=plain(lang, f"pages.status.{STATUS_KEYS.get(s, s)}.meaning")) for s in STATUS_ORDER]
         out += [md(lang, "methods.register") + "\n", md(lang, "methods.register_intro") + "\n",
                 "\n".join(statuses) + "\n"]
-    out += [md(lang, "methods.correlations") + "\n", md(lang, "methods.correlations_text", transcribes=report) + "\n",
+    from vstudy.present.prose import correlations as correlation_prose
+
+    out += [md(lang, "methods.correlations") + "\n", str(correlation_prose.methods_paragraph(lang)) + "\n",
+            str(correlation_prose.plan_markdown(lang, heading_level=3)) + "\n",
             md(lang, "methods.missing") + "\n", md(lang, "methods.missing_text", transcribes=report) + "\n"]
     return "\n".join(out)
 

@@ -104,22 +104,20 @@ def _declared_terms() -> dict[str, dict[str, str]]:
     titles.
 
     Imported on first use, so that a figure that prints only the catalogue's terms does not import the statistics.
-    These are declared by their own modules in the languages those modules know; a language one of them does not
-    know yet (kk, until their catalogues land) reads that module's English rather than failing.
+    Each comes from its own catalogue domain (``correlations``, ``infoline``, ``sections``) in every language.
     """
     from vstudy.analysis import correlations, infoline
 
     out: dict[str, dict[str, str]] = {lang: {} for lang in LANGS}
     for lang in LANGS:
-        known = lang if lang in ("en", "ru") else "en"
         for var in correlations.VARIABLES:
-            out[lang][var.key] = var.label(known)
+            out[lang][var.key] = var.label(lang)
         for pair in correlations.PAIRS:
             if pair.coef_id:
                 x, y = correlations.VARIABLE_BY_KEY[pair.x], correlations.VARIABLE_BY_KEY[pair.y]
-                out[lang][pair.coef_id] = f"{x.label(known)} × {y.label(known)}"
-        out[lang].update(infoline.CHANNEL_LABELS.get(lang, infoline.CHANNEL_LABELS["en"]))
-        out[lang].update(infoline.CATEGORY_LABELS_RU if known == "ru" else infoline.CATEGORY_LABELS_EN)
+                out[lang][pair.coef_id] = i18n.text(lang, "labels.pattern.pair", x=x.label(lang), y=y.label(lang))
+        out[lang].update(infoline.CHANNEL_LABELS[lang])
+        out[lang].update(infoline.CATEGORY_LABELS[lang])
         for section_id in SECTIONS:
             out[lang][section_id] = i18n.text(lang, SECTIONS[section_id].title_id)
     return out
