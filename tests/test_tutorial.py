@@ -111,8 +111,11 @@ def _copy_repository(target: Path) -> Path:
     """The repository's files as the working tree has them (tracked and new, not ignored) copied into
     ``target``, modification times kept (so that `make venv` finds the environment up to date), and `.venv`
     pointing at the environment of this test run."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                            capture_output=True, check=True).stdout.decode().split("\0")
+    found = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                           capture_output=True, check=False)
+    if found.returncode != 0:
+        pytest.skip("the tutorial's test copies the files git lists: run it in a git checkout")
+    listed = found.stdout.decode().split("\0")
     for rel in filter(None, listed):
         source = ROOT / rel
         if source.is_file():
