@@ -48,13 +48,18 @@ def hash_tree(directory: Path, suffixes: Iterable[str] | None = None) -> dict[st
     }
 
 
-def package_hash() -> str:
-    """One hash of what executes the notebooks: the vstudy package's Python source, the resolved dependency set
+# What of the package a build's results depend on: its code and its words (the message catalogues).
+PACKAGE_SUFFIXES = (".py", ".yml")
+
+
+def package_hash(package_dir: Path | None = None) -> str:
+    """One hash of what executes the notebooks: the vstudy package's Python source and its message catalogues
+    (``i18n/catalogues/<lang>/*.yml``, the glossary: the words the notebooks print), the resolved dependency set
     (``requirements/lock.txt``) and the Python version. A change to any of them may change any result."""
-    package_dir = Path(__file__).resolve().parents[1]
+    package_dir = package_dir or Path(__file__).resolve().parents[1]
     lock = package_dir.parents[1] / "requirements" / "lock.txt"
     return sha256_json({
-        "package": hash_tree(package_dir, (".py",)),
+        "package": hash_tree(package_dir, PACKAGE_SUFFIXES),
         "lock": sha256_file(lock) if lock.is_file() else None,
         "python": sys.version,
     })

@@ -92,11 +92,11 @@ def channels_text(table: pd.DataFrame | None, channels: pd.DataFrame | None, lan
     return parts
 
 
-def categories_text(table: pd.DataFrame | None, lang: str) -> list[Rendered] | None:
-    """The categories of volunteering-related requests: the two largest and their share."""
+def categories_text(table: pd.DataFrame | None, lang: str, top: int = 2) -> list[Rendered] | None:
+    """The categories of volunteering-related requests: the ``top`` largest (two by default) and their share."""
     if table is None or table.empty:
         return None
-    top = table.head(2)
+    top = table.head(top)
     items = [t(lang, "infoline.categories.item", label=row.label, requests=row.requests_count)
              for row in top.itertuples()]
     return [t(lang, "infoline.categories.heading"), t(lang, "infoline.categories.intro"),
