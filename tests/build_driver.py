@@ -21,9 +21,9 @@ from vstudy.build.quarto import RenderOutcome
 from vstudy.build.sections import Section
 
 SECTIONS = (
-    Section("00", "alpha", raw_tables=("t_a",), titles=("Alpha", "Альфа")),
-    Section("01", "beta", raw_tables=("t_b",), titles=("Beta", "Бета")),
-    Section("02", "gamma", raw_tables=("*",), titles=("Gamma", "Гамма")),
+    Section("00", "alpha", raw_tables=("t_a",), titles=("Alpha", "Альфа", "Альфа бөлімі")),
+    Section("01", "beta", raw_tables=("t_b",), titles=("Beta", "Бета", "Бета бөлімі")),
+    Section("02", "gamma", raw_tables=("*",), titles=("Gamma", "Гамма", "Гамма бөлімі")),
 )
 
 

@@ -489,18 +489,21 @@ def test_study_document_of_the_2021_build(scheme, executed, tmp_path):
 
     for status in set(statuses):
         assert f"- {labels.value_label(status, 'en')}: {statuses.count(status):,}\n" in summary
-    with (tables / "correlations.csv").open(encoding="utf-8") as handle:
-        rows = [r for r in csv.DictReader(handle) if r["method"] == "pearson" and r["role"] == "primary"
-                and r["subset"] != "True" and r["r"] not in ("", "nan")]
-    survivors = [r for r in rows if "True" in (r["survives_holm"], r["survives_by"])]
-    if survivors:
-        assert f"({len(rows)} pairs tested" in summary
-        for r in survivors:
-            assert f"r = {float(r['r']):.2f}".replace("-", "\u2212") + f" (n = {int(float(r['n']))}" in summary
-    else:
-        assert f"among the {len(rows)} pairs tested" in summary
+    # the correlations: the counts the summary states are the table's (findings, pairs, what holds after the
+    # study-level correction), and every finding it mentions is there with r and n
+    import pandas as pd
 
+    from vstudy.analysis import correlations as cs
 
+    results = pd.read_csv(tables / "correlations.csv")
+    summary_counts = cs.study_summary(results, cs.ALPHA)
+    assert (f"{summary_counts['m_study']} findings ({summary_counts['pairs_full']} pairs) were tested over all "
+            "regions") in summary
+    holds = summary_counts["holds"]
+    assert (f"{'None holds' if holds == 0 else f'{holds} hold'} after Holm's correction over all "
+            f"{summary_counts['m_study']} findings") in summary
+    for _, r in cs.mentioned_findings(results, strongest=3).iterrows():
+        assert f"r = {float(r['r']):.2f}".replace("-", "\u2212") + ", permutation p" in summary
 
 
 @pytest.mark.parametrize("name", ["05_activities", "07_information_line"])
