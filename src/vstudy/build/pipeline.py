@@ -74,6 +74,8 @@ from vstudy.build.quarto import QUARTO_HELP, RenderOutcome  # noqa: F401  (re-ex
 from vstudy.build.sections import SECTIONS, Section, by_name
 from vstudy.build.state import (  # noqa: F401
     STATE_VERSION,
+    CorruptState,
+    empty_state,
     files_under,
     hash_tree,
     load_state,
@@ -82,13 +84,14 @@ from vstudy.build.state import (  # noqa: F401
     sha256_file,
     sha256_json,
 )
-from vstudy.data import atomic, paths
+from vstudy.data import atomic, owned, paths
 from vstudy.data import manifest as dataset_manifest
 from vstudy.vocab import LANGS, SCHEMES
 
 if TYPE_CHECKING:
     from vstudy.build.website import SetView
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # as vstudy.data.workbook.SUFFIXES (not imported: openpyxl is heavy)
 STATE_NAME = ".vstudy-state.json"
 LOCK_NAME = ".vstudy.lock"
 JOURNAL_NAME = ".vstudy-commit.json"
@@ -139,14 +142,29 @@ class BuildConfig:
     echo: Callable[[str], None] = print
     # Called with the index of each folder move while the new set is put in place (tests stop a build there).
     on_commit_step: Callable[[int], None] | None = None
+    # A filled template workbook the dataset comes from (``data_dir`` given as ``X.xlsx``): after the lock, the
+    # build copies it into its staging folder and exports it there as the dataset directory ``data_dir``.
+    workbook: Path | None = None
+    # How the user named the dataset, the output tree and the processed layer (for messages); None = the path
+    # relative to the repository root.
+    labels: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
-        self.data_dir = Path(self.data_dir or self.root / "data" / "raw").resolve()
-        default_processed, default_output = paths.output_tree(self.data_dir, self.root)
+        labels = dict(self.labels)
+        for key, given in (("data", self.data_dir), ("output", self.output_dir), ("processed", self.processed_dir)):
+            if given is not None and key not in labels:
+                labels[key] = os.path.normpath(str(given))
+        data = Path(self.data_dir or self.root / "data" / "raw").resolve()
+        if self.workbook is None and data.suffix.lower() in WORKBOOK_SUFFIXES:
+            self.workbook = data
+        default_processed, default_output = paths.output_tree(self.workbook or data, self.root)
         self.output_given = self.output_dir is not None
         self.processed_dir = Path(self.processed_dir or default_processed).resolve()
         self.output_dir = Path(self.output_dir or default_output).resolve()
+        # A workbook's dataset directory is exported into the build's own staging folder (after the lock).
+        self.data_dir = self.build_dir / "dataset" / self.workbook.stem if data == self.workbook else data
+        self.labels = labels
         self.jobs = max(1, int(self.jobs or os.cpu_count() or 1))
         unknown = [lang for lang in self.langs if lang not in LANGS]
         if unknown:
@@ -195,12 +213,64 @@ class BuildConfig:
     def source_path(self, section: Section) -> Path:
         return self.root / section.notebook
 
-    def rel(self, path: Path) -> str:
-        """``path`` relative to the repository root (POSIX), or absolute when outside it."""
+    @property
+    def source(self) -> Path:
+        """The dataset as the user gave it: the workbook, or the dataset directory."""
+        return self.workbook or self.data_dir
+
+    @property
+    def workbook_copy(self) -> Path | None:
+        """The copy of the workbook the build reads (validates, exports, processes): one set of bytes."""
+        return self.build_dir / "input" / self.workbook.name if self.workbook else None
+
+    def dataset_id(self) -> str:
+        """What the output tree records as the dataset it holds: its path relative to the repository root, or
+        absolute when outside it (an identity, not shown to the reader)."""
+        return self.real(self.source)
+
+    def real(self, path: Path) -> str:
+        """``path`` relative to the repository root (POSIX), or absolute when outside it: a path the notebooks
+        (which run in the repository root) can open."""
         try:
             return Path(path).resolve().relative_to(self.root).as_posix()
         except ValueError:
             return str(path)
+
+    def _anchors(self) -> list[tuple[Path, str]]:
+        anchors = [(self.output_dir, self.labels.get("output")), (self.processed_dir, self.labels.get("processed")),
+                   (self.source, self.labels.get("data"))]
+        return [(path, label) for path, label in anchors if label]
+
+    def rel(self, path: Path) -> str:
+        """``path`` as the user pointed at it, for messages: relative to the folder they named (``--output``,
+        ``--processed``, ``--data``) when inside one, else to the repository root, else to the current folder."""
+        path = Path(path)
+        try:
+            inside_root = path.relative_to(self.root).as_posix()
+        except ValueError:
+            inside_root = None
+        if self.workbook is not None and (path == self.data_dir or self.data_dir in path.parents):
+            path = self.workbook  # the export stands for the workbook
+        for base, label in sorted(self._anchors(), key=lambda a: -len(str(a[0]))):
+            if path == base or base in path.parents:
+                return owned.shown(path, [(base, label)])
+        return inside_root if inside_root is not None else owned.shown(path)
+
+    def public(self, path: Path) -> str:
+        """``path`` as recorded in the executed notebooks and the state file: relative to the repository root when
+        inside it, else relative to the output tree, processed layer or dataset it lies in, named by its own folder
+        name (``mytree/en``) — never a machine path."""
+        path = Path(path)
+        if self.workbook is not None and (path == self.data_dir or self.data_dir in path.parents):
+            path = self.workbook
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            pass
+        for base in sorted((self.output_dir, self.processed_dir, self.source), key=lambda b: -len(str(b))):
+            if path == base or base in path.parents:
+                return (Path(base.name) / path.relative_to(base)).as_posix()
+        return path.name
 
 
 @dataclass
@@ -212,11 +282,12 @@ class NotebookFailure:
     evalue: str
     partial: Path | None
     lang: str = "en"
+    partial_shown: str = ""  # where the partial notebook is, as the user named the output tree
 
     def message(self) -> str:
         cell = "cell ?" if self.cell_index is None else f"cell {self.cell_index}"
         where = f" ({self.first_line!r})" if self.first_line else ""
-        kept = f"\n  partial notebook kept at {self.partial}" if self.partial else ""
+        kept = f"\n  partial notebook kept at {self.partial_shown or self.partial}" if self.partial else ""
         return (f"section {self.section} ({self.lang} edition) failed in {cell}{where}: {self.ename}: "
                 f"{self.evalue}{kept}")
 
@@ -252,6 +323,23 @@ class BuildError(Exception):
 
 class UsageError(BuildError):
     """The command cannot run as given (exit 2)."""
+
+
+class CorruptJournal(Exception):
+    """The commit journal exists but is not one this build can apply safely."""
+
+
+def os_error_message(exc: OSError, show: Callable[[Path], str], fallback: str) -> str:
+    """One line naming the file or folder and the condition of a failed write (read-only, disk full, …)."""
+    import errno
+
+    conditions = {errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied (read-only?)",
+                  errno.EPERM: "permission denied (read-only?)", errno.ENOSPC: "no space left on the device",
+                  errno.EDQUOT: "disk quota exceeded", errno.ENOTDIR: "a file stands where a folder is needed",
+                  errno.EISDIR: "a folder stands where a file is needed", errno.ENAMETOOLONG: "the name is too long"}
+    condition = conditions.get(exc.errno, exc.strerror or type(exc).__name__)
+    where = show(Path(exc.filename)) if exc.filename else fallback
+    return f"cannot write {where}: {condition}"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -331,11 +419,11 @@ def parameters_for(config: BuildConfig, manifest: dict) -> dict:
 
     params = dict(PARAMETER_DEFAULTS)
     params.update(
-        data_dir=config.rel(config.data_dir),
-        processed_dir=config.rel(config.processed_dir),
+        data_dir=config.public(config.source),
+        processed_dir=config.public(config.processed_dir),
         scheme=config.scheme,
         period=manifest.get("period") or PARAMETER_DEFAULTS["period"],
-        output_dir=config.rel(config.output_dir),
+        output_dir=config.public(config.output_dir),
     )
     params.update(config.extra_parameters)
     return params
@@ -343,7 +431,7 @@ def parameters_for(config: BuildConfig, manifest: dict) -> dict:
 
 def edition_parameters(config: BuildConfig, params: dict, lang: str) -> dict:
     """The parameters of one edition: its ``lang``, and its own folder of the output tree as ``output_dir``."""
-    return dict(params, lang=lang, output_dir=config.rel(config.edition_dir(lang)))
+    return dict(params, lang=lang, output_dir=config.public(config.edition_dir(lang)))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -373,13 +461,17 @@ def _default_prepare(config: BuildConfig) -> list[Path]:
     """
     from vstudy.data import datasets, processed  # heavy (pandas, pyarrow): only when the data step runs
 
+    # A workbook is read as the workbook (the copy the build took of it): `vstudy validate --data X.xlsx` and the
+    # build judge the same bytes with the same reader.
     try:
-        return processed.prepare_for_build(config.data_dir, config.processed_dir, config.scheme)
+        return processed.prepare_for_build(config.workbook_copy or config.data_dir, config.processed_dir,
+                                           config.scheme)
     except datasets.InvalidDataset as exc:
         errors = [p.format() for p in exc.dataset.errors]
         shown = "\n  ".join(errors[:40]) + (f"\n  … and {len(errors) - 40} more" if len(errors) > 40 else "")
-        raise BuildError(f"invalid dataset {config.data_dir} ({len(errors)} error(s); "
-                         f"`vstudy validate --data {config.data_dir}` lists them all):\n  {shown}") from exc
+        where = config.rel(config.source)
+        raise BuildError(f"invalid dataset {where} ({len(errors)} error(s); "
+                         f"`vstudy validate --data {where}` lists them all):\n  {shown}") from exc
 
 
 class _Worker:
@@ -515,7 +607,7 @@ class _Runner:
             "kernel": KERNEL, "parameters": parameters, "error_path": str(work / "error.json"),
             "public_parameters": public, "replace": replace, "lang": lang,
             "public_input_path": section.notebook,
-            "public_output_path": config.rel(config.executed_path(section, lang)),
+            "public_output_path": config.public(config.executed_path(section, lang)),
         }
         (work / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
         start = time.perf_counter()
@@ -553,6 +645,7 @@ class _Runner:
             section=section.name, cell_index=details.get("source_cell_index"),
             first_line=details.get("first_line", ""), ename=details.get("ename", "Error"),
             evalue=details.get("evalue", ""), partial=partial, lang=lang,
+            partial_shown=self.config.rel(partial) if partial else "",
         )
 
     def close(self, timeout: float = 10) -> None:
@@ -660,19 +753,52 @@ def _commit(config: BuildConfig, token: str, moves: list[dict], state: dict | No
         config.journal_path.unlink()
 
 
-def recover(config: BuildConfig, echo: Callable[[str], None] | None = None) -> None:
+def _read_journal(config: BuildConfig) -> dict:
+    """The commit journal, checked: every move stays inside the output tree (or is the processed layer) and comes
+    from the build's staging folders; CorruptJournal otherwise (it is never applied then)."""
+    try:
+        if config.journal_path.is_symlink():
+            raise ValueError("it is a symbolic link")
+        journal = json.loads(config.journal_path.read_text(encoding="utf-8"))
+        if not isinstance(journal, dict) or journal.get("version") != 1 or not isinstance(journal.get("moves"), list):
+            raise ValueError("not a journal of this version")
+        if journal.get("state") is not None and not isinstance(journal["state"], dict):
+            raise ValueError("its state is not an object")
+        stages = (config.build_dir, config.processed_stage_root)
+        for move in journal["moves"]:
+            if not isinstance(move, dict) or not isinstance(move.get("target"), str):
+                raise ValueError("a move without a target")
+            target = Path(move["target"])
+            if not (target == config.processed_dir or config.output_dir in target.parents):
+                raise ValueError(f"a move to {target} outside the output tree")
+            staged = move.get("staged")
+            if staged is not None and not (isinstance(staged, str) and any(
+                    stage in Path(staged).parents for stage in stages)):
+                raise ValueError("a move from outside the build's staging folders")
+            if move.get("inode") is not None and not isinstance(move["inode"], int):
+                raise ValueError("an inode that is not a number")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise CorruptJournal(str(exc)) from None
+    return journal
+
+
+def recover(config: BuildConfig, echo: Callable[[str], None] | None = None,
+            ignore_damaged_journal: bool = False) -> None:
     """Finish or undo what a stopped build left in the output tree (the build does this first, under its lock).
 
     A complete journal is applied (the stopped build had staged its whole set); then every process still tagged
     with the stopped build's id is ended, and the staging folders, kernel connection files and half-written
-    processed layers are removed.
+    processed layers are removed. A damaged journal raises :class:`CorruptJournal` (nothing is done), unless
+    ``ignore_damaged_journal`` (``--force``): then it is removed unapplied.
     """
     out = config.output_dir
-    if config.journal_path.exists():
+    if config.journal_path.exists() or config.journal_path.is_symlink():
+        journal = None
         try:
-            journal = json.loads(config.journal_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            journal = None
+            journal = _read_journal(config)
+        except CorruptJournal:
+            if not ignore_damaged_journal:
+                raise
         if journal is not None:
             _apply_moves(journal, config.build_dir / "trash")
             if journal.get("state") is not None:
@@ -695,6 +821,30 @@ def recover(config: BuildConfig, echo: Callable[[str], None] | None = None) -> N
     if config.processed_dir.parent.is_dir():
         for leftover in config.processed_dir.parent.glob(f".{config.processed_dir.name}.building-*"):
             shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _recorded_files(config: BuildConfig, state: dict, existed: bool) -> set[str]:
+    """The files of the output tree the previous builds recorded writing (paths relative to the tree).
+
+    A state of this version lists them (``written``). A tree built by an earlier version: every file its state
+    records (executed notebooks, tables, figures) and everything in the folders only the build writes (``site/``,
+    ``site-src/``, ``failed/``); with a state of an older layout, everything in the folders that build replaced
+    whole. No state: nothing (every file there is someone else's)."""
+    if isinstance(state.get("written"), list):
+        return set(state["written"])
+    if not existed:
+        return set()
+    tops = ["site", "site-src", "failed"]
+    recorded: set[str] = set()
+    if not state["sections"]:  # another version's state (load_state dropped it)
+        tops += [*LANGS, "notebooks", "tables", "figures"]
+    for entry in state["sections"].values():
+        recorded |= set(entry.get("outputs") or {})
+        if entry.get("notebook"):
+            recorded.add(entry["notebook"])
+    for top in tops:
+        recorded |= {f"{top}/{rel}" for rel in owned.walk(config.output_dir / top)}
+    return recorded
 
 
 def _tree_files(tree: Path, top: str) -> dict[str, str]:
@@ -746,6 +896,7 @@ def build(config: BuildConfig) -> BuildResult:
     progress = _Progress(config.echo)
     holder = f"pid {os.getpid()}, {' '.join(sys.argv[:6])[:200]}, since {time.strftime('%H:%M:%S')}"
     try:
+        check_places(config)  # before anything is written
         config.output_dir.mkdir(parents=True, exist_ok=True)
         with contextlib.ExitStack() as locks:
             locks.enter_context(atomic.exclusive_lock(
@@ -759,10 +910,46 @@ def build(config: BuildConfig) -> BuildResult:
     except atomic.Locked as exc:
         result.exit_code = EXIT_LOCKED
         result.message = (f"another vstudy build is using this output tree ({exc.holder or 'a process'}; lock "
-                          f"{exc.path}). Wait for it to finish, or run again with --wait.")
+                          f"{config.rel(exc.path)}). Wait for it to finish, or run again with --wait.")
+    except owned.Refused as exc:
+        result.exit_code = EXIT_USAGE
+        result.message = f"nothing was done: {exc}"
+    except OSError as exc:  # the output tree or the lock cannot be written (read-only, disk full)
+        result.exit_code = EXIT_FAILED
+        result.message = os_error_message(exc, config.rel, config.rel(config.output_dir)) + \
+            "; the previous outputs are unchanged"
     result.seconds = time.perf_counter() - start
     _summary(config, result)
     return result
+
+
+def check_places(config: BuildConfig) -> None:
+    """Refuse output folders vstudy must not write into (:mod:`vstudy.data.owned`); nothing is written before.
+
+    Never ``/``, the home folder, the repository root, the dataset or a folder inside or around it; ``--output`` and
+    ``--processed`` differ and do not nest (but the default ``<tree>/processed``); each is new, empty, or already
+    a vstudy output tree / processed layer."""
+    out, processed = config.output_dir, config.processed_dir
+    out_name = f"--output {config.labels['output']}" if "output" in config.labels else \
+        f"the output tree {config.rel(out)}"
+    proc_name = f"--processed {config.labels['processed']}" if "processed" in config.labels else \
+        f"the processed layer {config.rel(processed)}"
+    dataset_is_file = config.workbook is not None
+    for folder, name in ((out, out_name), (processed, proc_name)):
+        owned.check_place(folder, name, root=config.root, dataset=config.source, dataset_is_file=dataset_is_file)
+    if out == processed:
+        raise owned.Refused(f"{proc_name} is the output tree itself; the processed layer needs a folder of its own "
+                            f"(default: {config.rel(out)}/processed)")
+    if out in processed.parents and processed != out / "processed":
+        raise owned.Refused(f"{proc_name} lies inside the output tree {config.rel(out)}; give a folder outside it, "
+                            "or leave --processed out (the default is the tree's processed/ folder)")
+    if processed in out.parents:
+        raise owned.Refused(f"{out_name} lies inside the processed layer {config.rel(processed)}; give them "
+                            "separate folders")
+    owned.check_owned(out, out_name, "tree")
+    owned.check_owned(processed, proc_name, "layer")
+    if config.workbook is not None and not config.workbook.is_file():
+        raise owned.Refused(f"--data {config.rel(config.workbook)}: no such workbook")
 
 
 class _Build:
@@ -775,18 +962,27 @@ class _Build:
         self.token = uuid.uuid4().hex[:16]
         self.runner = _Runner(config, self.token)
         self.failed: list[NotebookFailure] = []
+        self.state: dict | None = None  # the previous state, once read
+        self.recorded: set[str] | None = None  # the files of the tree the previous builds wrote
+        self.replace_unrecorded = config.force  # --force: a file vstudy did not record may be replaced
 
     def run(self) -> None:
         config, result = self.config, self.result
         try:
             self._run()
-        except UsageError as exc:
+        except (UsageError, owned.Refused) as exc:
             result.exit_code = EXIT_USAGE
             result.message = str(exc)
-        except BuildError as exc:
+        except (BuildError, OSError) as exc:
             result.exit_code = EXIT_FAILED
-            result.message = str(exc)
-            self._finish_failed()
+            result.message = str(exc) if isinstance(exc, BuildError) else (
+                os_error_message(exc, config.rel, config.rel(config.output_dir))
+                + ("; the new outputs were put in place" if result.committed
+                   else "; the previous outputs are unchanged"))
+            try:
+                self._finish_failed()
+            except (OSError, owned.Refused) as again:  # e.g. the disk is still full: failed/ stays as it was
+                result.message += f" ({config.rel(config.failed_dir)} not updated: {again})"
         except KeyboardInterrupt:
             self.runner.kill_all()
             result.exit_code = EXIT_INTERRUPTED
@@ -803,6 +999,8 @@ class _Build:
     def _finish_failed(self) -> None:
         """After a failure: only ``failed/`` changes, to hold this build's failed notebooks (or nothing)."""
         self.runner.kill_all()
+        if self.state is None or self.recorded is None or self.result.committed:
+            return  # stopped before the tree was read (or after the set was put in place)
         staged = self.config.build_dir / "failed"
         if staged.is_dir():
             moves = [{"staged": str(staged), "target": str(self.config.failed_dir)}]
@@ -810,16 +1008,28 @@ class _Build:
             moves = [{"staged": None, "target": str(self.config.failed_dir)}]
         else:
             return
-        _commit(self.config, self.token, moves, None)
+        state = dict(self.state)
+        state["written"] = self._keep_user_files(moves)
+        _commit(self.config, self.token, moves, state)
 
     def _run(self) -> None:
         config, result, progress = self.config, self.result, self.progress
-        recover(config, progress.echo)
-        state = load_state(config.state_path)
-        dataset = config.rel(config.data_dir)
-        if not config.output_given and state.get("dataset") not in (None, dataset):
-            raise UsageError(f"the output tree {config.output_dir} holds the build of another dataset "
-                             f"({state['dataset']}); give this one its own with --output DIR")
+        try:
+            recover(config, progress.echo, ignore_damaged_journal=config.force)
+        except CorruptJournal as exc:
+            raise UsageError(f"{config.rel(config.journal_path)} is damaged ({exc}); nothing was done. Run again "
+                             "with --force to rebuild the outputs (files vstudy did not write are kept)") from None
+        state = self._read_state()
+        dataset = config.dataset_id()
+        marker = owned.read_marker(config.output_dir, owned.TREE_MARKER) or {}
+        previous = state.get("dataset") or marker.get("dataset")
+        if not config.output_given and previous not in (None, dataset):
+            raise UsageError(f"the output tree {config.rel(config.output_dir)} holds the build of another dataset "
+                             f"({owned.shown(Path(previous)) if Path(previous).is_absolute() else previous}); "
+                             "give this one its own with --output DIR")
+        owned.claim_tree(config.output_dir, dataset)
+        if config.workbook is not None:
+            self._export_workbook()
         config.package_hash = config.package_hash or package_hash()
         selected = _selected(config)
         for section in selected:
@@ -833,7 +1043,7 @@ class _Build:
         config.scheme = config.scheme or manifest.get("scheme") or "kz2021"
         raw_hashes = hash_tree(config.data_dir)
         new_state = {"version": STATE_VERSION, "dataset": dataset, "data": dict(state["data"]), "sections": {},
-                     "site": dict(state["site"])}
+                     "site": dict(state["site"]), "written": sorted(self.recorded or ())}
         processed_now = config.processed_dir
         staged_processed = self._prepare(state, new_state, raw_hashes, len(selected) * len(config.langs))
         if staged_processed is not None:
@@ -896,6 +1106,9 @@ class _Build:
             moves.append({"staged": str(config.build_dir / "failed"), "target": str(config.failed_dir)})
         elif config.failed_dir.exists():
             moves.append({"staged": None, "target": str(config.failed_dir)})
+        # Only what the previous builds recorded writing is replaced: every other file of a folder that is put
+        # in place (or removed) is linked into its replacement first.
+        new_state["written"] = self._keep_user_files(moves)
 
         if moves or new_state != state:
             self.runner.close()  # every process of the build has ended before its outputs are put in place
@@ -911,11 +1124,84 @@ class _Build:
             result.message = (result.message + "\n" if result.message else "") + (
                 "section notebooks not found: " + ", ".join(result.missing))
 
+    def _read_state(self) -> dict:
+        """The previous build's state and the files it recorded writing (``self.recorded``)."""
+        config = self.config
+        try:
+            state = load_state(config.state_path)
+            existed = config.state_path.exists()
+        except CorruptState as exc:
+            if not config.force:
+                raise UsageError(f"{config.rel(config.state_path)} is damaged ({exc}): the build cannot tell the "
+                                 "files it wrote from yours, so nothing was done. Run again with --force to rebuild "
+                                 "the outputs (files at paths vstudy does not write are kept)") from None
+            self.progress.line("!", "state", note=f"{config.rel(config.state_path)} is damaged: rebuilding (--force)")
+            state, existed = empty_state(), False
+            self.replace_unrecorded = True
+        self.state = state
+        self.recorded = _recorded_files(config, state, existed)
+        return state
+
+    def _export_workbook(self) -> None:
+        """Copy the workbook into the build's staging folder and export that copy there as the dataset directory
+        (``config.data_dir``): after the lock, never through a link, nothing beside the workbook."""
+        config = self.config
+        copy = config.workbook_copy
+        assert copy is not None and config.workbook is not None
+        if not config.workbook.is_file():
+            raise UsageError(f"--data {config.rel(config.workbook)}: no such workbook")
+        start = time.perf_counter()
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(config.workbook, copy)
+        from vstudy.data import workbook
+
+        try:
+            workbook.to_directory(copy, config.data_dir)
+        except OSError:
+            raise
+        except Exception as exc:  # an unreadable workbook: its problems name the sheet and cell
+            raise BuildError(f"the workbook {config.rel(config.workbook)} cannot be read, nothing was built: "
+                             f"{exc}") from None
+        self.progress.line("✓", "workbook read", time.perf_counter() - start,
+                           f"{config.rel(config.workbook)}, exported into the build's staging folder")
+
+    def _keep_user_files(self, moves: list[dict]) -> list[str]:
+        """Keep every file the previous builds did not record writing: link it into the folder that replaces its
+        folder (a folder to be removed becomes one that holds only such files). Returns the new record: what the
+        tree holds of vstudy's once the moves are done."""
+        config = self.config
+        recorded = self.recorded or set()
+        written = set(recorded)
+        for move in moves:
+            target = Path(move["target"])
+            if target == config.processed_dir:
+                continue  # the processed layer keeps its own record (its marker, see _prepare)
+            top = target.relative_to(config.output_dir).as_posix()
+            written = {w for w in written if w != top and not w.startswith(top + "/")}
+            staged = Path(move["staged"]) if move["staged"] else None
+            mine = [f"{top}/{rel}" for rel in owned.walk(staged)] if staged else []
+            if target.is_symlink() or (target.exists() and not target.is_dir()):
+                if top not in recorded and not self.replace_unrecorded:
+                    raise owned.Conflict(f"{config.rel(target)} was not written by vstudy, and the new outputs put "
+                                         "a folder there: move it away (nothing was changed), or run again with "
+                                         "--force to replace it")
+            elif target.is_dir():
+                if staged is None and any(f"{top}/{rel}" not in recorded for rel in owned.walk(target)):
+                    staged = config.build_dir / "keep" / top
+                    staged.mkdir(parents=True, exist_ok=True)
+                    move["staged"] = str(staged)
+                if staged is not None:
+                    owned.carry_over(target, staged, recorded, prefix=f"{top}/", replace=self.replace_unrecorded,
+                                     show=config.rel)
+            written |= set(mine)
+        return sorted(written)
+
     def _prepare(self, state: dict, new_state: dict, raw_hashes: dict[str, str], n_sections: int) -> Path | None:
         """Validate and process when out of date, into the staging folder; return it (None: up to date)."""
         config, progress = self.config, self.progress
         key = sha256_json({"raw": raw_hashes, "scheme": config.scheme, "package": config.package_hash,
-                           "processed_dir": config.rel(config.processed_dir)})
+                           "processed_dir": config.public(config.processed_dir),
+                           "workbook": sha256_file(config.workbook_copy) if config.workbook_copy else None})
         recorded = state["data"]
         if not config.force and recorded.get("key") == key and recorded.get("processed") == hash_tree(
                 config.processed_dir) and config.processed_dir.is_dir():
@@ -930,15 +1216,19 @@ class _Build:
         staged_config.scheme, staged_config.package_hash = config.scheme, config.package_hash
         try:
             prepare(staged_config)
-        except BuildError:
+        except (BuildError, OSError):
             raise
         except Exception as exc:  # invalid data, unreadable file …: the message names it
             raise BuildError(f"validate/process failed: {type(exc).__name__}: {exc}") from exc
         target.mkdir(parents=True, exist_ok=True)  # a prepare step may write nothing
         os.chmod(target, atomic.dir_mode())
-        for keep in config.processed_dir.glob(".*") if config.processed_dir.is_dir() else []:
-            if keep.is_file() and not (target / keep.name).exists():
-                shutil.copy2(keep, target / keep.name)  # .gitkeep of the committed data/processed
+        written = set(owned.walk(target)) - {owned.LAYER_MARKER}
+        # The files of the current layer vstudy did not write (``.gitkeep`` of the committed data/processed, a
+        # user's file) stay in the new one.
+        if config.processed_dir.is_dir():
+            owned.carry_over(config.processed_dir, target, owned.layer_written(config.processed_dir) or set(),
+                             replace=self.replace_unrecorded, show=config.rel)
+        atomic.write_text_atomic(target / owned.LAYER_MARKER, owned.layer_marker(config.dataset_id(), written))
         new_state["data"] = {"key": key, "processed": hash_tree(target)}
         self.result.prepared = True
         progress.line("✓", "validate + process", time.perf_counter() - start)
@@ -962,10 +1252,15 @@ class _Build:
         for section, lang, key, inputs in todo:
             public = edition_parameters(config, params, lang)
             out_dir = config.build_dir / "out" / lang / section.name
-            private = dict(public, output_dir=config.rel(out_dir), processed_dir=config.rel(processed_now))
-            replace = [(str(out_dir), public["output_dir"]), (config.rel(out_dir), public["output_dir"]),
+            private = dict(public, output_dir=config.real(out_dir), processed_dir=config.real(processed_now),
+                           data_dir=config.real(config.data_dir))
+            replace = [(str(out_dir), public["output_dir"]), (config.real(out_dir), public["output_dir"]),
                        (str(processed_now), public["processed_dir"]),
-                       (config.rel(processed_now), public["processed_dir"]), (str(config.root) + "/", "")]
+                       (config.real(processed_now), public["processed_dir"]),
+                       (str(config.data_dir), public["data_dir"]), (config.real(config.data_dir), public["data_dir"]),
+                       (str(config.output_dir), config.public(config.output_dir)),
+                       (str(config.processed_dir), public["processed_dir"]),
+                       (str(config.source), public["data_dir"]), (str(config.root) + "/", "")]
             runs[unit_id(section.name, lang)] = (section, lang, key, inputs, out_dir, private, public, replace)
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             futures = {pool.submit(self.runner.run_one, section, lang, private, public, out_dir, replace): unit
@@ -1025,12 +1320,14 @@ class _Build:
                 wanted.setdefault(top, {})[rel] = (source, digest)
         # The editions' folders, and the folders of the one-edition layout before them (removed when found).
         managed = set(wanted) | set(LANGS) | {"notebooks", "tables", "figures"}
-        for entry in load_state(config.state_path)["sections"].values():
+        for entry in (self.state or {}).get("sections", {}).values():
             managed |= {rel.split("/", 1)[0] for rel in entry.get("outputs", {})}
+        recorded = self.recorded or set()
         moves = []
-        for top in sorted(managed - {"site", "site-src", "failed"}):
+        for top in sorted(managed - {"site", "site-src", "failed", "processed", owned.TREE_MARKER}):
             files = wanted.get(top, {})
-            current = _tree_files(config.output_dir, top)
+            # What the previous builds wrote there (a file of the user's is no reason to stage the folder again).
+            current = {rel: digest for rel, digest in _tree_files(config.output_dir, top).items() if rel in recorded}
             if {rel: digest for rel, (_, digest) in files.items()} == current:
                 continue
             if not files:
@@ -1156,18 +1453,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("vstudy build: --jobs must be at least 1", file=sys.stderr)
         return EXIT_USAGE
-    if args.data is not None and args.data.suffix.lower() in (".xlsx", ".xlsm"):
-        args.data = _dataset_from_workbook(args.data)
-        if args.data is None:
-            return EXIT_FAILED
     config = BuildConfig(
         data_dir=args.data, processed_dir=args.processed, output_dir=args.output, scheme=args.scheme,
         only=tuple(args.only), langs=tuple(args.lang or LANGS), force=args.force, jobs=args.jobs,
         render=not args.no_render, wait=args.wait,
         echo=lambda s: print(s, flush=True),
     )
-    if not config.data_dir.is_dir():
-        print(f"vstudy build: no dataset directory {config.data_dir}", file=sys.stderr)
+    if config.workbook is not None and not config.workbook.is_file():
+        print(f"vstudy build: --data {config.rel(config.workbook)}: no such workbook", file=sys.stderr)
+        return EXIT_USAGE
+    if config.workbook is None and not config.data_dir.is_dir():
+        print(f"vstudy build: no dataset directory {config.rel(config.data_dir)}", file=sys.stderr)
         return EXIT_USAGE
     try:
         _selected(config)
@@ -1187,21 +1483,6 @@ def terminate_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def _dataset_from_workbook(path: Path) -> Path | None:
-    """A filled template workbook: validate it (problems name sheet, row, column and cell), then export it as the
-    dataset directory ``<stem>.dataset/`` beside it, which the build reads. None (and the problems) when invalid."""
-    from vstudy.data import datasets, workbook
-
-    ds = datasets.load_dataset(path)
-    datasets.print_problems(ds)
-    if not ds.ok:
-        print(f"vstudy build: {path}: INVALID ({len(ds.errors)} error(s)); nothing built", file=sys.stderr)
-        return None
-    out = workbook.to_directory(path, path.with_name(f"{path.stem}.dataset"))
-    print(f"workbook {path.name} exported to {out} (the dataset this build reads)", flush=True)
-    return out
 
 
 def _raise_interrupt(signum, frame) -> None:
