@@ -526,6 +526,17 @@ def test_a_workbook_build_refused_by_the_lock_has_written_nothing(tree, tmp_path
     assert not built.build_dir.exists()
 
 
+def test_outputs_of_a_workbook_stay_out_of_its_dataset_folder(tree, tmp_path):
+    book = _workbook(tmp_path)  # drop/drop.xlsx beside drop/manifest.yml, as `vstudy template` writes them
+    before = {p: p.read_bytes() for p in book.parent.rglob("*") if p.is_file()}
+    for options, what in (({"output_dir": book.parent}, "contains the dataset"),
+                          ({"output_dir": book}, "is the dataset"),
+                          ({"processed_dir": book.parent / "processed"}, "inside the dataset folder")):
+        result = build(tree, data_dir=book, **options)
+        assert result.exit_code == pipeline.EXIT_USAGE and what in result.message, result.message
+    intact(before)
+
+
 def test_validate_and_build_judge_the_same_workbook_bytes(tree, tmp_path, capsys):
     import openpyxl
 

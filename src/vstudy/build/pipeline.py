@@ -901,7 +901,8 @@ def build(config: BuildConfig) -> BuildResult:
         with contextlib.ExitStack() as locks:
             locks.enter_context(atomic.exclusive_lock(
                 config.lock_path, holder, wait=config.wait,
-                on_wait=lambda who: config.echo(f"waiting for the build that holds {config.lock_path} ({who})")))
+                on_wait=lambda who: config.echo(f"waiting for the build that holds {config.rel(config.lock_path)} "
+                                                f"({who})")))
             # The processed layer's own lock too (``vstudy data`` takes it): data/processed of the 2021 study lies
             # outside reports/, and --processed may point anywhere.
             locks.enter_context(atomic.exclusive_lock(atomic.lock_path(config.processed_dir), holder,

@@ -79,7 +79,8 @@ def check_place(folder: Path, name: str, *, root: Path, dataset: Path | None = N
     """Refuse ``folder`` (resolved) as an output folder when it is a place vstudy never writes into.
 
     ``name`` is how the message calls it (``--output reports``). ``dataset`` is the dataset folder (or, with
-    ``dataset_is_file``, the workbook file: then only the workbook itself and a folder that contains it are refused).
+    ``dataset_is_file``, the workbook file: then the workbook, a folder that contains it, and — when the workbook
+    lies in a dataset folder, one with a ``manifest.yml`` — a folder inside that folder are refused).
     """
     folder = Path(folder)
     if folder == Path(folder.anchor):
@@ -97,7 +98,10 @@ def check_place(folder: Path, name: str, *, root: Path, dataset: Path | None = N
         if _inside(dataset, folder):
             what = "the dataset" if folder == dataset else "a folder that contains the dataset"
             raise Refused(f"{name} is {what}; outputs never go into the data they are built from")
-        if not dataset_is_file and _inside(folder, dataset):
+        # A workbook in a dataset folder (``vstudy template`` writes both): that folder is the dataset's too.
+        folder_of_dataset = dataset.parent if dataset_is_file else dataset
+        if (not dataset_is_file or (folder_of_dataset / "manifest.yml").is_file()) and \
+                _inside(folder, folder_of_dataset):
             raise Refused(f"{name} is inside the dataset folder; outputs never go into the data they are built "
                           "from")
     if folder.exists() and not folder.is_dir():
