@@ -537,6 +537,18 @@ def test_outputs_of_a_workbook_stay_out_of_its_dataset_folder(tree, tmp_path):
     intact(before)
 
 
+def test_staging_reached_through_a_link_is_not_followed(tree, tmp_path):
+    assert build(tree).exit_code == 0
+    outside = tmp_path / "outside"
+    files = user_files(outside)
+    (tree / "reports" / ".build").symlink_to(outside)  # the staging folder as a link out of the tree
+    (tree / "data" / ".processed.build").symlink_to(outside)
+    (tree / "data" / "raw" / "t_a.csv").write_text("x\n4\n", encoding="utf-8")
+    assert build(tree).exit_code == 0
+    intact(files)
+    assert sorted(p.name for p in outside.iterdir()) == [".config", "figures", "notes", "thesis.docx"]
+
+
 def test_validate_and_build_judge_the_same_workbook_bytes(tree, tmp_path, capsys):
     import openpyxl
 

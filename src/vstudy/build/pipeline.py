@@ -806,6 +806,9 @@ def recover(config: BuildConfig, echo: Callable[[str], None] | None = None,
             if echo:
                 echo("· finished putting in place the outputs of a build that was stopped while doing it")
         config.journal_path.unlink()
+    for staging in (config.build_dir, config.processed_stage_root):
+        if staging.is_symlink() or (staging.exists() and not staging.is_dir()):
+            staging.unlink()  # the build's staging is a folder of its own, never reached through a link
     token_file = config.build_dir / "token"
     with contextlib.suppress(OSError):
         procs.kill_tagged(token_file.read_text(encoding="utf-8").strip())
