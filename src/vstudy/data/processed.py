@@ -774,7 +774,7 @@ def write_layer(ds: Dataset, out_dir: str | Path, replace: bool = False) -> list
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
-    return sorted(out_dir.iterdir())
+    return sorted(out_dir / rel for rel in [*written, owned.LAYER_MARKER])
 
 
 def _jsonable(obj):
