@@ -258,7 +258,13 @@ def test_a_users_files_in_an_owned_tree_survive_every_build(tree, tmp_path):
     assert (out / "site" / "index.html").read_bytes() == listing
     state = json.loads((out / ".vstudy-state.json").read_text(encoding="utf-8"))
     assert "site/index.html" in state["written"] and "site/thesis.docx" not in state["written"]
-    # Without a render the site goes — but not the user's files in it.
+    # The user's files are no reason to process or render again.
+    again = build(tree, output_dir=out, processed_dir=out / "processed")
+    assert again.exit_code == 0 and not again.prepared and again.render.status == "skipped", again.message
+    assert not again.committed
+    intact(files)
+    # Without a render an outdated site goes — but not the user's files in it.
+    (tree / "data" / "raw" / "t_a.csv").write_text("x\n6\n", encoding="utf-8")
     assert build(tree, output_dir=out, processed_dir=out / "processed", render=False).exit_code == 0
     assert not (out / "site" / "index.html").exists() and not (out / "site-src").exists()
     intact(files)
@@ -418,6 +424,34 @@ def test_a_full_disk_stops_the_build_and_keeps_the_previous_outputs(tree, monkey
     intact(files)
     monkeypatch.undo()
     assert build(tree).exit_code == 0  # nothing was left half done
+
+
+def test_a_write_error_in_the_middle_of_the_commit_is_completed_by_the_next_build(tree):
+    reports = tree / "reports"
+    assert build(tree).exit_code == 0
+    files = user_files(reports / "site")
+    (tree / "data" / "raw" / "t_a.csv").write_text("x\n3\n", encoding="utf-8")
+
+    def fail(index: int) -> None:
+        if index == 1:  # the processed layer is in place, the site is not
+            raise OSError(errno.EROFS, "Read-only file system", str(reports / "site"))
+
+    result = build(tree, on_commit_step=fail)
+    assert result.exit_code == pipeline.EXIT_FAILED
+    assert result.message == ("cannot write reports/site: the file system is read-only; the new outputs are partly "
+                              "in place: the next vstudy build completes them first")
+    assert (reports / pipeline.JOURNAL_NAME).exists() and (reports / ".build").is_dir()
+    settings = config(tree)
+    again = pipeline.build(settings)
+    assert again.exit_code == 0 and not again.prepared, again.message  # nothing to do but finish the commit
+    assert any("finished putting in place" in line for line in settings.lines)  # type: ignore[attr-defined]
+    state = json.loads((reports / ".vstudy-state.json").read_text(encoding="utf-8"))
+    assert hash_tree(tree / "data" / "processed") == state["data"]["processed"]
+    assert (tree / "data" / "processed" / "t_a.csv").read_text(encoding="utf-8") == "x\n3\n"
+    site = hash_tree(reports / "site")
+    assert {rel: site[rel] for rel in state["site"]["files"]} == state["site"]["files"]
+    assert not (reports / ".build").exists() and not (reports / pipeline.JOURNAL_NAME).exists()
+    intact(files)
 
 
 def test_vstudy_data_on_a_full_disk_is_a_one_line_error(tmp_path, monkeypatch, capsys):

@@ -237,7 +237,8 @@ class _Build:
             result.message = str(exc) if isinstance(exc, BuildError) else (
                 os_error_message(exc, config.rel, config.rel(config.output_dir))
                 + ("; the new outputs were put in place" if result.committed
-                   else "; the previous outputs are unchanged"))
+                   else "; the new outputs are partly in place: the next vstudy build completes them first"
+                   if config.journal_path.exists() else "; the previous outputs are unchanged"))
             try:
                 self._finish_failed()
             except (OSError, owned.Refused) as again:  # e.g. the disk is still full: failed/ stays as it was
@@ -252,14 +253,16 @@ class _Build:
                 self.runner.kill_all()
             else:
                 self.runner.close()
-            shutil.rmtree(config.build_dir, ignore_errors=True)
-            shutil.rmtree(config.processed_stage_root, ignore_errors=True)
+            if not config.journal_path.exists():  # else a commit stopped midway: its staging completes it later
+                shutil.rmtree(config.build_dir, ignore_errors=True)
+                shutil.rmtree(config.processed_stage_root, ignore_errors=True)
 
     def _finish_failed(self) -> None:
         """After a failure: only ``failed/`` changes, to hold this build's failed notebooks (or nothing)."""
         self.runner.kill_all()
-        if self.state is None or self.recorded is None or self.result.committed:
-            return  # stopped before the tree was read (or after the set was put in place)
+        if self.state is None or self.recorded is None or self.result.committed or \
+                self.config.journal_path.exists():
+            return  # stopped before the tree was read, after the set was put in place, or while doing it
         staged = self.config.build_dir / "failed"
         if staged.is_dir():
             moves = [{"staged": str(staged), "target": str(self.config.failed_dir)}]
@@ -431,8 +434,8 @@ class _Build:
                            "processed_dir": config.public(config.processed_dir),
                            "workbook": sha256_file(config.workbook_copy) if config.workbook_copy else None})
         recorded = state["data"]
-        if not config.force and recorded.get("key") == key and recorded.get("processed") == hash_tree(
-                config.processed_dir) and config.processed_dir.is_dir():
+        if not config.force and recorded.get("key") == key and config.processed_dir.is_dir() and \
+                _as_recorded(config.processed_dir, recorded.get("processed")):
             progress.line("·", "validate + process", note="up to date")
             return None
         self.runner.prestart(min(config.jobs, n_sections))  # they import papermill while the data step runs
@@ -457,7 +460,8 @@ class _Build:
             owned.carry_over(config.processed_dir, target, owned.layer_written(config.processed_dir) or set(),
                              replace=self.replace_unrecorded, show=config.rel)
         atomic.write_text_atomic(target / owned.LAYER_MARKER, owned.layer_marker(config.dataset_id(), written))
-        new_state["data"] = {"key": key, "processed": hash_tree(target)}
+        new_state["data"] = {"key": key, "processed": {rel: digest for rel, digest in hash_tree(target).items()
+                                                       if rel in written}}
         self.result.prepared = True
         progress.line("✓", "validate + process", time.perf_counter() - start)
         return target
@@ -577,15 +581,15 @@ class _Build:
         key = website.site_key(config, new_state)
         site, src = config.output_dir / "site", config.output_dir / "site-src"
         recorded = state["site"]
-        intact = (recorded.get("key") == key and site.is_dir() and hash_tree(site) == recorded.get("files")
-                  and hash_tree(src) == recorded.get("src_files"))
+        intact = (recorded.get("key") == key and site.is_dir() and _as_recorded(site, recorded.get("files"))
+                  and _as_recorded(src, recorded.get("src_files")))
         if intact and not config.force:
             if config.render:
                 result.render = RenderOutcome("skipped")
                 progress.line("·", "render (quarto)", note="up to date")
             return []
         moves: list[dict] = []
-        src_intact = (recorded.get("src_key") == key and src.is_dir() and hash_tree(src) == recorded.get("src_files"))
+        src_intact = (recorded.get("src_key") == key and src.is_dir() and _as_recorded(src, recorded.get("src_files")))
         if config.render and src_intact and not config.force and website.quarto_path() is None:
             result.render = RenderOutcome("no-quarto")
             new_state["site"] = dict(recorded)
@@ -622,6 +626,13 @@ class _Build:
             moves.append({"staged": None, "target": str(site)})
             progress.line("!", "site", note="removed: it showed an earlier build (render to make it again)")
         return moves
+
+
+def _as_recorded(folder: Path, record: object) -> bool:
+    """Every file the build recorded in ``folder`` is there with its hash (files of the user's do not count)."""
+    if not isinstance(record, dict):
+        return False
+    return {rel: digest for rel, digest in hash_tree(folder).items() if rel in record} == record
 
 
 def _summary(config: BuildConfig, result: BuildResult) -> None:
