@@ -521,6 +521,20 @@ def test_parameters_and_messages_name_no_machine_path_outside_the_repository(tre
         ".vstudy-tree.json); vstudy writes only into a folder it created: give a new or empty folder")
 
 
+def test_a_failure_message_names_paths_as_the_user_gave_them(tree, tmp_path, monkeypatch):
+    shutil.copytree(tree / "data" / "raw", tmp_path / "elsewhere" / "survey")
+    monkeypatch.chdir(tmp_path)
+
+    def fails(config):
+        raise ValueError(f"dataset {config.data_dir} is on scheme kz2022, and {config.processed_dir} is not")
+
+    result = build(tree, data_dir="elsewhere/survey", output_dir="results", prepare=fails)
+    assert result.exit_code == pipeline.EXIT_FAILED
+    assert result.message == ("validate/process failed: ValueError: dataset elsewhere/survey is on scheme kz2022, "
+                              "and builds/survey/.processed.build/processed is not")
+    assert str(tmp_path) not in result.message
+
+
 @pytest.mark.slow
 def test_executed_notebooks_outside_the_repository_name_no_machine_path(tree, tmp_path):
     data, out = tmp_path / "elsewhere" / "survey", tmp_path / "results"

@@ -187,6 +187,13 @@ class BuildConfig:
                 return owned.shown(path, [(base, label)])
         return inside_root if inside_root is not None else owned.shown(path)
 
+    def unmachine(self, text: str) -> str:
+        """``text`` (a message) with the machine paths of this build written as the user named them."""
+        places = [self.data_dir, self.source, self.output_dir, self.processed_dir, self.processed_stage_root]
+        for path in sorted(places, key=lambda p: -len(str(p))):
+            text = text.replace(str(path), self.rel(path))
+        return text.replace(str(self.root) + "/", "")
+
     def public(self, path: Path) -> str:
         """``path`` as recorded in the executed notebooks and the state file: relative to the repository root when
         inside it, else relative to the output tree, processed layer or dataset it lies in, named by its own folder

@@ -207,6 +207,7 @@ def build(config: BuildConfig) -> BuildResult:
         result.message = os_error_message(exc, config.rel, config.rel(config.output_dir)) + \
             "; the previous outputs are unchanged"
     result.seconds = time.perf_counter() - start
+    result.message = config.unmachine(result.message)
     _summary(config, result)
     return result
 
