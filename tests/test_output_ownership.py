@@ -251,11 +251,13 @@ def test_a_users_files_in_an_owned_tree_survive_every_build(tree, tmp_path):
     (out / "processed" / "mine.csv").write_bytes(b"my,own\n")
     (tree / "data" / "raw" / "t_a.csv").write_text("x\n5\n", encoding="utf-8")  # a new layer and a new site
     listing = (out / "site" / "index.html").read_bytes()
+    folders = {name: (out / name).stat().st_ino for name in ("figures", "notes")}
     result = build(tree, output_dir=out, processed_dir=out / "processed")
     assert result.exit_code == 0 and result.prepared, result.message
     assert (out / "processed" / "t_a.csv").read_text(encoding="utf-8") == "x\n5\n"  # the layer was replaced …
     intact(files)  # … and every file of the user's is still there, byte for byte
     assert (out / "site" / "index.html").read_bytes() == listing
+    assert {name: (out / name).stat().st_ino for name in folders} == folders  # folders not vstudy's: untouched
     state = json.loads((out / ".vstudy-state.json").read_text(encoding="utf-8"))
     assert "site/index.html" in state["written"] and "site/thesis.docx" not in state["written"]
     # The user's files are no reason to process or render again.

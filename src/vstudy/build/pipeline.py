@@ -552,10 +552,12 @@ class _Build:
                     raise BuildError(f"{rel} is written by two sections ({unit} and another): rename one")
                 wanted.setdefault(top, {})[rel] = (source, digest)
         # The editions' folders, and the folders of the one-edition layout before them (removed when found).
-        managed = set(wanted) | set(LANGS) | {"notebooks", "tables", "figures"}
+        # The folders of the new set, and those holding files an earlier build recorded (the editions' folders,
+        # the one-edition layout's notebooks/, tables/, figures/ of an older tree): any other folder is not vstudy's.
+        recorded = self.recorded or set()
+        managed = set(wanted) | set(LANGS) | {rel.split("/", 1)[0] for rel in recorded if "/" in rel}
         for entry in (self.state or {}).get("sections", {}).values():
             managed |= {rel.split("/", 1)[0] for rel in entry.get("outputs", {})}
-        recorded = self.recorded or set()
         moves = []
         for top in sorted(managed - {"site", "site-src", "failed", "processed", owned.TREE_MARKER}):
             files = wanted.get(top, {})
