@@ -292,12 +292,15 @@ def test_outputs_missing_or_different_from_the_state_are_rebuilt(tree_a):
     (tree_a / "data" / "processed" / "t_b.csv").write_text("changed\n")
     again = build_here(tree_a)
     assert again.prepared and again.executed == []  # the layer is rebuilt; same content, notebooks stay
-    # A stray file in a folder of the set is not part of any build: the next build leaves it out.
+    # A file no build wrote is not part of any set, and no build removes it: it is the user's.
     (reports / "en" / "figures" / "stray.png").write_bytes(b"x")
-    (reports / "figures").mkdir()  # … and a folder of the one-edition layout before the editions
+    (reports / "figures").mkdir()  # … in a folder of the one-edition layout before the editions too
     (reports / "figures" / "old.png").write_bytes(b"x")
     assert build_here(tree_a).executed == []
-    assert not (reports / "en" / "figures" / "stray.png").exists() and not (reports / "figures").exists()
+    assert (reports / "en" / "figures" / "stray.png").read_bytes() == b"x"
+    assert (reports / "figures" / "old.png").read_bytes() == b"x"
+    (reports / "en" / "figures" / "stray.png").unlink()
+    shutil.rmtree(reports / "figures")
     assert version_of(tree_a) == "A"
     no_leftovers(tree_a)
 
@@ -311,7 +314,14 @@ def test_a_failing_notebook_changes_nothing_but_failed(tree_a):
     result = build_here(tree_a)
     assert result.exit_code == pipeline.EXIT_FAILED and "00_alpha" in result.message
     assert {top: hash_tree(reports / top) for top in before} == before  # its table was written to staging only
-    assert (reports / ".vstudy-state.json").read_bytes() == state_before
+    # The state changes only by recording the failed notebook it put into failed/ (so that no build mistakes it
+    # for a file of the user's).
+    state_after = json.loads((reports / ".vstudy-state.json").read_text(encoding="utf-8"))
+    written_after = set(state_after.pop("written"))
+    state_before = json.loads(state_before)
+    assert state_after == {k: v for k, v in state_before.items() if k != "written"}
+    assert written_after - set(state_before["written"]) in ({"failed/en/00_alpha.ipynb"}, {"failed/ru/00_alpha.ipynb"})
+    assert "partial notebook kept at reports/failed/" in result.message and str(tree_a) not in result.message
     assert (tree_a / "data" / "processed" / "t_a.csv").read_text() == VERSION_A  # the new layer was not kept
     assert sorted(p.relative_to(reports / "failed").as_posix() for p in (reports / "failed").rglob("*.ipynb")) \
         in (["en/00_alpha.ipynb"], ["ru/00_alpha.ipynb"])  # the first to fail stops the build

@@ -192,21 +192,36 @@ def test_a_workbook_exports_as_a_dataset_directory_that_validates(drop, tmp_path
         assert path.read_bytes() == (again / path.name).read_bytes()
 
 
-def test_build_reads_a_filled_workbook_through_its_exported_directory(drop, tmp_path, capsys):
+def test_build_reads_a_filled_workbook_after_its_lock_in_its_own_staging(drop, tmp_path):
+    """The build copies the workbook into its staging folder after the lock, exports that copy there (nothing
+    beside the workbook) and processes the workbook itself: the layer `vstudy data --data X.xlsx` writes."""
+    import json
+
     from vstudy.build import pipeline
 
     book = tmp_path / "book.xlsx"
     shutil.copy(drop / "drop2022.xlsx", book)
-    exported = pipeline._dataset_from_workbook(book)
-    assert exported == tmp_path / "book.dataset" and datasets.load_dataset(exported).ok
+    root = tmp_path / "repo"
+    root.mkdir()
+
+    def config():
+        return pipeline.BuildConfig(root=root, data_dir=book, sections=(), render=False, package_hash="p",
+                                    echo=lambda line: None)
+
+    result = pipeline.build(config())
+    assert result.exit_code == 0, result.message
+    meta = json.loads((root / "builds" / "book" / "processed" / "dataset.json").read_text(encoding="utf-8"))
+    assert meta["inputs_sha256"] == {"book.xlsx": hashlib.sha256(book.read_bytes()).hexdigest()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx", "repo"]  # no book.dataset/ beside it
+    assert not (root / "builds" / "book" / ".build").exists()
     import openpyxl
 
     wb = openpyxl.load_workbook(book)
     wb["regional"]["A3"].value = "Atlantis"
     wb.save(book)
-    assert pipeline._dataset_from_workbook(book) is None
-    err = capsys.readouterr().err
-    assert "book.xlsx, sheet 'regional', row 3, column 'region_code' (cell A3) value 'Atlantis'" in err
+    result = pipeline.build(config())
+    assert result.exit_code == 1
+    assert "book.xlsx, sheet 'regional', row 3, column 'region_code' (cell A3) value 'Atlantis'" in result.message
 
 
 # --- the template ----------------------------------------------------------------------------------------------

@@ -197,14 +197,17 @@ def test_two_runs_give_identical_bytes(repo_root, built, tmp_path):
     assert b"\r\n" not in (built / "regions_kz2021.csv").read_bytes()
 
 
-def test_rebuilding_over_an_existing_layer_swaps_it_whole(repo_root, built, tmp_path):
+def test_rebuilding_over_an_existing_layer_replaces_only_what_it_wrote(repo_root, built, tmp_path):
     out = tmp_path / "processed"
     out.mkdir()
-    (out / "stale_table.csv").write_text("old\n")
-    (out / ".gitkeep").write_text("")
+    (out / "stale_table.csv").write_text("old\n")  # a table the previous layer recorded writing: it goes
+    (out / ".vstudy-layer.json").write_text('{"vstudy": "processed layer", "files": ["stale_table.csv"]}')
+    (out / ".gitkeep").write_text("")  # files it did not write stay, byte for byte
+    (out / "my-notes.txt").write_text("mine\n")
     processed.prepare_for_build(repo_root / "data/raw", out)
     assert not (out / "stale_table.csv").exists() and (out / ".gitkeep").exists()
-    assert tree_digest(out) == {**tree_digest(built), ".gitkeep": hashlib.sha256(b"").hexdigest()}
+    assert tree_digest(out) == {**tree_digest(built), ".gitkeep": hashlib.sha256(b"").hexdigest(),
+                                "my-notes.txt": hashlib.sha256(b"mine\n").hexdigest()}
 
 
 def test_reconstructed_counts_reproduce_totals_and_every_published_ratio(repo_root, built):

@@ -1,33 +1,41 @@
 """The ``vstudy`` command line. Each subcommand lives in the module that does the work.
 
-Exit codes: 0 success; 1 invalid data or a failed step; 2 usage error or unresolved name;
-3 the study was built but Quarto is not installed, so nothing was rendered; 4 another build holds the output
-tree (see README); 130 interrupted.
+Exit codes: 0 success; 1 invalid data, a failed step, or a file or folder that cannot be written (read-only, disk
+full); 2 usage error, unresolved name, an output folder vstudy does not own or never writes into, a damaged state
+file or commit journal; 3 the study was built but Quarto is not installed, so nothing was rendered; 4 another
+build holds the output tree (see README); 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import importlib
 import sys
-from collections.abc import Callable
+from pathlib import Path
 
-from vstudy.vocab import SCHEMES
+from vstudy.vocab import LANGS, SCHEMES
 
 # The parser is built without importing pandas or the data modules: `vstudy build` on an up-to-date study
-# only hashes files, and must not spend a second importing what it will not use. Each handler is named as
-# "module:function" and imported when its command runs.
+# only hashes files, and must not spend a second importing what it will not use. Each handler imports the
+# module that does the work when its command runs.
 
 
-def _lazy(target: str) -> Callable[[argparse.Namespace], int]:
-    module_name, function_name = target.split(":")
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from vstudy.data import datasets
 
-    def run(args: argparse.Namespace) -> int:
-        return getattr(importlib.import_module(f"vstudy.{module_name}"), function_name)(args)
+    return datasets._cmd_validate(args)
 
-    run.__qualname__ = target
-    return run
+
+def _cmd_data(args: argparse.Namespace) -> int:
+    from vstudy.data import processed
+
+    return processed._cmd_data(args)
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from vstudy.data import template
+
+    return template._cmd_template(args)
 
 
 def _cmd_regions(args: argparse.Namespace) -> int:
@@ -81,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "FILE:LINE column value [rule] message; known errata are warnings. Exit 0 valid, 1 invalid.")
     p.add_argument("--data", default=None, help="dataset directory with a manifest.yml, or a filled template "
                    "workbook (.xlsx) (default data/raw)")
-    p.set_defaults(func=_lazy("data.datasets:_cmd_validate"))
+    p.set_defaults(func=_cmd_validate)
     d = sub.add_parser(
         "data", help="validate and write the processed layer (Parquet + CSV)",
         description="Validate the dataset, then write the processed tables atomically: on any error the "
@@ -90,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--data", default=None, help="dataset directory or filled workbook (default data/raw)")
     d.add_argument("--out", default=None, help="output directory (default: data/processed for data/raw, "
                    "builds/<name of the dataset folder>/processed for another dataset)")
-    d.set_defaults(func=_lazy("data.processed:_cmd_data"))
+    d.set_defaults(func=_cmd_data)
 
     t = sub.add_parser(
         "template", help="write a dataset to fill (CSV files and an .xlsx workbook) for a regional scheme",
@@ -104,12 +112,71 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--end", default=None, help="last day of the period, YYYY-MM-DD")
     t.add_argument("--id", default=None, help="dataset id (default: <directory>_<scheme>)")
     t.add_argument("--force", action="store_true", help="write into a non-empty directory")
-    t.set_defaults(func=_lazy("data.template:_cmd_template"))
+    t.set_defaults(func=_cmd_template)
 
-    from vstudy.build import pipeline  # light: hashing and subprocesses only
-
-    pipeline.add_commands(sub)
+    _add_build(sub)
     return parser
+
+
+def _add_build(subparsers) -> None:
+    p = subparsers.add_parser(
+        "build",
+        help="rebuild the study: validate, process, execute the section notebooks, render the site and PDF",
+        description="Validate, process, execute the section notebooks and render the website and the study PDF. "
+        "Only out-of-date steps run. Outputs go to the dataset's own "
+        "output tree (data/raw: data/processed and reports/; another DIR: builds/<name of DIR>/). Exit codes: "
+        "0 built; 1 a step failed or a folder cannot be written; 2 usage, or an output folder vstudy does not own "
+        "or never writes into, or a damaged state or journal (--force rebuilds); 3 built but Quarto is missing, "
+        "nothing rendered; 4 another build holds the output tree; 130 interrupted.",
+    )
+    p.add_argument("--data", type=Path, default=None, metavar="DIR",
+                   help="study dataset: a directory, or a filled template workbook .xlsx (default data/raw)")
+    p.add_argument("--processed", type=Path, default=None, metavar="DIR",
+                   help="processed layer (default: data/processed for data/raw, else builds/<name>/processed)")
+    p.add_argument("--output", type=Path, default=None, metavar="DIR",
+                   help="output tree (default: reports for data/raw, else builds/<name of the dataset folder>)")
+    p.add_argument("--scheme", choices=sorted(SCHEMES), default=None,
+                   help="regional scheme (default: the dataset manifest's)")
+    p.add_argument("--only", nargs="+", default=(), metavar="SECTION",
+                   help="execute only these sections (number, slug or full name)")
+    p.add_argument("--lang", nargs="+", choices=LANGS, default=None, metavar="LANG",
+                   help=f"build only these editions ({', '.join(LANGS)}; default: all); the others stay as built")
+    p.add_argument("--force", action="store_true",
+                   help="run every step even when up to date; rebuild after a damaged state file or journal")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="notebooks executed at once (default: number of cores)")
+    p.add_argument("--no-render", action="store_true", help="stop after executing the notebooks")
+    p.add_argument("--wait", action="store_true",
+                   help="if another build holds the output tree, wait for it (default: stop with exit code 4)")
+    p.set_defaults(func=_cmd_build)
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from vstudy.build import pipeline  # light: hashing and subprocesses only
+    from vstudy.build.config import EXIT_USAGE, BuildConfig, BuildError, selected_sections
+
+    if args.jobs is not None and args.jobs < 1:
+        print("vstudy build: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    config = BuildConfig(
+        data_dir=args.data, processed_dir=args.processed, output_dir=args.output, scheme=args.scheme,
+        only=tuple(args.only), langs=tuple(args.lang or LANGS), force=args.force, jobs=args.jobs,
+        render=not args.no_render, wait=args.wait,
+        echo=lambda s: print(s, flush=True),
+    )
+    if config.workbook is not None and not config.workbook.is_file():
+        print(f"vstudy build: --data {config.rel(config.workbook)}: no such workbook", file=sys.stderr)
+        return EXIT_USAGE
+    if config.workbook is None and not config.data_dir.is_dir():
+        print(f"vstudy build: no dataset directory {config.rel(config.data_dir)}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        selected_sections(config)
+    except BuildError as exc:
+        print(f"vstudy build: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    with pipeline.terminate_as_interrupt():
+        return pipeline.build(config).exit_code
 
 
 def _version() -> str:

@@ -65,15 +65,40 @@ def package_hash(package_dir: Path | None = None) -> str:
     })
 
 
+class CorruptState(Exception):
+    """The state file exists but cannot be read as a state (not JSON, not an object, wrong types)."""
+
+
+def empty_state() -> dict:
+    return {"version": STATE_VERSION, "data": {}, "sections": {}, "site": {}}
+
+
 def load_state(path: Path) -> dict:
+    """The state file at ``path``; an empty state when there is none or it is of another version.
+
+    Raises :class:`CorruptState` when the file is there but damaged: the build then cannot tell which files of the
+    tree it wrote, and says so instead of guessing.
+    """
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {"version": STATE_VERSION, "data": {}, "sections": {}, "site": {}}
+    except FileNotFoundError:
+        return empty_state()
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CorruptState(f"not readable as JSON ({exc})") from None
+    if not isinstance(state, dict):
+        raise CorruptState("not a JSON object")
     if state.get("version") != STATE_VERSION:
-        return {"version": STATE_VERSION, "data": {}, "sections": {}, "site": {}}
+        return empty_state()
     for key in ("data", "sections", "site"):
         state.setdefault(key, {})
+        if not isinstance(state[key], dict):
+            raise CorruptState(f"its {key!r} entry is not an object")
+    written = state.get("written")
+    if written is not None and not (isinstance(written, list) and all(isinstance(w, str) for w in written)):
+        raise CorruptState("its 'written' entry is not a list of paths")
+    for unit, entry in state["sections"].items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("outputs", {}), dict):
+            raise CorruptState(f"its entry for {unit!r} is not an object with outputs")
     return state
 
 

@@ -58,7 +58,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from vstudy import vocab
-from vstudy.data import atomic, contract, datasets, indicators, parsing, paths, regions, schemas
+from vstudy.data import atomic, contract, datasets, indicators, owned, parsing, paths, regions, schemas
 from vstudy.data.datasets import Dataset, InvalidDataset, table_by_schema
 from vstudy.data.dictionary import data_dictionary, data_dictionary_markdown
 from vstudy.data.problems import Problem, problems_frame
@@ -733,10 +733,14 @@ def _readme(ds: Dataset, names: list[str]) -> str:
     return "\n".join(lines)
 
 
-def write_layer(ds: Dataset, out_dir: str | Path) -> list[Path]:
+def write_layer(ds: Dataset, out_dir: str | Path, replace: bool = False) -> list[Path]:
     """Build every processed table and swap the whole layer into ``out_dir`` atomically.
 
-    Raises :class:`InvalidDataset` (nothing written) when the dataset or a built table fails its schema.
+    The layer records what it wrote (:data:`vstudy.data.owned.LAYER_MARKER`); a file of the folder it replaces that
+    the previous layer did not record (a user's, ``.gitkeep``) is kept in the new one — or raises
+    :class:`vstudy.data.owned.Conflict` when the new layer writes a file of its own at that path (``replace``: the
+    new one wins). Raises :class:`InvalidDataset` (nothing written) when the dataset or a built table fails its
+    schema.
     """
     # Process data.
     tables = build(ds)
@@ -767,14 +771,17 @@ def write_layer(ds: Dataset, out_dir: str | Path) -> list[Path]:
         (tmp / "manifest.json").write_text(json.dumps(manifest_facts, ensure_ascii=False, indent=2,
                                                       sort_keys=True) + "\n", encoding="utf-8")
         (tmp / "README.md").write_text(_readme(ds, sorted(tables)), encoding="utf-8")
-        if (out_dir / ".gitkeep").exists():
-            (tmp / ".gitkeep").touch()
+        written = owned.walk(tmp)
+        if out_dir.is_dir():
+            owned.carry_over(out_dir, tmp, owned.layer_written(out_dir) or set(), replace=replace)
+        dataset = str(ds.manifest.get("id") or Path(ds.root).name)
+        (tmp / owned.LAYER_MARKER).write_text(owned.layer_marker(dataset, written), encoding="utf-8")
         atomic.fsync_tree(tmp)
         atomic.swap_dir(tmp, out_dir)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
-    return sorted(out_dir.iterdir())
+    return sorted(out_dir / rel for rel in [*written, owned.LAYER_MARKER])
 
 
 def _jsonable(obj):
@@ -830,10 +837,27 @@ def _cmd_data(args: argparse.Namespace) -> int:
         return 1
     # Default: the dataset's own output tree (data/processed for data/raw, builds/<name>/processed otherwise).
     out = Path(args.out) if args.out else paths.output_tree(args.data or paths.raw_dir())[0]
+    name = f"--out {os.path.normpath(args.out)}" if args.out else f"the processed layer {out}"
+    source = Path(args.data).resolve() if args.data else paths.raw_dir()
     try:
+        # Before anything is written: never /, the home folder, the repository, the dataset; a folder of its own.
+        owned.check_place(Path(out).resolve(), name, root=paths.repo_root(), dataset=source,
+                          dataset_is_file=source.is_file())
+        owned.check_owned(Path(out).resolve(), name, "layer")
         # The lock a build of the same layer holds (vstudy.build.pipeline): one writer at a time.
         with atomic.exclusive_lock(atomic.lock_path(Path(out).resolve()), f"pid {os.getpid()}, vstudy data"):
             written = write_layer(ds, out)
+    except owned.Refused as exc:
+        print(f"vstudy data: {exc}; nothing was written", file=sys.stderr)
+        return 2
+    except OSError as exc:  # read-only folder, disk full: the previous layer is left as it was
+        import errno
+
+        condition = {errno.ENOSPC: "no space left on the device", errno.EROFS: "the file system is read-only",
+                     errno.EACCES: "permission denied (read-only?)"}.get(exc.errno, exc.strerror or str(exc))
+        print(f"vstudy data: cannot write the processed layer {out}: {condition}; processed layer left unchanged",
+              file=sys.stderr)
+        return 1
     except atomic.Locked as exc:
         print(f"{out} is being written by another process ({exc.holder or 'unknown'}); processed layer left "
               "unchanged", file=sys.stderr)

@@ -412,6 +412,9 @@ def _cmd_template(args: argparse.Namespace) -> int:
         print(f"vstudy template: --out is a directory (the workbook is written inside it as "
               f"{out.stem}/{out.stem}.xlsx)", file=sys.stderr)
         return 2
+    if (out.exists() or out.is_symlink()) and not out.is_dir():
+        print(f"vstudy template: --out {out} is a file, not a folder; give a new folder", file=sys.stderr)
+        return 2
     if out.exists() and any(out.iterdir()) and not args.force:
         print(f"vstudy template: {out} exists and is not empty; choose a new directory (or --force to overwrite "
               "the template files in it)", file=sys.stderr)
@@ -425,7 +428,16 @@ def _cmd_template(args: argparse.Namespace) -> int:
     if (start is None) != (end is None) or (start and end and start > end):
         print("vstudy template: give both --start and --end, start not after end", file=sys.stderr)
         return 2
-    written = write_template(args.scheme, out, start, end, args.id)
+    try:
+        written = write_template(args.scheme, out, start, end, args.id)
+    except OSError as exc:  # a read-only folder, a full disk, a file where a folder is needed
+        import errno
+
+        condition = {errno.ENOSPC: "no space left on the device", errno.EROFS: "the file system is read-only",
+                     errno.EACCES: "permission denied (read-only?)", errno.ENOTDIR: "a file stands in the way",
+                     errno.EEXIST: "a file stands in the way"}.get(exc.errno, exc.strerror or str(exc))
+        print(f"vstudy template: cannot write {out}: {condition}", file=sys.stderr)
+        return 1
     for path in written:
         print(path)
     filled = "the official columns the repository holds for the period are pre-filled with their source; " \

@@ -399,13 +399,19 @@ def to_directory(path: str | Path, out: str | Path) -> Path:
     """Write the workbook's manifest and tables as a dataset directory ``out`` (same bytes for the same workbook).
 
     The CSV rows are the sheet's data rows in order, so line n of a CSV is not row n of the sheet when the
-    sheet has blank rows; validate the workbook itself to get sheet rows and cells.
+    sheet has blank rows; validate the workbook itself to get sheet rows and cells. ``out`` is never reached
+    through a symbolic link (a link there is refused); ``vstudy build`` exports into its own staging folder.
     """
+    out = Path(out)
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise ValueError(f"{out.name} is a symbolic link or a file: a workbook is exported into a new folder only")
     content = read(path)
     if content.problems:
         raise ValueError("; ".join(p.format() for p in content.problems))
-    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    for rel in [f"{table}.csv" for table in content.tables] + ["manifest.yml"]:
+        if (out / rel).is_symlink() or (out / rel).is_dir():
+            raise ValueError(f"{out.name}/{rel} is a symbolic link or a folder: not overwritten")
     manifest = dict(content.manifest)
     tables = {}
     for table, sheet in content.tables.items():
@@ -413,8 +419,7 @@ def to_directory(path: str | Path, out: str | Path) -> Path:
         atomic.write_text_atomic(out / rel, csv_text(sheet.header, [r for _, r in sheet.records]))
         tables[table] = {"file": rel, "schema": table, "columns": manifest["tables"][table].get("columns", {})}
     manifest["tables"] = tables
-    header = (f"# Exported by vstudy from the workbook {content.name}: edit the workbook, not these files (they are "
-              "rewritten by every `vstudy build --data <workbook>`).\n")
+    header = (f"# Exported by vstudy from the workbook {content.name}: edit the workbook, not these files.\n")
     atomic.write_text_atomic(out / "manifest.yml", header + yaml.safe_dump(manifest, allow_unicode=True,
                                                                              sort_keys=False, width=110))
     return out
