@@ -1,30 +1,22 @@
-"""The editions' seams: numbers in the edition's language, the notebook copy of one edition (en, ru, kk), prose
-helpers."""
+"""The editions' seams: the notebook copy of one edition (en, ru, kk), and what a notebook may show as text."""
 
 import re
 
 import pytest
 
-from vstudy.present import edition, prose
+from vstudy.present import edition
 from vstudy.present.notebook import markdown
-from vstudy.present.text import md_in, number
+from vstudy.present.words import Rendered, t
 
 
-def test_russian_numbers_group_with_no_break_space_and_use_decimal_comma():
-    assert number(116694, ",", "ru") == "116\u202f694"
-    assert number(77.153, ".2f", "ru") == "77,15"
-    assert number(1234567.891, ",.1f", "ru") == "1\u202f234\u202f567,9"
-    assert number(-0.27, ".2f", "ru") == "-0,27"
-    assert number(116694, ",", "en") == "116,694"
-    assert number(True, "", "ru") == "True"
-
-
-def test_md_in_formats_numbers_per_language_and_escapes_strings():
-    assert md_in("ru", "{n:,} волонтёров в {r}", n=1658, r="<b>") == "1\u202f658 волонтёров в &#60;b&#62;"
-    assert md_in("en", "{x:.1f} %", x=12.25) == "12.2 %"
-    assert markdown(("r = {r:.2f}", {"r": 0.684}), lang="ru") == "r = 0,68"
-    with pytest.raises(ValueError, match="no number format"):
-        md_in("kk", "{x}", x=1)
+def test_a_notebook_shows_messages_from_the_catalogues_and_refuses_typed_text():
+    said = markdown(t("ru", "common.requests", n=102), None, [t("ru", "common.regions", n=21)], lang="ru")
+    assert said == "102 обращения 21 регион"
+    with pytest.raises(TypeError, match="not a message from the catalogues"):
+        markdown("Линия зарегистрировала {n} обращений", lang="ru")
+    with pytest.raises(TypeError, match="cannot show tuple"):
+        markdown(("r = {r:.2f}", {"r": 0.684}), lang="ru")
+    assert isinstance(t("en", "common.months", n=6), Rendered)
 
 
 def _nb(*cells):
@@ -95,15 +87,3 @@ def test_the_study_notebooks_lack_only_their_kazakh_cells_until_the_sections_wri
         assert other == [], (section.id, other)
 
 
-@pytest.mark.parametrize(("n", "form"), [(1, "регион"), (3, "региона"), (5, "регионов"), (11, "регионов"),
-                                         (14, "регионов"), (21, "регион"), (102, "региона"), (0, "регионов")])
-def test_russian_plural(n, form):
-    assert prose.noun(n, "ru", ("region", "regions"), ("регион", "региона", "регионов")) == form
-
-
-def test_english_plural_and_listing():
-    assert prose.noun(1, "en", ("region", "regions"), ("", "", "")) == "region"
-    assert prose.noun(17, "en", ("region", "regions"), ("", "", "")) == "regions"
-    assert prose.listing(["A", "B", "C"], "en") == "A, B and C"
-    assert prose.listing(["А", "Б"], "ru") == "А и Б"
-    assert prose.say("ru", "{n} regions", "{n} регионов", n=3) == ("{n} регионов", {"n": 3})

@@ -15,7 +15,7 @@ from vstudy.data import processed, regions
 from vstudy.i18n import formats
 from vstudy.present import figures, labels
 from vstudy.present.notebook import errata_sentences, markdown
-from vstudy.present.prose import data_quality, noun
+from vstudy.present.prose import data_quality
 from vstudy.present.prose import demographics as demo_says
 from vstudy.present.prose import infoline as info_says
 from vstudy.present.prose import organisations as org_says
@@ -44,13 +44,6 @@ def raw(repo_root):
     base = repo_root / "data" / "raw" / "report_2021"
     return {n: pd.read_csv(base / f"{n}.csv") for n in ("organisations_by_region", "headline_figures",
                                                          "info_line_totals", "errata")}
-
-
-def test_russian_noun_forms():
-    forms = ("регион", "региона", "регионов")
-    assert [noun(n, "ru", ("region", "regions"), forms) for n in (1, 2, 5, 11, 17, 21, 22, 112)] == [
-        "регион", "региона", "регионов", "регионов", "регионов", "регион", "региона", "регионов"]
-    assert noun(1, "en", ("region", "regions"), forms) == "region"
 
 
 def test_organisation_totals_in_russian(tables, raw):

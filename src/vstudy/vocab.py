@@ -99,18 +99,6 @@ SECTIONS: dict[str, Section] = {s.id: s for s in (
                                     "info_line_monthly", "errata_evaluated", "manifest.json"), expected_seconds=7),
 )}
 
-# Russian typography: a narrow no-break space groups thousands, a comma marks the decimals (12 345,6). The one
-# place the study writes numbers the Russian way (every layer reaches it; present.text re-exports it).
-RU_GROUP = "\u202f"
-
-
-def localize_number(text: str, lang: str) -> str:
-    """A number written the English way (``1,234.5``) as ``lang`` writes it (``1 234,5`` in Russian)."""
-    if lang == "ru":
-        return text.replace(",", "\0").replace(".", ",").replace("\0", RU_GROUP)
-    return text
-
-
 # The parameters every section notebook declares in its cell tagged ``parameters`` (papermill overrides them);
 # a test checks each notebook's parameters cell against this one set of defaults. Paths are relative to the
 # repository root unless absolute.

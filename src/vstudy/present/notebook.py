@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 from vstudy import i18n, vocab
 from vstudy.data import paths
 from vstudy.data.atomic import atomic_path
-from vstudy.present.text import md_in
 from vstudy.present.words import Rendered
 
 if TYPE_CHECKING:
@@ -85,17 +84,17 @@ def show_figure(fig, section: str, name: str, output_dir: str | Path, interactiv
     display(Image(data=png.read_bytes(), format="png"))
 
 
-Text = tuple[str, Mapping[str, object]]
 
 
-def markdown(*parts: object, lang: str = "en", **values: object) -> str:
-    """The Markdown of ``parts`` joined by spaces, each filled with escaped values (:func:`vstudy.present.text.md`).
+def markdown(*parts: object, lang: str = "en") -> str:
+    """The Markdown of ``parts`` joined by spaces.
 
-    A part is a message already filled from a catalogue (:class:`vstudy.present.words.Rendered`, shown as it
-    is), a template (filled with ``values``), a ``(template, values)`` pair as the analysis ``*_text``
-    functions return, a list of such parts, or None (skipped). A part that opens with a heading (``#``) starts a
-    new paragraph, and so does the part after a heading on its own, so a function can return a part's heading and
-    its sentences together. Numbers in the values are written as ``lang`` writes them (:func:`md_in`).
+    A part is a message filled from a catalogue (:class:`vstudy.present.words.Rendered`: its data strings are
+    escaped, its numbers written by CLDR in the edition's language), a list of such parts, or None (skipped). Any
+    other text is refused: a sentence a reader sees comes from the catalogues, never from a string typed in code.
+    A part that opens with a heading (``#``) starts a new paragraph, and so does the part after a heading on its own,
+    so a function can return a part's heading and its sentences together. ``lang`` is the edition's (kept for the
+    callers; the parts are already in it).
     """
     pieces: list[str] = []
 
@@ -105,9 +104,7 @@ def markdown(*parts: object, lang: str = "en", **values: object) -> str:
         if isinstance(part, Rendered):
             pieces.append(str(part))
         elif isinstance(part, str):
-            pieces.append(md_in(lang, part, **values))
-        elif isinstance(part, tuple) and len(part) == 2 and isinstance(part[0], str) and isinstance(part[1], Mapping):
-            pieces.append(md_in(lang, part[0], **part[1]))
+            raise TypeError(f"not a message from the catalogues (vstudy.present.words.t): {part[:60]!r}")
         elif isinstance(part, Sequence):
             for item in part:
                 add(item)
@@ -261,18 +258,13 @@ class Study:
             self._cache["plotly.js"] = True
         show_figure(fig, self.section, name, self.output_dir, interactive, include_js)
 
-    def say(self, *parts: object, **values: object) -> None:
-        """Show Markdown written by the study, with every value from data escaped and numbers written in the
-        edition's language (:func:`markdown`)."""
+    def say(self, *parts: object) -> None:
+        """Show the study's sentences (messages filled from the catalogues: :func:`vstudy.present.words.t`)."""
         from IPython.display import Markdown, display
 
-        text = markdown(*parts, lang=self.lang, **values)
+        text = markdown(*parts, lang=self.lang)
         if text:
             display(Markdown(text))
-
-    def t(self, en: str, ru: str) -> str:
-        """The string of the edition's language."""
-        return ru if self.lang == "ru" else en
 
     @property
     def title(self) -> str:

@@ -11,18 +11,14 @@ reader sees the text, nothing runs. Quarto finds shortcodes in the source text b
 so ``&#123;&#123;&#60;`` is never one. Control characters and the bidirectional overrides are dropped, line
 breaks and runs of spaces become one space (a value never starts a new line, and leading spaces never make a
 code block), and what could open a block at the start of a value (``-``, ``:``, ``(``, ``1.``, ``a)`` …) is
-escaped there; numbers stay readable (``-0.27``). :func:`md` fills a template written by the study with escaped
-values; :func:`neutralize` is the site's safety net for Markdown a notebook displayed.
+escaped there; numbers stay readable (``-0.27``). The catalogues' messages are filled with escaped values by
+:func:`vstudy.present.words.t`; :func:`neutralize` is the site's safety net for Markdown a notebook displayed.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 import re
-import string
-
-from vstudy.vocab import RU_GROUP, localize_number  # noqa: F401  (re-exported)
 
 # Escaped wherever they are: each is markup somewhere in the middle of a line (HTML, entities, links and images,
 # emphasis, code, math, citations, shortcodes and attributes, table cells, smart quotes).
@@ -60,55 +56,6 @@ def escape(value: object) -> str:
     if _BLOCK_START.match(out):
         out = _ref(out[0]) + out[1:]
     return out
-
-
-# Russian typography (a narrow no-break space groups thousands, a comma marks the decimals: 12 345,6) is written
-# by :func:`vstudy.vocab.localize_number`, the one place for it (re-exported here): sentences (md_in), tables
-# (present.tables), figures (present.plots) and the register's Russian notes (analysis.replication) all call it.
-def number(value: float | int, spec: str = "", lang: str = "en") -> str:
-    """``value`` formatted with ``spec`` (``str.format`` syntax) the way the edition's language writes numbers.
-
-    English keeps Python's form (``12,345.6``); Russian groups thousands with a no-break space and marks decimals
-    with a comma (``12 345,6``). Booleans and non-numbers are formatted as they are.
-    """
-    text = format(value, spec)
-    if isinstance(value, numbers.Number) and not isinstance(value, bool):
-        return localize_number(text, lang)
-    return text
-
-
-class _Escaping(string.Formatter):
-    def __init__(self, lang: str = "en") -> None:
-        super().__init__()
-        self.lang = lang
-
-    def format_field(self, value, format_spec):
-        if isinstance(value, numbers.Number) and not isinstance(value, bool):
-            return escape(number(value, format_spec, self.lang))
-        return escape(super().format_field(value, format_spec))
-
-
-_FORMATTERS = {"en": _Escaping("en"), "ru": _Escaping("ru")}
-
-
-def md(template: str, /, **values: object) -> str:
-    """Fill ``template`` (``str.format`` syntax, written by the study) with ``values`` escaped for the page.
-
-    The template's own Markdown (``**bold**``, lists) stays markup; only what comes from the values is escaped:
-    ``md("**{name}** has {n:,} volunteers", name=region, n=count)``. Numbers are written the English way; see
-    :func:`md_in` for an edition's language.
-    """
-    return _FORMATTERS["en"].vformat(template, (), values)
-
-
-def md_in(lang: str, template: str, /, **values: object) -> str:
-    """:func:`md` for the edition ``lang``: numeric values are written as that language writes numbers
-    (:func:`number`: ``1 658`` and ``12,5`` in Russian)."""
-    try:
-        formatter = _FORMATTERS[lang]
-    except KeyError:
-        raise ValueError(f"no number format for language {lang!r}; known: {', '.join(_FORMATTERS)}") from None
-    return formatter.vformat(template, (), values)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -149,8 +96,8 @@ def neutralize(markdown: str) -> str:
     tables, links to pages) stays. Code spans and fenced code blocks are left as they are (they render literally).
 
     The site applies it to every Markdown output of an executed notebook, so that a value a notebook forgot to
-    pass through :func:`md` still cannot reach the page as markup. It is a net, not the rule: notebooks display
-    data through ``study.say`` (:func:`md`), which escapes every value completely.
+    pass through :func:`escape` still cannot reach the page as markup. It is a net, not the rule: notebooks display
+    sentences from the catalogues (:func:`vstudy.present.words.t`), whose every text value is escaped.
     """
     lines, fence = [], None
     for line in markdown.split("\n"):
