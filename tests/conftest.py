@@ -54,3 +54,17 @@ def correlation_results_2021(processed_2021) -> Path:
     out = processed_2021.parent / "correlation_results_2021.csv"
     cs.run_correlations(frame, n_boot=0, seed=7).to_csv(out, index=False)
     return out
+
+
+@pytest.fixture()
+def extra_message(monkeypatch):
+    """Add a message to a language's catalogue for one test: ``extra_message("en", "test.x", "…{name}…")``."""
+    from vstudy import i18n
+
+    def add(lang: str, msg_id: str, text: str) -> str:
+        monkeypatch.setitem(i18n.catalogue(lang), msg_id, text)
+        i18n._parsed.cache_clear()
+        return msg_id
+
+    yield add
+    i18n._parsed.cache_clear()

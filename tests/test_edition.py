@@ -14,7 +14,7 @@ def test_a_notebook_shows_messages_from_the_catalogues_and_refuses_typed_text():
     assert said == "102 обращения 21 регион"
     with pytest.raises(TypeError, match="not a message from the catalogues"):
         markdown("Линия зарегистрировала {n} обращений", lang="ru")
-    with pytest.raises(TypeError, match="cannot show tuple"):
+    with pytest.raises(TypeError, match="not a message from the catalogues"):
         markdown(("r = {r:.2f}", {"r": 0.684}), lang="ru")
     assert isinstance(t("en", "common.months", n=6), Rendered)
 

@@ -15,15 +15,24 @@ def study(processed_2021, tmp_path) -> notebook.Study:
     return notebook.setup("07_information_line", params)
 
 
-def test_markdown_joins_parts_and_escapes_values():
-    parts = [("## Heading\n\nFirst {name}.", {"name": "<b>x</b>"}), None, ("Second {n:,}.", {"n": 1234})]
+def test_markdown_joins_messages_and_escapes_their_values(extra_message):
+    from vstudy.present.words import t
+
+    extra_message("en", "test.first", "## Heading\n\nFirst {name}.")
+    extra_message("en", "test.second", "Second {n}.")
+    extra_message("en", "test.link", "{x} of {y}")
+    for key, text in (("a", "## A"), ("b", "b."), ("c", "### C\n\nd.")):
+        extra_message("en", f"test.{key}", text)
+    parts = [t("en", "test.first", name="<b>x</b>"), None, t("en", "test.second", n=1234)]
     assert notebook.markdown(parts) == "## Heading\n\nFirst &#60;b&#62;x&#60;/b&#62;. Second 1,234."
     # a heading on its own is followed by a new paragraph; a later heading starts one
-    assert notebook.markdown(("## A", {}), ("b.", {}), ("### C\n\nd.", {})) == "## A\n\nb.\n\n### C\n\nd."
-    assert notebook.markdown("{x} of {y}", x="[link](u)", y=2) == "&#91;link&#93;(u) of 2"  # no link: [ ] escaped
+    assert notebook.markdown(t("en", "test.a"), t("en", "test.b"), t("en", "test.c")) == "## A\n\nb.\n\n### C\n\nd."
+    assert notebook.markdown(t("en", "test.link", x="[link](u)", y=2)) == "&#91;link&#93;(u) of 2"  # no link
     assert notebook.markdown(None, []) == ""
     with pytest.raises(TypeError):
         notebook.markdown(3)
+    with pytest.raises(TypeError, match="not a message from the catalogues"):
+        notebook.markdown("typed {text}")
 
 
 def test_errata_sentences_pick_the_tables_files():

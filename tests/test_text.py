@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vstudy.present.text import escape, md, neutralize
+from vstudy.present.text import escape, neutralize
+from vstudy.present.words import t
 
 HOSTILE = {
     "<script>alert(1)</script>": "<script",
@@ -60,11 +61,11 @@ def test_missing_values_are_an_em_dash():
     assert escape(None) == escape(float("nan")) == escape(pd.NA) == escape(pd.NaT) == "—"
 
 
-def test_md_escapes_values_not_the_template():
-    out = md("**{name}** has {n:,} volunteers ({share:.1f} %)", name="<b>Алматы</b>", n=1234567, share=12.345)
-    assert out == "**&#60;b&#62;Алматы&#60;/b&#62;** has 1,234,567 volunteers (12.3 %)"
-    assert md("{x!r}", x="<") == "'&#60;'"
-    assert md("r = {r:.2f}", r=-0.27) == "r = -0.27"  # numbers stay readable
+def test_messages_escape_the_values_not_their_own_markup(extra_message):
+    extra_message("en", "test.x", "**{name}** has {n, number, integer} volunteers ({share, number, ::percent .0})"
+                                  "; r = {r, number, ::.00}")
+    out = t("en", "test.x", name="<b>Алматы</b>", n=1234567, share=12.345, r=-0.27)
+    assert out == "**&#60;b&#62;Алматы&#60;/b&#62;** has 1,234,567 volunteers (12.3%); r = \u22120.27"
 
 
 @given(st.text())

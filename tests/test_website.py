@@ -195,7 +195,7 @@ def test_generated_pages_of_a_hostile_dataset_hold_no_live_markup(repo_root, tmp
     assert "{{< env HOME >}} <img src=x onerror=alert(1)>.csv" in html.unescape(pages["reproducibility.md"])
 
 
-def test_study_say_escapes_the_values_it_is_given(monkeypatch):
+def test_study_say_escapes_the_values_it_is_given(monkeypatch, extra_message):
     import html
 
     import IPython.display
@@ -205,8 +205,11 @@ def test_study_say_escapes_the_values_it_is_given(monkeypatch):
     shown = []
     monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
     study = notebook.Study("01_demographics", Path("."), Path("."), Path("."), "kz2021", "2021-H2", "en", 0.05, 1, 1)
+    from vstudy.present.words import t
+
+    extra_message("en", "test.region", "**Region:** {name} ({n, number, integer} volunteers)")
     for payload in PAYLOADS:
-        study.say("**Region:** {name} ({n:,} volunteers)", name=payload, n=1234)
+        study.say(t("en", "test.region", name=payload, n=1234))
         text = shown[-1].data
         assert text.startswith("**Region:** ") and text.endswith(" (1,234 volunteers)")
         value = text.removeprefix("**Region:** ").removesuffix(" (1,234 volunteers)")
