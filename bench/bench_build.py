@@ -77,7 +77,7 @@ def baseline(work: Path, env: dict) -> tuple[float, float]:
     """
     import papermill as pm
 
-    from vstudy.build.sections import PARAMETER_DEFAULTS, SECTIONS
+    from vstudy.publish.sections import PARAMETER_DEFAULTS, SECTIONS
 
     start = time.perf_counter()
     os.environ["VSTUDY_ROOT"] = str(work)

@@ -16,9 +16,9 @@ import sys
 import time
 from pathlib import Path
 
-from vstudy.build import pipeline
-from vstudy.build.quarto import RenderOutcome
-from vstudy.build.sections import Section
+from vstudy.publish import pipeline
+from vstudy.publish.quarto import RenderOutcome
+from vstudy.publish.sections import Section
 
 SECTIONS = (
     Section("00", "alpha", raw_tables=("t_a",), titles=("Alpha", "Альфа", "Альфа бөлімі")),

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from vstudy.build import pipeline
 from vstudy.data import datasets, manifest
+from vstudy.publish import pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = yaml.safe_load((Path(__file__).parent / "bad_inputs" / "cases.yml").read_text(encoding="utf-8"))

@@ -15,8 +15,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from vstudy.build import book, pages, pipeline, website
-from vstudy.build.sections import Section
+from vstudy.publish import book, pages, pipeline, website
+from vstudy.publish.sections import Section
 
 
 def _png(width: int, height: int) -> str:

@@ -21,9 +21,9 @@ import nbformat
 import pytest
 from build_driver import SECTIONS, config_for
 
-from vstudy.build import pipeline, procs, worker
-from vstudy.build.state import hash_tree, sha256_file
 from vstudy.data import atomic, paths
+from vstudy.publish import pipeline, procs, worker
+from vstudy.publish.state import hash_tree, sha256_file
 from vstudy.vocab import LANGS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pipeline_notebooks"
@@ -470,7 +470,7 @@ def test_a_watched_command_ends_when_the_build_is_gone(tmp_path):
 
 @pytest.mark.slow
 def test_the_website_renderer_puts_site_and_pages_in_place_with_the_set(tmp_path, monkeypatch):
-    """The real renderer (vstudy.build.website) with a stand-in ``quarto`` on PATH: the staged project and the
+    """The real renderer (vstudy.publish.website) with a stand-in ``quarto`` on PATH: the staged project and the
     rendered site are put in place with the rest; an unchanged set is not rendered again."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()

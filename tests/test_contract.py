@@ -197,7 +197,7 @@ def test_build_reads_a_filled_workbook_after_its_lock_in_its_own_staging(drop, t
     beside the workbook) and processes the workbook itself: the layer `vstudy data --data X.xlsx` writes."""
     import json
 
-    from vstudy.build import pipeline
+    from vstudy.publish import pipeline
 
     book = tmp_path / "book.xlsx"
     shutil.copy(drop / "drop2022.xlsx", book)

@@ -20,7 +20,7 @@ import papermill as pm
 import pytest
 
 from vstudy import vocab
-from vstudy.build import sections
+from vstudy.publish import sections
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "kz2022_dataset"
@@ -444,7 +444,7 @@ def test_study_document_of_the_2021_build(scheme, executed, tmp_path):
     import os
     import shutil
 
-    from vstudy.build import book, pipeline, website
+    from vstudy.publish import book, pipeline, website
 
     executed_dir, tables = tmp_path / "executed", tmp_path / "tables"
     executed_dir.mkdir()

@@ -26,9 +26,9 @@ import pytest
 from build_driver import SECTIONS, copy_prepare, listing_renderer
 
 from vstudy import cli
-from vstudy.build import pipeline
-from vstudy.build.state import hash_tree
 from vstudy.data import atomic, owned
+from vstudy.publish import pipeline
+from vstudy.publish.state import hash_tree
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOTEBOOKS = FIXTURES / "pipeline_notebooks"

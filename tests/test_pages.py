@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from vstudy import i18n
-from vstudy.build import pages, pipeline
 from vstudy.present import labels
+from vstudy.publish import pages, pipeline
 
 COMMON_EN = {"the", "of", "and", "to", "in", "is", "are", "for", "on", "with", "by", "from", "as", "at", "that",
              "this", "be", "or", "an", "it", "not", "which", "each", "its", "has", "was", "no", "all", "one"}

@@ -14,9 +14,9 @@ import nbformat
 import pytest
 from helpers import pdf_text
 
-from vstudy.build import book, pipeline, website, worker
-from vstudy.build.sections import Section
-from vstudy.build.state import hash_tree
+from vstudy.publish import book, pipeline, website, worker
+from vstudy.publish.sections import Section
+from vstudy.publish.state import hash_tree
 from vstudy.vocab import LANGS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pipeline_notebooks"
@@ -310,9 +310,9 @@ def test_manifest_maps_tables_to_files(tmp_path: Path) -> None:
 
 
 def test_sections_read_tables_the_data_layer_declares(repo_root: Path) -> None:
-    """A misspelt table name in vstudy.build.sections would silently drop that table from the rebuild decision."""
-    from vstudy.build.sections import SECTIONS as STUDY_SECTIONS
+    """A misspelt table name in vstudy.publish.sections would silently drop that table from the rebuild decision."""
     from vstudy.data import processed, schemas
+    from vstudy.publish.sections import SECTIONS as STUDY_SECTIONS
 
     known = set(schemas.PROCESSED) | set(processed.PASS_THROUGH) | {"dataset.json", "manifest.json", "*"}
     declared = set(pipeline.read_manifest(repo_root / "data" / "raw")["tables"])
@@ -328,8 +328,8 @@ def test_sections_read_tables_the_data_layer_declares(repo_root: Path) -> None:
 
 
 def _study_inputs(repo_root: Path, data: Path, processed_dir: Path) -> dict[str, dict]:
-    from vstudy.build.sections import SECTIONS as STUDY_SECTIONS
     from vstudy.data import processed
+    from vstudy.publish.sections import SECTIONS as STUDY_SECTIONS
 
     processed.prepare_for_build(data, processed_dir, "kz2021")
     config = pipeline.BuildConfig(root=repo_root, data_dir=data, processed_dir=processed_dir, scheme="kz2021",
@@ -386,7 +386,7 @@ def test_render_site_and_pdf(tree: Path) -> None:
         assert f'href="../../{other}/notebooks/00_alpha.html"' in html  # the language switch: the same page
         for page in ("data.html", "reproducibility.html"):
             assert (site / lang / page).exists(), page
-        pdf = site / lang / f"study-{lang}.pdf"  # the whole study (vstudy.build.book), named for its edition
+        pdf = site / lang / f"study-{lang}.pdf"  # the whole study (vstudy.publish.book), named for its edition
         assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
         text = pdf_text(pdf)
         for letter in "әғқңөұүһі":
@@ -412,7 +412,7 @@ def test_command_line_and_up_to_date_checks_do_not_import_pandas(tmp_path: Path)
     probe = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from vstudy import cli\nfrom vstudy.build import pipeline, website\n"
+        "from vstudy import cli\nfrom vstudy.publish import pipeline, website\n"
         "args = cli.build_parser().parse_args(['build', '--no-render'])\n"
         f"config = pipeline.BuildConfig(root=Path({str(tmp_path)!r}))\n"
         "pipeline.parameters_for(config, pipeline.read_manifest(config.data_dir))\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from vstudy.build import quarto
+from vstudy.publish import quarto
 
 SCRIPT = "bin/ensure-quarto"
 

@@ -17,8 +17,8 @@ import nbformat
 import pytest
 import yaml
 
-from vstudy.build import incremental, pipeline, website
-from vstudy.build.sections import Section
+from vstudy.publish import incremental, pipeline, website
+from vstudy.publish.sections import Section
 from vstudy.vocab import LANGS
 
 SECTIONS = (Section("00", "alpha", (), titles=("Alpha", "Альфа", "Әлфа")),

@@ -73,7 +73,7 @@ def test_the_readme_links_the_tutorial_the_lab_the_dev_container_and_binder():
 def test_the_package_hash_covers_the_catalogues(tmp_path):
     """A changed sentence re-executes the sections like changed code: the catalogues are part of the package's
     hash (before, a reworded message left every executed notebook as it was)."""
-    from vstudy.build.state import package_hash
+    from vstudy.publish.state import package_hash
 
     package = tmp_path / "src" / "vstudy"
     (package / "i18n" / "catalogues" / "en").mkdir(parents=True)

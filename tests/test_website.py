@@ -12,8 +12,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from vstudy.build import pages, website
-from vstudy.build.website import split_figure_cells
+from vstudy.publish import pages, website
+from vstudy.publish.website import split_figure_cells
 
 
 def _out(kind, **data):
@@ -52,8 +52,8 @@ def test_labelled_cell_without_figure_loses_its_label():
                                                ("kk", "03. Көрсетілім бөлімі")])
 def test_staged_section_page_takes_its_title_from_the_section_in_the_edition_language(tmp_path: Path, lang: str,
                                                                                       expected: str) -> None:
-    from vstudy.build import pipeline
-    from vstudy.build.sections import Section
+    from vstudy.publish import pipeline
+    from vstudy.publish.sections import Section
 
     section = Section("03", "demo", (), titles=("Demo section", "Демо-раздел", "Көрсетілім бөлімі"))
     config = pipeline.BuildConfig(root=tmp_path, sections=(section,))
@@ -74,7 +74,7 @@ def test_staged_section_page_takes_its_title_from_the_section_in_the_edition_lan
 
 def test_registry_sections_take_their_titles_from_the_sections_catalogue(repo_root):
     from vstudy import i18n, vocab
-    from vstudy.build import sections
+    from vstudy.publish import sections
 
     assert vocab.LANGS == i18n.LANGS == ("en", "ru", "kk")  # the editions, named in one place each layer reads
     assert [s.name for s in sections.SECTIONS] == list(vocab.SECTIONS)
@@ -155,7 +155,7 @@ def test_generated_pages_of_a_hostile_dataset_hold_no_live_markup(repo_root, tmp
 
     from markdown_it import MarkdownIt
 
-    from vstudy.build import pipeline
+    from vstudy.publish import pipeline
 
     data = _hostile_dataset(repo_root, tmp_path)
     config = pipeline.BuildConfig(root=tmp_path, data_dir=data, sections=(), package_hash="fixed")
@@ -228,9 +228,9 @@ def test_a_section_page_of_a_hostile_dataset_holds_no_live_markup(repo_root, tmp
 
     import papermill as pm
 
-    from vstudy.build import pipeline
-    from vstudy.build.sections import by_name
     from vstudy.data import parsing, processed
+    from vstudy.publish import pipeline
+    from vstudy.publish.sections import by_name
 
     data = tmp_path / "hostile"
     shutil.copytree(repo_root / "data" / "raw", data, ignore=shutil.ignore_patterns("regions"))
@@ -299,8 +299,8 @@ def test_home_page_leads_with_the_findings_of_the_build_tables(repo_root, proces
     from markdown_it import MarkdownIt
 
     from vstudy.analysis import replication
-    from vstudy.build import pipeline
     from vstudy.present import labels
+    from vstudy.publish import pipeline
 
     tables = tmp_path / "tables"
     tables.mkdir()
@@ -358,7 +358,7 @@ def test_home_page_says_plainly_when_nothing_survives(tmp_path, correlation_resu
 
 def test_pages_of_another_period_name_no_2021(repo_root, tmp_path, correlation_results_2021):
     """The site's templates type no period or region count: a 2022 dataset on the 20-region scheme reads as one."""
-    from vstudy.build import pipeline
+    from vstudy.publish import pipeline
 
     processed = tmp_path / "processed"
     processed.mkdir()

@@ -22,7 +22,7 @@ PARSING_TOKENS = {
                                   "of the whole country, stripped or recognised before the gazetteer lookup",
     "src/vstudy/data/processed.py": "number words and scale words of the report's prose («двух», «млрд»), parsed",
     "src/vstudy/present/plots.py": "the letter sets that tell which fonts a figure needs",
-    "src/vstudy/build/book.py": "the letter sets that tell which script a title is in",
+    "src/vstudy/publish/book.py": "the letter sets that tell which script a title is in",
 }
 
 

@@ -152,8 +152,8 @@ def _add_build(subparsers) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from vstudy.build import pipeline  # light: hashing and subprocesses only
-    from vstudy.build.config import EXIT_USAGE, BuildConfig, BuildError, selected_sections
+    from vstudy.publish import pipeline  # light: hashing and subprocesses only
+    from vstudy.publish.config import EXIT_USAGE, BuildConfig, BuildError, selected_sections
 
     if args.jobs is not None and args.jobs < 1:
         print("vstudy build: --jobs must be at least 1", file=sys.stderr)

@@ -844,7 +844,7 @@ def _cmd_data(args: argparse.Namespace) -> int:
         owned.check_place(Path(out).resolve(), name, root=paths.repo_root(), dataset=source,
                           dataset_is_file=source.is_file())
         owned.check_owned(Path(out).resolve(), name, "layer")
-        # The lock a build of the same layer holds (vstudy.build.pipeline): one writer at a time.
+        # The lock a build of the same layer holds (vstudy.publish.pipeline): one writer at a time.
         with atomic.exclusive_lock(atomic.lock_path(Path(out).resolve()), f"pid {os.getpid()}, vstudy data"):
             written = write_layer(ds, out)
     except owned.Refused as exc:

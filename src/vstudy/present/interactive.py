@@ -19,7 +19,7 @@ HTML, LaTeX nor Markdown output) the order is ``text/markdown``, ``image/svg+xml
 then ``text/html`` only when it holds a ``<table>``, then ``text/plain`` — so the PDF shows the PNG. The bundle
 must therefore carry no ``text/markdown`` (typst would take it instead of the PNG) and no ``<table>`` in its HTML.
 The same holds for ``{{< embed >}}``, which renders an output in the format of the embedding page. Because the
-output has an ``image/*`` type, the site's float handling (:func:`vstudy.build.website.split_figure_cells`) keeps
+output has an ``image/*`` type, the site's float handling (:func:`vstudy.publish.website.split_figure_cells`) keeps
 it as the cell's figure, with its caption.
 
 plotly.js (≈4.8 MB) is embedded once per page, in the first interactive map of a notebook

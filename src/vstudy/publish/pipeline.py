@@ -7,9 +7,9 @@ One command rebuilds the study, and only what changed:
   (``Section.tables``), the raw tables it still reads directly (``Section.raw_tables`` through the manifest), or
   the ``vstudy`` package source changed — or when its executed notebook or any table or figure it wrote is
   missing or differs from what the state file recorded;
-* **the render** (``quarto render`` of each edition's staged site, see :mod:`vstudy.build.website`) runs when an
+* **the render** (``quarto render`` of each edition's staged site, see :mod:`vstudy.publish.website`) runs when an
   executed notebook, a page template, the data or the commit changed, or the site differs from its record; it
-  renders only the pages whose inputs changed (:mod:`vstudy.build.incremental`).
+  renders only the pages whose inputs changed (:mod:`vstudy.publish.incremental`).
 
 **Two editions, one build.** Every section is executed once per edition (:data:`vstudy.vocab.LANGS`, or the
 ``--lang`` given) with its ``lang`` parameter: a *unit* ``<lang>/<section>`` (:func:`unit_id`) is one more
@@ -39,19 +39,19 @@ build only.
 
 **Only into folders it owns, and only what it wrote.** Before anything is written the build refuses ``/``, the
 home folder, the repository root, the dataset and a non-empty folder that is not a vstudy tree or layer
-(:func:`vstudy.build.commit.check_places`, :mod:`vstudy.data.owned`); inside its tree it replaces only the files
+(:func:`vstudy.publish.commit.check_places`, :mod:`vstudy.data.owned`); inside its tree it replaces only the files
 the previous build recorded writing (the state's ``written``), keeping every other file
-(:func:`vstudy.build.commit.keep_user_files`). A damaged state file or journal stops the build (exit code 2) until
+(:func:`vstudy.publish.commit.keep_user_files`). A damaged state file or journal stops the build (exit code 2) until
 ``--force``. A workbook dataset is copied into the staging area after the lock and read from there.
 
 **Processes end with the build.** Workers and their kernels carry the build's tag and watch a pipe held by the
-build; whatever ends the build ends them (:mod:`vstudy.build.procs`), and nothing writes after it has exited.
+build; whatever ends the build ends them (:mod:`vstudy.publish.procs`), and nothing writes after it has exited.
 
 **One build per output tree.** The build holds ``flock`` on ``<output>/.vstudy.lock``; a second build of the same
 tree stops at once with exit code 4 and names the build that holds it, or waits with ``--wait``.
 
-The modules: :mod:`vstudy.build.config` (configuration, parameters, results, errors), :mod:`vstudy.build.pool`
-(the worker processes), :mod:`vstudy.build.commit` (ownership, journal, commit, recovery) and this one (the
+The modules: :mod:`vstudy.publish.config` (configuration, parameters, results, errors), :mod:`vstudy.publish.pool`
+(the worker processes), :mod:`vstudy.publish.commit` (ownership, journal, commit, recovery) and this one (the
 build's steps); the command line is in :mod:`vstudy.cli`.
 
 Exit codes: 0 built (and rendered, or ``--no-render``); 1 a step failed (invalid data, a notebook raised, the
@@ -76,7 +76,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vstudy.build.commit import (  # noqa: F401  (recover: part of the build's interface)
+from vstudy.data import atomic, owned
+from vstudy.publish.commit import (  # noqa: F401  (recover: part of the build's interface)
     check_places,
     commit,
     keep_user_files,
@@ -88,7 +89,7 @@ from vstudy.build.commit import (  # noqa: F401  (recover: part of the build's i
     signals_deferred,
     tree_files,
 )
-from vstudy.build.config import (  # noqa: F401  (the build's interface: tests and scripts use pipeline.X)
+from vstudy.publish.config import (  # noqa: F401  (the build's interface: tests and scripts use pipeline.X)
     BUILD_DIR,
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -116,10 +117,10 @@ from vstudy.build.config import (  # noqa: F401  (the build's interface: tests a
     selected_sections,
     unit_id,
 )
-from vstudy.build.pool import Runner
-from vstudy.build.quarto import QUARTO_HELP, RenderOutcome
-from vstudy.build.sections import Section
-from vstudy.build.state import (  # noqa: F401
+from vstudy.publish.pool import Runner
+from vstudy.publish.quarto import QUARTO_HELP, RenderOutcome
+from vstudy.publish.sections import Section
+from vstudy.publish.state import (  # noqa: F401
     STATE_VERSION,
     CorruptState,
     empty_state,
@@ -129,11 +130,10 @@ from vstudy.build.state import (  # noqa: F401
     sha256_file,
     sha256_json,
 )
-from vstudy.data import atomic, owned
 from vstudy.vocab import LANGS
 
 if TYPE_CHECKING:
-    from vstudy.build.website import SetView
+    from vstudy.publish.website import SetView
 
 
 class _Progress:
@@ -358,7 +358,7 @@ class _Build:
                 new_state["sections"][unit] = executed[unit]
             elif unit in carried:
                 new_state["sections"][unit] = carried[unit]
-        from vstudy.build.website import SetView
+        from vstudy.publish.website import SetView
 
         view = SetView(config.output_dir, config.build_dir / "set", processed_now, token=self.token)
         moves = self._assemble(new_state, view, executed)
@@ -578,7 +578,7 @@ class _Build:
 
     def _site(self, new_state: dict, view: SetView, state: dict) -> list[dict]:
         """Render the site of the new set when it is out of date; remove a site that would show another set."""
-        from vstudy.build import website
+        from vstudy.publish import website
 
         config, result, progress = self.config, self.result, self.progress
         key = website.site_key(config, new_state)

@@ -101,15 +101,15 @@ def watch_parent(token: str | None, fd: int | None) -> None:
 
 def watched_command(command: list[str], token: str, fd: int) -> tuple[list[str], dict, tuple[int, ...]]:
     """(argv, env, pass_fds) that run ``command`` tagged with the build and watched: if the build dies, the
-    command and everything it started end at once (``python -m vstudy.build.procs``)."""
+    command and everything it started end at once (``python -m vstudy.publish.procs``)."""
     env = dict(os.environ)
     env[TAG] = token
     env[WATCHDOG_FD] = str(fd)
-    return [sys.executable, "-m", "vstudy.build.procs", "--", *command], env, (fd,)
+    return [sys.executable, "-m", "vstudy.publish.procs", "--", *command], env, (fd,)
 
 
 def main(argv: list[str]) -> int:
-    """``python -m vstudy.build.procs -- COMMAND...``: run COMMAND under the build's watchdog (see
+    """``python -m vstudy.publish.procs -- COMMAND...``: run COMMAND under the build's watchdog (see
     :func:`watched_command`); exits with its status."""
     import subprocess
 

@@ -8,7 +8,7 @@ computes from the build's tables, the dataset and its manifest. Numbers, periods
 (:mod:`vstudy.i18n.formats`); terms and region names come from :mod:`vstudy.present.labels` and the gazetteer.
 Every string that comes from the dataset is escaped (:func:`vstudy.present.text.escape`, through
 :func:`vstudy.present.words.t`), so no HTML, Markdown link, math, citation or Quarto shortcode from data is ever
-live. :mod:`vstudy.build.website` stages the pages into the Quarto project; :mod:`vstudy.build.book` assembles the
+live. :mod:`vstudy.publish.website` stages the pages into the Quarto project; :mod:`vstudy.publish.book` assembles the
 study document from them.
 
 **What a dataset is.** The home page and the PDF open with the dataset's own manifest — its title in the
@@ -33,13 +33,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 from vstudy import i18n, vocab
-from vstudy.build.quarto import quarto_path, quarto_version
-from vstudy.build.state import hash_tree
 from vstudy.data import manifest as dataset_manifest
 from vstudy.i18n import check_lang as _check
 from vstudy.i18n import formats
 from vstudy.present.text import escape
 from vstudy.present.words import plain
+from vstudy.publish.quarto import quarto_path, quarto_version
+from vstudy.publish.state import hash_tree
 from vstudy.vocab import SCHEMES
 
 HEADLINE_IDS = ("volunteers_total", "hours_6_months")

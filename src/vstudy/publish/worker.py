@@ -4,12 +4,12 @@ Why worker processes: the parent runs several notebooks at once and must be able
 (Ctrl-C, kill, a sibling's failure); papermill in threads of one process shares event loops and cannot be
 cancelled that way. Kernels run in sessions of their own (jupyter_client starts them so). Every worker and kernel
 of a build carries the build's tag in its environment, and a worker watches a pipe held by the build: when the
-build dies, however it dies, the worker ends the build's kernels and itself (:mod:`vstudy.build.procs`).
+build dies, however it dies, the worker ends the build's kernels and itself (:mod:`vstudy.publish.procs`).
 
 Usage (internal):
 
-* ``python -m vstudy.build.worker SPEC.json`` runs one notebook;
-* ``python -m vstudy.build.worker --serve`` runs one notebook per line of standard input (a SPEC.json path) and answers
+* ``python -m vstudy.publish.worker SPEC.json`` runs one notebook;
+* ``python -m vstudy.publish.worker --serve`` runs one notebook per line of standard input (a SPEC.json path) and answers
   each with one line, its exit status, on the *original* standard output; everything else the worker or its
   kernels print goes to standard error. One worker per job slot imports papermill once for all its notebooks.
 
@@ -253,7 +253,7 @@ def serve(commands, answers) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from vstudy.build import procs
+    from vstudy.publish import procs
 
     argv = sys.argv[1:] if argv is None else argv
     fd = os.environ.get(procs.WATCHDOG_FD)

@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vstudy.build.quarto import RenderOutcome
-from vstudy.build.sections import SECTIONS, Section, by_name
-from vstudy.build.state import files_under, sha256_file
 from vstudy.data import manifest as dataset_manifest
 from vstudy.data import owned, paths
+from vstudy.publish.quarto import RenderOutcome
+from vstudy.publish.sections import SECTIONS, Section, by_name
+from vstudy.publish.state import files_under, sha256_file
 from vstudy.vocab import LANGS
 
 if TYPE_CHECKING:
-    from vstudy.build.website import SetView
+    from vstudy.publish.website import SetView
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # as vstudy.data.workbook.SUFFIXES (not imported: openpyxl is heavy)
 STATE_NAME = ".vstudy-state.json"
@@ -65,7 +65,7 @@ class BuildConfig:
     # Run validation and write the processed layer into ``config.processed_dir`` (the build passes a copy of the
     # config whose processed_dir is the staging folder); None = vstudy.data.processed (tests pass their own).
     prepare: Callable[[BuildConfig], object] | None = None
-    # Stage the pages and run Quarto into the set being built; None = vstudy.build.website.
+    # Stage the pages and run Quarto into the set being built; None = vstudy.publish.website.
     renderer: Callable[[BuildConfig, dict, SetView], RenderOutcome] | None = None
     extra_parameters: dict = field(default_factory=dict)
     # Hash of the vstudy package source; None = computed at build time (tests fix it: others edit the package).
@@ -353,7 +353,7 @@ def section_inputs(config: BuildConfig, section: Section, manifest: dict, proces
 def parameters_for(config: BuildConfig, manifest: dict) -> dict:
     """The notebooks' parameters as recorded (the cache key, the executed notebook, the state file): paths
     relative to the repository root, pointing at the dataset and at this dataset's output tree."""
-    from vstudy.build.sections import PARAMETER_DEFAULTS
+    from vstudy.publish.sections import PARAMETER_DEFAULTS
 
     params = dict(PARAMETER_DEFAULTS)
     params.update(

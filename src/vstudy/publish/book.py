@@ -5,8 +5,8 @@
 1. a title page (the study's title, the dataset's period and region count from its manifest, the edition's
    language) and a contents page (a typst outline);
 2. the summary of findings, computed from the build's tables by the same function as the home page's
-   (:func:`vstudy.build.pages.findings_markdown`);
-3. the methods in brief (:func:`vstudy.build.pages.methods_markdown`);
+   (:func:`vstudy.publish.pages.findings_markdown`);
+3. the methods in brief (:func:`vstudy.publish.pages.methods_markdown`);
 4. every executed section notebook, in reading order: its Markdown cells and its outputs (sentences, reader
    tables, figures), never its code. Each section is a level-1 heading; a notebook's other level-1 headings move
    one level down. A cell labelled ``fig-…`` becomes a numbered figure (``![caption](image){#fig-…}``), a cell
@@ -18,7 +18,7 @@
 6. appendices: errata (the report's transcription only), sources (origin records), the data dictionary.
 
 Every word of the document's own (title page, parts, appendices) is the ``book`` catalogue; the parts' text is
-:mod:`vstudy.build.pages`'. The document has the same parts, sections, figures and tables in every edition: only
+:mod:`vstudy.publish.pages`'. The document has the same parts, sections, figures and tables in every edition: only
 the dataset decides what it holds (a test compares the three editions).
 
 Figures are written as PNG files beside the document (``study-figures/``). The typst options (A4, fonts with
@@ -34,11 +34,11 @@ import re
 import struct
 from pathlib import Path
 
-from vstudy.build import pages as content
 from vstudy.data.atomic import write_text_atomic
 from vstudy.present import edition
 from vstudy.present.text import escape, neutralize
 from vstudy.present.words import t
+from vstudy.publish import pages as content
 
 STUDY_NAME = content.STUDY_NAME  # the project's render list names study.qmd; an edition's is study-<lang>.qmd
 FIGURES_DIR = "study-figures"
@@ -72,7 +72,7 @@ def write_study(stage_dir: Path, lang: str, pages: dict[str, tuple[Path, str]], 
     and return its path.
 
     ``pages``: section name → (path of the staged executed notebook, its title), in reading order, as
-    :func:`vstudy.build.website.stage_notebooks` returns them; ``tables``: the build's ``tables/`` (the summary of
+    :func:`vstudy.publish.website.stage_notebooks` returns them; ``tables``: the build's ``tables/`` (the summary of
     findings and the replication summary read ``replication.csv`` and ``correlations.csv``); ``data_dir``: the
     dataset (errata and origin records).
     """

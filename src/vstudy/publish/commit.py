@@ -21,11 +21,11 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from vstudy.build import procs
-from vstudy.build.config import RESERVED, BuildConfig, BuildError, CorruptJournal
-from vstudy.build.sections import Section
-from vstudy.build.state import hash_tree, save_state, sha256_file
 from vstudy.data import atomic, owned
+from vstudy.publish import procs
+from vstudy.publish.config import RESERVED, BuildConfig, BuildError, CorruptJournal
+from vstudy.publish.sections import Section
+from vstudy.publish.state import hash_tree, save_state, sha256_file
 from vstudy.vocab import LANGS
 
 

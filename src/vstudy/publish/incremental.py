@@ -1,6 +1,6 @@
 """Incremental rendering of an edition's Quarto project, and the links between the two editions.
 
-A build stages one Quarto project per edition (``site-src/<lang>/``, see :mod:`vstudy.build.website`). The staged
+A build stages one Quarto project per edition (``site-src/<lang>/``, see :mod:`vstudy.publish.website`). The staged
 project persists between builds with Quarto's own state (``.quarto/``), and the rendered site (``site/<lang>/``)
 with it; both are put in place with the rest of the output set. The next build renders only what changed:
 
@@ -33,8 +33,8 @@ import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from vstudy.build.state import sha256_file, sha256_json
 from vstudy.data.atomic import write_text_atomic
+from vstudy.publish.state import sha256_file, sha256_json
 from vstudy.vocab import LANGS
 
 # Folders of a staged project that hold no page of their own: what the pages include or embed, resources, output.

@@ -3,19 +3,19 @@
 The Quarto project is the top-level ``_quarto.yml``; ``site/`` holds the templates every edition shares (the
 study PDF's options and typst header). A build stages one Quarto project per edition (:data:`vstudy.vocab.LANGS`:
 ``en``, ``ru``, ``kk``) into ``site-src/<lang>/`` of the output set it is building (in the build's staging area;
-see :mod:`vstudy.build.pipeline`) with
+see :mod:`vstudy.publish.pipeline`) with
 
 * ``index.qmd``, ``data.qmd``, ``reproducibility.qmd`` — the site's pages, written in the edition's language from
-  the ``pages`` message catalogue (:func:`vstudy.build.pages.page_qmd`);
+  the ``pages`` message catalogue (:func:`vstudy.publish.pages.page_qmd`);
 * ``notebooks/<name>.ipynb`` — the edition's executed section notebooks (``<lang>/notebooks/`` of the output
   tree), each given a front-matter cell (the section's title in the edition's language, from the ``sections``
   catalogue); Quarto renders ``.ipynb`` without executing it, so the pages show exactly what papermill produced;
 * ``_generated/*.md`` — parts generated from the data in the edition's language: home page findings, origin
   records (sources, licences), the data dictionary, the errata, the reproducibility facts and the report's embeds
-  (their content: :mod:`vstudy.build.pages`);
+  (their content: :mod:`vstudy.publish.pages`);
 * ``study-<lang>.qmd`` — the study PDF's document in the edition's language, the whole study (its PDF,
   ``study-<lang>.pdf``, carries the edition's name)
-  (:mod:`vstudy.build.book`);
+  (:mod:`vstudy.publish.book`);
 * ``tables/`` — the edition's CSV tables, downloadable from the pages;
 * ``_quarto.yml`` with ``lang: <lang>`` (Quarto's own words follow), the title, navbar and sidebar in the edition's
   language, the study PDFs of every edition, and the language switch: each other edition by its own name
@@ -23,7 +23,7 @@ see :mod:`vstudy.build.pipeline`) with
 
 Quarto renders each staged project into ``site-src/<lang>/_site``, which becomes the set's ``site/<lang>/``;
 ``site/index.html`` leads to every edition. Only the pages whose inputs changed are rendered, on a copy of the
-site in place (:mod:`vstudy.build.incremental`); the editions render at the same time. The pipeline puts
+site in place (:mod:`vstudy.publish.incremental`); the editions render at the same time. The pipeline puts
 ``site/`` and ``site-src/`` in place with the rest of the set, so a failed render leaves the previous site. The
 render is skipped when its inputs' hashes match the state file.
 
@@ -43,15 +43,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vstudy.build import book, incremental, procs
-from vstudy.build import pages as content
-from vstudy.build.pages import git_commit
-from vstudy.build.quarto import QUARTO_HELP, RenderOutcome, quarto_path, quarto_version
-from vstudy.build.state import hash_tree, sha256_file, sha256_json
 from vstudy.data import manifest as dataset_manifest
 from vstudy.data.atomic import write_text_atomic
 from vstudy.present.text import neutralize
 from vstudy.present.words import plain
+from vstudy.publish import book, incremental, procs
+from vstudy.publish import pages as content
+from vstudy.publish.pages import git_commit
+from vstudy.publish.quarto import QUARTO_HELP, RenderOutcome, quarto_path, quarto_version
+from vstudy.publish.state import hash_tree, sha256_file, sha256_json
 from vstudy.vocab import LANGS
 
 LABEL_RE = re.compile(r"^#\|\s*label:\s*((?:fig|tbl)-[\w-]+)\s*$", re.MULTILINE)
@@ -81,7 +81,7 @@ class SetView:
     stage: Path
     processed_dir: Path
     staged: set[str] = field(default_factory=set)
-    # The build's tag and watchdog pipe (vstudy.build.procs): Quarto runs under them, so it ends with the build.
+    # The build's tag and watchdog pipe (vstudy.publish.procs): Quarto runs under them, so it ends with the build.
     token: str | None = None
     watchdog: int | None = None
 
@@ -136,7 +136,7 @@ def site_key(config, state: dict) -> str:
 def render_site(config, state: dict, view=None) -> RenderOutcome:
     """Stage each edition's pages into ``<set>/site-src/<lang>`` and render them into ``<set>/site/<lang>``.
 
-    Only the pages whose inputs changed are rendered (:mod:`vstudy.build.incremental`), on a copy of the site in
+    Only the pages whose inputs changed are rendered (:mod:`vstudy.publish.incremental`), on a copy of the site in
     place; the editions render at the same time (one Quarto process each). Editions this build does not make
     (``--lang``) are kept as they are. ``<set>/site/index.html`` leads to every edition.
 
@@ -255,7 +255,7 @@ NAV_TEXTS = {
     "reproducibility.qmd": "pages.reproducibility_page.title",
 }
 # The navbar item of _quarto.yml that stands for the study PDF; each edition's is study-<lang>.pdf at the root of
-# its site (vstudy.build.pages.study_pdf), and its document study-<lang>.qmd replaces study.qmd in the render list.
+# its site (vstudy.publish.pages.study_pdf), and its document study-<lang>.qmd replaces study.qmd in the render list.
 PDF_NAME = "study.pdf"
 STUDY_PAGE = f"{book.STUDY_NAME}.qmd"
 TYPST_LANG = re.compile(r'#set text\(lang: "[a-z]{2}"')
@@ -269,7 +269,7 @@ def autonym(lang: str) -> str:
 def edition_project(project: dict, lang: str, pages: dict[str, tuple[Path, str]], manifest: dict) -> dict:
     """The staged ``_quarto.yml`` of edition ``lang``: Quarto's ``lang`` (its own words on the pages follow), the
     site's title, navbar and sidebar in that language, the study PDFs of every edition and a link to the same page
-    in each other edition (rewritten after the render: :mod:`vstudy.build.incremental`)."""
+    in each other edition (rewritten after the render: :mod:`vstudy.publish.incremental`)."""
     import copy
 
     project = copy.deepcopy(project)
@@ -378,7 +378,7 @@ def stage_notebooks(config, target: Path, notebooks: Path | None = None,
                     first_md.source = first_md.source[match.end():]
             # Section pages are HTML only: their pandas tables need not be parsed into Markdown tables (which
             # costs a second per table-heavy page; Quarto still adds its table classes). The study PDF is written
-            # from the notebooks by vstudy.build.book, with the A4 print version of each table.
+            # from the notebooks by vstudy.publish.book, with the A4 print version of each table.
             front = {"title": title, "html-table-processing": "none"}
             yaml_lines = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in front.items())
             nb.cells.insert(0, nbformat.v4.new_raw_cell(f"---\n{yaml_lines}\n---"))

@@ -1,6 +1,6 @@
-"""The build's pool of notebook workers: each ``python -m vstudy.build.worker --serve`` process imports papermill
+"""The build's pool of notebook workers: each ``python -m vstudy.publish.worker --serve`` process imports papermill
 once and executes notebooks one after another; every process it starts ends with the build
-(:mod:`vstudy.build.procs`)."""
+(:mod:`vstudy.publish.procs`)."""
 
 from __future__ import annotations
 
@@ -15,17 +15,17 @@ import threading
 import time
 from pathlib import Path
 
-from vstudy.build import procs
-from vstudy.build.config import KERNEL, BuildConfig, NotebookFailure
-from vstudy.build.sections import Section
+from vstudy.publish import procs
+from vstudy.publish.config import KERNEL, BuildConfig, NotebookFailure
+from vstudy.publish.sections import Section
 
 
 class Worker:
-    """One ``python -m vstudy.build.worker --serve`` process: papermill is imported once, notebooks run one at a time.
+    """One ``python -m vstudy.publish.worker --serve`` process: papermill is imported once, notebooks run one at a time.
 
     Its stderr (and its kernels' output) goes to a log file; the part written while a notebook ran is what a
     failure report quotes when the worker died without writing error details. It carries the build's tag and
-    reads the build's watchdog pipe (:mod:`vstudy.build.procs`).
+    reads the build's watchdog pipe (:mod:`vstudy.publish.procs`).
     """
 
     def __init__(self, config: BuildConfig, token: str, watchdog: int) -> None:
@@ -39,7 +39,7 @@ class Worker:
         env[procs.TAG] = token
         env[procs.WATCHDOG_FD] = str(watchdog)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "vstudy.build.worker", "--serve"], cwd=config.root, env=env, start_new_session=True,
+            [sys.executable, "-m", "vstudy.publish.worker", "--serve"], cwd=config.root, env=env, start_new_session=True,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=fd, text=True, encoding="utf-8", bufsize=1,
             pass_fds=(watchdog,),
         )
