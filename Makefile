@@ -60,8 +60,8 @@ test: $(STAMP) ## Run the whole test suite (lint and import contracts included),
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
-test-fast: $(STAMP) ## Run the unit tests only (skip notebook and pipeline runs)
-	$(BIN)/python -m pytest -m "not slow" -n auto
+test-fast: $(STAMP) ## Run the unit tier only (tests/unit: no notebook or pipeline runs)
+	$(BIN)/python -m pytest tests/unit -n auto --dist loadgroup
 
 lint: $(STAMP) ## Lint with ruff; check the layers' import contracts
 	$(BIN)/ruff check src tests bench notebooks

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,21 @@ import pytest
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
+# The shared helpers beside this file (helpers.py, build_driver.py) import by name from both tiers.
+sys.path.insert(0, str(TESTS))
+
+# Two tiers, by folder: tests/unit (no notebook run, no build with notebooks) and tests/integration (notebooks,
+# builds, kills, the tutorial). `make test-fast` runs tests/unit; the `slow` marker still picks the slowest tests
+# inside the integration tier.
+
+try:  # no per-example deadline: a cold first call (loading the gazetteer) is not a failure of the property
+    from hypothesis import settings
+
+    settings.register_profile("vstudy", deadline=None)
+    settings.load_profile("vstudy")
+except ImportError:  # pragma: no cover - hypothesis is in the test extra
+    pass
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ from vstudy.publish.sections import Section
 from vstudy.publish.state import hash_tree
 from vstudy.vocab import LANGS
 
-FIXTURES = Path(__file__).parent / "fixtures" / "pipeline_notebooks"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "pipeline_notebooks"
 # The fixture notebooks read their raw tables directly (Section.raw_tables); the study's sections read the
 # processed layer (Section.tables, see test_one_raw_table_changes_only_the_sections_that_read_its_processed_table).
 SECTIONS = (

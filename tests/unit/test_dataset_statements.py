@@ -21,7 +21,7 @@ from vstudy.present.prose import data_quality as dq_says
 from vstudy.present.prose import demographics as demo_says
 from vstudy.present.prose import organisations as org_says
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CONTRACT = ROOT / "tests" / "fixtures" / "kz2022_contract"
 
 # Sentences (and their Russian twins) that would be false of a dataset supplying these inputs.

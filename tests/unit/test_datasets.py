@@ -18,7 +18,7 @@ import pytest
 from vstudy import cli
 from vstudy.data import datasets, processed
 
-FIXTURE = Path(__file__).parent / "fixtures" / "kz2022_dataset"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "kz2022_dataset"
 
 
 def tree_digest(root: Path) -> dict[str, str]:

@@ -22,7 +22,7 @@ import pytest
 
 from vstudy.data import datasets, limits, parsing, problems, processed, schemas, template, validation
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CONTRACT = ROOT / "tests" / "fixtures" / "kz2022_contract"
 
 

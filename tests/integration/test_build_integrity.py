@@ -26,8 +26,8 @@ from vstudy.publish import pipeline, procs, worker
 from vstudy.publish.state import hash_tree, sha256_file
 from vstudy.vocab import LANGS
 
-FIXTURES = Path(__file__).parent / "fixtures" / "pipeline_notebooks"
-DRIVER = Path(__file__).parent / "build_driver.py"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "pipeline_notebooks"
+DRIVER = Path(__file__).parents[1] / "build_driver.py"
 VERSION_A = "x\n1\n2\n"
 VERSION_B = "x\n7\n8\n9\n"
 SECTION_NAMES = ("00_alpha", "01_beta", "02_gamma")
@@ -517,7 +517,7 @@ def test_vstudy_data_and_a_build_share_the_processed_layer_lock(tmp_path, capsys
     from vstudy import cli
 
     out = tmp_path / "processed"
-    fixture = Path(__file__).parent / "fixtures" / "kz2022_dataset"
+    fixture = Path(__file__).parents[1] / "fixtures" / "kz2022_dataset"
     with atomic.exclusive_lock(atomic.lock_path(out), "pid 77, vstudy build"):
         assert cli.main(["data", "--data", str(fixture), "--out", str(out)]) == 4
     assert "pid 77, vstudy build" in capsys.readouterr().err and not out.exists()

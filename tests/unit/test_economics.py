@@ -202,7 +202,7 @@ def test_wage_bases_are_ids_written_out_in_each_language():
 
 # --- regional wages, full-time equivalents by period, caveats, three languages (issues 19, 21 and 22) -----------
 
-CONTRACT = Path(__file__).parent / "fixtures" / "kz2022_contract"
+CONTRACT = Path(__file__).parents[1] / "fixtures" / "kz2022_contract"
 YEAR_2022 = {"start": "2022-01-01", "end": "2022-12-31"}
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TUTORIAL = ROOT / "docs" / "tutorial.md"
 STEP = re.compile(r"<!-- step: ([\w-]+) -->\n```sh\n(.*?)\n```\n", re.S)
 # The tutorial's steps in order; a step added to the tutorial must be added here (and checked below).

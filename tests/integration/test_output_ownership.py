@@ -30,7 +30,7 @@ from vstudy.data import atomic, owned
 from vstudy.publish import pipeline
 from vstudy.publish.state import hash_tree
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 NOTEBOOKS = FIXTURES / "pipeline_notebooks"
 
 

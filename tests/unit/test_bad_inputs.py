@@ -21,8 +21,8 @@ import yaml
 from vstudy.data import datasets, manifest
 from vstudy.publish import pipeline
 
-ROOT = Path(__file__).resolve().parents[1]
-CASES = yaml.safe_load((Path(__file__).parent / "bad_inputs" / "cases.yml").read_text(encoding="utf-8"))
+ROOT = Path(__file__).resolve().parents[2]
+CASES = yaml.safe_load((Path(__file__).parents[1] / "bad_inputs" / "cases.yml").read_text(encoding="utf-8"))
 TABLES = {
     "age_national": "report_2021/age_national.csv",
     "gender_extremes": "report_2021/gender_extremes.csv",

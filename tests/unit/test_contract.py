@@ -30,7 +30,7 @@ SEED = 31415
 
 
 def _load_generator():
-    path = Path(__file__).parent / "fixtures" / "make_kz2022_contract_fixture.py"
+    path = Path(__file__).parents[1] / "fixtures" / "make_kz2022_contract_fixture.py"
     spec = importlib.util.spec_from_file_location("make_contract_fixture", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -41,7 +41,7 @@ GEN = _load_generator()
 official_population_2022, generate, fill_directory, fill_workbook = (
     GEN.official_population_2022, GEN.generate, GEN.fill_directory, GEN.fill_workbook)
 FILLED = GEN.FILLED
-CONTRACT_FIXTURE = Path(__file__).parent / "fixtures" / "kz2022_contract"
+CONTRACT_FIXTURE = Path(__file__).parents[1] / "fixtures" / "kz2022_contract"
 
 
 @pytest.fixture(scope="module")

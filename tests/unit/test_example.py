@@ -18,7 +18,7 @@ from vstudy import cli
 from vstudy.data import datasets, indicators, paths, processed, regions, schemas
 from vstudy.vocab import AGE_GROUPS, DIRECTIONS, GENDERS, STATUSES
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "data" / "examples" / "kz2022-synthetic"
 
 

@@ -15,7 +15,7 @@ import yaml
 
 from vstudy.data import official
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OFFICIAL = ROOT / "data" / "raw" / "official"
 
 

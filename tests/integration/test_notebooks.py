@@ -22,7 +22,7 @@ import pytest
 from vstudy import vocab
 from vstudy.publish import sections
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "kz2022_dataset"
 DATASETS = {"kz2021": ROOT / "data" / "raw", "kz2022": FIXTURE}
 
@@ -169,34 +169,7 @@ def test_source_notebooks_have_no_outputs():
 RU_SECTIONS: dict[str, bool] = {name: entry.names_regions for name, entry in vocab.SECTIONS.items()}
 RU_READY = [pytest.param(s, id=s.name) for s in sections.SECTIONS]
 
-_COMMON_EN = frozenset("the of and to in is are be by for with on at as from or an it its each which per where than "
-                       "only no not all that this has have can".split())
-_LATIN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-
-
-def _reader_text(text: str) -> str:
-    """What a reader sees of a Markdown or HTML output: no tags, code spans, link targets or Quarto fences."""
-    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S | re.I)  # code, not words for the reader
-    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", text))
-    text = re.sub(r"`[^`]*`", " ", text)
-    text = re.sub(r"\]\([^)]*\)", "]", text)
-    return re.sub(r"^:::.*$", " ", text, flags=re.M)
-
-
-def english_runs(text: str) -> list[str]:
-    """Runs of three or more consecutive Latin-letter words with a common English word among them: English
-    sentences or phrases. Proper names (Birgemiz: Taza Álem, NEET, ProBono) make no such run."""
-    runs, current = [], []
-    for token in re.findall(r"[A-Za-z][A-Za-z'’-]*|[^\sA-Za-z]+", _reader_text(text)):
-        if _LATIN.fullmatch(token):
-            current.append(token)
-            continue
-        if len(current) >= 3 and _COMMON_EN & {w.lower() for w in current}:
-            runs.append(" ".join(current))
-        current = []
-    if len(current) >= 3 and _COMMON_EN & {w.lower() for w in current}:
-        runs.append(" ".join(current))
-    return runs
+from helpers import _reader_text, english_runs  # noqa: E402  (shared with the unit tier)
 
 
 def test_english_runs_find_sentences_not_names():

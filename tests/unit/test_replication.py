@@ -17,7 +17,7 @@ from vstudy.data import processed, regions
 from vstudy.present.notebook import markdown
 from vstudy.present.prose import data_quality
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REPORT = ROOT / "data" / "raw" / "report_2021"
 PERIOD = {"start": "2021-07-01", "end": "2021-12-31"}
 
@@ -321,7 +321,7 @@ def _ru(value: float, spec: str) -> str:
 def test_every_row_has_a_russian_claim_and_note(register):
     import re
 
-    from test_notebooks import english_runs
+    from helpers import english_runs
 
     cyrillic = re.compile("[А-Яа-яЁё]")
     for column in ("claim_ru", "note_ru"):
