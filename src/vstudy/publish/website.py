@@ -17,7 +17,8 @@ see :mod:`vstudy.publish.pipeline`) with
   ``study-<lang>.pdf``, carries the edition's name)
   (:mod:`vstudy.publish.book`);
 * ``tables/`` — the edition's CSV tables, downloadable from the pages;
-* ``_quarto.yml`` with ``lang: <lang>`` (Quarto's own words follow), the title, navbar and sidebar in the edition's
+* ``_quarto.yml`` with ``lang: <lang>`` and Quarto's own words in that language (``language``, from the
+  catalogue: Quarto has none for Kazakh), the title, navbar and sidebar in the edition's
   language, the study PDFs of every edition, and the language switch: each other edition by its own name
   («English», «Русский», «Қазақша»), linking to the same page there.
 
@@ -261,13 +262,33 @@ STUDY_PAGE = f"{book.STUDY_NAME}.qmd"
 TYPST_LANG = re.compile(r'#set text\(lang: "[a-z]{2}"')
 
 
+# Quarto's own words on the pages and in the study PDF (its ``language`` keys): the contents' title, the search box,
+# the copy button, the toggles' labels, the figure and table captions. Quarto translates them for some languages
+# only — for Kazakh, none: its pages said "On this page", "Figure 1", "Copy to Clipboard" — so every edition takes
+# them from the pages catalogue (``pages.site.quarto.<key>``).
+QUARTO_WORDS = (
+    "toc-title-document", "toc-title-website", "section-title-footnotes", "section-title-appendices",
+    "copy-button-tooltip", "copy-button-tooltip-success", "back-to-top",
+    "search-label", "search-no-results-text", "search-matching-documents-text", "search-copy-link-title",
+    "search-hide-matches-text", "search-more-match-text", "search-more-matches-text", "search-clear-button-title",
+    "search-detached-cancel-button-title", "search-submit-button-title",
+    "toggle-section", "toggle-sidebar", "toggle-navigation", "toggle-dark-mode", "toggle-reader-mode",
+    "crossref-fig-title", "crossref-tbl-title", "crossref-sec-prefix", "crossref-apx-prefix",
+)
+
+
+def quarto_language(lang: str) -> dict[str, str]:
+    """Quarto's ``language`` option of edition ``lang``: its own words in the edition's language (:data:`QUARTO_WORDS`)."""
+    return {key: plain(lang, f"pages.site.quarto.{key}") for key in QUARTO_WORDS}
+
+
 def autonym(lang: str) -> str:
     """The edition's name in its own language, as the language switch shows it («Қазақша», «Русский», «English»)."""
     return plain(lang, "pages.site.autonym")
 
 
 def edition_project(project: dict, lang: str, pages: dict[str, tuple[Path, str]], manifest: dict) -> dict:
-    """The staged ``_quarto.yml`` of edition ``lang``: Quarto's ``lang`` (its own words on the pages follow), the
+    """The staged ``_quarto.yml`` of edition ``lang``: Quarto's ``lang`` and its own words in that language, the
     site's title, navbar and sidebar in that language, the study PDFs of every edition and a link to the same page
     in each other edition (rewritten after the render: :mod:`vstudy.publish.incremental`)."""
     import copy
@@ -279,6 +300,7 @@ def edition_project(project: dict, lang: str, pages: dict[str, tuple[Path, str]]
         project["project"]["render"] = [f"{content.study_document(lang)}.qmd" if entry == STUDY_PAGE else entry
                                         for entry in render]
     project["lang"] = lang
+    project["language"] = quarto_language(lang)  # Quarto's own words: Quarto has none for some editions (kk)
     website = project.setdefault("website", {})
     website["title"] = content.page_title(content.study_title(lang), manifest, lang)
     navbar = website.setdefault("navbar", {})
@@ -387,10 +409,22 @@ def stage_notebooks(config, target: Path, notebooks: Path | None = None,
             if cell.get("id") not in executed_ids or cell.get("id") is None:  # for the same notebook, so a page
                 cell["id"] = f"staged-{index}"  # is rendered again only when its notebook changed)
         neutralize_outputs(nb)
+        drop_repr_results(nb)
         path = target / source.name
         nbformat.write(nb, path)
         pages[section.name] = (path, title)
     return pages
+
+
+def drop_repr_results(nb) -> None:
+    """Remove the outputs that are only a Python value's ``repr`` (``text/plain`` alone): a cell that ends with a call
+    returning a value shows it, e.g. ``PosixPath('reports/ru/tables/05_activities__inputs.csv')`` after
+    ``study.save(…)``. A reader's outputs are Markdown, HTML and images; such a line is the build's, never the
+    reader's (and names a machine path)."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", []) if not (
+                o.get("output_type") in ("execute_result", "display_data") and set(o.get("data", {})) <= {"text/plain"})]
 
 
 def neutralize_outputs(nb) -> None:
