@@ -48,3 +48,9 @@ def english_runs(text: str) -> list[str]:
     if len(current) >= 3 and _COMMON_EN & {w.lower() for w in current}:
         runs.append(" ".join(current))
     return runs
+
+
+# A section number typed into the study's words («как в разделе 03», "section 06", «05-бөлім»): the PDF numbers its
+# chapters itself, so a typed number points the reader at the wrong one.
+TYPED_SECTION = re.compile(r"\bsections?\s+0\d\b|\bраздел\w*\s+0\d\b|\bбөлім\w*\s+0\d\b|\b0\d\s*-?\s*бөлім",
+                           re.IGNORECASE)

@@ -453,6 +453,11 @@ def test_study_document_of_the_2021_build(scheme, executed, tmp_path):
     for absent in (str(tmp_path), str(ROOT), os.path.expanduser("~") + "/", "notebook.setup(", "import "):
         assert absent not in text, absent
     assert "font" not in text.split("\n---\n", 1)[1].lower()
+    # the PDF names no section by the website's number ("section 03"): its chapters are numbered by Quarto
+    from helpers import TYPED_SECTION
+
+    assert [m.group(0) for m in TYPED_SECTION.finditer(text)] == []
+    assert "the section on correlations" in text  # what the register's notes and section 00 say instead
     # the summary's numbers: counted here from the CSV files the build wrote
     summary = text.split("# Summary of findings {.unnumbered}\n", 1)[1].split("\n# ", 1)[0]
     with (tables / "replication.csv").open(encoding="utf-8") as handle:

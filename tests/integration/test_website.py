@@ -168,7 +168,7 @@ def test_generated_pages_of_a_hostile_dataset_hold_no_live_markup(repo_root, tmp
     stage = website.stage_site(config, state, view)
 
     pages = {p.name: p.read_text(encoding="utf-8") for p in sorted((stage / "_generated").glob("*.md"))}
-    assert {"home.md", "sources.md", "errata.md", "tables.md", "reproducibility.md"} <= set(pages)
+    assert {"home.md", "sources.md", "errata.md", "tables.md", "reproducibility.md", "cite.md"} <= set(pages)
     # the study PDF's document, without its front matter and its own typst block (title page, contents)
     study = (stage / "study-en.qmd").read_text(encoding="utf-8").split("\n---\n", 1)[1]
     pages["study-en.qmd"] = re.sub(r"```\{=typst\}\n.*?```\n", "", study, flags=re.DOTALL)
@@ -181,9 +181,9 @@ def test_generated_pages_of_a_hostile_dataset_hold_no_live_markup(repo_root, tmp
         tokens = parser.parse(text)
         inline = [child for token in tokens for child in (token.children or [])]
         assert not [t for t in tokens + inline if t.type in ("html_block", "html_inline", "image")], name
-        for link in (t for t in inline if t.type == "link_open"):
-            assert link.attrs["href"].startswith(("notebooks/", "tables/", "data.qmd#", "../en/", "../ru/", "../kk/")), (
-                name, link.attrs)
+        for link in (t for t in inline if t.type == "link_open"):  # the study's own, and its licence's deed
+            assert link.attrs["href"].startswith(("notebooks/", "tables/", "data.qmd#", "../en/", "../ru/", "../kk/")) \
+                or link.attrs["href"] == website.content.LICENCE["url"], (name, link.attrs)
         for i, token in enumerate(tokens):  # no payload starts a block of its own (a heading, a list, a quote)
             if token.type in ("heading_open", "bullet_list_open", "ordered_list_open", "blockquote_open"):
                 first = next(t for t in tokens[i + 1:] if t.type == "inline").content
@@ -454,8 +454,8 @@ def test_a_value_a_cell_returns_stays_off_the_section_page(tmp_path: Path) -> No
     """Sections 01 and 05 end cells with ``study.save(…)``, whose returned path the executed notebook shows; the
     render put ``PosixPath('reports/ru/tables/05_activities__inputs.csv')`` on the page. The staged page keeps the
     reader's outputs (Markdown, HTML, images, a printed note) and drops a bare value's repr."""
-    from vstudy.build import pipeline
-    from vstudy.build.sections import Section
+    from vstudy.publish import pipeline
+    from vstudy.publish.sections import Section
 
     section = Section("05", "demo", (), titles=("Demo", "Демо", "Көрсетілім"))
     config = pipeline.BuildConfig(root=tmp_path, sections=(section,))

@@ -5,6 +5,7 @@ paths; the same structure in every edition."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import re
 import struct
@@ -196,3 +197,94 @@ def test_template_options_are_those_of_an_a4_typst_study(repo_root):
     assert f"{book.STUDY_NAME}.qmd" in project["project"]["render"]
     assert json.dumps(project).count(website.PDF_NAME) >= 1  # the navbar's item, an edition's PDF in each
     assert [pages.study_pdf(lang) for lang in ("en", "ru", "kk")] == ["study-en.pdf", "study-ru.pdf", "study-kk.pdf"]
+
+
+VERSION = pages.BuildVersion("0.1.0", "2737502cfe2d", False, dt.date(2026, 12, 7))
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_title_page_carries_dataset_version_licence_and_citation(staged, repo_root, lang):
+    """The PDF stands alone: its title page names the dataset (the manifest's title in the edition's language), its
+    period, the build's version (the study's version, the commit, the date), the licence and the suggested
+    citation — the same citation and licence as the home page's "How to cite", the sources by their appendix."""
+    stage, staged_pages, manifest, tables, data_dir = staged
+    manifest = dict(manifest, title="Volunteering, transcribed", title_ru="Волонтёрство, в табличном виде",
+                    title_kk="Волонтерлік қызмет, кесте түрінде")
+    text = book.write_study(stage, lang, staged_pages, manifest, tables, data_dir, root=repo_root,
+                            version=VERSION).read_text(encoding="utf-8")
+    title_page = text.split("\n---\n", 1)[1].split("#outline(", 1)[0]
+    expected = {
+        "en": ["Dataset: «Volunteering, transcribed»", "Period: July\u2009–\u2009December 2021",
+               "Version: 0.1.0, commit 2737502cfe2d; built on December 7, 2026"],
+        "ru": ["Набор данных: «Волонтёрство, в табличном виде»", "Период: июль – декабрь 2021\u202fг.",
+               "Версия: 0.1.0, коммит 2737502cfe2d; собрано 7 декабря 2026\u202fг."],
+        "kk": ["Деректер жиынтығы: «Волонтерлік қызмет, кесте түрінде»", "Кезең: 2021\u202fж. шілде – желтоқсан",
+               "Нұсқа: 0.1.0, 2737502cfe2d коммиті; 2026\u202fж. 7 желтоқсан құрастырылған"],
+    }[lang]
+    lines = [line for line in title_page.split("\n") if line]
+    assert [line for line in lines if line in expected] == expected
+    home = [part for part in pages.cite_markdown(repo_root, manifest, lang, VERSION).split("\n") if part]
+    citation = home[1]
+    assert citation in lines and citation.endswith({"en": "built on December 7, 2026.",
+                                                    "ru": "собрано 7 декабря 2026\u202fг.",
+                                                    "kk": "2026\u202fж. 7 желтоқсан құрастырылған."}[lang])
+    # the licence as the home page states it, but the sources are the PDF's appendix B (Б), not a web page
+    licence = next(line for line in lines if "creativecommons.org/licenses/by/4.0/" in line)
+    assert licence.split("(", 2)[:2] == home[2].split("(", 2)[:2]
+    assert licence.endswith({"en": "(see appendix B).", "ru": "(см. приложение Б).",
+                             "kk": "(Б қосымшасын қараңыз)."}[lang])
+    assert "data.qmd" not in title_page
+
+
+def test_title_page_without_a_commit_or_with_changes_says_so(staged):
+    stage, staged_pages, manifest, tables, data_dir = staged
+    for version, line in ((pages.BuildVersion("0.1.0", "", False, dt.date(2026, 12, 7)),
+                           "Version: 0.1.0; built on December 7, 2026"),
+                          (pages.BuildVersion("0.1.0", "abcdef123456", True, dt.date(2026, 12, 7)),
+                           "Version: 0.1.0, commit abcdef123456 with uncommitted changes; built on December 7, 2026")):
+        text = book.write_study(stage, "en", staged_pages, manifest, tables, data_dir, version=version)
+        assert f"\n{line}\n" in text.read_text(encoding="utf-8")
+
+
+# A section named by a typed number ("section 03", «в разделе 03», «03-бөлімде», «(раздел 05)»): the website's
+# numbering, which the PDF (chapters 1–10, appendices by letter) does not share.
+from helpers import TYPED_SECTION  # noqa: E402  (the integration tier's study-document test uses it too)
+
+
+def test_the_typed_section_pattern_catches_what_the_pdf_said():
+    for said in ("как в разделе 03", "(раздел 05)", "коэффициенты раздела 03", "as section 03 computes",
+                 "Section 06 shows", "03-бөлімдегідей", "(05-бөлім)", "бөлім 07", "sections 05 and 07"):
+        assert TYPED_SECTION.search(said), said
+    for fine in ("Appendix B", "приложение Б", "17 regions", "2021-H2", "section on correlations", "Б қосымшасы"):
+        assert not TYPED_SECTION.search(fine), fine
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_the_study_document_names_no_section_by_a_typed_number(tmp_path, repo_root, lang):
+    """The study document of each edition, assembled from the study's own notebooks (their narrative in the
+    edition's language), the dataset's errata and origin records and the methods, holds no typed section number."""
+    from vstudy.data import manifest as dataset_manifest
+    from vstudy.publish.sections import SECTIONS
+
+    data_dir = repo_root / "data" / "raw"
+    config = pipeline.BuildConfig(root=tmp_path, data_dir=data_dir, sections=SECTIONS, package_hash="fixed")
+    stage = tmp_path / "stage"
+    staged_pages = website.stage_notebooks(config, stage / "notebooks", repo_root / "notebooks", lang)
+    assert len(staged_pages) == len(SECTIONS) >= 8
+    (tmp_path / "tables").mkdir()
+    manifest = dict(dataset_manifest.read_manifest(data_dir).raw)
+    text = book.write_study(stage, lang, staged_pages, manifest, tmp_path / "tables", data_dir,
+                            version=VERSION).read_text(encoding="utf-8")
+    assert {"en": "the section on correlations", "ru": "в разделе о корреляциях",
+            "kk": "корреляциялар бөліміндегідей"}[lang] in text  # the notebooks' narrative is there
+    assert [m.group(0) for m in TYPED_SECTION.finditer(text)] == []
+
+
+def test_no_message_of_any_catalogue_names_a_section_by_a_typed_number():
+    """Every sentence a notebook shows (the replication register's notes included) is a catalogue message: none
+    names a section by the website's number."""
+    from vstudy import i18n
+
+    found = [(lang, msg_id) for lang in ("en", "ru", "kk") for msg_id, message in i18n.catalogue(lang).items()
+             if TYPED_SECTION.search(message)]
+    assert len(i18n.catalogue("ru")) > 1000 and found == []

@@ -5,6 +5,7 @@ pages carry a sentence of another language."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import json
 import re
@@ -161,6 +162,7 @@ def _parts(repo_root: Path, tables: Path, lang: str, manifest: dict) -> dict[str
         "reproducibility": pages.reproducibility_markdown(config, state, lang),
         "tables": pages.tables_markdown(tables, lang),
         "no-tables": pages.tables_markdown(tables / "absent", lang),
+        "cite": pages.cite_markdown(repo_root, manifest, lang),
     }
     parts.update({page: pages.page_qmd(page, lang, manifest) for page in pages.PAGES})
     return parts
@@ -258,7 +260,7 @@ def test_the_site_pages_are_the_same_in_every_edition_but_their_words(repo_root)
             text = pages.page_qmd(page, lang, REPORT)
             assert text.startswith("---\ntitle: ")
             anchors.setdefault(page, set()).add(tuple(re.findall(r"\{#[\w-]+\}", text)))
-            assert text.count("{{< include _generated/") == {"index.qmd": 1, "data.qmd": 4,
+            assert text.count("{{< include _generated/") == {"index.qmd": 2, "data.qmd": 4,
                                                             "reproducibility.qmd": 1}[page]
     assert all(len(found) == 1 for found in anchors.values()), anchors
     assert pages.page_qmd("index.qmd", "kk", REPORT).startswith(
@@ -382,3 +384,71 @@ def test_russian_counts_agree_with_their_nouns_and_print_as_integers(tmp_path, n
     assert not re.search(r"\d,0\b", text + summary)  # counts are integers, never «491,0»
     kk = pages.findings_markdown(tmp_path, "kk")
     assert f"есепте жарияланған {n:,} саннан:".replace(",", "\u00a0") in kk
+
+
+VERSION = pages.BuildVersion("0.1.0", "2737502cfe2d", False, dt.date(2026, 12, 7))
+CITATIONS = {
+    "en": "vstudy contributors (2026). *Volunteering in the regions of Kazakhstan, July\u2009–\u2009December 2021*. "
+          "English "
+          "edition, version 0.1.0, commit 2737502cfe2d, built on December 7, 2026.",
+    "ru": "Участники проекта vstudy (2026). *Волонтёрство в регионах Казахстана, июль – декабрь 2021\u202fг.* — "
+          "издание на русском языке, версия 0.1.0, коммит 2737502cfe2d, собрано 7 декабря 2026\u202fг.",
+    "kk": "vstudy жобасының қатысушылары (2026). *Қазақстан өңірлеріндегі волонтерлік қызмет, 2021\u202fж. шілде – "
+          "желтоқсан*. Қазақ тіліндегі басылым, 0.1.0 нұсқасы, 2737502cfe2d коммиті, 2026\u202fж. 7 желтоқсан "
+          "құрастырылған.",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_home_page_says_how_to_cite_the_edition_and_its_licence(repo_root, lang):
+    """The home page of every edition ends with "How to cite": the citation from CITATION.cff's authors and
+    version, the study's title with the dataset's period in the edition's language, the commit and the build date;
+    then the study's licence (CC BY 4.0 for its text, figures and tables, MIT for the code, the data's own)."""
+    block = pages.cite_markdown(repo_root, REPORT, lang, VERSION)
+    heading, citation, licence = [part for part in block.split("\n") if part]
+    assert heading == {"en": "## How to cite", "ru": "## Как цитировать", "kk": "## Қалай сілтеме жасау керек"}[lang]
+    label = {"en": "**Suggested citation.**", "ru": "**Рекомендуемая ссылка.**", "kk": "**Ұсынылатын сілтеме.**"}
+    assert citation == f"{label[lang]} {CITATIONS[lang]}"
+    assert licence.startswith({"en": "**Licence.** The text, figures and tables this study writes are licensed "
+                                     "under [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/); its code "
+                                     "under the MIT licence.",
+                               "ru": "**Лицензия.** Текст, рисунки и таблицы, которые пишет это исследование, "
+                                     "распространяются по лицензии [CC BY 4.0](https://creativecommons.org/licenses"
+                                     "/by/4.0/); его код — по лицензии MIT.",
+                               "kk": "**Лицензия.** Осы зерттеу жазған мәтін, суреттер мен кестелер [CC BY 4.0]"
+                                     "(https://creativecommons.org/licenses/by/4.0/) лицензиясы бойынша таратылады; "
+                                     "оның коды — MIT лицензиясы бойынша."}[lang])
+    assert licence.endswith("](data.qmd#sources-and-licences)).") or licence.endswith(
+        "](data.qmd#sources-and-licences) бөлімін қараңыз).")
+    # the home page includes the block after its closing paragraph (the site writes _generated/cite.md)
+    index = pages.page_qmd("index.qmd", lang, REPORT)
+    assert index.rstrip().endswith("{{< include _generated/cite.md >}}")
+
+
+def test_a_changed_checkout_says_so_in_its_citation(repo_root):
+    dirty = pages.BuildVersion("0.1.0", "2737502cfe2d", True, dt.date(2026, 12, 7))
+    assert "commit 2737502cfe2d with uncommitted changes, built on" in pages.citation_markdown(
+        REPORT, "en", dirty, pages.citation_file(repo_root))
+    assert "коммит 2737502cfe2d с незафиксированными изменениями, собрано" in pages.citation_markdown(
+        REPORT, "ru", dirty, pages.citation_file(repo_root))
+    bare = pages.BuildVersion("0.1.0", "", False, dt.date(2026, 12, 7))  # not a git checkout
+    assert pages.citation_markdown(REPORT, "en", bare, {}) == (
+        "vstudy (2026). *Volunteering in the regions of Kazakhstan, July\u2009–\u2009December 2021*. English edition, "
+        "version 0.1.0, built on December 7, 2026.")
+
+
+def test_a_researchers_dataset_is_cited_by_its_manifest(repo_root):
+    cff = pages.citation_file(repo_root)
+    assert pages.citation_markdown(OWN, "en", VERSION, cff) == (
+        "*Volunteering in the regions of Kazakhstan, January\u2009–\u2009June 2023*: a study of the dataset «Volunteers of my "
+        "survey». English edition, built on December 7, 2026 with vstudy version 0.1.0, commit 2737502cfe2d "
+        "(vstudy contributors, 2026).")
+    assert pages.citation_markdown(OWN, "kk", VERSION, cff).startswith(
+        "*Қазақстан өңірлеріндегі волонтерлік қызмет, 2023\u202fж. қаңтар – маусым*: «Менің сауалнамамның "
+        "волонтерлері» деректер жиынтығын зерттеу.")
+    # a dataset without a Russian title is named by its id, never by another language's title
+    assert "исследование набора данных `my_survey`" in pages.citation_markdown(OWN, "ru", VERSION, cff)
+    # a person among the authors: given and family names, the list joined as the language joins it
+    people = {"authors": [{"given-names": "Aigerim", "family-names": "Sadykova"}, {"name": "vstudy contributors"}]}
+    assert pages.citation_markdown(REPORT, "ru", VERSION, people).startswith(
+        "Aigerim Sadykova и Участники проекта vstudy (2026).")

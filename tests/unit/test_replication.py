@@ -226,7 +226,7 @@ def test_correlations_take_section_03s_coefficients(register, coefficients):
 
 def test_without_coefficients_the_register_says_so(tables):
     bare = replication.build_register(tables, "kz2021", PERIOD).set_index("claim_id")
-    assert bare.loc["r_events_vs_organisations", "note"] == "section 03's coefficients were not given to the register"
+    assert bare.loc["r_events_vs_organisations", "note"] == "the correlation section's coefficients were not given to the register"
 
 
 def test_supplied_volunteer_counts_enable_recomputation(tables):

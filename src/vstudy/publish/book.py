@@ -2,8 +2,9 @@
 
 :func:`write_study` assembles, in reading order:
 
-1. a title page (the study's title, the dataset's period and region count from its manifest, the edition's
-   language) and a contents page (a typst outline);
+1. a title page (the study's title; the edition's language; the dataset's title, period and region count from its
+   manifest; the build's version, commit and date; the suggested citation and the study's licence, the same words
+   as the home page's "How to cite") and a contents page (a typst outline);
 2. the summary of findings, computed from the build's tables by the same function as the home page's
    (:func:`vstudy.publish.pages.findings_markdown`);
 3. the methods in brief (:func:`vstudy.publish.pages.methods_markdown`);
@@ -13,7 +14,10 @@
    labelled ``tbl-…`` a numbered table (the print version of the reader table — the pipe table
    :mod:`vstudy.present.tables` fits to an A4 page — with ``: caption {#tbl-…}``). Labels are unique across the
    document (a repeated one gets the section's name appended), so Quarto's cross-reference numbering works.
-   Outputs that exist only as HTML (interactive maps, raw frames) stay on the website;
+   Outputs that exist only as HTML (interactive maps, raw frames) stay on the website.
+   The prose names another section by its subject ("the section on correlations"), never by the website's
+   number ("section 03"), which the PDF's own chapter numbers do not share (tests/test_book.py greps each
+   edition's document and every catalogue message);
 5. the replication summary (the register by section and status), for the report's transcription;
 6. appendices: errata (the report's transcription only), sources (origin records), the data dictionary.
 
@@ -34,6 +38,7 @@ import re
 import struct
 from pathlib import Path
 
+from vstudy import i18n
 from vstudy.data.atomic import write_text_atomic
 from vstudy.present import edition
 from vstudy.present.text import escape, neutralize
@@ -67,14 +72,16 @@ def templates_dir(stage_dir: Path) -> Path:
 
 
 def write_study(stage_dir: Path, lang: str, pages: dict[str, tuple[Path, str]], manifest: dict, tables: Path,
-                data_dir: Path) -> Path:
+                data_dir: Path, root: Path | None = None, version: content.BuildVersion | None = None) -> Path:
     """Write the study document of the edition ``lang`` into ``stage_dir`` (``study-<lang>.qmd`` and its figures)
     and return its path.
 
     ``pages``: section name → (path of the staged executed notebook, its title), in reading order, as
     :func:`vstudy.publish.website.stage_notebooks` returns them; ``tables``: the build's ``tables/`` (the summary of
     findings and the replication summary read ``replication.csv`` and ``correlations.csv``); ``data_dir``: the
-    dataset (errata and origin records).
+    dataset (errata and origin records); ``root``: the project (its CITATION.cff and commit; by default the
+    checkout this package is in); ``version``: the build's version (:func:`vstudy.publish.pages.build_version` of
+    ``root`` by default).
     """
     import nbformat
 
@@ -84,7 +91,10 @@ def write_study(stage_dir: Path, lang: str, pages: dict[str, tuple[Path, str]], 
             old.unlink()
     figures.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()
-    body = [front_matter(stage_dir, lang, manifest), title_page(manifest, lang)]
+    root = root if root is not None else Path(__file__).resolve().parents[3]
+    version = version or content.build_version(root)
+    body = [front_matter(stage_dir, lang, manifest),
+            title_page(manifest, lang, version, content.citation_file(root))]
     body.append(unnumbered(content.findings_markdown(tables, lang, heading=f"# {word(lang, 'summary')}\n",
                                                      links=False)))
     body.append(f"# {word(lang, 'methods')}\n\n" + content.methods_markdown(manifest, lang))
@@ -126,16 +136,28 @@ def front_matter(stage_dir: Path, lang: str, manifest: dict) -> str:
     return "---\n" + yaml.safe_dump(options, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
 
 
-def title_page(manifest: dict, lang: str) -> str:
-    """What the title page says under the title, then the contents page (typst: page breaks and an outline)."""
+def title_page(manifest: dict, lang: str, version: content.BuildVersion | None = None, cff: dict | None = None) -> str:
+    """What the title page says under the title — the edition; the dataset's title, period and region count; the
+    build's version (the study's version, the commit and the date); the study in one paragraph; the suggested
+    citation and the licence (the same words as the home page's "How to cite") — then the contents page (typst:
+    page breaks and an outline). ``version``: by default the checkout's (:func:`vstudy.publish.pages.build_version`);
+    ``cff``: the study's CITATION.cff."""
+    version = version or content.build_version(Path(__file__).resolve().parents[3])
     lines = [f"**{word(lang, 'edition')}**\n"]
+    title = content.dataset_title(manifest, lang)  # Markdown, escaped
+    if title:
+        lines.append(i18n.text(lang, "book.dataset", title=title) + "\n")
     period = content.period_label(manifest.get("period"), lang)
     if period:
         lines.append(word(lang, "period", period=period) + "\n")
     count = content.region_count(manifest)
     if count:
         lines.append(word(lang, "regions", n=count) + "\n")
+    lines.append(word(lang, "version", **content.version_facts(version)) + "\n")
     lines.append(content.intro_markdown(manifest, lang, site=False))
+    lines.append(content.md(lang, "cite.label") + " "
+                 + content.citation_markdown(manifest, lang, version, cff if cff is not None else {}) + "\n")
+    lines.append(content.licence_markdown(manifest, lang, site=False) + "\n")
     lines.append("```{=typst}\n#pagebreak()\n#outline(title: [" + word(lang, "contents") + "], depth: 2, indent: auto)\n"
                  "#pagebreak()\n```\n")
     return "\n".join(lines)

@@ -29,6 +29,7 @@ import platform
 import re
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -329,8 +330,9 @@ PAGES = ("index.qmd", "data.qmd", "reproducibility.qmd")
 
 def page_qmd(page: str, lang: str, manifest: dict) -> str:
     """The Quarto source of the site's page ``page`` (:data:`PAGES`) in edition ``lang``: its title (the home
-    page's with the dataset's period), its words, and the includes of its generated parts. Headings keep the
-    same anchors in every edition (the downloads link to them)."""
+    page's with the dataset's period), its words, and the includes of its generated parts (the home page ends
+    with "How to cite", :func:`cite_markdown`). Headings keep the same anchors in every edition (the downloads
+    link to them)."""
     import yaml
 
     _check(lang)
@@ -338,7 +340,8 @@ def page_qmd(page: str, lang: str, manifest: dict) -> str:
     if page == "index.qmd":
         title = page_title(study_title(lang), manifest, lang)
         body = ["{{< include _generated/home.md >}}", "",
-                md(lang, "home.closing", raw=("pdf",), transcribes=report, pdf=study_pdf(lang))]
+                md(lang, "home.closing", raw=("pdf",), transcribes=report, pdf=study_pdf(lang)), "",
+                "{{< include _generated/cite.md >}}"]
     elif page == "data.qmd":
         title = plain(lang, "pages.data_page.title")
         body = [md(lang, "data_page.intro"), "",
@@ -679,6 +682,120 @@ def reproducibility_markdown(config, state: dict, lang: str = "en") -> str:
                  lang),
     ]
     return "\n".join(out) + "\n"
+
+
+# ----------------------------------------------------------------------------------------------- licence, citation
+
+# The study's own licence: the text, figures and tables it writes (CC BY 4.0); its code is under the MIT licence
+# (``LICENSE``, pyproject.toml); the data it reads keep their own (DATA-LICENSES.md, each folder's source.yml).
+# CITATION.cff declares the same licence and version (tests/test_citation.py).
+LICENCE = {"spdx": "CC-BY-4.0", "name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+CODE_LICENCE = "MIT"
+CITATION_FILE = "CITATION.cff"
+PROJECT = "vstudy"
+_COMMIT = re.compile(r"(?:^|-g)([0-9a-f]{7,40})$")
+
+
+@dataclass(frozen=True)
+class BuildVersion:
+    """What a reader needs to know of the build an edition comes from."""
+
+    version: str  # the study's version (CITATION.cff, the package's)
+    commit: str  # the commit, shortened to 12 hex digits (a tag as it is); "" outside a git checkout
+    dirty: bool  # the checkout had changes not committed
+    date: dt.date  # the build's date (UTC; SOURCE_DATE_EPOCH when set, for a reproducible build)
+
+
+def build_date() -> dt.date:
+    """The build's date: ``SOURCE_DATE_EPOCH`` (seconds, the reproducible-builds convention) when set, else today
+    in UTC."""
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.datetime.now(dt.UTC).date()
+
+
+def citation_file(root: Path) -> dict:
+    """The study's ``CITATION.cff`` (at the root of the project, else of the checkout this package is in), {}
+    when there is none or it cannot be read."""
+    import yaml
+
+    for folder in (Path(root), Path(__file__).resolve().parents[3]):
+        path = folder / CITATION_FILE
+        try:
+            found = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            found = None
+        if isinstance(found, dict):
+            return found
+    return {}
+
+
+def build_version(root: Path, date: dt.date | None = None) -> BuildVersion:
+    """The version of the build in the project at ``root``: the study's version, the commit (:func:`git_commit`)
+    and the date (:func:`build_date` unless ``date`` is given)."""
+    from vstudy import __version__
+
+    described = git_commit(root)
+    dirty = described.endswith("-dirty")
+    described = described.removesuffix("-dirty")
+    found = _COMMIT.search(described)
+    commit = found.group(1)[:12] if found else described
+    version = citation_file(root).get("version")
+    return BuildVersion(str(version) if version else __version__, commit, dirty, date or build_date())
+
+
+def _author(entry: object, lang: str) -> str:
+    """A CITATION.cff author as the edition writes it: a person's given and family names, an entity's name (the
+    project's own contributors in the edition's language)."""
+    if not isinstance(entry, dict):
+        return ""
+    if entry.get("name"):
+        name = str(entry["name"])
+        return plain(lang, "pages.cite.contributors", project=PROJECT) \
+            if name == plain("en", "pages.cite.contributors", project=PROJECT) else name
+    parts = [entry.get(k) for k in ("name-particle", "given-names", "family-names", "name-suffix")]
+    return " ".join(str(p) for p in parts if p)
+
+
+def version_facts(version: BuildVersion) -> dict[str, object]:
+    """The facts of a message that states a build's version (``version``, ``commit``, ``has_commit``, ``dirty``,
+    ``date``)."""
+    return {"version": version.version, "commit": version.commit, "has_commit": bool(version.commit),
+            "dirty": version.dirty, "date": version.date}
+
+
+def citation_markdown(manifest: dict, lang: str, version: BuildVersion, cff: dict) -> str:
+    """The suggested citation of edition ``lang`` (one paragraph, Markdown): for the report's transcription, the
+    study as CITATION.cff names it (authors, the study's title in the edition's language with the dataset's
+    period) with the edition, version, commit and build date; for a researcher's dataset, the study of that dataset
+    (its title from the manifest), built with the project's version (CITATION.cff's authors)."""
+    _check(lang)
+    authors = [a for a in (_author(entry, lang) for entry in cff.get("authors") or []) if a]
+    facts = dict(version_facts(version), authors=authors or [PROJECT], year=str(version.date.year),
+                 title=page_title(study_title(lang), manifest, lang), project=PROJECT)
+    if transcribes_report(manifest):
+        return md(lang, "cite.study", **facts)
+    dataset = dataset_title(manifest, lang)
+    return md(lang, "cite.dataset", raw=("dataset",), dataset=dataset, has_dataset=bool(dataset), **facts)
+
+
+def licence_markdown(manifest: dict, lang: str, site: bool = True) -> str:
+    """The study's licence in one paragraph: its text, figures and tables (:data:`LICENCE`), its code, and the data
+    that keep their own licences (on the site: a link to the sources; in the PDF: the appendix of sources)."""
+    return md(lang, "licence", raw=("url",), name=LICENCE["name"], url=LICENCE["url"], code=CODE_LICENCE,
+              site=site, sources=appendix_letters(manifest, lang)["sources"])
+
+
+def cite_markdown(root: Path, manifest: dict, lang: str = "en", version: BuildVersion | None = None) -> str:
+    """The home page's "How to cite" block: the suggested citation (the same as the PDF's title page) and the
+    licence."""
+    version = version or build_version(root)
+    return "\n".join([md(lang, "cite.heading") + "\n",
+                      md(lang, "cite.label") + " " + citation_markdown(manifest, lang, version, citation_file(root))
+                      + "\n", licence_markdown(manifest, lang) + "\n"])
 
 
 # ----------------------------------------------------------------------------------------------- the study document

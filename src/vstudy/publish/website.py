@@ -371,7 +371,9 @@ def stage_site(config, state: dict, view=None, lang: str = "en") -> Path:
     write_text_atomic(generated / "errata.md", content.errata_markdown(config.data_dir, lang))
     write_text_atomic(generated / "tables.md", content.tables_markdown(tables, lang))
     write_text_atomic(generated / "reproducibility.md", content.reproducibility_markdown(config, own, lang))
-    book.write_study(stage, lang, pages, manifest, tables, config.data_dir)
+    version = content.build_version(config.root)  # the home page's "How to cite" and the PDF's title page
+    write_text_atomic(generated / "cite.md", content.cite_markdown(config.root, manifest, lang, version))
+    book.write_study(stage, lang, pages, manifest, tables, config.data_dir, root=config.root, version=version)
     return stage
 
 
