@@ -200,11 +200,38 @@ def kernel_died_starting(exc: BaseException) -> bool:
     return isinstance(exc, RuntimeError) and str(exc).startswith(START_FAILURES)
 
 
+def kernel_manager_class():
+    """The kernel manager the workers start kernels with: local IPC sockets (files named after the kernel's unique
+    connection file) rather than TCP ports, so that kernels started at once by several workers can never pick the
+    same port — the race that made a kernel die while starting, or hang until its start timeout, under load. TCP
+    stays where a socket path would pass the Unix limit (108 bytes) or the platform has no Unix sockets."""
+    import socket
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    # <runtime>/kernel-<36-character id>-ipc-<n>
+    if not hasattr(socket, "AF_UNIX") or len(os.fsencode(jupyter_runtime_dir())) + 52 > 107:
+        return AsyncKernelManager
+
+    class IpcKernelManager(AsyncKernelManager):
+        def __init__(self, *args, **kwargs):
+            # One path per kernel: jupyter_client's default (a relative "kernel-ipc" in the working directory) is
+            # shared by kernels started in the same folder.
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", os.path.join(jupyter_runtime_dir(), f"kernel-{uuid.uuid4()}-ipc"))
+            super().__init__(*args, **kwargs)
+
+    return IpcKernelManager
+
+
 def run(spec: dict) -> int:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     output = Path(spec["output"])
+    manager = kernel_manager_class()
     for attempt in (1, 2):
         try:
             pm.execute_notebook(
@@ -216,6 +243,7 @@ def run(spec: dict) -> int:
                 log_output=False,
                 progress_bar=False,
                 start_timeout=spec.get("start_timeout", 120),
+                kernel_manager_class=manager,
             )
             break
         except PapermillExecutionError as exc:
