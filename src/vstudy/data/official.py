@@ -71,36 +71,13 @@ def _column_index(letters: str) -> int:
 
 
 def _read_cells(path: Path, sheet: str, column: str, label_column: str, first: int, last: int) -> list[Cell]:
-    """Label and value cells of rows ``first``..``last`` (1-based) of a sheet (.xlsx via openpyxl, .xls via xlrd)."""
-    if not path.is_file():
-        raise ExtractionError(f"{path.name}: file not found in {path.parent}")
+    """Label and value cells of rows ``first``..``last`` (1-based) of a sheet (:func:`_read_grid`)."""
     col, lab = _column_index(column), _column_index(label_column)
     out = []
-    if path.suffix == ".xlsx":
-        import openpyxl
-
-        book = openpyxl.load_workbook(path, data_only=True, read_only=True)
-        if sheet not in book.sheetnames:
-            raise ExtractionError(f"{path.name}: no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})")
-        for r, values in enumerate(book[sheet].iter_rows(min_row=first, max_row=last, values_only=True), first):
-            label = values[lab] if lab < len(values) else None
-            raw = values[col] if col < len(values) else None
-            out.append(Cell("" if label is None else str(label).strip(), raw, f"'{sheet}'!{column}{r}", r))
-        book.close()
-    elif path.suffix == ".xls":
-        import xlrd
-
-        book = xlrd.open_workbook(path)
-        if sheet not in book.sheet_names():
-            raise ExtractionError(f"{path.name}: no sheet {sheet!r} (sheets: {', '.join(book.sheet_names())})")
-        sh = book.sheet_by_name(sheet)
-        for r in range(first, min(last, sh.nrows) + 1):
-            label = sh.cell_value(r - 1, lab)
-            raw = sh.cell_value(r - 1, col) if sh.cell_type(r - 1, col) in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_TEXT) \
-                else None
-            out.append(Cell(str(label).strip(), raw, f"'{sheet}'!{column}{r}", r))
-    else:
-        raise ExtractionError(f"{path.name}: not a spreadsheet (.xlsx or .xls)")
+    for r, values in _read_grid(path, sheet, first, last):
+        label = values[lab] if lab < len(values) else None
+        raw = values[col] if col < len(values) else None
+        out.append(Cell("" if label is None else str(label).strip(), raw, f"'{sheet}'!{column}{r}", r))
     return out
 
 
