@@ -19,7 +19,9 @@ def test_the_workers_kernels_use_ipc_sockets():
     assert first.ip != second.ip and Path(first.ip).is_absolute()  # one socket path per kernel, never shared
 
 
-def test_four_kernels_started_at_once_all_run(tmp_path: Path):
+def test_four_kernels_started_at_once_all_run(tmp_path: Path, monkeypatch):
+    # a build points the runtime folder into its staging, which does not exist yet when the first kernel starts
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / ".build" / "runtime"))
     source = tmp_path / "nb.ipynb"
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("x = 6 * 7\nprint(x)", id="c1")]

@@ -211,16 +211,18 @@ def kernel_manager_class():
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.paths import jupyter_runtime_dir
 
+    runtime = jupyter_runtime_dir()
     # <runtime>/kernel-<36-character id>-ipc-<n>
-    if not hasattr(socket, "AF_UNIX") or len(os.fsencode(jupyter_runtime_dir())) + 52 > 107:
+    if not hasattr(socket, "AF_UNIX") or len(os.fsencode(runtime)) + 52 > 107:
         return AsyncKernelManager
+    os.makedirs(runtime, mode=0o700, exist_ok=True)  # the sockets are bound there before any connection file is
 
     class IpcKernelManager(AsyncKernelManager):
         def __init__(self, *args, **kwargs):
             # One path per kernel: jupyter_client's default (a relative "kernel-ipc" in the working directory) is
             # shared by kernels started in the same folder.
             kwargs.setdefault("transport", "ipc")
-            kwargs.setdefault("ip", os.path.join(jupyter_runtime_dir(), f"kernel-{uuid.uuid4()}-ipc"))
+            kwargs.setdefault("ip", os.path.join(runtime, f"kernel-{uuid.uuid4()}-ipc"))
             super().__init__(*args, **kwargs)
 
     return IpcKernelManager
