@@ -114,8 +114,8 @@ def test_names_of_channels_and_categories_come_from_the_catalogue(raw):
     table = infoline.categories_table(raw["categories"], 1262, "kk")
     assert table.iloc[0]["label"] == "Қаржылай көмек іздейтіндер (хабардар емес)"
     # vstudy.present.labels reads the same names (until its own catalogue domain lands)
-    assert infoline.CHANNEL_LABELS["ru"]["two_channels_simultaneously"] == "Одновременно по двум каналам (учтены дважды)"
-    assert infoline.CATEGORY_LABELS_EN["partners"] == "Partners of the republican front office"
+    assert infoline.channel_label("two_channels_simultaneously", "ru") == "Одновременно по двум каналам (учтены дважды)"
+    assert infoline.category_label("partners", "en") == "Partners of the republican front office"
 
 
 def test_kazakh_sentences_of_section_07(raw, repo_root):

@@ -77,8 +77,8 @@ def test_declared_variables_and_channels_are_read_from_the_analysis_layer():
     # Kazakh: the catalogue's term where there is one; the analysis layer's own words otherwise (until its kk lands)
     assert labels.label("organisations_per_100k", "kk") == "100 мың тұрғынға шаққандағы ұйымдар"
     assert labels.label("volunteers_per_100k", "kk") == "100 мың тұрғынға шаққандағы волонтерлер"
-    assert labels.value_label("whatsapp", "ru") == infoline.CHANNEL_LABELS["ru"]["whatsapp"]
-    assert labels.value_label("partners", "en") == infoline.CATEGORY_LABELS_EN["partners"]
+    assert labels.value_label("whatsapp", "ru") == infoline.channel_label("whatsapp", "ru")
+    assert labels.value_label("partners", "en") == infoline.category_label("partners", "en")
     # a published coefficient reads as its two variables
     pair = next(p for p in correlations.PAIRS if p.coef_id == "volunteers_vs_organisations")
     x, y = correlations.VARIABLE_BY_KEY[pair.x], correlations.VARIABLE_BY_KEY[pair.y]

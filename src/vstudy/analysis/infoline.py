@@ -52,13 +52,6 @@ def category_label(category: str, lang: str, default: str | None = None) -> str:
     return default if default is not None else category
 
 
-# The same names as tables per language, for vstudy.present.labels (which reads them until its own catalogue
-# domain replaces it).
-CHANNEL_LABELS: dict[str, dict[str, str]] = {lang: {c: channel_label(c, lang) for c in CHANNELS}
-                                             for lang in i18n.LANGS}
-CATEGORY_LABELS: dict[str, dict[str, str]] = {lang: {c: category_label(c, lang) for c in CATEGORIES}
-                                              for lang in i18n.LANGS}
-CATEGORY_LABELS_EN, CATEGORY_LABELS_RU = CATEGORY_LABELS["en"], CATEGORY_LABELS["ru"]
 
 
 def channels_table(channels: pd.DataFrame | None, total: float | None, lang: str = "en") -> pd.DataFrame | None:

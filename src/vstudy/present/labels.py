@@ -116,8 +116,8 @@ def _declared_terms() -> dict[str, dict[str, str]]:
             if pair.coef_id:
                 x, y = correlations.VARIABLE_BY_KEY[pair.x], correlations.VARIABLE_BY_KEY[pair.y]
                 out[lang][pair.coef_id] = i18n.text(lang, "labels.pattern.pair", x=x.label(lang), y=y.label(lang))
-        out[lang].update(infoline.CHANNEL_LABELS[lang])
-        out[lang].update(infoline.CATEGORY_LABELS[lang])
+        out[lang].update({c: infoline.channel_label(c, lang) for c in infoline.CHANNELS})
+        out[lang].update({c: infoline.category_label(c, lang) for c in infoline.CATEGORIES})
         for section_id in SECTIONS:
             out[lang][section_id] = i18n.text(lang, SECTIONS[section_id].title_id)
     return out
@@ -152,12 +152,38 @@ def column_label(name: str, lang: str = "en", default: object = _MISSING) -> str
     return label(name, lang, default=default)
 
 
+# Ids made from a dataset's period: section 06's wage bases (``annual_2021``, ``quarters_2021_q3_2021_q4``,
+# ``regional_2022``) and its inputs named after them (``wage_basis_annual_2022_kzt_per_month``).
+_WAGE_BASIS_INPUT = re.compile(r"wage_basis_(.+)_kzt_per_month")
+
+
+def wage_basis_label(basis: object, lang: str) -> str:
+    """A wage basis id in words, for any period: ``annual_2021`` → "average monthly nominal wage 2021 (annual)";
+    ``quarters_2021_q3_2021_q4`` → the average of those quarters; ``regional_2022`` → the regional wages at each
+    region's hours (the ``economics`` catalogue). Anything else is returned as it is."""
+    text = str(basis)
+    m = re.fullmatch(r"(annual|regional)_(\d{4})", text)
+    if m:
+        return i18n.text(lang, f"economics.wage_basis.{m[1]}", year=m[2])
+    m = re.fullmatch(r"quarters_(\d{4})_q(\d)_(\d{4})_q(\d)", text)
+    if m:
+        y1, q1, y2, q2 = m.groups()
+        key = "quarter" if (y1, q1) == (y2, q2) else "quarters_same_year" if y1 == y2 else "quarters_span"
+        return i18n.text(lang, f"economics.wage_basis.{key}", y1=y1, q1=q1, y2=y2, q2=q2)
+    return text
+
+
 def value_label(value: str, lang: str = "en", default: object = _MISSING) -> str:
-    """The label of an id found in a cell: a term, else a column's header (cells that name columns)."""
+    """The label of an id found in a cell: a term, else a column's header (cells that name columns), else an id
+    made from the dataset's period (a wage basis of section 06)."""
     _check_lang(lang)
     found = label(value, lang, default=None)
     if found is None:
         found = COLUMN_LABELS[lang].get(value)
+    if found is None and (m := _WAGE_BASIS_INPUT.fullmatch(str(value))):
+        basis = wage_basis_label(m[1], lang)
+        if basis != m[1]:
+            found = i18n.text(lang, "labels.pattern.wage_basis_input", basis=basis)
     return found if found is not None else _fail("label", value, lang, default)
 
 

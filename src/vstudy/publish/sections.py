@@ -53,10 +53,6 @@ class Section:
     def title_en(self) -> str:
         return self.title("en")
 
-    @property
-    def title_ru(self) -> str:
-        return self.title("ru")
-
     @classmethod
     def of(cls, entry: vocab.Section) -> Section:
         """The build's view of a registry entry."""

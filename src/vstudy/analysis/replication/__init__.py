@@ -62,11 +62,8 @@ from vstudy.analysis.replication.register import (
     status_vocabulary,
 )
 
-# What each status means, in English and in Russian (read by the pages; from the catalogue).
-STATUS_MEANING = {s: (status_meaning(s, "en"), status_meaning(s, "ru")) for s in STATUS_ORDER}
-
 __all__ = ["CONSISTENT", "DERIVED", "DIFFERS", "NOT_REPRODUCIBLE", "REPRODUCED", "STATUS_ORDER", "STATUS_KEY",
-           "STATUS_MEANING", "REGISTER_LANGS", "COLUMNS", "INPUT_TABLES", "RESTATEMENTS", "UNCHECKABLE", "Check",
+           "REGISTER_LANGS", "COLUMNS", "INPUT_TABLES", "RESTATEMENTS", "UNCHECKABLE", "Check",
            "check", "note", "render", "combine", "within", "build_register", "inputs", "status_counts",
            "status_meaning", "status_summary", "status_vocabulary", "errata_view", "dataset_tables",
            "indicator_coverage", "coverage_matrix"]

@@ -9,7 +9,6 @@ writes out.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -17,6 +16,7 @@ import pandas as pd
 from vstudy.analysis import economics as ec
 from vstudy.data import regions
 from vstudy.i18n import formats
+from vstudy.present import labels
 from vstudy.present.words import Rendered, plain, t
 
 # The reader's table of the regional split: hours, the region's wage and the value (the share of hours stays in
@@ -25,23 +25,8 @@ REGION_TABLE_COLUMNS = ("region_code", "hours_count", ec.REGIONAL_WAGE_COLUMN, "
 
 
 def wage_label(basis: object, lang: str) -> str:
-    """A wage basis id in words: ``annual_2021`` → "average monthly nominal wage 2021 (annual)";
-    ``quarters_2021_q3_2021_q4`` → "average of 2021-Q3 to 2021-Q4 (the period of the hours)" / «среднее за III–IV кв.
-    2021 года (период учёта часов)»; ``regional_2022`` → the regional wages at each region's hours. Anything else is
-    returned as it is."""
-    text = str(basis)
-    m = re.fullmatch(r"annual_(\d{4})", text)
-    if m:
-        return plain(lang, "economics.wage_basis.annual", year=m[1])
-    m = re.fullmatch(r"regional_(\d{4})", text)
-    if m:
-        return plain(lang, "economics.wage_basis.regional", year=m[1])
-    m = re.fullmatch(r"quarters_(\d{4})_q(\d)_(\d{4})_q(\d)", text)
-    if m:
-        y1, q1, y2, q2 = m.groups()
-        key = "quarter" if (y1, q1) == (y2, q2) else "quarters_same_year" if y1 == y2 else "quarters_span"
-        return plain(lang, f"economics.wage_basis.{key}", y1=y1, q1=q1, y2=y2, q2=q2)
-    return text
+    """A wage basis id in words (:func:`vstudy.present.labels.wage_basis_label`, the one reading of these ids)."""
+    return labels.wage_basis_label(basis, lang)
 
 
 def with_wage_labels(frame: pd.DataFrame | None, lang: str) -> pd.DataFrame | None:
