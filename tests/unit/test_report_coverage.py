@@ -147,7 +147,8 @@ def test_each_chapter_has_its_heading_lines_and_what_the_study_does_with_it(repo
     assert ru.startswith("В отчёте 14 глав. Разделы исследования охватывают 7 из них, 1 из этих — лишь частично, "
                          "а 7 качественных глав оставляют в стороне")
     # the sections as links to their pages; a line number is not grouped like a count
-    assert "**Taken up by:** [Volunteer demographics](notebooks/01_demographics.ipynb)." in en
+    assert ("**Taken up by:** [Volunteer demographics](notebooks/01_demographics.ipynb) and [Maps of the regions]"
+            "(notebooks/04_maps.ipynb).") in en
     assert "Lines 1097–1134 of the report's text." in en and "Строки 1097–1134 текста отчёта." in ru
     block = ru.split("{#report-ch08}", 1)[1].split("\n## ", 1)[0]
     assert "(notebooks/00_data_quality.ipynb)" in block and "предупреждение отчёта" in block
@@ -156,7 +157,8 @@ def test_each_chapter_has_its_heading_lines_and_what_the_study_does_with_it(repo
 
 def test_a_section_the_build_lacks_is_named_not_linked(repo_root):
     text = coverage.coverage_markdown(repo_root / "data/raw", "en", sections={"03_correlations": None})
-    assert "[Volunteer demographics](" not in text and "**Taken up by:** Volunteer demographics." in text
+    assert "[Volunteer demographics](" not in text
+    assert "**Taken up by:** Volunteer demographics and Maps of the regions." in text
     assert "(notebooks/03_correlations.ipynb)" in text
 
 
