@@ -269,3 +269,41 @@ def test_the_study_pdf_has_the_chapter_only_for_the_report_with_cross_references
         assert "@sec-05-activities" not in chapter and "notebooks/" not in chapter
         assert "{#report-ch04 .unnumbered .unlisted}" in chapter
         assert not TYPED_SECTION.search(chapter)
+
+
+# ------------------------------------------------------------------------------------------- against the text
+
+
+def _text_layer(repo_root: Path) -> list[str]:
+    """The report's text layer where the environment points to it (``VSTUDY_REPORT_TEXT``; it is not in the
+    repository: source.yml, how_to_obtain), checked against the recorded sha256; else the test is skipped."""
+    import hashlib
+    import os
+
+    where = os.environ.get("VSTUDY_REPORT_TEXT")
+    if not where or not Path(where).is_file():
+        pytest.skip("the report's text layer is not in the repository; set VSTUDY_REPORT_TEXT to check against it")
+    data = Path(where).read_bytes()
+    source = yaml.safe_load((repo_root / REPORT / "source.yml").read_text(encoding="utf-8"))
+    assert hashlib.sha256(data).hexdigest() == source["where"]["sha256"]
+    return data.decode("utf-8").split("\n")
+
+
+def _squash(lines: list[str]) -> str:
+    return " ".join(" ".join(lines).split())
+
+
+def test_headings_and_quotes_stand_at_their_lines_of_the_text(repo_root):
+    text = _text_layer(repo_root)
+    assert len(text) - (text[-1] == "") == schemas.REPORT_2021_TEXT_LINES
+    for row in _rows(repo_root, "chapters.csv"):
+        first = int(row["first_line"])
+        assert _squash(text[first - 1:first + 4]).startswith(row["heading_ru"]), row["chapter_id"]
+    for name, key in (("dates.csv", "date_id"), ("headline_figures.csv", "figure_id")):
+        for row in _rows(repo_root, name):
+            line = int(row["source_line"])
+            around = _squash(text[max(0, line - 12):line + 10])
+            words = [w for w in row["quote_ru"].split() if w not in ("...", "…")]
+            missing = [w for w in words if w not in around]
+            # two quotes of headline_figures join words the text hyphenates over a line break («фронт-офисов»)
+            assert len(missing) <= 2, (row[key], missing)
