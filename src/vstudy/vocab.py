@@ -26,6 +26,12 @@ ECO_DIRECTION = "taza_alem"
 # Kinds of volunteer associations: registered NGOs and unregistered initiative groups.
 ORGANISATION_KINDS: tuple[str, ...] = ("ngo", "initiative_group")
 GENDERS: tuple[str, ...] = ("male", "female")
+# How much of a report's chapter the study takes up (data/raw/report_2021/chapters.csv), and why it leaves a
+# chapter (or the rest of one) out: background; qualitative findings (focus groups, the front offices'
+# experience); recommendations; assessments whose inputs were not published; a caveat on what the data cover.
+# Their words: the ``coverage`` message catalogue.
+CHAPTER_KINDS: tuple[str, ...] = ("quantitative", "qualitative", "mixed")
+LEFT_OUT_REASONS: tuple[str, ...] = ("context", "qualitative", "recommendations", "unpublished_inputs", "caveat")
 
 # The editions: one per language (the order of the language switch and of the builds). Every layer reads the
 # languages from here; vstudy.i18n holds their catalogues and CLDR formats.

@@ -16,7 +16,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from vstudy.publish import book, pages, pipeline, website
+from vstudy.publish import book, coverage, pages, pipeline, website
 from vstudy.publish.sections import Section
 
 
@@ -109,11 +109,14 @@ def test_study_document_holds_every_section_figure_and_table_once(staged, lang):
     text = path.read_text(encoding="utf-8")
     headings = re.findall(r"^# (.+)$", text, re.MULTILINE)
     index = ("en", "ru", "kk").index(lang)
-    titles = [TITLES[name][index] for name in ("01_demographics", "02_organisations")]
+    titles = [f"{TITLES[name][index]} {{#{book.section_anchor(name)}}}" for name in ("01_demographics",
+                                                                                    "02_organisations")]
     letters = {"en": "ABC", "ru": "АБВ", "kk": "АБВ"}[lang]
     appendices = [_word(lang, "appendix", letter=letter, title=name)
                   for letter, name in zip(letters, ("errata", "sources", "dictionary"), strict=True)]
-    assert headings == [f"{_word(lang, 'summary')} {{.unnumbered}}", _word(lang, "methods"), *titles,
+    # the report's chapters and the study (the dataset gives them) after the methods
+    assert headings == [f"{_word(lang, 'summary')} {{.unnumbered}}", _word(lang, "methods"),
+                        coverage.chapter_title(lang), *titles,
                         _word(lang, "replication"), *[f"{a} {{.unnumbered}}" for a in appendices]]
     assert appendices[0] == {"en": "Appendix A. Errata of the source report",
                              "ru": "Приложение А. Ошибки в исходном отчёте",
@@ -159,7 +162,7 @@ def test_the_three_editions_have_the_same_structure(staged, report):
     for lang in ("en", "ru", "kk"):
         text = book.write_study(stage, lang, staged_pages, manifest, tables, data_dir).read_text(encoding="utf-8")
         structures[lang] = _structure(text)
-        assert len(re.findall(r"^# ", text, re.MULTILINE)) == (8 if report else 6), lang
+        assert len(re.findall(r"^# ", text, re.MULTILINE)) == (9 if report else 6), lang  # 9: with the report's chapters
     assert structures["en"] == structures["ru"] == structures["kk"]
     assert structures["en"].count("{#tbl-study-replication") == (1 if report else 0)
 

@@ -11,8 +11,10 @@ import pandas as pd
 
 from vstudy.data.schema_model import (
     CountOrShare,
+    CoveredOrLeftOut,
     DistinctGroups,
     GroupSum,
+    LineRanges,
     PartsSumToTotal,
     PartsWithinTotal,
     RegionRule,
@@ -62,6 +64,10 @@ def _rule_mentions(rule: Rule, column: str) -> bool:
         return column in rule.parts or column == rule.total
     if isinstance(rule, CountOrShare):
         return any(column in pair for pair in rule.pairs)
+    if isinstance(rule, LineRanges):
+        return column in (rule.first, rule.last)
+    if isinstance(rule, CoveredOrLeftOut):
+        return column in (rule.kind, rule.covered_by, rule.reason)
     return isinstance(rule, DistinctGroups) and rule.group_by == column
 
 

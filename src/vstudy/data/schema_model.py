@@ -219,7 +219,48 @@ class CountOrShare:
         return "a category is given as a count (…_count) or as a share (…_pct) on a row, not both"
 
 
-Rule = RegionRule | GroupSum | RowSum | DistinctGroups | PartsWithinTotal | PartsSumToTotal | SharesSum | CountOrShare
+@dataclass(frozen=True)
+class LineRanges:
+    """The rows are consecutive ranges of lines of one text, ``first``–``last`` (a report's chapters): in row
+    order each range starts on the line after the previous one ends (ordered, no overlap, no gap), ``first`` ≤
+    ``last``, the first range starts at line ``start`` and the last ends at ``end`` (the text's last line), so
+    every line between belongs to exactly one row."""
+
+    first: str
+    last: str
+    start: int = 1
+    end: int | None = None
+    explained_by: tuple[str, ...] = ()
+    rule_id: str = "line_ranges"
+    severity: str = "error"
+
+    def describe(self) -> str:
+        end = f"line {self.end}" if self.end is not None else "the text's last line"
+        return (f"{self.first}–{self.last}: consecutive line ranges in row order (no overlap, no gap), from line "
+                f"{self.start} to {end}")
+
+
+@dataclass(frozen=True)
+class CoveredOrLeftOut:
+    """A report chapter is taken up by the study's sections or left out, as its ``kind`` says: ``quantitative``
+    names sections in ``covered_by`` and no reason; ``qualitative`` is ``left_out`` with a ``reason``; ``mixed``
+    names sections and gives the reason for what it leaves out."""
+
+    kind: str
+    covered_by: str
+    reason: str
+    left_out: str = "left_out"
+    explained_by: tuple[str, ...] = ()
+    rule_id: str = "covered_or_left_out"
+    severity: str = "error"
+
+    def describe(self) -> str:
+        return (f"{self.kind} quantitative: {self.covered_by} names sections, {self.reason} empty; qualitative: "
+                f"{self.covered_by} = {self.left_out} with a {self.reason}; mixed: sections and a {self.reason}")
+
+
+Rule = (RegionRule | GroupSum | RowSum | DistinctGroups | PartsWithinTotal | PartsSumToTotal | SharesSum
+        | CountOrShare | LineRanges | CoveredOrLeftOut)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,10 @@ from vstudy.data import indicators, limits
 from vstudy.data.schema_model import (
     Column,
     CountOrShare,
+    CoveredOrLeftOut,
     DistinctGroups,
     GroupSum,
+    LineRanges,
     PartsSumToTotal,
     PartsWithinTotal,
     RegionRule,
@@ -26,7 +28,16 @@ from vstudy.data.schema_model import (
     pct,
     text,
 )
-from vstudy.vocab import AGE_GROUPS, DIRECTIONS, ECO_DIRECTION, GENDERS, STATUSES
+from vstudy.vocab import (
+    AGE_GROUPS,
+    CHAPTER_KINDS,
+    DIRECTIONS,
+    ECO_DIRECTION,
+    GENDERS,
+    LEFT_OUT_REASONS,
+    SECTIONS,
+    STATUSES,
+)
 
 # ---------------------------------------------------------------------------------------------------------------
 # Raw tables (data/raw/<source>/*.csv), in the order of the report
@@ -201,6 +212,46 @@ _raw(TableSchema(
      Column("r_published", "float", "r as published", min=-1, max=1), text("wording_ru", "the sentence"),
      text("interpretation_ru", "the report's reading", nullable=True), _SRC, _NOTE),
     keys=("coef_id",), max_rows=limits.MAX_ROWS_BAR_CHART,
+))
+# The report's text layer has this many lines (report_2021/source.yml, where.lines): its chapters cover them all.
+REPORT_2021_TEXT_LINES = 2175
+_SECTION_ID = "|".join(SECTIONS)
+LEFT_OUT = "left_out"
+_raw(TableSchema(
+    "report_chapters", "raw",
+    "The report's chapters in reading order: the heading as printed, its lines in the text layer, whether the "
+    "chapter is quantitative, qualitative or mixed, the study's sections that take it up (or left_out) and why "
+    "what is left out is left out; the heading and a summary of its contents in each edition's language (the "
+    "study's renderings).",
+    (text("chapter_id", "chapter id", pattern=r"ch\d{2}"), text("heading_ru", "heading as printed (a quotation)"),
+     text("heading_en", "heading in English (the study's rendering)"),
+     text("heading_kk", "heading in Kazakh (the study's rendering)"),
+     count("first_line", "first line of the chapter (its heading) in the text layer", unit="line", min=1,
+           max=REPORT_2021_TEXT_LINES),
+     count("last_line", "last line of the chapter in the text layer", unit="line", min=1,
+           max=REPORT_2021_TEXT_LINES),
+     text("kind", "quantitative, qualitative or mixed", allowed=CHAPTER_KINDS),
+     text("covered_by", "the study's sections that take the chapter up («;»-separated), or left_out",
+          pattern=rf"{LEFT_OUT}|(?:{_SECTION_ID})(?:;(?:{_SECTION_ID}))*"),
+     text("left_out_reason", "why the chapter (or its qualitative part) is left out", allowed=LEFT_OUT_REASONS,
+          nullable=True),
+     text("contents_en", "what the chapter holds, in English (the study's summary)"),
+     text("contents_ru", "what the chapter holds, in Russian (the study's summary)"),
+     text("contents_kk", "what the chapter holds, in Kazakh (the study's summary)")),
+    keys=("chapter_id",),
+    rules=(LineRanges("first_line", "last_line", end=REPORT_2021_TEXT_LINES),
+           CoveredOrLeftOut("kind", "covered_by", "left_out_reason", left_out=LEFT_OUT)),
+    max_rows=limits.MAX_ROWS_BAR_CHART,
+))
+_raw(TableSchema(
+    "report_dates", "raw",
+    "Dates the report's qualitative chapters give (meetings, decisions), each with the sentence and its line: a "
+    "day, a month or a year (YYYY-MM-DD, YYYY-MM, YYYY), from date_from to date_to.",
+    (text("date_id", "date id"),
+     text("date_from", "first day, month or year", pattern=r"\d{4}(?:-\d{2}(?:-\d{2})?)?"),
+     text("date_to", "last day, month or year (the same precision)", pattern=r"\d{4}(?:-\d{2}(?:-\d{2})?)?"),
+     text("quote_ru", "the sentence"), _SRC, _NOTE),
+    keys=("date_id",), max_rows=limits.MAX_ROWS_BAR_CHART,
 ))
 _raw(TableSchema(
     "errata", "raw",

@@ -22,8 +22,10 @@ from vstudy.data.schema_model import (
     NATIONAL_CODE,
     Column,
     CountOrShare,
+    CoveredOrLeftOut,
     DistinctGroups,
     GroupSum,
+    LineRanges,
     PartsSumToTotal,
     PartsWithinTotal,
     RegionRule,
@@ -289,7 +291,9 @@ def check_frame(frame: pd.DataFrame, schema: TableSchema, file_label: str, schem
         needed = {GroupSum: lambda r: [r.value, *r.group_by], RowSum: lambda r: list(r.columns),
                   DistinctGroups: lambda r: [r.group_by, *r.compare],
                   PartsWithinTotal: lambda r: [r.total], PartsSumToTotal: lambda r: [r.total, *r.parts],
-                  SharesSum: lambda r: [], CountOrShare: lambda r: []}[type(rule)](rule)
+                  SharesSum: lambda r: [], CountOrShare: lambda r: [],
+                  LineRanges: lambda r: [r.first, r.last],
+                  CoveredOrLeftOut: lambda r: [r.kind, r.covered_by]}[type(rule)](rule)
         if any(c not in frame.columns for c in needed):
             continue  # a missing column or an unresolved region was reported already
         for violation_rows, column, value, message in _row_rule_violations(frame, rule):
@@ -437,6 +441,10 @@ def _row_rule_violations(frame: pd.DataFrame, rule: Rule):
                        f"{tolerance:g} ({len(rule.columns)} shares × {rule.rounding:g} rounding)")
     elif isinstance(rule, (PartsWithinTotal, PartsSumToTotal, SharesSum, CountOrShare)):
         yield from _contract_rule_violations(frame, rule)
+    elif isinstance(rule, LineRanges):
+        yield from _line_range_violations(frame, rule)
+    elif isinstance(rule, CoveredOrLeftOut):
+        yield from _coverage_violations(frame, rule)
     elif isinstance(rule, DistinctGroups):
         signatures: dict[tuple, object] = {}
         for gkey, group in frame.groupby(rule.group_by, sort=False):
@@ -448,6 +456,49 @@ def _row_rule_violations(frame: pd.DataFrame, rule: Rule):
                        f"{int(group['_line'].min())}-{int(group['_line'].max())}")
             else:
                 signatures[sig] = gkey
+
+
+def _line_range_violations(frame: pd.DataFrame, rule: LineRanges):
+    """Each row's range against the one before it (and the text's first and last line): one violation per row."""
+    expected = rule.start
+    for idx in frame.index:
+        first = pd.to_numeric(pd.Series([frame.at[idx, rule.first]]), errors="coerce").iloc[0]
+        last = pd.to_numeric(pd.Series([frame.at[idx, rule.last]]), errors="coerce").iloc[0]
+        if pd.isna(first) or pd.isna(last):
+            return  # an empty or non-numeric bound was reported by its column check
+        first, last = int(first), int(last)
+        row = frame.loc[[idx]]
+        if last < first:
+            yield (row, rule.last, str(last), f"{rule.last} = {last} is before {rule.first} = {first}")
+        elif first != expected:
+            what = "overlaps the range before it" if first < expected else \
+                f"leaves lines {expected}–{first - 1} in no range"
+            yield (row, rule.first, str(first),
+                   f"{rule.first} = {first} {what}: the range must start at line {expected}")
+        expected = max(expected, last + 1)
+    if rule.end is not None and expected != rule.end + 1 and len(frame):
+        row = frame.loc[[frame.index[-1]]]
+        yield (row, rule.last, str(expected - 1),
+               f"the last range ends at line {expected - 1}, the text at line {rule.end}")
+
+
+def _coverage_violations(frame: pd.DataFrame, rule: CoveredOrLeftOut):
+    """A chapter's kind against where it goes (``covered_by``) and the reason given for what is left out."""
+    for idx in frame.index:
+        kind, covered = str(frame.at[idx, rule.kind]), str(frame.at[idx, rule.covered_by])
+        reason = frame.at[idx, rule.reason] if rule.reason in frame.columns else None
+        has_reason = reason is not None and not pd.isna(reason) and str(reason).strip() != ""
+        left_out = covered == rule.left_out
+        wants = {"quantitative": (False, False), "qualitative": (True, True), "mixed": (False, True)}.get(kind)
+        if wants is None:
+            continue  # an unknown kind was reported by its column check
+        if left_out != wants[0]:
+            need = f"{rule.left_out!r}" if wants[0] else "the sections that cover it"
+            yield (frame.loc[[idx]], rule.covered_by, covered, f"a {kind} chapter must have {need} in {rule.covered_by}")
+        elif has_reason != wants[1]:
+            need = f"a {rule.reason}" if wants[1] else f"no {rule.reason}"
+            yield (frame.loc[[idx]], rule.reason, None if not has_reason else str(reason),
+                   f"a {kind} chapter must have {need}")
 
 
 def _decimals(value: float) -> int:

@@ -7,7 +7,9 @@
    as the home page's "How to cite") and a contents page (a typst outline);
 2. the summary of findings, computed from the build's tables by the same function as the home page's
    (:func:`vstudy.publish.pages.findings_markdown`);
-3. the methods in brief (:func:`vstudy.publish.pages.methods_markdown`);
+3. the methods in brief (:func:`vstudy.publish.pages.methods_markdown`), then, for the report's transcription, the
+   report's chapters and what the study does with each (:mod:`vstudy.publish.coverage`: a cross-reference to the
+   chapter of each section that takes one up, ``@sec-<section>``);
 4. every executed section notebook, in reading order: its Markdown cells and its outputs (sentences, reader
    tables, figures), never its code. Each section is a level-1 heading; a notebook's other level-1 headings move
    one level down. A cell labelled ``fig-…`` becomes a numbered figure (``![caption](image){#fig-…}``), a cell
@@ -43,6 +45,7 @@ from vstudy.data.atomic import write_text_atomic
 from vstudy.present import edition
 from vstudy.present.text import escape, neutralize
 from vstudy.present.words import t
+from vstudy.publish import coverage
 from vstudy.publish import pages as content
 
 STUDY_NAME = content.STUDY_NAME  # the project's render list names study.qmd; an edition's is study-<lang>.qmd
@@ -98,6 +101,10 @@ def write_study(stage_dir: Path, lang: str, pages: dict[str, tuple[Path, str]], 
     body.append(unnumbered(content.findings_markdown(tables, lang, heading=f"# {word(lang, 'summary')}\n",
                                                      links=False)))
     body.append(f"# {word(lang, 'methods')}\n\n" + content.methods_markdown(manifest, lang))
+    if coverage.applies(manifest, data_dir):  # the report's chapters and what the study does with each
+        body.append(f"# {coverage.chapter_title(lang)}\n\n" + coverage.coverage_markdown(
+            data_dir, lang, tables=tables, pdf=True,
+            reference=lambda section: f"@{section_anchor(section)}" if section in pages else None))
     if not pages:
         body.append(word(lang, "none") + "\n")
     for name, (path, title) in pages.items():
@@ -253,7 +260,7 @@ def script_of(text: str) -> str:
 def section_markdown(nb, name: str, title: str, figures: Path, used: set[str], lang: str = "en") -> str:
     """One section of the study: its heading, then its Markdown cells and outputs in order (no code)."""
     heading, strip_first = section_title(nb, name, title, lang)
-    out = [f"# {heading}\n"]
+    out = [f"# {heading} {{#{section_anchor(name)}}}\n"]
     first_md_done = False
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -266,6 +273,12 @@ def section_markdown(nb, name: str, title: str, figures: Path, used: set[str], l
         elif cell.cell_type == "code":
             out.extend(code_outputs(cell, name, figures, used))
     return "\n".join(out)
+
+
+def section_anchor(name: str) -> str:
+    """The id of a section's chapter heading (``sec-03-correlations``): other chapters refer to it as
+    ``@sec-03-correlations``, which Quarto writes as the chapter's own number in the PDF."""
+    return "sec-" + re.sub(r"[^A-Za-z0-9-]+", "-", name).strip("-")
 
 
 def _unique(label: str, name: str, used: set[str]) -> str:

@@ -7,6 +7,8 @@ see :mod:`vstudy.publish.pipeline`) with
 
 * ``index.qmd``, ``data.qmd``, ``reproducibility.qmd`` — the site's pages, written in the edition's language from
   the ``pages`` message catalogue (:func:`vstudy.publish.pages.page_qmd`);
+* ``coverage.qmd`` — the report's chapters and what the study does with each, for the report's transcription only
+  (:mod:`vstudy.publish.coverage`, ``coverage`` catalogue);
 * ``notebooks/<name>.ipynb`` — the edition's executed section notebooks (``<lang>/notebooks/`` of the output
   tree), each given a front-matter cell (the section's title in the edition's language, from the ``sections``
   catalogue); Quarto renders ``.ipynb`` without executing it, so the pages show exactly what papermill produced;
@@ -48,7 +50,7 @@ from vstudy.data import manifest as dataset_manifest
 from vstudy.data.atomic import write_text_atomic
 from vstudy.present.text import neutralize
 from vstudy.present.words import plain
-from vstudy.publish import book, incremental, procs
+from vstudy.publish import book, coverage, incremental, procs
 from vstudy.publish import pages as content
 from vstudy.publish.pages import git_commit
 from vstudy.publish.quarto import QUARTO_HELP, RenderOutcome, quarto_path, quarto_version
@@ -253,8 +255,13 @@ def _render_edition(quarto: str, stage: Path, pages: list[str] | None, view: Set
 NAV_TEXTS = {
     "index.qmd": "pages.site.home",
     "data.qmd": "pages.data_page.title",
+    "coverage.qmd": "coverage.title",
     "reproducibility.qmd": "pages.reproducibility_page.title",
 }
+# Pages only some datasets have (_quarto.yml lists them): the report's chapters and the study
+# (:mod:`vstudy.publish.coverage`) for the report's transcription. A build without one drops it from the render
+# list and the navbar.
+OPTIONAL_PAGES = (coverage.PAGE,)
 # The navbar item of _quarto.yml that stands for the study PDF; each edition's is study-<lang>.pdf at the root of
 # its site (vstudy.publish.pages.study_pdf), and its document study-<lang>.qmd replaces study.qmd in the render list.
 PDF_NAME = "study.pdf"
@@ -287,18 +294,21 @@ def autonym(lang: str) -> str:
     return plain(lang, "pages.site.autonym")
 
 
-def edition_project(project: dict, lang: str, pages: dict[str, tuple[Path, str]], manifest: dict) -> dict:
+def edition_project(project: dict, lang: str, pages: dict[str, tuple[Path, str]], manifest: dict,
+                    optional: tuple[str, ...] = ()) -> dict:
     """The staged ``_quarto.yml`` of edition ``lang``: Quarto's ``lang`` and its own words in that language, the
     site's title, navbar and sidebar in that language, the study PDFs of every edition and a link to the same page
-    in each other edition (rewritten after the render: :mod:`vstudy.publish.incremental`)."""
+    in each other edition (rewritten after the render: :mod:`vstudy.publish.incremental`). ``optional``: the pages
+    of :data:`OPTIONAL_PAGES` the build writes; the others leave the render list and the navbar."""
     import copy
 
     project = copy.deepcopy(project)
     project.get("project", {}).pop("pre-render", None)  # the guard of the repository root, not of the stage
+    dropped = set(OPTIONAL_PAGES) - set(optional)
     render = project.get("project", {}).get("render")
     if isinstance(render, list):  # the edition's study document, whose PDF carries the edition's name
         project["project"]["render"] = [f"{content.study_document(lang)}.qmd" if entry == STUDY_PAGE else entry
-                                        for entry in render]
+                                        for entry in render if entry not in dropped]
     project["lang"] = lang
     project["language"] = quarto_language(lang)  # Quarto's own words: Quarto has none for some editions (kk)
     website = project.setdefault("website", {})
@@ -307,6 +317,8 @@ def edition_project(project: dict, lang: str, pages: dict[str, tuple[Path, str]]
     left = []
     for item in navbar.get("left") or []:
         href = item.get("href") if isinstance(item, dict) else None
+        if href in dropped:
+            continue
         if href == PDF_NAME:
             item = {"text": plain(lang, "pages.site.pdf"), "menu": [
                 {"href": content.study_pdf(lang) if other == lang
@@ -353,14 +365,17 @@ def stage_site(config, state: dict, view=None, lang: str = "en") -> Path:
     labels = {name: notebook_labels(path) for name, (path, _) in pages.items()}
 
     manifest = study_manifest(config, view)
+    optional = coverage.pages(manifest, config.data_dir)
     project = yaml.safe_load(project_file(config.root).read_text(encoding="utf-8"))
-    project = edition_project(project, lang, pages, manifest)
+    project = edition_project(project, lang, pages, manifest, optional)
     write_text_atomic(stage / "_quarto.yml", yaml.safe_dump(project, allow_unicode=True, sort_keys=False))
 
     if view.dir(lang).joinpath("tables").is_dir():
         shutil.copytree(view.dir(lang) / "tables", stage / "tables", ignore=shutil.ignore_patterns(".*"))
     for page in content.PAGES:  # the site's pages in the edition's language, from the pages catalogue
         write_text_atomic(stage / page, content.page_qmd(page, lang, manifest))
+    for page in optional:  # the report and this study (the report's transcription only)
+        write_text_atomic(stage / page, coverage.page_qmd(lang))
     generated = stage / "_generated"
     generated.mkdir()
     own = edition_state(state, lang)
@@ -370,6 +385,9 @@ def stage_site(config, state: dict, view=None, lang: str = "en") -> Path:
     write_text_atomic(generated / "dictionary.md", content.dictionary_markdown(lang))
     write_text_atomic(generated / "errata.md", content.errata_markdown(config.data_dir, lang))
     write_text_atomic(generated / "tables.md", content.tables_markdown(tables, lang))
+    if coverage.PAGE in optional:
+        write_text_atomic(generated / coverage.GENERATED,
+                          coverage.coverage_markdown(config.data_dir, lang, tables=tables, sections=pages))
     write_text_atomic(generated / "reproducibility.md", content.reproducibility_markdown(config, own, lang))
     version = content.build_version(config.root)  # the home page's "How to cite" and the PDF's title page
     write_text_atomic(generated / "cite.md", content.cite_markdown(config.root, manifest, lang, version))

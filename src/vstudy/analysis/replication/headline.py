@@ -74,6 +74,7 @@ UNCHECKABLE: dict[str, str] = {
     "economic_value_min_kzt_per_year": "economic_value", "report_quality_": "report_quality",
     "front_office_coverage": "front_office_coverage", "years_needed_": "years_needed",
     "rfo_system_years": "rfo_system_years", "nur_sultan_share_of_national_30_to_pension_pct": "needs_volunteer_counts",
+    "rfo_district_offline_sessions": "front_office_training", "rfo_training_session_days_": "recommendation",
 }
 # The regions of the prose figure «до 36%» (Shymkent, East Kazakhstan, Mangystau).
 UPTO_REGIONS = ("KZ-79", "KZ-63", "KZ-47")
