@@ -42,7 +42,9 @@ def test_errata_sentences_pick_the_tables_files():
     got = notebook.errata_sentences(errata, ["c", "a"])
     assert got == ["Erratum E1: one", "Erratum E2: two"]
     assert notebook.markdown(got) == "Erratum E1: one Erratum E2: two"
-    assert notebook.errata_sentences(errata, ["a"], "ru") == ["Ошибка источника E1: one"]
+    # a register without Russian text: the English description, its language named (tests/unit/test_errata_languages.py)
+    assert notebook.errata_sentences(errata, ["a"], "ru") == [
+        "Ошибка источника E1: one (приводится на английском языке: в реестре нет русского текста)"]
     assert notebook.errata_sentences(None, ["a"]) == [] and notebook.errata_sentences(errata.iloc[:0], ["a"]) == []
 
 

@@ -4,17 +4,32 @@ A violated row rule whose rows are covered by an entry of the dataset's errata r
 schema rule lists in ``explained_by``, a row selector that matches) becomes a warning "known erratum Exx" instead
 of an error (:func:`vstudy.data.validation.check_frame`): the report's defects are declared, not hidden, and do
 not block the build.
+
+The register's texts — what is wrong (``description_en``), the evidence (``evidence``) and the handling
+(``correction``) — are recorded in English; each edition's version is the column ``<text>_<lang>``
+(``description_ru``, ``evidence_kk`` …: :func:`errata_column`). A row that gives no text in an edition's language
+shows the text of a language it does give, and names it (:func:`erratum_text`): never a silent paragraph of another
+language.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from vstudy.data.provenance import FALLBACK, Text, given
 from vstudy.data.schema_model import Rule
+from vstudy.i18n import LANGS
+
+# The register's texts and the column of each in English (the language the register records them in).
+ERRATA_TEXTS = ("description", "evidence", "correction")
+_RECORDED = {"description": "description_en", "evidence": "evidence", "correction": "correction"}
+# Columns a user may write for a recorded text, by analogy with ``description_en``: refused with the right name.
+RENAMED = (("evidence_en", "evidence"), ("correction_en", "correction"), ("description", "description_en"))
 
 
 @dataclass(frozen=True)
@@ -72,3 +87,28 @@ def errata_from_frame(frame: pd.DataFrame) -> list[Erratum]:
     return out
 
 
+def errata_column(text: str, lang: str) -> str:
+    """The errata register's column of ``text`` (:data:`ERRATA_TEXTS`) in ``lang``: ``description_en``,
+    ``evidence``, ``correction`` (the recorded English texts), ``<text>_ru``, ``<text>_kk``."""
+    if text not in _RECORDED:
+        raise KeyError(f"no errata text {text!r}; the register's texts: {', '.join(ERRATA_TEXTS)}")
+    return _RECORDED[text] if lang == "en" else f"{text}_{lang}"
+
+
+def translation_columns() -> tuple[str, ...]:
+    """The register's optional columns: each text in each edition language but English."""
+    return tuple(errata_column(text, lang) for text in ERRATA_TEXTS for lang in LANGS if lang != "en")
+
+
+def erratum_text(row: Mapping[str, object], text: str, lang: str) -> Text | None:
+    """Text ``text`` (:data:`ERRATA_TEXTS`) of one erratum (a register row) for an edition in ``lang``: its
+    ``lang`` column, else the first language of :data:`FALLBACK` the row gives, with that language (so that the page
+    can say so). ``None`` where the row gives the text in no language."""
+    for candidate in (lang, *FALLBACK[lang]):
+        value = row.get(errata_column(text, candidate))
+        if isinstance(value, float) and value != value:  # NaN: an empty cell of a frame
+            continue
+        found = given(value)
+        if found is not None:
+            return Text(found, candidate)
+    return None

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from vstudy.data import indicators, paths, regions
+from vstudy.data import indicators, paths, provenance, regions
 
 SERIES_FILE = "series.csv"
 
@@ -59,8 +59,9 @@ def _sources(base: Path) -> dict[str, dict]:
 
 def source_text(source: dict, source_id: str) -> str:
     """The ``source`` declaration of a pre-filled column: the Bureau's table, the kept original, the series file."""
-    producer = str(source.get("producer") or "")
-    title = str(source.get("title") or source_id)
+    producer = provenance.pick(source.get("producer"), "en")
+    title = provenance.pick(source.get("title"), "en")
+    producer, title = (producer.text if producer else ""), (title.text if title else source_id)
     original = str(source.get("original_file") or "")
     where = f"data/raw/official/{original}" if original else "data/raw/official"
     return f"{producer}: «{title}» ({where}; cell references in data/raw/official/{SERIES_FILE})".strip(": ")

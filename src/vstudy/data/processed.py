@@ -61,6 +61,7 @@ from vstudy import vocab
 from vstudy.data import atomic, contract, datasets, indicators, owned, parsing, paths, regions, schemas
 from vstudy.data.datasets import Dataset, InvalidDataset, table_by_schema
 from vstudy.data.dictionary import data_dictionary, data_dictionary_markdown
+from vstudy.data.errata import translation_columns as errata_translation_columns
 from vstudy.data.problems import Problem, problems_frame
 from vstudy.data.schema_model import NATIONAL_CODE
 from vstudy.data.validation import check_frame
@@ -614,7 +615,7 @@ def _errata_evaluated(ds: Dataset) -> pd.DataFrame:
                 counts[e] = counts.get(e, 0) + 1
     out = frame[["erratum_id", "file", "rows", "rule_id", "description_en", "evidence", "source_lines",
                  "correction"]].copy()
-    for column in ("description_ru", "correction_ru", "evidence_ru"):  # the Russian edition's text, where the register gives it
+    for column in errata_translation_columns():  # each edition's text, where the register gives it
         out[column] = frame[column] if column in frame.columns else pd.Series([None] * len(frame), index=frame.index,
                                                                                dtype="object")
     out["violations_explained"] = pd.array([counts.get(e, 0) for e in out["erratum_id"]], dtype="Int64")

@@ -276,6 +276,8 @@ class TableSchema:
     rules: tuple[Rule, ...] = ()
     min_rows: int = 1
     max_rows: int = limits.DEFAULT_MAX_ROWS
+    # (name, declared): a column a user may write under another name; refused, naming the declared one.
+    renamed: tuple[tuple[str, str], ...] = ()
 
     def column(self, name: str) -> Column:
         for c in self.columns:

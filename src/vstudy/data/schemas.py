@@ -8,7 +8,7 @@ so the dictionary the site shows cannot drift from what ``vstudy validate`` enfo
 
 from __future__ import annotations
 
-from vstudy.data import indicators, limits
+from vstudy.data import errata, indicators, limits
 from vstudy.data.schema_model import (
     Column,
     CountOrShare,
@@ -55,6 +55,19 @@ RAW: dict[str, TableSchema] = {}
 def _raw(schema: TableSchema) -> TableSchema:
     RAW[schema.name] = schema
     return schema
+
+
+_LANGUAGE_NAMES = {"ru": "Russian", "kk": "Kazakh"}
+
+
+def _edition_texts(name: str, what: str) -> tuple[Column, ...]:
+    """The optional columns of an errata text in the editions' languages other than English (``<name>_ru``,
+    ``<name>_kk``): the pages of that edition show it; where it is empty they show the recorded text, naming its
+    language."""
+    return tuple(text(column, f"{what}, in {_LANGUAGE_NAMES[column.rsplit('_', 1)[1]]} (the edition in that "
+                              "language shows it; where empty, the text of another language, named)",
+                      required=False, nullable=True)
+                 for column in errata.translation_columns() if column.startswith(f"{name}_"))
 
 
 _raw(TableSchema(
@@ -260,16 +273,15 @@ _raw(TableSchema(
     (text("erratum_id", "erratum id", pattern=r"E\d+"), text("file", "file(s) concerned, «; »-separated"),
      text("rows", "row selector(s), one per file"), text("rule_id", "rule that detects it"),
      text("description_en", "what is wrong"),
-     text("description_ru", "what is wrong, in Russian (the Russian edition shows it)", required=False,
-          nullable=True),
+     *_edition_texts("description", "what is wrong"),
      text("evidence", "lines and numbers"),
-     text("evidence_ru", "the evidence, in Russian (the Russian edition shows it)", required=False, nullable=True),
+     *_edition_texts("evidence", "the evidence"),
      text("correction", "how a corrected value is derived, or none"),
-     text("correction_ru", "the correction, in Russian (the Russian edition shows it)", required=False,
-          nullable=True),
+     *_edition_texts("correction", "the correction"),
      text("source_lines", "lines of the text")),
     keys=("erratum_id",),
     min_rows=0,
+    renamed=errata.RENAMED,
 ))
 _raw(TableSchema(
     "official_indicators", "raw",
@@ -662,6 +674,9 @@ _processed(TableSchema(
      text("source_lines", "lines of the report's text"), text("correction", "derived correction"),
      text("correction_ru", "the correction, in Russian (empty where the register gives none)", nullable=True),
      text("evidence_ru", "the evidence, in Russian (empty where the register gives none)", nullable=True),
+     text("description_kk", "what is wrong, in Kazakh (empty where the register gives none)", nullable=True),
+     text("evidence_kk", "the evidence, in Kazakh (empty where the register gives none)", nullable=True),
+     text("correction_kk", "the correction, in Kazakh (empty where the register gives none)", nullable=True),
      count("violations_explained", "rule violations of the validators that this erratum declares"),
      text("status", "detected (a validator finds it) or recorded (documented, no validator)")),
     keys=("erratum_id",), min_rows=0,

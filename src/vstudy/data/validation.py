@@ -122,7 +122,12 @@ def check_records(header: list[str], records: Sequence[tuple[int, Sequence[str]]
     shown_header = ", ".join(h[:40] for h in header[:30]) + (" …" if len(header) > 30 else "")
     for name in missing:
         add(1, name, None, "missing_column", f"required column {name!r} is missing (header: {shown_header})")
+    renamed = dict(schema.renamed)
     for name in extra:
+        if name in renamed:
+            add(1, name, name, "renamed_column", f"column {name!r} is not in schema {schema.name!r}: its text "
+                f"goes in the column {renamed[name]!r} (rename {name!r} to {renamed[name]!r})")
+            continue
         close = difflib.get_close_matches(name, declared, n=1, cutoff=0.75)
         hint = f"did you mean {close[0]!r}? " if close else ""
         add(1, name[:80], name[:80], "extra_column", f"column {name[:80]!r} is not in schema {schema.name!r} "

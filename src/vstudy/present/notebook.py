@@ -124,7 +124,11 @@ def markdown(*parts: object, lang: str = "en") -> str:
 
 def errata_sentences(errata: pd.DataFrame | None, tables: Sequence[str], lang: str = "en") -> list[Rendered]:
     """One sentence (``data_quality.erratum``) per erratum of ``errata`` that names a file of one of ``tables``, in
-    ``lang``: the register's ``description_<lang>``, its English description where it gives none in ``lang``."""
+    ``lang``: the register's ``description_<lang>``; where the register gives the description in another language
+    only, that text with its language named (``provenance.recorded_in``), never a silent sentence of another
+    language."""
+    from vstudy import i18n
+    from vstudy.data.errata import erratum_text
     from vstudy.present.words import t
 
     if errata is None or errata.empty:
@@ -133,10 +137,12 @@ def errata_sentences(errata: pd.DataFrame | None, tables: Sequence[str], lang: s
     hits = errata[[bool(files & {f.strip().rsplit("/", 1)[-1] for f in str(v).split(";")}) for v in errata["file"]]]
     out = []
     for row in hits.to_dict("records"):
-        what = row.get(f"description_{lang}")
-        if not isinstance(what, str) or not what.strip():
-            what = row["description_en"]
-        out.append(t(lang, "data_quality.erratum", id=str(row["erratum_id"]), what=str(what)))
+        found = erratum_text(row, "description", lang)
+        if found is None:
+            continue
+        what = found.text if found.lang == lang else i18n.text(lang, "provenance.recorded_in", text=found.text,
+                                                                language=found.lang)
+        out.append(t(lang, "data_quality.erratum", id=str(row["erratum_id"]), what=what))
     return out
 
 

@@ -34,7 +34,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from vstudy import i18n, vocab
+from vstudy.data import errata as dataset_errata
 from vstudy.data import manifest as dataset_manifest
+from vstudy.data import provenance
 from vstudy.i18n import check_lang as _check
 from vstudy.i18n import formats
 from vstudy.present.text import escape
@@ -402,39 +404,87 @@ def md_table(rows: list[dict], columns: list[str], headers: list[str] | None = N
     return "\n".join(lines) + "\n"
 
 
-def _text(value: object, lang: str = "en") -> str:
-    """An origin-record value as one line: dicts prefer the edition's text, then English; lists are joined."""
+def _value(value: object, lang: str) -> provenance.Text | None:
+    """An origin-record value as one line for an edition in ``lang``, with the language it is in where known: a text
+    mapping ``{en, ru, kk}`` gives the edition's text (:func:`vstudy.data.provenance.pick`); a period
+    (``start``, ``end``, ``note``) is written by CLDR; a licence's ``statement`` stands for it; other mappings and
+    lists are joined; a plain string is shown as given."""
+    if provenance.is_translated(value):
+        return provenance.pick(value, lang)
     if isinstance(value, dict):
-        for key in (lang, "en", "statement", "ru"):
-            if key in value:
-                return _text(value[key], lang)
-        return "; ".join(f"{k}: {_text(v, lang)}" for k, v in value.items())
+        if "statement" in value:
+            return _value(value["statement"], lang)
+        if "start" in value and "end" in value:
+            period = provenance.Text(period_label(value, lang), None)
+            note = _value(value.get("note"), lang)
+            if note is None:
+                return period
+            return provenance.Text(plain(lang, "provenance.period_note", period=period.text,
+                                         note=_foreign(note, lang)), None)
+        parts = [(key, _value(v, lang)) for key, v in value.items()]
+        joined = "; ".join(f"{key}: {part.text}" for key, part in parts if part is not None)
+        return provenance.Text(joined, provenance.guess_language(joined)) if joined else None
     if isinstance(value, list):
-        return "; ".join(_text(v, lang) for v in value)
-    return " ".join(str(value).split()) if value is not None else ""
+        parts = [part for part in (_value(v, lang) for v in value) if part is not None]
+        languages = {part.lang for part in parts}
+        return provenance.Text("; ".join(part.text for part in parts),
+                               languages.pop() if len(languages) == 1 else None) if parts else None
+    return provenance.pick(value, lang)
+
+
+def _foreign(text: provenance.Text, lang: str) -> str:
+    """A text for a page of ``lang``, its language named when it is another (``provenance.in_language``)."""
+    if text.foreign_to(lang):
+        return plain(lang, "provenance.in_language", text=text.text, language=text.lang)
+    return text.text
+
+
+def _text(value: object, lang: str = "en", named: bool = False) -> str:
+    """An origin-record value as one line for a page of ``lang``; ``named``: a name (a title, an address, a file,
+    a checksum) is shown in the language it has, without a note."""
+    found = _value(value, lang)
+    if found is None:
+        return ""
+    return found.text if named else _foreign(found, lang)
 
 
 # What a reader of the data page needs of each cited source, and of each origin record, in this order (their
-# names: the ``pages.field`` messages).
-SOURCE_FIELDS = ("producer", "title", "url", "republished_by", "where", "indicators", "used_for", "licence",
-                 "date_accessed", "original_file", "sha256")
+# names: the ``pages.field`` and ``provenance.field`` messages). Names are shown in their own language.
+SOURCE_FIELDS = ("producer", "title", "url", "original_url", "mirror_of", "republished_by", "where", "indicators",
+                 "used_for", "licence", "date_accessed", "original_file", "sha256")
 RECORD_FIELDS = ("title", "description", "producer", "period_covered", "date_accessed", "date_accessed_default",
                  "licence")
+NAME_FIELDS = frozenset({"title", "url", "original_url", "mirror_of", "indicators", "date_accessed",
+                         "date_accessed_default", "original_file", "sha256", "id"})
 
 
 def _field(key: str, lang: str) -> str:
-    return plain(lang, f"pages.field.{key.removesuffix('_default')}")
+    key = key.removesuffix("_default")
+    return plain(lang, f"provenance.field.{key}") if i18n.has(lang, f"provenance.field.{key}") \
+        else plain(lang, f"pages.field.{key}")
+
+
+def _file_description(value: object, lang: str) -> str:
+    """What a file of an origin record holds: its ``description`` (a text mapping or a string), or a
+    ``description_<lang>`` / ``description_en`` key of older records, or the value itself when it is a string."""
+    if not isinstance(value, dict) or provenance.is_translated(value):
+        return _text(value, lang)
+    if "description" in value:
+        return _text(value["description"], lang)
+    return _text({code: value[f"description_{code}"] for code in i18n.LANGS if f"description_{code}" in value},
+                 lang)
 
 
 def sources_markdown(data_dir: Path, lang: str = "en", level: int = 3) -> str:
     """Every ``source.yml`` of the dataset: producer, title, period, licence, cited sources, files.
 
     Read with the data layer's safe YAML reader; every value is escaped. A record that cannot be read is named
-    (folder and reason), never quoted. ``level`` is the heading level of each record. The records are kept in
-    English: the other editions show what is not English prose (names, addresses, dates, checksums).
+    (folder and reason), never quoted. ``level`` is the heading level of each record. Each text is the edition's
+    (the records' ``{en, ru, kk}`` mappings, :mod:`vstudy.data.provenance`); a text a record gives only in another
+    language — a user's plain string — is shown as given, its language named where it can be told.
     """
     _check(lang)
-    out: list[str] = [md(lang, "sources.note") + "\n"]
+    out: list[str] = [i18n.text(lang, "provenance.note", escape=escape) + "\n"]
     for record in sorted(data_dir.glob("*/source.yml")):
         folder = escape(record.parent.name)
         out.append(f"{'#' * level} {folder}/\n")
@@ -447,37 +497,31 @@ def sources_markdown(data_dir: Path, lang: str = "en", level: int = 3) -> str:
             out.append(md(lang, "sources.not_mapping") + "\n")
             continue
         for key in RECORD_FIELDS:
-            if key in data and _shown(_text(data[key], lang), lang):
-                out.append(md(lang, "sources.item", field=_field(key, lang), value=_text(data[key], lang)))
+            value = _text(data.get(key), lang, named=key in NAME_FIELDS)
+            if value:
+                out.append(md(lang, "sources.item", field=_field(key, lang), value=value))
         out.append("")
         # One block per cited source, not a table: titles, URLs and cell references are too long for columns.
         sources = data.get("sources") if isinstance(data.get("sources"), list) else []
         for source in sources:
             if not isinstance(source, dict):
                 continue
-            out.append(f"{'#' * (level + 1)} {escape(_text(source.get('id'), lang))}\n")
+            out.append(f"{'#' * (level + 1)} {escape(_text(source.get('id'), lang, named=True))}\n")
             for key in SOURCE_FIELDS:
-                if source.get(key) and _shown(_text(source[key], lang), lang):
-                    out.append(md(lang, "sources.item", field=_field(key, lang), value=_text(source[key], lang)))
+                value = _text(source.get(key), lang, named=key in NAME_FIELDS)
+                if value:
+                    out.append(md(lang, "sources.item", field=_field(key, lang), value=value))
             out.append("")
         files = data.get("files") or {}
         if isinstance(files, dict) and files:
-            rows = [{"file": _text(name, lang),
-                     "about": _text(v.get(f"description_{lang}") or v.get("description_en") if isinstance(v, dict)
-                                    else v, lang)}
+            rows = [{"file": _text(name, lang, named=True), "about": _file_description(v, lang)}
                     for name, v in files.items()]
-            shown = ["file", "about"] if all(_shown(row["about"], lang) for row in rows) else ["file"]
+            shown = ["file", "about"] if any(row["about"] for row in rows) else ["file"]
             out.append(md_table(rows, shown, [plain(lang, "pages.sources.file"),
                                               plain(lang, "pages.sources.contents")][:len(shown)], lang))
     if not any(line.startswith("#") for line in out):
         return md(lang, "sources.none") + "\n"
     return "\n".join(out) + "\n"
-
-
-def _shown(value: str, lang: str) -> bool:
-    """Whether an origin-record value goes on a page of ``lang``: the other editions leave out English prose
-    (the records are kept in English; the English edition shows them in full)."""
-    return lang == "en" or not english_prose(value)
 
 
 # Dtypes of the declared schemas as the ``pages.dtype`` message keys.
@@ -580,38 +624,46 @@ def unit_name(unit: object, lang: str) -> str:
 
 def errata_markdown(data_dir: Path, lang: str = "en", blocks: bool = False) -> str:
     """The errata of the source report: id, file, the kind of error, the description and its handling in the
-    edition's language (the register's ``description_<lang>``/``correction_<lang>`` columns; English:
-    ``description_en``, ``correction``), the report lines. An edition whose language the register does not write
-    lists the kinds and places only, and says so. ``blocks`` (the study PDF): one paragraph per erratum instead
-    of a wide table."""
+    edition's language (the register's ``description_<lang>``/``correction_<lang>`` columns,
+    :func:`vstudy.data.errata.erratum_text`; a text the register does not give in ``lang`` is shown in a language
+    it gives, named), the report lines. ``blocks`` (the study PDF): one paragraph per erratum instead of a wide
+    table."""
     _check(lang)
     rows = dataset_table(data_dir, "errata")
-    own = ("description_en", "correction") if lang == "en" else (f"description_{lang}", f"correction_{lang}")
     for row in rows:
         rule = str(row.get("rule_id", ""))
         row["rule"] = plain(lang, f"pages.errata.rule.{rule}") if i18n.has(lang, f"pages.errata.rule.{rule}") \
             else rule
-        row["what"] = row.get(own[0]) or ""
-        row["handling"] = row.get(own[1]) or ""
-    written = bool(rows) and all(row["what"] for row in rows)
-    note = "" if written or not rows else md(lang, "errata.untranslated") + "\n\n"
+        row["what"] = erratum_text(row, "description", lang)
+        row["handling"] = erratum_text(row, "correction", lang)
     if blocks:
-        return note + _errata_blocks(rows, lang, written)
-    columns = ["erratum_id", "file", "rule"] + (["what", "handling"] if written else []) + ["source_lines"]
-    headers = [plain(lang, f"pages.errata.{h}") for h in
-               ["id", "file", "kind"] + (["description", "handling"] if written else []) + ["lines"]]
-    return note + md_table(rows, columns, headers, lang)
+        return _errata_blocks(rows, lang)
+    columns = ["erratum_id", "file", "rule", "what", "handling", "source_lines"]
+    headers = [plain(lang, f"pages.errata.{h}") for h in ["id", "file", "kind", "description", "handling", "lines"]]
+    return md_table(rows, columns, headers, lang)
 
 
-def _errata_blocks(rows: list[dict], lang: str, written: bool) -> str:
+def erratum_text(row: dict, text: str, lang: str, escape_with=None) -> str:
+    """An erratum's ``text`` (``description``, ``evidence``, ``correction``) for a page of ``lang``: the register's
+    text in ``lang``, else the text of a language it gives with that language named (``provenance.recorded_in``);
+    "" where it gives none. ``escape_with``: the page's escaping (Markdown), none for a table cell."""
+    found = dataset_errata.erratum_text(row, text, lang)
+    if found is None:
+        return ""
+    if found.lang == lang:
+        return escape_with(found.text) if escape_with else found.text
+    return i18n.text(lang, "provenance.recorded_in", escape=escape_with, text=found.text, language=found.lang)
+
+
+def _errata_blocks(rows: list[dict], lang: str) -> str:
     if not rows:
         return md(lang, "none") + "\n"
     out = []
     for row in rows:
         head = md(lang, "errata.block", id=str(row.get("erratum_id", "")), rule=str(row.get("rule", "")),
                   file=str(row.get("file", "")), lines=str(row.get("source_lines", "")))
-        out.append(head + (" " + escape(row["what"]) if written else "") + "\n")
-        if written and row.get("handling"):
+        out.append(head + (" " + escape(row["what"]) if row["what"] else "") + "\n")
+        if row["handling"]:
             out.append(md(lang, "errata.handled", text=row["handling"]) + "\n")
     return "\n".join(out) + "\n"
 
@@ -864,24 +916,3 @@ def replication_summary_markdown(tables: Path, lang: str = "en", manifest: dict 
     return (md(lang, "replication.intro", n=len(register)) + "\n\n" + table
             + f"\n: {md(lang, 'replication.caption')} {{#tbl-study-replication}}\n"
             + ("\n" + md(lang, "replication.note", errata=errata) + "\n" if errata else ""))
-
-
-_COMMON_EN = frozenset("the of and to in is are was were for on with by from as at that this be or an it not which "
-                       "each its into than only has have had when where what who per all one no".split())
-_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-
-
-def english_prose(text: str) -> bool:
-    """Does ``text`` hold an English phrase: three Latin-letter words in a row, one of them a common English
-    function word? (Proper names such as "Birgemiz: Taza Álem" or "National Volunteer Network" do not count.)"""
-    words = re.findall(r"[^\s]+", str(text))
-    run: list[str] = []
-    for word in words + [""]:
-        core = word.strip(".,;:!?()«»\"'*[]")
-        if _LATIN_WORD.fullmatch(core or "-") and core:
-            run.append(core.lower())
-            continue
-        if len(run) >= 3 and any(w in _COMMON_EN for w in run):
-            return True
-        run = []
-    return False

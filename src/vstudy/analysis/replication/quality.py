@@ -9,28 +9,38 @@ import pandas as pd
 
 from vstudy import i18n
 from vstudy.data import regions
+from vstudy.data.errata import erratum_text
 
 
 def errata_view(errata: pd.DataFrame | None, lang: str = "en") -> pd.DataFrame:
     """The errata register as a reader reads it (empty when the dataset records none): what is wrong, the evidence
-    and the handling in ``lang`` (``description_<lang>``, ``evidence_<lang>``, ``correction_<lang>``; the English
-    text where the register has no such column or leaves it empty)."""
-    described = f"description_{lang}"
+    and the handling in ``lang`` (:func:`vstudy.data.errata.erratum_text`: the register's ``<text>_<lang>``
+    column; where the register gives a text in another language only, that text with its language named,
+    ``provenance.recorded_in``)."""
     cols = {"erratum_id": "erratum", "description_en": "what is wrong", "evidence": "evidence",
             "source_lines": "report lines", "correction": "handling", "status": "found by"}
     if errata is None:
         return pd.DataFrame(columns=list(cols.values())).set_index("erratum")
     errata = errata.copy()
-    for column, own in (("description_en", described), ("evidence", f"evidence_{lang}"),
-                        ("correction", f"correction_{lang}")):
-        if own in errata.columns and own != column:
-            errata[column] = errata[own].where(errata[own].notna() & (errata[own] != ""), errata[column])
+    records = errata.to_dict("records")
+    for column, name in (("description_en", "description"), ("evidence", "evidence"), ("correction", "correction")):
+        if column in errata.columns:
+            errata[column] = [_in_edition(row, name, lang) for row in records]
     out = errata[[c for c in cols if c in errata.columns]].rename(columns=cols)
     if "found by" in out.columns:
         out["found by"] = out["found by"].map(
             lambda s: i18n.text(lang, f"replication.found_by.{s}") if i18n.has(lang, f"replication.found_by.{s}")
             else s)
     return out.set_index("erratum")
+
+
+def _in_edition(row: Mapping[str, object], text: str, lang: str) -> str | None:
+    found = erratum_text(row, text, lang)
+    if found is None:
+        return None
+    if found.lang == lang:
+        return found.text
+    return i18n.text(lang, "provenance.recorded_in", text=found.text, language=found.lang)
 
 
 def dataset_tables(dataset: Mapping[str, object]) -> pd.DataFrame:

@@ -1,0 +1,147 @@
+"""Provenance texts in every edition's language: the origin records (``<folder>/source.yml``) give every text a
+reader sees as ``{en, ru, kk}``; the data page's sources part and the PDF's sources appendix
+(publish/pages.sources_markdown) show the edition's text; a user's record of plain strings is shown as given, its
+language named only where it can be told and is not the edition's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import english_runs
+
+from vstudy.data import prefill, provenance
+from vstudy.i18n import formats
+from vstudy.publish import pages
+
+KAZAKH_LETTER = re.compile("[ӘәҒғҚқҢңӨөҰұҮүҺһІі]")
+
+
+def _records(repo_root: Path) -> dict[str, dict]:
+    return {p.parent.name: yaml.safe_load(p.read_text(encoding="utf-8"))
+            for p in sorted((repo_root / "data" / "raw").glob("*/source.yml"))}
+
+
+def _reader_texts(record: dict):
+    """Every (place, value) of a record that a page shows as text (not a name, an address or a checksum)."""
+    for key in pages.RECORD_FIELDS:
+        if key in record and key not in pages.NAME_FIELDS:
+            yield key, record[key]
+    for source in record.get("sources") or []:
+        for key in pages.SOURCE_FIELDS:
+            if source.get(key) and key not in pages.NAME_FIELDS:
+                yield f"{source['id']}.{key}", source[key]
+    for name, value in (record.get("files") or {}).items():
+        yield f"files.{name}", value.get("description") if isinstance(value, dict) else value
+
+
+def test_every_reader_text_of_the_repositorys_records_is_given_in_the_three_languages(repo_root):
+    records = _records(repo_root)
+    assert set(records) == {"boundaries", "official", "regions", "report_2021"}
+    checked = 0
+    for folder, record in records.items():
+        for place, value in _reader_texts(record):
+            if isinstance(value, dict) and "statement" in value:  # a licence: its statement is the text
+                value = value["statement"]
+            if isinstance(value, dict) and {"start", "end"} <= set(value):  # a period: its note is the text
+                value = value["note"]
+            assert provenance.is_translated(value), (folder, place, value)
+            assert {"en", "ru", "kk"} <= set(value) and all(value[k].strip() for k in ("en", "ru", "kk")), place
+            assert KAZAKH_LETTER.search(value["kk"]) and not english_runs(value["kk"]), (folder, place)
+            assert not english_runs(value["ru"]) and value["ru"] != value["en"], (folder, place)
+            checked += 1
+    assert checked == 144  # 4 records, 36 cited sources, 30 files: every text a page shows of them
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_the_sources_part_and_appendix_hold_no_english_and_name_no_language(repo_root, lang):
+    text = pages.sources_markdown(repo_root / "data" / "raw", lang)
+    appendix = pages.sources_markdown(repo_root / "data" / "raw", lang, level=3)
+    assert text == appendix
+    assert english_runs(text) == [], english_runs(text)[:5]
+    # every text is the edition's: no note that a text is in another language
+    assert not re.search(r"\((на (английском|русском|казахском) языке|(ағылшын|орыс|қазақ) тілінде)\)", text)
+    shown = html.unescape(text)
+    period = formats.period(dt.date(2021, 7, 1), dt.date(2021, 12, 31), lang)  # CLDR's, e.g. «2021 ж. шілде – желтоқсан»
+    if lang == "kk":
+        assert KAZAKH_LETTER.search(shown)
+        assert ("- **Өндіруші:** Қазақстан Республикасы Стратегиялық жоспарлау және реформалар агенттігінің Ұлттық "
+                "статистика бюросы\n") in shown
+        assert f"- **Кезең:** {period} — Өңірлік деректер 2021 жылғы шілде–желтоқсанды қамтиды (1129–1131-жолдар)" in shown
+        assert "| units.csv | әр бірлікке бір жол;" in shown
+        assert "- **Бастапқы бет (жоғарыдағы мекенжай — оның айнасы):** https://it.wikipedia.org/wiki/Regione_di_Atyrau" \
+            in shown
+    else:
+        assert "- **Где в нём:** лист «Все население», столбцы 2021 (W) и 2022 (X)\n" in shown
+        assert "- **Лицензия:** новостная статья; авторские права принадлежат издателю;" in shown
+        assert ("- **Оригинал (по указанию репозитория, повторно опубликовавшего файл):** "
+                "https://stat.gov.kz/api/iblock/element/6584/file/ru/\n") in shown
+        assert f"- **Период:** {period} — Региональные данные охватывают июль–декабрь 2021 года" in shown
+
+
+def test_the_english_edition_keeps_the_english_texts(repo_root):
+    shown = html.unescape(pages.sources_markdown(repo_root / "data" / "raw", "en"))
+    assert "- **Where in it:** sheet \"Все население\", columns 2021 (W) and 2022 (X)\n" in shown
+    period = formats.period(dt.date(2021, 7, 1), dt.date(2021, 12, 31), "en")
+    assert f"- **Period:** {period} — Regional data cover July-December 2021 (lines 1129-1131)." in shown
+    assert "(in Russian)" not in shown and "(in Kazakh)" not in shown
+
+
+def _user_record(root: Path, repo_root: Path, record: dict) -> Path:
+    data = root / "own"
+    shutil.copytree(repo_root / "data" / "raw" / "report_2021", data / "report_2021")
+    shutil.copyfile(repo_root / "data" / "raw" / "manifest.yml", data / "manifest.yml")
+    (data / "report_2021" / "source.yml").write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    return data
+
+
+def test_a_users_plain_strings_are_shown_as_given_with_their_language_named_where_it_can_be_told(tmp_path,
+                                                                                                   repo_root):
+    record = {"title": "Volunteer counts of the regional offices",  # a name: as given, no note
+              "producer": "Ministry of Information and Social Development, volunteering department",
+              "licence": "CC BY 4.0",  # a name and a number: no language to tell
+              "sources": [{"id": "ministry_2023", "where": "лист «Итого», столбцы B–D",
+                           "licence": {"en": "open data of the ministry", "ru": "открытые данные министерства"}}],
+              "files": {"counts.csv": {"description_en": "one row per region and month"},
+                        "notes.txt": "Записи о том, как собраны данные"}}
+    data = _user_record(tmp_path, repo_root, record)
+    kk = html.unescape(pages.sources_markdown(data, "kk"))
+    assert "- **Атауы:** Volunteer counts of the regional offices\n" in kk
+    assert ("- **Өндіруші:** Ministry of Information and Social Development, volunteering department "
+            "(ағылшын тілінде)\n") in kk
+    assert "- **Лицензия:** CC BY 4.0\n" in kk
+    assert "- **Қай жерінде:** лист «Итого», столбцы B–D (орыс тілінде)\n" in kk
+    assert "- **Лицензия:** открытые данные министерства (орыс тілінде)\n" in kk  # the mapping's Russian, named
+    assert "| counts.csv | one row per region and month (ағылшын тілінде) |" in kk
+    assert "| notes.txt | Записи о том, как собраны данные (орыс тілінде) |" in kk
+    ru = html.unescape(pages.sources_markdown(data, "ru"))
+    assert "- **Где в нём:** лист «Итого», столбцы B–D\n" in ru  # Russian on the Russian page: no note
+    assert "- **Лицензия:** открытые данные министерства\n" in ru
+    assert "| counts.csv | one row per region and month (на английском языке) |" in ru
+    en = html.unescape(pages.sources_markdown(data, "en"))
+    assert "- **Licence:** open data of the ministry\n" in en and "- **Where in it:** лист «Итого», столбцы B–D (in Russian)\n" in en
+
+
+def test_languages_are_told_only_where_they_can_be():
+    assert provenance.guess_language("the file the study reads") == "en"
+    assert provenance.guess_language("файл, который читает исследование") == "ru"
+    assert provenance.guess_language("зерттеу оқитын файл") == "kk"
+    for name in ("Birgemiz: Taza Álem", "CC BY 4.0", "https://stat.gov.kz/", "Нур-Султан", "2026-11-25"):
+        assert provenance.guess_language(name) is None, name
+    text = provenance.pick({"ru": "текст", "kk": ""}, "kk")
+    assert text == provenance.Text("текст", "ru") and text.foreign_to("kk") and not text.foreign_to("ru")
+    assert provenance.pick({"en": "", "ru": None}, "en") is None and provenance.pick(None, "ru") is None
+
+
+def test_a_prefilled_source_declaration_names_the_producer_and_title_in_english(repo_root):
+    sources = {s["id"]: s for s in _records(repo_root)["official"]["sources"]}
+    assert prefill.source_text(sources["bns_lfs_unemployment_rate"], "bns_lfs_unemployment_rate") == (
+        "Bureau of National Statistics of the Agency for Strategic Planning and Reforms of the Republic of Kazakhstan: "
+        "«Unemployment rate (labour force sample survey, 19th ICLS), by region and quarter, in percent» "
+        "(data/raw/official/originals/city-unemployment-rate__unemploymentRate.xlsx; cell references in "
+        "data/raw/official/series.csv)")
