@@ -46,7 +46,7 @@ def test_every_line_of_the_text_layer_belongs_to_exactly_one_chapter(repo_root):
     source = yaml.safe_load((repo_root / REPORT / "source.yml").read_text(encoding="utf-8"))
     lines = source["where"]["lines"]
     assert lines == schemas.REPORT_2021_TEXT_LINES == 2175
-    assert source["title"]["opening_line_ru"] == "Введение"
+    assert source["opening_line_ru"] == "Введение"
     owners: dict[int, list[str]] = {n: [] for n in range(1, lines + 1)}
     for row in _rows(repo_root, "chapters.csv"):
         for n in range(int(row["first_line"]), int(row["last_line"]) + 1):
