@@ -356,22 +356,25 @@ def replication_markdown(register, lang: str = "en", coefficients: dict | None =
 
 
 def findings_markdown(tables: Path, lang: str = "en", *, heading: str | None = None, links: bool = True,
-                      data=None, sections: object = None) -> str:
+                      data=None, sections: object = None, manifest: dict | None = None) -> str:
     """The findings a reviewer comes for, from the build's tables: the replication verdict (``replication.csv``,
     :func:`replication_markdown`; with ``data``, a reader of the processed tables, the report's coefficients
     tested as published) and the correlations that hold after the study-level correction, with their caveats
     (``correlations.csv``, :func:`vstudy.present.prose.correlations.home_findings_markdown`).
 
     ``heading``: a heading above both (the study PDF's chapter); ``links``: the links to the CSV files and (with
-    ``sections``, the sections on the site) to the sections.
+    ``sections``, the sections on the site) to the sections; ``manifest``: the dataset's — the verdict on the
+    report only for the report's transcription (:func:`transcribes_report`; without a manifest, whenever the
+    build has a register).
     """
     from vstudy.analysis import headline as hl
 
     _check(lang)
     out = [heading] if heading is not None else []
-    register = _read_csv(tables / "replication.csv")
+    report = manifest is None or transcribes_report(manifest)
+    register = _read_csv(tables / "replication.csv") if report else None
     coefficients = None
-    if data is not None:
+    if data is not None and report:
         regions = data("regions")
         coefficients = hl.report_coefficients(data("correlations_published"), 0 if regions is None else len(regions))
     verdict = replication_markdown(register, lang, coefficients, sections if links else None, links)
@@ -409,7 +412,7 @@ def summary_markdown(tables: Path | None, manifest: dict, lang: str = "en", *, d
         if facts:
             out.append(facts)
     if tables is not None:
-        out.append(findings_markdown(tables, lang, links=links, data=data, sections=shown))
+        out.append(findings_markdown(tables, lang, links=links, data=data, sections=shown, manifest=manifest))
     return "\n".join(out) + "\n"
 
 
