@@ -85,7 +85,7 @@ def test_findings_in_russian_carry_the_tables_numbers_in_russian_format(tables):
         title = pages.section_title(section, "ru")
         n = len(group)
         noun = {1: "опубликованное число", 4: "опубликованных числа", 5: "опубликованных чисел"}[n]
-        assert f"- **{title}**: {n} {noun} — " in text
+        assert f"- **{title}** ({n} {noun}): " in text
     results, summary, mentioned = _summary(tables)
     # every count on the page is the table's: pairs, findings, what the correction ran over, what holds
     assert summary["m_study"] == 22 and summary["pairs_full"] == 46 and summary["holds"] == 0

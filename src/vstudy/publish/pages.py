@@ -270,45 +270,53 @@ def headline_markdown(facts, manifest: dict, lang: str = "en", sections: object 
     information line's requests — one line each, only for the facts the dataset has, each linked to the section
     whose table shows it (``sections``: the sections on the site; None drops the links)."""
     _check(lang)
-    lines = []
-    see = lambda key: _see(FACT_SECTION[key], lang, sections)  # noqa: E731
+    groups: list[tuple[str, list[str]]] = []  # (the fact's key, its sentences): one line, one link each
+
+    def add(key: str, *sentences: str) -> None:
+        groups.append((key, [s for s in sentences if s]))
+
     vol = facts.volunteers
     if vol is not None:
         period = period_label(manifest.get("period"), lang)
-        lines.append(home(lang, "facts.volunteers", n=int(round(vol.total)), published=vol.published, k=vol.regions,
-                          has_period=bool(period), period=period) + see("volunteers"))
+        add("volunteers", home(lang, "facts.volunteers", n=int(round(vol.total)), published=vol.published,
+                               k=vol.regions, has_period=bool(period), period=period))
     mix = facts.mix
     if mix is not None:
         female, male = mix.share("gender", "female"), mix.share("gender", "male")
-        if female is not None and male is not None:
-            lines.append(home(lang, "facts.gender", female=female, male=male) + see("mix"))
+        said = [home(lang, "facts.gender", female=female, male=male) if female is not None and male is not None
+                else ""]
         for key, dimension, known in (("age", "age_group", vocab.AGE_GROUPS), ("status", "status", vocab.STATUSES)):
             largest = mix.largest(dimension)
             if largest is not None and largest[0] in known:
-                lines.append(home(lang, f"facts.{key}", raw=("group",), group=largest[0], share=largest[1], implied=mix.implied)
-                             + see("mix"))
+                said.append(home(lang, f"facts.{key}", raw=("group",), group=largest[0], share=largest[1],
+                                 implied=mix.implied))
+        add("mix", *said)
     org = facts.organisations
     if org is not None:
-        lines.append(home(lang, "facts.organisations", total=int(round(org.total)), ngo=int(round(org.ngo)),
-                          groups=int(round(org.groups)), share=org.group_share_pct) + see("organisations"))
+        add("organisations", home(lang, "facts.organisations", total=int(round(org.total)), ngo=int(round(org.ngo)),
+                                  groups=int(round(org.groups)), share=org.group_share_pct))
     act = facts.activity
     if act is not None and act.events is not None:
         regions = region_count(manifest)
-        lines.append(home(lang, "facts.events", n=int(round(act.events)), k=act.event_regions,
-                          all=regions is None or act.event_regions >= regions, months=_months(act.months))
-                     + see("events"))
+        add("events", home(lang, "facts.events", n=int(round(act.events)), k=act.event_regions,
+                           all=regions is None or act.event_regions >= regions, months=_months(act.months)))
+    hours = ""
     if act is not None and act.hours is not None:
-        lines.append(home(lang, "facts.hours", n=int(round(act.hours)), months=_months(act.months),
-                          published=act.hours_published) + see("hours"))
+        hours = home(lang, "facts.hours", n=int(round(act.hours)), months=_months(act.months),
+                     published=act.hours_published)
     val = facts.value
+    value = ""
     if val is not None:
         report = transcribes_report(manifest) and val.published_bn is not None
-        lines.append(home(lang, "facts.value", lo=val.lo_bn, hi=val.hi_bn, cases=val.cases, report=report,
-                          published=val.published_bn or 0.0, reaching=val.reaching) + see("value"))
+        value = home(lang, "facts.value", lo=val.lo_bn, hi=val.hi_bn, cases=val.cases, report=report,
+                     published=val.published_bn or 0.0, reaching=val.reaching)
+    if hours or value:
+        add("hours", hours, value)
     line = facts.info_line
     if line is not None:
-        lines.append(home(lang, "facts.info_line", n=int(round(line.requests)), has_months=line.months is not None,
-                          months=_months(line.months or 0)) + see("info_line"))
+        add("info_line", home(lang, "facts.info_line", n=int(round(line.requests)),
+                              has_months=line.months is not None, months=_months(line.months or 0)))
+    lines = [" ".join(said) + _see(FACT_SECTION[key], lang, sections) for key, said in groups if said]
     if not lines:
         return ""
     return home(lang, "facts.heading") + "\n\n" + "\n".join(f"- {text}" for text in lines) + "\n"
