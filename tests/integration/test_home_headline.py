@@ -127,4 +127,4 @@ def test_the_home_page_prints_the_section_tables_numbers(built, lang):
     assert (verdict in text) == report  # the verdict on the report only for the report's transcription
     if report:
         published = hl.register_counts(pd.read_csv(tables / "replication.csv"))["published"]
-        assert f"**{formats.integer(published, lang)} " in text.split(verdict, 1)[1]
+        assert f"{formats.integer(published, lang)} " in text.split(verdict, 1)[1].split("\n- ", 1)[0]
