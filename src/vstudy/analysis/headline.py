@@ -14,7 +14,8 @@ age, social status)       else :func:`~vstudy.analysis.demographics.implied_    
                           national` (:func:`national_mix`)
 organisations             :func:`vstudy.analysis.demographics.totals_table`       02 ``totals`` (``recomputed``)
 events                    Σ supplied ``events_count`` (:func:`events`)            05 ``events_supplied_vs_
-                                                                                  reconstructed`` (``events_supplied``)
+                                                                                  reconstructed`` when the section has
+                                                                                  a reconstruction (else its text only)
 hours, money value        :func:`vstudy.analysis.economics.inputs`, ``grid_for``  06 ``inputs``, 06 ``sensitivity``
 information line          :func:`vstudy.analysis.infoline.stated`                 07 ``totals``
 the register's verdict    :func:`register_counts` (also section 00's sentence)    00 ``replication``
