@@ -299,7 +299,6 @@ def test_home_page_leads_with_the_findings_of_the_build_tables(repo_root, proces
     from markdown_it import MarkdownIt
 
     from vstudy.analysis import replication
-    from vstudy.present import labels
     from vstudy.publish import pipeline
 
     tables = tmp_path / "tables"
@@ -313,31 +312,41 @@ def test_home_page_leads_with_the_findings_of_the_build_tables(repo_root, proces
     manifest = dict(website.study_manifest(config), transcribes="report_2021")
     text = pages.home_markdown(config, {}, {}, tables, manifest, "en")
 
-    # the counts by status, read back from the CSV as a reader would count them
-    counts = pd.read_csv(tables / "replication.csv")["status"].value_counts()
-    assert counts.sum() == len(register) > 100 and len(counts) >= 3
+    # what the data show first: the headline figures of the processed tables (vstudy.analysis.headline)
+    assert "- July\u2009–\u2009December 2021: **116,694 volunteers** in the records of the regional front offices." in text
+    assert "**2,149 volunteer associations**: 491 NGOs and 1,658 initiative groups" in text
+    assert "The information line registered **1,353 requests** in 7 months of operation." in text
+    # the register's published numbers by status (derived values apart), as a reader would count them in the CSV
+    statuses = pd.read_csv(tables / "replication.csv")["status"]
+    published = statuses[statuses != replication.DERIVED]
+    assert len(statuses) > 100 and published.nunique() >= 3
+    derived = int((statuses == replication.DERIVED).sum())
+    assert f"holds **{len(published)} numbers the report publishes** (and {derived} values derived from them)" in text
+    counts = published.value_counts()
+    said = {"reproduced": "reproduce", "consistent": "are consistent", "differs": "differ",
+            "not reproducible": "cannot be reproduced"}
     for status, n in counts.items():
-        assert f"- {labels.value_label(status, 'en')}: {n}" in text
-    assert f"Of the {len(register)} published numbers" in text
-    positions = [text.index(labels.value_label(s, "en") + ":") for s in replication.STATUS_ORDER if s in counts]
-    assert positions == sorted(positions)
-    # the correlations: every count from the table (findings, pairs, roles, what holds at the study level), each
-    # finding mentioned with its family-level and study-level Holm p and what it rests on; nothing from subsets
+        assert f"{n} {said[status]}" in text, status
+    # the correlations: every count from the table (pairs, findings, roles, what the correction ran over, what
+    # holds at the study level); each finding that survives a correction with what it rests on; nothing else
     from vstudy.analysis import correlations as cs
 
     results = pd.read_csv(tables / "correlations.csv")
     summary = cs.study_summary(results, cs.ALPHA)
-    assert (f"{summary['m_study']} findings ({summary['pairs_full']} pairs) were tested over all regions: "
-            f"{summary['findings_confirmatory']} of the report's own (confirmatory) and "
-            f"{summary['findings_exploratory']} from a declared exploratory grid") in text
-    mentioned = cs.mentioned_findings(results, strongest=3)
-    assert text.count("(exploratory; n = ") + text.count("(confirmatory; n = ") == len(mentioned) == 4
-    assert "Holm over all 22 full-sample findings of the study p = " in text
-    assert "it rests on Pavlodar Region: without it r = 0.33" in text
+    assert (f"{summary['pairs_full']} pairs of variables were tested over all regions. They form "
+            f"{summary['findings_full']} findings") in text
+    assert (f"{summary['findings_confirmatory']} of the report's own (confirmatory) and "
+            f"{summary['findings_exploratory']} from a declared exploratory grid; Holm's correction ran over "
+            f"{summary['m_study']} findings.") in text
+    mentioned = cs.mentioned_findings(results, strongest=0)
+    correlations = text.split("## Relations between regions", 1)[1].split("## Downloads", 1)[0]
+    assert correlations.count("\n- ") == len(mentioned) == 1
+    assert "Holm over the study p = " in text and "Pavlodar" not in text  # a pair that does not hold: not listed
     subset_r = results.loc[results["subset"].map(lambda v: str(v).lower() == "true"), "r"].dropna()
     assert not any(f"r = {r:.2f} (" in text for r in subset_r if abs(r) > 0.9)
-    # the findings come first, then the downloads, then the key figures; the period and regions from the manifest
-    assert text.index("## Findings") < text.index("## Downloads") < text.index("## Key figures")
+    # what the data show, then the verdict, the correlations and the downloads
+    assert text.index("## What the data show") < text.index("## Does the report replicate?") < text.index(
+        "## Relations between regions") < text.index("## Downloads")
     assert "the 17 regional front offices for July\u2009–\u2009December 2021" in text
     hrefs = [t.attrs["href"] for tok in MarkdownIt("commonmark").parse(text) for t in (tok.children or [])
              if t.type == "link_open"]
@@ -351,9 +360,9 @@ def test_home_page_says_plainly_when_nothing_survives(tmp_path, correlation_resu
                                                         holds_after_correction=False)
     frame.to_csv(tmp_path / "correlations.csv", index=False)
     text = pages.findings_markdown(tmp_path, "en")
-    assert "None holds after Holm's correction over all 22 findings at level 0.05." in text
+    assert "Holm's correction ran over 22 findings. None holds after it at level 0.05." in text
     assert "survives only" not in text
-    assert "This build has no replication register." in text
+    assert "Does the report replicate?" not in text  # no register: no verdict
 
 
 def test_pages_of_another_period_name_no_2021(repo_root, tmp_path, correlation_results_2021):

@@ -519,10 +519,12 @@ def test_every_mentioned_finding_that_changes_says_so(results):
     results.to_csv(buf, index=False)
     back = pd.read_csv(io.StringIO(buf.getvalue()))
     home = pc.home_findings_markdown(back, "en")
-    assert home[0].startswith("**Correlations.** 22 findings (46 pairs) were tested over all regions: 2 of the report's "
-                              "own (confirmatory) and 20 from a declared exploratory grid. None holds after Holm's "
-                              "correction over all 22 findings at level 0.05; 1 survives only its own family's "
-                              "correction.")
+    assert home[0] == ("46 pairs of variables were tested over all regions. They form 22 findings — a share tested "
+                       "with its linked set counts once — 2 of the report's own (confirmatory) and 20 from a declared "
+                       "exploratory grid; Holm's correction ran over 22 findings. None holds after it at level 0.05; "
+                       "1 survives only its own family's correction:")
+    assert len(home) == 2 and home[1].startswith("- NGOs, % of organisations vs Life expectancy at birth, years: "
+                                                 "r = 0.68 (n = 17)")
     assert home == pc.home_findings_markdown(results, "en")
     summary = cs.study_summary(back)
     assert (summary["pairs_full"], summary["findings_full"], summary["m_study"]) == (46, 22, 22)

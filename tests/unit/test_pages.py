@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from vstudy import i18n
+from vstudy.data import regions
 from vstudy.present import labels
 from vstudy.publish import pages, pipeline
 
@@ -73,42 +74,56 @@ def _summary(tables: Path):
 def test_findings_in_russian_carry_the_tables_numbers_in_russian_format(tables):
     text = pages.findings_markdown(tables, "ru")
     counts = _status_counts(tables / "replication.csv")
-    assert f"Из {sum(counts.values())} опубликованных в отчёте чисел" in text
+    assert f"Реестр воспроизведения содержит **{sum(counts.values())} опубликованных в отчёте чисел**" in text
+    words = {"reproduced": "воспроизводится", "consistent": "согласуется", "differs": "расходится",
+             "not reproducible": "не воспроизводимо по данным"}
     for status, n in counts.items():
-        assert f"- {labels.value_label(status, 'ru')}: {n}\n" in text
+        assert f"{words[status]} — {n}" in text
+    # one line per section of the register, each with its own count, linked to nothing outside the site's sections
+    register = pd.read_csv(tables / "replication.csv")
+    for section, group in register.groupby("section"):
+        title = pages.section_title(section, "ru")
+        n = len(group)
+        noun = {1: "опубликованное число", 4: "опубликованных числа", 5: "опубликованных чисел"}[n]
+        assert f"- **{title}** ({n} {noun}): " in text
     results, summary, mentioned = _summary(tables)
-    # every count on the page is the table's: findings, pairs, the report's own and the grid's, what holds
+    # every count on the page is the table's: pairs, findings, what the correction ran over, what holds
     assert summary["m_study"] == 22 and summary["pairs_full"] == 46 and summary["holds"] == 0
-    assert "По всем регионам проверены 22 вывода (46 пар)" in text
-    assert "2 — собственные пары отчёта" in text and "20 —" in text
-    assert "Ни один не устойчив к поправке Холма" in text or "ни один" in text.lower()
-    # the family-only survivor and the strongest exploratory pairs, each with its study-level Holm p
-    assert len(mentioned) == text.count("\n- ") + text.startswith("- ") - len(counts)
-    ngo = mentioned[(mentioned["x"] == "ngo_share_pct") & (mentioned["y"] == "life_expectancy_years")]
-    assert len(ngo) == 1 and ngo["mention"].iloc[0] == "family_only"
-    assert "r = 0,68" in text and "r = 0.68" not in text
-    assert re.search(r"p = 0,0\d\d \(± 0,000\d\)", text)  # a Monte Carlo p carries its standard error
-    # organisations × emissions rests on Pavlodar and says so, with r without it
-    assert labels.region_label("KZ-55", "ru") in text and "0,33" in text
+    assert "По всем регионам проверены 46 пар переменных. Они составляют 22 вывода" in text
+    assert "2 из пар самого отчёта (подтверждающие) и 20 из заранее объявленной разведочной сетки" in text
+    assert "поправка Холма применена к 22 выводам. После неё на уровне 0,05 не сохраняется ни один" in text
+    assert "1 выдерживает только поправку внутри своего семейства:" in text
+    # the family-only survivor, with its study-level and family-level Holm p and the region it rests on most;
+    # pairs that hold after no correction are not listed
+    lead = mentioned[mentioned["mention"] != "strongest"]
+    assert len(lead) == 1 and text.count("\n- НПО, % организаций") == 1
+    ngo = lead.iloc[0]
+    assert (ngo["x"], ngo["y"], ngo["mention"]) == ("ngo_share_pct", "life_expectancy_years", "family_only")
+    assert "r = 0,68 (n = 17)" in text and "r = 0.68" not in text
+    assert f"поправка Холма по всему исследованию: p = {ngo['p_holm_study']:.3f}".replace(".", ",") in text
+    assert f"Больше всего на него влияет {regions.name(ngo['towards_zero_region'], 'ru')}: без этого " \
+           f"региона r = {ngo['r_towards_zero']:.2f}".replace(".", ",") in text
+    assert labels.region_label("KZ-55", "ru") not in text  # organisations × emissions does not hold: not listed
 
 
 def test_findings_in_kazakh_name_the_regions_from_the_gazetteer_in_kazakh(tables):
     text = pages.findings_markdown(tables, "kk")
-    assert "Қайта есептеу тізіліміне енгізілген, есепте жарияланған 13 саннан:" in text
-    assert "- Үйлеседі: 7\n" in text and "- Қайта есептелді: 3\n" in text and "- Тексеру мүмкін емес: 1\n" in text
-    assert labels.region_label("KZ-55", "kk") in text  # Павлодар облысы, from the gazetteer
-    assert "r = 0,68" in text and "22" in text and "46" in text
+    assert "Қайта есептеу тізілімінде **есепте жарияланған 13 сан** бар:" in text
+    assert "қайта есептеледі — 3" in text and "келіседі — 7" in text and "сәйкес келмейді — 2" in text
+    assert "деректер бойынша қайта есептеу мүмкін емес — 1" in text
+    assert regions.name("KZ-71", "kk") in text  # Астана қаласы, from the gazetteer
+    assert "r = 0,68" in text and "46 жұбы" in text and "22 тұжырым" in text
 
 
 def test_findings_in_english_name_p_and_the_influential_region(tables):
     text = pages.findings_markdown(tables, "en", links=False)
-    assert "22 findings (46 pairs) were tested over all regions" in text
-    assert "2 of the report's own (confirmatory) and 20 from a declared exploratory grid" in text
-    assert "None holds after Holm's correction over all 22 findings" in text
-    assert "1 survives only its own family's correction" in text
-    assert labels.region_label("KZ-55", "en") in text and "r = 0.33" in text
-    assert "exploratory" in text
-    assert "](tables/" not in text  # no links: the PDF's summary
+    assert "46 pairs of variables were tested over all regions. They form 22 findings" in text
+    assert "2 of the report's own (confirmatory) and 20 from a declared exploratory grid; Holm's correction ran " \
+           "over 22 findings. None holds after it at level 0.05; 1 survives only its own family's correction:" in text
+    holm = _summary(tables)[2].query("mention == 'family_only'")["p_holm"].iloc[0]
+    assert f"it holds only within composition of volunteers (p = {holm:.3f})" in text
+    assert f"The region that weighs most on it is {regions.name('KZ-71', 'en')}: without it r = 0.60" in text
+    assert "](tables/" not in text and "](notebooks/" not in text  # no links: the PDF's summary
 
 
 def test_nothing_survives_in_russian(tmp_path, correlation_results_2021):
@@ -116,11 +131,11 @@ def test_nothing_survives_in_russian(tmp_path, correlation_results_2021):
     results.assign(survives_holm=False, survives_by=False, holds_after_correction=False).to_csv(
         tmp_path / "correlations.csv", index=False)
     text = pages.findings_markdown(tmp_path, "ru")
-    assert "проверены 22 вывода (46 пар)" in text and "только поправку" not in text
-    assert "В этой сборке нет реестра воспроизведения." in text
+    assert "проверены 46 пар" in text and "только поправку" not in text
+    assert "Воспроизводится ли отчёт" not in text  # no register: no verdict about the report
     en = pages.findings_markdown(tmp_path, "en")
-    assert "None holds after Holm's correction over all 22 findings at level 0.05." in en
-    assert "survives only its own family" not in en
+    assert "Holm's correction ran over 22 findings. None holds after it at level 0.05." in en
+    assert "survives only its own family" not in en and "\n- " not in en
 
 
 def test_replication_summary_adds_up_by_section(tables):
@@ -282,22 +297,6 @@ def test_every_pdf_is_linked_from_every_edition():
         pages.study_pdf_href("de")
 
 
-def test_key_figures_are_labelled_and_formatted_per_edition(repo_root, tmp_path):
-    config = _config(repo_root)
-    rows = {r["figure_id"]: r for r in pages.dataset_table(config.data_dir, "headline_figures")}
-    value = int(float(rows["volunteers_total"]["value"]))
-    ru = pages.home_markdown(config, {}, {}, None, REPORT, "ru")
-    assert f"- **{value:,}**".replace(",", "\u00a0") in ru  # CLDR: Russian groups with a no-break space
-    assert f"строка {rows['volunteers_total']['source_line']} отчёта" in ru
-    kk = pages.home_markdown(config, {}, {}, None, REPORT, "kk")
-    assert f"- **{value:,}**".replace(",", "\u00a0") in kk
-    assert f"есептің {rows['volunteers_total']['source_line']}-жолы" in kk
-    en = pages.home_markdown(config, {}, {}, None, REPORT, "en")
-    assert f"- **{value:,}** — " in en and "volunteers total" not in en  # a label, not the id
-    own = pages.home_markdown(config, {}, {}, None, OWN, "en")
-    assert f"- **{value:,}** — " in own and "report line" not in own  # not the report's: no report lines
-
-
 def test_home_figures_come_from_the_section_registry():
     from vstudy.vocab import SECTIONS
 
@@ -364,26 +363,24 @@ def test_kazakh_data_dictionary_has_every_table_types_and_units_in_kazakh():
 
 
 @pytest.mark.parametrize(("n", "findings", "register"), [
-    (1, "Из 1 опубликованного в отчёте числа, включённого в реестр", "содержит 1 число, опубликованное в отчёте"),
-    (3, "Из 3 опубликованных в отчёте чисел, включённых в реестр", "содержит 3 числа, опубликованных в отчёте"),
-    (5, "Из 5 опубликованных в отчёте чисел, включённых в реестр", "содержит 5 чисел, опубликованных в отчёте"),
-    (21, "Из 21 опубликованного в отчёте числа, включённого в реестр", "содержит 21 число, опубликованное в отчёте"),
-    (131, "Из 131 опубликованного в отчёте числа, включённого в реестр",
-     "содержит 131 число, опубликованное в отчёте"),
-    (1112, "Из 1\u00a0112 опубликованных в отчёте чисел, включённых в реестр",
-     "содержит 1\u00a0112 чисел, опубликованных в отчёте"),
+    (1, "содержит **1 опубликованное в отчёте число**", "содержит 1 число, опубликованное в отчёте"),
+    (3, "содержит **3 опубликованных в отчёте числа**", "содержит 3 числа, опубликованных в отчёте"),
+    (5, "содержит **5 опубликованных в отчёте чисел**", "содержит 5 чисел, опубликованных в отчёте"),
+    (21, "содержит **21 опубликованное в отчёте число**", "содержит 21 число, опубликованное в отчёте"),
+    (131, "содержит **131 опубликованное в отчёте число**", "содержит 131 число, опубликованное в отчёте"),
+    (1112, "содержит **1\u00a0112 опубликованных в отчёте чисел**", "содержит 1\u00a0112 чисел, опубликованных в отчёте"),
 ])
 def test_russian_counts_agree_with_their_nouns_and_print_as_integers(tmp_path, n, findings, register):
     pd.DataFrame({"claim_id": [f"c{i}" for i in range(n)], "status": ["consistent"] * n,
                   "section": ["01_demographics"] * n}).to_csv(tmp_path / "replication.csv", index=False)
     text = pages.findings_markdown(tmp_path, "ru")
     assert findings in text
-    assert f"- Согласуется: {n:,}\n".replace(",", "\u00a0") in text
+    assert f"согласуется — {n:,}".replace(",", "\u00a0") in text
     summary = pages.replication_summary_markdown(tmp_path, "ru", REPORT)
     assert register in summary
     assert not re.search(r"\d,0\b", text + summary)  # counts are integers, never «491,0»
     kk = pages.findings_markdown(tmp_path, "kk")
-    assert f"есепте жарияланған {n:,} саннан:".replace(",", "\u00a0") in kk
+    assert f"есепте жарияланған {n:,} сан**".replace(",", "\u00a0") in kk
 
 
 VERSION = pages.BuildVersion("0.1.0", "2737502cfe2d", False, dt.date(2026, 12, 7))

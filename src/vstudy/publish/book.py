@@ -5,8 +5,8 @@
 1. a title page (the study's title; the edition's language; the dataset's title, period and region count from its
    manifest; the build's version, commit and date; the suggested citation and the study's licence, the same words
    as the home page's "How to cite") and a contents page (a typst outline);
-2. the summary of findings, computed from the build's tables by the same function as the home page's
-   (:func:`vstudy.publish.pages.findings_markdown`);
+2. the summary of findings, computed from the build's tables and processed layer by the same function as the
+   home page's (:func:`vstudy.publish.pages.summary_markdown`: headline figures, replication verdict, correlations);
 3. the methods in brief (:func:`vstudy.publish.pages.methods_markdown`), then, for the report's transcription, the
    report's chapters and what the study does with each (:mod:`vstudy.publish.coverage`: a cross-reference to the
    chapter of each section that takes one up, ``@sec-<section>``);
@@ -75,7 +75,8 @@ def templates_dir(stage_dir: Path) -> Path:
 
 
 def write_study(stage_dir: Path, lang: str, pages: dict[str, tuple[Path, str]], manifest: dict, tables: Path,
-                data_dir: Path, root: Path | None = None, version: content.BuildVersion | None = None) -> Path:
+                data_dir: Path, root: Path | None = None, version: content.BuildVersion | None = None,
+                processed: Path | None = None, scheme: str | None = None) -> Path:
     """Write the study document of the edition ``lang`` into ``stage_dir`` (``study-<lang>.qmd`` and its figures)
     and return its path.
 
@@ -84,7 +85,8 @@ def write_study(stage_dir: Path, lang: str, pages: dict[str, tuple[Path, str]], 
     findings and the replication summary read ``replication.csv`` and ``correlations.csv``); ``data_dir``: the
     dataset (errata and origin records); ``root``: the project (its CITATION.cff and commit; by default the
     checkout this package is in); ``version``: the build's version (:func:`vstudy.publish.pages.build_version` of
-    ``root`` by default).
+    ``root`` by default); ``processed``, ``scheme``: the build's processed layer, which the summary's headline
+    figures read (:func:`vstudy.publish.pages.summary_markdown`; without it the summary starts with the findings).
     """
     import nbformat
 
@@ -98,8 +100,10 @@ def write_study(stage_dir: Path, lang: str, pages: dict[str, tuple[Path, str]], 
     version = version or content.build_version(root)
     body = [front_matter(stage_dir, lang, manifest),
             title_page(manifest, lang, version, content.citation_file(root))]
-    body.append(unnumbered(content.findings_markdown(tables, lang, heading=f"# {word(lang, 'summary')}\n",
-                                                     links=False)))
+    # The summary is the home page's findings, the same text without its links.
+    data = content.processed_reader(None, processed, manifest, scheme) if processed is not None else None
+    body.append(unnumbered(content.summary_markdown(tables, manifest, lang, data=data,
+                                                    heading=f"# {word(lang, 'summary')}\n", links=False)))
     body.append(f"# {word(lang, 'methods')}\n\n" + content.methods_markdown(manifest, lang))
     if coverage.applies(manifest, data_dir):  # the report's chapters and what the study does with each
         body.append(f"# {coverage.chapter_title(lang)}\n\n" + coverage.coverage_markdown(

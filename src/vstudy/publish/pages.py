@@ -45,7 +45,6 @@ from vstudy.publish.quarto import quarto_path, quarto_version
 from vstudy.publish.state import hash_tree
 from vstudy.vocab import SCHEMES
 
-HEADLINE_IDS = ("volunteers_total", "hours_6_months")
 NUMBER_PREFIX = re.compile(r"^[0-9]+[.]\s*")  # "01. " of a section title
 KEY_PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn", "plotly",
                 "geopandas", "shapely", "pyogrio", "mapclassify", "pyarrow", "papermill", "nbclient", "ipykernel",
@@ -231,39 +230,199 @@ def _finite(value: object) -> bool:
         return False
 
 
-def findings_markdown(tables: Path, lang: str = "en", *, heading: str | None = None, links: bool = True) -> str:
-    """The findings a reviewer comes for, from the build's tables: the replication register's counts by status
-    (``replication.csv``), the correlations that survive Holm or Benjamini–Yekutieli with r, n, p and whether each
-    rests on one region, and the strongest relations of the public-data families (``correlations.csv``).
+# The section a headline fact links to (its table is there: vstudy.analysis.headline).
+FACT_SECTION = {"volunteers": "01_demographics", "mix": "01_demographics", "organisations": "02_organisations",
+                "events": "05_activities", "hours": "06_economic_value", "value": "06_economic_value",
+                "info_line": "07_information_line", "correlations": "03_correlations"}
 
-    ``heading`` replaces the default "## Findings"; ``links`` adds the links to the CSV files (the website's).
-    """
+
+def home(lang: str, msg_id: str, /, raw: tuple[str, ...] = (), **facts: object) -> str:
+    """The message ``home.<msg_id>`` in ``lang`` as Markdown (text facts escaped unless named in ``raw``)."""
+    safe = {k: (v if k in raw or not isinstance(v, str) else escape(v)) for k, v in facts.items()}
+    return i18n.text(lang, f"home.{msg_id}", **safe)
+
+
+def _see(section: str, lang: str, sections: object) -> str:
+    """`` → [title](notebooks/<section>.ipynb)`` after a line, when the site has that section (``sections``: the
+    sections the site shows; None for the study PDF, which drops the links)."""
+    if sections is None or section not in sections or section not in vocab.SECTIONS:
+        return ""
+    return " " + home(lang, "see", raw=("href",), title=section_title(section, lang),
+                      href=f"notebooks/{quote(section)}.ipynb")
+
+
+def processed_reader(config=None, processed: Path | None = None, manifest: dict | None = None,
+                     scheme: str | None = None):
+    """A reader of the build's processed tables (``<name>_<scheme>`` or ``<name>``, as a notebook's
+    ``study.table``): the folder ``processed`` (else the build's, ``config.processed_dir``), the scheme ``scheme``
+    (else the build's, else the manifest's); None when there is no processed layer."""
+    from vstudy.analysis import headline as hl
+
+    folder = processed if processed is not None else getattr(config, "processed_dir", None)
+    if folder is None or not Path(folder).is_dir():
+        return None
+    scheme = scheme or getattr(config, "scheme", None) or (manifest or {}).get("scheme") or "kz2021"
+    return hl.processed_tables(folder, str(scheme))
+
+
+def headline_markdown(facts, manifest: dict, lang: str = "en", sections: object = None) -> str:
+    """What the data show, in figures (:class:`vstudy.analysis.headline.Headline`): volunteers, the gender split,
+    the largest age and social groups, the organisations and the share of initiative groups, events and hours,
+    their money value (beside the value the report published, for the report's transcription only) and the
+    information line's requests — one line each, only for the facts the dataset has, each linked to the section
+    whose table shows it (``sections``: the sections on the site; None drops the links)."""
     _check(lang)
-    out = [heading if heading is not None else md(lang, "findings.heading") + "\n"]
-    register = _read_csv(tables / "replication.csv")
-    if register is not None and "status" in register.columns and len(register):
-        from vstudy.analysis.replication import STATUS_ORDER
+    groups: list[tuple[str, list[str]]] = []  # (the fact's key, its sentences): one line, one link each
 
-        counts = register["status"].value_counts()
-        order = [s for s in STATUS_ORDER if s in counts.index] + sorted(set(counts.index) - set(STATUS_ORDER))
-        out.append(md(lang, "findings.register", n=len(register)) + "\n")
-        out += [md(lang, "findings.status_line", status=status_label(str(s), lang), n=int(counts[s])) for s in order]
-        out.append("\n" + md(lang, "findings.register_link") + "\n" if links else "")
-    else:
-        out.append(md(lang, "findings.no_register") + "\n")
+    def add(key: str, *sentences: str) -> None:
+        groups.append((key, [s for s in sentences if s]))
+
+    vol = facts.volunteers
+    if vol is not None:
+        period = period_label(manifest.get("period"), lang)
+        add("volunteers", home(lang, "facts.volunteers", n=int(round(vol.total)), published=vol.published,
+                               k=vol.regions, has_period=bool(period), period=period))
+    mix = facts.mix
+    if mix is not None:
+        female, male = mix.share("gender", "female"), mix.share("gender", "male")
+        said = [home(lang, "facts.gender", female=female, male=male) if female is not None and male is not None
+                else ""]
+        for key, dimension, known in (("age", "age_group", vocab.AGE_GROUPS), ("status", "status", vocab.STATUSES)):
+            largest = mix.largest(dimension)
+            if largest is not None and largest[0] in known:
+                said.append(home(lang, f"facts.{key}", raw=("group",), group=largest[0], share=largest[1],
+                                 implied=mix.implied))
+        add("mix", *said)
+    org = facts.organisations
+    if org is not None:
+        add("organisations", home(lang, "facts.organisations", total=int(round(org.total)), ngo=int(round(org.ngo)),
+                                  groups=int(round(org.groups)), share=org.group_share_pct))
+    act = facts.activity
+    if act is not None and act.events is not None:
+        regions = region_count(manifest)
+        add("events", home(lang, "facts.events", n=int(round(act.events)), k=act.event_regions,
+                           all=regions is None or act.event_regions >= regions, months=_months(act.months)))
+    hours = ""
+    if act is not None and act.hours is not None:
+        hours = home(lang, "facts.hours", n=int(round(act.hours)), months=_months(act.months),
+                     published=act.hours_published)
+    val = facts.value
+    value = ""
+    if val is not None:
+        report = transcribes_report(manifest) and val.published_bn is not None
+        value = home(lang, "facts.value", lo=val.lo_bn, hi=val.hi_bn, cases=val.cases, report=report,
+                     published=val.published_bn or 0.0, reaching=val.reaching)
+    if hours or value:
+        add("hours", hours, value)
+    line = facts.info_line
+    if line is not None:
+        add("info_line", home(lang, "facts.info_line", n=int(round(line.requests)),
+                              has_months=line.months is not None, months=_months(line.months or 0)))
+    lines = [" ".join(said) + _see(FACT_SECTION[key], lang, sections) for key, said in groups if said]
+    if not lines:
+        return ""
+    return home(lang, "facts.heading") + "\n\n" + "\n".join(f"- {text}" for text in lines) + "\n"
+
+
+def _months(months: float) -> int | float:
+    """Months as a count (6, 12), or with their fraction for a period that is not whole months."""
+    return int(months) if float(months).is_integer() else round(float(months), 1)
+
+
+def replication_markdown(register, lang: str = "en", coefficients: dict | None = None,
+                         sections: object = None, links: bool = True) -> str:
+    """The replication verdict: the register's published numbers by status (the counts section 00 states, from
+    :func:`vstudy.analysis.headline.register_counts`), one line per section of the report — for the correlations,
+    the report's coefficients tested as published (``coefficients``:
+    :func:`vstudy.analysis.headline.report_coefficients`); "" without a register of published numbers."""
+    from vstudy.analysis import headline as hl
+
+    total = hl.register_counts(register)
+    if not total["published"]:
+        return ""
+
+    def items(counts: dict) -> list[str]:
+        return [home(lang, f"replication.item.{STATUS_KEYS.get(s, s)}", n=n) for s, n in counts["by_status"].items()
+                if n and i18n.has(lang, f"home.replication.item.{STATUS_KEYS.get(s, s)}")]
+
+    out = [home(lang, "replication.heading") + "\n",
+           home(lang, "replication.total", published=total["published"], derived=total["derived"],
+                has_derived=bool(total["derived"]),
+                items=items(total)) + "\n"]
+    lines = []
+    for section, counts in hl.register_by_section(register, list(vocab.SECTIONS)):
+        if not counts["published"]:
+            continue
+        title = section_title(section, lang) if section in vocab.SECTIONS else section
+        lines.append(home(lang, "replication.section", title=title, n=counts["published"], items=items(counts))
+                     + _see(section, lang, sections))
+        if section == FACT_SECTION["correlations"] and coefficients:
+            lines.append(home(lang, "replication.coefficients", n=coefficients["n"], significant=coefficients["raw"],
+                              holm=coefficients["holm"], regions=coefficients["n_regions"]))
+    out.append("\n".join(lines) + "\n")
+    if links:
+        out.append(home(lang, "replication.link") + "\n")
+    return "\n".join(out)
+
+
+def findings_markdown(tables: Path, lang: str = "en", *, heading: str | None = None, links: bool = True,
+                      data=None, sections: object = None, manifest: dict | None = None) -> str:
+    """The findings a reviewer comes for, from the build's tables: the replication verdict (``replication.csv``,
+    :func:`replication_markdown`; with ``data``, a reader of the processed tables, the report's coefficients
+    tested as published) and the correlations that hold after the study-level correction, with their caveats
+    (``correlations.csv``, :func:`vstudy.present.prose.correlations.home_findings_markdown`).
+
+    ``heading``: a heading above both (the study PDF's chapter); ``links``: the links to the CSV files and (with
+    ``sections``, the sections on the site) to the sections; ``manifest``: the dataset's — the verdict on the
+    report only for the report's transcription (:func:`transcribes_report`; without a manifest, whenever the
+    build has a register).
+    """
+    from vstudy.analysis import headline as hl
+
+    _check(lang)
+    out = [heading] if heading is not None else []
+    report = manifest is None or transcribes_report(manifest)
+    register = _read_csv(tables / "replication.csv") if report else None
+    coefficients = None
+    if data is not None and report:
+        regions = data("regions")
+        coefficients = hl.report_coefficients(data("correlations_published"), 0 if regions is None else len(regions))
+    verdict = replication_markdown(register, lang, coefficients, sections if links else None, links)
+    if verdict:
+        out.append(verdict)
+    out.append(home(lang, "correlations.heading") + "\n")
     results = _read_csv(tables / "correlations.csv")
     if results is None or not {"p_holm_study", "plan_role", "holds_after_correction"} <= set(results.columns):
-        out.append(md(lang, "findings.no_correlations") + "\n")
+        out.append(home(lang, "correlations.none") + "\n")
         return "\n".join(out) + "\n"
     from vstudy.present.prose import correlations as correlation_prose
 
-    # Every count and every finding from the table itself, with its family-level and study-level corrected p, its
-    # role (confirmatory or exploratory) and what it rests on (vstudy.present.prose.correlations).
     lines = [str(line) for line in correlation_prose.home_findings_markdown(results, lang)]
-    # a list starts after a blank line (Pandoc): after the count line and after the heading of the strongest
-    out += [line + ("\n" if not line.startswith("- ") else "") for line in lines]
+    # a list starts after a blank line (Pandoc): the count line is a paragraph of its own
+    out.append(lines[0] + "\n")
+    if len(lines) > 1:
+        out.append("\n".join(lines[1:]) + "\n")
     if links:
-        out.append("\n" + md(lang, "findings.all_link") + "\n")
+        out.append(home(lang, "correlations.link") + _see(FACT_SECTION["correlations"], lang, sections) + "\n")
+    return "\n".join(out) + "\n"
+
+
+def summary_markdown(tables: Path | None, manifest: dict, lang: str = "en", *, data=None, heading: str | None = None,
+                     links: bool = True, sections: object = None) -> str:
+    """What was learned — the home page's findings and the study PDF's summary, the same text: the headline
+    figures (:func:`headline_markdown`, from the processed tables ``data`` reads), the replication verdict and the
+    correlations that hold (:func:`findings_markdown`, from the build's ``tables``). ``links`` False drops every
+    link (the PDF)."""
+    from vstudy.analysis import headline as hl
+
+    out = [heading] if heading is not None else []
+    shown = sections if links else None
+    if data is not None:
+        facts = headline_markdown(hl.headline(data, manifest), manifest, lang, shown)
+        if facts:
+            out.append(facts)
+    if tables is not None:
+        out.append(findings_markdown(tables, lang, links=links, data=data, sections=shown, manifest=manifest))
     return "\n".join(out) + "\n"
 
 
@@ -290,27 +449,17 @@ def home_figures(labels: dict[str, list[str]], shown: int = HOME_FIGURES_SHOWN) 
 
 
 def home_markdown(config, pages: dict, labels: dict[str, list[str]], tables: Path | None = None,
-                  manifest: dict | None = None, lang: str = "en") -> str:
-    """The home page: what the study is, the findings, the downloads, the key figures and the sections."""
+                  manifest: dict | None = None, lang: str = "en", processed: Path | None = None) -> str:
+    """The home page: what the study is, what the data show (the headline figures, from the processed tables in
+    ``processed``, by default the build's), whether the report replicates and the correlations that hold, the
+    downloads, the key figures and the sections."""
     manifest = manifest if manifest is not None else {}
-    report = transcribes_report(manifest)
     out = [intro_markdown(manifest, lang)]
+    data = processed_reader(config, processed, manifest)
+    sections = list(pages) if pages else []
+    out.append(summary_markdown(tables, manifest, lang, data=data, sections=sections))
     if tables is not None:
-        out.append(findings_markdown(tables, lang))
         out.append(downloads_markdown(lang, manifest))
-    rows = [r for r in dataset_table(config.data_dir, "headline_figures") if r.get("figure_id") in HEADLINE_IDS]
-    if rows:
-        out.append(md(lang, "home.key_figures") + "\n")
-        for row in rows:
-            try:
-                value = float(row["value"])
-            except (TypeError, ValueError):
-                continue
-            figure = str(row.get("figure_id", ""))
-            line = str(row.get("source_line") or "")
-            out.append(md(lang, "home.figure", value=value, what=label_of(figure, lang, default=figure),
-                          has_line=report and bool(line), line=line))
-        out.append("")
     out += [_embed(name, label) + "\n" for name, label in home_figures(labels)]
     if pages:
         out.append(md(lang, "home.sections") + "\n")
@@ -913,6 +1062,9 @@ def replication_summary_markdown(tables: Path, lang: str = "en", manifest: dict 
     lines[1] = "|" + "|".join(["-" * 28] + ["-" * 11 + ":"] * (len(statuses) + 1)) + "|"
     table = "\n".join(lines)
     errata = appendix_letters(manifest if manifest is not None else {"transcribes": REPORT_ID}, lang).get("errata")
-    return (md(lang, "replication.intro", n=len(register)) + "\n\n" + table
+    from vstudy.analysis import headline as hl
+
+    published = hl.register_counts(register)["published"]  # as section 00 and the home page count them
+    return (md(lang, "replication.intro", n=published) + "\n\n" + table
             + f"\n: {md(lang, 'replication.caption')} {{#tbl-study-replication}}\n"
             + ("\n" + md(lang, "replication.note", errata=errata) + "\n" if errata else ""))

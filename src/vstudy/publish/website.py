@@ -380,7 +380,8 @@ def stage_site(config, state: dict, view=None, lang: str = "en") -> Path:
     generated.mkdir()
     own = edition_state(state, lang)
     tables = stage / "tables"
-    write_text_atomic(generated / "home.md", content.home_markdown(config, pages, labels, tables, manifest, lang))
+    write_text_atomic(generated / "home.md", content.home_markdown(config, pages, labels, tables, manifest, lang,
+                                                                 processed=view.processed_dir))
     write_text_atomic(generated / "sources.md", content.sources_markdown(config.data_dir, lang))
     write_text_atomic(generated / "dictionary.md", content.dictionary_markdown(lang))
     write_text_atomic(generated / "errata.md", content.errata_markdown(config.data_dir, lang))
@@ -391,7 +392,8 @@ def stage_site(config, state: dict, view=None, lang: str = "en") -> Path:
     write_text_atomic(generated / "reproducibility.md", content.reproducibility_markdown(config, own, lang))
     version = content.build_version(config.root)  # the home page's "How to cite" and the PDF's title page
     write_text_atomic(generated / "cite.md", content.cite_markdown(config.root, manifest, lang, version))
-    book.write_study(stage, lang, pages, manifest, tables, config.data_dir, root=config.root, version=version)
+    book.write_study(stage, lang, pages, manifest, tables, config.data_dir, root=config.root, version=version,
+                     processed=view.processed_dir, scheme=config.scheme)
     return stage
 
 

@@ -528,24 +528,42 @@ def reconstruction_text(orgs: pd.DataFrame | None, events: pd.DataFrame | None, 
 
 # --- the home page ---------------------------------------------------------------------------------------------------
 
-def home_findings_markdown(results: pd.DataFrame, lang: str, strongest: int = 3,
-                           alpha: float = cs.ALPHA) -> list[Rendered]:
-    """The correlation lines of the home page, from the results table (a frame or its CSV read back): the count
-    line (findings, families, the level at which "holds after correction" is meant — every count from the table),
-    one bullet per finding that holds or survives its family's correction, and the strongest exploratory pairs, each
-    with its family-level and study-level Holm p, its role and its caveats."""
+def home_findings_markdown(results: pd.DataFrame, lang: str, alpha: float = cs.ALPHA) -> list[Rendered]:
+    """The correlation lines of the home page and of the study PDF's summary, from the results table (a frame or
+    its CSV read back), in the ``home`` catalogue's words: the count line — the pairs tested, the findings they form
+    and how many findings Holm's study-level correction ran over (every count from the table,
+    :func:`vstudy.analysis.correlations.study_summary`) — then one line per finding that holds after that correction
+    or survives only its family's (:func:`vstudy.analysis.correlations.mentioned_findings`), each with the region
+    it rests on most (r without it, and whether it is still significant) and r without the cities where that
+    changes its sign or significance. Pairs that hold after no correction are not listed."""
     summary = cs.study_summary(results, alpha)
-    mentioned = cs.mentioned_findings(results, strongest=strongest)
-    lead = mentioned[mentioned["mention"] != "strongest"]
-    out = [_t(lang, "home.count", m=summary["m_study"], pairs=summary["pairs_full"], holds=summary["holds"],
-              family_only=summary["family_only"], alpha=alpha, conf=summary["findings_confirmatory"],
-              expl=summary["findings_exploratory"])]
-    out += [_t(lang, "home.bullet", text=finding_sentence(row, lang, alpha)) for _, row in lead.iterrows()]
-    rest = mentioned[mentioned["mention"] == "strongest"]
-    if len(rest):
-        out.append(_t(lang, "home.strongest_head", k=len(rest)))
-        out += [_t(lang, "home.bullet", text=finding_sentence(row, lang, alpha)) for _, row in rest.iterrows()]
+    lead = cs.mentioned_findings(results, strongest=0)
+    lead = lead[lead["mention"] != "strongest"]
+    out = [Rendered(i18n.text(lang, "home.correlations.count", pairs=summary["pairs_full"],
+                              findings=summary["findings_full"], m=summary["m_study"], holds=summary["holds"],
+                              family_only=summary["family_only"], alpha=alpha,
+                              conf=summary["findings_confirmatory"], expl=summary["findings_exploratory"]))]
+    ordered = pd.concat([lead[lead["mention"] == "holds"], lead[lead["mention"] == "family_only"]])
+    out += [home_finding(row, lang, alpha) for _, row in ordered.iterrows()]
     return out
+
+
+def home_finding(row, lang: str, alpha: float = cs.ALPHA) -> Rendered:
+    """One finding of the home page: the pair, r and n, its study-level Holm p (and its family's when only the
+    family's correction keeps it), the region it rests on most with r without it (and its p when that region
+    carries it), and r without the cities when that changes its sign or significance."""
+    get = row.get if isinstance(row, dict | pd.Series) else (lambda k, d=None: getattr(row, k, d))
+    cities = _truth(get("changes_without_cities")) and _finite(get("r_without_cities"))
+    facts = {"pair": pair_label(get("x"), get("y"), lang, get("x_scale") or "linear", get("y_scale") or "linear"),
+             "r": _f(get("r")), "n": int(_f(get("n"))), "p_study": p_text(get("p_holm_study"), lang),
+             "holds": _truth(get("holds_after_correction")), "family": family_label(str(get("test_family")), lang),
+             "p_holm": p_text(get("p_holm"), lang), "region": region_name(get("towards_zero_region"), lang),
+             "r_wo": _f(get("r_towards_zero")), "carried": _truth(get("rests_on_one_region")),
+             "p_wo": p_text(get("p_without_towards_zero"), lang), "cities": cities,
+             "r_wc": _f(get("r_without_cities")) if cities else 0.0,
+             "n_wc": int(_f(get("n_without_cities"))) if cities else 0,
+             "p_wc": p_text(get("p_without_cities"), lang, get("p_without_cities_se"))}
+    return Rendered(i18n.text(lang, "home.correlations.finding", **{k: _safe(v) for k, v in facts.items()}))
 
 
 def plan_family_roles(lang: str) -> Iterable[tuple[str, str]]:

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from vstudy.analysis.replication import DERIVED, DIFFERS, STATUS_KEY, status_counts
+from vstudy.analysis import headline
+from vstudy.analysis.replication import DIFFERS, STATUS_KEY
 from vstudy.data import regions
 from vstudy.i18n import formats
 from vstudy.present.words import Rendered, plain, t
@@ -71,13 +72,12 @@ def errata_text(errata: pd.DataFrame | None, lang: str) -> Rendered:
 
 def register_text(register: pd.DataFrame, lang: str) -> Rendered | list[Rendered]:
     """The register in one or two sentences (counts by status; what an empty register means)."""
-    published = register[register["status"] != DERIVED]
-    if published.empty:
+    counts = headline.register_counts(register)  # the home page states the same counts (one function)
+    if not counts["published"]:
         return t(lang, "data_quality.register.empty")
-    counts = status_counts(register)
-    facts = {STATUS_KEY[s]: int(counts[s]) for s in COUNTED}
-    parts = [t(lang, "data_quality.register.counts", n=len(published), **facts)]
-    derived = int(counts[DERIVED])
+    facts = {STATUS_KEY[s]: int(counts["by_status"].get(s, 0)) for s in COUNTED}
+    parts = [t(lang, "data_quality.register.counts", n=counts["published"], **facts)]
+    derived = counts["derived"]
     if derived:
         parts.append(t(lang, "data_quality.register.derived", n=derived))
     return parts
