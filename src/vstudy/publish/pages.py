@@ -458,6 +458,10 @@ def home_markdown(config, pages: dict, labels: dict[str, list[str]], tables: Pat
     data = processed_reader(config, processed, manifest)
     sections = list(pages) if pages else []
     out.append(summary_markdown(tables, manifest, lang, data=data, sections=sections))
+    from vstudy.publish import coverage  # (coverage builds on this module)
+
+    if coverage.applies(manifest, config.data_dir):  # the report's chapters: which the study takes up, which not
+        out.append(home(lang, "coverage_link") + "\n")
     if tables is not None:
         out.append(downloads_markdown(lang, manifest))
     out += [_embed(name, label) + "\n" for name, label in home_figures(labels)]
