@@ -65,7 +65,7 @@ def figure_base(section: str, name: str, output_dir: str | Path) -> Path:
 def figure_texts(fig) -> list[str]:
     """Every text a reader sees on ``fig``: titles, axis labels, tick labels, legend entries, annotations.
 
-    Kept with the figure's output (``metadata["vstudy"]["texts"]``) so that a check can read what the PNG says
+    Kept with the figure's output (``metadata["image/png"]["vstudy"]["texts"]``) so that a check can read what the PNG says
     without reading pixels (:mod:`vstudy.publish.reader_ids`).
     """
     from matplotlib.text import Text
@@ -174,7 +174,7 @@ def show_figure(fig, section: str, name: str, output_dir: str | Path, interactiv
 
         maps_html.show(interactive, png.read_bytes(), include_js=include_js)
     else:
-        display(Image(data=png.read_bytes(), format="png"), metadata={"vstudy": {"texts": texts}})
+        display(Image(data=png.read_bytes(), format="png", metadata={"vstudy": {"texts": texts}}))
     if data is not None:
         csv = write_csv(data, base.with_name(base.name + ".csv"), index=_named_index(data), lang=lang)
         display(Markdown(str(download_link(csv, lang, "figure"))))

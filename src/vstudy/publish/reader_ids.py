@@ -269,7 +269,7 @@ def reader_text(notebook: dict, lang: str) -> Iterator[tuple[str, str]]:
             if output.get("output_type") == "stream":
                 yield f"cell {i} output {j} (printed)", "".join(output.get("text", ""))
                 continue
-            texts = (output.get("metadata", {}).get("vstudy") or {}).get("texts")
+            texts = ((output.get("metadata", {}).get("image/png") or {}).get("vstudy") or {}).get("texts")
             if texts:
                 yield f"cell {i} output {j} (figure labels)", "\n".join(texts)
             if "text/markdown" in data:
