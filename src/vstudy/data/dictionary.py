@@ -6,6 +6,7 @@ The one rendering of the declarations: the processed layer's ``data_dictionary.m
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -77,13 +78,15 @@ def column_label(name: str, lang: str = "en") -> str:
     return ""
 
 
-def data_dictionary_markdown(level: int = 1, title: bool = True) -> str:
+def data_dictionary_markdown(level: int = 1, title: bool = True, label: Callable[[str], str] | None = None) -> str:
     """The dictionary as Markdown: one section per table with its description, keys, rules and columns.
 
     The one rendering of the dictionary: the processed layer's ``data_dictionary.md`` (``level=1``) and the
     site's data page (under its own heading: ``level=3, title=False``). ``level`` is the title's heading level;
-    each table's heading is one below it.
+    each table's heading is one below it. ``label``: a column's label for readers (default :func:`column_label`,
+    the catalogue's; the site passes the present layer's, which also knows the labels declared beside the analysis).
     """
+    label = label or column_label
     out = ([f"{'#' * level} Data dictionary", ""] if title else []) + [
            "Generated from `vstudy.data.schemas` (the declarations `vstudy validate` enforces). New data are collected "
            "in the tables `raw.regional` and `raw.events_by_direction` (the collection contract; `vstudy template` "
@@ -106,7 +109,7 @@ def data_dictionary_markdown(level: int = 1, title: bool = True) -> str:
             cons = ", ".join(x for x in ("key" if col.name in schema.keys else "",
                                          "optional" if not col.required else "",
                                          "may be empty" if col.nullable else "") if x)
-            out.append(f"| `{col.name}` | {md_text(column_label(col.name))} | {col.dtype} | {md_text(col.unit)} | {rng} | {cons} | "
+            out.append(f"| `{col.name}` | {md_text(label(col.name))} | {col.dtype} | {md_text(col.unit)} | {rng} | {cons} | "
                        f"{md_text(col.description)} |")
         out.append("")
     return "\n".join(out)

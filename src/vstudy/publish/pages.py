@@ -499,7 +499,8 @@ def dictionary_markdown(lang: str = "en", level: int = 3, compact: bool = False)
     if lang == "en" and compact:
         return _dictionary_list(level)
     if lang == "en":
-        return dictionary.data_dictionary_markdown(level=level, title=False)
+        return dictionary.data_dictionary_markdown(level=level, title=False,
+                                                   label=lambda name: column_name(name, lang).replace("—", ""))
     out = [md(lang, "dictionary.intro") + "\n"]
     for key, schema in schemas.all_schemas().items():
         out.append(f"{'#' * (level + 1)} `{key}`\n")

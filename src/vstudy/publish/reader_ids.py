@@ -42,7 +42,7 @@ LANGS = i18n.LANGS
 _SRC = Path(__file__).resolve().parents[1]
 
 # What counts as an id wherever it stands, in or out of the vocabulary.
-FILE_NAME = re.compile(r"(?<![\w/.-])[\w.-]*[A-Za-z_][\w-]*\.(?:csv|py|ipynb|ya?ml|json|parquet|qmd|xlsx|md)\b")
+FILE_NAME = re.compile(r"(?<![\w/.-])[\w./-]*[A-Za-z_][\w-]*\.(?:csv|py|ipynb|ya?ml|json|parquet|qmd|xlsx|md)\b")
 PACKAGE_PATH = re.compile(r"\bvstudy(?:\.[A-Za-z_]\w*)+")
 POSIX_PATH = re.compile(r"\b(?:Posix|Windows)?Path\(")
 # A token of the text: letters, digits and underscores (an id never holds a space, a hyphen or a dot).
@@ -97,6 +97,7 @@ def _declared() -> frozenset[str]:
     for name, section in vocab.SECTIONS.items():
         ids.update({name, *name.split("_", 1)[1:]})
         ids.update(str(v) for v in vars(section).values() if isinstance(v, str))
+    ids.update(vocab.SCHEMES)
     ids.update(_package_names())
     return frozenset(ids)
 
