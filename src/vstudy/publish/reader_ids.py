@@ -295,14 +295,27 @@ def notebook_hits(path: Path, lang: str, vocab: frozenset[str]) -> list[Hit]:
 DICTIONARY_FILES = frozenset({"dictionary.md"})
 
 
+def _appendix_heading(lang: str, title: str) -> re.Pattern[str]:
+    """An appendix heading of the study document in ``lang`` (the ``book.appendix`` message), any letter."""
+    heading = i18n.text(lang, "book.appendix", letter="\x00", title=title)
+    words = [r"\S{1,3}?".join(re.escape(piece) for piece in word.split("\x00")) for word in heading.split()]
+    return re.compile(r"\s+".join(words))
+
+
 def dictionary_start(study_text: str, lang: str) -> int:
     """Where the data dictionary appendix starts in the text of a study document or PDF (its last heading: the
     contents list names it first); the length of the text when it has none."""
-    heading = i18n.text(lang, "book.appendix", letter="\x00", title="dictionary")
-    before, _, after = heading.partition("\x00")
-    pattern = re.compile(re.escape(before.strip()) + r"\s*\S{1,3}\s*" + re.escape(after.strip()).replace(r"\ ", r"\s+"))
-    found = [m.start() for m in pattern.finditer(study_text)]
+    found = [m.start() for m in _appendix_heading(lang, "dictionary").finditer(study_text)]
     return found[-1] if found else len(study_text)
+
+
+def appendix_start(study_text: str, lang: str) -> int:
+    """Where the appendices start in a study document (its first appendix heading at the start of a line; the
+    length of the text when it has none): what comes before is the study's body — findings, methods, sections."""
+    starts = [m.start() for title in ("errata", "sources", "dictionary")
+              for m in _appendix_heading(lang, title).finditer(study_text)
+              if study_text[:m.start()].endswith(("# ", "\n"))]
+    return min(starts, default=len(study_text))
 
 
 def page_hits(site_src: Path, lang: str, vocab: frozenset[str]) -> list[Hit]:
@@ -313,19 +326,31 @@ def page_hits(site_src: Path, lang: str, vocab: frozenset[str]) -> list[Hit]:
         if path.name in DICTIONARY_FILES:
             continue
         text = path.read_text(encoding="utf-8")
+        where = f"{lang}/{path.relative_to(site_src)}"
         if path.name.startswith("study"):
-            text = text[:dictionary_start(text, lang)]
-        hits += find(markdown_text(text), vocab, f"{lang}/{path.relative_to(site_src)}")
+            body, appendices = _split_study(text, lang)
+            hits += find(markdown_text(body), vocab, f"{where} body")
+            hits += find(markdown_text(appendices), vocab, f"{where} appendices")
+            continue
+        hits += find(markdown_text(text), vocab, where)
     return hits
 
 
+def _split_study(text: str, lang: str) -> tuple[str, str]:
+    """A study document's (or PDF's) body and its appendices before the data dictionary."""
+    body_end = appendix_start(text, lang)
+    return text[:body_end], text[body_end:max(body_end, dictionary_start(text, lang))]
+
+
 def pdf_hits(pdf: Path, lang: str, vocab: frozenset[str]) -> list[Hit]:
-    """The ids in the text of a study PDF (``pdftotext -layout``) before its data dictionary appendix."""
+    """The ids in the text of a study PDF (``pdftotext``) before its data dictionary appendix: its body (where
+    they are counted as ``<pdf> body``) and its other appendices (``<pdf> appendices``)."""
     import subprocess
 
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
-    return find(text[:dictionary_start(text, lang)], vocab, pdf.name)
+    body, appendices = _split_study(text, lang)
+    return find(body, vocab, f"{pdf.name} body") + find(appendices, vocab, f"{pdf.name} appendices")
 
 
 def output_hits(output_dir: Path, data_dirs: Iterable[Path] = (), langs: Iterable[str] = LANGS) -> list[Hit]:
@@ -358,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
         hits += pdf_hits(pdf, lang, vocab)
     for hit in hits:
         print(hit)
-    by_place = Counter(h.where.split(" ")[0] for h in hits)
+    by_place = Counter(" ".join(w for w in h.where.split(" ")[:2] if not w.startswith("cell")) for h in hits)
     for place, n in sorted(by_place.items()):
         print(f"{n:5d}  {place}")
     print(f"{len(hits):5d}  ids outside the data dictionary")

@@ -68,5 +68,5 @@ def coverage_matrix(long: pd.DataFrame, scheme: str) -> pd.DataFrame:
     """Indicator-periods (rows, "indicator period") × units of the scheme (columns): 1 where a value exists."""
     official = long[(long["value_kind"] == "official") & long["region_code"].isin(regions.codes(scheme))]
     rows = official["variable"] + " " + official["ref_period"].astype(str)
-    matrix = pd.crosstab(rows, official["region_code"]).clip(upper=1)
+    matrix = pd.crosstab(rows.rename("indicator_period"), official["region_code"]).clip(upper=1)
     return matrix.reindex(columns=regions.codes(scheme), fill_value=0)
