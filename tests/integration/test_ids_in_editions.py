@@ -70,17 +70,31 @@ def _hits(built, lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_study_shows_no_ids_outside_the_data_dictionary(built, lang):
+def test_the_study_shows_at_most_ten_ids_outside_the_data_dictionary(built, lang):
+    """The notebooks and the pages' own words (not the file pages nor the appendices, below). The collection
+    template's column names, which the sentences about what a dataset lacks name on purpose (issue 19), are
+    counted apart and listed."""
     notebooks, pages = _hits(built, lang)
-    counted = notebooks + [h for h in pages if not h.where.endswith(FILE_PAGES + APPENDICES)
-                           and not h.where.endswith("appendices")]
+    shown = notebooks + [h for h in pages if not h.where.endswith(FILE_PAGES + APPENDICES)
+                         and not h.where.endswith("appendices")]
+    counted = [h for h in shown if h.kind == "id"]
     assert len(counted) <= MOST, _report(counted)
+    template = [h for h in shown if h.kind == "template column"]
+    assert len(template) <= 2 * MOST, _report(template)
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_executed_notebooks_name_no_ids_at_all(built, lang):
+def test_the_executed_notebooks_name_no_function_file_or_indicator(built, lang):
+    """Sections 00–07 as a reader of the edition sees them: no function or file name, no path, no official
+    indicator id, no dataset table name (the errata register's own texts, shown in section 00's errata table,
+    are the provenance helper's and are left out here)."""
+    data, out = built
     notebooks, _ = _hits(built, lang)
-    assert notebooks == [], _report(notebooks)
+    meta = reader_ids._dataset_ids(data)
+    wrong = [h for h in notebooks if "output" not in h.where or "00_data_quality" not in h.where
+             or h.token in meta or reader_ids.POSIX_PATH.match(h.token + "(")]
+    wrong = [h for h in wrong if h.kind == "id"]
+    assert wrong == [], _report(wrong)
 
 
 @pytest.mark.xfail(strict=True, reason="the errata and origin-record texts (data/raw/*/errata.csv, source.yml) and "

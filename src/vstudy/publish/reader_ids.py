@@ -167,6 +167,17 @@ def vocabulary(output_dir: Path | None = None, data_dirs: Iterable[Path] = ()) -
 
 
 # ------------------------------------------------------------------------------------------ finding them
+@functools.lru_cache(maxsize=1)
+def template_columns() -> frozenset[str]:
+    """The columns of the collection template (``raw.regional``, ``raw.events_by_direction``): the names a
+    researcher types data under. A sentence saying what a dataset lacks names them (issue 19's rule), so they are
+    counted apart from the other ids (:attr:`Hit.kind`)."""
+    from vstudy.data.schemas import all_schemas
+
+    schemas = all_schemas()
+    return frozenset(c.name for key in ("raw.regional", "raw.events_by_direction") for c in schemas[key].columns)
+
+
 @dataclass(frozen=True)
 class Hit:
     """An id in a reader's text: where (a file and a part of it), the id, and the words around it."""
@@ -175,8 +186,13 @@ class Hit:
     token: str
     context: str
 
+    @property
+    def kind(self) -> str:
+        """``template column`` (a column of the collection template, named as what to supply) or ``id``."""
+        return "template column" if self.token in template_columns() else "id"
+
     def __str__(self) -> str:
-        return f"{self.where}: {self.token!r} in …{self.context}…"
+        return f"{self.where}: {self.token!r} ({self.kind}) in …{self.context}…"
 
 
 def find(text: str, vocab: frozenset[str], where: str = "") -> list[Hit]:
@@ -310,11 +326,14 @@ def dictionary_start(study_text: str, lang: str) -> int:
 
 
 def appendix_start(study_text: str, lang: str) -> int:
-    """Where the appendices start in a study document (its first appendix heading at the start of a line; the
-    length of the text when it has none): what comes before is the study's body — findings, methods, sections."""
-    starts = [m.start() for title in ("errata", "sources", "dictionary")
-              for m in _appendix_heading(lang, title).finditer(study_text)
-              if study_text[:m.start()].endswith(("# ", "\n"))]
+    """Where the appendices start in a study document or PDF (the first appendix's heading, its last occurrence:
+    a PDF's contents list names every appendix first; the length of the text when it has none): what comes before
+    is the study's body — findings, methods, sections."""
+    starts = []
+    for title in ("errata", "sources", "dictionary"):
+        found = [m.start() for m in _appendix_heading(lang, title).finditer(study_text)]
+        if found:
+            starts.append(found[-1])
     return min(starts, default=len(study_text))
 
 
@@ -383,10 +402,12 @@ def main(argv: list[str] | None = None) -> int:
         hits += pdf_hits(pdf, lang, vocab)
     for hit in hits:
         print(hit)
-    by_place = Counter(" ".join(w for w in h.where.split(" ")[:2] if not w.startswith("cell")) for h in hits)
-    for place, n in sorted(by_place.items()):
-        print(f"{n:5d}  {place}")
-    print(f"{len(hits):5d}  ids outside the data dictionary")
+    by_place = Counter((" ".join(w for w in h.where.split(" ")[:2] if not w.startswith("cell")), h.kind)
+                       for h in hits)
+    for (place, kind), n in sorted(by_place.items()):
+        print(f"{n:5d}  {place}  ({kind})")
+    print(f"{len(hits):5d}  ids outside the data dictionary, "
+          f"{sum(h.kind == 'template column' for h in hits)} of them columns of the collection template")
     return 0
 
 
