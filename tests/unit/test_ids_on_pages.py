@@ -140,6 +140,7 @@ def test_section_00s_coverage_table_and_figure_name_indicators_by_label(processe
     from vstudy.analysis import replication
     from vstudy.data import processed
     from vstudy.present import figures, labels, notebook, views
+    from vstudy.present.prose import data_quality
 
     long = processed.read_table("long_kz2021", processed_2021)
     meta = processed.read_table("official_indicators_meta", processed_2021)
@@ -155,11 +156,15 @@ def test_section_00s_coverage_table_and_figure_name_indicators_by_label(processe
         figures.plt.close(fig)
         assert not reader_ids.find("\n".join(texts), vocab), lang
         assert names["unemployment_rate_q4"] in " ".join(texts)
+        said = data_quality.coverage_text(coverage, lang)
+        assert not reader_ids.find(said, vocab), (lang, said)
+        assert names["avg_monthly_nominal_wage_quarterly"] in said
 
 
 def test_section_00s_inventory_names_the_datasets_tables_by_label(processed_2021, vocab):
     from vstudy.analysis import replication
     from vstudy.present import views
+    from vstudy.present.prose import data_quality
 
     dataset = json.loads((processed_2021 / "dataset.json").read_text(encoding="utf-8"))
     inventory = replication.dataset_tables(dataset)
@@ -167,6 +172,9 @@ def test_section_00s_inventory_names_the_datasets_tables_by_label(processed_2021
     for lang in LANGS:
         shown = views.show(inventory, "00_data_quality", "inventory", lang)
         assert not reader_ids.find(shown.markdown(), vocab), (lang, shown.markdown()[:300])
+        said = data_quality.inventory_text(dataset, lang)
+        assert not reader_ids.find(said, vocab), (lang, said)
+    assert "17 regions (the administrative division of 2021)" in data_quality.inventory_text(dataset, "en")
 
 
 @pytest.mark.parametrize("lang", LANGS)
