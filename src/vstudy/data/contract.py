@@ -422,7 +422,7 @@ def _indicator_labels(frame, file: str, meta, meta_file: str | None) -> list[Pro
         by_id = {str(row["indicator"]): row for _, row in meta.iterrows()}
     for indicator, group in frame.groupby("indicator", sort=True):
         for lang in i18n.LANGS:
-            if i18n.has(lang, f"labels.term.{indicator}"):
+            if i18n.has(lang, f"labels.term.{indicator}") or i18n.has(lang, f"labels.column.{indicator}"):
                 continue
             row = by_id.get(str(indicator))
             column = f"label_{lang}"

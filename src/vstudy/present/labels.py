@@ -203,8 +203,8 @@ def has_label(key: str, kind: str = "column") -> bool:
 # --------------------------------------------------------------------------------------------- indicators
 def indicator_label(indicator: str, lang: str = "en", meta=None) -> str:
     """An official indicator's label in ``lang``: the dataset's own (its ``indicators_meta`` table's
-    ``label_<lang>`` column, ``meta``), else the study's term of that id, else the id itself — which validation
-    has warned about (:func:`vstudy.data.contract.check_official`)."""
+    ``label_<lang>`` column, ``meta``), else the study's label of that id (a term, else a column's header), else the
+    id itself — which validation has warned about (:func:`vstudy.data.contract.check_official`)."""
     _check_lang(lang)
     return indicator_names(meta, lang, [indicator])[str(indicator)]
 
@@ -221,7 +221,7 @@ def indicator_names(meta, lang: str = "en", ids=None) -> dict[str, str]:
                 given[str(indicator)] = text.strip()
     wanted = [str(i) for i in (ids if ids is not None else
                                 (meta["indicator"] if meta is not None and "indicator" in meta.columns else []))]
-    return {i: given.get(i) or label(i, lang, default=None) or i for i in wanted}
+    return {i: given.get(i) or label(i, lang, default=None) or COLUMN_LABELS[lang].get(i) or i for i in wanted}
 
 
 # --------------------------------------------------------------------------------------------- regions
