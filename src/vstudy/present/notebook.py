@@ -165,8 +165,8 @@ def show_figure(fig, section: str, name: str, output_dir: str | Path, interactiv
     from vstudy.present import plots
 
     base = figure_base(section, name, output_dir)
-    texts = figure_texts(fig)
     written = plots.save(fig, base)
+    texts = figure_texts(fig)  # after drawing: tick labels are laid out when the figure is drawn
     plots.plt.close(fig)
     png = next(p for p in written if p.suffix == ".png")
     if interactive is not None:
