@@ -120,7 +120,7 @@ def test_section_00s_errata_table_names_no_ids(built, lang):
         pytest.xfail("this dataset has no errata register")
     notebooks, _ = _hits(built, lang)
     hits = [h for h in notebooks if h.token in errata and "00_data_quality" in h.where]
-    assert len(hits) <= MOST, _report(hits)
+    assert hits == [], _report(hits)
 
 
 @pytest.mark.xfail(strict=True, reason="the errata and origin-record texts (data/raw/*/errata.csv, source.yml) and "
