@@ -130,7 +130,8 @@ def test_absent_and_small_pairs_are_kept_with_notes(frame):
     assert len(res) == 2 * len(cs.PAIRS)
     vol = res[(res["coef_id"] == "volunteers_vs_organisations")]
     assert (vol["n"] == 0).all() and vol["r"].isna().all()
-    assert vol["note"].str.contains("volunteers_by_region").all()
+    assert vol["note"].str.contains("per-region volunteer counts were chart images in the report; supply them in the "
+                                    "collection template").all()
     # wages: 6 regions present, but no organisations in this frame → n = 0 with a note
     wage = res[(res["x"] == "organisations_per_100k") & (res["y"] == "avg_monthly_wage_q4_kzt")]
     assert wage["note"].str.contains("organisations_per_100k not in the processed table").all()

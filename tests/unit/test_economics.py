@@ -265,7 +265,7 @@ def test_regional_hours_at_regional_wages_equal_an_independent_computation(waged
     # the sentence says so, and that no national wage stands beside it
     en = markdown(pe.regional_text(economics.regional_table(inp), inp, "en"))
     assert f"worth {total / 1e9:.2f} bn tenge a year at 160 hours a month and 100% coverage" in en
-    assert "no national average wage (`avg_monthly_nominal_wage` in `official_indicators`)" in en
+    assert "The dataset has no national average wage to set beside it." in en
     text = markdown(pe.inputs_text(inp, "en"))
     assert "no money value" not in text and "valued at regional wages only" in text
 

@@ -221,8 +221,10 @@ def test_map_plan_maps_what_the_dataset_has(processed_2021, study_style):
     said = markdown(plan.text())
     assert f"covers {len(table)} of the {len(table)} regions of the administrative division of 2021." in said
     assert "Not available in this dataset: «Volunteers per 100,000»." in said
-    # what the volunteer map needs is named by the template's column (and the 2021 shape's table)
-    assert "the column `volunteers_count` of its regional table (or supplies the table `volunteers_by_region`)" in said
+    # what the volunteer map needs is named in words (the template's ids stand in the data dictionary)
+    assert ("A dataset that gives per-region volunteer counts (in the regional table of the collection template, or "
+            "in a table of volunteers by region) also gets the map of volunteers per 100,000 inhabitants.") in said
+    assert "`" not in said
     assert plan.heading("organisations") == "## Organisations"
     assert plan.heading("population") == "## Population and volunteers"  # population is mapped
     assert list(plan.values().columns[:2]) == ["region_code", "region"]
@@ -287,7 +289,9 @@ def test_map_plan_in_kazakh(study_style):
     said = markdown(plan.text(), lang="kk")
     assert said.startswith("Өңірлік кесте 2021 жылғы әкімшілік-аумақтық бөлініс бойынша 17 өңірдің 17 өңірін "
                            "қамтиды. Карталарда: «100 мың тұрғынға шаққандағы ұйымдар» және «ҮЕҰ, ұйымдардың %».")
-    assert "`volunteers_count`" in said  # what the volunteer map needs, by the template's column name
+    # what the volunteer map needs, in words (the template's ids stand in the data dictionary)
+    assert "Өңірлер бойынша волонтерлер саны берілген (деректер жинау үлгісінің өңірлік кестесінде" in said
+    assert "`" not in said
     assert plan.heading("organisations") == "## Ұйымдар" and plan.heading("volunteers") is None
     fig, note = plan.draw("ngo_share_pct")
     text = markdown(note, lang="kk")

@@ -39,7 +39,7 @@ SEED = 2022
 START, END = dt.date(2022, 1, 1), dt.date(2022, 12, 31)
 HERE = Path(__file__).resolve().parent
 DATASET_ID = "kz2022_synthetic_example"
-TITLE = "SYNTHETIC worked example: volunteering in the regions of Kazakhstan, 2022 (kz2022, 20 regions)"
+TITLE = "SYNTHETIC worked example: volunteering in the regions of Kazakhstan, 2022 (20 regions)"
 SOURCE = f"SYNTHETIC: invented by data/examples/kz2022-synthetic/make_example.py (seed {SEED}); not real data"
 DESCRIPTION = (
     "A SYNTHETIC worked example of the collection contract, made by data/examples/kz2022-synthetic/make_example.py "

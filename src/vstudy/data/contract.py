@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from vstudy import i18n
 from vstudy.data import indicators, regions, schemas
 from vstudy.data.problems import Problem
 from vstudy.data.schema_model import NATIONAL_CODE
@@ -411,6 +412,34 @@ def _check_given_twice(ds) -> list[Problem]:
     return problems
 
 
+def _indicator_labels(frame, file: str, meta, meta_file: str | None) -> list[Problem]:
+    """A WARNING for each indicator of ``frame`` and language with no label for readers: neither the study's
+    ``labels`` catalogue nor the dataset's ``indicators_meta`` (its ``label_<lang>`` column) has one, so the
+    pages show the id. Named by the meta row and column where it would go, else by the indicator's first row."""
+    problems: list[Problem] = []
+    by_id = {}
+    if meta is not None and "indicator" in meta.columns:
+        by_id = {str(row["indicator"]): row for _, row in meta.iterrows()}
+    for indicator, group in frame.groupby("indicator", sort=True):
+        for lang in i18n.LANGS:
+            if i18n.has(lang, f"labels.term.{indicator}") or i18n.has(lang, f"labels.column.{indicator}"):
+                continue
+            row = by_id.get(str(indicator))
+            column = f"label_{lang}"
+            given = None if row is None else row.get(column)
+            if isinstance(given, str) and given.strip():
+                continue
+            if row is not None and meta_file:
+                where = (meta_file, int(row["_line"]) if "_line" in row else None, column)
+            else:
+                where = (file, int(group["_line"].min()), "indicator")
+            problems.append(Problem(
+                where[0], where[1], where[2], str(indicator), "indicator_label",
+                f"indicator {indicator!r} has no label in {lang}: the pages of that edition show its id; give it "
+                f"in column {column} of the dataset's indicators_meta table", severity="warning"))
+    return problems
+
+
 def check_official(ds) -> list[Problem]:
     """A long official_indicators table: every id known, and each wide indicator with a period the study reads.
 
@@ -433,6 +462,7 @@ def check_official(ds) -> list[Problem]:
                 label, int(group["_line"].min()), "indicator", str(indicator), "indicator_known",
                 f"indicator {indicator!r} ({len(group)} row(s)) is not one the study reads and is not described in "
                 f"an official_indicators_meta table; accepted: {', '.join(sorted(indicators.BY_INDICATOR))}"))
+    problems += _indicator_labels(frame, label, meta, ds.files.get(meta_name) if meta_name else None)
     year = ds.year
     rows = frame[frame["preferred"].fillna(False).astype(bool) & frame["region_code"].notna()
                  & (frame["region_code"] != NATIONAL_CODE)

@@ -6,9 +6,11 @@ The one rendering of the declarations: the processed layer's ``data_dictionary.m
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pandas as pd
 
+from vstudy import i18n
 from vstudy.data.schema_model import (
     CountOrShare,
     CoveredOrLeftOut,
@@ -26,7 +28,8 @@ from vstudy.data.schemas import all_schemas
 
 
 def data_dictionary() -> pd.DataFrame:
-    """One row per column of every declared table: layer, table, column, dtype, unit, range, rules, description."""
+    """One row per column of every declared table: layer, table, column, dtype, label (English), unit, range, rules,
+    description."""
     rows = []
     for schema in all_schemas().values():
         for col in schema.columns:
@@ -47,7 +50,7 @@ def data_dictionary() -> pd.DataFrame:
             rules = [r.describe() for r in schema.rules if _rule_mentions(r, col.name)]
             rows.append({
                 "layer": schema.layer, "table": schema.name, "column": col.name, "dtype": col.dtype,
-                "unit": col.unit, "range": rng, "constraints": "; ".join(constraints),
+                "label": column_label(col.name), "unit": col.unit, "range": rng, "constraints": "; ".join(constraints),
                 "rules": "; ".join(rules), "description": col.description,
             })
     return pd.DataFrame(rows)
@@ -71,13 +74,25 @@ def _rule_mentions(rule: Rule, column: str) -> bool:
     return isinstance(rule, DistinctGroups) and rule.group_by == column
 
 
-def data_dictionary_markdown(level: int = 1, title: bool = True) -> str:
+def column_label(name: str, lang: str = "en") -> str:
+    """A declared column's label for readers in ``lang``: the ``labels`` catalogue's header of that column, else
+    its term; "" where the catalogue has neither (the one lookup the data layer makes; the present layer's
+    :func:`vstudy.present.labels.column_label` adds the patterns of columns named from data)."""
+    for key in (f"labels.column.{name}", f"labels.term.{name}"):
+        if i18n.has(lang, key):
+            return i18n.text(lang, key)
+    return ""
+
+
+def data_dictionary_markdown(level: int = 1, title: bool = True, label: Callable[[str], str] | None = None) -> str:
     """The dictionary as Markdown: one section per table with its description, keys, rules and columns.
 
     The one rendering of the dictionary: the processed layer's ``data_dictionary.md`` (``level=1``) and the
     site's data page (under its own heading: ``level=3, title=False``). ``level`` is the title's heading level;
-    each table's heading is one below it.
+    each table's heading is one below it. ``label``: a column's label for readers (default :func:`column_label`,
+    the catalogue's; the site passes the present layer's, which also knows the labels declared beside the analysis).
     """
+    label = label or column_label
     out = ([f"{'#' * level} Data dictionary", ""] if title else []) + [
            "Generated from `vstudy.data.schemas` (the declarations `vstudy validate` enforces). New data are collected "
            "in the tables `raw.regional` and `raw.events_by_direction` (the collection contract; `vstudy template` "
@@ -91,7 +106,8 @@ def data_dictionary_markdown(level: int = 1, title: bool = True) -> str:
             out.append(f"Key: {', '.join(schema.keys)}.")
         for rule in schema.rules:
             out.append(f"Rule: {md_text(rule.describe())}.")
-        out += ["", "| column | type | unit | range | constraints | description |", "|---|---|---|---|---|---|"]
+        out += ["", "| column | label | type | unit | range | constraints | description |",
+                "|---|---|---|---|---|---|---|"]
         for col in schema.columns:
             rng = ""
             if col.min is not None or col.max is not None:
@@ -99,7 +115,7 @@ def data_dictionary_markdown(level: int = 1, title: bool = True) -> str:
             cons = ", ".join(x for x in ("key" if col.name in schema.keys else "",
                                          "optional" if not col.required else "",
                                          "may be empty" if col.nullable else "") if x)
-            out.append(f"| `{col.name}` | {col.dtype} | {md_text(col.unit)} | {rng} | {cons} | "
+            out.append(f"| `{col.name}` | {md_text(label(col.name))} | {col.dtype} | {md_text(col.unit)} | {rng} | {cons} | "
                        f"{md_text(col.description)} |")
         out.append("")
     return "\n".join(out)

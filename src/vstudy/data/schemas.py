@@ -299,7 +299,11 @@ _raw(TableSchema(
 _raw(TableSchema(
     "official_indicators_meta", "raw", "One row per official indicator: unit, descriptions, coverage, caveats.",
     (text("indicator", "indicator id"), text("unit", "unit"), text("description_en", "description"),
-     text("description_ru", "description"), text("ref_periods", "periods"), text("coverage", "coverage"),
+     text("description_ru", "description"),
+     *(text(f"label_{lang}", f"the indicator's label for readers in {name} (figures, tables); the id is shown "
+            "where a language has none (a validation warning)", required=False, nullable=True)
+       for lang, name in (("en", "English"), ("ru", "Russian"), ("kk", "Kazakh"))),
+     text("ref_periods", "periods"), text("coverage", "coverage"),
      text("higher_is", "better, worse or neutral", allowed=("better", "worse", "neutral")),
      text("notes", "caveats", nullable=True)),
     keys=("indicator",),

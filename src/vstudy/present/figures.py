@@ -6,7 +6,7 @@ from :mod:`vstudy.present.plots`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -21,6 +21,7 @@ from vstudy.analysis.replication import (
     REPRODUCED,
     STATUS_ORDER,
 )
+from vstudy.present import labels as labels_of
 from vstudy.present import plots
 from vstudy.present.words import plain
 
@@ -91,14 +92,23 @@ def plot_share_bars(shares: pd.DataFrame | None, palette_key: str, lang: str = "
     return plots.stacked_share_bars(wide, list(wide.columns), palette_key, lang, sort_by=sort_by)
 
 
-def plot_mix_heatmap(ages: pd.DataFrame | None, statuses: pd.DataFrame | None, lang: str = "en"):
-    """Age groups and statuses by region in one heat map, sorted by the share under 18; None without either."""
+def mix(ages: pd.DataFrame | None, statuses: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Age groups and statuses by region in one frame (index region_code), sorted by the share under 18; None
+    without either: what :func:`plot_mix_heatmap` draws."""
     parts = [p.set_index("region_code") for p in (ages, statuses) if p is not None]
     if not parts:
         return None
     combined = pd.concat(parts, axis=1)
     if ages is not None:
         combined = combined.sort_values("under18", ascending=False)
+    return combined
+
+
+def plot_mix_heatmap(ages: pd.DataFrame | None, statuses: pd.DataFrame | None, lang: str = "en"):
+    """Age groups and statuses by region in one heat map, sorted by the share under 18; None without either."""
+    combined = mix(ages, statuses)
+    if combined is None:
+        return None
     return plots.share_heatmap(relabel(combined, lang), lang, vmin=0, vmax=100)
 
 
@@ -302,8 +312,20 @@ def relabel(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return frame.rename(index=labels)
 
 
-def plot_coverage(matrix: pd.DataFrame, lang: str = "en"):
-    """Grid of indicator-periods × regions, filled where a value exists."""
+def coverage_row_label(row: object, lang: str = "en", names: Mapping[str, str] | None = None) -> str:
+    """A row of :func:`vstudy.analysis.replication.coverage_matrix` ("<indicator id> <period>") for a reader: the
+    indicator's label (``names``: id → label; the id where it has none) and its period."""
+    indicator, _, period = str(row).rpartition(" ")
+    indicator = indicator or period
+    name = (names or {}).get(indicator) or labels_of.label(indicator, lang, default=None) or indicator
+    if period == "undated":
+        return _say(lang, "coverage_undated", indicator=name)
+    return plain(lang, "labels.pattern.indicator_period", indicator=name, period=period)
+
+
+def plot_coverage(matrix: pd.DataFrame, lang: str = "en", names: Mapping[str, str] | None = None):
+    """Grid of indicator-periods × regions, filled where a value exists; rows named by ``names`` (indicator id →
+    label in ``lang``, :attr:`vstudy.present.notebook.Study.indicator_names`)."""
     from matplotlib.colors import ListedColormap
 
     labels = region_labels(matrix.columns, lang)
@@ -311,8 +333,7 @@ def plot_coverage(matrix: pd.DataFrame, lang: str = "en"):
     ax.imshow(matrix.to_numpy(), cmap=ListedColormap(["#f2f2f2", "#0072B2"]), aspect="auto", vmin=0, vmax=1)
     ax.set_xticks(range(matrix.shape[1]), [labels[c] for c in matrix.columns], rotation=60, ha="right",
                   rotation_mode="anchor", fontsize=7)
-    rows = [_say(lang, "coverage_undated", indicator=str(r).removesuffix(" undated")) if str(r).endswith(" undated")
-            else str(r) for r in matrix.index]
+    rows = [coverage_row_label(r, lang, names) for r in matrix.index]
     ax.set_yticks(range(len(matrix)), rows, fontsize=7)
     ax.set_xticks(np.arange(-0.5, matrix.shape[1]), minor=True)
     ax.set_yticks(np.arange(-0.5, len(matrix)), minor=True)
@@ -366,10 +387,15 @@ def _pair_label(x: str, y: str, x_scale: str, y_scale: str, n: int, lang: str) -
     return _say(lang, "pair", x=cs.scaled_label(x, x_scale, lang), y=cs.scaled_label(y, y_scale, lang), n=n)
 
 
+def main_forest_rows(results: pd.DataFrame) -> pd.DataFrame:
+    """The rows :func:`main_forest` draws: main pairs of the public-data families, primary method, all regions."""
+    return results[results["main"].astype(bool) & (results["role"] == "primary") & results["r"].notna()
+                   & ~results["subset"].astype(bool) & (results["family"] != "report")]
+
+
 def main_forest(results: pd.DataFrame, lang: str = "en"):
     """Main pairs of the public-data families (primary method, all regions): r with Fisher-z and bootstrap intervals."""
-    main = results[results["main"].astype(bool) & (results["role"] == "primary") & results["r"].notna()
-                   & ~results["subset"].astype(bool) & (results["family"] != "report")]
+    main = main_forest_rows(results)
     if main.empty:
         return None
     names = [_pair_label(r.x, r.y, r.x_scale, r.y_scale, r.n, lang) for r in main.itertuples()]
@@ -378,9 +404,14 @@ def main_forest(results: pd.DataFrame, lang: str = "en"):
     return fig
 
 
+def report_forest_rows(results: pd.DataFrame) -> pd.DataFrame:
+    """The rows :func:`report_forest` draws: the report's pairs, primary method, with a coefficient."""
+    return results[(results["family"] == "report") & (results["role"] == "primary") & results["r"].notna()]
+
+
 def report_forest(results: pd.DataFrame, lang: str = "en"):
     """The report's pairs recomputed from data, with the published r as a cross (None when none can run)."""
-    sub = results[(results["family"] == "report") & (results["role"] == "primary") & results["r"].notna()]
+    sub = report_forest_rows(results)
     if sub.empty:
         return None
     names = [_say(lang, "coef", pair=plots.label(c, lang, default=c).replace(" × ", " ×\n"), n=n)
@@ -399,6 +430,20 @@ def strongest_scatter(frame: pd.DataFrame, results: pd.DataFrame, lang: str = "e
     the region whose omission moves r the most highlighted (None when no pair can be estimated)."""
     from vstudy.analysis import correlations as cs
 
+    found = _strongest(frame, results)
+    if found is None:
+        return None
+    row, df = found
+    fig, _ = plots.scatter_labeled(df, "x", "y", "region_code", lang=lang,
+                                   xlabel=cs.scaled_label(row["x"], row["x_scale"], lang),
+                                   ylabel=cs.scaled_label(row["y"], row["y_scale"], lang),
+                                   highlight=row["influential_region"])
+    return plots.localize_numbers(fig, lang)
+
+
+def _strongest(frame: pd.DataFrame, results: pd.DataFrame):
+    from vstudy.analysis import correlations as cs
+
     table = cs.findings_table(results)
     if table.empty:
         return None
@@ -406,11 +451,21 @@ def strongest_scatter(frame: pd.DataFrame, results: pd.DataFrame, lang: str = "e
     data = cs.analysis_frame(frame)
     df = pd.DataFrame({"x": cs.on_scale(data[row["x"]], row["x_scale"]),
                        "y": cs.on_scale(data[row["y"]], row["y_scale"]), "region_code": data.index})
-    fig, _ = plots.scatter_labeled(df, "x", "y", "region_code", lang=lang,
-                                   xlabel=cs.scaled_label(row["x"], row["x_scale"], lang),
-                                   ylabel=cs.scaled_label(row["y"], row["y_scale"], lang),
-                                   highlight=row["influential_region"])
-    return plots.localize_numbers(fig, lang)
+    return row, df
+
+
+def strongest_scatter_data(frame: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame | None:
+    """The points :func:`strongest_scatter` draws: region_code and the pair's two variables as the dataset has
+    them (the figure puts a variable declared on a log scale on a log axis)."""
+    from vstudy.analysis import correlations as cs
+
+    found = _strongest(frame, results)
+    if found is None:
+        return None
+    row, _ = found
+    data = cs.analysis_frame(frame)
+    return pd.DataFrame({"region_code": data.index, row["x"]: data[row["x"]].to_numpy(float),
+                         row["y"]: data[row["y"]].to_numpy(float)})
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -603,6 +658,15 @@ class MapPlan:
             unit_labels=[s.unit for s in panel], quantities=[s.quantity for s in panel], classification="quantiles",
             k=4, ncols=2, figsize=(plots.FULL_WIDTH_IN, 2.8 * ((len(panel) + 1) // 2)))
         return fig
+
+    def data(self, column: str) -> pd.DataFrame | None:
+        """What the map of ``column`` draws: region_code, the value and, where the table has it, the count behind
+        it; None when ``column`` is not mapped."""
+        spec = self._spec(column)
+        if spec is None:
+            return None
+        n_column = spec.n_column if spec.n_column in self.frame.columns else None
+        return self.frame[["region_code", column] + ([n_column] if n_column else [])].reset_index(drop=True)
 
     def values(self) -> pd.DataFrame:
         """The mapped values by region (region_code, region, one column per mapped quantity)."""

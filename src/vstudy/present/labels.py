@@ -200,6 +200,30 @@ def has_label(key: str, kind: str = "column") -> bool:
     return all(lookup(key, lang, default=None) is not None for lang in LANGS)
 
 
+# --------------------------------------------------------------------------------------------- indicators
+def indicator_label(indicator: str, lang: str = "en", meta=None) -> str:
+    """An official indicator's label in ``lang``: the dataset's own (its ``indicators_meta`` table's
+    ``label_<lang>`` column, ``meta``), else the study's label of that id (a term, else a column's header), else the
+    id itself — which validation has warned about (:func:`vstudy.data.contract.check_official`)."""
+    _check_lang(lang)
+    return indicator_names(meta, lang, [indicator])[str(indicator)]
+
+
+def indicator_names(meta, lang: str = "en", ids=None) -> dict[str, str]:
+    """``{indicator id: label in lang}`` for ``ids`` (default: every indicator of ``meta``), as
+    :func:`indicator_label` gives them. ``meta`` is a dataset's ``indicators_meta`` table (or None)."""
+    _check_lang(lang)
+    given: dict[str, str] = {}
+    column = f"label_{lang}"
+    if meta is not None and "indicator" in meta.columns and column in meta.columns:
+        for indicator, text in zip(meta["indicator"], meta[column], strict=True):
+            if isinstance(text, str) and text.strip():
+                given[str(indicator)] = text.strip()
+    wanted = [str(i) for i in (ids if ids is not None else
+                                (meta["indicator"] if meta is not None and "indicator" in meta.columns else []))]
+    return {i: given.get(i) or label(i, lang, default=None) or COLUMN_LABELS[lang].get(i) or i for i in wanted}
+
+
 # --------------------------------------------------------------------------------------------- regions
 @functools.lru_cache(maxsize=4)
 def _region_labels(lang: str) -> dict[str, str]:

@@ -6,8 +6,9 @@ A notebook opens with its parameters cell and then::
 
 which resolves the paths, applies the figure style and returns a :class:`Study`: ``study.table(name)`` reads a
 table of the processed layer (``None`` when the dataset does not have it), ``study.save(frame, name)`` writes
-``<output_dir>/tables/<section>__<name>.csv``, ``study.figure(fig, name)`` writes
-``<output_dir>/figures/<section>__<name>.png|svg`` and shows the PNG, ``study.say(template, **values)`` shows
+``<output_dir>/tables/<section>__<name>.csv``, ``study.figure(fig, name, data=frame)`` writes
+``<output_dir>/figures/<section>__<name>.png|svg`` and the frame it draws as ``…/<section>__<name>.csv``, and
+shows the PNG with a link to its data, ``study.say(template, **values)`` shows
 Markdown whose values are escaped (:func:`vstudy.present.text.md`). Writes are atomic and deterministic.
 
 A part of a section whose inputs the dataset lacks passes ``None`` along: ``save(None, …)`` and
@@ -17,6 +18,7 @@ A part of a section whose inputs the dataset lacks passes ``None`` along: ``save
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,16 +42,17 @@ def figures_dir(output_dir: str | Path) -> Path:
 
 
 def save_table(frame: pd.DataFrame, section: str | None, name: str, output_dir: str | Path,
-               index: bool = False) -> Path:
-    """Write ``frame`` to ``tables/<section>__<name>.csv`` (UTF-8, LF, floats with up to 10 significant digits).
+               index: bool = False, lang: str = "en") -> Path:
+    """Write ``frame`` to ``tables/<section>__<name>.csv`` (:func:`write_csv`: ids as the header, UTF-8, LF, floats
+    with up to 10 significant digits, a CSVW description with the headers in every edition's language, and in
+    the ru and kk editions a copy with the edition's headers).
 
     ``section=None`` writes ``tables/<name>.csv``: the study-wide tables readers look for by name
     (``replication.csv``, ``correlations.csv``).
     """
     target = tables_dir(output_dir) / (f"{section}__{name}.csv" if section else f"{name}.csv")
-    with atomic_path(target) as tmp:
-        frame.to_csv(tmp, index=index, lineterminator="\n", float_format="%.10g")
-    return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return write_csv(frame, target, index=index, lang=lang)
 
 
 def figure_base(section: str, name: str, output_dir: str | Path) -> Path:
@@ -59,31 +62,127 @@ def figure_base(section: str, name: str, output_dir: str | Path) -> Path:
     return path
 
 
+def figure_texts(fig) -> list[str]:
+    """Every text a reader sees on ``fig``: titles, axis labels, tick labels, legend entries, annotations.
+
+    Kept with the figure's output (``metadata["image/png"]["vstudy"]["texts"]``) so that a check can read what the PNG says
+    without reading pixels (:mod:`vstudy.publish.reader_ids`).
+    """
+    from matplotlib.text import Text
+
+    seen: list[str] = []
+    for artist in fig.findobj(Text):
+        text = artist.get_text().strip() if artist.get_visible() else ""
+        if text and text not in seen:
+            seen.append(text)
+    return seen
+
+
+def column_titles(columns: Sequence[object]) -> dict[str, dict[str, str]]:
+    """Each column's title in every edition's language (:func:`vstudy.present.labels.column_label`; a region code
+    as the region's name; the id where the catalogue has no label): ``{column: {lang: title}}``."""
+    from vstudy.present import labels
+
+    out: dict[str, dict[str, str]] = {}
+    for name in columns:
+        key = str(name)
+        titles = {}
+        for lang in i18n.LANGS:
+            if labels.is_region_code(key):
+                titles[lang] = labels.region_label(key, lang)
+            else:
+                titles[lang] = labels.column_label(key, lang, default=None) or key
+        out[key] = titles
+    return out
+
+
+def csvw_metadata(file: str, columns: Sequence[object]) -> dict:
+    """The W3C CSV on the Web (CSVW) description of the CSV ``file``: each column's ``name`` is its id (what a
+    program reads) and its ``titles`` the header in each edition's language (``{"en": …, "ru": …, "kk": …}``)."""
+    titles = column_titles(columns)
+    return {"@context": "http://www.w3.org/ns/csvw", "url": file,
+            "tableSchema": {"columns": [{"name": key, "titles": titles[key]} for key in titles]}}
+
+
+def _write_csv(frame: pd.DataFrame, target: Path, index: bool = False, header: Sequence[str] | bool = True,
+               encoding: str = "utf-8") -> None:
+    with atomic_path(target) as tmp:
+        frame.to_csv(tmp, index=index, header=header, lineterminator="\n", float_format="%.10g", encoding=encoding)
+
+
+def _write_json(data: dict, target: Path) -> None:
+    with atomic_path(target) as tmp:
+        Path(tmp).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def edition_copy(path: Path, lang: str) -> Path:
+    """The edition's copy of the CSV ``path`` for spreadsheet users: ``<name>.<lang>.csv`` (ru, kk)."""
+    return path.with_name(f"{path.stem}.{lang}.csv")
+
+
+def write_csv(frame: pd.DataFrame, target: Path, index: bool = False, lang: str = "en") -> Path:
+    """Write ``frame`` to ``target`` with its ids as the header (UTF-8, LF, floats with up to 10 significant
+    digits), its CSVW description beside it (``<target>-metadata.json``: each column's id and its title in every
+    edition's language) and, in the Russian and Kazakh editions, a copy whose header row is the edition's titles
+    (``<name>.<lang>.csv``, UTF-8 with a byte-order mark so that a spreadsheet opens it in its language)."""
+    data = frame.reset_index() if index else frame
+    _write_csv(data, target)
+    _write_json(csvw_metadata(target.name, list(data.columns)), target.with_name(target.name + "-metadata.json"))
+    if lang != "en":
+        titles = column_titles(list(data.columns))
+        copy = edition_copy(target, lang)
+        _write_csv(data, copy, header=[titles[str(c)][lang] for c in data.columns], encoding="utf-8-sig")
+        _write_json(csvw_metadata(copy.name, list(data.columns)), copy.with_name(copy.name + "-metadata.json"))
+    return target
+
+
+def download_link(path: Path, lang: str, kind: str = "table", base: str = "..") -> Rendered:
+    """The link under a table or a figure to its CSV, in the edition's language: the edition's copy with the
+    edition's headers where one was written (ru, kk), else the file of ids. ``kind``: ``table`` or ``figure``."""
+    copy = edition_copy(path, lang)
+    shown = copy if lang != "en" and copy.is_file() else path
+    if not re.fullmatch(r"[\w.-]+", shown.name) or not re.fullmatch(r"[\w.-]+", shown.parent.name):
+        raise ValueError(f"a download is a plain file name, not {shown.parent.name}/{shown.name!r}")
+    # the message has no text from data; the file name is plain (checked above), so it goes into the link as is
+    return Rendered(i18n.text(lang, f"labels.download.{kind}", href=f"{base.rstrip('/')}/{shown.parent.name}/{shown.name}"))
+
+
 def show_figure(fig, section: str, name: str, output_dir: str | Path, interactive=None,
-                include_js: bool = True) -> None:
+                include_js: bool = True, data: pd.DataFrame | None = None, lang: str = "en") -> None:
     """Save ``fig`` (PNG at ``plots.SAVE_DPI`` and SVG), close it, and show the saved PNG as the cell's output.
 
     The notebook, the website and the study PDF then carry the print-resolution file that was written, at the
     figure's fixed size, instead of a second, screen-resolution render with a cropped box; and every figure is
     drawn once less. With ``interactive`` (a plotly figure) the output is one bundle of the interactive map
     (``text/html``, the website's) and the saved PNG (the PDF's): :func:`vstudy.present.interactive.bundle`;
-    ``include_js`` embeds plotly.js with it. Returns nothing, so that a last line of a cell adds no output.
+    ``include_js`` embeds plotly.js with it. With ``data`` (the frame the figure draws) the frame is saved beside
+    the images as ``figures/<section>__<name>.csv`` (:func:`write_csv`: ids, CSVW titles, the edition's copy) and
+    a link to it in ``lang`` is shown under the figure. The figure's texts go with its output
+    (:func:`figure_texts`). Returns nothing, so that a last line of a cell adds no output.
     """
-    from IPython.display import Image, display
+    from IPython.display import Image, Markdown, display
 
     from vstudy.present import plots
 
-    written = plots.save(fig, figure_base(section, name, output_dir))
+    base = figure_base(section, name, output_dir)
+    written = plots.save(fig, base)
+    texts = figure_texts(fig)  # after drawing: tick labels are laid out when the figure is drawn
     plots.plt.close(fig)
     png = next(p for p in written if p.suffix == ".png")
     if interactive is not None:
         from vstudy.present import interactive as maps_html
 
         maps_html.show(interactive, png.read_bytes(), include_js=include_js)
-        return
-    display(Image(data=png.read_bytes(), format="png"))
+    else:
+        display(Image(data=png.read_bytes(), format="png", metadata={"vstudy": {"texts": texts}}))
+    if data is not None:
+        csv = write_csv(data, base.with_name(base.name + ".csv"), index=_named_index(data), lang=lang)
+        display(Markdown(str(download_link(csv, lang, "figure"))))
 
 
+def _named_index(frame: pd.DataFrame) -> bool:
+    """Whether ``frame``'s index is data (named: a region code, an indicator) rather than row numbers."""
+    return any(n is not None for n in frame.index.names)
 
 
 def markdown(*parts: object, lang: str = "en") -> str:
@@ -216,6 +315,17 @@ class Study:
         ``is_report`` (it transcribes a report), ``synthetic``, ``id``, ``title``, ``scheme`` and ``period``."""
         return dataset_facts(self.manifest)
 
+    @property
+    def indicator_names(self) -> dict[str, str]:
+        """The official indicators' labels in the edition's language, ``{id: label}``: the dataset's own
+        (``indicators_meta``'s ``label_<lang>``), else the study's, else the id
+        (:func:`vstudy.present.labels.indicator_names`); every indicator of the dataset's long table."""
+        from vstudy.present import labels
+
+        meta, long = self.table("official_indicators_meta"), self.table("long")
+        ids = sorted(set(long["variable"][long["value_kind"] == "official"])) if long is not None else []
+        return labels.indicator_names(meta, self.lang, ids)
+
     def inventory(self, *names: str) -> pd.DataFrame:
         """Which of the processed tables ``names`` this dataset has, and their rows (table, present, rows)."""
         import pandas as pd
@@ -237,23 +347,25 @@ class Study:
         """Write ``frame`` as the section's table ``name``; nothing when ``frame`` is None (inputs absent)."""
         if frame is None:
             return None
-        return save_table(frame, self.section, name, self.output_dir, index=index)
+        return save_table(frame, self.section, name, self.output_dir, index=index, lang=self.lang)
 
     def show(self, frame: pd.DataFrame | None, name: str, columns=None):
         """The reader's table of ``frame`` (the view declared for ``name`` in :mod:`vstudy.present.views`): labels in
         the edition's language, formatted numbers, no index, "—" with a reason, and a link to the section's CSV
         ``name`` when one was saved. None (nothing shown) when the frame is None or empty."""
-        from vstudy.present import tables, views
+        from vstudy.present import views
 
         saved = tables_dir(self.output_dir) / f"{self.section}__{name}.csv"
-        link = tables.study_table_link(name, self.section, self.lang) if saved.is_file() else None
+        link = str(download_link(saved, self.lang, "table")) if saved.is_file() else None
         return views.show(frame, self.section, name, self.lang, csv_link=link, columns=columns)
 
-    def figure(self, fig, name: str, interactive=None) -> None:
+    def figure(self, fig, name: str, data: pd.DataFrame | None = None, interactive=None) -> None:
         """Save and show ``fig`` (or the figure of a ``(fig, axes)`` pair); nothing when it is None.
 
-        ``interactive``: a plotly figure shown on the website in place of the static one (the PDF keeps the
-        static one); plotly.js is embedded with the first of them in the notebook (one notebook is one page)."""
+        ``data``: the frame the figure draws, saved beside it as ``figures/<section>__<name>.csv`` and linked under
+        it in the edition's language (:func:`show_figure`). ``interactive``: a plotly figure shown on the website
+        in place of the static one (the PDF keeps the static one); plotly.js is embedded with the first of them in
+        the notebook (one notebook is one page)."""
         if isinstance(fig, tuple):
             fig = fig[0]
         if fig is None:
@@ -262,7 +374,7 @@ class Study:
         if interactive is not None:
             include_js = not self._cache.get("plotly.js", False)
             self._cache["plotly.js"] = True
-        show_figure(fig, self.section, name, self.output_dir, interactive, include_js)
+        show_figure(fig, self.section, name, self.output_dir, interactive, include_js, data=data, lang=self.lang)
 
     def say(self, *parts: object) -> None:
         """Show the study's sentences (messages filled from the catalogues: :func:`vstudy.present.words.t`)."""

@@ -36,9 +36,10 @@ UNIT_WORDS: dict[str, tables.Msg] = {unit: msg(f"tables.unit.{unit}") for unit i
 # "<section>/<name>" → {"columns": [...], "missing_reason": ..., "notes": [...]} (reader_table's arguments; and
 # "localized": {lang: {column: its twin in lang}}, the text a column shows in that edition)
 VIEWS: dict[str, dict] = {
-    # the data-quality page names the dataset's own tables and indicators as they are spelled in it (code)
-    "00_data_quality/inventory": {"columns": [col("table", "code"), col("file", "code"), col("schema", "code")]},
-    "00_data_quality/coverage": {"columns": [col("indicator", "code"),
+    # the data-quality page names the dataset's tables and indicators by their labels (their ids and files are in
+    # the downloadable CSV and the data dictionary)
+    "00_data_quality/inventory": {"columns": [col("table", "id")]},
+    "00_data_quality/coverage": {"columns": [col("indicator_name", "text"),
                                              col("period", "text", values={"undated": msg("tables.cell.undated")}),
                                              col("unit", "text", values=UNIT_WORDS), "regions with a value",
                                              "regions of the scheme", col("missing", "note")]},

@@ -59,8 +59,8 @@ MAX_ASPECT = 1.25
 _OPTION = re.compile(r"^#\|\s*([\w-]+)\s*:\s*(.*?)\s*$")
 _HEADING = re.compile(r"^(#{1,6})(\s+.*)$")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-# A paragraph that is only a link to a table's CSV file on the website: the PDF has no such file beside it.
-_CSV_LINK = re.compile(r"^\[[^\]\n]*\]\((?:\.\./|\./)?tables/[^)\s]+\.csv\)\s*$", re.MULTILINE)
+# A paragraph that is only a link to a table's or a figure's CSV file on the website: the PDF has no such file beside it.
+_CSV_LINK = re.compile(r"^\[[^\]\n]*\]\((?:\.\./|\./)?(?:tables|figures)/[^)\s]+\.csv\)\s*$", re.MULTILINE)
 
 
 def word(lang: str, key: str, /, **facts: object) -> str:

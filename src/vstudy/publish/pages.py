@@ -696,7 +696,8 @@ def dictionary_markdown(lang: str = "en", level: int = 3, compact: bool = False)
     if lang == "en" and compact:
         return _dictionary_list(level)
     if lang == "en":
-        return dictionary.data_dictionary_markdown(level=level, title=False)
+        return dictionary.data_dictionary_markdown(level=level, title=False,
+                                                   label=lambda name: column_name(name, lang).replace("—", ""))
     out = [md(lang, "dictionary.intro") + "\n"]
     for key, schema in schemas.all_schemas().items():
         out.append(f"{'#' * (level + 1)} `{key}`\n")
@@ -731,7 +732,7 @@ def column_name(name: str, lang: str) -> str:
 
 
 def _dictionary_list(level: int) -> str:
-    """The English data dictionary with one line per column: name, type, unit, range, constraints, description."""
+    """The English data dictionary with one line per column: id, label, type, unit, range, constraints, description."""
     from vstudy.data import dictionary, schemas
 
     lang = "en"
@@ -752,7 +753,9 @@ def _dictionary_list(level: int) -> str:
             details += [plain(lang, f"pages.dictionary.{word}") for word, holds in (
                 ("key_column", col.name in schema.keys), ("optional", not col.required), ("nullable", col.nullable))
                 if holds]
-            out.append(f"- `{col.name}` ({'; '.join(details)}): {dictionary.md_text(col.description)}")
+            name = column_name(col.name, lang)
+            named = f" {escape(name)}" if name != "—" else ""
+            out.append(f"- `{col.name}`{named} ({'; '.join(details)}): {dictionary.md_text(col.description)}")
         out.append("")
     return "\n".join(out) + "\n"
 

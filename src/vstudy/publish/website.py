@@ -196,6 +196,8 @@ def render_site(config, state: dict, view=None) -> RenderOutcome:
     for lang, stage in stages.items():
         built = stage / "_site"
         incremental.sync_folder(stage / "tables", built / "tables")  # a partial render copies no resources
+        if (stage / "figures").is_dir():
+            incremental.sync_folder(stage / "figures", built / "figures")
         plan = plans[lang]
         incremental.rewrite_edition_links(built, None if plan is None else [incremental.html_page(p) for p in plan],
                                           pages_of, own=lang)
@@ -372,6 +374,9 @@ def stage_site(config, state: dict, view=None, lang: str = "en") -> Path:
 
     if view.dir(lang).joinpath("tables").is_dir():
         shutil.copytree(view.dir(lang) / "tables", stage / "tables", ignore=shutil.ignore_patterns(".*"))
+    if view.dir(lang).joinpath("figures").is_dir():  # each figure's data (CSV and its CSVW description)
+        shutil.copytree(view.dir(lang) / "figures", stage / "figures",
+                        ignore=shutil.ignore_patterns(".*", "*.png", "*.svg"))
     for page in content.PAGES:  # the site's pages in the edition's language, from the pages catalogue
         write_text_atomic(stage / page, content.page_qmd(page, lang, manifest))
     for page in optional:  # the report and this study (the report's transcription only)

@@ -50,10 +50,14 @@ def dataset_tables(dataset: Mapping[str, object]) -> pd.DataFrame:
                          for name, spec in tables.items()], columns=["table", "file", "schema"]).set_index("table")
 
 
-def indicator_coverage(long: pd.DataFrame | None, scheme: str, lang: str = "en") -> pd.DataFrame:
-    """Official indicators per reference period: units of the scheme with a value and the ones missing (named in
-    ``lang`` when there are ten or fewer, else counted)."""
-    cols = ["indicator", "period", "unit", "regions with a value", "regions of the scheme", "missing"]
+def indicator_coverage(long: pd.DataFrame | None, scheme: str, lang: str = "en",
+                       names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Official indicators per reference period: the indicator's name (``names``: id → label in ``lang``; the id
+    where it has none), units of the scheme with a value and the ones missing (named in ``lang`` when there are ten
+    or fewer, else counted)."""
+    names = names or {}
+    cols = ["indicator", "period", "indicator_name", "unit", "regions with a value", "regions of the scheme",
+            "missing"]
     if long is None:
         return pd.DataFrame(columns=cols)
     official = long[long["value_kind"] == "official"]
@@ -63,7 +67,8 @@ def indicator_coverage(long: pd.DataFrame | None, scheme: str, lang: str = "en")
         present = set(group["region_code"])
         missing = [c for c in units if c not in present]
         rows.append(dict(zip(cols, (
-            indicator, period, group["unit"].iloc[0], len(present & set(units)), len(units),
+            indicator, period, names.get(indicator, indicator), group["unit"].iloc[0], len(present & set(units)),
+            len(units),
             ", ".join(regions.name(c, lang) for c in missing) if 0 < len(missing) <= 10
             else (i18n.text(lang, "common.regions", n=len(missing)) if missing else "")), strict=True)))
     return pd.DataFrame(rows, columns=cols).set_index(["indicator", "period"])
@@ -73,5 +78,5 @@ def coverage_matrix(long: pd.DataFrame, scheme: str) -> pd.DataFrame:
     """Indicator-periods (rows, "indicator period") × units of the scheme (columns): 1 where a value exists."""
     official = long[(long["value_kind"] == "official") & long["region_code"].isin(regions.codes(scheme))]
     rows = official["variable"] + " " + official["ref_period"].astype(str)
-    matrix = pd.crosstab(rows, official["region_code"]).clip(upper=1)
+    matrix = pd.crosstab(rows.rename("indicator_period"), official["region_code"]).clip(upper=1)
     return matrix.reindex(columns=regions.codes(scheme), fill_value=0)

@@ -49,14 +49,17 @@ def validation_text(findings: pd.DataFrame | None, lang: str) -> Rendered:
 
 
 def coverage_text(coverage: pd.DataFrame, lang: str) -> Rendered:
-    """How many indicator-periods cover every region of the scheme, and which are partial."""
+    """How many indicator-periods cover every region of the scheme, and which are partial (named by their labels
+    where the table has them: ``indicator_name``)."""
     if coverage.empty:
         return t(lang, "data_quality.coverage.none")
     n_units = int(coverage["regions of the scheme"].iloc[0])
     covered = coverage["regions with a value"]
     full, partial = coverage[covered == n_units], coverage[covered < n_units]
-    items = [plain(lang, "data_quality.coverage.item", indicator=str(indicator), period=str(period), covered=int(n),
-                   units=n_units)
+    names = partial["indicator_name"] if "indicator_name" in partial.columns else None
+    items = [plain(lang, "data_quality.coverage.item",
+                   indicator=str(indicator if names is None else names[(indicator, period)]), period=str(period),
+                   covered=int(n), units=n_units)
              for (indicator, period), n in partial["regions with a value"].items()]
     return t(lang, "data_quality.coverage.summary", full=len(full), units=n_units, partial=len(partial), items=items)
 
