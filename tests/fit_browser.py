@@ -37,13 +37,21 @@ window.addEventListener("load", () => setTimeout(() => {
   const tables = [...document.querySelectorAll("table")].filter(t => !t.closest("svg, .plotly, .js-plotly-plot"))
     .filter(t => t.getBoundingClientRect().width > 0).map(t => {
       const box = t.parentElement;
+      const scrolls = ["auto", "scroll"].includes(getComputedStyle(box).overflowX);
+      const seen = scrolls ? box : t;  // what the reader sees of it: its scroll box, or the table itself
       const head = t.querySelector("th, td");
       return {name: (head ? head.textContent : "").trim().slice(0, 40), width: Math.round(t.scrollWidth),
-              box: [box.scrollWidth, box.clientWidth], past_column: Math.round(t.getBoundingClientRect().right - right)};
+              box: [box.scrollWidth, box.clientWidth], past_column: Math.round(seen.getBoundingClientRect().right - right)};
     });
+  // what makes the page wider than its viewport: elements sticking out of a parent that does not
+  const wide = [...document.body.querySelectorAll("*")].filter(e => {
+    const r = e.getBoundingClientRect();
+    const p = e.parentElement && e.parentElement.getBoundingClientRect();
+    return r.width > 0 && r.right > d.clientWidth + 1 && p && p.right <= d.clientWidth + 1;
+  }).slice(0, 5).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")} ${Math.round(e.getBoundingClientRect().right)}px ${(e.textContent || "").trim().slice(0, 30)}`);
   parent.postMessage(JSON.stringify({page: location.pathname.split("/").pop().replace("__PREFIX__", ""),
                                      viewport: d.clientWidth, scroll: d.scrollWidth, column: Math.round(main.clientWidth),
-                                     tables}), "*");
+                                     tables, wide}), "*");
 }, 200));
 </script>
 """.replace("__PREFIX__", PREFIX)
@@ -133,7 +141,7 @@ def main(argv: Sequence[str]) -> int:
     for item in measure(pages, widths):
         widest = max(item["tables"], key=lambda t: t["box"][0] - t["box"][1], default=None)
         print(json.dumps({k: item[k] for k in ("page", "width", "viewport", "scroll", "column")}
-                         | {"tables": len(item["tables"]),
+                         | {"tables": len(item["tables"]), "wide": item.get("wide"),
                             "worst": widest and {k: widest[k] for k in ("name", "width", "box", "past_column")}},
                          ensure_ascii=False))
     return 0

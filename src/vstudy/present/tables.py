@@ -344,9 +344,14 @@ def _column_width(header: str, cells: Sequence[str], wraps: bool, tight: bool = 
     texts = [c[len(_CODE):] if c.startswith(_CODE) else c for c in cells]
     widest = max((len(t) for t in texts), default=0)
     if wraps:
-        longest_word = max((len(w) for t in texts for w in t.split()), default=0)
+        longest_word = max((len(w) for t in texts for w in _BREAKS.split(t)), default=0)
         widest = min(widest, max(TIGHT_WRAP_CHARS if tight else WRAP_CHARS, longest_word))
     return max(_wrapped_width(header, lines=3 if tight else 2), widest)
+
+
+# Where a line may break in a cell (Unicode line breaking, as browsers and typst apply it): at spaces, and after a
+# hyphen, a dash or a slash ("Северо-|Казахстанская", "report_2021/|errata.csv").
+_BREAKS = re.compile(r"\s+|(?<=[-‐–—/])(?=\w)")
 
 
 def _wrapped_width(text: str, lines: int) -> int:
