@@ -13,6 +13,7 @@ sit beside the pages (same relative links) and are removed afterwards.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -61,6 +62,30 @@ WRAPPER = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><pre 
 </script>{frames}</body></html>"""
 
 
+# What Quarto 1.7 gives a reader table on a page (measured on a rendered page: computed styles of `main`, `th`,
+# `td` in Chromium): the theme's font at 17 px, line height 1.5, `.table-sm` cells padded 4.25 px, the text column
+# 763 px wide at a 1280 px window and 324 px at 390 px (25.5 px margins each side).
+QUARTO_LIKE_CSS = """
+html { font-size: 17px; }
+body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans",
+       "Liberation Sans", Arial, sans-serif; line-height: 1.5; }
+main { box-sizing: border-box; width: min(763px, calc(100% - 51px)); margin: 14px 25.5px; }
+table { border-collapse: collapse; caption-side: top; width: 100%; }
+.table-sm > :not(caption) > * > * { padding: 4.25px; }
+th { text-align: inherit; font-weight: 700; }
+"""
+SITE_CSS = Path(__file__).resolve().parents[1] / "site" / "site.css"
+
+
+def page_of(fragments: list[str], title: str = "tables") -> str:
+    """A page holding ``fragments`` (reader tables' HTML and Markdown notes) in the site's style."""
+    css = QUARTO_LIKE_CSS + SITE_CSS.read_text(encoding="utf-8")
+    body = "\n".join(f'<div class="cell-output-display">{f}</div>' for f in fragments)
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{css}</style></head>'
+            f'<body><main class="content">{body}</main></body></html>')
+
+
 def chromium() -> str | None:
     for name in CHROMIUM_NAMES:
         found = shutil.which(name)
@@ -103,9 +128,7 @@ def measure(pages: Sequence[Path], widths: Sequence[int] = WIDTHS, *, budget_ms:
                         capture_output=True, text=True, timeout=300)
             found = re.search(r'<pre id="fit-out">(.*?)</pre>', run.stdout, re.S)
             lines = [line for line in (found.group(1) if found else "").splitlines() if line.strip()]
-            import html as html_lib
-
-            got = [json.loads(html_lib.unescape(line)) for line in lines]
+            got = [json.loads(html.unescape(line)) for line in lines]
             if len(got) != len(copies):
                 raise RuntimeError(f"Chromium measured {len(got)} of {len(copies)} pages at {width} px: "
                                    f"{run.stderr[-2000:]}")

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 import shutil
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from fit_browser import chromium, measure, problems
+from fit_browser import SITE_CSS, chromium, measure, page_of, problems
 
 from vstudy.data import processed
 from vstudy.present import tables, views
@@ -27,29 +26,6 @@ from vstudy.publish import website
 from vstudy.publish.quarto import quarto_path
 
 ROOT = Path(__file__).resolve().parents[2]
-
-# What Quarto 1.7 gives a reader table on a page (measured on a rendered page: computed styles of `main`, `th`,
-# `td` in Chromium): the theme's font at 17 px, line height 1.5, `.table-sm` cells padded 4.25 px, the text column
-# 763 px wide at a 1280 px window and 324 px at 390 px (25.5 px margins each side).
-QUARTO_LIKE_CSS = """
-html { font-size: 17px; }
-body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans",
-       "Liberation Sans", Arial, sans-serif; line-height: 1.5; }
-main { box-sizing: border-box; width: min(763px, calc(100% - 51px)); margin: 14px 25.5px; }
-table { border-collapse: collapse; caption-side: top; width: 100%; }
-.table-sm > :not(caption) > * > * { padding: 4.25px; }
-th { text-align: inherit; font-weight: 700; }
-"""
-SITE_CSS = ROOT / "site" / "site.css"
-
-
-def page_of(fragments: list[str], title: str = "tables") -> str:
-    """A page holding ``fragments`` (reader tables' HTML and Markdown notes) in the site's style."""
-    css = QUARTO_LIKE_CSS + SITE_CSS.read_text(encoding="utf-8")
-    body = "\n".join(f'<div class="cell-output-display">{f}</div>' for f in fragments)
-    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{css}</style></head>'
-            f'<body><main class="content">{body}</main></body></html>')
 
 
 needs_chromium = pytest.mark.skipif(chromium() is None, reason="headless Chromium is not installed")
@@ -147,9 +123,9 @@ def test_quartos_cdn_preamble_is_removed_and_nothing_else(tmp_path):
 
 
 def test_the_site_pages_sources_name_no_remote_script(processed_2021):
-    from vstudy.publish import pages
-
     import json
+
+    from vstudy.publish import pages
 
     manifest = json.loads((processed_2021 / "manifest.json").read_text(encoding="utf-8"))
     for lang in ("en", "ru", "kk"):

@@ -59,7 +59,7 @@ from vstudy.present.text import escape
 MAX_WIDTH_CHARS = 88
 CELL_PADDING_CHARS = 2
 WRAP_CHARS = 30  # a text column is counted this wide (or its longest word): longer cells wrap
-TIGHT_WRAP_CHARS = 16  # … and this wide (headers on three lines) when the table does not fit otherwise
+TIGHT_WRAP_CHARS = 12  # … and this wide (headers on three lines) when the table does not fit otherwise
 NOTE_CHARS = 40  # a note column whose longest note is longer becomes numbered notes below the table
 DASH = "—"
 MINUS = formats.MINUS
@@ -250,6 +250,7 @@ class ReaderTable:
     omitted: list[int] = field(default_factory=list)
     cut: list[int] = field(default_factory=list)
     tight: bool = False
+    cut_expected: bool = False
     notes: list[str] = field(default_factory=list)
     numbered_notes: list[str] = field(default_factory=list)
     caption: str | None = None
@@ -304,7 +305,8 @@ class ReaderTable:
         )
         caption = f"<caption>{escape(self.caption)}</caption>" if self.caption else ""
         # the box scrolls sideways where a phone is narrower than the table (site.css); the page never does
-        cut = f' data-cut="{len(self.cut)}"' if self.cut else ""
+        # how many columns were cut to fit ("expected" where the view declares it: tests/integration/test_pages_fit)
+        cut = f' data-cut="{"expected" if self.cut_expected else len(self.cut)}"' if self.cut else ""
         return (f'<div class="reader-table" style="overflow-x:auto"{cut}>'
                 f'<table class="table table-sm">{caption}<thead><tr>{head}</tr></thead>'
                 f"<tbody>{body}</tbody></table></div>")
@@ -403,6 +405,7 @@ def reader_table(
     csv_link: str | None = None,
     max_width_chars: int = MAX_WIDTH_CHARS,
     note_chars: int = NOTE_CHARS,
+    fit: str = "whole",
 ) -> ReaderTable:
     """The reader's view of ``frame``: see the module's docstring.
 
@@ -411,7 +414,11 @@ def reader_table(
     ``missing_reason``: why values are missing (per column: ``col(..., missing=…)``); without one, a missing value
     is still marked "—" and the note says the data have no value for it. ``notes``: further lines below the table
     (sources, definitions). ``csv_link``: Markdown for the full table, e.g. :func:`study_table_link`.
+    ``fit``: ``"cut"`` when the caller expects the last columns to leave the page (a matrix whose columns the
+    dataset chooses); ``"whole"`` (default) when every column not ``optional`` should fit.
     """
+    if fit not in ("whole", "cut"):
+        raise ValueError(f"fit is 'whole' or 'cut', not {fit!r}")
     _check_lang(lang)
     data = frame
     if not isinstance(frame.index, pd.RangeIndex) and any(n is not None for n in frame.index.names):
@@ -449,7 +456,8 @@ def reader_table(
     table_notes.extend(t for t in (_text(n, lang) for n in notes) if t)
 
     table = ReaderTable(lang=lang, headers=headers, rows=cells, numeric=numeric, notes=table_notes,
-                        numbered_notes=numbered, caption=_text(caption, lang), csv_link=csv_link)
+                        numbered_notes=numbered, caption=_text(caption, lang), csv_link=csv_link,
+                        cut_expected=fit == "cut")
     _fit(table, specs, max_width_chars)
     return table
 

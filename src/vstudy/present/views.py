@@ -3,8 +3,9 @@
 A notebook saves the machine table (``study.save(frame, name)``: ids, units in the column names, full precision,
 for download and for the tests) and displays the reader's view of the same frame (``study.show(frame, name)``),
 made by :func:`vstudy.present.tables.reader_table` from the spec declared here under ``"<section>/<name>"``:
-the columns shown, in order, with their formats; columns a spec marks ``optional`` are left out of the PDF when
-the page is too narrow. A table without a spec shows every column except the printed duplicates of an id
+the columns shown, in order, with their formats; columns a spec marks ``optional`` are left out of the page (the
+website's and the PDF's alike) when the table would not fit an A4 page or the site's text column otherwise —
+they stay in the downloadable CSV, and a note below the table names them. A table without a spec shows every column except the printed duplicates of an id
 (``region`` beside ``region_code``, ``direction`` beside ``direction_id``: the id is shown as its label).
 """
 
@@ -43,8 +44,8 @@ VIEWS: dict[str, dict] = {
                                               col("schema", "code", optional=True)]},
     "00_data_quality/coverage": {"columns": [col("indicator", "code"),
                                              col("period", "text", values={"undated": msg("tables.cell.undated")}),
-                                             col("unit", "text", values=UNIT_WORDS, optional=True),
-                                             "regions with a value",
+                                             col("unit", "text", values=UNIT_WORDS),
+                                             col("regions with a value", optional=True),
                                              col("regions of the scheme", optional=True), col("missing", "note")]},
     "00_data_quality/errata": {"columns": ["erratum", "what is wrong", col("evidence", "note"), "report lines",
                                            col("handling", "note"), col("found by", optional=True)],
@@ -72,6 +73,8 @@ VIEWS: dict[str, dict] = {
         col("organisations_per_100k", "num", decimals=2), col("ngo_per_100k", "num", decimals=2, optional=True),
         col("initiative_groups_per_100k", "num", decimals=2, optional=True)], "missing_reason": NOT_COMPUTABLE},
     "02_organisations/totals": {"missing_reason": NOT_PUBLISHED},
+    # the register's statuses by section: in Russian the last column ("total") does not fit the page
+    "00_data_quality/replication_summary": {"fit": "cut"},
     "03_correlations/published_family": {"columns": [
         "coef_id", col("r_published", "r"), col("n", "int"), "ci_low", "ci_high", "p", "p_holm",
         col("p_by", optional=True), col("reading", "note")]},
@@ -178,7 +181,6 @@ def show(frame: pd.DataFrame | None, section: str, name: str, lang: str, *, csv_
     if not isinstance(frame.index, pd.RangeIndex) and any(n is not None for n in frame.index.names):
         data = frame.reset_index()
     prepare = view.pop("prepare", None)
-    view.pop("fit", None)  # "cut": the view expects columns to leave the page (tests/integration/test_pages_fit.py)
     data = in_language(data, view.pop("localized", {}).get(lang, {}))
     for name_ in view.pop("lists", ()):
         if name_ in data.columns:
