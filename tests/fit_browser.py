@@ -45,11 +45,17 @@ window.addEventListener("load", () => setTimeout(() => {
               box: [box.scrollWidth, box.clientWidth], past_column: Math.round(seen.getBoundingClientRect().right - right)};
     });
   // what makes the page wider than its viewport: elements sticking out of a parent that does not
+  const clipped = e => {  // inside a box that scrolls or clips: it cannot widen the page
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(a).overflowX)) return true;
+    }
+    return false;
+  };
   const wide = [...document.body.querySelectorAll("*")].filter(e => {
     const r = e.getBoundingClientRect();
     const p = e.parentElement && e.parentElement.getBoundingClientRect();
-    return r.width > 0 && r.right > d.clientWidth + 1 && p && p.right <= d.clientWidth + 1;
-  }).slice(0, 5).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")} ${Math.round(e.getBoundingClientRect().right)}px ${(e.textContent || "").trim().slice(0, 30)}`);
+    return r.width > 0 && r.right > d.clientWidth + 1 && p && p.right <= d.clientWidth + 1 && !clipped(e);
+  }).slice(0, 5).map(e => `${e.parentElement.tagName.toLowerCase()}>${e.tagName.toLowerCase()}.${[...e.classList].join(".")} ${Math.round(e.getBoundingClientRect().right)}px ${(e.textContent || "").trim().slice(0, 30)}`);
   parent.postMessage(JSON.stringify({page: location.pathname.split("/").pop().replace("__PREFIX__", ""),
                                      viewport: d.clientWidth, scroll: d.scrollWidth, column: Math.round(main.clientWidth),
                                      tables, wide}), "*");
