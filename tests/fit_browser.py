@@ -37,8 +37,10 @@ window.addEventListener("load", () => setTimeout(() => {
   const right = main.getBoundingClientRect().right;
   const tables = [...document.querySelectorAll("table")].filter(t => !t.closest("svg, .plotly, .js-plotly-plot"))
     .filter(t => t.getBoundingClientRect().width > 0).map(t => {
-      const box = t.parentElement;
-      const scrolls = ["auto", "scroll"].includes(getComputedStyle(box).overflowX);
+      // its scroll box: the table itself (a table set as a block that scrolls), else its parent
+      const own = ["auto", "scroll"].includes(getComputedStyle(t).overflowX);
+      const box = own ? t : t.parentElement;
+      const scrolls = own || ["auto", "scroll"].includes(getComputedStyle(box).overflowX);
       const seen = scrolls ? box : t;  // what the reader sees of it: its scroll box, or the table itself
       const head = t.querySelector("th, td");
       return {name: (head ? head.textContent : "").trim().slice(0, 40), width: Math.round(t.scrollWidth),
