@@ -143,32 +143,51 @@ def test_format_number_is_cldr_s():
     assert tables.format_p(0.0004, "kk") == "< 0,001" and tables.format_p(0.0123, "en") == "0.012"
 
 
-def test_wide_tables_split_and_keep_the_first_column(regional):
+def test_a_wide_table_is_never_cut_into_column_blocks(regional):
+    """Too wide even without its optional columns: text wraps tighter, then the last columns leave the page (into
+    the CSV, named in a note); the website and the print show the same columns, the first always."""
     numeric = [c for c in regional.columns if c.endswith(("_count", "_pct", "_per_100k"))]
     spec = ["region_code", *numeric]
-    table = tables.reader_table(regional, spec, "ru", max_width_chars=80)
-    assert len(table.parts) >= 2
-    assert all(part[0] == 0 for part in table.parts)
-    shown = [i for part in table.parts for i in part[1:]]
-    assert sorted(shown) == list(range(1, len(spec)))  # every column printed exactly once
-    assert all(table.width(part) <= 80 for part in table.parts if len(part) > 2)
+    table = tables.reader_table(regional, spec, "ru", max_width_chars=80,
+                                csv_link=tables.study_table_link("regions", lang="ru"))
+    assert table.shown[0] == 0 and table.tight and table.cut
+    assert table.shown + table.cut == list(range(len(spec)))  # the last columns leave, in order
+    assert table.width() <= 80 < table.width([*table.shown, table.cut[0]])
     md = html.unescape(table.markdown())
-    assert md.count("| Регион (продолжение) |") == len(table.parts) - 1
-    assert '::: {.content-visible unless-format="html"}' in md  # the continuation is for print only
-    # the website gets the whole table at once
-    assert len(re.findall(r"<th[ >]", table.html())) == len(spec)
+    assert "продолжение" not in md and "content-visible" not in md
+    header = [line for line in md.splitlines() if line.startswith("| ")][0]
+    assert header.count(" | ") == len(table.shown) - 1  # one pipe table of the shown columns
+    left = ", ".join(f"«{table.headers[i]}»" for i in table.cut[:-1])
+    assert f"Только в полной таблице (CSV): {left} и «{table.headers[table.cut[-1]]}»." in md
+    assert len(re.findall(r"<th[ >]", table.html())) == len(table.shown)
+    assert f'data-cut="{len(table.cut)}"' in table.html()
+    rule = [line for line in md.splitlines() if line.startswith("|:") or line.startswith("|-")][0]
+    assert sum(len(seg.strip(":")) for seg in rule.strip("|").split("|")) == table.width()
 
 
-def test_optional_columns_leave_print_but_not_the_website(regional):
+def test_optional_columns_leave_the_page_for_the_csv(regional):
     spec = ["region_code", "ngo_count", "initiative_group_count", "organisations_count",
             tables.col("population_count", optional=True), tables.col("life_expectancy_years", optional=True),
             tables.col("grp_per_capita_thousand_kzt", optional=True), tables.col("area_km2", optional=True)]
     full = tables.reader_table(regional, spec, "en", max_width_chars=1000)
-    assert full.parts == [list(range(len(spec)))] and not full.omitted
-    narrow = tables.reader_table(regional, spec, "en", max_width_chars=full.width() - 1)
-    assert narrow.parts == [[0, 1, 2, 3]] and narrow.omitted == [4, 5, 6, 7]
-    assert "Left out of print, shown on the website: «Population»" in html.unescape(narrow.markdown())
-    assert ">Population<" in narrow.html()
+    assert full.shown == list(range(len(spec))) and not full.omitted and not full.tight
+    narrow = tables.reader_table(regional, spec, "en", max_width_chars=full.width() - 1,
+                                 csv_link=tables.study_table_link("regions"))
+    assert narrow.shown == [0, 1, 2, 3] and narrow.omitted == [4, 5, 6, 7] and not narrow.cut
+    assert not narrow.tight  # the rest fits as it is
+    assert "Only in the full table (CSV): «Population», " in html.unescape(narrow.markdown())
+    assert ">Population<" not in narrow.html() and "data-cut" not in narrow.html()
+    # without a CSV beside it the note says only that they are left out
+    bare = tables.reader_table(regional, spec, "kk", max_width_chars=full.width() - 1)
+    assert "Бет еніне сыймағандықтан алынып тасталды: «" in html.unescape(bare.notes_markdown())
+
+
+def test_tighter_wrapping_before_any_column_leaves():
+    words = "волонтерлік қызмет туралы ұзақ түсініктеме мәтіні бірнеше жолға бөлінеді"
+    frame = pd.DataFrame({"label": ["a", "b"], "text_a": [words, words], "text_b": [words, words]})
+    table = tables.reader_table(frame, ["label", "text_a", "text_b"], "kk", max_width_chars=60)
+    assert table.width(tight=False) > 60 and table.tight and not table.cut and table.width() <= 60
+    assert table.shown == [0, 1, 2]
 
 
 def test_long_notes_become_numbered_notes(processed_2021):

@@ -6,20 +6,26 @@ edition's language (:mod:`vstudy.present.labels`), region codes as region names,
 the edition's language (:mod:`vstudy.i18n.formats`), booleans as words, "—" where a value is missing with the reason stated below the table,
 long notes as numbered notes below the table instead of a narrow column, and no index column.
 
-One table, two renderings, chosen by Quarto per output format (it prefers ``text/html`` for the website and
-``text/markdown`` for typst):
+One table, two renderings of the same columns, chosen by Quarto per output format (it prefers ``text/html`` for
+the website and ``text/markdown`` for typst):
 
-* **website** (``text/html``): the whole table, every column, in a horizontally scrollable box;
-* **print** (``text/markdown``, a Pandoc pipe table): fitted to the width of an A4 page. When the estimated width
-  (characters per column, headers allowed to wrap onto two lines) exceeds ``max_width_chars``, the columns the spec
-  marks ``optional`` are left out of print; if it is still too wide, the table is split into parts that each
-  repeat the first column (the region or label), so that every row stays readable.
+* **website** (``text/html``): the table in a box of its own, which scrolls sideways on a phone rather than the page;
+* **print** (``text/markdown``, a Pandoc pipe table), whose rule line gives each column its share of the page.
+
+Both show the columns that fit the text width of an A4 page (:data:`MAX_WIDTH_CHARS`, estimated in characters:
+headers wrap onto two lines, text cells at :data:`WRAP_CHARS` or their longest word); at 1280 px the website's text
+column holds as much. When every column does not fit, the columns the spec marks ``optional`` are left out; if the
+rest still does not fit, text cells and headers wrap tighter (:data:`TIGHT_WRAP_CHARS`, three header lines); if it
+still does not fit, the last columns are left out (the first, which names the row, always stays). A note below the
+table names every column left out: they are all in the downloadable CSV, which keeps every column. A table is never
+cut into column blocks (their rows could no longer be told apart). A view that should keep more columns is
+reshaped where it is declared (:mod:`vstudy.present.views`): long format for a matrix, shorter headers, fewer columns.
 
 In a notebook the object displays as two outputs: first the table (its own output, so that a cell labelled
 ``tbl-…`` holds exactly one table and Quarto makes it a numbered float), then the notes — the reason for missing
-values, the numbered long notes, the continuation of a split table (print only, fenced so the website does not
-show it twice), and the link to the full table as CSV. Every string from data is escaped
-(:func:`vstudy.present.text.escape`): a hostile cell cannot inject markup, HTML or a Quarto shortcode.
+values, the numbered long notes, the columns left out, and the link to the full table as CSV. Every string from
+data is escaped (:func:`vstudy.present.text.escape`): a hostile cell cannot inject markup, HTML or a Quarto
+shortcode.
 
 Example::
 
@@ -53,6 +59,7 @@ from vstudy.present.text import escape
 MAX_WIDTH_CHARS = 88
 CELL_PADDING_CHARS = 2
 WRAP_CHARS = 30  # a text column is counted this wide (or its longest word): longer cells wrap
+TIGHT_WRAP_CHARS = 12  # … and this wide (headers on three lines) when the table does not fit otherwise
 NOTE_CHARS = 40  # a note column whose longest note is longer becomes numbered notes below the table
 DASH = "—"
 MINUS = formats.MINUS
@@ -230,76 +237,77 @@ def resolve_format(name: str, values: pd.Series) -> str:
 class ReaderTable:
     """A formatted table: ``headers`` and ``rows`` hold plain (unescaped) text; rendering escapes it.
 
-    ``parts`` lists the column positions of each printed table (the first column repeated in every part);
-    ``omitted`` the positions left out of print; ``notes`` the lines shown below the table.
+    ``shown`` lists the positions of the columns shown (on the website and in print); ``omitted`` the optional
+    columns left out, ``cut`` the columns left out because the rest did not fit even so (both named in a note,
+    both in the CSV); ``tight``: text and headers wrap narrower to fit; ``notes`` the lines shown below the table.
     """
 
     lang: str
     headers: list[str]
     rows: list[list[str]]
     numeric: list[bool]
-    parts: list[list[int]]
+    shown: list[int] = field(default_factory=list)
     omitted: list[int] = field(default_factory=list)
+    cut: list[int] = field(default_factory=list)
+    tight: bool = False
+    cut_expected: bool = False
     notes: list[str] = field(default_factory=list)
     numbered_notes: list[str] = field(default_factory=list)
     caption: str | None = None
     csv_link: str | None = None
 
-    # ------------------------------------------------------------------ print (Markdown pipe tables)
-    def markdown_parts(self) -> list[str]:
-        """One pipe table per printed part; the first column's header of a continuation says so."""
-        widths = self._widths()
-        out = []
-        for n, part in enumerate(self.parts):
-            headers = [self.headers[i] for i in part]
-            if n:
-                headers[0] = _word(self.lang, "continued", header=headers[0])
-            head = "| " + " | ".join(escape(h) for h in headers) + " |"
-            rule = "|" + "|".join(
-                ("-" * (widths[i] + CELL_PADDING_CHARS) + ":") if self.numeric[i]
-                else (":" + "-" * (widths[i] + CELL_PADDING_CHARS))
-                for i in part) + "|"
-            body = ["| " + " | ".join(_md_cell(row[i]) for i in part) + " |" for row in self.rows]
-            out.append("\n".join([head, rule, *body]) + "\n")
-        return out
+    # ------------------------------------------------------------------ print (a Markdown pipe table)
+    def markdown_table(self) -> str:
+        """The pipe table of the shown columns; the dashes of its rule line give each column its share of the
+        page (Pandoc reads them when a line is longer than its column limit)."""
+        widths = self._widths(self.tight)
+        head = "| " + " | ".join(escape(self.headers[i]) for i in self.shown) + " |"
+        rule = "|" + "|".join(
+            ("-" * (widths[i] + CELL_PADDING_CHARS) + ":") if self.numeric[i]
+            else (":" + "-" * (widths[i] + CELL_PADDING_CHARS))
+            for i in self.shown) + "|"
+        body = ["| " + " | ".join(_md_cell(row[i]) for i in self.shown) + " |" for row in self.rows]
+        return "\n".join([head, rule, *body]) + "\n"
+
+    def left_out(self) -> list[int]:
+        """The columns not shown (optional ones, then those cut to fit), in the table's order."""
+        return sorted([*self.omitted, *self.cut])
 
     def notes_markdown(self) -> str:
-        """The continuation of a split table (print only), the notes and the CSV link, as Markdown."""
+        """The notes below the table (numbered long notes, missing values, columns left out) and the CSV link."""
         blocks = []
-        rest = self.markdown_parts()[1:]
-        print_only = []
-        print_only.extend(rest)
-        if self.omitted:
-            names = [_word(self.lang, "quoted", name=self.headers[i]) for i in self.omitted]
-            print_only.append(escape(_word(self.lang, "omitted", columns=names)) + "\n")
-        if print_only:
-            blocks.append('::: {.content-visible unless-format="html"}\n\n' + "\n".join(print_only) + "\n:::\n")
         if self.numbered_notes:
             blocks.append("\n".join(f"{i}. {escape(text)}" for i, text in enumerate(self.numbered_notes, 1)) + "\n")
-        if self.notes:
-            blocks.append("\n\n".join(escape(text) for text in self.notes) + "\n")
+        notes = [escape(text) for text in self.notes]
+        if self.left_out():
+            names = [_word(self.lang, "quoted", name=self.headers[i]) for i in self.left_out()]
+            notes.append(escape(_word(self.lang, "left_out", columns=names, csv=bool(self.csv_link))))
+        if notes:
+            blocks.append("\n\n".join(notes) + "\n")
         if self.csv_link:
             blocks.append(self.csv_link + "\n")
         return "\n".join(blocks)
 
     def markdown(self) -> str:
-        """Everything as one Markdown string: the first printed table, then :meth:`notes_markdown`."""
-        first = self.markdown_parts()[0]
+        """Everything as one Markdown string: the table, then :meth:`notes_markdown`."""
+        first = self.markdown_table()
         if self.caption:
             first += f"\n: {escape(self.caption)}\n"
         notes = self.notes_markdown()
         return first + ("\n" + notes if notes else "")
 
-    # ------------------------------------------------------------------ website (HTML, every column)
+    # ------------------------------------------------------------------ website (HTML, the same columns)
     def html(self) -> str:
-        head = "".join(f'<th{_align(n)}>{escape(h)}</th>' for h, n in zip(self.headers, self.numeric, strict=True))
+        head = "".join(f"<th{_align(self.numeric[i])}>{escape(self.headers[i])}</th>" for i in self.shown)
         body = "".join(
-            "<tr>" + "".join(f"<td{_align(n)}>{_html_cell(c)}</td>" for c, n in zip(row, self.numeric, strict=True))
-            + "</tr>"
+            "<tr>" + "".join(f"<td{_align(self.numeric[i])}>{_html_cell(row[i])}</td>" for i in self.shown) + "</tr>"
             for row in self.rows
         )
         caption = f"<caption>{escape(self.caption)}</caption>" if self.caption else ""
-        return ('<div class="reader-table" style="overflow-x:auto">'
+        # the box scrolls sideways where a phone is narrower than the table (site.css); the page never does
+        # how many columns were cut to fit ("expected" where the view declares it: tests/integration/test_pages_fit)
+        cut = f' data-cut="{"expected" if self.cut_expected else len(self.cut)}"' if self.cut else ""
+        return (f'<div class="reader-table" style="overflow-x:auto"{cut}>'
                 f'<table class="table table-sm">{caption}<thead><tr>{head}</tr></thead>'
                 f"<tbody>{body}</tbody></table></div>")
 
@@ -313,31 +321,39 @@ class ReaderTable:
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        display({"text/markdown": self.markdown_parts()[0], "text/html": self.html()}, raw=True)
+        display({"text/markdown": self.markdown_table(), "text/html": self.html()}, raw=True)
         notes = self.notes_markdown()
         if notes:
             display({"text/markdown": notes}, raw=True)
 
     # ------------------------------------------------------------------ width
-    def _widths(self) -> list[int]:
-        return [_column_width(h, [row[i] for row in self.rows], not self.numeric[i]) for i, h in enumerate(self.headers)]
+    def _widths(self, tight: bool = False) -> list[int]:
+        return [_column_width(h, [row[i] for row in self.rows], not self.numeric[i], tight)
+                for i, h in enumerate(self.headers)]
 
-    def width(self, part: Sequence[int] | None = None) -> int:
-        """Estimated printed width in characters of ``part`` (default: every column)."""
-        widths = self._widths()
-        cols = range(len(self.headers)) if part is None else part
+    def width(self, columns: Sequence[int] | None = None, tight: bool | None = None) -> int:
+        """Estimated printed width in characters of ``columns`` (default: those shown; ``tight``: wrapped
+        narrower, default as the table is)."""
+        widths = self._widths(self.tight if tight is None else tight)
+        cols = self.shown if columns is None else columns
         return sum(widths[i] + CELL_PADDING_CHARS for i in cols)
 
 
-def _column_width(header: str, cells: Sequence[str], wraps: bool) -> int:
-    """Estimated width in characters: headers wrap onto at most two lines; text cells (not numbers) wrap at
-    :data:`WRAP_CHARS` or their longest word, as a typesetter would wrap them."""
+def _column_width(header: str, cells: Sequence[str], wraps: bool, tight: bool = False) -> int:
+    """Estimated width in characters: headers wrap onto at most two lines (three when ``tight``); text cells (not
+    numbers) wrap at :data:`WRAP_CHARS` (:data:`TIGHT_WRAP_CHARS`) or their longest word, as a typesetter would
+    wrap them."""
     texts = [c[len(_CODE):] if c.startswith(_CODE) else c for c in cells]
     widest = max((len(t) for t in texts), default=0)
     if wraps:
-        longest_word = max((len(w) for t in texts for w in t.split()), default=0)
-        widest = min(widest, max(WRAP_CHARS, longest_word))
-    return max(_wrapped_width(header, lines=2), widest)
+        longest_word = max((len(w) for t in texts for w in _BREAKS.split(t)), default=0)
+        widest = min(widest, max(TIGHT_WRAP_CHARS if tight else WRAP_CHARS, longest_word))
+    return max(_wrapped_width(header, lines=3 if tight else 2), widest)
+
+
+# Where a line may break in a cell (Unicode line breaking, as browsers and typst apply it): at spaces, and after a
+# hyphen, a dash or a slash ("Северо-|Казахстанская", "report_2021/|errata.csv").
+_BREAKS = re.compile(r"\s+|(?<=[-‐–—/])(?=\w)")
 
 
 def _wrapped_width(text: str, lines: int) -> int:
@@ -389,6 +405,7 @@ def reader_table(
     csv_link: str | None = None,
     max_width_chars: int = MAX_WIDTH_CHARS,
     note_chars: int = NOTE_CHARS,
+    fit: str = "whole",
 ) -> ReaderTable:
     """The reader's view of ``frame``: see the module's docstring.
 
@@ -397,7 +414,11 @@ def reader_table(
     ``missing_reason``: why values are missing (per column: ``col(..., missing=…)``); without one, a missing value
     is still marked "—" and the note says the data have no value for it. ``notes``: further lines below the table
     (sources, definitions). ``csv_link``: Markdown for the full table, e.g. :func:`study_table_link`.
+    ``fit``: ``"cut"`` when the caller expects the last columns to leave the page (a matrix whose columns the
+    dataset chooses); ``"whole"`` (default) when every column not ``optional`` should fit.
     """
+    if fit not in ("whole", "cut"):
+        raise ValueError(f"fit is 'whole' or 'cut', not {fit!r}")
     _check_lang(lang)
     data = frame
     if not isinstance(frame.index, pd.RangeIndex) and any(n is not None for n in frame.index.names):
@@ -434,8 +455,9 @@ def reader_table(
                                          reason=reason or general or _word(lang, "no_value")))
     table_notes.extend(t for t in (_text(n, lang) for n in notes) if t)
 
-    table = ReaderTable(lang=lang, headers=headers, rows=cells, numeric=numeric, parts=[], notes=table_notes,
-                        numbered_notes=numbered, caption=_text(caption, lang), csv_link=csv_link)
+    table = ReaderTable(lang=lang, headers=headers, rows=cells, numeric=numeric, notes=table_notes,
+                        numbered_notes=numbered, caption=_text(caption, lang), csv_link=csv_link,
+                        cut_expected=fit == "cut")
     _fit(table, specs, max_width_chars)
     return table
 
@@ -496,26 +518,19 @@ def _region(value: object, lang: str) -> str:
 
 
 def _fit(table: ReaderTable, specs: Sequence[Col], max_width: int) -> None:
-    """Choose the printed parts: everything; else without the optional columns; else split, keeping column 0."""
+    """Choose the columns shown: every one; else without the optional ones; else those wrapped tighter; else
+    fewer, from the right (the first column, which names the row, stays). Never column blocks."""
     every = list(range(len(specs)))
+    table.shown, table.omitted, table.cut, table.tight = every, [], [], False
     if table.width(every) <= max_width:
-        table.parts = [every]
         return
     kept = [i for i in every if not specs[i].optional or i == 0]
-    table.omitted = [i for i in every if i not in kept]
+    table.shown, table.omitted = kept, [i for i in every if i not in kept]
     if table.width(kept) <= max_width:
-        table.parts = [kept]
         return
-    stub, rest = kept[0], kept[1:]
-    parts: list[list[int]] = []
-    current: list[int] = []
-    for i in rest:
-        if current and table.width([stub, *current, i]) > max_width:
-            parts.append([stub, *current])
-            current = []
-        current.append(i)
-    parts.append([stub, *current])
-    table.parts = parts
+    table.tight = True
+    while len(table.shown) > 1 and table.width() > max_width:
+        table.cut.insert(0, table.shown.pop())
 
 
 # ============================================================================================ links

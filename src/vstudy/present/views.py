@@ -3,8 +3,9 @@
 A notebook saves the machine table (``study.save(frame, name)``: ids, units in the column names, full precision,
 for download and for the tests) and displays the reader's view of the same frame (``study.show(frame, name)``),
 made by :func:`vstudy.present.tables.reader_table` from the spec declared here under ``"<section>/<name>"``:
-the columns shown, in order, with their formats; columns a spec marks ``optional`` are left out of the PDF when
-the page is too narrow. A table without a spec shows every column except the printed duplicates of an id
+the columns shown, in order, with their formats; columns a spec marks ``optional`` are left out of the page (the
+website's and the PDF's alike) when the table would not fit an A4 page or the site's text column otherwise —
+they stay in the downloadable CSV, and a note below the table names them. A table without a spec shows every column except the printed duplicates of an id
 (``region`` beside ``region_code``, ``direction`` beside ``direction_id``: the id is shown as its label).
 """
 
@@ -23,7 +24,7 @@ NOT_COMPUTABLE = msg("tables.reason.not_computable")
 NO_INFLUENTIAL = msg("tables.reason.no_influential")
 
 _CORRELATION = [col("pair", "text", label=msg("tables.header.pair")), col("n", "int"), col("r", "r"), col("ci_low", "r"), col("ci_high", "r"),
-                col("p_perm", "p"), col("p_holm", "p"), col("p_by", "p"), col("rho", "r", optional=True),
+                col("p_perm", "p"), col("p_holm", "p"), col("p_by", "p", optional=True), col("rho", "r", optional=True),
                 col("influential_region", "region", optional=True),
                 col("r_without_influential", "r", optional=True), col("rests_on_one_region", "bool"),
                 col("flags", "note", optional=True)]
@@ -34,17 +35,21 @@ UNIT_WORDS: dict[str, tables.Msg] = {unit: msg(f"tables.unit.{unit}") for unit i
     "usd", "years")}
 
 # "<section>/<name>" → {"columns": [...], "missing_reason": ..., "notes": [...]} (reader_table's arguments; and
-# "localized": {lang: {column: its twin in lang}}, the text a column shows in that edition)
+# "localized": {lang: {column: its twin in lang}}, the text a column shows in that edition; "lists": columns of
+# ";"-separated items, shown with a space after each ";" so that a cell can wrap; "fit": "cut" when the view
+# expects its last columns to leave the page for the CSV, e.g. a matrix whose columns the dataset chooses)
 VIEWS: dict[str, dict] = {
     # the data-quality page names the dataset's tables and indicators by their labels (their ids and files are in
     # the downloadable CSV and the data dictionary)
     "00_data_quality/inventory": {"columns": [col("table", "id")]},
     "00_data_quality/coverage": {"columns": [col("indicator_name", "text"),
                                              col("period", "text", values={"undated": msg("tables.cell.undated")}),
-                                             col("unit", "text", values=UNIT_WORDS), "regions with a value",
-                                             "regions of the scheme", col("missing", "note")]},
+                                             col("unit", "text", values=UNIT_WORDS),
+                                             col("regions with a value", optional=True),
+                                             col("regions of the scheme", optional=True), col("missing", "note")]},
     "00_data_quality/errata": {"columns": ["erratum", "what is wrong", col("evidence", "note"), "report lines",
-                                           col("handling", "note"), "found by"]},
+                                           col("handling", "note"), col("found by", optional=True)],
+                                "lists": ["report lines"]},
     # the register's claims and notes in the edition's language: its Russian columns in the Russian edition
     "00_data_quality/differs": {"columns": ["claim", "published_as_printed", col("source_line", "int"),
                                             col("recomputed_value", "num"), col("note", "note")],
@@ -54,11 +59,13 @@ VIEWS: dict[str, dict] = {
                                         "missing_reason": NOT_PUBLISHED},
     "01_demographics/pension_erratum": {"columns": [
         "region_code", col("age_30_to_pension_pct", "pct"), col("pension_published_pct", "pct"),
-        col("pension_corrected_pct", "pct"), "published_is_duplicate", col("sum_with_published_pct", "pct"),
-        col("sum_with_corrected_pct", "pct")], "missing_reason": NOT_PUBLISHED},
+        col("pension_corrected_pct", "pct"), col("published_is_duplicate", optional=True),
+        col("sum_with_published_pct", "pct"), col("sum_with_corrected_pct", "pct", optional=True)],
+        "missing_reason": NOT_PUBLISHED},
     "01_demographics/distance_from_national": {"columns": [
-        "region_code", "tvd_age_pp", "tvd_status_pp", "tvd_mean_pp", "age_largest_gap",
-        col("age_largest_gap_pp", optional=True), "status_largest_gap", col("status_largest_gap_pp", optional=True)]},
+        "region_code", "tvd_age_pp", "tvd_status_pp", "tvd_mean_pp", col("age_largest_gap", optional=True),
+        col("age_largest_gap_pp", optional=True), col("status_largest_gap", optional=True),
+        col("status_largest_gap_pp", optional=True)]},
     "02_organisations/by_region": {"columns": [
         "region_code", "ngo_count", "initiative_group_count", col("organisations_count", optional=True),
         col("ngo_share_pct", "pct", decimals=1), col("share_of_national_ngo_pct", "pct", decimals=1, optional=True),
@@ -66,9 +73,11 @@ VIEWS: dict[str, dict] = {
         col("organisations_per_100k", "num", decimals=2), col("ngo_per_100k", "num", decimals=2, optional=True),
         col("initiative_groups_per_100k", "num", decimals=2, optional=True)], "missing_reason": NOT_COMPUTABLE},
     "02_organisations/totals": {"missing_reason": NOT_PUBLISHED},
+    # the register's statuses by section: in Russian the last column ("total") does not fit the page
+    "00_data_quality/replication_summary": {"fit": "cut"},
     "03_correlations/published_family": {"columns": [
-        "coef_id", col("r_published", "r"), col("n", "int"), "ci_low", "ci_high", "p", "p_holm", "p_by",
-        col("reading", "note")]},
+        "coef_id", col("r_published", "r"), col("n", "int"), "ci_low", "ci_high", "p", "p_holm",
+        col("p_by", optional=True), col("reading", "note")]},
     "03_correlations/findings": {"columns": _CORRELATION, "missing_reason": NO_INFLUENTIAL, "prepare": "pairs"},
     "03_correlations/subset_pairs": {"columns": _CORRELATION, "missing_reason": NO_INFLUENTIAL,
                                      "prepare": "pairs"},
@@ -78,16 +87,21 @@ VIEWS: dict[str, dict] = {
         col("note_partial", "note", optional=True), col("note_ols", "note", optional=True)],
         "missing_reason": NOT_COMPUTABLE},
     "03_correlations/report_pairs": {"columns": [
-        "coef_id", col("r_published", "r"), col("n", "int"), col("r", "r"), col("ci_low", "r"), col("ci_high", "r"),
-        col("p_perm", "p"), col("p_holm", "p"), col("influential_region", "region", optional=True),
+        "coef_id", col("r_published", "r"), col("n", "int"), col("r", "r"), col("ci_low", "r", optional=True),
+        col("ci_high", "r", optional=True), col("p_perm", "p"), col("p_holm", "p"),
+        col("influential_region", "region", optional=True),
         col("flags", "note", optional=True), col("note", "note")], "missing_reason": NOT_COMPUTABLE},
-    "04_maps/classification": {"columns": ["variable", "regions_with_value", "min", "max", "classification", "k",
-                                           col("skewness", "num", decimals=2), col("outliers", optional=True),
+    "04_maps/classification": {"columns": ["variable", col("regions_with_value", optional=True), "min", "max",
+                                           "classification", "k", col("skewness", "num", decimals=2, optional=True),
+                                           col("outliers", optional=True),
                                            col("justification", "note")]},
-    "04_maps/values": {"missing_reason": NOT_PUBLISHED},
+    # a region × indicators matrix whose indicators the dataset chooses: the columns that fit the page, the rest
+    # in the CSV (named below the table)
+    "04_maps/values": {"missing_reason": NOT_PUBLISHED, "fit": "cut"},
     "05_activities/national_shares": {"columns": [
         "direction_id", col("published_pct", "pct"), col("residual_pct", "pct", optional=True),
-        col("reconstructed_events", "int"), col("reconstructed_pct", "pct"), col("difference_pct", "pct"), "status"],
+        col("reconstructed_events", "int", optional=True), col("reconstructed_pct", "pct"), col("difference_pct", "pct"),
+        "status"],
         "missing_reason": NOT_PUBLISHED},
     "05_activities/participant_categories": {"columns": [
         "category", "region_code", col("statement", "id"), col("share_of_events_pct", "pct"),
@@ -168,6 +182,9 @@ def show(frame: pd.DataFrame | None, section: str, name: str, lang: str, *, csv_
         data = frame.reset_index()
     prepare = view.pop("prepare", None)
     data = in_language(data, view.pop("localized", {}).get(lang, {}))
+    for name_ in view.pop("lists", ()):
+        if name_ in data.columns:
+            data = data.assign(**{name_: data[name_].map(lambda v: v.replace(";", "; ") if isinstance(v, str) else v)})
     if prepare == "pairs":
         data = with_pair_labels(data, lang)
     chosen = columns or view.pop("columns", None) or default_columns(data)

@@ -199,8 +199,9 @@ def render_site(config, state: dict, view=None) -> RenderOutcome:
         if (stage / "figures").is_dir():
             incremental.sync_folder(stage / "figures", built / "figures")
         plan = plans[lang]
-        incremental.rewrite_edition_links(built, None if plan is None else [incremental.html_page(p) for p in plan],
-                                          pages_of, own=lang)
+        rendered_now = None if plan is None else [incremental.html_page(p) for p in plan]
+        incremental.rewrite_edition_links(built, rendered_now, pages_of, own=lang)
+        local_scripts_only(built, rendered_now)
         shutil.rmtree(site / lang, ignore_errors=True)
         os.replace(built, site / lang)
         records[lang]["files"] = hash_tree(site / lang)
@@ -211,6 +212,53 @@ def render_site(config, state: dict, view=None) -> RenderOutcome:
             records[lang] = record
     write_text_atomic(site / "index.html", incremental.root_index(sorted(pages_of), content.study_pdf))
     return RenderOutcome("rendered", version, time.perf_counter() - start, pages=rendered, record=records)
+
+
+# Quarto puts require.js and jQuery from a CDN into the head of every page rendered from a notebook that has a
+# ``text/html`` (or ``application/javascript``) output — quarto-cli src/core/jupyter/widgets.ts
+# (``extractJupyterWidgetDependencies``: every HTML output counts as a "javascript widget", our reader tables
+# included) — whatever the output is. Nothing on the study's pages uses them: the tables are plain HTML and the
+# interactive maps embed plotly.js whole (vstudy.present.interactive, ``include_plotlyjs=True``), which defines
+# ``window.Plotly`` only when no AMD loader is present. Offline they failed quietly; online they loaded two scripts
+# from another site. They are removed from the rendered pages, with the script that hands jQuery to require.js.
+_WIDGET_PREAMBLE = re.compile(
+    r'[ \t]*<script src="https://cdnjs\.cloudflare\.com/ajax/libs/(?:require\.js|jquery)/[^"]*"[^>]*></script>[ \t]*\n?'
+    r"|[ \t]*<script type=\"application/javascript\">define\('jquery', \[\],function\(\) \{return window\.jQuery;\}\)"
+    r"</script>[ \t]*\n?")
+# What a page may not load from another site (checked by the tests on every rendered page).
+REMOTE_ASSET = re.compile(r"""<script\b[^>]*\bsrc=["']?(?:https?:)?//|<link\b[^>]*\bhref=["']?(?:https?:)?//[^>]*>""",
+                          re.IGNORECASE)
+
+
+def remote_assets(html: str) -> list[str]:
+    """The scripts and stylesheets ``html`` loads from another site (``<script src="https://…">``, a
+    ``<link rel="stylesheet" href="https://…">``); links to other pages (``<a href>``) are not loads."""
+    found = []
+    for match in REMOTE_ASSET.finditer(html):
+        tag = html[match.start():html.find(">", match.start()) + 1]
+        if tag.lower().startswith("<link") and not re.search(r"rel=[\"']?(stylesheet|preload|modulepreload)", tag,
+                                                             re.IGNORECASE):
+            continue
+        found.append(tag)
+    return found
+
+
+def without_widget_preamble(html: str) -> str:
+    """``html`` without Quarto's require.js/jQuery preamble (:data:`_WIDGET_PREAMBLE`)."""
+    return _WIDGET_PREAMBLE.sub("", html)
+
+
+def local_scripts_only(site_dir: Path, pages: list[str] | None = None) -> None:
+    """Remove Quarto's CDN preamble from the rendered pages (``pages``: HTML paths in ``site_dir``; None = every
+    page): every script and stylesheet a page loads is then the site's own."""
+    files = sorted(site_dir.rglob("*.html")) if pages is None else [site_dir / p for p in pages]
+    for path in files:
+        if not path.is_file() or "site_libs" in path.relative_to(site_dir).parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        cleaned = without_widget_preamble(text)
+        if cleaned != text:
+            write_text_atomic(path, cleaned)
 
 
 def _link_or_copy(source: str, target: str) -> None:
