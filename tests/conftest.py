@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: every worker computes its own copy
+    fcntl = None
 
 # Figures are drawn off-screen; set before any test module imports matplotlib.
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -29,6 +36,57 @@ except ImportError:  # pragma: no cover - hypothesis is in the test extra
     pass
 
 
+# ----------------------------------------------------------------------------------------------- speed of the run
+# `make test` runs the suite on every core (pytest-xdist, --dist loadgroup). Two things keep the work done once:
+#
+# * `shared_once`: a result that many tests read (a processed layer, an executed notebook, the correlation table)
+#   is computed once per test RUN, by the first worker that asks, in a folder every worker of the run shares; the
+#   other workers wait for it and read the same files. Those results are read-only for the tests.
+# * module groups: the tests of a module that use one of its module- or class-scoped fixtures are sent to one worker
+#   as one unit (an xdist_group named after the module), so that the fixture is computed once, not once per worker
+#   or again each time the scheduler interleaves another module's tests. A test that names its own xdist_group
+#   keeps it (the notebook tests group by dataset and edition).
+
+
+def shared_dir(tmp_path_factory) -> Path:
+    """A folder that every worker of this test run shares (the run's base temporary folder)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") and fcntl is not None else base
+
+
+def shared_once(tmp_path_factory, name: str, make: Callable[[Path], object]) -> Path:
+    """The folder ``name`` filled by ``make(folder)`` once per test run, whichever worker asks first; the others
+    wait for it under a lock and get the same folder. A ``make`` that raised leaves nothing: the next one tries again."""
+    root = shared_dir(tmp_path_factory)
+    target, done = root / name, root / f"{name}.done"
+    with open(root / f"{name}.lock", "w") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.is_file():
+            if target.exists():
+                shutil.rmtree(target)
+            target.mkdir()
+            try:
+                make(target)
+            except BaseException:
+                shutil.rmtree(target, ignore_errors=True)
+                raise
+            done.touch()
+    return target
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist turns the groups into node ids
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
+        info = getattr(item, "_fixtureinfo", None)
+        scopes = {d.scope for defs in (info.name2fixturedefs.values() if info else ()) for d in defs
+                  if str(getattr(d, "baseid", "")).startswith(item.nodeid.split("::", 1)[0])}
+        if scopes & {"module", "class"}:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
@@ -48,28 +106,46 @@ def study_style():
         plt.close("all")
 
 
+def _processed_layer(tmp_path_factory, name: str, data_dir: Path, scheme: str) -> Path:
+    from vstudy.data import processed
+
+    return shared_once(tmp_path_factory, name, lambda out: processed.prepare_for_build(data_dir, out, scheme))
+
+
 @pytest.fixture(scope="session")
 def processed_2021(tmp_path_factory) -> Path:
     """The processed layer of data/raw, written once per test session (read-only for the tests)."""
-    from vstudy.data import processed
-
-    out = tmp_path_factory.mktemp("processed_kz2021")
-    processed.prepare_for_build(ROOT / "data" / "raw", out, "kz2021")
-    return out
+    return _processed_layer(tmp_path_factory, "processed_kz2021", ROOT / "data" / "raw", "kz2021")
 
 
 @pytest.fixture(scope="session")
-def correlation_results_2021(processed_2021) -> Path:
+def processed_2022(tmp_path_factory) -> Path:
+    """The processed layer of the synthetic kz2022 dataset (tests/fixtures/kz2022_dataset: 20 units, volunteer
+    counts supplied, no report), written once per test session (read-only for the tests)."""
+    return _processed_layer(tmp_path_factory, "processed_kz2022", TESTS / "fixtures" / "kz2022_dataset", "kz2022")
+
+
+@pytest.fixture(scope="session")
+def processed_contract_2022(tmp_path_factory) -> Path:
+    """The processed layer of the researcher's kz2022 drop filled from the template (tests/fixtures/kz2022_contract:
+    events by direction and per region supplied, no report), written once per test session (read-only)."""
+    return _processed_layer(tmp_path_factory, "processed_kz2022_contract", TESTS / "fixtures" / "kz2022_contract",
+                            "kz2022")
+
+
+@pytest.fixture(scope="session")
+def correlation_results_2021(processed_2021, tmp_path_factory) -> Path:
     """The correlation table of the 2021 study (as a build's tables/correlations.csv holds it), computed once per
     session with the plan's permutations (one finding sits near the study-level line) and no bootstrap."""
     from vstudy.analysis import correlations as cs
     from vstudy.data import processed as layer
 
-    frame = cs.with_reconstructed_events(layer.read_table("regions_kz2021", processed_2021),
-                                         layer.read_table("event_counts_kz2021", processed_2021))
-    out = processed_2021.parent / "correlation_results_2021.csv"
-    cs.run_correlations(frame, n_boot=0, seed=7).to_csv(out, index=False)
-    return out
+    def make(folder: Path) -> None:
+        frame = cs.with_reconstructed_events(layer.read_table("regions_kz2021", processed_2021),
+                                             layer.read_table("event_counts_kz2021", processed_2021))
+        cs.run_correlations(frame, n_boot=0, seed=7).to_csv(folder / "correlation_results_2021.csv", index=False)
+
+    return shared_once(tmp_path_factory, "correlations_kz2021", make) / "correlation_results_2021.csv"
 
 
 @pytest.fixture()

@@ -401,14 +401,12 @@ def test_reconstructions_are_unique(processed):
     assert "в 17 из 17 регионов ровно одна пара" in ru and f"расходится на {closest} п. п." in ru
 
 
-def test_supplied_volunteers_join_the_families(tmp_path_factory, repo_root):
+def test_supplied_volunteers_join_the_families(processed_2022):
     """Issue 11: a dataset with volunteer counts gets them against population, quality of life and organisations;
     r on the declared scale equals scipy's, for both methods."""
     from vstudy.data import processed as layer
 
-    out = tmp_path_factory.mktemp("processed_kz2022")
-    layer.prepare_for_build(repo_root / "tests" / "fixtures" / "kz2022_dataset", out, "kz2022")
-    frame = layer.read_table("regions_kz2022", out)
+    frame = layer.read_table("regions_kz2022", processed_2022)
     res = cs.run_correlations(frame, families=["volunteers", "report"], n_boot=0, n_perm=2000)
     d = frame.set_index("region_code").astype({c: float for c in ("volunteers_count", "volunteers_per_100k",
                                                                   "population_count", "organisations_count",
