@@ -75,16 +75,35 @@ def shared_once(tmp_path_factory, name: str, make: Callable[[Path], object]) -> 
     return target
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist turns the groups into node ids
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("xdist_group") is not None:
             continue
+        module = item.nodeid.split("::", 1)[0]
         info = getattr(item, "_fixtureinfo", None)
         scopes = {d.scope for defs in (info.name2fixturedefs.values() if info else ()) for d in defs
-                  if str(getattr(d, "baseid", "")).startswith(item.nodeid.split("::", 1)[0])}
+                  if str(getattr(d, "baseid", "")).startswith(module)}
         if scopes & {"module", "class"}:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+            item.add_marker(pytest.mark.xdist_group(Path(module).stem))
+    _name_the_groups(config, items)
+
+
+def _name_the_groups(config, items) -> None:
+    """What pytest-xdist does for --dist loadgroup, on pytest versions where it no longer takes effect.
+
+    xdist (3.8) puts a test's group into its node id (``path::test@group``), the only thing its scheduler sees, by
+    assigning ``item._nodeid``; since pytest 9 a node keeps its id in ``item._id`` (a NodeId), so that assignment
+    changes nothing and every group is silently split across the workers. On a worker of a loadgroup run with such a
+    pytest, the id is set here the same way xdist would set it (and xdist's own assignment stays without effect)."""
+    if not getattr(config.option, "loadgroup", False) or not items or hasattr(items[0], "_nodeid"):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")}
+        if names:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(sorted(names))}")
 
 
 @pytest.fixture(scope="session")
