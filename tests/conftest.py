@@ -44,8 +44,9 @@ except ImportError:  # pragma: no cover - hypothesis is in the test extra
 #   other workers wait for it and read the same files. Those results are read-only for the tests.
 # * module groups: the tests of a module that use one of its module- or class-scoped fixtures are sent to one worker
 #   as one unit (an xdist_group named after the module), so that the fixture is computed once, not once per worker
-#   or again each time the scheduler interleaves another module's tests. A test that names its own xdist_group
-#   keeps it (the notebook tests group by dataset and edition).
+#   or again each time the scheduler interleaves another module's tests; the tests that read one of SHARED_GROUPS
+#   form a group too. A test that names its own xdist_group keeps it (the notebook tests group by dataset and
+#   edition).
 
 
 def shared_dir(tmp_path_factory) -> Path:
@@ -75,6 +76,11 @@ def shared_once(tmp_path_factory, name: str, make: Callable[[Path], object]) -> 
     return target
 
 
+# Session results that take long to compute: the tests that read one (and have no group of their own) form a group,
+# so that one worker computes it while the other runs other tests, rather than wait for it under the lock.
+SHARED_GROUPS = frozenset({"correlation_results_2021"})
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     for item in items:
@@ -86,6 +92,8 @@ def pytest_collection_modifyitems(config, items):
                   if str(getattr(d, "baseid", "")).startswith(module)}
         if scopes & {"module", "class"}:
             item.add_marker(pytest.mark.xdist_group(Path(module).stem))
+        elif set(getattr(item, "fixturenames", ())) & SHARED_GROUPS:
+            item.add_marker(pytest.mark.xdist_group(sorted(set(item.fixturenames) & SHARED_GROUPS)[0]))
     _name_the_groups(config, items)
 
 
