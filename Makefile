@@ -11,7 +11,7 @@ JOBS   ?=
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lab report build example data validate test test-fast lint bench bench-limits lock clean clean-venv
+.PHONY: help venv lab report build example data validate test test-fast lint bench bench-limits bench-tests lock clean clean-venv
 
 help: ## List every target with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -72,6 +72,9 @@ bench: $(STAMP) ## Benchmark clean, no-op and one-table rebuilds of both edition
 
 bench-limits: $(STAMP) ## Print time and peak memory against input size up to each input limit (vstudy.data.limits)
 	$(BIN)/python bench/bench_limits.py
+
+bench-tests: $(STAMP) ## Print the wall time and summed test durations of the unit tier and of the whole suite, with the load
+	$(BIN)/python bench/bench_tests.py
 
 lock: ## Re-resolve the dependencies into requirements/lock.txt (needs the package index)
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: every worker computes its own copy
+    fcntl = None
+
 # Figures are drawn off-screen; set before any test module imports matplotlib.
 os.environ.setdefault("MPLBACKEND", "Agg")
+# On every core with pytest-xdist, each worker (and each notebook kernel it starts) computes on one thread: OpenBLAS
+# would otherwise start a thread per core in every process, and the permutation tests of one worker would take the
+# other worker's core (twice the CPU time for the same result). Set before anything imports numpy.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(_threads, "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = Path(__file__).resolve().parent
@@ -27,6 +40,84 @@ try:  # no per-example deadline: a cold first call (loading the gazetteer) is no
     settings.load_profile("vstudy")
 except ImportError:  # pragma: no cover - hypothesis is in the test extra
     pass
+
+
+# ----------------------------------------------------------------------------------------------- speed of the run
+# `make test` runs the suite on every core (pytest-xdist, --dist loadgroup). Two things keep the work done once:
+#
+# * `shared_once`: a result that many tests read (a processed layer, an executed notebook, the correlation table)
+#   is computed once per test RUN, by the first worker that asks, in a folder every worker of the run shares; the
+#   other workers wait for it and read the same files. Those results are read-only for the tests.
+# * module groups: the tests of a module that use one of its module- or class-scoped fixtures are sent to one worker
+#   as one unit (an xdist_group named after the module), so that the fixture is computed once, not once per worker
+#   or again each time the scheduler interleaves another module's tests; the tests that read one of SHARED_GROUPS
+#   form a group too. A test that names its own xdist_group keeps it (the notebook tests group by dataset and
+#   edition).
+
+
+def shared_dir(tmp_path_factory) -> Path:
+    """A folder that every worker of this test run shares (the run's base temporary folder)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") and fcntl is not None else base
+
+
+def shared_once(tmp_path_factory, name: str, make: Callable[[Path], object]) -> Path:
+    """The folder ``name`` filled by ``make(folder)`` once per test run, whichever worker asks first; the others
+    wait for it under a lock and get the same folder. A ``make`` that raised leaves nothing: the next one tries again."""
+    root = shared_dir(tmp_path_factory)
+    target, done = root / name, root / f"{name}.done"
+    with open(root / f"{name}.lock", "w") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.is_file():
+            if target.exists():
+                shutil.rmtree(target)
+            target.mkdir()
+            try:
+                make(target)
+            except BaseException:
+                shutil.rmtree(target, ignore_errors=True)
+                raise
+            done.touch()
+    return target
+
+
+# Session results that take long to compute: the tests that read one (and have no group of their own) form a group,
+# so that one worker computes it while the other runs other tests, rather than wait for it under the lock.
+SHARED_GROUPS = frozenset({"correlation_results_2021"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
+        module = item.nodeid.split("::", 1)[0]
+        info = getattr(item, "_fixtureinfo", None)
+        scopes = {d.scope for defs in (info.name2fixturedefs.values() if info else ()) for d in defs
+                  if str(getattr(d, "baseid", "")).startswith(module)}
+        if scopes & {"module", "class"}:
+            item.add_marker(pytest.mark.xdist_group(Path(module).stem))
+        elif set(getattr(item, "fixturenames", ())) & SHARED_GROUPS:
+            item.add_marker(pytest.mark.xdist_group(sorted(set(item.fixturenames) & SHARED_GROUPS)[0]))
+    _name_the_groups(config, items)
+
+
+def _name_the_groups(config, items) -> None:
+    """What pytest-xdist does for --dist loadgroup, on pytest versions where it no longer takes effect.
+
+    xdist (3.8) puts a test's group into its node id (``path::test@group``), the only thing its scheduler sees, by
+    assigning ``item._nodeid``; since pytest 9 a node keeps its id in ``item._id`` (a NodeId), so that assignment
+    changes nothing and every group is silently split across the workers. On a worker of a loadgroup run with such a
+    pytest, the id is set here the same way xdist would set it (and xdist's own assignment stays without effect)."""
+    if not getattr(config.option, "loadgroup", False) or not items or hasattr(items[0], "_nodeid"):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")}
+        if names:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(sorted(names))}")
 
 
 @pytest.fixture(scope="session")
@@ -48,28 +139,46 @@ def study_style():
         plt.close("all")
 
 
+def _processed_layer(tmp_path_factory, name: str, data_dir: Path, scheme: str) -> Path:
+    from vstudy.data import processed
+
+    return shared_once(tmp_path_factory, name, lambda out: processed.prepare_for_build(data_dir, out, scheme))
+
+
 @pytest.fixture(scope="session")
 def processed_2021(tmp_path_factory) -> Path:
     """The processed layer of data/raw, written once per test session (read-only for the tests)."""
-    from vstudy.data import processed
-
-    out = tmp_path_factory.mktemp("processed_kz2021")
-    processed.prepare_for_build(ROOT / "data" / "raw", out, "kz2021")
-    return out
+    return _processed_layer(tmp_path_factory, "processed_kz2021", ROOT / "data" / "raw", "kz2021")
 
 
 @pytest.fixture(scope="session")
-def correlation_results_2021(processed_2021) -> Path:
+def processed_2022(tmp_path_factory) -> Path:
+    """The processed layer of the synthetic kz2022 dataset (tests/fixtures/kz2022_dataset: 20 units, volunteer
+    counts supplied, no report), written once per test session (read-only for the tests)."""
+    return _processed_layer(tmp_path_factory, "processed_kz2022", TESTS / "fixtures" / "kz2022_dataset", "kz2022")
+
+
+@pytest.fixture(scope="session")
+def processed_contract_2022(tmp_path_factory) -> Path:
+    """The processed layer of the researcher's kz2022 drop filled from the template (tests/fixtures/kz2022_contract:
+    events by direction and per region supplied, no report), written once per test session (read-only)."""
+    return _processed_layer(tmp_path_factory, "processed_kz2022_contract", TESTS / "fixtures" / "kz2022_contract",
+                            "kz2022")
+
+
+@pytest.fixture(scope="session")
+def correlation_results_2021(processed_2021, tmp_path_factory) -> Path:
     """The correlation table of the 2021 study (as a build's tables/correlations.csv holds it), computed once per
     session with the plan's permutations (one finding sits near the study-level line) and no bootstrap."""
     from vstudy.analysis import correlations as cs
     from vstudy.data import processed as layer
 
-    frame = cs.with_reconstructed_events(layer.read_table("regions_kz2021", processed_2021),
-                                         layer.read_table("event_counts_kz2021", processed_2021))
-    out = processed_2021.parent / "correlation_results_2021.csv"
-    cs.run_correlations(frame, n_boot=0, seed=7).to_csv(out, index=False)
-    return out
+    def make(folder: Path) -> None:
+        frame = cs.with_reconstructed_events(layer.read_table("regions_kz2021", processed_2021),
+                                             layer.read_table("event_counts_kz2021", processed_2021))
+        cs.run_correlations(frame, n_boot=0, seed=7).to_csv(folder / "correlation_results_2021.csv", index=False)
+
+    return shared_once(tmp_path_factory, "correlations_kz2021", make) / "correlation_results_2021.csv"
 
 
 @pytest.fixture()

@@ -54,12 +54,16 @@ def build_here(root: Path, **options) -> pipeline.BuildResult:
     return pipeline.build(config_for({"root": str(root), **options}, echo=lines.append))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built_a(tmp_path_factory) -> Path:
-    """A tree built once on version A (copied by each test that needs one)."""
-    root = make_tree(tmp_path_factory.mktemp("built_a") / "tree")
-    assert build_here(root).exit_code == 0
-    return root
+    """A tree built once on version A (copied by each test that needs one), once per test run: the tests that copy
+    it spread over the workers (tests/conftest.py, shared_once)."""
+    from conftest import shared_once
+
+    def make(folder: Path) -> None:
+        assert build_here(make_tree(folder / "tree")).exit_code == 0
+
+    return shared_once(tmp_path_factory, "built_a", make) / "tree"
 
 
 @pytest.fixture()

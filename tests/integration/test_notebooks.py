@@ -10,8 +10,6 @@ import ast
 import html as html_lib
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -29,31 +27,26 @@ DATASETS = {"kz2021": ROOT / "data" / "raw", "kz2022": FIXTURE}
 
 
 @pytest.fixture(scope="session")
-def processed(tmp_path_factory):
-    """The processed layer of each dataset, written once per test session."""
-    out = {}
-    for scheme, data_dir in DATASETS.items():
-        target = tmp_path_factory.mktemp(f"processed_{scheme}")
-        run = subprocess.run(
-            [sys.executable, "-m", "vstudy.cli", "data", "--data", str(data_dir), "--out", str(target)],
-            capture_output=True, text=True, check=False,
-        )
-        assert run.returncode == 0, run.stdout + run.stderr
-        out[scheme] = target
-    return out
+def processed(processed_2021, processed_2022):
+    """The processed layer of each dataset, written once per test run (tests/conftest.py)."""
+    return {"kz2021": processed_2021, "kz2022": processed_2022}
 
 
 @pytest.fixture(scope="session")
 def executed(processed, tmp_path_factory):
-    """Each notebook executed at most once per test run (per worker) and edition: ``executed(section, scheme)``
-    (English), ``executed(section, scheme, "ru")`` (the Russian edition)."""
+    """Each notebook executed once per test run and edition, by the first worker that asks for it (the other workers
+    read its files): ``executed(section, scheme)`` (English), ``executed(section, scheme, "ru")`` (the Russian
+    edition). Returns the executed notebook and its output folder (read-only for the tests)."""
+    from conftest import shared_once
+
     done: dict[tuple[str, str, str], tuple] = {}
 
     def run(section, scheme, lang="en"):
         key = (section.name, scheme, lang)
         if key not in done:
-            done[key] = _execute(section, scheme, processed,
-                                 tmp_path_factory.mktemp(f"{section.name}_{scheme}_{lang}"), lang)
+            folder = shared_once(tmp_path_factory, f"executed_{section.name}_{scheme}_{lang}",
+                                 lambda target: _execute(section, scheme, processed, target, lang))
+            done[key] = (nbformat.read(folder / f"{section.name}.ipynb", as_version=4), folder / "reports")
         return done[key]
 
     return run
@@ -91,8 +84,11 @@ def _errors(nb):
     ]
 
 
-# With pytest-xdist (--dist loadgroup) all notebooks of one dataset run on one worker, so that each is executed once.
-SCHEMES = [pytest.param(s, marks=pytest.mark.xdist_group(s)) for s in sorted(DATASETS)]
+# With pytest-xdist (--dist loadgroup) the tests of one dataset and edition run on one worker, in turn, while the
+# other worker runs another group: each notebook is executed once (`executed`), and no worker waits for a notebook
+# the other is executing.
+SCHEMES = [pytest.param(s, marks=pytest.mark.xdist_group(f"notebooks_{s}_en")) for s in sorted(DATASETS)]
+RU_GROUP = pytest.mark.xdist_group("notebooks_kz2021_ru")
 
 
 @pytest.mark.slow
@@ -114,7 +110,8 @@ def test_notebook_runs_clean(section, scheme, executed):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("scheme", [pytest.param("kz2021", marks=RU_GROUP), *[p for p in SCHEMES
+                                                                             if p.values[0] != "kz2021"]])
 def test_maps_are_interactive_on_the_site_and_static_in_print(scheme, executed):
     """Section 04: each map cell outputs one bundle (text/html for the website, image/png for the PDF), plotly.js
     once per notebook and never from a URL; on the 2021 data the Russian edition's hover texts are Russian."""
@@ -223,7 +220,7 @@ def test_notebook_holds_the_kazakh_edition(name):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("scheme", [p for p in SCHEMES if p.values[0] == "kz2021"])
+@pytest.mark.parametrize("scheme", [pytest.param("kz2021", marks=RU_GROUP)])
 @pytest.mark.parametrize("section", RU_READY)
 def test_russian_edition_reads_in_russian(section, scheme, executed):
     """The Russian edition of a section (executed with lang="ru", cut by edition.localize): no English sentence in

@@ -222,11 +222,10 @@ def test_section_figures_draw_and_skip_absent_inputs(study_style, by_region, cou
 
 
 @pytest.fixture(scope="module")
-def contract(repo_root, tmp_path_factory):
+def contract(processed_contract_2022):
     """The processed layer of the synthetic kz2022 drop (tests/fixtures/kz2022_contract): events by direction and
     per region supplied, no report."""
-    out = tmp_path_factory.mktemp("contract_kz2022")
-    processed.prepare_for_build(repo_root / "tests" / "fixtures" / "kz2022_contract", out, "kz2022")
+    out = processed_contract_2022
     read = {n: processed.read_table(f"{n}_kz2022", out) for n in ("event_directions", "regions")}
     manifest = __import__("json").loads((out / "manifest.json").read_text(encoding="utf-8"))
     return read["event_directions"], read["regions"], manifest

@@ -33,10 +33,8 @@ FALSE_OF_A_RESEARCHERS_DATASET = (
 
 
 @pytest.fixture(scope="module")
-def contract(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("processed_kz2022_contract")
-    processed.prepare_for_build(CONTRACT, out, "kz2022")
-    return out
+def contract(processed_contract_2022) -> Path:
+    return processed_contract_2022
 
 
 def _study(directory: Path, scheme: str, lang: str, section: str = "01_demographics") -> Study:

@@ -11,13 +11,6 @@ from vstudy.data import dictionary, processed, regions, schemas
 FIXTURE = "tests/fixtures/kz2022_dataset"
 
 
-@pytest.fixture(scope="module")
-def processed_2022(repo_root, tmp_path_factory):
-    out = tmp_path_factory.mktemp("processed_kz2022")
-    processed.prepare_for_build(repo_root / FIXTURE, out, "kz2022")
-    return out
-
-
 def test_smallest_denominator_simple_cases():
     # 1/3 and 2/3 → 33.33 and 66.67: n = 3 is the smallest total.
     n, k = processed.smallest_denominator([33.33, 66.67])

@@ -249,10 +249,8 @@ def test_supplied_volunteer_counts_enable_recomputation(tables):
     assert not np.isnan(reg.loc["nur_sultan_share_of_national_30_to_pension_pct", "recomputed_value"])
 
 
-def test_a_dataset_without_a_published_report_has_no_claims(tmp_path):
-    out = tmp_path / "processed"
-    processed.prepare_for_build(ROOT / "tests" / "fixtures" / "kz2022_dataset", out, "kz2022")
-    tables = replication.inputs(_reader(out, "kz2022"))
+def test_a_dataset_without_a_published_report_has_no_claims(processed_2022):
+    tables = replication.inputs(_reader(processed_2022, "kz2022"))
     assert tables["published_values"] is not None and len(tables["published_values"]) == 0
     reg = replication.build_register(tables, "kz2022", {"start": "2022-07-01", "end": "2022-12-31"})
     assert reg.empty and list(reg.columns) == replication.COLUMNS

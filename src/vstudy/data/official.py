@@ -122,7 +122,7 @@ def _raw_text(raw: object) -> str:
 def _name(code: str, names: dict[str, str]) -> str:
     if code in names:
         return names[code]
-    return str(regions.units("kz2022").set_index("code").loc[code, "name_ru"])
+    return str(regions.name(code, "ru"))  # the gazetteer's Russian name (its cached index, not a frame per call)
 
 
 def _extract_block(block: dict, base: Path, names: dict[str, str]) -> list[dict[str, str]]:

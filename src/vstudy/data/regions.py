@@ -223,7 +223,7 @@ def _containing(core: str, scheme: str | None) -> list[str]:
     if not words:
         return []
     g = load()
-    inside = set(g.scheme_units(scheme)["code"]) if scheme else set(g.units["code"])
+    inside = set(_codes(scheme)) if scheme else set(g.units["code"])
     return sorted({code for key, code in g.index.items() if words <= set(key.core.split()) and code in inside})
 
 
@@ -271,7 +271,7 @@ def resolve(name: str, scheme: str | None = None) -> str:
         raise RegionNotFound(name, suggest(name))
     if scheme is not None:
         check_scheme(scheme)
-        if code not in set(g.scheme_units(scheme)["code"]):
+        if code not in _codes(scheme):
             part = g.units.set_index("code").loc[code, "part_of_2021"]
             raise RegionNotFound(
                 name, [], f"{code} is not a unit of {scheme} (its territory belongs to {part} there)"
@@ -288,7 +288,7 @@ def try_resolve(name: str, scheme: str | None = None) -> str | None:
 
 def name_of(code: str) -> str:
     """English name of a unit (for messages)."""
-    return str(load().units.set_index("code").loc[code, "name_en"])
+    return str(_by_code().loc[code, "name_en"])
 
 
 def units(scheme: str) -> pd.DataFrame:
@@ -312,10 +312,15 @@ def _codes(scheme: str) -> tuple[str, ...]:
     return tuple(_units(scheme)["code"])
 
 
+# Region names are looked up for every label of every table and figure: the units indexed by code once, not per call.
+@functools.lru_cache(maxsize=1)
+def _by_code() -> pd.DataFrame:
+    return load().units.set_index("code")
+
+
 def name(code: str, lang: str = "en", short: bool = False) -> str:
     """The unit's name in ``lang`` (en|ru|kk); ``short`` drops the designator («область», "Region")."""
-    row = load().units.set_index("code").loc[code]
-    full = row[f"name_{lang}"]
+    full = _by_code().loc[code, f"name_{lang}"]
     if not short:
         return full
     text = re.sub(r"\b(Region|область|облысы|қаласы|город)\b", "", full)

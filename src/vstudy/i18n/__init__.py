@@ -68,13 +68,17 @@ def domains(lang: str) -> list[str]:
     return sorted(p.stem for p in (CATALOGUES / lang).glob("*.yml"))
 
 
+# The safe loader, in C when PyYAML has libyaml (the same documents, ten times faster: every kernel reads the catalogues).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @cache
 def catalogue(lang: str) -> dict[str, str]:
     """Every message of ``lang``: id → message text."""
     check_lang(lang)
     out: dict[str, str] = {}
     for path in sorted((CATALOGUES / lang).glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER) or {}
         if not isinstance(data, Mapping):
             raise ValueError(f"{path}: a catalogue is a mapping of keys to messages")
         _flatten(data, path.stem, out, path)
