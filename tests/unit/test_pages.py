@@ -166,7 +166,8 @@ def _parts(repo_root: Path, tables: Path, lang: str, manifest: dict) -> dict[str
     state = {"sections": {"00_x": {"parameters": {"lang": lang}, "notebook_sha256": "0" * 64, "seconds": 1.25,
                                    "executed_at": "2026-11-30"}}}
     parts = {
-        "home": pages.home_markdown(config, {}, {}, tables, manifest, lang),
+        "home": pages.home_markdown(config, {}, {}, tables, manifest, lang,
+                                    coverage_page=pages.transcribes_report(manifest)),
         "methods": pages.methods_markdown(manifest, lang),
         "replication": pages.replication_summary_markdown(tables, lang, manifest),
         "errata": pages.errata_markdown(config.data_dir, lang),
@@ -181,6 +182,13 @@ def _parts(repo_root: Path, tables: Path, lang: str, manifest: dict) -> dict[str
     }
     parts.update({page: pages.page_qmd(page, lang, manifest) for page in pages.PAGES})
     return parts
+
+
+def test_the_home_page_links_the_report_chapters_only_when_the_site_has_that_page(repo_root, tables):
+    config = _config(repo_root)
+    linked = pages.home_markdown(config, {}, {}, tables, REPORT, "ru", coverage_page=True)
+    assert "[Отчёт и это исследование](coverage.qmd)" in linked
+    assert "coverage.qmd" not in pages.home_markdown(config, {}, {}, tables, REPORT, "ru")
 
 
 KAZAKH_ONLY = re.compile("[ӘәҒғҚқҢңӨөҰұҮүҺһІі]")

@@ -449,18 +449,18 @@ def home_figures(labels: dict[str, list[str]], shown: int = HOME_FIGURES_SHOWN) 
 
 
 def home_markdown(config, pages: dict, labels: dict[str, list[str]], tables: Path | None = None,
-                  manifest: dict | None = None, lang: str = "en", processed: Path | None = None) -> str:
+                  manifest: dict | None = None, lang: str = "en", processed: Path | None = None,
+                  coverage_page: bool = False) -> str:
     """The home page: what the study is, what the data show (the headline figures, from the processed tables in
-    ``processed``, by default the build's), whether the report replicates and the correlations that hold, the
-    downloads, the key figures and the sections."""
+    ``processed``, by default the build's), whether the report replicates and the correlations that hold (with a
+    link to the page on the report's chapters when the site has it: ``coverage_page``), the downloads, the key
+    figures and the sections."""
     manifest = manifest if manifest is not None else {}
     out = [intro_markdown(manifest, lang)]
     data = processed_reader(config, processed, manifest)
     sections = list(pages) if pages else []
     out.append(summary_markdown(tables, manifest, lang, data=data, sections=sections))
-    from vstudy.publish import coverage  # (coverage builds on this module)
-
-    if coverage.applies(manifest, config.data_dir):  # the report's chapters: which the study takes up, which not
+    if coverage_page:  # the report's chapters: which the study takes up, which not (vstudy.publish.coverage)
         out.append(home(lang, "coverage_link") + "\n")
     if tables is not None:
         out.append(downloads_markdown(lang, manifest))

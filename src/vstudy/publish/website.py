@@ -433,8 +433,9 @@ def stage_site(config, state: dict, view=None, lang: str = "en") -> Path:
     generated.mkdir()
     own = edition_state(state, lang)
     tables = stage / "tables"
-    write_text_atomic(generated / "home.md", content.home_markdown(config, pages, labels, tables, manifest, lang,
-                                                                 processed=view.processed_dir))
+    write_text_atomic(generated / "home.md", content.home_markdown(
+        config, pages, labels, tables, manifest, lang, processed=view.processed_dir,
+        coverage_page=coverage.PAGE in optional))
     write_text_atomic(generated / "sources.md", content.sources_markdown(config.data_dir, lang))
     write_text_atomic(generated / "dictionary.md", content.dictionary_markdown(lang))
     write_text_atomic(generated / "errata.md", content.errata_markdown(config.data_dir, lang))
