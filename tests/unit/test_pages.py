@@ -192,13 +192,13 @@ def test_the_home_page_links_the_report_chapters_only_when_the_site_has_that_pag
 
 
 KAZAKH_ONLY = re.compile("[ӘәҒғҚқҢңӨөҰұҮүҺһІі]")
-RECORD_VALUE = re.compile(r"^(- \*\*[^*\n]+:\*\*).*$|^(\| [^|\n]+ \|).*$", re.MULTILINE)
+RECORD_VALUE = re.compile(r"^(- \*\*[^*\n]+:\*\*).*$|^(\| [^|\n]+ \|).*$|^(####+ ).*$", re.MULTILINE)  # headings: titles
 
 
 def own_words(name: str, text: str) -> str:
     """What the study itself writes on a part: the origin records' values (titles of publications, in the language
     they were published in) are the dataset's, so they are left out of the sources part."""
-    return RECORD_VALUE.sub(lambda m: m.group(1) or m.group(2), text) if name == "sources" else text
+    return RECORD_VALUE.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text) if name == "sources" else text
 CYRILLIC = re.compile("[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")
 
 
@@ -337,7 +337,7 @@ def test_every_erratum_kind_has_words_in_every_edition(repo_root):
     # the register is written in English, Russian and Kazakh: every edition shows the descriptions in its language
     kk = pages.errata_markdown(repo_root / "data" / "raw", "kk")
     assert kk.startswith("| № | Файл | Қатенің түрі | Сипаттамасы | Қалай ескерілді | Есептің жолдары |")
-    assert "| E15 | info&#95;line&#95;totals.csv | Бөліктердің қосындысы жиынға тең емес | Ақпараттық желіге" in kk
+    assert "| E15 | Ақпараттық желі: қорытындылар | Бөліктердің қосындысы жиынға тең емес | Ақпараттық желіге" in kk
     assert "| № | Файл | Вид ошибки | Описание | Как учтена | Строки отчёта |" in pages.errata_markdown(
         repo_root / "data" / "raw", "ru")
 

@@ -73,14 +73,14 @@ def test_the_sources_part_and_appendix_hold_no_english_and_name_no_language(repo
         assert ("- **Өндіруші:** Қазақстан Республикасы Стратегиялық жоспарлау және реформалар агенттігінің Ұлттық "
                 "статистика бюросы\n") in shown
         assert f"- **Кезең:** {period} — Өңірлік деректер 2021 жылғы шілде–желтоқсанды қамтиды (1129–1131-жолдар)" in shown
-        assert "| units.csv | әр бірлікке бір жол;" in shown
-        assert "- **Бастапқы бет (жоғарыдағы мекенжай — оның айнасы):** https://it.wikipedia.org/wiki/Regione_di_Atyrau" \
+        assert "| Әкімшілік бірліктер | әр бірлікке бір жол;" in shown  # a file by its label
+        assert "- **Бастапқы бет (жоғарыдағы мекенжай — оның айнасы):** [it.wikipedia.org](<https://it.wikipedia.org/wiki/Regione_di_Atyrau>)" \
             in shown
     else:
         assert "- **Где в нём:** лист «Все население», столбцы 2021 (W) и 2022 (X)\n" in shown
         assert "- **Лицензия:** новостная статья; авторские права принадлежат издателю;" in shown
         assert ("- **Оригинал (по указанию репозитория, повторно опубликовавшего файл):** "
-                "https://stat.gov.kz/api/iblock/element/6584/file/ru/\n") in shown
+                "[stat.gov.kz](<https://stat.gov.kz/api/iblock/element/6584/file/ru/>)\n") in shown  # the host, linked
         assert f"- **Период:** {period} — Региональные данные охватывают июль–декабрь 2021 года" in shown
 
 

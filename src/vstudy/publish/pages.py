@@ -659,15 +659,25 @@ def sources_markdown(data_dir: Path, lang: str = "en", level: int = 3) -> str:
         for source in sources:
             if not isinstance(source, dict):
                 continue
-            out.append(f"{'#' * (level + 1)} {escape(_text(source.get('id'), lang, named=True))}\n")
+            # The source's title heads it (its id where it has none); the title is not repeated below.
+            title = _text(source.get("title"), lang, named=True) or _text(source.get("id"), lang, named=True)
+            out.append(f"{'#' * (level + 1)} {escape(title)}\n")
             for key in SOURCE_FIELDS:
-                value = _text(source.get(key), lang, named=key in NAME_FIELDS)
+                if key == "title" or key in READER_HIDDEN:
+                    continue
+                if key in LINK_FIELDS and _text(source.get(key), lang, named=True):
+                    out.append(md(lang, "sources.item", raw=("value",), field=_field(key, lang),
+                                  value=_address(_text(source.get(key), lang, named=True))))
+                    continue
+                value = indicator_list(source.get(key), record.parent, lang) if key == "indicators" \
+                    else _text(source.get(key), lang, named=key in NAME_FIELDS)
                 if value:
                     out.append(md(lang, "sources.item", field=_field(key, lang), value=value))
             out.append("")
         files = data.get("files") or {}
         if isinstance(files, dict) and files:
-            rows = [{"file": _text(name, lang, named=True), "about": _file_description(v, lang)}
+            rows = [{"file": (_text(v.get("label"), lang) if isinstance(v, dict) and v.get("label") else "")
+                     or file_label(str(name), lang), "about": _file_description(v, lang)}
                     for name, v in files.items()]
             shown = ["file", "about"] if any(row["about"] for row in rows) else ["file"]
             out.append(md_table(rows, shown, [plain(lang, "pages.sources.file"),
@@ -675,6 +685,59 @@ def sources_markdown(data_dir: Path, lang: str = "en", level: int = 3) -> str:
     if not any(line.startswith("#") for line in out):
         return md(lang, "sources.none") + "\n"
     return "\n".join(out) + "\n"
+
+
+# Fields of a cited source shown as a link whose text is the address's host (the address stays the link's target),
+# and fields a reader's page leaves to the record itself (a path inside the repository).
+LINK_FIELDS = frozenset({"url", "original_url", "mirror_of"})
+READER_HIDDEN = frozenset({"original_file"})
+
+
+def _address(url: str) -> Markup:
+    """A source's address as a Markdown link whose text is its host (``stat.gov.kz``): a reader sees where it is,
+    not a path of file names; the link keeps the whole address."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).netloc or url
+    return Markup(f"[{escape(host)}](<{url.replace('>', '%3E').replace(' ', '%20')}>)")
+
+
+def file_label(name: str, lang: str) -> str:
+    """A dataset file as a reader names it (where its origin record gives no ``label``): the label of its table (the ``labels`` catalogue: ``age_by_region.csv``
+    → "Volunteers by age group and region"), else the file's name as given."""
+    from vstudy.data import schemas
+
+    stem = name.rsplit("/", 1)[-1].split(".", 1)[0]
+    return label_of(stem, lang, default=name) if "." in name and f"raw.{stem}" in schemas.all_schemas() else name
+
+
+def files_label(names: object, lang: str) -> str:
+    """The ``file`` cell of an errata row (names joined by ``;``) as table labels, in the edition's list style."""
+    parts = [p.strip() for p in str(names or "").split(";") if p.strip()]
+    return "; ".join(file_label(p, lang) for p in parts)
+
+
+def _indicator_meta(folder: Path) -> dict[str, dict[str, str]]:
+    path = folder / "indicators_meta.csv"
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row.get("indicator", ""): row for row in csv.DictReader(handle)}
+
+
+def indicator_list(value: object, folder: Path, lang: str) -> str:
+    """A cited source's indicators by their labels in ``lang`` (the folder's ``indicators_meta.csv``
+    ``label_<lang>``, else the study's label of the id, else the id)."""
+    ids = [str(v) for v in value] if isinstance(value, list) else \
+        [p.strip() for p in re.split(r"[;,]", str(value or "")) if p.strip()]
+    if not ids:
+        return ""
+    meta = _indicator_meta(folder)
+    names = []
+    for indicator in ids:
+        given = (meta.get(indicator) or {}).get(f"label_{lang}") or ""
+        names.append(given.strip() or label_of(indicator, lang, default=indicator))
+    return "; ".join(names)
 
 
 # Dtypes of the declared schemas as the ``pages.dtype`` message keys.
@@ -790,6 +853,7 @@ def errata_markdown(data_dir: Path, lang: str = "en", blocks: bool = False) -> s
         rule = str(row.get("rule_id", ""))
         row["rule"] = plain(lang, f"pages.errata.rule.{rule}") if i18n.has(lang, f"pages.errata.rule.{rule}") \
             else rule
+        row["file"] = files_label(row.get("file"), lang)
         row["what"] = erratum_text(row, "description", lang)
         row["handling"] = erratum_text(row, "correction", lang)
     if blocks:
