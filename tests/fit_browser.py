@@ -1,6 +1,6 @@
 """Measure pages in headless Chromium: does a page scroll sideways, does a table overflow its box or its column?
 
-Used by tests/integration/test_pages_fit.py (pages of reader tables at the site's column widths) and, by hand,
+Used by tests/integration/test_pages_fit_builds.py (pages of reader tables at the site's column widths) and, by hand,
 on a rendered site::
 
     python tests/fit_browser.py reports/site/ru [--widths 1280 390]

@@ -189,9 +189,12 @@ def test_the_tutorial_runs_and_changes_what_it_says(tmp_path):
         print(f"{step}: {time.monotonic() - started:.1f} s")
         if step == "build":
             before = _files(en)
-            assert sorted(before) == [f"figures/{S07}__{n}.{e}" for n in ("categories", "channels")
-                                      for e in ("png", "svg")] + [f"notebooks/{S07}.ipynb"] + sorted(
-                f"tables/{S07}__{n}.csv" for n in ("categories", "channels", "checks", "inputs", "monthly", "totals"))
+            # each figure with the data it draws (CSV and its CSVW description), each table with its description
+            assert sorted(before) == sorted(
+                [f"figures/{S07}__{n}.{e}" for n in ("categories", "channels")
+                 for e in ("png", "svg", "csv", "csv-metadata.json")] + [f"notebooks/{S07}.ipynb"]
+                + [f"tables/{S07}__{n}.{e}" for n in ("categories", "channels", "checks", "inputs", "monthly", "totals")
+                   for e in ("csv", "csv-metadata.json")])
             assert _files(copy / "before-en") == before
             said = _markdown(en / "notebooks" / f"{S07}.ipynb")
             assert "Categories of the volunteering-related requests, as the dataset lists them." in said

@@ -97,8 +97,9 @@ def test_sources_page_lists_every_cited_source_with_where_and_licence(repo_root:
 
     text = html.unescape(pages.sources_markdown(repo_root / "data" / "raw", "en"))  # as the reader sees it
     records = yaml.safe_load((repo_root / "data/raw/official/source.yml").read_text(encoding="utf-8"))
-    for source in records["sources"]:
-        block = text.split(f"#### {source['id']}\n", 1)[1].split("####", 1)[0]
+    for source in records["sources"]:  # each headed by its title (its id where it has none)
+        title = pages._text(source.get("title"), "en", named=True) or source["id"]
+        block = text.split(f"#### {title}\n", 1)[1].split("####", 1)[0]
         assert "- **Where in it:** " in block and "- **Licence:** " in block, source["id"]
     assert "| id | Producer |" not in text  # no wide table of sources
 
@@ -182,7 +183,7 @@ def test_generated_pages_of_a_hostile_dataset_hold_no_live_markup(repo_root, tmp
         inline = [child for token in tokens for child in (token.children or [])]
         assert not [t for t in tokens + inline if t.type in ("html_block", "html_inline", "image")], name
         for link in (t for t in inline if t.type == "link_open"):  # the study's own, and its licence's deed
-            assert link.attrs["href"].startswith(("notebooks/", "tables/", "data.qmd#", "../en/", "../ru/", "../kk/")) \
+            assert link.attrs["href"].startswith(("notebooks/", "tables/", "data.qmd#", "coverage.qmd", "../en/", "../ru/", "../kk/")) \
                 or link.attrs["href"] == website.content.LICENCE["url"], (name, link.attrs)
         for i, token in enumerate(tokens):  # no payload starts a block of its own (a heading, a list, a quote)
             if token.type in ("heading_open", "bullet_list_open", "ordered_list_open", "blockquote_open"):

@@ -18,12 +18,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from vstudy.data.provenance import FALLBACK, Text, given
 from vstudy.data.schema_model import Rule
 from vstudy.i18n import LANGS
+
+if TYPE_CHECKING:  # pandas is imported where it is used: a no-op rebuild reads no table
+    import pandas as pd
 
 # The register's texts and the column of each in English (the language the register records them in).
 ERRATA_TEXTS = ("description", "evidence", "correction")
@@ -46,6 +48,8 @@ class Erratum:
         for selector in self.selectors.get(Path(file_name).name, []):
             if not selector:
                 return True
+            import pandas as pd
+
             mask = pd.Series(True, index=rows.index)
             for col, values in selector.items():
                 if col not in rows.columns:

@@ -305,7 +305,7 @@ class ReaderTable:
         )
         caption = f"<caption>{escape(self.caption)}</caption>" if self.caption else ""
         # the box scrolls sideways where a phone is narrower than the table (site.css); the page never does
-        # how many columns were cut to fit ("expected" where the view declares it: tests/integration/test_pages_fit)
+        # how many columns were cut to fit ("expected" where the view declares it: tests/integration/test_pages_fit_builds)
         cut = f' data-cut="{"expected" if self.cut_expected else len(self.cut)}"' if self.cut else ""
         return (f'<div class="reader-table" style="overflow-x:auto"{cut}>'
                 f'<table class="table table-sm">{caption}<thead><tr>{head}</tr></thead>'

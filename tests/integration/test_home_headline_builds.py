@@ -110,7 +110,9 @@ def test_every_headline_figure_is_the_section_tables_number(built):
         assert {s: int(summary[s]) for s in counts["by_status"]} == counts["by_status"]
         assert int(summary["derived"]) == counts["derived"] and int(summary["total"]) == sum(
             counts["by_status"].values()) + counts["derived"]
-        assert (counts["published"], counts["derived"]) == (525, 53)
+        # 525 numbers of the report's tables and prose, and the 3 staff-training figures of its front-office
+        # chapter (headline_figures.csv); 53 values derived from them
+        assert (counts["published"], counts["derived"]) == (528, 53)
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "kk"])
