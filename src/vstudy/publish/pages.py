@@ -148,6 +148,10 @@ def intro_markdown(manifest: dict, lang: str = "en", site: bool = True) -> str:
 def md(lang: str, msg_id: str, /, raw: tuple[str, ...] = (), **facts: object) -> str:
     """The message ``pages.<msg_id>`` in ``lang`` as Markdown: every text fact (and each text of a list fact) is
     escaped, except the facts named in ``raw`` — Markdown this module wrote, or a select's key."""
+    return _markdown_message("pages", lang, msg_id, raw, facts)
+
+
+def _markdown_message(domain: str, lang: str, msg_id: str, raw: tuple[str, ...], facts: dict) -> str:
     def safe(name: str, value: object) -> object:
         if name in raw:
             return value
@@ -157,7 +161,7 @@ def md(lang: str, msg_id: str, /, raw: tuple[str, ...] = (), **facts: object) ->
             return [escape(v) if isinstance(v, str) else v for v in value]
         return value
 
-    return i18n.text(lang, f"pages.{msg_id}", **{name: safe(name, value) for name, value in facts.items()})
+    return i18n.text(lang, f"{domain}.{msg_id}", **{name: safe(name, value) for name, value in facts.items()})
 
 
 # ----------------------------------------------------------------------------------------------- words
@@ -237,9 +241,8 @@ FACT_SECTION = {"volunteers": "01_demographics", "mix": "01_demographics", "orga
 
 
 def home(lang: str, msg_id: str, /, raw: tuple[str, ...] = (), **facts: object) -> str:
-    """The message ``home.<msg_id>`` in ``lang`` as Markdown (text facts escaped unless named in ``raw``)."""
-    safe = {k: (v if k in raw or not isinstance(v, str) else escape(v)) for k, v in facts.items()}
-    return i18n.text(lang, f"home.{msg_id}", **safe)
+    """The message ``home.<msg_id>`` in ``lang`` as Markdown, escaped as :func:`md` escapes."""
+    return _markdown_message("home", lang, msg_id, raw, facts)
 
 
 def _see(section: str, lang: str, sections: object) -> str:
@@ -348,13 +351,14 @@ def replication_markdown(register, lang: str = "en", coefficients: dict | None =
     out = [home(lang, "replication.heading") + "\n",
            home(lang, "replication.total", published=total["published"], derived=total["derived"],
                 has_derived=bool(total["derived"]),
-                items=items(total)) + "\n"]
+                items=items(total), raw=("items",)) + "\n"]
     lines = []
     for section, counts in hl.register_by_section(register, list(vocab.SECTIONS)):
         if not counts["published"]:
             continue
         title = section_title(section, lang) if section in vocab.SECTIONS else section
-        lines.append(home(lang, "replication.section", title=title, n=counts["published"], items=items(counts))
+        lines.append(home(lang, "replication.section", title=title, n=counts["published"], items=items(counts),
+                          raw=("items",))
                      + _see(section, lang, sections))
         if section == FACT_SECTION["correlations"] and coefficients:
             lines.append(home(lang, "replication.coefficients", n=coefficients["n"], significant=coefficients["raw"],
