@@ -5,7 +5,8 @@
 The build uses the three notebooks of tests/fixtures/pipeline_notebooks, a data step that copies the raw CSV
 files into the processed layer and a renderer that writes a one-page "site" listing the notebooks' hashes (no
 Quarto needed). It prints ``MARK <step>`` when a step starts, so that a test can stop it right there.
-Options: root, data_dir, output_dir, jobs, wait, force, prepare_delay, render_delay, commit_delay (seconds).
+Options: root, data_dir, output_dir, jobs, wait, force, langs (the editions; all of them unless given),
+prepare_delay, render_delay, commit_delay (seconds).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from vstudy.publish import pipeline
 from vstudy.publish.quarto import RenderOutcome
 from vstudy.publish.sections import Section
+from vstudy.vocab import LANGS
 
 SECTIONS = (
     Section("00", "alpha", raw_tables=("t_a",), titles=("Alpha", "Альфа", "Альфа бөлімі")),
@@ -63,7 +65,7 @@ def config_for(options: dict, echo=None) -> pipeline.BuildConfig:
     config = pipeline.BuildConfig(
         root=Path(options["root"]), data_dir=options.get("data_dir"), output_dir=options.get("output_dir"),
         sections=SECTIONS, jobs=options.get("jobs", 2), render=True, wait=options.get("wait", False),
-        force=options.get("force", False), prepare=copy_prepare(options.get("prepare_delay", 0)),
+        force=options.get("force", False), langs=tuple(options.get("langs", LANGS)), prepare=copy_prepare(options.get("prepare_delay", 0)),
         renderer=listing_renderer(options.get("render_delay", 0)), package_hash="fixed",
         echo=echo or (lambda line: print(line, flush=True)),
     )

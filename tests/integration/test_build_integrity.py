@@ -3,6 +3,13 @@
 Builds run the three fixture notebooks (tests/fixtures/pipeline_notebooks) in a temporary tree with a data step
 that copies the raw CSVs and a renderer that lists the notebooks' hashes (tests/build_driver.py), so that each
 build takes a few seconds. Version A of the data is the tree's first build; version B changes ``t_a.csv``.
+
+The builds here make two editions (:data:`EDITIONS`), not all three: what these tests prove — a set spread over
+several editions' folders is put in place whole, every edition shows the same data, the first failure in any
+edition stops the build — needs two, and each edition is three more kernels per build. A kill before the commit
+(prepare, execute, render) leaves the previous set as it was however many editions it has: those cases build one.
+The website renderer's test and tests/integration/test_pipeline.py, test_site_editions.py build every edition of
+:data:`LANGS`.
 """
 
 from __future__ import annotations
@@ -31,11 +38,12 @@ DRIVER = Path(__file__).parents[1] / "build_driver.py"
 VERSION_A = "x\n1\n2\n"
 VERSION_B = "x\n7\n8\n9\n"
 SECTION_NAMES = ("00_alpha", "01_beta", "02_gamma")
+EDITIONS = ("en", "ru")  # the editions these builds make (see the module docstring)
 
 
-def units(*names: str) -> list[str]:
-    """The executions of these sections in both editions (``en/00_alpha``, ``ru/00_alpha`` …), sorted."""
-    return sorted(f"{lang}/{name}" for name in names for lang in LANGS)
+def units(*names: str, langs: tuple[str, ...] = EDITIONS) -> list[str]:
+    """The executions of these sections in the editions built (``en/00_alpha``, ``ru/00_alpha`` …), sorted."""
+    return sorted(f"{lang}/{name}" for name in names for lang in langs)
 
 
 def make_tree(root: Path) -> Path:
@@ -51,19 +59,28 @@ def make_tree(root: Path) -> Path:
 
 def build_here(root: Path, **options) -> pipeline.BuildResult:
     lines: list[str] = []
-    return pipeline.build(config_for({"root": str(root), **options}, echo=lines.append))
+    return pipeline.build(config_for({"root": str(root), "langs": EDITIONS, **options}, echo=lines.append))
+
+
+def built_once(tmp_path_factory, name: str, langs: tuple[str, ...]) -> Path:
+    """A tree built once on version A in these editions (copied by each test that needs one), once per test run:
+    the tests that copy it spread over the workers (tests/conftest.py, shared_once)."""
+    from conftest import shared_once
+
+    def make(folder: Path) -> None:
+        assert build_here(make_tree(folder / "tree"), langs=langs).exit_code == 0
+
+    return shared_once(tmp_path_factory, name, make) / "tree"
 
 
 @pytest.fixture(scope="session")
 def built_a(tmp_path_factory) -> Path:
-    """A tree built once on version A (copied by each test that needs one), once per test run: the tests that copy
-    it spread over the workers (tests/conftest.py, shared_once)."""
-    from conftest import shared_once
+    return built_once(tmp_path_factory, "built_a", EDITIONS)
 
-    def make(folder: Path) -> None:
-        assert build_here(make_tree(folder / "tree")).exit_code == 0
 
-    return shared_once(tmp_path_factory, "built_a", make) / "tree"
+@pytest.fixture(scope="session")
+def built_a_en(tmp_path_factory) -> Path:
+    return built_once(tmp_path_factory, "built_a_en", ("en",))
 
 
 @pytest.fixture()
@@ -73,7 +90,7 @@ def tree_a(built_a: Path, tmp_path: Path) -> Path:
     return root
 
 
-def version_of(root: Path) -> str:
+def version_of(root: Path, langs: tuple[str, ...] = EDITIONS) -> str:
     """Which data version the tree's outputs show — asserting that every output shows the same one and is
     exactly what the state file records (nothing missing, nothing more, nothing different)."""
     reports = root / "reports"
@@ -83,14 +100,14 @@ def version_of(root: Path) -> str:
     for entry in state["sections"].values():
         recorded[entry["notebook"]] = entry["notebook_sha256"]
         recorded.update(entry["outputs"])
-    present = {f"{top}/{rel}": digest for top in LANGS for rel, digest in hash_tree(reports / top).items()}
+    present = {f"{top}/{rel}": digest for top in LANGS for rel, digest in hash_tree(reports / top).items()}  # none more
     assert present == recorded
-    assert sorted(state["sections"]) == units(*SECTION_NAMES)
+    assert sorted(state["sections"]) == units(*SECTION_NAMES, langs=langs)
     assert hash_tree(reports / "site") == state["site"]["files"]
     listing = (reports / "site" / "index.html").read_text(encoding="utf-8")
     assert listing == "".join(f"{n} {e['notebook_sha256']}\n" for n, e in sorted(state["sections"].items()))
     versions = {(root / "data" / "processed" / "t_a.csv").read_text(encoding="utf-8")}
-    for lang in LANGS:  # both editions show the same data
+    for lang in langs:  # every edition shows the same data
         versions.add((reports / lang / "tables" / "00_alpha__copy.csv").read_text(encoding="utf-8"))
         nb = nbformat.read(reports / lang / "notebooks" / "00_alpha.ipynb", as_version=4)
         printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
@@ -127,7 +144,8 @@ def build_processes(root: Path) -> list[int]:
 def start_driver(root: Path, **options) -> subprocess.Popen:
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     env["VSTUDY_TEST_DELAY"] = str(options.pop("notebook_delay", 0))
-    return subprocess.Popen([sys.executable, str(DRIVER), json.dumps({"root": str(root), **options})],
+    options = {"root": str(root), "langs": EDITIONS, **options}
+    return subprocess.Popen([sys.executable, str(DRIVER), json.dumps(options)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
 
 
@@ -142,6 +160,20 @@ def wait_for(proc: subprocess.Popen, marker: str, timeout: float = 60) -> list[s
         if marker in line:
             return seen
     raise AssertionError(f"{marker!r} never printed:\n{''.join(seen)}")
+
+
+def kernel_started(root: Path, seconds: float = 60) -> bool:
+    """Wait until a Jupyter kernel of a build of this tree is running."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for pid in build_processes(root):
+            try:
+                if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    return True
+            except OSError:
+                continue
+        time.sleep(0.05)
+    return False
 
 
 def gone_within(root: Path, seconds: float) -> bool:
@@ -167,19 +199,25 @@ KILLS = [  # (signal, where the build is when it receives it)
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("sig", "moment"), KILLS, ids=[f"{s}-{m}" for s, m in KILLS])
-def test_a_kill_at_any_moment_leaves_one_complete_set_and_the_next_build_makes_it_current(tree_a, sig, moment):
-    assert version_of(tree_a) == "A"
+def test_a_kill_at_any_moment_leaves_one_complete_set_and_the_next_build_makes_it_current(
+        request, tmp_path, sig, moment):
+    # Killed while the set is put in place, the folders of two editions are among the moves; before that, one
+    # edition is enough (nothing of the tree changes).
+    langs = EDITIONS if moment == "commit" else ("en",)
+    tree_a = tmp_path / "tree"
+    shutil.copytree(request.getfixturevalue("built_a" if moment == "commit" else "built_a_en"), tree_a)
+    assert version_of(tree_a, langs) == "A"
     (tree_a / "data" / "raw" / "t_a.csv").write_text(VERSION_B, encoding="utf-8")
     # The step the signal is meant to hit is slowed down; the others run at full speed.
     options = {"prepare": {"prepare_delay": 2}, "execute": {"notebook_delay": 4}, "render": {"render_delay": 2},
                "commit": {"commit_delay": 1.0}}[moment]
-    proc = start_driver(tree_a, **options)
+    proc = start_driver(tree_a, langs=langs, **options)
     marker = {"prepare": "MARK prepare", "execute": "executing", "render": "MARK render",
               "commit": "MARK commit 1"}[moment]
     wait_for(proc, marker)
-    time.sleep(1.5 if moment == "execute" else 0.3)  # kernels running / step under way
-    if moment == "execute":
-        assert build_processes(tree_a), "the notebooks should be running"
+    if moment == "execute":  # a kernel of the build has started (alpha's then sleeps in a cell)
+        assert kernel_started(tree_a), "the notebooks should be running"
+    time.sleep(0.3)  # step under way
     proc.send_signal(getattr(signal, sig))
     code = proc.wait(timeout=30)
     proc.stdout.close()
@@ -191,22 +229,22 @@ def test_a_kill_at_any_moment_leaves_one_complete_set_and_the_next_build_makes_i
     if moment == "commit" and sig == "SIGKILL":
         # Killed between two folder moves: the journal holds the complete new set, which the next build (or
         # pipeline.recover, its first step) puts in place before anything else.
-        pipeline.recover(config_for({"root": str(tree_a)}))
+        pipeline.recover(config_for({"root": str(tree_a), "langs": langs}))
         expected = "B"
     else:
         # SIGTERM waits until the moves are done; a kill before them leaves the previous set untouched.
         expected = "B" if moment == "commit" else "A"
-    assert version_of(tree_a) == expected
+    assert version_of(tree_a, langs) == expected
 
-    again = build_here(tree_a)
+    again = build_here(tree_a, langs=langs)
     assert again.exit_code == 0, again.message
-    assert version_of(tree_a) == "B"
+    assert version_of(tree_a, langs) == "B"
     no_leftovers(tree_a)
     assert not (tree_a / "reports" / "failed").exists()
     if expected == "B":
         assert again.executed == [] and not again.prepared
     else:
-        assert again.prepared and sorted(again.executed) == units("00_alpha", "02_gamma")  # beta reads t_b only
+        assert again.prepared and sorted(again.executed) == units("00_alpha", "02_gamma", langs=langs)  # not beta
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -270,7 +308,7 @@ def test_a_tree_of_another_dataset_with_the_same_name_is_refused(tmp_path):
     root = make_tree(tmp_path / "tree")
     for where in ("one", "two"):
         shutil.copytree(root / "data" / "raw", tmp_path / where / "survey")
-    assert build_here(root, data_dir=str(tmp_path / "one" / "survey")).exit_code == 0
+    assert build_here(root, data_dir=str(tmp_path / "one" / "survey"), langs=("en",)).exit_code == 0
     result = build_here(root, data_dir=str(tmp_path / "two" / "survey"))
     assert result.exit_code == pipeline.EXIT_USAGE
     assert "holds the build of another dataset" in result.message and "--output" in result.message
@@ -383,11 +421,11 @@ def test_a_build_honours_the_umask(tmp_path):
 def test_executed_notebooks_are_deterministic_and_name_no_machine_path(built_a, tmp_path):
     second = make_tree(tmp_path / "elsewhere" / "copy")
     assert build_here(second, jobs=1).exit_code == 0
-    for lang in LANGS:
+    for lang in EDITIONS:
         name = "01_beta"  # alpha and gamma print the worker's pid, by design of the fixture
         assert (built_a / "reports" / lang / "notebooks" / f"{name}.ipynb").read_bytes() == \
                (second / "reports" / lang / "notebooks" / f"{name}.ipynb").read_bytes()
-    for lang in LANGS:
+    for lang in EDITIONS:
         for name in SECTION_NAMES:
             executed = second / "reports" / lang / "notebooks" / f"{name}.ipynb"
             text = executed.read_text(encoding="utf-8")
@@ -513,7 +551,7 @@ def test_the_website_renderer_puts_site_and_pages_in_place_with_the_set(tmp_path
     (root / "data" / "raw" / "t_a.csv").write_text(VERSION_B, encoding="utf-8")
     fourth = pipeline.build(pipeline.BuildConfig(root=root, sections=SECTIONS, prepare=lambda config: None,
                                                  render=False, package_hash="fixed", echo=lambda line: None))
-    assert fourth.exit_code == 0 and sorted(fourth.executed) == units("00_alpha", "02_gamma")
+    assert fourth.exit_code == 0 and sorted(fourth.executed) == units("00_alpha", "02_gamma", langs=LANGS)
     assert not (root / "reports" / "site").exists() and not (root / "reports" / "site-src").exists()
 
 

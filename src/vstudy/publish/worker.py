@@ -282,10 +282,20 @@ def serve(commands, answers) -> int:
     return 0
 
 
+def skip_unused_filesystems() -> None:
+    """In a worker process: papermill's I/O module imports ``pyarrow.fs`` (for ``hdfs://`` paths, which no build
+    uses), and with it pyarrow and numpy — about half of the worker's start-up CPU. Marked absent, papermill falls
+    back to its "install pyarrow" stub for HDFS; the notebooks' kernels are other processes and import pyarrow as
+    usual. Nothing is hidden that was imported already."""
+    if "pyarrow" not in sys.modules:
+        sys.modules["pyarrow.fs"] = None  # type: ignore[assignment]  # `import pyarrow.fs` raises ImportError
+
+
 def main(argv: list[str] | None = None) -> int:
     from vstudy.publish import procs
 
     argv = sys.argv[1:] if argv is None else argv
+    skip_unused_filesystems()
     fd = os.environ.get(procs.WATCHDOG_FD)
     procs.watch_parent(os.environ.get(procs.TAG), int(fd) if fd and fd.isdigit() else None)
     if argv[:1] == ["--serve"]:
