@@ -6,7 +6,8 @@ The build uses the three notebooks of tests/fixtures/pipeline_notebooks, a data 
 files into the processed layer and a renderer that writes a one-page "site" listing the notebooks' hashes (no
 Quarto needed). It prints ``MARK <step>`` when a step starts, so that a test can stop it right there.
 Options: root, data_dir, output_dir, jobs, wait, force, langs (the editions; all of them unless given),
-prepare_delay, render_delay, commit_delay (seconds).
+sections (the names of the sections built; all three unless given), prepare_delay, render_delay, commit_delay
+(seconds).
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ def listing_renderer(delay: float = 0.0):
 def config_for(options: dict, echo=None) -> pipeline.BuildConfig:
     config = pipeline.BuildConfig(
         root=Path(options["root"]), data_dir=options.get("data_dir"), output_dir=options.get("output_dir"),
-        sections=SECTIONS, jobs=options.get("jobs", 2), render=True, wait=options.get("wait", False),
+        sections=tuple(s for s in SECTIONS if s.name in options.get("sections", [s.name for s in SECTIONS])),
+        jobs=options.get("jobs", 2), render=True, wait=options.get("wait", False),
         force=options.get("force", False), langs=tuple(options.get("langs", LANGS)), prepare=copy_prepare(options.get("prepare_delay", 0)),
         renderer=listing_renderer(options.get("render_delay", 0)), package_hash="fixed",
         echo=echo or (lambda line: print(line, flush=True)),

@@ -29,16 +29,20 @@ SECTIONS = (
 )
 
 
-@pytest.fixture()
-def tree(tmp_path: Path) -> Path:
+def make_tree(root: Path) -> Path:
     """A repository-shaped temporary tree: notebooks/, data/raw/ with two tables, empty data/processed/."""
-    shutil.copytree(FIXTURES, tmp_path / "notebooks")
-    raw = tmp_path / "data" / "raw"
+    shutil.copytree(FIXTURES, root / "notebooks")
+    raw = root / "data" / "raw"
     raw.mkdir(parents=True)
     (raw / "t_a.csv").write_text("x\n1\n2\n", encoding="utf-8")
     (raw / "t_b.csv").write_text("y\n3\n", encoding="utf-8")
-    (tmp_path / "data" / "processed").mkdir()
-    return tmp_path
+    (root / "data" / "processed").mkdir()
+    return root
+
+
+@pytest.fixture()
+def tree(tmp_path: Path) -> Path:
+    return make_tree(tmp_path)
 
 
 def make_config(root: Path, **overrides) -> pipeline.BuildConfig:
@@ -163,11 +167,20 @@ def _worker_pid(root: Path, name: str) -> int:
     return int(text.split("worker pid", 1)[1].split()[0])
 
 
+@pytest.fixture(scope="module")
+def built_one_job(tmp_path_factory) -> tuple[Path, pipeline.BuildResult]:
+    """A tree built with one job, read by the tests that only look at what that build wrote."""
+    tree = make_tree(tmp_path_factory.mktemp("one-job"))
+    return tree, pipeline.build(make_config(tree, jobs=1))
+
+
 @pytest.mark.slow
-def test_one_worker_runs_its_notebooks_in_turn(tree: Path) -> None:
+@pytest.mark.xdist_group("pipeline_one_job")  # one worker builds the tree both read
+def test_one_worker_runs_its_notebooks_in_turn(built_one_job) -> None:
     """With one job, one worker process (papermill imported once) executes every notebook, one at a time."""
-    result = pipeline.build(make_config(tree, jobs=1))
+    tree, result = built_one_job
     assert result.exit_code == 0, result.message
+    assert sorted(result.executed) == units("00_alpha", "01_beta", "02_gamma", langs=("en",))
     assert _worker_pid(tree, "00_alpha") == _worker_pid(tree, "02_gamma")
     assert not (tree / "reports" / ".build").exists()  # worker logs, specs and staging are cleaned up
 
@@ -212,8 +225,10 @@ def test_a_dead_worker_fails_its_section_and_a_new_worker_carries_on(tree: Path)
 
 
 @pytest.mark.slow
-def test_injected_parameters_cell_is_hidden(tree: Path) -> None:
-    assert pipeline.build(make_config(tree, only=("alpha",))).exit_code == 0
+@pytest.mark.xdist_group("pipeline_one_job")  # one worker builds the tree both read
+def test_injected_parameters_cell_is_hidden(built_one_job) -> None:
+    tree, result = built_one_job
+    assert result.exit_code == 0, result.message
     nb = nbformat.read(executed(tree, "00_alpha"), as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1
