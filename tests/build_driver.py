@@ -67,7 +67,8 @@ def config_for(options: dict, echo=None) -> pipeline.BuildConfig:
         root=Path(options["root"]), data_dir=options.get("data_dir"), output_dir=options.get("output_dir"),
         sections=tuple(s for s in SECTIONS if s.name in options.get("sections", [s.name for s in SECTIONS])),
         jobs=options.get("jobs", 2), render=True, wait=options.get("wait", False),
-        force=options.get("force", False), langs=tuple(options.get("langs", LANGS)), prepare=copy_prepare(options.get("prepare_delay", 0)),
+        force=options.get("force", False), langs=tuple(options.get("langs", LANGS)),
+        prepare=copy_prepare(options.get("prepare_delay", 0)),
         renderer=listing_renderer(options.get("render_delay", 0)), package_hash="fixed",
         echo=echo or (lambda line: print(line, flush=True)),
     )

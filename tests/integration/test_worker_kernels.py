@@ -34,8 +34,10 @@ def test_four_kernels_started_at_once_all_run(tmp_path: Path, monkeypatch):
         path = tmp_path / f"spec{i}.json"
         path.write_text(json.dumps(spec), encoding="utf-8")
         specs.append(path)
+    # As a worker process does: papermill without pyarrow (its HDFS support), which the worker never needs.
     code = ("import json, sys; from vstudy.publish import worker; worker.skip_unused_filesystems(); "
-            "sys.exit(worker.run(json.load(open(sys.argv[1]))))")  # as a worker process does
+            "status = worker.run(json.load(open(sys.argv[1]))); "
+            "assert 'pyarrow' not in sys.modules, 'the worker imported pyarrow'; sys.exit(status)")
     procs = [subprocess.Popen([sys.executable, "-c", code, str(p)]) for p in specs]
     assert [p.wait(timeout=120) for p in procs] == [0, 0, 0, 0]
     for i in range(4):

@@ -284,7 +284,7 @@ def serve(commands, answers) -> int:
 
 def skip_unused_filesystems() -> None:
     """In a worker process: papermill's I/O module imports ``pyarrow.fs`` (for ``hdfs://`` paths, which no build
-    uses), and with it pyarrow and numpy — about half of the worker's start-up CPU. Marked absent, papermill falls
+    uses), and with it pyarrow and numpy — about a quarter of the worker's start-up CPU. Marked absent, papermill falls
     back to its "install pyarrow" stub for HDFS; the notebooks' kernels are other processes and import pyarrow as
     usual. Nothing is hidden that was imported already."""
     if "pyarrow" not in sys.modules:
