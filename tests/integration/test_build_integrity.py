@@ -7,9 +7,10 @@ build takes a few seconds. Version A of the data is the tree's first build; vers
 The builds here make two editions (:data:`EDITIONS`), not all three: what these tests prove — a set spread over
 several editions' folders is put in place whole, every edition shows the same data, the first failure in any
 edition stops the build — needs two, and each edition is three more kernels per build. A kill before the commit
-(prepare, execute, render) leaves the previous set as it was however many editions it has: those cases build one.
-The website renderer's test and tests/integration/test_pipeline.py, test_site_editions.py build every edition of
-:data:`LANGS`.
+(prepare, execute, render) leaves the previous set as it was however many editions it has: those cases build one,
+as do the builds where editions play no part (the umask, a tree of another dataset, the dataset built alongside).
+Every edition of :data:`LANGS` is built by the website renderer's test here and by the first test of
+tests/integration/test_pipeline.py; tests/integration/test_site_editions.py renders all of them.
 """
 
 from __future__ import annotations
