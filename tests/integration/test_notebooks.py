@@ -1,7 +1,9 @@
-"""Every section notebook runs under papermill on the default data and on the synthetic kz2022 fixture.
+"""Every section notebook, as the study's build executes it, on the default data and on the synthetic kz2022 example.
 
-Executing them is the slowest part of the suite (a kernel per notebook): those tests are marked ``slow`` and run in
-`make test`. The checks of the notebooks' source (thin, no typed years, no outputs) are fast and unmarked.
+Executing the notebooks is the slowest part of the suite (a kernel per notebook): the tests that read them are marked
+``slow`` and run in `make test`. They read the executed notebooks and outputs of one real `vstudy build` per dataset
+and edition (``executed`` and ``study_build`` in tests/conftest.py), made once per test run. The checks of the
+notebooks' source (thin, no typed years, no outputs) are fast and unmarked.
 """
 
 from __future__ import annotations
@@ -14,64 +16,14 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
-import papermill as pm
 import pytest
+from conftest import STUDY_DATASETS, on_build
 
 from vstudy import vocab
 from vstudy.publish import sections
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURE = ROOT / "tests" / "fixtures" / "kz2022_dataset"
-DATASETS = {"kz2021": ROOT / "data" / "raw", "kz2022": FIXTURE}
-
-
-
-@pytest.fixture(scope="session")
-def processed(processed_2021, processed_2022):
-    """The processed layer of each dataset, written once per test run (tests/conftest.py)."""
-    return {"kz2021": processed_2021, "kz2022": processed_2022}
-
-
-@pytest.fixture(scope="session")
-def executed(processed, tmp_path_factory):
-    """Each notebook executed once per test run and edition, by the first worker that asks for it (the other workers
-    read its files): ``executed(section, scheme)`` (English), ``executed(section, scheme, "ru")`` (the Russian
-    edition). Returns the executed notebook and its output folder (read-only for the tests)."""
-    from conftest import shared_once
-
-    done: dict[tuple[str, str, str], tuple] = {}
-
-    def run(section, scheme, lang="en"):
-        key = (section.name, scheme, lang)
-        if key not in done:
-            folder = shared_once(tmp_path_factory, f"executed_{section.name}_{scheme}_{lang}",
-                                 lambda target: _execute(section, scheme, processed, target, lang))
-            done[key] = (nbformat.read(folder / f"{section.name}.ipynb", as_version=4), folder / "reports")
-        return done[key]
-
-    return run
-
-
-def _execute(section, scheme, processed, tmp_path, lang="en"):
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    output_dir = tmp_path / "reports"
-    executed = tmp_path / f"{section.name}.ipynb"
-    pm.execute_notebook(
-        str(ROOT / section.notebook),
-        str(executed),
-        parameters={
-            "data_dir": str(DATASETS[scheme]),
-            "processed_dir": str(processed[scheme]),
-            "scheme": scheme,
-            "output_dir": str(output_dir),
-            "n_boot": 200,
-            "lang": lang,
-        },
-        kernel_name="python3",
-        cwd=str(ROOT),
-        progress_bar=False,
-    )
-    return nbformat.read(executed, as_version=4), output_dir
+DATASETS = STUDY_DATASETS  # kz2021: data/raw; kz2022: data/examples/kz2022-synthetic
 
 
 def _errors(nb):
@@ -84,11 +36,11 @@ def _errors(nb):
     ]
 
 
-# With pytest-xdist (--dist loadgroup) the tests of one dataset and edition run on one worker, in turn, while the
-# other worker runs another group: each notebook is executed once (`executed`), and no worker waits for a notebook
-# the other is executing.
-SCHEMES = [pytest.param(s, marks=pytest.mark.xdist_group(f"notebooks_{s}_en")) for s in sorted(DATASETS)]
-RU_GROUP = pytest.mark.xdist_group("notebooks_kz2021_ru")
+# With pytest-xdist (--dist loadgroup) the tests of one dataset's build run on one worker, in turn, while the
+# other worker builds the other dataset or runs another group: each dataset is built once, and no worker waits for
+# a build the other is making.
+SCHEMES = [pytest.param(s, marks=on_build(s)) for s in sorted(DATASETS)]
+RU_GROUP = on_build("kz2021")
 
 
 @pytest.mark.slow
@@ -299,8 +251,7 @@ def test_every_table_column_and_id_has_a_label_in_both_languages(scheme, execute
     from vstudy.present import labels
 
     missing: dict[str, set] = {}
-    for section in sections.SECTIONS:
-        _, output_dir = executed(section, scheme)
+    for output_dir in sorted({executed(section, scheme)[1] for section in sections.SECTIONS}):  # the edition's
         for path in sorted((output_dir / "tables").glob("*.csv")):
             frame = pd.read_csv(path, dtype=str, keep_default_na=False)
             for column in frame.columns:
