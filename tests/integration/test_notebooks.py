@@ -449,3 +449,80 @@ def test_kazakh_narrative_and_captions_beside_the_russian(name):
             twin = re.search(rf'^#\| {key}-kk: "(.+)"$', source, flags=re.M)
             assert twin and re.search(r"[әғқңөұүһі]", twin.group(1)), (name, key)
         assert "report" not in "\n".join(ln for ln in source.splitlines() if ln.startswith("#|")).lower()
+
+
+# ------------------------------------------------------------ section 07 on a 2022 dataset with an information line
+# The builds' 2022 dataset (the synthetic worked example) has no information line, so section 07 runs there on its
+# "absent" path only. The kz2022 test fixture (tests/fixtures/kz2022_dataset) supplies one (totals and channels, no
+# report): the notebook's own cells run here on its processed layer, in this process (no kernel), in every edition.
+FIXTURE_2022 = ROOT / "tests" / "fixtures" / "kz2022_dataset"
+_KZ_LETTERS = re.compile(r"[ӘәҒғҚқҢңӨөҰұҮүІі]")
+# "the report" (the glossary's report: en report, ru отчёт, kk есеп) in its forms; not «есептеу» (to count)
+_REPORT_WORD = re.compile(r"\breport|\bотч[её]т|\b(?:есеп|есебі\w*|есептің|есепте|есепке|есептен)\b", re.I)
+
+
+def _run_cells_here(section, params: dict, monkeypatch) -> list:
+    """Execute the code cells of ``section``'s notebook in this process with ``params`` injected after its
+    parameters cell; return what it showed (each display() argument and each cell's last expression that is not
+    None), in order."""
+    import IPython.display
+
+    shown: list = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))
+    scope: dict = {}
+    nb = nbformat.read(ROOT / section.notebook, as_version=4)
+    for cell in (c for c in nb.cells if c.cell_type == "code"):
+        tree = ast.parse(cell.source)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, section.notebook, "exec"), scope)  # noqa: S102 - the repository's own notebook
+        if last is not None:
+            value = eval(compile(ast.Expression(last.value), section.notebook, "eval"), scope)  # noqa: S307
+            if value is not None:
+                shown.append(value)
+        if "parameters" in cell.metadata.get("tags", []):
+            scope.update(params)
+    return shown
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_information_line_of_a_2022_dataset_in_every_edition(lang, processed_2022, tmp_path, monkeypatch,
+                                                             study_style):
+    """Section 07's cells on the kz2022 fixture's information line: they run, write the section's tables with the
+    fixture's numbers, show reader tables that fit the A4 page (the checks of test_displayed_tables_are_reader_tables
+    and test_pages_fit_builds.py), and every sentence is in the edition's language, with no word about the report."""
+    import matplotlib.pyplot as plt
+
+    from vstudy.i18n import formats
+    from vstudy.present import tables
+
+    section = next(s for s in sections.SECTIONS if s.name == "07_information_line")
+    shown = _run_cells_here(section, {"data_dir": str(FIXTURE_2022), "processed_dir": str(processed_2022),
+                                      "scheme": "kz2022", "output_dir": str(tmp_path), "lang": lang}, monkeypatch)
+    plt.close("all")
+    written = {p.name.split("__", 1)[1] for p in (tmp_path / "tables").glob(f"{section.name}__*.csv")}
+    assert {"inputs.csv", "totals.csv", "checks.csv", "channels.csv"} <= written, written
+    channels = pd.read_csv(tmp_path / "tables" / f"{section.name}__channels.csv").set_index("channel")
+    raw = pd.read_csv(FIXTURE_2022 / "survey" / "info_line_channels.csv").set_index("channel")["value"]
+    assert channels.loc["whatsapp", "share_of_channel_contacts_pct"] == pytest.approx(
+        100 * raw["whatsapp"] / raw[raw.index.isin(["phone_call", "whatsapp", "telegram"])].sum(), abs=0.01)
+
+    views = [obj for obj in shown if isinstance(obj, tables.ReaderTable)]
+    assert len(views) >= 3
+    for view in views:
+        html, markdown = view._repr_html_(), view._repr_markdown_()
+        assert 'class="reader-table"' in html
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
+        assert not [c for c in cells if c in ("NaN", "nan", "None", "<NA>", "True", "False")], html[:300]
+        assert markdown.startswith("| ") and markdown.splitlines()[0].count(" | ") + 1 == len(
+            re.findall(r"<th[ >]", html))
+        rule = next(line for line in markdown.splitlines() if re.fullmatch(r"\|(:?-+:?\|)+", line))
+        assert sum(len(seg.strip(":")) for seg in rule.strip("|").split("|")) <= tables.MAX_WIDTH_CHARS
+    text = "\n".join(obj.data for obj in shown if type(obj).__name__ == "Markdown")
+    assert formats.integer(int(pd.read_csv(FIXTURE_2022 / "survey" / "info_line_totals.csv")
+                               .set_index("metric").loc["requests_total", "value"]), lang) in text
+    prose = _reader_text(text)
+    assert not _REPORT_WORD.search(prose), prose[:500]
+    if lang != "en":
+        assert not english_runs(text), english_runs(text)
+    if lang == "kk":
+        assert _KZ_LETTERS.search(prose)
