@@ -181,6 +181,97 @@ def correlation_results_2021(processed_2021, tmp_path_factory) -> Path:
     return shared_once(tmp_path_factory, "correlations_kz2021", make) / "correlation_results_2021.csv"
 
 
+# ------------------------------------------------------------------------------------- the study built, once per run
+# The integration tests that read what the study's sections produce (their executed notebooks, tables, figures and
+# the staged pages of every edition) read ONE real `vstudy build` per dataset, made once per test run by the first
+# worker that asks (`shared_once`): the report's transcription (data/raw, kz2021) and the synthetic worked example
+# of the collection contract (data/examples/kz2022-synthetic, kz2022: 20 units, every breakdown, events by
+# direction and hours supplied, no report and no information line). Every edition is built for both.
+STUDY_DATASETS = {"kz2021": ROOT / "data" / "raw", "kz2022": ROOT / "data" / "examples" / "kz2022-synthetic"}
+STUDY_LANGS = ("en", "ru", "kk")
+BUILD_OK = (0, 3)  # built; built up to the render (Quarto is not on the tests' PATH)
+
+
+def on_build(scheme: str):
+    """The xdist group of the tests that read the build of ``scheme``: one worker builds it and runs them, while the
+    other worker builds the other dataset (or runs other tests) instead of waiting for the lock."""
+    return pytest.mark.xdist_group(f"study_build_{scheme}")
+
+
+class StudyBuild:
+    """One `vstudy build` of a dataset with every edition and no render: ``out`` is its output tree
+    (``<lang>/notebooks/<section>.ipynb``, ``<lang>/tables``, ``<lang>/figures``, ``site-src/<lang>``) and
+    ``processed`` its processed layer (read-only for the tests)."""
+
+    def __init__(self, scheme: str, folder: Path) -> None:
+        self.scheme, self.data = scheme, STUDY_DATASETS[scheme]
+        self.out, self.processed = folder / "out", folder / "processed"
+
+    def edition(self, lang: str) -> Path:
+        return self.out / lang
+
+    def notebook(self, section: str, lang: str = "en") -> Path:
+        return self.out / lang / "notebooks" / f"{section}.ipynb"
+
+
+def _build_study(scheme: str, folder: Path) -> None:
+    """`python -m vstudy.cli build` of the dataset into ``folder`` (out/, processed/), without Quarto on PATH; its
+    exit code and output are kept in ``build.log.json`` (a failed build is built once, and each test reports it)."""
+    import json
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "PATH"}
+    env["PATH"] = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if "quarto" not in p)
+    command = [sys.executable, "-m", "vstudy.cli", "build", "--data", str(STUDY_DATASETS[scheme]),
+               "--output", str(folder / "out"), "--processed", str(folder / "processed"), "--jobs", "2",
+               "--lang", *STUDY_LANGS]
+    run = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, check=False)
+    (folder / "build.log.json").write_text(json.dumps({"command": command, "returncode": run.returncode,
+                                                       "stdout": run.stdout, "stderr": run.stderr}),
+                                           encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def study_build(tmp_path_factory) -> Callable[[str], StudyBuild]:
+    """``study_build(scheme)``: the build of STUDY_DATASETS[scheme], made once per test run (mark the test
+    ``on_build(scheme)``)."""
+    import json
+
+    done: dict[str, StudyBuild] = {}
+
+    def get(scheme: str) -> StudyBuild:
+        if scheme not in done:
+            folder = shared_once(tmp_path_factory, f"study_build_{scheme}",
+                                 lambda target: _build_study(scheme, target))
+            log = json.loads((folder / "build.log.json").read_text(encoding="utf-8"))
+            assert log["returncode"] in BUILD_OK, (
+                f"{' '.join(log['command'])} exited with {log['returncode']}\n--- stdout\n{log['stdout'][-4000:]}"
+                f"\n--- stderr\n{log['stderr'][-4000:]}")
+            done[scheme] = StudyBuild(scheme, folder)
+        return done[scheme]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def executed(study_build):
+    """``executed(section, scheme, lang="en")``: the section's executed notebook of that edition in the build of
+    ``scheme`` (the edition's copy, as the build writes it) and the edition's output folder (``tables/``,
+    ``figures/``), read-only for the tests."""
+    import nbformat
+
+    done: dict[tuple[str, str, str], tuple] = {}
+
+    def read(section, scheme: str, lang: str = "en"):
+        key = (section.name, scheme, lang)
+        if key not in done:
+            build = study_build(scheme)
+            done[key] = (nbformat.read(build.notebook(section.name, lang), as_version=4), build.edition(lang))
+        return done[key]
+
+    return read
+
+
 @pytest.fixture()
 def extra_message(monkeypatch):
     """Add a message to a language's catalogue for one test: ``extra_message("en", "test.x", "…{name}…")``."""

@@ -1,9 +1,11 @@
 """Every figure on the home page equals the number in the section table that shows it.
 
-The sections that hold the headline's figures (00, 01, 02, 05, 06, 07) are executed with papermill on the 2021
-report's transcription (data/raw, 17 regions) and on the synthetic 2022 example (20 regions); their tables
-(``<output>/tables/<section>__<name>.csv``, as a build writes them) are read back and compared with the facts the
-home page states (:mod:`vstudy.analysis.headline`) and with the numbers in its sentences.
+The sections that hold the headline's figures (00, 01, 02, 05, 06, 07) are read from the study's build
+(``study_build`` of tests/conftest.py: one `vstudy build` per dataset and test run, shared with the other tests that
+read the builds) of the 2021 report's transcription (data/raw, 17 regions) and of the synthetic 2022 example (20
+regions); their tables (``<output>/en/tables/<section>__<name>.csv``) are read back and compared with the facts the
+home page states (:mod:`vstudy.analysis.headline`, on the build's processed layer) and with the numbers in its
+sentences.
 """
 
 from __future__ import annotations
@@ -12,37 +14,24 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import papermill as pm
 import pytest
+from conftest import STUDY_DATASETS, on_build
 
 from vstudy.analysis import headline as hl
 from vstudy.i18n import formats
-from vstudy.publish import pages, sections
+from vstudy.publish import pages
 
-ROOT = Path(__file__).resolve().parents[2]
-DATASETS = {"kz2021": ROOT / "data" / "raw", "kz2022": ROOT / "data" / "examples" / "kz2022-synthetic"}
-NEEDED = ("00_data_quality", "01_demographics", "02_organisations", "05_activities", "06_economic_value",
-          "07_information_line")
+SCHEMES = [pytest.param(s, marks=on_build(s)) for s in ("kz2021", "kz2022")]
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module", params=sorted(DATASETS))
-def built(request, tmp_path_factory):
-    """(scheme, processed folder, the sections' tables folder, the manifest) of one dataset, executed once."""
-    from vstudy.data import processed
-
-    scheme = request.param
-    base = tmp_path_factory.mktemp(f"home_{scheme}")
-    processed.prepare_for_build(DATASETS[scheme], base / "processed", scheme)
-    output = base / "reports"
-    for section in (s for s in sections.SECTIONS if s.name in NEEDED):
-        pm.execute_notebook(str(ROOT / section.notebook), str(base / f"{section.name}.ipynb"),
-                            parameters={"data_dir": str(DATASETS[scheme]), "processed_dir": str(base / "processed"),
-                                        "scheme": scheme, "output_dir": str(output), "n_boot": 0, "lang": "en"},
-                            kernel_name="python3", cwd=str(ROOT), progress_bar=False)
-    manifest = json.loads((base / "processed" / "manifest.json").read_text(encoding="utf-8"))
-    return scheme, base / "processed", output / "tables", manifest
+@pytest.fixture(params=SCHEMES)
+def built(request, study_build):
+    """(scheme, processed folder, the sections' tables folder, the manifest) of one dataset's build."""
+    build = study_build(request.param)
+    manifest = json.loads((build.processed / "manifest.json").read_text(encoding="utf-8"))
+    return build.scheme, build.processed, build.edition("en") / "tables", manifest
 
 
 def _table(tables: Path, section: str, name: str) -> pd.DataFrame:
@@ -118,7 +107,7 @@ def test_every_headline_figure_is_the_section_tables_number(built):
 @pytest.mark.parametrize("lang", ["en", "ru", "kk"])
 def test_the_home_page_prints_the_section_tables_numbers(built, lang):
     scheme, processed, tables, manifest = built
-    config = type("Config", (), {"processed_dir": processed, "scheme": scheme, "data_dir": DATASETS[scheme]})()
+    config = type("Config", (), {"processed_dir": processed, "scheme": scheme, "data_dir": STUDY_DATASETS[scheme]})()
     text = pages.home_markdown(config, {}, {}, tables, manifest, lang)
     totals = _table(tables, "02_organisations", "totals").set_index("quantity")["recomputed"]
     hours = _table(tables, "06_economic_value", "inputs").set_index("input")["value"]["hours_in_period"]

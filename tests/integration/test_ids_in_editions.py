@@ -1,8 +1,8 @@
 """No internal ids on what a reader of any edition sees, for both datasets — without Quarto.
 
 Each dataset (the report's transcription, ``data/raw``; the synthetic 2022 example, ``data/examples/kz2022-synthetic``)
-is built once with every edition (``vstudy build``: without Quarto the build stages the pages and stops before
-rendering, exit code 3). The check (:mod:`vstudy.publish.reader_ids`) then reads what a reader sees — the executed
+is built once per test run with every edition (``study_build`` of tests/conftest.py, shared with the other tests
+that read the builds: ``vstudy build`` without Quarto stages the pages and stops before rendering, exit code 3). The check (:mod:`vstudy.publish.reader_ids`) then reads what a reader sees — the executed
 notebooks of each edition (Markdown cells, text/markdown and HTML outputs, alt texts, the texts printed on figures)
 and the page sources (``site-src/<lang>``: the pages, the generated parts, the study document) — and counts the ids
 the project knows (every column, table, figure, indicator, claim and function name, built from the code and the
@@ -19,18 +19,16 @@ column names, which sentences about what a dataset lacks name on purpose (issue 
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import STUDY_DATASETS, on_build
 
 from vstudy.publish import reader_ids
 
-ROOT = Path(__file__).resolve().parents[2]
-DATASETS = {"report_2021": ROOT / "data" / "raw", "synthetic_2022": ROOT / "data" / "examples" / "kz2022-synthetic"}
+# The datasets by name, each with the scheme of its build (tests/conftest.py: STUDY_DATASETS).
+DATASETS = {"report_2021": "kz2021", "synthetic_2022": "kz2022"}
 LANGS = ("en", "ru", "kk")
 MOST = 10
 # Pages about files: a list of the downloadable CSV files, and the checksums of the dataset's files.
@@ -40,19 +38,11 @@ APPENDICES = ("_generated/errata.md", "_generated/sources.md")
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module", params=[pytest.param(name, marks=pytest.mark.xdist_group(f"ids-{name}"))
-                                        for name in DATASETS])
-def built(request, tmp_path_factory):
-    """One build of a dataset with every edition, no Quarto: (dataset folder, output tree)."""
-    data = DATASETS[request.param]
-    tmp = tmp_path_factory.mktemp(f"ids_{request.param}")
-    env = {k: v for k, v in os.environ.items() if k != "PATH"}
-    env["PATH"] = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if "quarto" not in p)
-    run = subprocess.run([sys.executable, "-m", "vstudy.cli", "build", "--data", str(data), "--output",
-                          str(tmp / "out"), "--processed", str(tmp / "processed"), "--jobs", "2"],
-                         capture_output=True, text=True, cwd=ROOT, env=env, check=False)
-    assert run.returncode in (0, 3), run.stdout[-3000:] + run.stderr[-3000:]
-    return data, tmp / "out"
+@pytest.fixture(params=[pytest.param(name, marks=on_build(DATASETS[name])) for name in DATASETS])
+def built(request, study_build):
+    """The build of a dataset with every edition, no Quarto: (dataset folder, output tree)."""
+    build = study_build(DATASETS[request.param])
+    return build.data, build.out
 
 
 def _report(hits) -> str:
@@ -127,7 +117,7 @@ def _text_ids(data: Path, vocab) -> set[str]:
 def _pointer_ids(vocab) -> set[str]:
     """The ids the report's errata register keeps in its machine pointers (``file``, ``rows``, ``rule_id``) and
     anywhere else in it: none may reach a reader's page."""
-    register = DATASETS["report_2021"] / "report_2021" / "errata.csv"
+    register = STUDY_DATASETS[DATASETS["report_2021"]] / "report_2021" / "errata.csv"
     return {h.token for h in reader_ids.find(register.read_text(encoding="utf-8"), vocab)}
 
 

@@ -1,7 +1,9 @@
-"""Every section notebook runs under papermill on the default data and on the synthetic kz2022 fixture.
+"""Every section notebook, as the study's build executes it, on the default data and on the synthetic kz2022 example.
 
-Executing them is the slowest part of the suite (a kernel per notebook): those tests are marked ``slow`` and run in
-`make test`. The checks of the notebooks' source (thin, no typed years, no outputs) are fast and unmarked.
+Executing the notebooks is the slowest part of the suite (a kernel per notebook): the tests that read them are marked
+``slow`` and run in `make test`. They read the executed notebooks and outputs of one real `vstudy build` per dataset
+and edition (``executed`` and ``study_build`` in tests/conftest.py), made once per test run. The checks of the
+notebooks' source (thin, no typed years, no outputs) are fast and unmarked.
 """
 
 from __future__ import annotations
@@ -14,64 +16,14 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
-import papermill as pm
 import pytest
+from conftest import STUDY_DATASETS, on_build
 
 from vstudy import vocab
 from vstudy.publish import sections
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURE = ROOT / "tests" / "fixtures" / "kz2022_dataset"
-DATASETS = {"kz2021": ROOT / "data" / "raw", "kz2022": FIXTURE}
-
-
-
-@pytest.fixture(scope="session")
-def processed(processed_2021, processed_2022):
-    """The processed layer of each dataset, written once per test run (tests/conftest.py)."""
-    return {"kz2021": processed_2021, "kz2022": processed_2022}
-
-
-@pytest.fixture(scope="session")
-def executed(processed, tmp_path_factory):
-    """Each notebook executed once per test run and edition, by the first worker that asks for it (the other workers
-    read its files): ``executed(section, scheme)`` (English), ``executed(section, scheme, "ru")`` (the Russian
-    edition). Returns the executed notebook and its output folder (read-only for the tests)."""
-    from conftest import shared_once
-
-    done: dict[tuple[str, str, str], tuple] = {}
-
-    def run(section, scheme, lang="en"):
-        key = (section.name, scheme, lang)
-        if key not in done:
-            folder = shared_once(tmp_path_factory, f"executed_{section.name}_{scheme}_{lang}",
-                                 lambda target: _execute(section, scheme, processed, target, lang))
-            done[key] = (nbformat.read(folder / f"{section.name}.ipynb", as_version=4), folder / "reports")
-        return done[key]
-
-    return run
-
-
-def _execute(section, scheme, processed, tmp_path, lang="en"):
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    output_dir = tmp_path / "reports"
-    executed = tmp_path / f"{section.name}.ipynb"
-    pm.execute_notebook(
-        str(ROOT / section.notebook),
-        str(executed),
-        parameters={
-            "data_dir": str(DATASETS[scheme]),
-            "processed_dir": str(processed[scheme]),
-            "scheme": scheme,
-            "output_dir": str(output_dir),
-            "n_boot": 200,
-            "lang": lang,
-        },
-        kernel_name="python3",
-        cwd=str(ROOT),
-        progress_bar=False,
-    )
-    return nbformat.read(executed, as_version=4), output_dir
+DATASETS = STUDY_DATASETS  # kz2021: data/raw; kz2022: data/examples/kz2022-synthetic
 
 
 def _errors(nb):
@@ -84,11 +36,11 @@ def _errors(nb):
     ]
 
 
-# With pytest-xdist (--dist loadgroup) the tests of one dataset and edition run on one worker, in turn, while the
-# other worker runs another group: each notebook is executed once (`executed`), and no worker waits for a notebook
-# the other is executing.
-SCHEMES = [pytest.param(s, marks=pytest.mark.xdist_group(f"notebooks_{s}_en")) for s in sorted(DATASETS)]
-RU_GROUP = pytest.mark.xdist_group("notebooks_kz2021_ru")
+# With pytest-xdist (--dist loadgroup) the tests of one dataset's build run on one worker, in turn, while the
+# other worker builds the other dataset or runs another group: each dataset is built once, and no worker waits for
+# a build the other is making.
+SCHEMES = [pytest.param(s, marks=on_build(s)) for s in sorted(DATASETS)]
+RU_GROUP = on_build("kz2021")
 
 
 @pytest.mark.slow
@@ -299,8 +251,7 @@ def test_every_table_column_and_id_has_a_label_in_both_languages(scheme, execute
     from vstudy.present import labels
 
     missing: dict[str, set] = {}
-    for section in sections.SECTIONS:
-        _, output_dir = executed(section, scheme)
+    for output_dir in sorted({executed(section, scheme)[1] for section in sections.SECTIONS}):  # the edition's
         for path in sorted((output_dir / "tables").glob("*.csv")):
             frame = pd.read_csv(path, dtype=str, keep_default_na=False)
             for column in frame.columns:
@@ -498,3 +449,80 @@ def test_kazakh_narrative_and_captions_beside_the_russian(name):
             twin = re.search(rf'^#\| {key}-kk: "(.+)"$', source, flags=re.M)
             assert twin and re.search(r"[әғқңөұүһі]", twin.group(1)), (name, key)
         assert "report" not in "\n".join(ln for ln in source.splitlines() if ln.startswith("#|")).lower()
+
+
+# ------------------------------------------------------------ section 07 on a 2022 dataset with an information line
+# The builds' 2022 dataset (the synthetic worked example) has no information line, so section 07 runs there on its
+# "absent" path only. The kz2022 test fixture (tests/fixtures/kz2022_dataset) supplies one (totals and channels, no
+# report): the notebook's own cells run here on its processed layer, in this process (no kernel), in every edition.
+FIXTURE_2022 = ROOT / "tests" / "fixtures" / "kz2022_dataset"
+_KZ_LETTERS = re.compile(r"[ӘәҒғҚқҢңӨөҰұҮүІі]")
+# "the report" (the glossary's report: en report, ru отчёт, kk есеп) in its forms; not «есептеу» (to count)
+_REPORT_WORD = re.compile(r"\breport|\bотч[её]т|\b(?:есеп|есебі\w*|есептің|есепте|есепке|есептен)\b", re.I)
+
+
+def _run_cells_here(section, params: dict, monkeypatch) -> list:
+    """Execute the code cells of ``section``'s notebook in this process with ``params`` injected after its
+    parameters cell; return what it showed (each display() argument and each cell's last expression that is not
+    None), in order."""
+    import IPython.display
+
+    shown: list = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))
+    scope: dict = {}
+    nb = nbformat.read(ROOT / section.notebook, as_version=4)
+    for cell in (c for c in nb.cells if c.cell_type == "code"):
+        tree = ast.parse(cell.source)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, section.notebook, "exec"), scope)  # noqa: S102 - the repository's own notebook
+        if last is not None:
+            value = eval(compile(ast.Expression(last.value), section.notebook, "eval"), scope)  # noqa: S307
+            if value is not None:
+                shown.append(value)
+        if "parameters" in cell.metadata.get("tags", []):
+            scope.update(params)
+    return shown
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_information_line_of_a_2022_dataset_in_every_edition(lang, processed_2022, tmp_path, monkeypatch,
+                                                             study_style):
+    """Section 07's cells on the kz2022 fixture's information line: they run, write the section's tables with the
+    fixture's numbers, show reader tables that fit the A4 page (the checks of test_displayed_tables_are_reader_tables
+    and test_pages_fit_builds.py), and every sentence is in the edition's language, with no word about the report."""
+    import matplotlib.pyplot as plt
+
+    from vstudy.i18n import formats
+    from vstudy.present import tables
+
+    section = next(s for s in sections.SECTIONS if s.name == "07_information_line")
+    shown = _run_cells_here(section, {"data_dir": str(FIXTURE_2022), "processed_dir": str(processed_2022),
+                                      "scheme": "kz2022", "output_dir": str(tmp_path), "lang": lang}, monkeypatch)
+    plt.close("all")
+    written = {p.name.split("__", 1)[1] for p in (tmp_path / "tables").glob(f"{section.name}__*.csv")}
+    assert {"inputs.csv", "totals.csv", "checks.csv", "channels.csv"} <= written, written
+    channels = pd.read_csv(tmp_path / "tables" / f"{section.name}__channels.csv").set_index("channel")
+    raw = pd.read_csv(FIXTURE_2022 / "survey" / "info_line_channels.csv").set_index("channel")["value"]
+    assert channels.loc["whatsapp", "share_of_channel_contacts_pct"] == pytest.approx(
+        100 * raw["whatsapp"] / raw[raw.index.isin(["phone_call", "whatsapp", "telegram"])].sum(), abs=0.01)
+
+    views = [obj for obj in shown if isinstance(obj, tables.ReaderTable)]
+    assert len(views) >= 3
+    for view in views:
+        html, markdown = view._repr_html_(), view._repr_markdown_()
+        assert 'class="reader-table"' in html
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
+        assert not [c for c in cells if c in ("NaN", "nan", "None", "<NA>", "True", "False")], html[:300]
+        assert markdown.startswith("| ") and markdown.splitlines()[0].count(" | ") + 1 == len(
+            re.findall(r"<th[ >]", html))
+        rule = next(line for line in markdown.splitlines() if re.fullmatch(r"\|(:?-+:?\|)+", line))
+        assert sum(len(seg.strip(":")) for seg in rule.strip("|").split("|")) <= tables.MAX_WIDTH_CHARS
+    text = "\n".join(obj.data for obj in shown if type(obj).__name__ == "Markdown")
+    assert formats.integer(int(pd.read_csv(FIXTURE_2022 / "survey" / "info_line_totals.csv")
+                               .set_index("metric").loc["requests_total", "value"]), lang) in text
+    prose = _reader_text(text)
+    assert not _REPORT_WORD.search(prose), prose[:500]
+    if lang != "en":
+        assert not english_runs(text), english_runs(text)
+    if lang == "kk":
+        assert _KZ_LETTERS.search(prose)

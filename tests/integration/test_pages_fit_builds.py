@@ -1,7 +1,7 @@
 """Every table of every section, dataset and edition fits (issue 20: pages that fit, nothing from elsewhere).
 
-The executed notebooks' tables (``executed`` of tests/integration/test_notebooks.py: papermill runs of each section
-on data/raw and on the kz2022 fixture) are
+The executed notebooks' tables (``executed`` of tests/conftest.py: the notebooks of one `vstudy build` of data/raw
+and one of the synthetic kz2022 example, data/examples/kz2022-synthetic, every edition) are
 
 * measured in headless Chromium in a page with the site's style at the site's column widths (tests/fit_browser.py):
   at 1280 px no table scrolls inside its box or reaches past the column, at 390 px the page never scrolls sideways
@@ -17,18 +17,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import on_build
 from fit_browser import chromium, measure, page_of, problems
 
 from vstudy.present import tables
 from vstudy.publish import sections, website
 
-try:  # the session fixtures that execute each notebook once (shared with test_notebooks.py)
-    from test_notebooks import executed, processed  # noqa: F401
-except ImportError:  # pragma: no cover - moved to conftest.py
-    pass
-
 LANGS = ("en", "ru", "kk")
-SCHEMES = [pytest.param(s, marks=pytest.mark.xdist_group(s)) for s in ("kz2021", "kz2022")]
+SCHEMES = [pytest.param(s, marks=on_build(s)) for s in ("kz2021", "kz2022")]
 
 
 def _outputs(nb):
