@@ -141,8 +141,8 @@ def render_site(config, state: dict, view=None) -> RenderOutcome:
 
     Only the pages whose inputs changed are rendered (:mod:`vstudy.publish.incremental`), on a copy of the site in
     place, by one Quarto call per edition (none for an edition with no page to render); the editions render at the
-    same time. Editions this build does not make (``--lang``) are kept as they are. ``<set>/site/index.html``
-    leads to every edition.
+    same time, each as soon as it is staged. Editions this build does not make (``--lang``) are kept as they are.
+    ``<set>/site/index.html`` leads to every edition.
 
     Returns ``rendered`` (message: the Quarto version; ``pages``: the pages rendered, ``<lang>/<page>``;
     ``record``: what the state keeps of each edition), ``no-quarto`` after staging when Quarto is missing, or
@@ -153,29 +153,33 @@ def render_site(config, state: dict, view=None) -> RenderOutcome:
     view = _view(config, view)
     start = time.perf_counter()
     langs = editions(config)
-    stages = {lang: stage_site(config, state, view, lang) for lang in langs}
     quarto = quarto_path()
     if quarto is None:
+        for lang in langs:
+            stage_site(config, state, view, lang)
         return RenderOutcome("no-quarto", QUARTO_HELP.format(notebooks=_notebooks_note(config)))
     version = quarto_version(quarto)
     kept = (state.get("site") or {}).get("editions") or {}
     previous = {} if getattr(config, "force", False) else kept  # --force renders every page
+    stages: dict[str, Path] = {}
     plans: dict[str, list[str] | None] = {}
     records: dict[str, dict] = {}
-    for lang, stage in stages.items():
-        before = previous.get(lang)
-        in_place = view.tree / "site" / lang
-        trusted = bool(before) and in_place.is_dir() and hash_tree(in_place) == before.get("files")
-        plans[lang], records[lang] = incremental.render_plan(stage, _render_list(stage), before if trusted else None,
-                                                             version)
-        shutil.rmtree(stage / "_site", ignore_errors=True)
-        if plans[lang] is not None:  # render on a copy of the site in place (and Quarto's state of it)
-            shutil.copytree(in_place, stage / "_site")
-            src_state = view.tree / "site-src" / lang / ".quarto"
-            if src_state.is_dir() and not (stage / ".quarto").exists():
-                shutil.copytree(src_state, stage / ".quarto", symlinks=True)
-    with ThreadPoolExecutor(max_workers=max(1, len(stages))) as pool:
-        runs = {lang: pool.submit(_render_edition, quarto, stage, plans[lang], view) for lang, stage in stages.items()}
+    with ThreadPoolExecutor(max_workers=max(1, len(langs))) as pool:
+        runs = {}
+        for lang in langs:  # each edition's Quarto starts as soon as it is staged, while the next one is staged
+            stage = stages[lang] = stage_site(config, state, view, lang)
+            before = previous.get(lang)
+            in_place = view.tree / "site" / lang
+            trusted = bool(before) and in_place.is_dir() and hash_tree(in_place) == before.get("files")
+            plans[lang], records[lang] = incremental.render_plan(stage, _render_list(stage),
+                                                                 before if trusted else None, version)
+            shutil.rmtree(stage / "_site", ignore_errors=True)
+            if plans[lang] is not None:  # render on a copy of the site in place (and Quarto's state of it)
+                shutil.copytree(in_place, stage / "_site")
+                src_state = view.tree / "site-src" / lang / ".quarto"
+                if src_state.is_dir() and not (stage / ".quarto").exists():
+                    shutil.copytree(src_state, stage / ".quarto", symlinks=True)
+            runs[lang] = pool.submit(_render_edition, quarto, stage, plans[lang], view)
         outcomes = {lang: run.result() for lang, run in runs.items()}
     failed = [f"{lang}: {tail}" for lang, (ok, tail) in outcomes.items() if not ok]
     if failed:
