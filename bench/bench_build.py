@@ -1,22 +1,25 @@
-"""Benchmark ``vstudy build`` of both editions against plain sequential papermill (``make bench``; prints figures,
+"""Benchmark ``vstudy build`` of every edition against plain sequential papermill (``make bench``; prints figures,
 asserts nothing).
 
 Measured in one run, in a temporary copy of the repository's notebooks, data and site templates (the user's
-``reports/`` and ``data/processed/`` are never touched), for the two editions (vstudy.vocab.LANGS):
+``reports/`` and ``data/processed/`` are never touched), for every edition the build makes (``vstudy build``
+without ``--lang``: vstudy.vocab.LANGS, en, ru and kk; the baseline takes the editions the clean build made):
 
 1. clean full build (``vstudy build --force``): every section executed once per edition in one worker pool, and
-   both editions' sites and PDFs rendered (at the same time) when Quarto is on PATH;
+   every edition's site and PDF rendered (the editions at the same time) when Quarto is on PATH;
 2. no-op rebuild (nothing changed: only hashes are checked);
 3. rebuild after one raw table changed (one more request in the first row of ``report_2021/info_line_monthly.csv``:
    the data change and stay valid, so its processed table changes) — only ``07_information_line``, which reads
-   that processed table, and ``00_data_quality``, which reads everything, should re-execute, in both editions,
-   and only the pages whose inputs changed (and the PDF that includes them) should be rendered again;
-4. baseline: every notebook of both editions in sequence with plain papermill, then one ``quarto render`` of each
+   that processed table, and ``00_data_quality``, which reads everything, should re-execute, in every edition,
+   and only the pages whose inputs changed (and the PDF that includes them) should be rendered again, by one
+   Quarto call per edition;
+4. baseline: every notebook of every edition in sequence with plain papermill, then one ``quarto render`` of each
    edition's whole site (the same pages) when Quarto is present.
 
 Prints each time, the ratios against the targets (clean ≤ 0.6 × baseline on 2 cores, one table ≤ 0.35 × clean,
-no-op ≤ 1 s) and the peak resident memory of the build's child processes (kernels included, via
-``getrusage(RUSAGE_CHILDREN)``). Without Quarto it says so and prints the execution figures only.
+no-op ≤ 1 s), the pages rendered again after the change and the Quarto calls that rendered them, and the peak
+resident memory of the build's child processes (kernels included, via ``getrusage(RUSAGE_CHILDREN)``). Without
+Quarto it says so and prints the execution figures only.
 """
 
 from __future__ import annotations
@@ -69,8 +72,20 @@ def rendered_in(log: str) -> tuple[float, str]:
     return 0.0, ""
 
 
-def baseline(work: Path, env: dict) -> tuple[float, float]:
-    """Every section notebook of every edition in sequence with plain papermill (one process), then one
+def rendered_pages(state: dict) -> tuple[int, list[str]]:
+    """The Quarto calls of a build's render and the pages they rendered (``<lang>/<page>``), from each edition's
+    record in the state: ``rendered`` is ``all`` or the list of pages (empty: no page changed, no call)."""
+    editions = (state.get("site") or {}).get("editions") or {}
+    calls, pages = 0, []
+    for lang, record in editions.items():
+        done = record.get("rendered")
+        calls += bool(done)
+        pages += [f"{lang}/{page}" for page in (record.get("pages") or {} if done == "all" else done or [])]
+    return calls, pages
+
+
+def baseline(work: Path, env: dict, langs: list[str]) -> tuple[float, float]:
+    """Every section notebook of each edition of ``langs`` in sequence with plain papermill (one process), then one
     ``quarto render`` of each edition's staged site.
 
     Returns (seconds executing, seconds rendering); the render is 0 without Quarto.
@@ -81,7 +96,7 @@ def baseline(work: Path, env: dict) -> tuple[float, float]:
 
     start = time.perf_counter()
     os.environ["VSTUDY_ROOT"] = str(work)
-    for lang in LANGS:
+    for lang in langs:
         out = work / "baseline" / lang
         (out / "notebooks").mkdir(parents=True, exist_ok=True)
         params = dict(PARAMETER_DEFAULTS, data_dir=str(work / "data" / "raw"), lang=lang,
@@ -95,7 +110,7 @@ def baseline(work: Path, env: dict) -> tuple[float, float]:
     rendered = 0.0
     if shutil.which("quarto"):
         start = time.perf_counter()
-        for lang in LANGS:
+        for lang in langs:
             project = work / "reports" / "site-src" / lang
             shutil.rmtree(project / "_site", ignore_errors=True)
             subprocess.run(["quarto", "render"], cwd=project, capture_output=True)
@@ -119,8 +134,8 @@ def main() -> int:
               f"quarto: {shutil.which('quarto') or 'not on PATH'}")
         if not quarto:
             print("Quarto is not on PATH: the figures below are the executions only (validate, process, notebooks);\n"
-                  "the render figures (clean build with both renders, pages rendered again after one change, the\n"
-                  "baseline's render) need Quarto — run `make bench` again where `quarto` is installed.")
+                  "the render figures (clean build with every edition's render, pages rendered again after one\n"
+                  "change, the baseline's render) need Quarto — run `make bench` again where `quarto` is installed.")
         print(f"work tree: {work}\n")
 
         clean, code, log, state = build(work, env, "--force")
@@ -136,28 +151,34 @@ def main() -> int:
         first = rows[1].split(",")
         first[3] = str(int(first[3]) + 1)  # requests_count of the first dated observation
         table.write_text("".join([rows[0], ",".join(first), *rows[2:]]), encoding="utf-8")
-        one, _, one_log, _ = build(work, env)
+        one, _, one_log, one_state = build(work, env)
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        base_exec, base_render = baseline(work, env)
+        langs = [lang for lang in LANGS if any(unit.startswith(f"{lang}/") for unit in state["sections"])]
+        base_exec, base_render = baseline(work, env, langs)
         base = base_exec + base_render
         render, _ = rendered_in(log)
-        one_render, one_pages = rendered_in(one_log)
+        one_render, _ = rendered_in(one_log)
+        one_calls, one_pages = rendered_pages(one_state)
 
         n = len(state["sections"])
+        editions = f"{len(langs)} editions ({', '.join(langs)})"
         rows = [
-            ("clean build, both editions", clean,
+            (f"clean build, {editions}", clean,
              f"{n} notebooks executed" + (f"; render {render:.1f} s" if quarto else " (no render: no Quarto)")),
             ("no-op rebuild", noop, f"executed: {', '.join(executed_in(noop_log)) or 'nothing'}"),
             ("one raw table changed", one, f"executed: {', '.join(executed_in(one_log)) or 'nothing'}"),
-            ("baseline: papermill in sequence, both editions" + (" + quarto render" if quarto else ""), base,
+            (f"baseline: papermill in sequence, {len(langs)} editions" + (" + quarto render" if quarto else ""), base,
              f"render {base_render:.1f} s" if quarto else "(no render: no Quarto)"),
         ]
         for label, seconds, note in rows:
             print(f"{label:<52} {seconds:8.2f} s   {note}")
         if quarto:
-            print(f"{'  pages rendered again after the change':<52} {one_render:8.2f} s   {one_pages or 'none'}")
+            print(f"{'  pages rendered again after the change':<52} {one_render:8.2f} s   "
+                  f"{len(one_pages)}: {', '.join(one_pages) or 'none'}")
+            print(f"{'  Quarto calls that rendered them':<52} {one_calls:8d}     (one per edition with a changed "
+                  f"page; the clean build: {rendered_pages(state)[0]})")
         print()
-        what = "with both renders" if quarto else "executions only"
+        what = "with every edition's render" if quarto else "executions only"
         print(f"clean / baseline        = {clean / base:5.2f}   (target ≤ 0.60 on 2 cores; {what})")
         if quarto:
             print(f"  without the render    = {(clean - render) / base_exec:5.2f}   "

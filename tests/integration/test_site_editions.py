@@ -36,9 +36,10 @@ if args == ["--version"]:
 with open(os.environ["FAKE_QUARTO_LOG"], "a", encoding="utf-8") as log:
     log.write(json.dumps({"cwd": os.getcwd(), "args": args}) + "\n")
 project = yaml.safe_load(Path("_quarto.yml").read_text(encoding="utf-8"))
-pages = [a for a in args[1:] if not a.startswith("-")]
-if len(pages) > 1:  # as Quarto does: one input; the other arguments would go to Pandoc as more input
-    sys.exit("quarto render: one input file per call")
+options = [i for i, a in enumerate(args) if a.startswith("-")]
+pages = args[1:options[0]] if options else args[1:2]
+if not options and len(args) > 2:  # as Quarto does: without an option after them, one input; the others to Pandoc
+    sys.exit("quarto render: the arguments after the input would go to Pandoc")
 if not pages:
     pages = [p for entry in project["project"]["render"] for p in sorted(glob.glob(entry))]
 
@@ -202,7 +203,7 @@ def test_every_edition_renders_then_only_what_changed(tree: Path, fake_quarto: P
     write_notebook(tree, "ru", "01_beta", "beta ru, new data\n")
     before = (out / "en" / "index.html").read_bytes()
     outcome, site = render(tree, site)
-    assert calls(fake_quarto) == {"ru": [["render", "reproducibility.qmd"], ["render", "notebooks/01_beta.ipynb"]]}
+    assert calls(fake_quarto) == {"ru": [["render", "reproducibility.qmd", "notebooks/01_beta.ipynb", "--no-clean"]]}
     assert outcome.pages == ["ru/reproducibility.qmd", "ru/notebooks/01_beta.ipynb"]
     assert (out / "en" / "index.html").read_bytes() == before
     assert "../../en/notebooks/01_beta.html" in (out / "ru" / "notebooks" / "01_beta.html").read_text()
@@ -212,7 +213,7 @@ def test_every_edition_renders_then_only_what_changed(tree: Path, fake_quarto: P
     monkeypatch.setattr(website.content, "page_qmd", lambda page, lang, manifest: page_qmd(page, lang, manifest) + (
         "\nБір сөйлем.\n" if (page, lang) == ("data.qmd", "kk") else ""))
     outcome, site = render(tree, site)
-    assert calls(fake_quarto) == {"kk": [["render", "data.qmd"]]}
+    assert calls(fake_quarto) == {"kk": [["render", "data.qmd", "--no-clean"]]}
 
     # A template every page uses (the PDF's typst header): every page of every edition.
     header = tree / "site" / "study-header.typ"
@@ -229,7 +230,7 @@ def test_every_edition_renders_then_only_what_changed(tree: Path, fake_quarto: P
     ru_before = website.hash_tree(out / "ru")
     write_notebook(tree, "en", "00_alpha", "alpha en, new data\n")
     outcome, site = render(tree, site, langs=("en",))
-    assert calls(fake_quarto) == {"en": [["render", "reproducibility.qmd"], ["render", "notebooks/00_alpha.ipynb"]]}
+    assert calls(fake_quarto) == {"en": [["render", "reproducibility.qmd", "notebooks/00_alpha.ipynb", "--no-clean"]]}
     assert website.hash_tree(out / "ru") == ru_before and set(site["editions"]) == set(LANGS)
 
 

@@ -16,8 +16,10 @@ with it; both are put in place with the rest of the output set. The next build r
 ``quarto render page`` inside a project renders that file with the project's configuration and still
 runs the project's own steps (the website's search index and sitemap are updated for the pages rendered, the
 other pages stay as they were in ``_site``): see "Incremental Render" in Quarto's documentation
-(https://quarto.org/docs/projects/code-execution.html#incremental-render). One call per page: Quarto takes its
-first argument as the input and hands the others to Pandoc, which reads them as more input of the same document.
+(https://quarto.org/docs/projects/code-execution.html#incremental-render). The pages of one edition that changed
+are rendered by one Quarto call, ``quarto render <page> … <page> --no-clean``, which renders each in turn that
+way in one process (:func:`vstudy.publish.quarto.render_command`): Quarto starts once per edition, not once per
+page.
 
 **The language switch.** Each edition's navbar links to the same page in every other edition, and the study PDFs
 of every edition. Quarto writes navbar links relative to the page it renders, for targets inside its project; the

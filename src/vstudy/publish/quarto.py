@@ -62,6 +62,33 @@ def quarto_path() -> str | None:
     return str(beside) if beside.is_file() and os.access(beside, os.X_OK) else None
 
 
+def render_command(quarto: str, pages: list[str] | None) -> list[str]:
+    """The one Quarto call that renders a staged edition: the whole project (``pages`` None) or only ``pages``.
+
+    ``quarto render --no-clean`` renders every page of the project, over the site already in ``_site`` (the build
+    renders on a copy of the site in place, which is never removed first). ``quarto render <page> … <page>
+    --no-clean`` renders only those pages, all in one Quarto process: Quarto takes the arguments before the first
+    option as its inputs and renders each in turn as a render of that file inside its project (quarto-cli,
+    ``src/command/render/cmd.ts``), exactly what ``quarto render <page>`` alone does — the project's
+    configuration applies, and its website steps run for the page (its search index entries replaced, the other
+    pages left as they are in ``_site``). The option after the pages is needed: without one, Quarto takes only the
+    first argument as its input and hands the others to Pandoc, which reads them as more input of that document.
+    (``--no-clean`` only matters to a render of every page; a page whose name starts with ``-`` is given as
+    ``./-…``, so that it is not read as an option.)
+
+    A project profile (``_quarto-<name>.yml``, ``--profile <name>``) whose ``project: render:`` list names only
+    the changed pages would not do (checked with Quarto 1.7.34): Quarto adds a profile's list to that of
+    ``_quarto.yml`` (only ``!page`` entries narrow it), and a project whose list holds only the changed pages is
+    rendered as a whole project of those pages — the other pages are no longer its inputs, so the navbar and
+    sidebar links to them keep their ``.qmd``/``.ipynb`` targets, their sources are copied into the site as
+    resources and the search index is rebuilt from the rendered pages alone.
+    """
+    if pages is not None and not pages:
+        raise ValueError("no page to render: Quarto is not to be called")
+    inputs = [f"./{page}" if page.startswith("-") else page for page in pages or ()]
+    return [quarto, "render", *inputs, "--no-clean"]
+
+
 def quarto_version(quarto: str | None) -> str:
     if not quarto:
         return "not installed"

@@ -26,9 +26,9 @@ see :mod:`vstudy.publish.pipeline`) with
 
 Quarto renders each staged project into ``site-src/<lang>/_site``, which becomes the set's ``site/<lang>/``;
 ``site/index.html`` leads to every edition. Only the pages whose inputs changed are rendered, on a copy of the
-site in place (:mod:`vstudy.publish.incremental`); the editions render at the same time. The pipeline puts
-``site/`` and ``site-src/`` in place with the rest of the set, so a failed render leaves the previous site. The
-render is skipped when its inputs' hashes match the state file.
+site in place (:mod:`vstudy.publish.incremental`), by one Quarto call per edition; the editions render at the
+same time. The pipeline puts ``site/`` and ``site-src/`` in place with the rest of the set, so a failed render
+leaves the previous site. The render is skipped when its inputs' hashes match the state file.
 
 Every string that comes from the dataset (origin records, errata, units, file names, the period) is escaped
 with :func:`vstudy.present.text.escape` wherever it lands on a page: no HTML, Markdown link, math, citation or
@@ -53,7 +53,7 @@ from vstudy.present.words import plain
 from vstudy.publish import book, coverage, incremental, procs
 from vstudy.publish import pages as content
 from vstudy.publish.pages import git_commit
-from vstudy.publish.quarto import QUARTO_HELP, RenderOutcome, quarto_path, quarto_version
+from vstudy.publish.quarto import QUARTO_HELP, RenderOutcome, quarto_path, quarto_version, render_command
 from vstudy.publish.state import hash_tree, sha256_file, sha256_json
 from vstudy.vocab import LANGS
 
@@ -140,8 +140,9 @@ def render_site(config, state: dict, view=None) -> RenderOutcome:
     """Stage each edition's pages into ``<set>/site-src/<lang>`` and render them into ``<set>/site/<lang>``.
 
     Only the pages whose inputs changed are rendered (:mod:`vstudy.publish.incremental`), on a copy of the site in
-    place; the editions render at the same time (one Quarto process each). Editions this build does not make
-    (``--lang``) are kept as they are. ``<set>/site/index.html`` leads to every edition.
+    place, by one Quarto call per edition (none for an edition with no page to render); the editions render at the
+    same time, each as soon as it is staged. Editions this build does not make (``--lang``) are kept as they are.
+    ``<set>/site/index.html`` leads to every edition.
 
     Returns ``rendered`` (message: the Quarto version; ``pages``: the pages rendered, ``<lang>/<page>``;
     ``record``: what the state keeps of each edition), ``no-quarto`` after staging when Quarto is missing, or
@@ -152,29 +153,33 @@ def render_site(config, state: dict, view=None) -> RenderOutcome:
     view = _view(config, view)
     start = time.perf_counter()
     langs = editions(config)
-    stages = {lang: stage_site(config, state, view, lang) for lang in langs}
     quarto = quarto_path()
     if quarto is None:
+        for lang in langs:
+            stage_site(config, state, view, lang)
         return RenderOutcome("no-quarto", QUARTO_HELP.format(notebooks=_notebooks_note(config)))
     version = quarto_version(quarto)
     kept = (state.get("site") or {}).get("editions") or {}
     previous = {} if getattr(config, "force", False) else kept  # --force renders every page
+    stages: dict[str, Path] = {}
     plans: dict[str, list[str] | None] = {}
     records: dict[str, dict] = {}
-    for lang, stage in stages.items():
-        before = previous.get(lang)
-        in_place = view.tree / "site" / lang
-        trusted = bool(before) and in_place.is_dir() and hash_tree(in_place) == before.get("files")
-        plans[lang], records[lang] = incremental.render_plan(stage, _render_list(stage), before if trusted else None,
-                                                             version)
-        shutil.rmtree(stage / "_site", ignore_errors=True)
-        if plans[lang] is not None:  # render on a copy of the site in place (and Quarto's state of it)
-            shutil.copytree(in_place, stage / "_site")
-            src_state = view.tree / "site-src" / lang / ".quarto"
-            if src_state.is_dir() and not (stage / ".quarto").exists():
-                shutil.copytree(src_state, stage / ".quarto", symlinks=True)
-    with ThreadPoolExecutor(max_workers=max(1, len(stages))) as pool:
-        runs = {lang: pool.submit(_render_edition, quarto, stage, plans[lang], view) for lang, stage in stages.items()}
+    with ThreadPoolExecutor(max_workers=max(1, len(langs))) as pool:
+        runs = {}
+        for lang in langs:  # each edition's Quarto starts as soon as it is staged, while the next one is staged
+            stage = stages[lang] = stage_site(config, state, view, lang)
+            before = previous.get(lang)
+            in_place = view.tree / "site" / lang
+            trusted = bool(before) and in_place.is_dir() and hash_tree(in_place) == before.get("files")
+            plans[lang], records[lang] = incremental.render_plan(stage, _render_list(stage),
+                                                                 before if trusted else None, version)
+            shutil.rmtree(stage / "_site", ignore_errors=True)
+            if plans[lang] is not None:  # render on a copy of the site in place (and Quarto's state of it)
+                shutil.copytree(in_place, stage / "_site")
+                src_state = view.tree / "site-src" / lang / ".quarto"
+                if src_state.is_dir() and not (stage / ".quarto").exists():
+                    shutil.copytree(src_state, stage / ".quarto", symlinks=True)
+            runs[lang] = pool.submit(_render_edition, quarto, stage, plans[lang], view)
         outcomes = {lang: run.result() for lang, run in runs.items()}
     failed = [f"{lang}: {tail}" for lang, (ok, tail) in outcomes.items() if not ok]
     if failed:
@@ -281,19 +286,17 @@ def _render_list(stage: Path) -> list[str]:
 
 
 def _render_edition(quarto: str, stage: Path, pages: list[str] | None, view: SetView) -> tuple[bool, str]:
-    """Run Quarto on one staged edition: the whole project (``pages`` None) or those pages, one ``quarto render
-    <page>`` each — Quarto takes only the first argument as the input and passes the others to Pandoc, which would
-    read them as more input of the same document; (ok, output tail)."""
+    """Run Quarto once on one staged edition: the whole project (``pages`` None) or only those pages, all in the
+    same call (:func:`vstudy.publish.quarto.render_command`); none when no page changed. Returns (ok, the end of
+    Quarto's output)."""
     if pages is not None and not pages:
         return True, ""
-    commands = [[quarto, "render", "--no-clean"]] if pages is None else [[quarto, "render", page] for page in pages]
-    for command in commands:
-        env, fds = None, ()
-        if view.token and view.watchdog is not None:
-            command, env, fds = procs.watched_command(command, view.token, view.watchdog)
-        proc = subprocess.run(command, cwd=stage, capture_output=True, text=True, env=env, pass_fds=fds)
-        if proc.returncode != 0 or not (stage / "_site" / "index.html").exists():
-            return False, "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-25:])
+    command, env, fds = render_command(quarto, pages), None, ()
+    if view.token and view.watchdog is not None:
+        command, env, fds = procs.watched_command(command, view.token, view.watchdog)
+    proc = subprocess.run(command, cwd=stage, capture_output=True, text=True, env=env, pass_fds=fds)
+    if proc.returncode != 0 or not (stage / "_site" / "index.html").exists():
+        return False, "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-25:])
     return True, ""
 
 
