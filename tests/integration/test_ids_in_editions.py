@@ -1,8 +1,10 @@
 """No internal ids on what a reader of any edition sees, for both datasets — without Quarto.
 
 Each dataset (the report's transcription, ``data/raw``; the synthetic 2022 example, ``data/examples/kz2022-synthetic``)
-is built once per test run with every edition (``study_build`` of tests/conftest.py, shared with the other tests
-that read the builds: ``vstudy build`` without Quarto stages the pages and stops before rendering, exit code 3). The check (:mod:`vstudy.publish.reader_ids`) then reads what a reader sees — the executed
+is built once per test run (``study_build`` of tests/conftest.py, shared with the other tests that read the builds:
+``vstudy build`` without Quarto stages the pages and stops before rendering, exit code 3), the report's in every
+edition and the 2022 example in English (its Russian and Kazakh editions, made without a kernel, are checked by these
+functions in test_editions_2022.py). The check (:mod:`vstudy.publish.reader_ids`) then reads what a reader sees — the executed
 notebooks of each edition (Markdown cells, text/markdown and HTML outputs, alt texts, the texts printed on figures)
 and the page sources (``site-src/<lang>``: the pages, the generated parts, the study document) — and counts the ids
 the project knows (every column, table, figure, indicator, claim and function name, built from the code and the
@@ -23,13 +25,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import STUDY_DATASETS, on_build
+from conftest import STUDY_DATASETS, STUDY_EDITIONS, on_build
 
 from vstudy.publish import reader_ids
 
 # The datasets by name, each with the scheme of its build (tests/conftest.py: STUDY_DATASETS).
 DATASETS = {"report_2021": "kz2021", "synthetic_2022": "kz2022"}
-LANGS = ("en", "ru", "kk")
 MOST = 10
 # Pages about files: a list of the downloadable CSV files, and the checksums of the dataset's files.
 FILE_PAGES = ("_generated/tables.md", "_generated/reproducibility.md")
@@ -38,9 +39,16 @@ APPENDICES = ("_generated/errata.md", "_generated/sources.md")
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(params=[pytest.param(name, marks=on_build(DATASETS[name])) for name in DATASETS])
+# Each dataset with each edition its build makes (tests/conftest.py: STUDY_EDITIONS); the Russian and Kazakh
+# editions of the 2022 example, made without a kernel, are checked by the same functions in test_editions_2022.py.
+EDITIONS = [pytest.param(name, lang, marks=on_build(DATASETS[name]), id=f"{name}-{lang}")
+            for name in DATASETS for lang in STUDY_EDITIONS[DATASETS[name]]]
+BUILDS = [pytest.param(name, marks=on_build(DATASETS[name])) for name in DATASETS]
+
+
+@pytest.fixture()
 def built(request, study_build):
-    """The build of a dataset with every edition, no Quarto: (dataset folder, output tree)."""
+    """The build of a dataset with its editions, no Quarto: (dataset folder, output tree)."""
     build = study_build(DATASETS[request.param])
     return build.data, build.out
 
@@ -70,7 +78,7 @@ def _hits(built, lang):
     return notebooks, pages
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("built", "lang"), EDITIONS, indirect=["built"])
 def test_the_study_shows_at_most_ten_ids_outside_the_data_dictionary(built, lang):
     """The notebooks and the pages' own words (not the file pages nor the appendices, below). The collection
     template's column names, which the sentences about what a dataset lacks name on purpose (issue 19), are
@@ -86,7 +94,7 @@ def test_the_study_shows_at_most_ten_ids_outside_the_data_dictionary(built, lang
     assert len(template) <= 2 * MOST, _report(template)
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("built", "lang"), EDITIONS, indirect=["built"])
 def test_the_executed_notebooks_name_no_function_file_or_indicator(built, lang):
     """Sections 00–07 as a reader of the edition sees them: no function or file name, no path, no official
     indicator id, no dataset table name (the errata register's own texts, shown in section 00's errata table,
@@ -121,7 +129,7 @@ def _pointer_ids(vocab) -> set[str]:
     return {h.token for h in reader_ids.find(register.read_text(encoding="utf-8"), vocab)}
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("built", "lang"), EDITIONS, indirect=["built"])
 def test_section_00s_errata_table_names_no_ids(built, lang):
     """The register's texts name tables, columns and modules in words (its pointers keep the ids), so section 00
     shows none of them — nor does the synthetic dataset's section 00, which has no register."""
@@ -135,14 +143,14 @@ def test_section_00s_errata_table_names_no_ids(built, lang):
     assert hits == [], _report(hits)
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("built", "lang"), EDITIONS, indirect=["built"])
 def test_the_errata_and_sources_appendices_name_no_ids(built, lang):
     data, out = built
     hits = [h for h in _hits(built, lang)[1] if h.where.endswith(APPENDICES) or h.where.endswith("appendices")]
     assert hits == [], _report(hits)
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("built", "lang"), EDITIONS, indirect=["built"])
 def test_each_edition_shows_at_most_ten_ids_outside_the_data_dictionary_appendices_included(built, lang):
     """The whole edition a reader reads — notebooks, pages, the study document with its appendices — but the file
     pages and the data dictionary: at most ten ids (the template's column names apart, as above)."""
@@ -152,14 +160,23 @@ def test_each_edition_shows_at_most_ten_ids_outside_the_data_dictionary_appendic
     assert len(counted) <= MOST, _report(counted)
 
 
-def test_figures_data_are_saved_beside_the_figures_with_edition_copies(built):
+@pytest.mark.parametrize("built", BUILDS, indirect=True)
+def test_figures_data_are_saved_beside_the_figures_with_edition_copies(built, request):
     data, out = built
-    for lang in LANGS:
-        figures = out / lang / "figures"
-        pngs = {p.stem for p in figures.glob("*.png")}
-        csvs = {p.name.split(".")[0] for p in figures.glob("*.csv")}
-        assert pngs and pngs == csvs, (lang, sorted(pngs ^ csvs))
-        if lang != "en":
-            assert {p.name.split(".")[0] for p in figures.glob(f"*.{lang}.csv")} == pngs
-        staged = out / "site-src" / lang / "figures"
-        assert {p.name for p in staged.glob("*.csv")} == {p.name for p in figures.glob("*.csv")}
+    langs = STUDY_EDITIONS[DATASETS[request.node.callspec.params["built"]]]
+    assert langs[0] == "en"
+    for lang in langs:
+        figures_of_the_edition(out, lang)
+
+
+def figures_of_the_edition(out: Path, lang: str) -> None:
+    """Each figure's data beside it (``<out>/<lang>/figures``), the edition's copy (``*.<lang>.csv``) in ru and kk,
+    and the same CSV files staged with the edition's pages."""
+    figures = out / lang / "figures"
+    pngs = {p.stem for p in figures.glob("*.png")}
+    csvs = {p.name.split(".")[0] for p in figures.glob("*.csv")}
+    assert pngs and pngs == csvs, (lang, sorted(pngs ^ csvs))
+    if lang != "en":
+        assert {p.name.split(".")[0] for p in figures.glob(f"*.{lang}.csv")} == pngs
+    staged = out / "site-src" / lang / "figures"
+    assert {p.name for p in staged.glob("*.csv")} == {p.name for p in figures.glob("*.csv")}
