@@ -547,7 +547,7 @@ def regional_values(ds, name: str) -> list[Value]:
             value = num(col)
             if value is not None:
                 ref = meta.get(col, {}).get("ref_period", "")
-                out.append(Value(code, spec.indicator, float(value), spec.unit, "official",
+                out.append(Value(code, spec.indicator, float(value), indicators.unit_id(spec.unit), "official",
                                  _where(ds, name, row, col, meta), ref, spec.wide_name(ref)))
         for col, (unit, _what) in schemas.CONTRACT_COUNTS.items():
             if num(col) is not None:
