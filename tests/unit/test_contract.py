@@ -564,8 +564,8 @@ def test_unknown_indicator_ids_and_periods_are_errors(repo_root, tmp_path):
     assert "unemployment_rate_annual" in period[0].message and "accepted: 2022" in period[0].message
 
 
-def test_the_2021_dataset_and_the_fixture_stay_valid(repo_root):
-    assert datasets.load_dataset(repo_root / "data/raw").ok
+def test_the_2021_dataset_and_the_fixture_stay_valid(repo_root, raw_2021):
+    assert raw_2021.ok and raw_2021.root == repo_root / "data" / "raw"
     assert datasets.load_dataset(repo_root / "tests/fixtures/kz2022_dataset").ok
 
 

@@ -342,10 +342,10 @@ def test_the_holiday_adjusted_year_is_derived_from_the_calendar():
     assert economics.HOLIDAYS_SOURCE.startswith("Law of the Republic of Kazakhstan No. 267-II")
 
 
-def test_the_2021_grid_is_unchanged_and_the_caveats_carry_their_effects(processed_2021):
-    from vstudy.data import datasets, processed
+def test_the_2021_grid_is_unchanged_and_the_caveats_carry_their_effects(processed_2021, raw_2021):
+    from vstudy.data import processed
 
-    ds = datasets.load_dataset()
+    ds = raw_2021
     read = processed.read_table
     inp = economics.inputs(read("headline_figures", processed_2021), read("regions_kz2021", processed_2021),
                            read("official_national", processed_2021), ds.manifest["period"], ds.months,

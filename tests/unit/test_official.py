@@ -24,6 +24,27 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _each_sheet_range_read_once_per_file_content():
+    """The extraction opens a spreadsheet for each of its blocks; here the cells of one sheet range of one file's
+    bytes are read once for the module (a copy of the originals has the same bytes, so the same cells). Every
+    extraction, check and error below still runs on those cells; a file that does not exist is read as before."""
+    real = official._read_grid
+    cells: dict[tuple, list[tuple[int, list[object]]]] = {}
+
+    def read(path: Path, sheet: str, first: int, last: int) -> list[tuple[int, list[object]]]:
+        if not path.is_file():
+            return real(path, sheet, first, last)
+        key = (hashlib.sha256(path.read_bytes()).hexdigest(), path.suffix, sheet, first, last)
+        if key not in cells:
+            cells[key] = real(path, sheet, first, last)
+        return [(r, list(values)) for r, values in cells[key]]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(official, "_read_grid", read)
+        yield
+
+
 def test_indicators_csv_is_the_extraction():
     assert official.differences(OFFICIAL) == []
     assert (OFFICIAL / "indicators.csv").read_text(encoding="utf-8") == official.to_csv(official.extract(OFFICIAL))

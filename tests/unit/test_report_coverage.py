@@ -13,7 +13,7 @@ import yaml
 from tests.helpers import TYPED_SECTION, english_runs
 from vstudy import vocab
 from vstudy.analysis.replication.register import HEADLINE_SECTIONS, TABLE_SECTION
-from vstudy.data import datasets, schemas, validation
+from vstudy.data import schemas, validation
 from vstudy.publish import book, coverage, website
 
 REPORT = Path("data/raw/report_2021")
@@ -33,8 +33,8 @@ def _page(repo_root: Path, lang: str, tables: Path | None = None) -> str:
 # ------------------------------------------------------------------------------------------- the chapter table
 
 
-def test_the_chapter_table_validates_with_the_dataset(repo_root):
-    ds = datasets.load_dataset(repo_root / "data/raw")
+def test_the_chapter_table_validates_with_the_dataset(raw_2021):
+    ds = raw_2021
     assert ds.ok, [p.format() for p in ds.problems if p.severity == "error"]
     assert not [p for p in ds.problems if "chapters" in p.file or "dates" in p.file]
     assert len(ds.tables["report_chapters"]) == 14 and len(ds.tables["report_dates"]) == 4

@@ -10,9 +10,9 @@ import pytest
 from vstudy.data import datasets, dictionary, errata, schema_model, schemas, validation
 
 
-@pytest.fixture(scope="module")
-def raw(repo_root):
-    return datasets.load_dataset(repo_root / "data" / "raw")
+@pytest.fixture()
+def raw(raw_2021):
+    return raw_2021
 
 
 def test_data_raw_is_valid(raw):
