@@ -169,14 +169,17 @@ def processed_contract_2022(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def correlation_results_2021(processed_2021, tmp_path_factory) -> Path:
     """The correlation table of the 2021 study (as a build's tables/correlations.csv holds it), computed once per
-    session with the plan's permutations (one finding sits near the study-level line) and no bootstrap."""
+    session with the plan's permutations (one finding sits near the study-level line) and 200 bootstrap samples; the
+    frame itself is beside it (``.pkl``, read by tests/unit/test_correlation_study.py)."""
     from vstudy.analysis import correlations as cs
     from vstudy.data import processed as layer
 
     def make(folder: Path) -> None:
         frame = cs.with_reconstructed_events(layer.read_table("regions_kz2021", processed_2021),
                                              layer.read_table("event_counts_kz2021", processed_2021))
-        cs.run_correlations(frame, n_boot=0, seed=7).to_csv(folder / "correlation_results_2021.csv", index=False)
+        results = cs.run_correlations(frame, n_boot=200, seed=7)
+        results.to_csv(folder / "correlation_results_2021.csv", index=False)
+        results.to_pickle(folder / "correlation_results_2021.pkl")  # the frame itself, for the study's own tests
 
     return shared_once(tmp_path_factory, "correlations_kz2021", make) / "correlation_results_2021.csv"
 

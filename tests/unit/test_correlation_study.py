@@ -189,11 +189,11 @@ def processed(processed_2021) -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture(scope="module")
-def results(processed) -> pd.DataFrame:
-    frame = cs.with_reconstructed_events(processed["regions_kz2021"], processed["event_counts_kz2021"])
-    # the plan's 100,000 permutations: one finding sits near the study-level line (22 × p ≈ 0.057), where fewer
-    # permutations would let Monte Carlo noise decide it
-    return cs.run_correlations(frame, n_boot=200, seed=7)
+def results(correlation_results_2021) -> pd.DataFrame:
+    """``cs.run_correlations(with_reconstructed_events(regions, event_counts), n_boot=200, seed=7)`` on the processed
+    2021 layer, computed once per run (tests/conftest.py). The plan's 100,000 permutations: one finding sits near the
+    study-level line (22 × p ≈ 0.057), where fewer permutations would let Monte Carlo noise decide it."""
+    return pd.read_pickle(correlation_results_2021.with_suffix(".pkl"))
 
 
 def _pearson_rows(rows: np.ndarray, y: np.ndarray) -> np.ndarray:
