@@ -20,6 +20,7 @@ data layer turns them into :class:`vstudy.data.problems.Problem`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import stat
@@ -227,8 +228,28 @@ def _yaml_loader():
     return Loader
 
 
+# Parsed YAML by the SHA-256 of its bytes: one process reads the same origin records many times (the pages, the
+# study document, the provenance texts of every edition), and this loader is pure Python. A caller gets its own copy.
+_PARSED: dict[bytes, object] = {}
+_PARSED_MAX = 64
+
+
 def load_yaml(data: bytes, label: str = "the file") -> object:
-    """Parse untrusted YAML bytes; :class:`Refused` (rule ``yaml``, with the line) for anything refused."""
+    """Parse untrusted YAML bytes; :class:`Refused` (rule ``yaml``, with the line) for anything refused. Bytes
+    parsed before in this process are not parsed again (a deep copy of the earlier result is returned)."""
+    import copy
+
+    key = hashlib.sha256(data).digest()
+    if key in _PARSED:
+        return copy.deepcopy(_PARSED[key])
+    parsed = _parse_yaml(data, label)
+    if len(_PARSED) >= _PARSED_MAX:
+        _PARSED.pop(next(iter(_PARSED)))
+    _PARSED[key] = parsed
+    return copy.deepcopy(parsed)
+
+
+def _parse_yaml(data: bytes, label: str) -> object:
     import yaml
 
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
