@@ -51,8 +51,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import scipy  # scipy.stats loads on first use
 import yaml
-from scipy import stats as sps
 
 from vstudy import i18n
 from vstudy.analysis import stats
@@ -650,9 +650,9 @@ def coverage(frame: pd.DataFrame) -> pd.DataFrame:
     for var in VARIABLES:
         col = columns[var.key]
         values = data[var.key].dropna().to_numpy(float) if col is not None else np.array([])
-        skew = float(sps.skew(values)) if values.size >= 3 and np.ptp(values) > 0 else np.nan
+        skew = float(scipy.stats.skew(values)) if values.size >= 3 and np.ptp(values) > 0 else np.nan
         logged = np.log(values[values > 0]) if values.size and (values > 0).all() else np.array([])
-        skew_log = float(sps.skew(logged)) if logged.size >= 3 and np.ptp(logged) > 0 else np.nan
+        skew_log = float(scipy.stats.skew(logged)) if logged.size >= 3 and np.ptp(logged) > 0 else np.nan
         rows.append({"variable": var.key, "side": var.side, "kind": var.kind, "scale": var.scale, "column": col,
                      "regions_with_value": int(values.size), "of_regions": len(frame), "skewness": skew,
                      "skewness_log": skew_log, "note": "" if col is not None else var.missing_note})
