@@ -56,6 +56,7 @@ import yaml
 
 from vstudy import i18n
 from vstudy.analysis import stats
+from vstudy.analysis.shared import once_per_build
 from vstudy.vocab import ECO_DIRECTION
 
 PLAN_PATH = Path(__file__).with_name("correlation_plan.yml")
@@ -477,6 +478,7 @@ def _one_pair(data: pd.DataFrame, pair: Pair, method: str, n_boot: int, n_perm: 
     return row
 
 
+@once_per_build
 def run_correlations(
     frame: pd.DataFrame,
     pairs: Sequence[Pair] = PAIRS,
@@ -606,6 +608,7 @@ def attach_published(results: pd.DataFrame, published: pd.DataFrame | None) -> p
     return out
 
 
+@once_per_build
 def robustness(frame: pd.DataFrame, pairs: Sequence[Pair] = PAIRS, control: str = _POP,
                alpha: float = ALPHA) -> pd.DataFrame:
     """For the main pairs: partial r controlling for ``control`` (pingouin) and OLS y ~ x with HC3 errors.
