@@ -116,3 +116,13 @@ def test_correlation_study_from_the_shared_folder_equals_computing_it(tmp_path, 
     assert len(list((tmp_path / "shared").glob("run_correlations.*.pickle"))) == 2
     assert not other.equals(computed)
 
+
+
+def test_no_place_to_share_computes_in_each_edition(tmp_path, monkeypatch):
+    blocker = tmp_path / "a file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv(shared.ENV, str(blocker / "shared"))  # under a file: cannot be created
+    monkeypatch.setenv(CALLS, str(tmp_path / "calls"))
+    assert _scaled(_frame(), 2.0)["value"].tolist()[0] == 3.0
+    assert _scaled(_frame(), 2.0)["value"].tolist()[0] == 3.0
+    assert _calls(tmp_path / "calls") == 2

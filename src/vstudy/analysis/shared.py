@@ -18,6 +18,7 @@ dtypes, index and column order exactly); nothing outside the build's own folder 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -68,12 +69,16 @@ def once_per_build(fn: F) -> F:
         found = _read(path)
         if found is not None:
             return found[0]
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:  # no place to share it: this edition computes its own
+            return fn(*args, **kwargs)
         with exclusive_lock(path.with_name(path.name + ".lock"), holder=f"pid {os.getpid()}", wait=True):
             found = _read(path)  # another edition wrote it while this one waited
             if found is not None:
                 return found[0]
             data = pickle.dumps(fn(*args, **kwargs), protocol=5)
-            with atomic_path(path) as tmp:
+            with contextlib.suppress(OSError), atomic_path(path) as tmp:  # unwritten: the others compute it
                 tmp.write_bytes(data)
         return pickle.loads(data)
 
