@@ -40,6 +40,35 @@ def test_style_font_covers_every_kazakh_and_russian_letter(monkeypatch):
     assert mpl.rcParams["savefig.dpi"] >= 200
 
 
+def test_style_is_seaborns_theme_without_importing_seaborn():
+    """use_style writes out what seaborn.set_theme(context="paper", style="ticks") sets, so that a notebook drawing
+    no heatmap does not import seaborn: the rcParams and the shorthand colour codes must be exactly seaborn's."""
+    import sys
+
+    from matplotlib.colors import colorConverter
+
+    codes = "bgrmyck"
+    saved = {c: colorConverter.colors[c] for c in codes}
+    try:
+        with mpl.rc_context():
+            plots.use_style()
+            ours, our_codes = dict(mpl.rcParams), {c: colorConverter.colors[c] for c in codes}
+        import seaborn as sns
+
+        assert "seaborn" in sys.modules
+        with mpl.rc_context():
+            rc = plots.rc_params()
+            sns.set_theme(context="paper", style="ticks", rc=rc)
+            mpl.rcParams.update(rc)
+            theirs, their_codes = dict(mpl.rcParams), {c: colorConverter.colors[c] for c in codes}
+    finally:
+        for c, v in saved.items():
+            colorConverter.colors[c] = v
+    assert {k: v for k, v in ours.items() if theirs[k] != v} == {}
+    assert our_codes == their_codes
+    assert our_codes["k"] == (0.1, 0.1, 0.1)
+
+
 def test_font_check_is_not_vacuous():
     # Computer Modern (shipped with matplotlib) has no Cyrillic: the checker must say so.
     cmr = font_manager.findfont(font_manager.FontProperties(family="cmr10"), fallback_to_default=False)

@@ -51,11 +51,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import scipy  # scipy.stats loads on first use
 import yaml
-from scipy import stats as sps
 
 from vstudy import i18n
 from vstudy.analysis import stats
+from vstudy.analysis.shared import once_per_build
 from vstudy.vocab import ECO_DIRECTION
 
 PLAN_PATH = Path(__file__).with_name("correlation_plan.yml")
@@ -477,6 +478,7 @@ def _one_pair(data: pd.DataFrame, pair: Pair, method: str, n_boot: int, n_perm: 
     return row
 
 
+@once_per_build
 def run_correlations(
     frame: pd.DataFrame,
     pairs: Sequence[Pair] = PAIRS,
@@ -606,6 +608,7 @@ def attach_published(results: pd.DataFrame, published: pd.DataFrame | None) -> p
     return out
 
 
+@once_per_build
 def robustness(frame: pd.DataFrame, pairs: Sequence[Pair] = PAIRS, control: str = _POP,
                alpha: float = ALPHA) -> pd.DataFrame:
     """For the main pairs: partial r controlling for ``control`` (pingouin) and OLS y ~ x with HC3 errors.
@@ -650,9 +653,9 @@ def coverage(frame: pd.DataFrame) -> pd.DataFrame:
     for var in VARIABLES:
         col = columns[var.key]
         values = data[var.key].dropna().to_numpy(float) if col is not None else np.array([])
-        skew = float(sps.skew(values)) if values.size >= 3 and np.ptp(values) > 0 else np.nan
+        skew = float(scipy.stats.skew(values)) if values.size >= 3 and np.ptp(values) > 0 else np.nan
         logged = np.log(values[values > 0]) if values.size and (values > 0).all() else np.array([])
-        skew_log = float(sps.skew(logged)) if logged.size >= 3 and np.ptp(logged) > 0 else np.nan
+        skew_log = float(scipy.stats.skew(logged)) if logged.size >= 3 and np.ptp(logged) > 0 else np.nan
         rows.append({"variable": var.key, "side": var.side, "kind": var.kind, "scale": var.scale, "column": col,
                      "regions_with_value": int(values.size), "of_regions": len(frame), "skewness": skew,
                      "skewness_log": skew_log, "note": "" if col is not None else var.missing_note})

@@ -68,8 +68,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import integrate, optimize, special
-from scipy import stats as sps
+import scipy  # its submodules (stats, special, integrate, optimize) load on first use: scipy.stats takes a second
 
 __all__ = [
     "BOOTSTRAP_MIN_N",
@@ -184,7 +183,7 @@ def _r(x: np.ndarray, y: np.ndarray, method: str) -> float:
     if x.size < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
         return float("nan")
     if method == "spearman":
-        x, y = sps.rankdata(x), sps.rankdata(y)
+        x, y = scipy.stats.rankdata(x), scipy.stats.rankdata(y)
     return float(_rowwise_r(x[None, :], y[None, :])[0])
 
 
@@ -211,7 +210,7 @@ def fisher_ci(r: Any, n: Any, alpha: float = 0.05, method: Method = "pearson") -
     r_arr = np.asarray(r, dtype=float)
     n_arr = np.asarray(n, dtype=float)
     _check_r(r_arr)
-    crit = sps.norm.ppf(1 - alpha / 2)
+    crit = scipy.stats.norm.ppf(1 - alpha / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         base = 1.0 + r_arr**2 / 2 if method == "spearman" else np.ones_like(r_arr)
         se = np.sqrt(base / (n_arr - 3))
@@ -236,7 +235,7 @@ def r_pvalue(r: Any, n: Any) -> Any:
     df = n_arr - 2
     with np.errstate(invalid="ignore", divide="ignore"):
         t = r_arr * np.sqrt(df / ((1 - r_arr) * (1 + r_arr)))
-        p = 2 * sps.t.sf(np.abs(t), df)
+        p = 2 * scipy.stats.t.sf(np.abs(t), df)
     p = np.where(np.abs(r_arr) == 1, 0.0, p)
     p = np.where(~(df > 0) | np.isnan(r_arr), np.nan, p)
     return _scalar_or_array(p)
@@ -257,17 +256,17 @@ def r_density(r: Any, rho: float, n: int) -> Any:
     if not -1 < rho < 1:
         raise ValueError("rho must lie in (−1, 1)")
     r_arr = np.asarray(r, dtype=float)
-    log_c = math.log(n - 2) + special.gammaln(n - 1) - 0.5 * math.log(2 * math.pi) - special.gammaln(n - 0.5)
+    log_c = math.log(n - 2) + scipy.special.gammaln(n - 1) - 0.5 * math.log(2 * math.pi) - scipy.special.gammaln(n - 0.5)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_f = (log_c + (n - 1) / 2 * math.log1p(-rho**2) + (n - 4) / 2 * np.log1p(-r_arr**2)
                  - (n - 1.5) * np.log1p(-rho * r_arr))
-        out = np.exp(log_f) * special.hyp2f1(0.5, 0.5, n - 0.5, (1 + rho * r_arr) / 2)
+        out = np.exp(log_f) * scipy.special.hyp2f1(0.5, 0.5, n - 0.5, (1 + rho * r_arr) / 2)
     return _scalar_or_array(np.where(np.abs(r_arr) < 1, out, 0.0))
 
 
 def _critical_r(n: int, alpha: float) -> float:
     """The |r| at which the two-sided level-alpha t test on n − 2 df starts to reject."""
-    t = sps.t.ppf(1 - alpha / 2, n - 2)
+    t = scipy.stats.t.ppf(1 - alpha / 2, n - 2)
     return float(t / math.sqrt(n - 2 + t * t))
 
 
@@ -278,7 +277,7 @@ def _power_exact(rho: float, n: float, alpha: float) -> float:
     if abs(rho) >= 1:
         return 1.0
     rc = _critical_r(n, alpha)
-    inside = integrate.quad(r_density, -rc, rc, args=(float(rho), n), epsabs=1e-13, epsrel=1e-12, limit=200)[0]
+    inside = scipy.integrate.quad(r_density, -rc, rc, args=(float(rho), n), epsabs=1e-13, epsrel=1e-12, limit=200)[0]
     return float(min(1.0, max(0.0, 1.0 - inside)))
 
 
@@ -310,7 +309,7 @@ def n_for_power(r: float, power: float = 0.8, alpha: float = 0.05) -> int:
         raise ValueError("r must satisfy 0 < |r| < 1")
     if not 0 < power < 1:
         raise ValueError("power must lie in (0, 1)")
-    zsum = sps.norm.ppf(1 - alpha / 2) + sps.norm.ppf(power)
+    zsum = scipy.stats.norm.ppf(1 - alpha / 2) + scipy.stats.norm.ppf(power)
     n = max(4, math.ceil((zsum / math.atanh(abs(r))) ** 2 + 3))  # Fisher-z start, then exact steps
     while n > 4 and r_power(r, n - 1, alpha) >= power:
         n -= 1
@@ -330,7 +329,7 @@ def detectable_r(n: Any, power: float = 0.8, alpha: float = 0.05) -> Any:
     def one(nn: float) -> float:
         if not np.isfinite(nn) or nn < 4:
             return float("nan")
-        return float(optimize.brentq(lambda rho: _power_exact(rho, nn, alpha) - power, 1e-9, 1 - 1e-12,
+        return float(scipy.optimize.brentq(lambda rho: _power_exact(rho, nn, alpha) - power, 1e-9, 1 - 1e-12,
                                      xtol=1e-10))
 
     out = np.array([one(float(v)) for v in n_arr.ravel()]).reshape(n_arr.shape)
@@ -577,7 +576,7 @@ def _permuted_r(xs: np.ndarray, ys: np.ndarray, perms: np.ndarray) -> np.ndarray
 
 
 def _rank_rows(a: np.ndarray) -> np.ndarray:
-    return sps.rankdata(a, axis=-1)
+    return scipy.stats.rankdata(a, axis=-1)
 
 
 def _tail_p(count: int, total: int, exact: bool) -> float:
@@ -616,7 +615,7 @@ def permutation_p(x: Any, y: Any, method: Method = "pearson", n_perm: int = 2000
     if not _use_exact(n, exact) and n_perm <= 0:
         return PermResult(float("nan"), False, 0, float("nan"), "independence", n)
     if method == "spearman":
-        xs, ys = sps.rankdata(xs), sps.rankdata(ys)
+        xs, ys = scipy.stats.rankdata(xs), scipy.stats.rankdata(ys)
     r_obs = _r(xs, ys, "pearson")
     p, used_exact, used, mean = _permutation_p(xs, ys, r_obs, n_perm, seed, exact)
     return PermResult(p, used_exact, used, mean, "independence", n)
@@ -654,7 +653,7 @@ def ratio_permutation_p(
         x_perm = f(scale * num[perms] / den[None, :])
     y_b = np.broadcast_to(ya, perms.shape)
     if method == "spearman":
-        x_perm, y_b, x_obs, ya = _rank_rows(x_perm), _rank_rows(y_b), sps.rankdata(x_obs), sps.rankdata(ya)
+        x_perm, y_b, x_obs, ya = _rank_rows(x_perm), _rank_rows(y_b), scipy.stats.rankdata(x_obs), scipy.stats.rankdata(ya)
     r_obs = _r(x_obs, ya, "pearson")
     r_perm = _rowwise_r(x_perm, y_b)
     total = perms.shape[0]
@@ -699,7 +698,7 @@ def linked_set_pvalues(X: Any, y: Any, method: Method = "pearson", n_perm: int =
     if n < MIN_N or np.ptp(ys) == 0 or (not _use_exact(n, exact) and n_perm <= 0):
         return SetResult(nan, nan.copy(), float("nan"), n, False, 0)
     if method == "spearman":
-        xs, ys = _rank_rows(xs), sps.rankdata(ys)
+        xs, ys = _rank_rows(xs), scipy.stats.rankdata(ys)
     varying = np.ptp(xs, axis=1) > 0
     r_obs = np.full(k, np.nan)
     r_obs[varying] = _rowwise_r(xs[varying], np.broadcast_to(ys, xs[varying].shape))
@@ -728,7 +727,7 @@ def _bootstrap(
     ok = (np.ptp(xb, axis=1) > 0) & (np.ptp(yb, axis=1) > 0)
     xb, yb = xb[ok], yb[ok]
     if method == "spearman" and xb.shape[0]:
-        xb, yb = sps.rankdata(xb, axis=1), sps.rankdata(yb, axis=1)
+        xb, yb = scipy.stats.rankdata(xb, axis=1), scipy.stats.rankdata(yb, axis=1)
     rb = _rowwise_r(xb, yb) if xb.shape[0] else np.array([])
     n_valid = int(rb.size)
     if n_valid < 2:
@@ -781,7 +780,7 @@ def correlate(
     if constant:
         return CorrResult(method=method, n=n, note=f"{' and '.join(constant)} constant over the {n} pairs: "
                           "correlation undefined")
-    res = sps.pearsonr(xs, ys) if method == "pearson" else sps.spearmanr(xs, ys)
+    res = scipy.stats.pearsonr(xs, ys) if method == "pearson" else scipy.stats.spearmanr(xs, ys)
     r, p = float(res.statistic), float(res.pvalue)
     notes = []
     if n >= ci_min_n:
@@ -804,12 +803,12 @@ def correlate(
     p_perm, perm_exact, n_perm_used = float("nan"), False, 0
     exact_now = exact_perm if exact_perm is not None else (n <= EXACT_MAX_N)
     if exact_now or n_perm > 0:
-        xr, yr = (sps.rankdata(xs), sps.rankdata(ys)) if method == "spearman" else (xs, ys)
+        xr, yr = (scipy.stats.rankdata(xs), scipy.stats.rankdata(ys)) if method == "spearman" else (xs, ys)
         p_perm, perm_exact, n_perm_used, _ = _permutation_p(
             xr, yr, _r(xr, yr, "pearson"), n_perm, np.random.default_rng(perm_ss), exact_now)
     if method == "spearman" and n <= EXACT_MAX_N:
         if not perm_exact:
-            xr, yr = sps.rankdata(xs), sps.rankdata(ys)
+            xr, yr = scipy.stats.rankdata(xs), scipy.stats.rankdata(ys)
             p = _permutation_p(xr, yr, _r(xr, yr, "pearson"), 0, np.random.default_rng(perm_ss), True)[0]
         else:
             p = p_perm

@@ -23,7 +23,6 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib import font_manager
 from matplotlib.colors import Colormap, to_hex
 
@@ -250,10 +249,47 @@ def rc_params() -> dict[str, object]:
     }
 
 
+# What ``seaborn.set_theme(context="paper", style="ticks")`` sets (seaborn 0.13), written out so that applying the
+# style does not import seaborn (with scipy.stats, about 1.5 s of every notebook that draws no heatmap).
+# tests/unit/test_plots.py checks that use_style leaves exactly the rcParams and colour codes seaborn's own call does.
+SEABORN_PAPER_CONTEXT: dict[str, object] = {
+    "axes.linewidth": 1.0, "grid.linewidth": 0.8, "lines.linewidth": 1.2000000000000002,
+    "lines.markersize": 4.800000000000001, "patch.linewidth": 0.8, "xtick.major.width": 1.0,
+    "ytick.major.width": 1.0, "xtick.minor.width": 0.8, "ytick.minor.width": 0.8,
+    "xtick.major.size": 4.800000000000001, "ytick.major.size": 4.800000000000001, "xtick.minor.size": 3.2,
+    "ytick.minor.size": 3.2, "font.size": 9.600000000000001, "axes.labelsize": 9.600000000000001,
+    "axes.titlesize": 9.600000000000001, "xtick.labelsize": 8.8, "ytick.labelsize": 8.8, "legend.fontsize": 8.8,
+    "legend.title_fontsize": 9.600000000000001,
+}
+SEABORN_TICKS_STYLE: dict[str, object] = {
+    "figure.facecolor": "white", "axes.labelcolor": ".15", "xtick.direction": "out", "ytick.direction": "out",
+    "xtick.color": ".15", "ytick.color": ".15", "axes.axisbelow": True, "grid.linestyle": "-", "text.color": ".15",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans", "sans-serif"],
+    "lines.solid_capstyle": "round", "patch.edgecolor": "w", "patch.force_edgecolor": True, "image.cmap": "rocket",
+    "xtick.top": False, "ytick.right": False, "axes.grid": False, "axes.facecolor": "white", "axes.edgecolor": ".15",
+    "grid.color": ".8", "axes.spines.left": True, "axes.spines.bottom": True, "axes.spines.right": True,
+    "axes.spines.top": True, "xtick.bottom": True, "ytick.left": True,
+}
+# seaborn's "deep" palette: the colour cycle, and its first six colours plus a near-black as the shorthand colour
+# codes "b", "g", "r", "m", "y", "c", "k" (seaborn.set_color_codes)
+SEABORN_DEEP = ["#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3", "#8C8C8C", "#CCB974",
+                "#64B5CD"]
+SEABORN_COLOR_CODES = dict(zip("bgrmyck", ["#4C72B0", "#55A868", "#C44E52", "#8172B3", "#CCB974", "#64B5CD",
+                                           (0.1, 0.1, 0.1)], strict=True))
+
+
 def use_style() -> str:
     """Apply the study style globally (seaborn "ticks" + our rcParams) and return the font family used."""
+    from matplotlib.colors import colorConverter, to_rgb
+
     rc = rc_params()
-    sns.set_theme(context="paper", style="ticks", rc=rc)
+    # in seaborn.set_theme's order: context, style, palette (with the colour codes), then ours
+    mpl.rcParams.update(SEABORN_PAPER_CONTEXT)
+    mpl.rcParams.update(SEABORN_TICKS_STYLE)
+    mpl.rcParams["axes.prop_cycle"] = mpl.cycler("color", [to_rgb(c) for c in SEABORN_DEEP])
+    for code, color in SEABORN_COLOR_CODES.items():
+        colorConverter.colors[code] = to_rgb(color)
     mpl.rcParams.update(rc)  # seaborn's context scaling must not override the fixed print sizes
     return rc["font.sans-serif"][0]  # type: ignore[index]
 
@@ -371,6 +407,8 @@ def share_heatmap(
     fig, ax = _new_axes(ax, size)
     center = 0.0 if palette_key == "diverging" else None
     annot = data.map(lambda v: "" if pd.isna(v) else number_text(format(v, fmt), lang)).to_numpy()
+    import seaborn as sns  # imported here: only heatmaps need it, and it is slow to import
+
     sns.heatmap(
         data, ax=ax, cmap=cmap(palette_key), annot=annot, fmt="", mask=data.isna(),
         annot_kws={"fontsize": SMALL_FONT_SIZE}, linewidths=0.4, linecolor="white",

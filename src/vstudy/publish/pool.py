@@ -35,7 +35,9 @@ class Worker:
         self.log_path = Path(log)
         env = dict(os.environ, VSTUDY_ROOT=str(config.root), PYTHONUNBUFFERED="1",
                    JUPYTER_RUNTIME_DIR=str(config.build_dir / "runtime"),  # kernel connection files
-                   IPYTHONDIR=str(config.build_dir / "ipython"))  # kernels' history databases
+                   IPYTHONDIR=str(config.build_dir / "ipython"),  # kernels' history databases
+                   # results the editions share (vstudy.analysis.shared): computed by the first, read by the others
+                   VSTUDY_SHARED_RESULTS=str(config.build_dir / "shared"))
         env[procs.TAG] = token
         env[procs.WATCHDOG_FD] = str(watchdog)
         self.proc = subprocess.Popen(
