@@ -25,7 +25,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
-import mapclassify
 import matplotlib.patheffects as pe
 import matplotlib.pyplot as plt
 import numpy as np
@@ -42,11 +41,25 @@ from vstudy.present import plots
 from vstudy.present.tables import format_number
 from vstudy.present.words import plain
 
+
+def _mapclassify(name: str):
+    """mapclassify's classifier ``name``, imported on first use (mapclassify loads scikit-learn: about 2 s that a
+    process which never classifies does not pay)."""
+
+    def classifier(*args, **kwargs):
+        import mapclassify  # noqa: PLC0415
+
+        return getattr(mapclassify, name)(*args, **kwargs)
+
+    classifier.__name__ = classifier.__qualname__ = name
+    return classifier
+
+
 CLASSIFIERS = {
-    "quantiles": mapclassify.Quantiles,
-    "natural_breaks": mapclassify.NaturalBreaks,
-    "equal_interval": mapclassify.EqualInterval,
-    "fisher_jenks": mapclassify.FisherJenks,
+    "quantiles": _mapclassify("Quantiles"),
+    "natural_breaks": _mapclassify("NaturalBreaks"),
+    "equal_interval": _mapclassify("EqualInterval"),
+    "fisher_jenks": _mapclassify("FisherJenks"),
 }
 NATURAL_BREAKS_SEED = 20210101  # NaturalBreaks starts from random centroids; a fixed seed makes maps repeatable
 
@@ -81,7 +94,7 @@ class Classification:
     yb: np.ndarray
     lower: float
     gadf: float
-    classifier: mapclassify.classifiers.MapClassifier = field(repr=False)
+    classifier: object = field(repr=False)  # mapclassify's MapClassifier
 
     def intervals(self) -> list[tuple[float, float]]:
         lows = [self.lower, *self.bins[:-1].tolist()]
