@@ -146,6 +146,15 @@ def _processed_layer(tmp_path_factory, name: str, data_dir: Path, scheme: str) -
 
 
 @pytest.fixture(scope="session")
+def raw_2021():
+    """data/raw validated once per worker (datasets.load_dataset): read-only for the tests, which check its tables,
+    problems and manifest; a test that changes a table works on a copy (dataclasses.replace, frame.copy())."""
+    from vstudy.data import datasets
+
+    return datasets.load_dataset(ROOT / "data" / "raw")
+
+
+@pytest.fixture(scope="session")
 def processed_2021(tmp_path_factory) -> Path:
     """The processed layer of data/raw, written once per test session (read-only for the tests)."""
     return _processed_layer(tmp_path_factory, "processed_kz2021", ROOT / "data" / "raw", "kz2021")
