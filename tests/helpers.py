@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import html as html_lib
+import io
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -54,3 +58,43 @@ def english_runs(text: str) -> list[str]:
 # chapters itself, so a typed number points the reader at the wrong one.
 TYPED_SECTION = re.compile(r"\bsections?\s+0\d\b|\bраздел\w*\s+0\d\b|\bбөлім\w*\s+0\d\b|\b0\d\s*-?\s*бөлім",
                            re.IGNORECASE)
+
+
+@dataclass
+class CellRun:
+    """What one code cell did when run by :func:`run_cells`: the objects it passed to ``display()`` (each with the
+    call's keyword arguments), its printed text and its last expression's value (None when it has none)."""
+
+    cell: object
+    shown: list[tuple[object, dict]] = field(default_factory=list)
+    stdout: str = ""
+    stderr: str = ""
+    value: object = None
+
+
+def run_cells(nb, params: dict, name: str = "notebook") -> list[CellRun]:
+    """Run the code cells of the notebook ``nb`` in this process, without a kernel, ``params`` injected after its
+    parameters cell (as papermill injects them); what each cell displayed, printed and ended with, in order."""
+    import IPython.display
+
+    runs: list[CellRun] = []
+    real = IPython.display.display
+    IPython.display.display = lambda *objs, **kw: runs[-1].shown.extend((obj, kw) for obj in objs)
+    scope: dict = {}
+    try:
+        for cell in (c for c in nb.cells if c.cell_type == "code"):
+            run = CellRun(cell)
+            runs.append(run)
+            tree = ast.parse(cell.source)
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            out, err = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                exec(compile(tree, name, "exec"), scope)  # noqa: S102 - the repository's own notebook
+                if last is not None:
+                    run.value = eval(compile(ast.Expression(last.value), name, "eval"), scope)  # noqa: S307
+            run.stdout, run.stderr = out.getvalue(), err.getvalue()
+            if "parameters" in cell.metadata.get("tags", []):
+                scope.update(params)
+    finally:
+        IPython.display.display = real
+    return runs

@@ -5,6 +5,7 @@ regional schemes, sections), so a new category is added in one place. Reader-fac
 section titles) live in the message catalogues of :mod:`vstudy.i18n`, one per language of :data:`LANGS`.
 """
 
+import re
 from dataclasses import dataclass
 
 # Regional schemes and their number of units. kz2021: 14 oblasts + Nur-Sultan, Almaty, Shymkent; kz2022: plus
@@ -120,3 +121,16 @@ PARAMETER_DEFAULTS: dict[str, object] = {
     "output_dir": "reports",
 }
 
+
+
+def unit_key(unit: str) -> str:
+    """A unit written in words as a message key: "KZT per month" → ``kzt_per_month``."""
+    return re.sub(r"[^a-z0-9]+", "_", str(unit).lower()).strip("_")
+
+
+def measure_unit_id(unit: str) -> str:
+    """A declared unit as the id the datasets' own records use (``indicators_meta.csv``'s ``unit``: ``kzt_per_month``,
+    ``thousand_tonnes``, ``pct``, …), so that a value from the collection template carries the same unit as the
+    same indicator transcribed into ``data/raw`` and is named in every edition's words."""
+    key = unit_key(unit)
+    return {"percent": "pct"}.get(key, key)

@@ -20,14 +20,11 @@ then read them as the tests of the builds read an edition:
 
 from __future__ import annotations
 
-import ast
-import contextlib
-import io
-
 import nbformat
 import pytest
 import test_ids_in_editions as ids
 from conftest import STUDY_DATASETS, shared_once
+from helpers import run_cells
 from test_notebooks import _errors
 from test_pages_fit_builds import tables_fit
 
@@ -41,46 +38,23 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("editions_2022")]
 
 
 def _run_cells(nb, params: dict, formatter) -> None:
-    """Run the code cells of ``nb`` here, ``params`` injected after its parameters cell; put what each cell shows
-    (display() calls, printed text, its last expression when not None) into its outputs, as a kernel would."""
-    import IPython.display
-
-    outputs: list = []
-
-    def display(*objs, raw: bool = False, metadata: dict | None = None, **kw):
-        for obj in objs:
-            if raw:
-                data, md = obj, metadata or {}
+    """Run the code cells of ``nb`` here (:func:`helpers.run_cells`) and put what each cell shows (display() calls,
+    printed text, its last expression when not None) into its outputs, as a kernel would."""
+    for count, run in enumerate(run_cells(nb, params, str(nb.metadata.get("path", "notebook"))), start=1):
+        outputs = [nbformat.v4.new_output("stream", name=name, text=text)
+                   for name, text in (("stdout", run.stdout), ("stderr", run.stderr)) if text]
+        for obj, kw in run.shown:
+            if kw.get("raw"):
+                data, md = obj, kw.get("metadata") or {}
             else:
                 data, md = formatter.format(obj)
-                md = {**md, **(metadata or {})}
+                md = {**md, **(kw.get("metadata") or {})}
             outputs.append(nbformat.v4.new_output("display_data", data=data, metadata=md))
-
-    real = IPython.display.display
-    IPython.display.display = display
-    scope: dict = {}
-    try:
-        for count, cell in enumerate((c for c in nb.cells if c.cell_type == "code"), start=1):
-            outputs.clear()
-            tree = ast.parse(cell.source)
-            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-            out, err = io.StringIO(), io.StringIO()
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                exec(compile(tree, str(nb.metadata.get("path", "notebook")), "exec"), scope)  # noqa: S102
-                value = None if last is None else eval(  # noqa: S307 - the repository's own notebook
-                    compile(ast.Expression(last.value), "notebook", "eval"), scope)
-            streams = [nbformat.v4.new_output("stream", name=name, text=buf.getvalue())
-                       for name, buf in (("stdout", out), ("stderr", err)) if buf.getvalue()]
-            result = []
-            if value is not None:
-                data, md = formatter.format(value)
-                result = [nbformat.v4.new_output("execute_result", data=data, metadata=md, execution_count=count)]
-            cell.outputs = streams + list(outputs) + result
-            cell.execution_count = count
-            if "parameters" in cell.metadata.get("tags", []):
-                scope.update(params)
-    finally:
-        IPython.display.display = real
+        if run.value is not None:
+            data, md = formatter.format(run.value)
+            outputs.append(nbformat.v4.new_output("execute_result", data=data, metadata=md, execution_count=count))
+        run.cell.outputs = outputs
+        run.cell.execution_count = count
 
 
 def _make_editions(folder):

@@ -118,7 +118,7 @@ def test_source_notebooks_have_no_outputs():
 RU_SECTIONS: dict[str, bool] = {name: entry.names_regions for name, entry in vocab.SECTIONS.items()}
 RU_READY = [pytest.param(s, id=s.name) for s in sections.SECTIONS]
 
-from helpers import _reader_text, english_runs  # noqa: E402  (shared with the unit tier)
+from helpers import _reader_text, english_runs, run_cells  # noqa: E402  (shared with the unit tier)
 
 
 def test_english_runs_find_sentences_not_names():
@@ -461,31 +461,8 @@ _KZ_LETTERS = re.compile(r"[ӘәҒғҚқҢңӨөҰұҮүІі]")
 _REPORT_WORD = re.compile(r"\breport|\bотч[её]т|\b(?:есеп|есебі\w*|есептің|есепте|есепке|есептен)\b", re.I)
 
 
-def _run_cells_here(section, params: dict, monkeypatch) -> list:
-    """Execute the code cells of ``section``'s notebook in this process with ``params`` injected after its
-    parameters cell; return what it showed (each display() argument and each cell's last expression that is not
-    None), in order."""
-    import IPython.display
-
-    shown: list = []
-    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))
-    scope: dict = {}
-    nb = nbformat.read(ROOT / section.notebook, as_version=4)
-    for cell in (c for c in nb.cells if c.cell_type == "code"):
-        tree = ast.parse(cell.source)
-        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-        exec(compile(tree, section.notebook, "exec"), scope)  # noqa: S102 - the repository's own notebook
-        if last is not None:
-            value = eval(compile(ast.Expression(last.value), section.notebook, "eval"), scope)  # noqa: S307
-            if value is not None:
-                shown.append(value)
-        if "parameters" in cell.metadata.get("tags", []):
-            scope.update(params)
-    return shown
-
-
 @pytest.mark.parametrize("lang", ["en", "ru", "kk"])
-def test_information_line_of_a_2022_dataset_in_every_edition(lang, processed_2022, tmp_path, monkeypatch,
+def test_information_line_of_a_2022_dataset_in_every_edition(lang, processed_2022, tmp_path,
                                                              study_style):
     """Section 07's cells on the kz2022 fixture's information line: they run, write the section's tables with the
     fixture's numbers, show reader tables that fit the A4 page (the checks of test_displayed_tables_are_reader_tables
@@ -496,8 +473,12 @@ def test_information_line_of_a_2022_dataset_in_every_edition(lang, processed_202
     from vstudy.present import tables
 
     section = next(s for s in sections.SECTIONS if s.name == "07_information_line")
-    shown = _run_cells_here(section, {"data_dir": str(FIXTURE_2022), "processed_dir": str(processed_2022),
-                                      "scheme": "kz2022", "output_dir": str(tmp_path), "lang": lang}, monkeypatch)
+    runs = run_cells(nbformat.read(ROOT / section.notebook, as_version=4),
+                     {"data_dir": str(FIXTURE_2022), "processed_dir": str(processed_2022), "scheme": "kz2022",
+                      "output_dir": str(tmp_path), "lang": lang}, section.notebook)
+    # what it showed: each display() argument and each cell's last expression that is not None, in order
+    shown = [x for run in runs for x in [*(obj for obj, _ in run.shown), *([run.value] if run.value is not None
+                                                                          else [])]]
     plt.close("all")
     written = {p.name.split("__", 1)[1] for p in (tmp_path / "tables").glob(f"{section.name}__*.csv")}
     assert {"inputs.csv", "totals.csv", "checks.csv", "channels.csv"} <= written, written

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from vstudy import i18n
+from vstudy import i18n, vocab
 from vstudy.data import indicators
 from vstudy.data import processed as layer
 from vstudy.present import views
@@ -21,12 +21,12 @@ from vstudy.present import views
                                                 ("points of 100", "points_of_100"), ("USD", "usd"),
                                                 ("persons", "persons")])
 def test_a_declared_unit_becomes_the_id_the_datasets_use(declared, unit):
-    assert indicators.unit_id(declared) == unit
+    assert vocab.measure_unit_id(declared) == unit
 
 
 def test_every_template_indicator_unit_has_words_in_every_edition():
     for spec in indicators.OFFICIAL_INDICATORS:
-        unit = indicators.unit_id(spec.unit)
+        unit = vocab.measure_unit_id(spec.unit)
         assert unit in views.UNIT_WORDS, (spec.indicator, spec.unit)
         for lang in ("en", "ru", "kk"):
             assert i18n.has(lang, f"tables.unit.{unit}"), (lang, unit)

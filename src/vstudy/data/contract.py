@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from vstudy import i18n
+from vstudy import i18n, vocab
 from vstudy.data import indicators, regions, schemas
 from vstudy.data.problems import Problem
 from vstudy.data.schema_model import NATIONAL_CODE
@@ -547,7 +547,7 @@ def regional_values(ds, name: str) -> list[Value]:
             value = num(col)
             if value is not None:
                 ref = meta.get(col, {}).get("ref_period", "")
-                out.append(Value(code, spec.indicator, float(value), indicators.unit_id(spec.unit), "official",
+                out.append(Value(code, spec.indicator, float(value), vocab.measure_unit_id(spec.unit), "official",
                                  _where(ds, name, row, col, meta), ref, spec.wide_name(ref)))
         for col, (unit, _what) in schemas.CONTRACT_COUNTS.items():
             if num(col) is not None:

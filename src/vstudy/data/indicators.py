@@ -56,14 +56,6 @@ class OfficialIndicator:
         return select_period(self, [ref_period], year) == ref_period
 
 
-def unit_id(unit: str) -> str:
-    """A declared unit as the id the datasets' own records use (``indicators_meta.csv``'s ``unit``: ``kzt_per_month``,
-    ``thousand_tonnes``, ``pct``, …), so that a value from the collection template carries the same unit as the
-    same indicator transcribed into ``data/raw`` and is named in every edition's words."""
-    key = re.sub(r"[^a-z0-9]+", "_", str(unit).lower()).strip("_")
-    return {"percent": "pct"}.get(key, key)
-
-
 def _ind(column, indicator, period, dtype, unit, description, contract="same", **kw) -> OfficialIndicator:
     return OfficialIndicator(column, indicator, period, dtype, unit, description,
                              column if contract == "same" else contract, **kw)

@@ -275,8 +275,8 @@ SEABORN_TICKS_STYLE: dict[str, object] = {
 # codes "b", "g", "r", "m", "y", "c", "k" (seaborn.set_color_codes)
 SEABORN_DEEP = ["#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3", "#8C8C8C", "#CCB974",
                 "#64B5CD"]
-SEABORN_COLOR_CODES = dict(zip("bgrmyck", ["#4C72B0", "#55A868", "#C44E52", "#8172B3", "#CCB974", "#64B5CD",
-                                           (0.1, 0.1, 0.1)], strict=True))
+SEABORN_COLOR_CODES = dict(zip("bgrmyck", [*(SEABORN_DEEP[i] for i in (0, 2, 3, 4, 8, 9)), (0.1, 0.1, 0.1)],
+                               strict=True))  # seaborn's "deep6": the deep colours that stay apart in print
 
 
 def use_style() -> str:

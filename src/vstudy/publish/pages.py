@@ -827,18 +827,14 @@ def _dictionary_list(level: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def _unit_key(unit: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", unit.lower()).strip("_")
-
-
 def unit_name(unit: object, lang: str) -> str:
     """A declared unit in ``lang``: the ``pages.unit`` messages, else a label of the same name; a symbol (%, an
     ISO code) as it is; "—" for words the edition has no translation of."""
     if unit is None or str(unit).strip() == "":
         return ""
     text = str(unit)
-    if i18n.has(lang, f"pages.unit.{_unit_key(text)}"):
-        return plain(lang, f"pages.unit.{_unit_key(text)}")
+    if i18n.has(lang, f"pages.unit.{vocab.unit_key(text)}"):
+        return plain(lang, f"pages.unit.{vocab.unit_key(text)}")
     found = column_name(text, lang)
     if found != "—":
         return found
