@@ -20,6 +20,8 @@ then read them as the tests of the builds read an edition:
 
 from __future__ import annotations
 
+import os
+
 import nbformat
 import pytest
 import test_ids_in_editions as ids
@@ -28,6 +30,7 @@ from helpers import run_cells
 from test_notebooks import _errors
 from test_pages_fit_builds import tables_fit
 
+from vstudy.analysis import shared
 from vstudy.publish import sections
 
 SCHEME = "kz2022"
@@ -60,15 +63,12 @@ def _run_cells(nb, params: dict, formatter) -> None:
 def _make_editions(folder):
     """``<folder>/out``: the ru and kk editions of the 2022 example (notebooks, tables, figures, site-src), and
     ``<folder>/processed``, made without a kernel."""
-    import matplotlib.pyplot as plt
     from IPython.core.formatters import DisplayFormatter
 
     from vstudy.data import processed
     from vstudy.data.manifest import read_manifest
-    from vstudy.present import edition
-    from vstudy.publish import website
     from vstudy.publish.config import BuildConfig
-    from vstudy.publish.pipeline import edition_parameters, parameters_for
+    from vstudy.publish.pipeline import parameters_for
 
     out, layer = folder / "out", folder / "processed"
     processed.prepare_for_build(DATA, layer, SCHEME)
@@ -77,6 +77,26 @@ def _make_editions(folder):
     params = parameters_for(config, dict(read_manifest(DATA).raw or {}))
     formatter = DisplayFormatter()
     state: dict = {"sections": {}, "site": {}}
+    # The editions share the correlation study's tests and robustness checks, as a build's editions do
+    # (vstudy.analysis.shared: computed by the first edition, read back by every edition).
+    previous = os.environ.get(shared.ENV)
+    os.environ[shared.ENV] = str(folder / "shared")
+    try:
+        _run_editions(config, params, layer, formatter, state)
+    finally:
+        if previous is None:
+            del os.environ[shared.ENV]
+        else:
+            os.environ[shared.ENV] = previous
+
+
+def _run_editions(config, params: dict, layer, formatter, state: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    from vstudy.present import edition
+    from vstudy.publish import website
+    from vstudy.publish.pipeline import edition_parameters
+
     for lang in LANGS:
         # what the notebooks read and write: absolute paths (the build runs them from the repository's root)
         run = dict(edition_parameters(config, params, lang), data_dir=str(DATA), processed_dir=str(layer),
