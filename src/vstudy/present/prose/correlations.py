@@ -136,6 +136,13 @@ def coverage_text(coverage_table: pd.DataFrame, lang: str) -> list[Rendered]:
     return parts
 
 
+def intro_text(lang: str, is_report: bool) -> Rendered:
+    """The section's opening paragraph: the 2021 report's section «Корреляция» and its pairs for the dataset that
+    transcribes the report (``is_report``: manifest ``transcribes: report_2021``, ``Study.dataset_facts``); for a
+    researcher's own data, the study's declared plan, whose confirmatory pairs were first tested in that report."""
+    return _t(lang, "intro.report" if is_report else "intro.dataset")
+
+
 def method_text(alpha: float, lang: str, n_perm: int = cs.N_PERM) -> Rendered:
     """The primary method, the nulls, the corrections — with the constants the code and the plan use."""
     return _t(lang, "method.primary", exact=stats.EXACT_MAX_N, n_perm=n_perm, alpha=alpha, boot=stats.BOOTSTRAP_MIN_N,
