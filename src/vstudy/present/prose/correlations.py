@@ -136,11 +136,15 @@ def coverage_text(coverage_table: pd.DataFrame, lang: str) -> list[Rendered]:
     return parts
 
 
-def intro_text(lang: str, is_report: bool) -> Rendered:
-    """The section's opening paragraph: the 2021 report's section «Корреляция» and its pairs for the dataset that
-    transcribes the report (``is_report``: manifest ``transcribes: report_2021``, ``Study.dataset_facts``); for a
-    researcher's own data, the study's declared plan, whose confirmatory pairs were first tested in that report."""
-    return _t(lang, "intro.report" if is_report else "intro.dataset")
+def intro_text(lang: str, is_report: bool, part: str = "intro") -> Rendered:
+    """A paragraph of the section's own text that depends on what the dataset is (``is_report``: manifest
+    ``transcribes: report_2021``, ``Study.dataset_facts``). ``part`` ``intro``, the opening: the 2021 report's
+    section «Корреляция» and its pairs for the report's transcription; for a researcher's own data, the study's
+    declared plan, whose confirmatory pairs were first tested in that report. ``published_intro``: what is done
+    with published coefficients (the report's, or a dataset's where it carries any); ``pairs_intro``: the report's
+    pairs recomputed; ``recon_intro``: what the reconstruction checks search — the report's published shares and
+    lists, or whatever shares a dataset gives."""
+    return _t(lang, f"{part}.{'report' if is_report else 'dataset'}")
 
 
 def method_text(alpha: float, lang: str, n_perm: int = cs.N_PERM) -> Rendered:

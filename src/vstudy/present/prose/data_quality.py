@@ -31,6 +31,14 @@ def _period(period: Mapping[str, object], lang: str) -> str:
     return formats.period(start, end, lang)
 
 
+def intro_text(lang: str, is_report: bool, part: str = "intro") -> Rendered:
+    """A paragraph of the section's own text that depends on what the dataset is (``is_report``: manifest
+    ``transcribes: report_2021``): ``intro`` (the opening), ``errata_intro`` (the errata part), ``register_intro``
+    (the replication register) — the 2021 report's errata and published numbers for its transcription; for a
+    researcher's own data, the errata it records and a register that applies to a transcribed report only."""
+    return t(lang, f"data_quality.{part}.{'report' if is_report else 'dataset'}")
+
+
 def inventory_text(dataset: Mapping[str, object], lang: str) -> Rendered:
     """What was loaded: the dataset's title in the edition's language (none when its manifest gives no title in that
     language: the sentence then names the dataset by its period and scheme), its tables, period, regions and scheme."""
