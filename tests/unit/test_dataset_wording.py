@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import REPORT_ONLY
 
 from vstudy.data import manifest as dataset_manifest
 from vstudy.data.manifest import check_manifest, read_manifest
@@ -32,22 +33,6 @@ VERSION = pages.BuildVersion("0.1.0", "2737502cfe2d", False, dt.date(2026, 12, 7
 PARTS = [(pc.intro_text, "intro"), (pc.intro_text, "published_intro"), (pc.intro_text, "pairs_intro"),
          (pc.intro_text, "recon_intro"), (pe.intro_text, "intro"), (pdq.intro_text, "intro"),
          (pdq.intro_text, "errata_intro"), (pdq.intro_text, "register_intro")]
-# Sentences of the 2021 report's editions that are false of a researcher's dataset (whitespace-normalised).
-REPORT_ONLY = {
-    "en": ["The report's section «Корреляция» states", "The study's method follows the analytical report it rebuilds",
-           "every number the report publishes", "Defects of the source text", "Each published number gets one row",
-           "across all the coefficients the report tested", "the report does not state its method, so several",
-           "Organisation counts are reconstructed from three published shares"],
-    "ru": ["В разделе отчёта «Корреляция» приведены", "Метод исследования следует аналитическому отчёту",
-           "каждое число, опубликованное в отчёте", "Дефекты текста отчёта",
-           "Каждому опубликованному числу отведена одна строка", "по всем коэффициентам, которые проверял отчёт",
-           "метод в отчёте не указан, поэтому проверяется несколько спецификаций и показан ближайший результат",
-           "Число организаций восстанавливается по трём опубликованным долям"],
-    "kk": ["Есептің «Корреляция» бөлімінде", "Зерттеудің әдісі ол қайта құратын талдамалық есепке сүйенеді",
-           "есепте жарияланған әр сан", "Есеп мәтініндегі ақаулар", "Жарияланған әр санға бір жол беріледі",
-           "есеп тексерген барлық коэффициенттер бойынша", "ең жақын нәтиже көрсетіледі",
-           "Ұйымдар саны әр өңірдің үш жарияланған үлесі"],
-}
 
 
 def flat(text: str) -> str:

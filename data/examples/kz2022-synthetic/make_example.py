@@ -110,10 +110,7 @@ def main(out: Path = HERE, seed: int = SEED) -> Path:
     _write(out / "events_by_direction.csv", header, rows)
 
     manifest = yaml.safe_load((out / "manifest.yml").read_text(encoding="utf-8"))
-    manifest.update(title=TITLE, synthetic=True, description=DESCRIPTION)
-    manifest = {k: v for key, value in manifest.items()  # the edition titles right after the English one
-                for k, v in ([(key, value), ("title_ru", TITLE_RU), ("title_kk", TITLE_KK)] if key == "title"
-                             else [(key, value)])}
+    manifest.update(title=TITLE, title_ru=TITLE_RU, title_kk=TITLE_KK, synthetic=True, description=DESCRIPTION)
     declared = manifest["tables"]["regional"]["columns"]
     for col in front:
         declared[col]["source"] = SOURCE
