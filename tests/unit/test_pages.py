@@ -257,9 +257,10 @@ def test_the_dataset_decides_whether_the_pages_speak_of_the_report(repo_root, ta
     assert own["kk"]["home"].startswith("«Менің сауалнамамның волонтерлері» деректер жиынтығының 2023\u202fж. қаңтар – "
                                         "маусым кезеңіне арналған қайта өндірілетін зерттеуі: 2022 жылғы маусымнан "
                                         "бергі әкімшілік-аумақтық бөліністің 20 өңірі.")
-    # no Russian title in the manifest: the dataset's id, not its English title
-    assert own["ru"]["home"].startswith("Воспроизводимое исследование набора данных `my_survey` за январь – июнь "
+    # no Russian title in the manifest: the dataset named by its period and scheme — not its English title, not its id
+    assert own["ru"]["home"].startswith("Воспроизводимое исследование набора данных за январь – июнь "
                                         "2023\u202fг.: 20 регионов по административному делению с июня 2022 года.")
+    assert "my_survey" not in own["ru"]["home"] and "Volunteers of my survey" not in own["ru"]["home"]
     for lang in ("en", "ru", "kk"):
         assert "transcribed" not in own[lang]["home"] + own[lang]["methods"]
         assert "errata-in-the-source-report" not in own[lang]["data.qmd"]
@@ -451,8 +452,11 @@ def test_a_researchers_dataset_is_cited_by_its_manifest(repo_root):
     assert pages.citation_markdown(OWN, "kk", VERSION, cff).startswith(
         "*Қазақстан өңірлеріндегі волонтерлік қызмет, 2023\u202fж. қаңтар – маусым*: «Менің сауалнамамның "
         "волонтерлері» деректер жиынтығын зерттеу.")
-    # a dataset without a Russian title is named by its id, never by another language's title
-    assert "исследование набора данных `my_survey`" in pages.citation_markdown(OWN, "ru", VERSION, cff)
+    # a dataset without a Russian title is named by the citation's period alone: never by another language's title,
+    # never by its id
+    ru = pages.citation_markdown(OWN, "ru", VERSION, cff)
+    assert ru.startswith("*Волонтёрство в регионах Казахстана, январь – июнь 2023\u202fг.* — издание на русском языке")
+    assert "my_survey" not in ru and "Volunteers" not in ru
     # a person among the authors: given and family names, the list joined as the language joins it
     people = {"authors": [{"given-names": "Aigerim", "family-names": "Sadykova"}, {"name": "vstudy contributors"}]}
     assert pages.citation_markdown(REPORT, "ru", VERSION, people).startswith(

@@ -40,6 +40,10 @@ START, END = dt.date(2022, 1, 1), dt.date(2022, 12, 31)
 HERE = Path(__file__).resolve().parent
 DATASET_ID = "kz2022_synthetic_example"
 TITLE = "SYNTHETIC worked example: volunteering in the regions of Kazakhstan, 2022 (20 regions)"
+# The title in each edition's language (manifest keys title, title_ru, title_kk): the Russian and Kazakh
+# editions show their own.
+TITLE_RU = "СИНТЕТИЧЕСКИЙ учебный пример: волонтёрство в регионах Казахстана, 2022 год (20 регионов)"
+TITLE_KK = "СИНТЕТИКАЛЫҚ оқу мысалы: Қазақстан өңірлеріндегі волонтерлік қызмет, 2022 жыл (20 өңір)"
 SOURCE = f"SYNTHETIC: invented by data/examples/kz2022-synthetic/make_example.py (seed {SEED}); not real data"
 DESCRIPTION = (
     "A SYNTHETIC worked example of the collection contract, made by data/examples/kz2022-synthetic/make_example.py "
@@ -106,7 +110,7 @@ def main(out: Path = HERE, seed: int = SEED) -> Path:
     _write(out / "events_by_direction.csv", header, rows)
 
     manifest = yaml.safe_load((out / "manifest.yml").read_text(encoding="utf-8"))
-    manifest.update(title=TITLE, synthetic=True, description=DESCRIPTION)
+    manifest.update(title=TITLE, title_ru=TITLE_RU, title_kk=TITLE_KK, synthetic=True, description=DESCRIPTION)
     declared = manifest["tables"]["regional"]["columns"]
     for col in front:
         declared[col]["source"] = SOURCE

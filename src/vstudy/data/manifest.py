@@ -36,6 +36,9 @@ MAX_YAML_BYTES = limits.MAX_YAML_BYTES
 MAX_TABLE_BYTES = limits.MAX_TABLE_BYTES
 MAX_YAML_DEPTH = limits.MAX_YAML_DEPTH
 REQUIRED_KEYS = ("id", "title", "period", "scheme", "synthetic", "tables")
+# The dataset's title in each edition's language: ``title`` (English, required), ``title_ru``, ``title_kk``
+# (optional). An edition without a title in its language names the dataset by its period and scheme (:func:`title_in`).
+TITLE_KEYS = {"en": "title", "ru": "title_ru", "kk": "title_kk"}
 # ``transcribes`` (optional): the published report a dataset transcribes. Only such a dataset gets the sentences
 # about that report (its errata, its published lists, its transcription); a researcher's own data leave it out.
 TRANSCRIBES = ("report_2021",)
@@ -398,9 +401,10 @@ def check_manifest(raw: object, root: str | os.PathLike, man: Manifest | None = 
     for key in REQUIRED_KEYS:
         if key not in raw:
             add(key, None, f"required key {key!r} is missing")
-    for key in ("id", "title", "title_ru", "title_kk", "scheme"):
+    for key in ("id", "scheme"):
         if key in raw and not isinstance(raw[key], str):
             add(key, raw[key], f"{key} must be text")
+    _check_titles(raw, add)
     _check_text(raw, "", add)
     period = raw.get("period")
     if period is not None:
@@ -448,6 +452,40 @@ def check_manifest(raw: object, root: str | os.PathLike, man: Manifest | None = 
     return man
 
 
+
+
+def _check_titles(raw: dict, add) -> None:
+    """``title`` (English) and ``title_ru``/``title_kk``: each a non-blank text; a ``title_<xx>`` of a
+    language the study has no edition in, or a ``title`` written as a mapping, is refused with the keys to use."""
+    keys = ", ".join(TITLE_KEYS.values())
+    for lang, key in TITLE_KEYS.items():
+        if key not in raw:
+            continue
+        value = raw[key]
+        if isinstance(value, dict):
+            add(key, None, f"{key} must be text: one title per key ({keys}), not a mapping of languages",
+                "title_text")
+        elif not isinstance(value, str) or not value.strip():
+            add(key, value, f"{key} must be the dataset's title in {_LANG_NAMES[lang]}, as non-empty text "
+                f"(leave the key out when there is none)", "title_text")
+    for key in raw:
+        if isinstance(key, str) and key.startswith("title_") and key not in TITLE_KEYS.values():
+            add(key, None, f"{key} is not a title key: the study's editions take {keys} (English, Russian, "
+                "Kazakh)", "title_language")
+
+
+_LANG_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh"}
+
+
+def title_in(raw: object, lang: str) -> str | None:
+    """The dataset's title in the edition ``lang`` (``TITLE_KEYS[lang]``: ``title``, ``title_ru``, ``title_kk``),
+    or None when the manifest gives none in that language. An edition never shows another language's title (each
+    edition's pages speak its language only) nor the dataset's id (an internal name): without a title of its own,
+    an edition names the dataset by its period and regional scheme, facts every manifest declares."""
+    if not isinstance(raw, dict):
+        return None
+    own = raw.get(TITLE_KEYS[lang])
+    return own if isinstance(own, str) and own.strip() else None
 
 
 def _check_text(value: object, where: str, add) -> None:

@@ -173,9 +173,10 @@ def direction_rows(scheme: str) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def dataset_title(scheme: str, label: str) -> str:
-    """The manifest's title (English, as the manifest's ``title``; the placeholder PERIOD without a period)."""
-    return i18n.text("en", "template.title", label=label or "PERIOD", scheme=scheme)
+def dataset_title(scheme: str, label: str, lang: str = "en") -> str:
+    """The manifest's title in ``lang`` (``title`` in English, ``title_ru``, ``title_kk``: each edition shows its
+    own, :func:`vstudy.data.manifest.title_in`; the placeholder PERIOD without a period)."""
+    return i18n.text(lang, "template.title", label=label or "PERIOD", scheme=scheme)
 
 
 def _yaml_str(value: str) -> str:
@@ -196,6 +197,8 @@ def manifest_text(scheme: str, dataset_id: str, start: dt.date | None, end: dt.d
     lines += [
         f"id: {dataset_id}",
         f"title: {_yaml_str(dataset_title(scheme, label))}",
+        f"title_ru: {_yaml_str(dataset_title(scheme, label, 'ru'))}",
+        f"title_kk: {_yaml_str(dataset_title(scheme, label, 'kk'))}",
         "period:",
         f"  start: {start.isoformat() if start else 'YYYY-MM-DD'}   # {i18n.text('en', 'template.manifest.start')}",
         f"  end: {end.isoformat() if end else 'YYYY-MM-DD'}     # {i18n.text('en', 'template.manifest.end')}",

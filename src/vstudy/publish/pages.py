@@ -12,10 +12,10 @@ live. :mod:`vstudy.publish.website` stages the pages into the Quarto project; :m
 study document from them.
 
 **What a dataset is.** The home page and the PDF open with the dataset's own manifest — its title in the
-edition's language (``title``, ``title_ru``, ``title_kk``), its period and regional scheme — and say that the
-study rebuilds the 2021 analytical report, transcribed from its text, only for a dataset whose manifest declares
-``transcribes: report_2021`` (:func:`transcribes_report`); so do the methods, the replication register's parts and
-the errata.
+edition's language (``title``, ``title_ru``, ``title_kk``; without one, the period and scheme alone name it), its
+period and regional scheme — and say that the study rebuilds the 2021 analytical report, transcribed from its text,
+only for a dataset whose manifest declares ``transcribes: report_2021`` (:func:`transcribes_report`); so do the
+methods, the replication register's parts and the errata.
 """
 
 from __future__ import annotations
@@ -93,16 +93,12 @@ def transcribes_report(manifest: dict) -> bool:
 
 
 def dataset_title(manifest: dict, lang: str) -> str:
-    """The dataset's title in ``lang`` as Markdown: its manifest's ``title`` (English), ``title_ru``,
-    ``title_kk`` in «…»; without one in the edition's language, its id as code (never another language's title);
-    "" for a manifest with neither."""
+    """The dataset's title in ``lang`` as Markdown: its manifest's ``title`` (English), ``title_ru``, ``title_kk``
+    in «…»; "" without one in the edition's language (:func:`vstudy.data.manifest.title_in`: never another
+    language's title, never the dataset's id) — the sentences then name the dataset by its period and scheme."""
     _check(lang)
-    key = "title" if lang == "en" else f"title_{lang}"
-    title = manifest.get(key) if isinstance(manifest, dict) else None
-    if isinstance(title, str) and title.strip():
-        return f"«{escape(title)}»"
-    ident = str(manifest.get("id", "")) if isinstance(manifest, dict) else ""
-    return f"`{ident.replace('`', '')}`" if ident else ""
+    title = dataset_manifest.title_in(manifest, lang)
+    return f"«{escape(title)}»" if title else ""
 
 
 def period_label(period: object, lang: str = "en") -> str:

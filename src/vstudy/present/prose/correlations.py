@@ -136,6 +136,17 @@ def coverage_text(coverage_table: pd.DataFrame, lang: str) -> list[Rendered]:
     return parts
 
 
+def intro_text(lang: str, is_report: bool, part: str = "intro") -> Rendered:
+    """A paragraph of the section's own text that depends on what the dataset is (``is_report``: manifest
+    ``transcribes: report_2021``, ``Study.dataset_facts``). ``part`` ``intro``, the opening: the 2021 report's
+    section «Корреляция» and its pairs for the report's transcription; for a researcher's own data, the study's
+    declared plan, whose confirmatory pairs were first tested in that report. ``published_intro``: what is done
+    with published coefficients (the report's, or a dataset's where it carries any); ``pairs_intro``: the report's
+    pairs recomputed; ``recon_intro``: what the reconstruction checks search — the report's published shares and
+    lists, or whatever shares a dataset gives."""
+    return _t(lang, f"{part}.{'report' if is_report else 'dataset'}")
+
+
 def method_text(alpha: float, lang: str, n_perm: int = cs.N_PERM) -> Rendered:
     """The primary method, the nulls, the corrections — with the constants the code and the plan use."""
     return _t(lang, "method.primary", exact=stats.EXACT_MAX_N, n_perm=n_perm, alpha=alpha, boot=stats.BOOTSTRAP_MIN_N,

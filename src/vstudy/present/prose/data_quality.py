@@ -14,6 +14,7 @@ import pandas as pd
 
 from vstudy.analysis import headline
 from vstudy.analysis.replication import DIFFERS, STATUS_KEY
+from vstudy.data import manifest as dataset_manifest
 from vstudy.data import regions
 from vstudy.i18n import formats
 from vstudy.present.words import Rendered, plain, t
@@ -30,14 +31,23 @@ def _period(period: Mapping[str, object], lang: str) -> str:
     return formats.period(start, end, lang)
 
 
+def intro_text(lang: str, is_report: bool, part: str = "intro") -> Rendered:
+    """A paragraph of the section's own text that depends on what the dataset is (``is_report``: manifest
+    ``transcribes: report_2021``): ``intro`` (the opening), ``errata_intro`` (the errata part), ``register_intro``
+    (the replication register) — the 2021 report's errata and published numbers for its transcription; for a
+    researcher's own data, the errata it records and a register that applies to a transcribed report only."""
+    return t(lang, f"data_quality.{part}.{'report' if is_report else 'dataset'}")
+
+
 def inventory_text(dataset: Mapping[str, object], lang: str) -> Rendered:
-    """What was loaded: the dataset's title, its tables, period, regions and scheme."""
+    """What was loaded: the dataset's title in the edition's language (none when its manifest gives no title in that
+    language: the sentence then names the dataset by its period and scheme), its tables, period, regions and scheme."""
     manifest = dataset.get("manifest") or {}
     period = manifest.get("period") or {}
     scheme = manifest.get("scheme")
     units = len(regions.codes(str(scheme))) if scheme in ("kz2021", "kz2022") else 0
-    title = (manifest.get(f"title_{lang}") if lang != "en" else None) or manifest.get("title", manifest.get("id", ""))
-    return t(lang, "data_quality.inventory", title=title, n=len(manifest.get("tables") or {}),
+    title = dataset_manifest.title_in(manifest, lang)  # the edition's own title, or none (never another language's)
+    return t(lang, "data_quality.inventory", title=title or "", has_title=bool(title), n=len(manifest.get("tables") or {}),
              period=_period(period, lang), units=units, scheme=str(scheme), synthetic=bool(manifest.get("synthetic")))
 
 

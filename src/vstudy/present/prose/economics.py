@@ -41,6 +41,13 @@ def _region(code: str, lang: str) -> str:
     return regions.name(code, lang)
 
 
+def intro_text(lang: str, is_report: bool) -> Rendered:
+    """The section's opening paragraph: for the dataset that transcribes the 2021 report (``is_report``: manifest
+    ``transcribes: report_2021``), the method as the report's, in its own words; for a researcher's own data, the
+    study's declared method, first used in that report."""
+    return t(lang, "economics.intro.report" if is_report else "economics.intro.dataset")
+
+
 def inputs_text(inp: Mapping, lang: str) -> list[Rendered]:
     """The hours, the period and the wage bases the section values."""
     if inp["hours"] is None:
