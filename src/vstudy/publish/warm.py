@@ -147,7 +147,7 @@ def _send(conn: socket.socket, message: dict) -> None:
 def _refuse(request: dict) -> str | None:
     """Why the zygote will not serve this request (None: it will)."""
     argv = request.get("argv") or []
-    if argv[:1] != [sys.executable] or argv[1:len(_OPTIONS) + 3] != [*_OPTIONS, "-m", KERNEL_MODULE]:
+    if argv[:1] != [sys.executable] or argv[1:len(_OPTIONS) + 3] != [*_OPTIONS, "-m", _MODULE[0]]:
         return "another command"
     if os.path.realpath(request.get("cwd", "")) != os.path.realpath(os.getcwd()):
         return "another folder"
@@ -160,6 +160,7 @@ def _refuse(request: dict) -> str | None:
 
 _STARTED_WITH: dict[str, str] = {}
 _OPTIONS: list[str] = []  # the interpreter's options (-X …), the same in the zygote as in the kernel's command
+_MODULE = [KERNEL_MODULE]  # the module the zygote's children run (another one in the tests)
 
 
 def _receive(conn: socket.socket) -> tuple[dict, list[int]]:
@@ -261,6 +262,9 @@ def _accept(listener: socket.socket, kernels: dict, stubs: dict) -> dict | None:
         conn.settimeout(None)
         why = _refuse(request) if len(fds) == 3 else "no streams"
         if why:
+            for fd in fds:
+                os.close(fd)
+            fds = []
             _send(conn, {"cold": why})
             conn.close()
             return None
@@ -324,14 +328,16 @@ def run_kernel(request: dict) -> None:
     import runpy
 
     sys.argv = [request["argv"][0], *request["argv"][len(_OPTIONS) + 3:]]  # argv[0]: the module's file, below
-    runpy.run_module(KERNEL_MODULE, run_name="__main__", alter_sys=True)
+    runpy.run_module(_MODULE[0], run_name="__main__", alter_sys=True)
 
 
-def zygote(path: str, options: list[str], notebooks: list[str]) -> int:
-    """``--zygote SOCKET OPTIONS NOTEBOOK``: import, then serve; a forked child runs its kernel and exits with it.
-    OPTIONS (JSON) are the interpreter options this process was started with, those of the kernel's command."""
+def zygote(path: str, options: list[str], module: str, notebooks: list[str]) -> int:
+    """``--zygote SOCKET OPTIONS MODULE NOTEBOOK...``: import, then serve; a forked child runs ``-m MODULE`` (the
+    kernel) and exits with it. OPTIONS (JSON) are the interpreter options this process was started with, those of
+    the kernel's command."""
     _ZYGOTE_PID[0] = os.getpid()
     _OPTIONS[:] = options
+    _MODULE[0] = module
     _STARTED_WITH.update(os.environ)
     # ipykernel selects its inline backend through MPLBACKEND when it starts (unless set): set it the same way before
     # matplotlib is imported here, so that matplotlib reads the backend a fresh kernel's matplotlib reads.
@@ -339,8 +345,8 @@ def zygote(path: str, options: list[str], notebooks: list[str]) -> int:
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     import threading
 
-    import ipykernel.kernelapp  # noqa: F401  # the kernel itself
-
+    if module == KERNEL_MODULE:
+        import ipykernel.kernelapp  # noqa: F401  # the kernel itself
     preload([m for nb in notebooks for m in preload_list(nb)])
     if threading.active_count() != 1 or _backend_selected():
         return 3  # never fork with a thread or a selected backend: the worker runs its kernels cold
@@ -460,7 +466,7 @@ def stub(path: str, command: list[str]) -> int:
 class Zygote:
     """The worker's zygote process: started by :func:`zygote_for`, ends when the worker does."""
 
-    def __init__(self, cwd: str, notebook: str, options: list[str]) -> None:
+    def __init__(self, cwd: str, notebook: str, options: list[str], module: str = KERNEL_MODULE) -> None:
         import subprocess
         import tempfile
 
@@ -472,11 +478,12 @@ class Zygote:
         self.path = os.path.join(self.folder, "s")
         self.cwd = os.path.realpath(cwd)
         read, self.lifeline = os.pipe()  # the zygote's stdin: end-of-file when this process is gone
+        self.env = dict(os.environ, JPY_PARENT_PID=str(os.getpid()))  # the kernels' environment it serves
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, *options, "-m", "vstudy.publish.warm", "--zygote", self.path, json.dumps(options),
-                 notebook],
-                cwd=cwd, env=dict(os.environ, JPY_PARENT_PID=str(os.getpid())), stdin=read,
+                 module, notebook],
+                cwd=cwd, env=self.env, stdin=read,
                 stdout=subprocess.DEVNULL, start_new_session=True)
         finally:
             os.close(read)
@@ -586,10 +593,10 @@ def kernel_manager_class(base, zygote_: Zygote | None):
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--zygote"]:
-        return zygote(argv[1], json.loads(argv[2]), argv[3:])
+        return zygote(argv[1], json.loads(argv[2]), argv[3], argv[4:])
     if argv[:1] == ["--stub"] and "--" in argv:
         return stub(argv[1], argv[argv.index("--") + 1:])
-    print("usage: python -m vstudy.publish.warm (--zygote SOCKET OPTIONS NOTEBOOK... | --stub SOCKET -- COMMAND...)",
+    print("usage: python -m vstudy.publish.warm (--zygote SOCKET OPTIONS MODULE NOTEBOOK... | --stub SOCKET -- COMMAND...)",
           file=sys.stderr)
     return 2
 
