@@ -2,40 +2,40 @@
 
 A section notebook's kernel pays about two CPU seconds before its first cell has done anything: the interpreter,
 ipykernel, and the imports every section makes (pandas, matplotlib, the study's modules). A worker executes many
-notebooks one after another, so it starts, at its first notebook, a *zygote*: ``python -m vstudy.publish.warm
---zygote SOCKET NOTEBOOK...`` imports ipykernel's kernel application and the modules the notebooks import (those every
-notebook of the folder imports, and those of the notebook at hand: :func:`preload_list`), then waits on a Unix socket,
-single-threaded: no zmq context, no event loop, no Python thread exists before a fork.
+notebooks one after another, so at its first notebook it starts a *zygote* (``python -m vstudy.publish.warm
+--zygote …``) that imports ipykernel's kernel application and the modules the notebooks import (those every notebook
+of the folder imports, and the rest of the first notebook's: :func:`preload_list`) and then waits on a Unix socket,
+single-threaded: no zmq context, no event loop, no Python thread exists when it forks.
 
-jupyter_client still starts and manages one process per kernel, with the kernel's usual command behind a *stub*
-(:func:`kernel_manager_class`): ``python -m vstudy.publish.warm --stub SOCKET ZYGOTE_PID -- python -m ipykernel_launcher
--f CONNECTION_FILE``. The stub sends the zygote the command, its working folder and environment, and its standard
+jupyter_client still starts and manages one process per kernel: the kernel's usual command behind a *stub*
+(:func:`kernel_manager_class`), ``python -m vstudy.publish.warm --stub SOCKET -- python -m ipykernel_launcher -f
+CONNECTION_FILE``. The stub sends the zygote that command, its working folder and environment, and its standard
 input, output and error (SCM_RIGHTS); the zygote forks a child that starts a session of its own (as jupyter_client
-starts kernels), takes those streams, folder and environment, and runs ``ipykernel_launcher`` as ``python -m`` would.
-The stub stands in for the kernel process:
+starts kernels), takes those streams and that folder, and runs ``ipykernel_launcher`` as ``python -m`` would. The
+stub stands in for the kernel process:
 
 * SIGINT, SIGTERM, SIGHUP (and SIGQUIT, SIGUSR1, SIGUSR2) sent to the stub go to the kernel's process group;
 * the stub ends with the kernel's exit status (code or signal), which the zygote reports over the socket;
 * when the stub dies (jupyter_client kills it with SIGKILL), the zygote kills the kernel's process group; when the
-  zygote dies, its kernels die with it (PR_SET_PDEATHSIG); when the worker dies, the zygote (it reads a pipe whose
-  only writer is the worker) and the stub (it polls its parent, as ipykernel does) end the kernel.
+  zygote dies, its kernels die with it (PR_SET_PDEATHSIG); when the worker dies, the zygote (its standard input is
+  a pipe whose only writer is the worker) and the stub (it polls its parent, as ipykernel does) end the kernel.
 
-The zygote and its kernels inherit the worker's environment, and with it the build's tag (:mod:`vstudy.publish.procs`):
-a dying build ends them like any other of its processes.
+The zygote and its kernels carry the worker's environment, and with it the build's tag (:mod:`vstudy.publish.procs`):
+a dying build ends them as it ends all its processes.
 
-What a kernel sees is what a fresh ``python -m ipykernel_launcher`` would see: the same interpreter, environment
-(the zygote serves only a command ``<the zygote's python> -m ipykernel_launcher …`` whose environment differs from the
-zygote's in nothing but jupyter_client's per-kernel variables, and only in the folder it was started in), matplotlib
-backend (the zygote sets ``MPLBACKEND`` as ipykernel would before it imports matplotlib and never selects the backend:
-ipykernel's inline backend is loaded in the kernel, by the kernel's first figure, exactly as in a fresh kernel),
-``sys.argv``, ``sys.path``, signal dispositions; numpy's global random state is seeded afresh (Python's ``random``
-reseeds itself after a fork). Two things differ: the kernel's parent process is the zygote, not the worker (the
-worker's pid is in ``JPY_PARENT_PID``, as for any kernel), and the kernels of one worker share the zygote's string-hash
-seed (a fresh interpreter draws its own; ``PYTHONHASHSEED`` is honoured either way).
+A kernel sees what a fresh ``python -m ipykernel_launcher`` sees: the same interpreter and options, environment (the
+zygote serves only its own interpreter running ``-m ipykernel_launcher``, with the zygote's environment but for
+jupyter_client's ``JPY_SESSION_NAME``, in the zygote's folder), ``sys.argv``, ``sys.path``, signal dispositions and
+matplotlib backend: the zygote sets ``MPLBACKEND`` as ipykernel does before it imports matplotlib, and never selects
+the backend, so ipykernel's inline backend is loaded by the kernel's first figure, as in a fresh kernel. numpy's
+global random state is seeded afresh in each kernel (Python's ``random`` reseeds itself after a fork). Two things
+differ: the kernel's parent process is the zygote, not the worker (the worker's pid is in ``JPY_PARENT_PID``, as for
+any kernel it starts), and the kernels of one worker share the zygote's string-hash seed (``PYTHONHASHSEED`` is
+honoured either way).
 
-Anything the zygote cannot serve — another command or interpreter, another environment or folder, a zygote that failed
-to start or died — runs the usual command instead (the stub replaces itself with it: a cold kernel, the same process
-for jupyter_client). ``VSTUDY_WARM_KERNELS=0`` in the environment makes every kernel cold.
+Whatever the zygote cannot serve — another command or interpreter, another environment or folder, a zygote that could
+not start or died — runs the usual command instead: the stub replaces itself with it (a cold kernel, in the process
+jupyter_client started). ``VSTUDY_WARM_KERNELS=0`` in the environment makes every kernel cold.
 """
 
 from __future__ import annotations
@@ -166,13 +166,18 @@ _MODULE = [KERNEL_MODULE]  # the module the zygote's children run (another one i
 def _receive(conn: socket.socket) -> tuple[dict, list[int]]:
     """One request: a 4-byte length, JSON, and the stub's three standard streams."""
     data, fds, _flags, _addr = socket.recv_fds(conn, 1 << 16, 3)
-    while len(data) < 4 or len(data) < 4 + struct.unpack("!I", data[:4])[0]:
-        more = conn.recv(1 << 16)
-        if not more:
-            raise ConnectionError("request cut short")
-        data += more
-    (size,) = struct.unpack("!I", data[:4])
-    return json.loads(data[4:4 + size].decode()), list(fds)
+    try:
+        while len(data) < 4 or len(data) < 4 + struct.unpack("!I", data[:4])[0]:
+            more = conn.recv(1 << 16)
+            if not more:
+                raise ConnectionError("request cut short")
+            data += more
+        (size,) = struct.unpack("!I", data[:4])
+        return json.loads(data[4:4 + size].decode()), list(fds)
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        raise
 
 
 def _set_parent_death_signal() -> None:
