@@ -432,7 +432,10 @@ def stub(path: str, command: list[str]) -> int:
             signal.signal(getattr(signal, name), signal.SIG_DFL if name != "SIGINT" else signal.default_int_handler)
         if any(s in pending for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)):
             return 128 + pending[-1]  # stopped before a kernel ran
-        os.execv(command[0], command)  # the cold kernel, in this process
+        for name in ("SIGPIPE", "SIGXFSZ"):  # ignored by Python, and an ignored signal stays so across exec
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), signal.SIG_DFL)
+        os.execv(command[0], command)  # the cold kernel, in this process, as jupyter_client would have started it
     sock, kernel[0], received = asked
     for signum in pending:
         _kill_group(kernel[0], signum)
