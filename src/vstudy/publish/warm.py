@@ -4,7 +4,8 @@ A section notebook's kernel pays about two CPU seconds before its first cell has
 ipykernel, and the imports every section makes (pandas, matplotlib, the study's modules). A worker executes many
 notebooks one after another, so at its first notebook it starts a *zygote* (``python -m vstudy.publish.warm
 --zygote …``) that imports ipykernel's kernel application and the modules the notebooks import (those every notebook
-of the folder imports, and the rest of the first notebook's: :func:`preload_list`) and then waits on a Unix socket,
+of the folder imports, and the rest of the first notebook's: :func:`preload_list`) and then waits on a Unix socket
+(in Linux's abstract namespace: no file to leave behind; it serves processes of its own user only),
 single-threaded: no zmq context, no event loop, no Python thread exists when it forks.
 
 jupyter_client still starts and manages one process per kernel: the kernel's usual command behind a *stub*
@@ -195,14 +196,22 @@ def _kill_group(pid: int, sig: int = signal.SIGKILL) -> None:
             os.kill(pid, sig)
 
 
+def address(name: str) -> str:
+    """The socket address of a zygote named ``@NAME``: Linux's abstract namespace (no file to create, to clean up
+    or to leave behind when a build is killed; the zygote serves only processes of its own user)."""
+    return "\0" + name[1:] if name.startswith("@") else name
+
+
 def serve(path: str) -> dict | None:
     """The zygote's loop: accept requests on ``path``, fork kernels, report their ends; returns None when the worker
     is gone (standard input at end-of-file), or, in a forked child, the request the child is to run."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    temporary = f"{path}.{os.getpid()}"
-    listener.bind(temporary)
+    listener.bind(address(path))
     listener.listen(64)
-    os.rename(temporary, path)  # ready: the worker waits for the name
+    if _READY[0] >= 0:
+        os.write(_READY[0], b"ready\n")  # the worker waits for this line
+        os.close(_READY[0])
+        _READY[0] = -1
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_r, False)
     os.set_blocking(wake_w, False)
@@ -251,17 +260,20 @@ def serve(path: str) -> dict | None:
         if os.getpid() == _ZYGOTE_PID[0]:
             for pid in list(kernels):
                 _kill_group(pid)
-            with contextlib.suppress(OSError):
-                os.unlink(path)
 
 
 _ZYGOTE_PID = [0]
+_READY = [-1]  # the zygote's original standard output, where it says it is ready
 
 
 def _accept(listener: socket.socket, kernels: dict, stubs: dict) -> dict | None:
     conn, _ = listener.accept()
     fds: list[int] = []
     try:
+        _pid, uid, _gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                              struct.calcsize("3i")))
+        if uid != os.getuid():
+            raise PermissionError("a process of another user")
         conn.settimeout(10)
         request, fds = _receive(conn)
         conn.settimeout(None)
@@ -341,6 +353,11 @@ def zygote(path: str, options: list[str], module: str, notebooks: list[str]) -> 
     kernel) and exits with it. OPTIONS (JSON) are the interpreter options this process was started with, those of
     the kernel's command."""
     _ZYGOTE_PID[0] = os.getpid()
+    # Standard output is the worker's pipe, for the line that says "ready" and for nothing else.
+    _READY[0] = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
     _OPTIONS[:] = options
     _MODULE[0] = module
     _STARTED_WITH.update(os.environ)
@@ -386,12 +403,10 @@ def _exit_like(status: int) -> None:
 def _ask(path: str, command: list[str]) -> tuple[socket.socket, int, bytes] | None:
     """Ask the zygote for a kernel: (the connection, the kernel's pid, what was read after the answer), or None for
     a cold kernel."""
-    if not os.path.exists(path):
-        return None
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.settimeout(30)
-        sock.connect(path)
+        sock.connect(address(path))
         payload = json.dumps({"argv": command, "cwd": os.getcwd(), "env": dict(os.environ)}).encode()
         socket.send_fds(sock, [struct.pack("!I", len(payload)) + payload], [0, 1, 2])
         received = b""
@@ -476,14 +491,9 @@ class Zygote:
 
     def __init__(self, cwd: str, notebook: str, options: list[str], module: str = KERNEL_MODULE) -> None:
         import subprocess
-        import tempfile
+        import uuid
 
-        runtime = os.environ.get("JUPYTER_RUNTIME_DIR")
-        base = runtime if runtime and len(os.fsencode(runtime)) < 60 else None
-        if base:
-            os.makedirs(base, mode=0o700, exist_ok=True)
-        self.folder = tempfile.mkdtemp(prefix="zygote-", dir=base)
-        self.path = os.path.join(self.folder, "s")
+        self.path = f"@vstudy-zygote-{uuid.uuid4().hex}"  # an abstract socket (:func:`address`)
         self.cwd = os.path.realpath(cwd)
         read, self.lifeline = os.pipe()  # the zygote's stdin: end-of-file when this process is gone
         self.env = dict(os.environ, JPY_PARENT_PID=str(os.getpid()))  # the kernels' environment it serves
@@ -491,22 +501,21 @@ class Zygote:
             self.proc = subprocess.Popen(
                 [sys.executable, *options, "-m", "vstudy.publish.warm", "--zygote", self.path, json.dumps(options),
                  module, notebook],
-                cwd=cwd, env=self.env, stdin=read,
-                stdout=subprocess.DEVNULL, start_new_session=True)
+                cwd=cwd, env=self.env, stdin=read, stdout=subprocess.PIPE, start_new_session=True)
         finally:
             os.close(read)
         self.usable: bool | None = None
 
     def ready(self, timeout: float = READY_TIMEOUT) -> bool:
-        """Wait until the zygote serves (its socket is in place); False if it ended or took too long."""
-        import time
-
+        """Wait until the zygote serves (it says so on its standard output); False if it ended or took too long."""
         if self.usable is not None:
             return self.usable and self.proc.poll() is None
-        deadline = time.monotonic() + timeout
-        while self.proc.poll() is None and not os.path.exists(self.path) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        self.usable = self.proc.poll() is None and os.path.exists(self.path)
+        assert self.proc.stdout is not None
+        line = b""
+        with contextlib.suppress(OSError, ValueError):
+            if select.select([self.proc.stdout], [], [], timeout)[0]:
+                line = self.proc.stdout.readline()
+        self.usable = line == b"ready\n" and self.proc.poll() is None
         if not self.usable:
             self.close()
         return self.usable
@@ -526,9 +535,8 @@ class Zygote:
             self.proc.kill()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(5)
-        import shutil
-
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
 
 
 _ZYGOTES: dict[str, Zygote] = {}
@@ -604,8 +612,8 @@ def main(argv: list[str]) -> int:
         return zygote(argv[1], json.loads(argv[2]), argv[3], argv[4:])
     if argv[:1] == ["--stub"] and "--" in argv:
         return stub(argv[1], argv[argv.index("--") + 1:])
-    print("usage: python -m vstudy.publish.warm (--zygote SOCKET OPTIONS MODULE NOTEBOOK... | --stub SOCKET -- COMMAND...)",
-          file=sys.stderr)
+    print("usage: python -m vstudy.publish.warm (--zygote SOCKET OPTIONS MODULE NOTEBOOK... "
+          "| --stub SOCKET -- COMMAND...)", file=sys.stderr)
     return 2
 
 
