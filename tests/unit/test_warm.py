@@ -192,3 +192,29 @@ def test_the_kernel_command_is_this_interpreter_running_ipykernel():
     assert z.command(["python", "-m", "ipykernel_launcher"]) == [
         sys.executable, "-m", "vstudy.publish.warm", "--stub", "/x/s", "--", "python", "-m", "ipykernel_launcher"]
     assert json.loads(json.dumps(options)) == options
+
+
+CLIENT = """
+import json, os, socket, struct, sys
+request = json.loads(sys.stdin.read())
+sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+sock.settimeout(20)
+sock.connect("\\0" + request.pop("name")[1:])
+payload = json.dumps(request).encode()
+socket.send_fds(sock, [struct.pack("!I", len(payload)) + payload], [0, 1, 2])
+print(repr(sock.recv(100)))
+"""
+
+
+@pytest.mark.skipif(os.getuid() != 0 or not Path("/usr/bin/python3").exists(), reason="needs root to be another user")
+def test_the_zygote_serves_no_other_user(zygote, folder):
+    assert zygote.path.startswith("@")  # an abstract socket: no file anywhere
+    request = {"name": zygote.path, "argv": [sys.executable, "-m", "fakekernel", "exit0"], "cwd": str(folder),
+               "env": zygote.env}
+    mine = subprocess.run(["/usr/bin/python3", "-c", CLIENT], input=json.dumps(request), capture_output=True,
+                          text=True, cwd="/", timeout=30)
+    assert mine.stdout.startswith("b'{\"pid\": ")  # the same request from this user is served
+    other = subprocess.run(["/usr/bin/python3", "-c", CLIENT], input=json.dumps(request), capture_output=True,
+                           text=True, cwd="/", timeout=30, user=65534, group=65534, extra_groups=[])
+    # closed unanswered (before or after the client sent its request): nothing forked
+    assert other.stdout == "b''\n" or (other.stdout == "" and "BrokenPipeError" in other.stderr), other.stderr
