@@ -1,8 +1,10 @@
-"""Kernels started at once by several workers never race for a port: they talk over local IPC sockets."""
+"""Kernels started at once by several workers never race for a port: they talk over local IPC sockets. Kernels forked
+from a worker's zygote (warm kernels) give a notebook the outputs a kernel started afresh gives."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -43,3 +45,42 @@ def test_four_kernels_started_at_once_all_run(tmp_path: Path, monkeypatch):
     for i in range(4):
         out = nbformat.read(tmp_path / f"out{i}.ipynb", as_version=4)
         assert out.cells[-1].outputs[0]["text"] == "42\n"
+
+
+WARM_CELLS = (
+    "import sys\nimport matplotlib.pyplot as plt\nimport numpy as np\nprint(plt.get_backend(), sys.argv[1:2])",
+    "np.random.seed(3)\nfig, ax = plt.subplots(figsize=(2, 2))\n_ = ax.plot(np.random.rand(5))",  # inline: a PNG
+    "import os\nprint('forked' if os.getppid() != int(os.environ['JPY_PARENT_PID']) else 'started')",
+)
+
+
+def test_warm_kernels_execute_a_notebook_as_cold_kernels_do(tmp_path: Path):
+    """A worker's kernels are forked from its zygote (vstudy.publish.warm) and give the notebook the same outputs,
+    figures included, as kernels started afresh (VSTUDY_WARM_KERNELS=0)."""
+    source = tmp_path / "nb.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(code, id=f"c{i}") for i, code in enumerate(WARM_CELLS)]
+    nbformat.write(nb, source)
+    code = ("import json, sys; from vstudy.publish import worker; worker.skip_unused_filesystems(); "
+            "sys.exit(max(worker.run(json.load(open(p))) for p in sys.argv[1:]))")
+    outputs = {}
+    for switch in ("1", "0"):
+        specs = []
+        for i in range(2):  # the second kernel of a worker comes from the zygote the first one started
+            spec = {"input": str(source), "output": str(tmp_path / f"out-{switch}-{i}.ipynb"), "parameters": {},
+                    "kernel": "python3", "cwd": str(tmp_path), "error_path": str(tmp_path / "err.json")}
+            specs.append(tmp_path / f"spec-{switch}-{i}.json")
+            specs[-1].write_text(json.dumps(spec), encoding="utf-8")
+        # the kernels' own backend, as in a build (the test session may have chosen another)
+        env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+        env["VSTUDY_WARM_KERNELS"] = switch
+        assert subprocess.run([sys.executable, "-c", code, *map(str, specs)], env=env, timeout=300).returncode == 0
+        for i in range(2):
+            cells = nbformat.read(tmp_path / f"out-{switch}-{i}.ipynb", as_version=4).cells
+            outputs[switch, i] = [c.outputs for c in cells]
+    for i in range(2):
+        assert outputs["1", i][2][0]["text"] == "forked\n" and outputs["0", i][2][0]["text"] == "started\n"
+        assert outputs["1", i][:2] == outputs["0", i][:2] == outputs["0", 0][:2]
+    first, figure = outputs["1", 0][:2]
+    assert first[0]["text"] == "module://matplotlib_inline.backend_inline ['-f']\n"
+    assert [o["output_type"] for o in figure] == ["display_data"] and "image/png" in figure[0]["data"]

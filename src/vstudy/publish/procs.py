@@ -1,7 +1,7 @@
 """The processes of one build: tagged, watched, and ended together.
 
 Every worker a build starts carries ``VSTUDY_BUILD=<token>`` in its environment, and the Jupyter kernels the worker
-starts inherit it. That tag finds them all, whatever session or process group jupyter_client put them in:
+starts inherit it (so do the zygote a worker forks its kernels from and the kernels it forks, :mod:`vstudy.publish.warm`). That tag finds them all, whatever session or process group jupyter_client put them in:
 
 * the build ends its workers and their kernels with :func:`kill_tagged` when it stops for any reason it can handle
   (the end of the build, a failure, Ctrl-C, SIGTERM);

@@ -19,6 +19,9 @@ SPEC holds input, output, cwd, kernel, parameters and ``error_path``; optionally
 else. A kernel that dies while starting ("Kernel died before replying to kernel_info": two kernels started at once
 can pick the same free port) is started again, once, before the notebook fails.
 
+Kernels are forked from a zygote that has imported ipykernel and the notebooks' modules once per worker
+(:mod:`vstudy.publish.warm`); ``VSTUDY_WARM_KERNELS=0`` in the environment starts every kernel as a fresh process.
+
 Executed notebooks are deterministic (:func:`finalize`): the cell ids of the source notebook (the injected
 parameters cell gets a fixed one), no timestamps or durations in the metadata, and the parameters recorded as a
 reader re-running the notebook would use them: paths relative to the repository root, pointing at the output tree
@@ -229,12 +232,17 @@ def kernel_manager_class():
 
 
 def run(spec: dict) -> int:
+    from vstudy.publish import warm
+
+    zygote = warm.zygote_for(spec)  # started at the first notebook; imports while papermill is imported here
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     output = Path(spec["output"])
-    manager = kernel_manager_class()
+    cold = kernel_manager_class()
     for attempt in (1, 2):
+        # A kernel that died while starting is started again cold.
+        manager = warm.kernel_manager_class(cold, zygote) if attempt == 1 else cold
         try:
             pm.execute_notebook(
                 spec["input"],

@@ -1,0 +1,220 @@
+"""The zygote of warm kernels (vstudy.publish.warm): forks, signals, exit statuses, deaths, and the cold fallback.
+
+The zygote here serves a small stand-in kernel module (written into the test's folder) instead of ipykernel, so that
+no notebook runs: tests/integration/test_worker_kernels.py runs real notebooks through warm kernels.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from vstudy.publish import procs, warm
+
+pytestmark = pytest.mark.skipif(not warm.enabled({}), reason="warm kernels need Linux")
+
+FAKE_KERNEL = '''
+import os, signal, sys, time
+
+signal.signal(signal.SIGINT, lambda *_: print("interrupted", flush=True))
+print("ready", os.getpid(), os.getppid(), os.getsid(0), os.getcwd(), "|".join(sys.argv[1:]),
+      os.environ.get("JPY_SESSION_NAME", "-"), sys.modules["__main__"].__file__, flush=True)
+what = sys.argv[1]
+if what.startswith("exit"):
+    sys.exit(int(what[4:]))
+if what == "kill":
+    os.kill(os.getpid(), signal.SIGKILL)
+for _ in range(600):
+    time.sleep(0.1)
+'''
+
+
+def notebook(path: Path, *sources: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source, id=f"c{i}") for i, source in enumerate(sources)]
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "fakekernel.py").write_text(FAKE_KERNEL, encoding="utf-8")
+    notebook(tmp_path / "nb.ipynb", "import json")
+    return tmp_path
+
+
+@pytest.fixture()
+def zygote(folder: Path):
+    z = warm.Zygote(str(folder), str(folder / "nb.ipynb"), [], module="fakekernel")
+    assert z.ready(timeout=60)
+    yield z
+    z.close()
+
+
+def start(z: warm.Zygote, folder: Path, *args: str, **env: str) -> tuple[subprocess.Popen, list[str]]:
+    """A stub for ``python -m fakekernel ARGS`` as jupyter_client starts a kernel; its first line, split."""
+    command = z.command([sys.executable, "-m", "fakekernel", *args])
+    proc = subprocess.Popen(command, cwd=folder, env=dict(z.env, **env),
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    return proc, proc.stdout.readline().split()
+
+
+def gone(pid: int, seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while procs._alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return not procs._alive(pid)
+
+
+def test_the_zygote_forks_the_kernel_in_a_session_of_its_own(zygote, folder):
+    proc, (word, pid, ppid, sid, cwd, args, session, main) = start(zygote, folder, "exit0", "-f", "x.json",
+                                                                   JPY_SESSION_NAME="s1")
+    assert word == "ready"
+    assert int(ppid) == zygote.proc.pid and int(pid) != proc.pid  # forked by the zygote, not started afresh
+    assert int(sid) == int(pid)  # its own session, as jupyter_client starts kernels
+    assert cwd == str(folder) and args == "exit0|-f|x.json" and session == "s1"
+    assert main == str(folder / "fakekernel.py")  # run as `python -m fakekernel` would run it
+    assert proc.wait(timeout=10) == 0
+
+
+@pytest.mark.parametrize(("args", "status"), [(("exit7",), 7), (("kill",), -signal.SIGKILL)])
+def test_the_stub_ends_with_the_kernels_status(zygote, folder, args, status):
+    proc, first = start(zygote, folder, *args)
+    assert int(first[2]) == zygote.proc.pid
+    assert proc.wait(timeout=10) == status
+
+
+def test_signals_to_the_stub_reach_the_kernel(zygote, folder):
+    proc, first = start(zygote, folder, "wait")
+    kernel = int(first[1])
+    proc.send_signal(signal.SIGINT)  # jupyter_client's interrupt
+    assert proc.stdout.readline() == "interrupted\n"
+    assert procs._alive(kernel) and proc.poll() is None
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=10) == -signal.SIGTERM  # the kernel died of it, and the stub reports so
+    assert gone(kernel)
+
+
+def test_when_the_stub_dies_its_kernel_dies(zygote, folder):
+    proc, first = start(zygote, folder, "wait")
+    kernel = int(first[1])
+    proc.kill()  # what jupyter_client does to a kernel that will not stop
+    proc.wait(timeout=10)
+    assert gone(kernel)
+    assert zygote.proc.poll() is None  # the zygote serves on
+    again, first = start(zygote, folder, "exit3")
+    assert int(first[2]) == zygote.proc.pid and again.wait(timeout=10) == 3
+
+
+def test_when_the_worker_is_gone_the_zygote_and_its_kernels_end(zygote, folder):
+    proc, first = start(zygote, folder, "wait")
+    kernel = int(first[1])
+    os.close(zygote.lifeline)  # the worker's end of the zygote's standard input: closed when the worker dies
+    assert zygote.proc.wait(timeout=10) == 0
+    assert gone(kernel)
+    assert proc.wait(timeout=10) == 1
+
+
+def test_a_request_the_zygote_cannot_serve_runs_the_command_cold(zygote, folder):
+    # another environment than the zygote's: the stub becomes the kernel itself
+    proc, first = start(zygote, folder, "exit5", VSTUDY_SOMETHING="else")
+    assert int(first[1]) == proc.pid and int(first[2]) == os.getpid()
+    assert proc.wait(timeout=10) == 5
+    # another folder
+    other = folder / "other"
+    other.mkdir()
+    (other / "fakekernel.py").write_text(FAKE_KERNEL, encoding="utf-8")
+    command = zygote.command([sys.executable, "-m", "fakekernel", "exit6"])
+    cold = subprocess.run(command, cwd=other, env=zygote.env,
+                          capture_output=True, text=True, timeout=30)
+    assert cold.returncode == 6 and int(cold.stdout.split()[2]) == os.getpid()
+
+
+def test_without_a_zygote_the_stub_runs_the_command_cold(folder):
+    command = [sys.executable, "-m", "vstudy.publish.warm", "--stub", str(folder / "none"), "--",
+               sys.executable, "-m", "fakekernel", "exit4"]
+    cold = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=30)
+    assert cold.returncode == 4 and int(cold.stdout.split()[2]) == os.getpid()
+
+
+def test_a_zygote_that_would_fork_with_a_thread_is_not_used(folder):
+    (folder / "threaded.py").write_text("import threading, time\n"
+                                        "threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n",
+                                        encoding="utf-8")
+    notebook(folder / "nb.ipynb", "import threaded")
+    z = warm.Zygote(str(folder), str(folder / "nb.ipynb"), [], module="fakekernel")
+    try:
+        assert not z.ready(timeout=60)
+        assert z.proc.returncode == 3
+        base = type("Base", (), {})
+        assert warm.kernel_manager_class(base, z) is base  # the worker's kernels are cold
+    finally:
+        z.close()
+
+
+def test_the_switch_forces_cold_kernels(folder, monkeypatch):
+    spec = {"input": str(folder / "nb.ipynb"), "cwd": str(folder), "kernel": "python3"}
+    monkeypatch.setenv(warm.SWITCH, "0")
+    assert not warm.enabled() and warm.zygote_for(spec) is None
+    base = type("Base", (), {})
+    assert warm.kernel_manager_class(base, None) is base
+    monkeypatch.setenv(warm.SWITCH, "1")
+    assert warm.enabled()
+
+
+def test_the_preload_list_comes_from_the_notebooks(tmp_path):
+    first = notebook(tmp_path / "01.ipynb", "import pandas as pd\nfrom vstudy.present import figures, notebook",
+                     "%matplotlib inline\nimport json", "from .relative import x")
+    notebook(tmp_path / "02.ipynb", "from vstudy.present import notebook\nimport pandas\nimport geopandas")
+    notebook(tmp_path / "03.ipynb", "if True:\n    import pandas\nfrom vstudy.present import notebook, views")
+    assert warm.notebook_imports(str(first)) == ["pandas", "vstudy.present", "vstudy.present.figures",
+                                                 "vstudy.present.notebook", "json"]
+    # what every notebook imports first, then the rest of this one's
+    assert warm.preload_list(str(first)) == ["pandas", "vstudy.present", "vstudy.present.notebook",
+                                             "vstudy.present.figures", "json"]
+    assert warm.preload(["json", "json.nonexistent", "no_such_module_here"]) == ["json"]
+
+
+def test_the_kernel_command_is_this_interpreter_running_ipykernel():
+    options = warm.interpreter_options("python3")
+    assert options is not None and all(o.startswith("-") for o in options)
+    assert warm.interpreter_options("no-such-kernel") is None
+    z = object.__new__(warm.Zygote)
+    z.path = "/x/s"
+    assert z.command(["python", "-m", "ipykernel_launcher"]) == [
+        sys.executable, "-m", "vstudy.publish.warm", "--stub", "/x/s", "--", "python", "-m", "ipykernel_launcher"]
+    assert json.loads(json.dumps(options)) == options
+
+
+CLIENT = """
+import json, os, socket, struct, sys
+request = json.loads(sys.stdin.read())
+sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+sock.settimeout(20)
+sock.connect("\\0" + request.pop("name")[1:])
+payload = json.dumps(request).encode()
+socket.send_fds(sock, [struct.pack("!I", len(payload)) + payload], [0, 1, 2])
+print(repr(sock.recv(100)))
+"""
+
+
+@pytest.mark.skipif(os.getuid() != 0 or not Path("/usr/bin/python3").exists(), reason="needs root to be another user")
+def test_the_zygote_serves_no_other_user(zygote, folder):
+    assert zygote.path.startswith("@")  # an abstract socket: no file anywhere
+    request = {"name": zygote.path, "argv": [sys.executable, "-m", "fakekernel", "exit0"], "cwd": str(folder),
+               "env": zygote.env}
+    mine = subprocess.run(["/usr/bin/python3", "-c", CLIENT], input=json.dumps(request), capture_output=True,
+                          text=True, cwd="/", timeout=30)
+    assert mine.stdout.startswith("b'{\"pid\": ")  # the same request from this user is served
+    other = subprocess.run(["/usr/bin/python3", "-c", CLIENT], input=json.dumps(request), capture_output=True,
+                           text=True, cwd="/", timeout=30, user=65534, group=65534, extra_groups=[])
+    # closed unanswered (before or after the client sent its request): nothing forked
+    assert other.stdout == "b''\n" or (other.stdout == "" and "BrokenPipeError" in other.stderr), other.stderr
