@@ -201,8 +201,11 @@ sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 sock.settimeout(20)
 sock.connect("\\0" + request.pop("name")[1:])
 payload = json.dumps(request).encode()
-socket.send_fds(sock, [struct.pack("!I", len(payload)) + payload], [0, 1, 2])
-print(repr(sock.recv(100)))
+try:
+    socket.send_fds(sock, [struct.pack("!I", len(payload)) + payload], [0, 1, 2])
+    print(repr(sock.recv(100)))
+except (BrokenPipeError, ConnectionResetError):  # closed before the request was read: a reset, at send or recv
+    print("closed")
 """
 
 
@@ -217,4 +220,4 @@ def test_the_zygote_serves_no_other_user(zygote, folder):
     other = subprocess.run(["/usr/bin/python3", "-c", CLIENT], input=json.dumps(request), capture_output=True,
                            text=True, cwd="/", timeout=30, user=65534, group=65534, extra_groups=[])
     # closed unanswered (before or after the client sent its request): nothing forked
-    assert other.stdout == "b''\n" or (other.stdout == "" and "BrokenPipeError" in other.stderr), other.stderr
+    assert other.stdout in ("b''\n", "closed\n"), other.stderr
