@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from vstudy import cli
-from vstudy.data import datasets, processed, regions, schemas, template, workbook
+from vstudy.data import datasets, manifest, processed, regions, schemas, template, workbook
 from vstudy.vocab import AGE_GROUPS, GENDERS, STATUSES
 
 SCHEME = "kz2022"
@@ -103,6 +103,32 @@ def test_a_workbook_filled_with_shares_validates_and_builds(shares_book, tmp_pat
     assert set(male["value_kind"]) == {"supplied"} and male["source"].str.contains(SOURCE, regex=False).all()
     exported = workbook.to_directory(book, tmp_path / "exported")  # what a build reads
     assert datasets.load_dataset(exported).ok
+
+
+def test_the_manifest_sheet_titles_the_dataset_in_each_edition_s_language(shares_book, tmp_path):
+    """The manifest sheet has a title per edition (title, title_ru, title_kk), pre-filled from the template's own
+    wording; what the researcher types there is each edition's title, in the workbook and in its exported directory."""
+    import openpyxl
+
+    book, _ = shares_book
+    wb = openpyxl.load_workbook(book)
+    ws = wb["manifest"]
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    assert [k for k in rows if k.startswith("title")] == ["title", "title_ru", "title_kk"]
+    assert ws.cell(rows["title_ru"], 2).value == template.dataset_title(SCHEME, "2022", "ru")
+    assert ws.cell(rows["title_kk"], 2).value == template.dataset_title(SCHEME, "2022", "kk")
+    assert not ws.cell(rows["title_kk"], 2).protection.locked  # the researcher's to edit
+    assert ws.cell(rows["title_ru"], 3).value.startswith("title of the dataset in Russian")
+    ws.cell(rows["title_ru"], 2, "Волонтёрство в регионах, 2022 (тест)")
+    ws.cell(rows["title_kk"], 2).value = None  # left empty: the Kazakh edition names the dataset by its period and scheme
+    edited = tmp_path / "titled.xlsx"
+    wb.save(edited)
+    for source in (edited, workbook.to_directory(edited, tmp_path / "exported")):
+        ds = datasets.load_dataset(source)
+        assert ds.ok, [p.format() for p in ds.problems]
+        assert manifest.title_in(ds.manifest, "ru") == "Волонтёрство в регионах, 2022 (тест)"
+        assert manifest.title_in(ds.manifest, "kk") is None
+        assert manifest.title_in(ds.manifest, "en") == template.dataset_title(SCHEME, "2022")
 
 
 def test_a_missing_source_names_the_cell_of_the_columns_sheet(shares_book, tmp_path):

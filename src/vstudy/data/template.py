@@ -300,6 +300,7 @@ def write_workbook(path: str | Path, scheme: str, dataset_id: str, start: dt.dat
     ws = wb.create_sheet(workbook.MANIFEST_SHEET)
     values = {
         "id": dataset_id, "title": dataset_title(scheme, label),
+        "title_ru": dataset_title(scheme, label, "ru"), "title_kk": dataset_title(scheme, label, "kk"),
         "period_start": start.isoformat() if start else "", "period_end": end.isoformat() if end else "",
         "period_label": label, "scheme": scheme, "synthetic": "false", "description": "",
     }

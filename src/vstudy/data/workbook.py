@@ -3,7 +3,7 @@
 Sheets (``vstudy template`` writes them; :func:`read` reads them back):
 
 ``instructions``          what to fill, in Russian, Kazakh and English (not read)
-``manifest``              key / value: id, title, period_start, period_end, period_label, scheme, synthetic, description
+``manifest``              key / value: id, title, title_ru, title_kk, period_start, period_end, period_label, scheme, synthetic, description
 ``columns``               one row per value column: table, column, unit, …, ``source`` and ``ref_period`` to fill
 ``regional``              the regional table of the collection contract (row 1 = column names, one row per unit)
 ``events_by_direction``   events by region and direction (long)
@@ -38,7 +38,7 @@ MANIFEST_SHEET = "manifest"
 COLUMNS_SHEET = "columns"
 INSTRUCTIONS_SHEET = "instructions"
 TABLE_SHEETS = schemas.CONTRACT_TABLES  # sheet name = table name = schema name
-MANIFEST_KEYS = ("id", "title", "period_start", "period_end", "period_label", "scheme", "synthetic", "description")
+MANIFEST_KEYS = ("id", "title", "title_ru", "title_kk", "period_start", "period_end", "period_label", "scheme", "synthetic", "description")
 SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -276,7 +276,8 @@ def _read(wb, content: Content) -> None:
         values[key] = value
         content.manifest_rows[key] = row_no
     synthetic = values.get("synthetic", "")
-    manifest: dict = {k: values[k] for k in ("id", "title", "scheme", "description") if values.get(k)}
+    manifest: dict = {k: values[k] for k in ("id", "title", "title_ru", "title_kk", "scheme", "description")
+                      if values.get(k)}
     manifest["period"] = {"start": values.get("period_start", ""), "end": values.get("period_end", ""),
                           "label": values.get("period_label", "")}
     manifest["synthetic"] = {"true": True, "false": False, "yes": True, "no": False}.get(synthetic.lower(), synthetic)
