@@ -461,3 +461,32 @@ def test_a_researchers_dataset_is_cited_by_its_manifest(repo_root):
     people = {"authors": [{"given-names": "Aigerim", "family-names": "Sadykova"}, {"name": "vstudy contributors"}]}
     assert pages.citation_markdown(REPORT, "ru", VERSION, people).startswith(
         "Aigerim Sadykova и Участники проекта vstudy (2026).")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_a_dataset_s_data_dictionary_lists_its_own_raw_tables_and_the_processed_layer(repo_root, lang):
+    """The site's and the PDF's dictionary list the raw tables the dataset's manifest names and every processed
+    table: a researcher's has no table of the report's transcription (no "Line of the report" column of a raw
+    table, no transcriber's note), the report's none of the tables a researcher fills."""
+    import yaml
+
+    from vstudy.data import schemas
+
+    example = yaml.safe_load((repo_root / "data" / "examples" / "kz2022-synthetic" / "manifest.yml").read_text())
+    report = yaml.safe_load((repo_root / "data" / "raw" / "manifest.yml").read_text())
+    processed = [key for key in schemas.all_schemas() if key.startswith("processed.")]
+    assert pages.dictionary_keys(example) == {"raw.regional", "raw.events_by_direction", *processed}
+    assert pages.dictionary_keys(report) == {f"raw.{spec['schema']}" for spec in report["tables"].values()} | set(
+        processed)
+    assert pages.dictionary_keys(None) is None and pages.dictionary_keys({"id": "x"}) is None
+    for compact in (False, True):
+        own = pages.dictionary_markdown(lang, level=2, compact=compact, manifest=example)
+        theirs = pages.dictionary_markdown(lang, level=2, compact=compact, manifest=report)
+        every = pages.dictionary_markdown(lang, level=2, compact=compact)
+        listed = set(re.findall(r"^#+ `((?:raw|processed)\.\w+)`", own, flags=re.M))
+        assert listed == {"raw.regional", "raw.events_by_direction", *processed}, compact
+        assert "`raw.errata`" not in own and "`raw.correlations_published`" not in own
+        theirs_listed = set(re.findall(r"^#+ `((?:raw|processed)\.\w+)`", theirs, flags=re.M))
+        assert "raw.errata" in theirs_listed and not theirs_listed & {"raw.regional", "raw.volunteers_by_region"}
+        assert len(re.findall(r"^#+ `(?:raw|processed)\.\w+`", every, flags=re.M)) == len(schemas.all_schemas())
+        assert "transcriber" not in own.lower()

@@ -6,7 +6,7 @@ The one rendering of the declarations: the processed layer's ``data_dictionary.m
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import pandas as pd
 
@@ -84,13 +84,15 @@ def column_label(name: str, lang: str = "en") -> str:
     return ""
 
 
-def data_dictionary_markdown(level: int = 1, title: bool = True, label: Callable[[str], str] | None = None) -> str:
+def data_dictionary_markdown(level: int = 1, title: bool = True, label: Callable[[str], str] | None = None,
+                             keys: Collection[str] | None = None) -> str:
     """The dictionary as Markdown: one section per table with its description, keys, rules and columns.
 
     The one rendering of the dictionary: the processed layer's ``data_dictionary.md`` (``level=1``) and the
     site's data page (under its own heading: ``level=3, title=False``). ``level`` is the title's heading level;
     each table's heading is one below it. ``label``: a column's label for readers (default :func:`column_label`,
     the catalogue's; the site passes the present layer's, which also knows the labels declared beside the analysis).
+    ``keys``: the declared tables to list (``raw.<schema>``, ``processed.<name>``; default every one).
     """
     label = label or column_label
     out = ([f"{'#' * level} Data dictionary", ""] if title else []) + [
@@ -101,6 +103,8 @@ def data_dictionary_markdown(level: int = 1, title: bool = True, label: Callable
            "information-line tables are copied to the processed layer unchanged (typed, with `region_code` where "
            "they name a region).", ""]
     for key, schema in all_schemas().items():
+        if keys is not None and key not in keys:
+            continue
         out += [f"{'#' * (level + 1)} `{key}`", "", md_text(schema.description), ""]
         if schema.keys:
             out.append(f"Key: {', '.join(schema.keys)}.")

@@ -47,6 +47,8 @@ from vstudy.vocab import (
 # at most n × 0.005. Each rule states its n.
 _SRC = line()
 _NOTE = text("note", "transcriber's note", required=False, nullable=True)
+# The note column of the tables a researcher fills (the collection contract and the optional per-region counts).
+_ROW_NOTE = text("note", "a note on the row by whoever filled it", required=False, nullable=True)
 
 
 RAW: dict[str, TableSchema] = {}
@@ -318,7 +320,7 @@ for _name, _col, _unit, _what in (
         f"OPTIONAL user-supplied counts: {_what}, one row per unit of the scheme (absent from data/raw: the 2021 "
         "report published them only as charts).",
         (text("region", "region name (any spelling the gazetteer knows)"), count(_col, _what, unit=_unit),
-         text("source", "where the number comes from", required=False, nullable=True), _NOTE),
+         text("source", "where the number comes from", required=False, nullable=True), _ROW_NOTE),
         keys=("region",),
         rules=(RegionRule("region"),),
         max_rows=limits.MAX_ROWS_PER_REGION_TABLE,
@@ -417,7 +419,7 @@ _raw(TableSchema(
         *(pct(breakdown_pct(c), f"{_CATEGORY_TEXT[c]}, % of the region's volunteers (instead of the count)",
               required=False, nullable=True) for cats in BREAKDOWNS.values() for c in cats),
         *(_official_column(spec) for spec in indicators.BY_CONTRACT.values()),
-        _NOTE,
+        _ROW_NOTE,
     ),
     rules=(RegionRule("region_code", canonical=True), RegionRule("region", canonical=True), *_BREAKDOWN_RULES),
     max_rows=limits.MAX_ROWS_PER_REGION_TABLE,
@@ -436,7 +438,7 @@ _raw(TableSchema(
        for lang, name in (("ru", "Russian"), ("kk", "Kazakh"), ("en", "English"))),
      count("events_count", "events of this direction in the region during the period", unit="events",
            nullable=True),
-     _NOTE),
+     _ROW_NOTE),
     rules=(RegionRule("region", complete=False, unique_within=("direction",), canonical=True),),
     min_rows=0,
 ))

@@ -744,8 +744,21 @@ def indicator_list(value: object, folder: Path, lang: str) -> str:
 DTYPE_KEYS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 
 
-def dictionary_markdown(lang: str = "en", level: int = 3, compact: bool = False) -> str:
-    """The data dictionary: the one rendering of the declared schemas (vstudy.data.schemas).
+def dictionary_keys(manifest: dict | None) -> set[str] | None:
+    """The declared tables a dataset's data dictionary lists: the raw tables its manifest names (by their schema) and
+    every processed table; None (every declared table) without a manifest. A researcher's dictionary has no table of
+    the 2021 report's transcription, and the report's none of the tables a researcher fills."""
+    from vstudy.data import schemas
+
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("tables"), dict):
+        return None
+    raw = {f"raw.{spec.get('schema', name)}" for name, spec in manifest["tables"].items() if isinstance(spec, dict)}
+    return raw | {key for key in schemas.all_schemas() if key.startswith("processed.")}
+
+
+def dictionary_markdown(lang: str = "en", level: int = 3, compact: bool = False, manifest: dict | None = None) -> str:
+    """The data dictionary: the one rendering of the declared schemas (vstudy.data.schemas), of the tables the
+    dataset of ``manifest`` has (:func:`dictionary_keys`; every declared table without one).
 
     English: as the processed layer's ``data_dictionary.md`` has it, with its headings under the page's own
     (``level``). The other editions: one table per declared table with each column's name in the edition's
@@ -756,13 +769,16 @@ def dictionary_markdown(lang: str = "en", level: int = 3, compact: bool = False)
     from vstudy.data import dictionary, schemas
 
     _check(lang)
+    keys = dictionary_keys(manifest)
     if lang == "en" and compact:
-        return _dictionary_list(level)
+        return _dictionary_list(level, keys)
     if lang == "en":
-        return dictionary.data_dictionary_markdown(level=level, title=False,
+        return dictionary.data_dictionary_markdown(level=level, title=False, keys=keys,
                                                    label=lambda name: column_name(name, lang).replace("—", ""))
     out = [md(lang, "dictionary.intro") + "\n"]
     for key, schema in schemas.all_schemas().items():
+        if keys is not None and key not in keys:
+            continue
         out.append(f"{'#' * (level + 1)} `{key}`\n")
         if schema.keys:
             out.append(md(lang, "dictionary.key", raw=("keys",),
@@ -794,13 +810,16 @@ def column_name(name: str, lang: str) -> str:
     return "—"
 
 
-def _dictionary_list(level: int) -> str:
-    """The English data dictionary with one line per column: id, label, type, unit, range, constraints, description."""
+def _dictionary_list(level: int, keys: set[str] | None = None) -> str:
+    """The English data dictionary with one line per column: id, label, type, unit, range, constraints, description
+    (of the declared tables in ``keys``; every one when None)."""
     from vstudy.data import dictionary, schemas
 
     lang = "en"
     out = [md(lang, "dictionary.list_intro") + "\n"]
     for key, schema in schemas.all_schemas().items():
+        if keys is not None and key not in keys:
+            continue
         out += [f"{'#' * (level + 1)} `{key}`\n", dictionary.md_text(schema.description) + "\n"]
         facts = []
         if schema.keys:
