@@ -75,3 +75,12 @@ def test_unreadable_bytes_are_refused_every_time_and_the_cache_keeps_its_size(co
     validation.read_and_check(TABLE, _schema(), "big.csv", "kz2021", data=b"  \n")
     validation.read_and_check(TABLE, _schema(), "big.csv", "kz2021", data=b"  \n")
     assert counted[-2:] == ["big.csv", "big.csv"]
+
+
+def test_a_period_given_as_a_list_is_checked_without_being_kept(counted):
+    data = TABLE.read_bytes()
+    period = [dt.date(2021, 7, 1), dt.date(2021, 12, 31)]
+    for _ in range(2):
+        frame, _ = validation.read_and_check(TABLE, _schema(), "a.csv", "kz2021", data=data, period=period)
+        assert len(frame) == 17
+    assert counted == ["a.csv", "a.csv"] and len(validation._CHECKED) == 0

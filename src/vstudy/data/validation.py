@@ -56,6 +56,10 @@ def read_and_check(path: Path, schema: TableSchema, file_label: str, scheme: str
         return _read_and_check(path, schema, file_label, scheme, errata, data, period)
     key = (hashlib.blake2b(data, digest_size=32).digest(), len(data), schema, file_label, scheme,
            repr(tuple(errata)), period)
+    try:
+        hash(key)
+    except TypeError:  # a caller's period given as a list: checked, not kept
+        return _read_and_check(path, schema, file_label, scheme, errata, data, period)
     with _CHECKED_LOCK:
         entry = _CHECKED.get(key)
         if entry is not None:
