@@ -35,7 +35,7 @@ from vstudy.data import indicators, regions, schemas
 from vstudy.data.problems import Problem
 from vstudy.data.schema_model import NATIONAL_CODE
 from vstudy.data.schemas import BREAKDOWNS, SHARE_COLUMNS, breakdown_count, breakdown_pct
-from vstudy.data.validation import unit_name
+from vstudy.data.validation import resolve_name, unit_name
 from vstudy.vocab import DIRECTIONS, ECO_DIRECTION
 
 MANIFEST = "manifest.yml"
@@ -330,16 +330,25 @@ def _check_names(ds, name: str) -> list[Problem]:
     for col in schemas.REGION_NAME_COLUMNS:
         if col not in frame.columns:
             continue
-        for idx in frame.index[frame[col].notna() & frame["region_code"].notna()]:
-            given, code = str(frame.at[idx, col]), str(frame.at[idx, "region_code"])
-            found = regions.try_resolve(given)
+        rows = frame[frame[col].notna() & frame["region_code"].notna()]
+        for given, code, line in zip(rows[col], rows["region_code"], rows["_line"], strict=True):
+            given, code = str(given), str(code)
+            found = _try_resolve(given)
             if found != code:
                 what = f"names {found} {unit_name(found)}" if found else "does not resolve"
-                problems.append(Problem(ds.files[name], int(frame.at[idx, "_line"]), col, given,
+                problems.append(Problem(ds.files[name], int(line), col, given,
                                         "region_names_agree",
                                         f"{col} {given!r} {what}, but the row is {code} {unit_name(code)}: is the "
                                         "row out of place?"))
     return problems
+
+
+def _try_resolve(name: str) -> str | None:
+    """:func:`regions.try_resolve` through the validator's cache (a long table repeats the same names)."""
+    try:
+        return resolve_name(name)
+    except regions.RegionNotFound:
+        return None
 
 
 def _check_directions(ds) -> list[Problem]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -131,16 +132,22 @@ def group_fits_scheme(group_codes: set[str], ref_period: str, scheme: str) -> bo
     Codes of unchanged units name the same territory in both schemes. KZ-19, KZ-35 and KZ-63 shrank in 2022:
     a group holding any unit created in 2022, or dated on/after the split, is on kz2022; otherwise on kz2021.
     """
-    units = set(regions.codes(scheme))
-    if not group_codes <= units:
+    if not group_codes <= set(regions.codes(scheme)):
         return False
-    new_units = set(regions.codes("kz2022")) - set(regions.codes("kz2021"))
-    changed = set(regions.crosswalk().query("relation == 'remainder_of'")["code_kz2022"])
+    new_units, changed = _split_units()
     if not group_codes & changed:
         return True
     start = period_start(ref_period)
     on_2022 = bool(group_codes & new_units) or (start is not None and start >= KZ2022_SPLIT_DATE)
     return on_2022 == (scheme == "kz2022")
+
+
+@functools.lru_cache(maxsize=1)
+def _split_units() -> tuple[frozenset[str], frozenset[str]]:
+    """The units created in 2022 and the kz2021 units that shrank (the gazetteer's crosswalk), read once."""
+    crosswalk = regions.crosswalk()
+    return (frozenset(regions.codes("kz2022")) - frozenset(regions.codes("kz2021")),
+            frozenset(crosswalk.loc[crosswalk["relation"] == "remainder_of", "code_kz2022"]))
 
 
 def select_period(spec: OfficialIndicator, available: list[str], year: int) -> str | None:

@@ -8,8 +8,11 @@ sheet's); :func:`check_frame` checks a typed frame (raw or processed). Every che
 
 from __future__ import annotations
 
+import collections
 import difflib
 import functools
+import hashlib
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -94,7 +97,47 @@ def check_records(header: list[str], records: Sequence[tuple[int, Sequence[str]]
     The cells are text as typed (a CSV field, or a workbook cell rendered as text); returns the typed frame
     (``None`` when there are no data rows) and every problem found. ``period``: the dataset's (start, end) dates
     for in-period checks of date columns.
+
+    The same cells are checked once per process for the same schema, label, scheme, errata and period
+    (:data:`_CHECKED`); each caller gets its own copy of the frame.
     """
+    if len(records) * max(len(header), 1) > _CHECKED_MAX_CELLS:
+        return _check_records(header, records, schema, file_label, scheme, errata, period)
+    cells = repr((tuple(header), tuple((line, tuple(record)) for line, record in records)))
+    key = (hashlib.blake2b(cells.encode("utf-8", "backslashreplace"), digest_size=32).digest(), len(cells), schema,
+           file_label, scheme, repr(tuple(errata)), period)
+    try:
+        hash(key)
+    except TypeError:  # a caller's period given as a list: checked, not kept
+        return _check_records(header, records, schema, file_label, scheme, errata, period)
+    with _CHECKED_LOCK:
+        entry = _CHECKED.get(key)
+        if entry is not None:
+            _CHECKED.move_to_end(key)
+    if entry is None:
+        frame, problems = _check_records(header, records, schema, file_label, scheme, errata, period)
+        entry = (None if frame is None else frame.copy(), tuple(problems))
+        with _CHECKED_LOCK:
+            _CHECKED[key] = entry
+            while len(_CHECKED) > _CHECKED_MAX:
+                _CHECKED.popitem(last=False)
+    frame, problems = entry
+    return (None if frame is None else frame.copy()), list(problems)
+
+
+# A table's check is a function of its cells and of what they are checked against (schema, label, scheme, errata,
+# period; the gazetteer and the limits are fixed for the process): a dataset validated again in one process (a
+# notebook re-run, a directory compared with the workbook beside it and back, a copy of a dataset with one table
+# changed) re-checks only the tables whose cells changed. Problems are frozen; frames are copied in and out.
+_CHECKED: collections.OrderedDict[tuple, tuple[pd.DataFrame | None, tuple[Problem, ...]]] = collections.OrderedDict()
+_CHECKED_LOCK = threading.Lock()
+_CHECKED_MAX = 64  # tables
+_CHECKED_MAX_CELLS = 200_000  # larger tables are checked every time (the 2021 dataset's largest: 2,880 cells)
+
+
+def _check_records(header: list[str], records: Sequence[tuple[int, Sequence[str]]], schema: TableSchema,
+                   file_label: str, scheme: str, errata: Sequence[Erratum], period: tuple | None
+                   ) -> tuple[pd.DataFrame | None, list[Problem]]:
     problems: list[Problem] = []
 
     def add(row, column, value, rule, message, severity="error"):
