@@ -96,3 +96,20 @@ def test_a_period_given_as_a_list_is_checked_without_being_kept(counted):
         frame, _ = _check(period=period)
         assert len(frame) == 17
     assert counted == ["a.csv", "a.csv"] and len(validation._CHECKED) == 0
+
+
+def test_the_cells_kept_stay_within_a_budget(monkeypatch):
+    """However many tables within the limits a process checks, the cache keeps at most its budget of cells (the
+    oldest tables go first) — never more than one table past it."""
+    from vstudy.data import schemas
+
+    monkeypatch.setattr(validation, "_CHECKED", type(validation._CHECKED)())
+    monkeypatch.setattr(validation, "_CHECKED_BUDGET_CELLS", 10)
+    schema = schemas.RAW["info_line_totals"]
+    header = [c.name for c in schema.columns]
+    for n in range(4):
+        records = [(2, [f"{n}"] * len(header))]
+        validation.check_records(header, records, schema, f"t{n}.csv", "kz2021")
+        kept = sum(entry[2] for entry in validation._CHECKED.values())
+        assert kept <= max(10, len(header)), (n, kept)
+    assert len(validation._CHECKED) == max(1, 10 // len(header))

@@ -101,7 +101,8 @@ def check_records(header: list[str], records: Sequence[tuple[int, Sequence[str]]
     The same cells are checked once per process for the same schema, label, scheme, errata and period
     (:data:`_CHECKED`); each caller gets its own copy of the frame.
     """
-    if len(records) * max(len(header), 1) > _CHECKED_MAX_CELLS:
+    n_cells = len(records) * max(len(header), 1)
+    if n_cells > _CHECKED_MAX_CELLS:
         return _check_records(header, records, schema, file_label, scheme, errata, period)
     cells = repr((tuple(header), tuple((line, tuple(record)) for line, record in records)))
     key = (hashlib.blake2b(cells.encode("utf-8", "backslashreplace"), digest_size=32).digest(), len(cells), schema,
@@ -116,12 +117,13 @@ def check_records(header: list[str], records: Sequence[tuple[int, Sequence[str]]
             _CHECKED.move_to_end(key)
     if entry is None:
         frame, problems = _check_records(header, records, schema, file_label, scheme, errata, period)
-        entry = (None if frame is None else frame.copy(), tuple(problems))
+        entry = (None if frame is None else frame.copy(), tuple(problems), n_cells)
         with _CHECKED_LOCK:
             _CHECKED[key] = entry
-            while len(_CHECKED) > _CHECKED_MAX:
+            while len(_CHECKED) > 1 and (len(_CHECKED) > _CHECKED_MAX
+                                         or sum(kept[2] for kept in _CHECKED.values()) > _CHECKED_BUDGET_CELLS):
                 _CHECKED.popitem(last=False)
-    frame, problems = entry
+    frame, problems, _ = entry
     return (None if frame is None else frame.copy()), list(problems)
 
 
@@ -129,10 +131,13 @@ def check_records(header: list[str], records: Sequence[tuple[int, Sequence[str]]
 # period; the gazetteer and the limits are fixed for the process): a dataset validated again in one process (a
 # notebook re-run, a directory compared with the workbook beside it and back, a copy of a dataset with one table
 # changed) re-checks only the tables whose cells changed. Problems are frozen; frames are copied in and out.
-_CHECKED: collections.OrderedDict[tuple, tuple[pd.DataFrame | None, tuple[Problem, ...]]] = collections.OrderedDict()
+_CHECKED: collections.OrderedDict[tuple, tuple[pd.DataFrame | None, tuple[Problem, ...], int]] = \
+    collections.OrderedDict()
 _CHECKED_LOCK = threading.Lock()
 _CHECKED_MAX = 64  # tables
 _CHECKED_MAX_CELLS = 200_000  # larger tables are checked every time (the 2021 dataset's largest: 2,880 cells)
+# Cells kept in all (the oldest go first): a few tens of MB at most, whatever the inputs within the limits.
+_CHECKED_BUDGET_CELLS = 1_000_000
 
 
 def _check_records(header: list[str], records: Sequence[tuple[int, Sequence[str]]], schema: TableSchema,
