@@ -87,3 +87,17 @@ def test_the_study_notebooks_lack_only_their_kazakh_cells_until_the_sections_wri
         assert other == [], (section.id, other)
 
 
+
+
+def test_every_cell_of_the_section_notebooks_has_an_id_of_its_own(repo_root):
+    """Executed notebooks keep the source's cell ids (determinism; a cell without one gets a random id from nbformat
+    and a warning), so every cell of every section notebook, in every language, has one, unique in its notebook."""
+    import json
+
+    from vstudy.vocab import SECTIONS
+
+    for section in SECTIONS.values():
+        cells = json.loads((repo_root / section.notebook).read_text(encoding="utf-8"))["cells"]
+        ids = [cell.get("id") for cell in cells]
+        assert None not in ids, (section.id, [i for i, cell_id in enumerate(ids) if cell_id is None])
+        assert len(set(ids)) == len(ids), section.id
