@@ -97,9 +97,15 @@ def test_a_twelve_month_dataset_is_not_doubled():
     hours = pd.DataFrame({"region_code": ["KZ-11", "KZ-15"], "hours_count": [1200.0, 2400.0]})
     inp = economics.inputs(None, hours, None, {"start": "2022-01-01", "end": "2022-12-31"}, 12.0)
     assert inp["hours"] == 3600 and inp["hours_source"] == "regions_sum"
-    assert "annualised × 1." in markdown(pe.inputs_text(inp, "en"))
+    en = markdown(pe.inputs_text(inp, "en"))
+    assert "(the dataset's period): a full year, so nothing is annualised." in en and "×" not in en
     ru = markdown(pe.inputs_text(inp, "ru"), lang="ru")
-    assert f"3{NBSP}600 (сумма указанных часов по регионам) за 12 месяцев" in ru and "× 1." in ru
+    assert f"3{NBSP}600 (сумма указанных часов по регионам) за 12 месяцев" in ru
+    assert "(период набора данных): полный год, пересчёт на год не нужен." in ru and "×" not in ru
+    kk = markdown(pe.inputs_text(inp, "kk"), lang="kk")
+    assert "толық жыл" in kk and "×" not in kk
+    half = markdown(pe.inputs_text({**inp, "months": 6.0}, "en"))  # half a year: the factor is said
+    assert "over 6 months (the dataset's period), annualised × 2." in half
     inp["wages"] = {"w": 300_000.0}
     split = economics.regional_table(inp)
     # 12 months of hours are one year of hours: value = hours × wage / 160 (no doubling)

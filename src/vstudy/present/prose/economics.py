@@ -54,7 +54,7 @@ def inputs_text(inp: Mapping, lang: str) -> list[Rendered]:
         return [t(lang, "economics.inputs.no_hours")]
     months = inp["months"]
     parts = [t(lang, "economics.inputs.hours", hours=inp["hours"], months=months, factor=12 / months,
-               source=plain(lang, f"economics.hours_source.{inp['hours_source']}"))]
+               full_year=months == 12, source=plain(lang, f"economics.hours_source.{inp['hours_source']}"))]
     if inp["months_published"] is not None and inp["months_published"] != months:
         parts.append(t(lang, "economics.inputs.months_published", m=inp["months_published"]))
     if inp["wages"]:
