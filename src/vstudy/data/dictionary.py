@@ -6,7 +6,7 @@ The one rendering of the declarations: the processed layer's ``data_dictionary.m
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 
 import pandas as pd
 
@@ -23,8 +23,15 @@ from vstudy.data.schema_model import (
     RowSum,
     Rule,
     SharesSum,
+    TableSchema,
 )
 from vstudy.data.schemas import all_schemas
+
+
+def declared(keys: Collection[str] | None = None) -> Iterator[tuple[str, TableSchema]]:
+    """The declared tables (``raw.<schema>``, ``processed.<name>``) in declaration order: those in ``keys``, or every
+    one when None."""
+    return ((key, schema) for key, schema in all_schemas().items() if keys is None or key in keys)
 
 
 def data_dictionary() -> pd.DataFrame:
@@ -102,9 +109,7 @@ def data_dictionary_markdown(level: int = 1, title: bool = True, label: Callable
            "name ends in `_<scheme>` are written once per dataset (e.g. `regions_kz2021`). Raw national and "
            "information-line tables are copied to the processed layer unchanged (typed, with `region_code` where "
            "they name a region).", ""]
-    for key, schema in all_schemas().items():
-        if keys is not None and key not in keys:
-            continue
+    for key, schema in declared(keys):
         out += [f"{'#' * (level + 1)} `{key}`", "", md_text(schema.description), ""]
         if schema.keys:
             out.append(f"Key: {', '.join(schema.keys)}.")

@@ -25,6 +25,7 @@ import os
 import re
 import stat
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -41,7 +42,8 @@ REQUIRED_KEYS = ("id", "title", "period", "scheme", "synthetic", "tables")
 TITLE_KEYS = {"en": "title", "ru": "title_ru", "kk": "title_kk"}
 # ``transcribes`` (optional): the published report a dataset transcribes. Only such a dataset gets the sentences
 # about that report (its errata, its published lists, its transcription); a researcher's own data leave it out.
-TRANSCRIBES = ("report_2021",)
+REPORT_ID = "report_2021"
+TRANSCRIBES = (REPORT_ID,)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Characters that never belong in a name or a label: C0/C1 controls (tab and line breaks included), and the
 # bidirectional overrides that make text display in another order than it reads.
@@ -486,6 +488,13 @@ def title_in(raw: object, lang: str) -> str | None:
         return None
     own = raw.get(TITLE_KEYS[lang])
     return own if isinstance(own, str) and own.strip() else None
+
+
+def transcribes_report(raw: object) -> bool:
+    """Is the dataset the 2021 report's transcription (manifest key ``transcribes: report_2021``)? The one place
+    the pages, the study PDF and the sections ask before a sentence speaks of "the report" (its errata, its published
+    lists, its transcription); a researcher's own data leave the key out and never get those sentences."""
+    return isinstance(raw, Mapping) and raw.get("transcribes") == REPORT_ID
 
 
 def _check_text(value: object, where: str, add) -> None:

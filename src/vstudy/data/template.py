@@ -31,6 +31,7 @@ from pathlib import Path
 
 from vstudy import i18n
 from vstudy.data import atomic, indicators, prefill, regions, schemas, workbook
+from vstudy.data.manifest import TITLE_KEYS
 from vstudy.vocab import DIRECTIONS, SCHEMES
 
 # The study's words for the person who fills the template — the instructions, the notes of the manifest sheet, the
@@ -196,9 +197,7 @@ def manifest_text(scheme: str, dataset_id: str, start: dt.date | None, end: dt.d
              for line in i18n.text(lang, "template.manifest.header", **header).split("\n")]
     lines += [
         f"id: {dataset_id}",
-        f"title: {_yaml_str(dataset_title(scheme, label))}",
-        f"title_ru: {_yaml_str(dataset_title(scheme, label, 'ru'))}",
-        f"title_kk: {_yaml_str(dataset_title(scheme, label, 'kk'))}",
+        *(f"{key}: {_yaml_str(dataset_title(scheme, label, lang))}" for lang, key in TITLE_KEYS.items()),
         "period:",
         f"  start: {start.isoformat() if start else 'YYYY-MM-DD'}   # {i18n.text('en', 'template.manifest.start')}",
         f"  end: {end.isoformat() if end else 'YYYY-MM-DD'}     # {i18n.text('en', 'template.manifest.end')}",
@@ -299,8 +298,7 @@ def write_workbook(path: str | Path, scheme: str, dataset_id: str, start: dt.dat
     # The manifest, key / value.
     ws = wb.create_sheet(workbook.MANIFEST_SHEET)
     values = {
-        "id": dataset_id, "title": dataset_title(scheme, label),
-        "title_ru": dataset_title(scheme, label, "ru"), "title_kk": dataset_title(scheme, label, "kk"),
+        "id": dataset_id, **{key: dataset_title(scheme, label, lang) for lang, key in TITLE_KEYS.items()},
         "period_start": start.isoformat() if start else "", "period_end": end.isoformat() if end else "",
         "period_label": label, "scheme": scheme, "synthetic": "false", "description": "",
     }

@@ -32,13 +32,15 @@ from pathlib import Path
 import yaml
 
 from vstudy.data import atomic, limits, schemas
+from vstudy.data import manifest as manifest_
 from vstudy.data.problems import Problem
 
 MANIFEST_SHEET = "manifest"
 COLUMNS_SHEET = "columns"
 INSTRUCTIONS_SHEET = "instructions"
 TABLE_SHEETS = schemas.CONTRACT_TABLES  # sheet name = table name = schema name
-MANIFEST_KEYS = ("id", "title", "title_ru", "title_kk", "period_start", "period_end", "period_label", "scheme", "synthetic", "description")
+MANIFEST_KEYS = ("id", *manifest_.TITLE_KEYS.values(), "period_start", "period_end", "period_label", "scheme",
+                 "synthetic", "description")
 SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -276,7 +278,7 @@ def _read(wb, content: Content) -> None:
         values[key] = value
         content.manifest_rows[key] = row_no
     synthetic = values.get("synthetic", "")
-    manifest: dict = {k: values[k] for k in ("id", "title", "title_ru", "title_kk", "scheme", "description")
+    manifest: dict = {k: values[k] for k in ("id", *manifest_.TITLE_KEYS.values(), "scheme", "description")
                       if values.get(k)}
     manifest["period"] = {"start": values.get("period_start", ""), "end": values.get("period_end", ""),
                           "label": values.get("period_label", "")}

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from vstudy import i18n, vocab
 from vstudy.data import paths
 from vstudy.data.atomic import atomic_path
+from vstudy.data.manifest import transcribes_report
 from vstudy.present.words import Rendered
 
 if TYPE_CHECKING:
@@ -250,7 +251,7 @@ def dataset_facts(manifest: Mapping[str, object] | None) -> dict:
     manifest = manifest or {}
     transcribes = manifest.get("transcribes")
     transcribes = transcribes if isinstance(transcribes, str) and transcribes else None
-    return {"transcribes": transcribes, "is_report": transcribes is not None,
+    return {"transcribes": transcribes, "is_report": transcribes_report(manifest),
             "synthetic": bool(manifest.get("synthetic")), "id": manifest.get("id"), "title": manifest.get("title"),
             "scheme": manifest.get("scheme"), "period": manifest.get("period") or {}}
 

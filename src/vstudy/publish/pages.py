@@ -71,7 +71,7 @@ def study_pdf(edition: str) -> str:
     return f"{study_document(edition)}.pdf"
 # The report the default dataset transcribes: a manifest that declares ``transcribes: report_2021`` is the
 # report's own data (its errata, its published lists, its replication register apply).
-REPORT_ID = "report_2021"
+REPORT_ID = dataset_manifest.REPORT_ID
 
 
 def study_pdf_href(edition: str) -> str:
@@ -83,13 +83,7 @@ def study_pdf_href(edition: str) -> str:
 # ----------------------------------------------------------------------------------------------- the dataset
 
 
-def transcribes_report(manifest: dict) -> bool:
-    """Is the dataset the 2021 report's transcription (manifest key ``transcribes: report_2021``)?
-
-    The one place the pages and the study PDF ask; the data layer exposes the key as the processed manifest's
-    ``transcribes`` (issue 19, helper "text-a").
-    """
-    return isinstance(manifest, dict) and manifest.get("transcribes") == REPORT_ID
+transcribes_report = dataset_manifest.transcribes_report  # the pages and the study PDF ask here
 
 
 def dataset_title(manifest: dict, lang: str) -> str:
@@ -766,7 +760,7 @@ def dictionary_markdown(lang: str = "en", level: int = 3, compact: bool = False,
     English and stay in the English edition. ``compact`` (the study PDF): in English, each table's columns as a
     list instead of a six-column table, which an A4 page cannot hold.
     """
-    from vstudy.data import dictionary, schemas
+    from vstudy.data import dictionary
 
     _check(lang)
     keys = dictionary_keys(manifest)
@@ -776,9 +770,7 @@ def dictionary_markdown(lang: str = "en", level: int = 3, compact: bool = False,
         return dictionary.data_dictionary_markdown(level=level, title=False, keys=keys,
                                                    label=lambda name: column_name(name, lang).replace("—", ""))
     out = [md(lang, "dictionary.intro") + "\n"]
-    for key, schema in schemas.all_schemas().items():
-        if keys is not None and key not in keys:
-            continue
+    for key, schema in dictionary.declared(keys):
         out.append(f"{'#' * (level + 1)} `{key}`\n")
         if schema.keys:
             out.append(md(lang, "dictionary.key", raw=("keys",),
@@ -813,13 +805,11 @@ def column_name(name: str, lang: str) -> str:
 def _dictionary_list(level: int, keys: set[str] | None = None) -> str:
     """The English data dictionary with one line per column: id, label, type, unit, range, constraints, description
     (of the declared tables in ``keys``; every one when None)."""
-    from vstudy.data import dictionary, schemas
+    from vstudy.data import dictionary
 
     lang = "en"
     out = [md(lang, "dictionary.list_intro") + "\n"]
-    for key, schema in schemas.all_schemas().items():
-        if keys is not None and key not in keys:
-            continue
+    for key, schema in dictionary.declared(keys):
         out += [f"{'#' * (level + 1)} `{key}`\n", dictionary.md_text(schema.description) + "\n"]
         facts = []
         if schema.keys:

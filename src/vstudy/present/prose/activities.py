@@ -12,26 +12,18 @@ do sentences speak of "the report".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pandas as pd
 
 from vstudy.data import processed
+from vstudy.data.manifest import transcribes_report
 from vstudy.present import labels
 from vstudy.present.words import Rendered, t
 
 # The regional table's column of events per region (the template's name, vstudy.data.schemas).
 EVENTS_COLUMN = "events_count"
-REPORT_ID = "report_2021"
-
-
-def is_report_transcription(manifest: Mapping | None) -> bool:
-    """Whether the dataset declares itself the 2021 report's transcription (manifest ``transcribes: report_2021``).
-
-    The one place sections 05 and 07 decide whether a sentence may speak of "the report"; a dataset that does not
-    declare it (a researcher's own data) never does.
-    """
-    return isinstance(manifest, Mapping) and manifest.get("transcribes") == REPORT_ID
+# Whether the dataset is the 2021 report's transcription: the one check sections 05 and 07 make before a sentence
+# speaks of "the report" (:func:`vstudy.data.manifest.transcribes_report`).
+is_report_transcription = transcribes_report
 
 
 def _direction(direction_id: object, lang: str) -> str:
