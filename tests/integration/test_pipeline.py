@@ -409,6 +409,8 @@ def test_render_site_and_pdf(tree: Path) -> None:
             assert letter in text, letter
         for heading in (book.word(lang, "summary"), {"en": "Alpha", "ru": "Альфа", "kk": "Әлфа"}[lang]):
             assert heading in text, heading
+    for page in site.rglob("*.html"):  # no page names a folder of the machine that built it
+        assert str(tree) not in page.read_text(encoding="utf-8"), page
     assert pipeline.build(make_config(tree, render=True, langs=LANGS)).render.status == "skipped"
     # One raw table changed: its sections' pages and the pages that embed them are rendered again, nothing else.
     with open(tree / "data" / "raw" / "t_b.csv", "a", encoding="utf-8") as fh:

@@ -122,6 +122,29 @@ def test_quartos_cdn_preamble_is_removed_and_nothing_else(tmp_path):
     assert not website.remote_assets('<link rel="canonical" href="https://x.example/">')
 
 
+# What Pandoc writes for a cell the home page embeds from a notebook (Quarto 1.7.34, notebook-view off): the staged
+# notebook's absolute path, its title and the cell id, as attributes of the cell's <div>.
+EMBEDDED_CELL = (
+    '<div class="quarto-embed-nb-cell" data-notebook="/home/someone/vstudy/reports/.stage-1/site-src/en/notebooks/'
+    '03_correlations.ipynb" data-notebook-title="03. Correlations &amp; wages" '
+    'data-notebook-cellId="cell-fig-correlations-main-forest">\n<div id="fig-x" class="quarto-float">'
+    '<a href="notebooks/03_correlations.html">03</a></div>\n</div>')
+
+
+def test_embedded_cells_name_no_folder_of_the_machine(tmp_path):
+    cleaned = website.without_embed_paths(EMBEDDED_CELL)
+    assert cleaned == ('<div class="quarto-embed-nb-cell">\n<div id="fig-x" class="quarto-float">'
+                       '<a href="notebooks/03_correlations.html">03</a></div>\n</div>')
+    assert website.without_embed_paths(cleaned) == cleaned  # nothing else is touched
+    site = tmp_path / "_site"
+    site.mkdir()
+    (site / "index.html").write_text(QUARTO_HEAD.replace("<body>", "<body>" + EMBEDDED_CELL), encoding="utf-8")
+    website.local_scripts_only(site, ["index.html"])
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert "/home/someone" not in page and "data-notebook" not in page
+    assert 'href="notebooks/03_correlations.html"' in page and website.remote_assets(page) == []
+
+
 def test_the_site_pages_sources_name_no_remote_script(processed_2021):
     import json
 

@@ -253,15 +253,30 @@ def without_widget_preamble(html: str) -> str:
     return _WIDGET_PREAMBLE.sub("", html)
 
 
+# A cell a page embeds from a notebook (``{{< embed notebooks/x.ipynb#fig-… >}}``, the home page's figures) comes out
+# of Pandoc in a <div> that names the notebook by the absolute path of the staged file, its title and its cell id.
+# Quarto reads and removes these attributes only when it links the notebooks (``notebook-view``, which the site
+# turns off: quarto-cli src/format/html/format-html-notebook.ts), so they stay in the page as written — the
+# machine's folder of the build included. They are removed here, as Quarto itself removes them.
+_EMBED_ATTRIBUTES = re.compile(r'\s+data-notebook(?:-title|-cellid)?="[^"]*"', re.IGNORECASE)
+
+
+def without_embed_paths(html: str) -> str:
+    """``html`` without the attributes of embedded notebook cells that name the staged notebook's path, title and
+    cell id (:data:`_EMBED_ATTRIBUTES`)."""
+    return _EMBED_ATTRIBUTES.sub("", html)
+
+
 def local_scripts_only(site_dir: Path, pages: list[str] | None = None) -> None:
     """Remove Quarto's CDN preamble from the rendered pages (``pages``: HTML paths in ``site_dir``; None = every
-    page): every script and stylesheet a page loads is then the site's own."""
+    page): every script and stylesheet a page loads is then the site's own; and the staged notebooks' paths that
+    embedded cells carry (:func:`without_embed_paths`): no page names a folder of the machine that built it."""
     files = sorted(site_dir.rglob("*.html")) if pages is None else [site_dir / p for p in pages]
     for path in files:
         if not path.is_file() or "site_libs" in path.relative_to(site_dir).parts:
             continue
         text = path.read_text(encoding="utf-8")
-        cleaned = without_widget_preamble(text)
+        cleaned = without_embed_paths(without_widget_preamble(text))
         if cleaned != text:
             write_text_atomic(path, cleaned)
 
