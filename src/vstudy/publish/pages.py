@@ -596,11 +596,11 @@ def _text(value: object, lang: str = "en", named: bool = False) -> str:
 
 
 # What a reader of the data page needs of each cited source, and of each origin record, in this order (their
-# names: the ``pages.field`` and ``provenance.field`` messages). Names are shown in their own language.
+# names: the ``pages.field`` and ``provenance.field`` messages). Names are shown in their own language. A record's
+# title heads it (:func:`record_heading`) and is not repeated below.
 SOURCE_FIELDS = ("producer", "title", "url", "original_url", "mirror_of", "republished_by", "where", "indicators",
                  "used_for", "licence", "date_accessed", "original_file", "sha256")
-RECORD_FIELDS = ("title", "description", "producer", "period_covered", "date_accessed", "date_accessed_default",
-                 "licence")
+RECORD_FIELDS = ("description", "producer", "period_covered", "date_accessed", "date_accessed_default", "licence")
 NAME_FIELDS = frozenset({"title", "url", "original_url", "mirror_of", "indicators", "date_accessed",
                          "date_accessed_default", "original_file", "sha256", "id"})
 
@@ -632,17 +632,18 @@ def sources_markdown(data_dir: Path, lang: str = "en", level: int = 3) -> str:
     """
     _check(lang)
     out: list[str] = [i18n.text(lang, "provenance.note", escape=escape) + "\n"]
-    for record in sorted(data_dir.glob("*/source.yml")):
-        folder = escape(record.parent.name)
-        out.append(f"{'#' * level} {folder}/\n")
+    for record in dataset_manifest.origin_records(data_dir):
         try:
-            data = dataset_manifest.read_yaml(data_dir, f"{record.parent.name}/source.yml")
+            data = dataset_manifest.read_yaml(data_dir, record)
         except dataset_manifest.Refused as exc:
+            out.append(f"{'#' * level} {escape(plain(lang, 'provenance.heading.unreadable'))}\n")
             out.append(md(lang, "sources.unreadable", rule=exc.rule) + "\n")
             continue
         if not isinstance(data, dict):
+            out.append(f"{'#' * level} {escape(plain(lang, 'provenance.heading.unreadable'))}\n")
             out.append(md(lang, "sources.not_mapping") + "\n")
             continue
+        out.append(f"{'#' * level} {escape(record_heading(data, lang))}\n")
         for key in RECORD_FIELDS:
             value = _text(data.get(key), lang, named=key in NAME_FIELDS)
             if value:
@@ -663,7 +664,7 @@ def sources_markdown(data_dir: Path, lang: str = "en", level: int = 3) -> str:
                     out.append(md(lang, "sources.item", raw=("value",), field=_field(key, lang),
                                   value=_address(_text(source.get(key), lang, named=True))))
                     continue
-                value = indicator_list(source.get(key), record.parent, lang) if key == "indicators" \
+                value = indicator_list(source.get(key), (data_dir / record).parent, lang) if key == "indicators" \
                     else _text(source.get(key), lang, named=key in NAME_FIELDS)
                 if value:
                     out.append(md(lang, "sources.item", field=_field(key, lang), value=value))
@@ -679,6 +680,27 @@ def sources_markdown(data_dir: Path, lang: str = "en", level: int = 3) -> str:
     if not any(line.startswith("#") for line in out):
         return md(lang, "sources.none") + "\n"
     return "\n".join(out) + "\n"
+
+
+def record_heading(record: dict, lang: str) -> str:
+    """The heading of an origin record in ``lang``, never its folder's name (a machine name): its ``title`` (the
+    edition's text of a ``{en, ru, kk}`` mapping, or a researcher's plain string as given); a record without one
+    (or with one :func:`vstudy.data.manifest.record_title_problem` refuses) is headed by what it declares — its
+    producer, else its files by their labels, else the words for a record without a title."""
+    title = record.get("title")
+    if title is not None and dataset_manifest.record_title_problem(title) is None:
+        found = _text(title, lang, named=True)
+        if found:
+            return found
+    producer = _text(record.get("producer"), lang, named=True)
+    if producer:
+        return plain(lang, "provenance.heading.producer", producer=producer)
+    files = record.get("files")
+    names = [(_text(spec.get("label"), lang, named=True) if isinstance(spec, dict) else "")
+             or file_label(str(name), lang) for name, spec in files.items()] if isinstance(files, dict) else []
+    if names:
+        return plain(lang, "provenance.heading.files", files=names)
+    return plain(lang, "provenance.heading.untitled")
 
 
 # Fields of a cited source shown as a link whose text is the address's host (the address stays the link's target),
