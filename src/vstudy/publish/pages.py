@@ -760,16 +760,27 @@ def indicator_list(value: object, folder: Path, lang: str) -> str:
 DTYPE_KEYS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 
 
+# The processed table of the numbers a dataset carries from a published report, each with its line in the report's
+# text: only a raw table with a ``source_line`` column can give one (vstudy.data.processed._published_values).
+PUBLISHED_VALUES = "processed.published_values"
+
+
 def dictionary_keys(manifest: dict | None) -> set[str] | None:
     """The declared tables a dataset's data dictionary lists: the raw tables its manifest names (by their schema) and
-    every processed table; None (every declared table) without a manifest. A researcher's dictionary has no table of
-    the 2021 report's transcription, and the report's none of the tables a researcher fills."""
+    every processed table it can have; None (every declared table) without a manifest. A researcher's dictionary has
+    no table of the 2021 report's transcription, and the report's none of the tables a researcher fills; the table of
+    published values (its columns speak of a report's lines) only where a table of the dataset can carry a published
+    number's line (a ``source_line`` column), so not for a dataset of the collection contract alone."""
     from vstudy.data import schemas
 
     if not isinstance(manifest, dict) or not isinstance(manifest.get("tables"), dict):
         return None
+    declared = schemas.all_schemas()
     raw = {f"raw.{spec.get('schema', name)}" for name, spec in manifest["tables"].items() if isinstance(spec, dict)}
-    return raw | {key for key in schemas.all_schemas() if key.startswith("processed.")}
+    processed = {key for key in declared if key.startswith("processed.")}
+    if not any(key in declared and "source_line" in declared[key].names for key in raw):
+        processed.discard(PUBLISHED_VALUES)
+    return raw | processed
 
 
 def dictionary_markdown(lang: str = "en", level: int = 3, compact: bool = False, manifest: dict | None = None) -> str:
