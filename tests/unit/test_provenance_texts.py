@@ -236,3 +236,18 @@ def test_a_well_formed_title_passes_and_the_repositorys_records_are_valid(tmp_pa
                                                           {"title": title})) == []
     bad = _user_record(tmp_path / "ctl", repo_root, {"title": {"en": "Counts\u202e"}})
     assert [i.rule for i in manifest.check_origin_records(bad)] == ["control_character"]
+
+
+def test_the_title_is_found_whatever_the_records_layout(tmp_path, repo_root):
+    """Only the record's top-level ``title`` is checked: a title of a cited source is not the record's; a record
+    written as one flow mapping is read whole."""
+    from vstudy.data import manifest
+
+    cases = {"sources:\n  - id: a\n    title: {de: Zahlen}\nproducer: x\n": [],
+             "{producer: x, title: {de: Zahlen}}\n": ["record_title"],
+             "# a comment\nproducer: x\ntitle:\n  en: Counts\n  # a note\n  xx: Zahlen\nlicence: y\n": ["record_title"],
+             "title:\n  en: Counts\n\n  ru: Числа\nfiles: {}\n": []}
+    for i, (text, rules) in enumerate(cases.items()):
+        data = _user_record(tmp_path / str(i), repo_root, {})
+        (data / "report_2021" / "source.yml").write_text(text, encoding="utf-8")
+        assert [issue.rule for issue in manifest.check_origin_records(data)] == rules, text
