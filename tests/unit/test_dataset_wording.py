@@ -20,6 +20,7 @@ from helpers import REPORT_ONLY
 
 from vstudy.data import manifest as dataset_manifest
 from vstudy.data.manifest import check_manifest, read_manifest
+from vstudy.present.prose import activities as pa
 from vstudy.present.prose import correlations as pc
 from vstudy.present.prose import data_quality as pdq
 from vstudy.present.prose import economics as pe
@@ -33,7 +34,7 @@ VERSION = pages.BuildVersion("0.1.0", "2737502cfe2d", False, dt.date(2026, 12, 7
 # The opening of each paragraph that exists in two wordings, and words each wording alone holds.
 PARTS = [(pc.intro_text, "intro"), (pc.intro_text, "published_intro"), (pc.intro_text, "pairs_intro"),
          (pc.intro_text, "recon_intro"), (pe.intro_text, "intro"), (pdq.intro_text, "intro"),
-         (pdq.intro_text, "errata_intro"), (pdq.intro_text, "register_intro")]
+         (pdq.intro_text, "errata_intro"), (pdq.intro_text, "register_intro"), (pa.intro_text, "intro")]
 
 
 def flat(text: str) -> str:
@@ -41,7 +42,7 @@ def flat(text: str) -> str:
 
 
 def _say(fn, part: str, lang: str, is_report: bool) -> str:
-    return fn(lang, is_report) if fn is pe.intro_text else fn(lang, is_report, part)
+    return fn(lang, is_report) if fn in (pe.intro_text, pa.intro_text) else fn(lang, is_report, part)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -222,8 +223,6 @@ def test_the_notebooks_take_the_published_parts_headings_from_the_dataset_facts(
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_section_05_opens_without_quoting_the_reports_terms_for_a_researchers_dataset(lang):
-    from vstudy.present.prose import activities as pa
-
     report, dataset = flat(pa.intro_text(lang, True)), flat(pa.intro_text(lang, False))
     assert "«" not in dataset and "»" not in dataset  # no quotation of the report's terms
     other = {"en": "other social volunteering", "ru": "другое социальное волонтёрство",
