@@ -625,8 +625,10 @@ def _file_description(value: object, lang: str) -> str:
 def sources_markdown(data_dir: Path, lang: str = "en", level: int = 3) -> str:
     """Every ``source.yml`` of the dataset: producer, title, period, licence, cited sources, files.
 
-    Read with the data layer's safe YAML reader; every value is escaped. A record that cannot be read is named
-    (folder and reason), never quoted. ``level`` is the heading level of each record. Each text is the edition's
+    Read with the data layer's safe YAML reader; every value is escaped. Each record is headed by its title in the
+    edition's language, or by what it declares (:func:`record_heading`), never by its folder's name; a record that
+    cannot be read is headed as such and its reason given, never quoted. ``level`` is the heading level of each
+    record. Each text is the edition's
     (the records' ``{en, ru, kk}`` mappings, :mod:`vstudy.data.provenance`); a text a record gives only in another
     language — a user's plain string — is shown as given, its language named where it can be told.
     """
