@@ -14,11 +14,13 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from helpers import REPORT_ONLY
 
 from vstudy.data import manifest as dataset_manifest
 from vstudy.data.manifest import check_manifest, read_manifest
+from vstudy.present.prose import activities as pa
 from vstudy.present.prose import correlations as pc
 from vstudy.present.prose import data_quality as pdq
 from vstudy.present.prose import economics as pe
@@ -32,7 +34,7 @@ VERSION = pages.BuildVersion("0.1.0", "2737502cfe2d", False, dt.date(2026, 12, 7
 # The opening of each paragraph that exists in two wordings, and words each wording alone holds.
 PARTS = [(pc.intro_text, "intro"), (pc.intro_text, "published_intro"), (pc.intro_text, "pairs_intro"),
          (pc.intro_text, "recon_intro"), (pe.intro_text, "intro"), (pdq.intro_text, "intro"),
-         (pdq.intro_text, "errata_intro"), (pdq.intro_text, "register_intro")]
+         (pdq.intro_text, "errata_intro"), (pdq.intro_text, "register_intro"), (pa.intro_text, "intro")]
 
 
 def flat(text: str) -> str:
@@ -40,7 +42,7 @@ def flat(text: str) -> str:
 
 
 def _say(fn, part: str, lang: str, is_report: bool) -> str:
-    return fn(lang, is_report) if fn is pe.intro_text else fn(lang, is_report, part)
+    return fn(lang, is_report) if fn in (pe.intro_text, pa.intro_text) else fn(lang, is_report, part)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -122,3 +124,144 @@ def test_a_bad_title_key_is_refused_naming_the_file_the_key_and_the_rule(tmp_pat
     issues = check_manifest(raw, EXAMPLE).issues
     assert [(i.file, i.column, i.rule) for i in issues] == [("manifest.yml", key, rule)]
     assert issues[0].message.startswith(words), issues[0].message
+
+
+# --- the parts on published values (sections 03 and 06), section 05's opening, the dictionary's published values --
+
+NOTEBOOKS = ROOT / "notebooks"
+# The headings of the parts on published values as the 2021 editions have them (formerly Markdown cells).
+PUBLISHED_HEADINGS = {
+    "en": ("## The published coefficients", "## What it takes to reach the published value"),
+    "ru": ("## Опубликованные коэффициенты", "## Что нужно, чтобы получить опубликованную оценку"),
+    "kk": ("## Жарияланған коэффициенттер", "## Жарияланған бағаға жету үшін не қажет")}
+
+
+def _inp(target: float | None, hours: float | None = 1_000_000.0) -> dict:
+    from vstudy.analysis import economics
+
+    headline = pd.DataFrame({"figure_id": ["hours_6_months", "economic_value_min_kzt_per_year"],
+                             "value": [hours, target]}).dropna()
+    inp = economics.inputs(headline if len(headline) else None, None, None,
+                           {"start": "2022-01-01", "end": "2022-12-31"}, 12.0)
+    inp["wages"] = {"annual_2022": 300_000.0} if hours is not None else {}
+    return inp
+
+
+def _md(parts, lang: str) -> str:
+    from vstudy.present.notebook import markdown
+
+    return markdown(parts, lang=lang)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_researchers_dataset_without_published_values_gets_no_part_on_them(lang):
+    """Sections 03 and 06: no heading and no "there is nothing" sentence for a dataset that is not the report's and
+    supplies no published coefficients or money value."""
+    assert pc.published_opening(False, lang, is_report=False) == []
+    assert pc.published_text(None, 0.05, lang, is_report=False) is None
+    inp = _inp(None)
+    assert inp["target"] is None and inp["hours"] is not None
+    assert pe.required_heading(inp, lang, is_report=False) is None
+    assert pe.required_text(inp, lang, is_report=False) == []
+    assert _md([pc.published_opening(False, lang, False), pe.required_heading(inp, lang, False),
+                pe.required_text(inp, lang, False)], lang) == ""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_reports_transcription_keeps_its_parts_on_published_values_as_they_were(lang):
+    coefficients, value = PUBLISHED_HEADINGS[lang]
+    opening = _md(pc.published_opening(True, lang, is_report=True), lang)
+    assert opening.startswith(coefficients + "\n\n") and opening.endswith(str(pc.intro_text(lang, True,
+                                                                                            "published_intro")))
+    assert pe.required_heading(_inp(None), lang, is_report=True) == value
+    assert pe.required_heading(_inp(3.2e9), lang, is_report=True) == value
+    none = {"en": "This dataset carries no published correlation coefficients; this part is skipped.",
+            "ru": "В этом наборе данных нет опубликованных коэффициентов корреляции; эта часть пропущена.",
+            "kk": "Бұл деректер жиынтығында жарияланған корреляция коэффициенттері жоқ; бұл бөлік өткізіліп жіберілді."}
+    assert _md(pc.published_text(None, 0.05, lang), lang) == none[lang]  # the report's default, as before
+    assert _md(pe.required_text(_inp(None), lang), lang) == _md(pe.required_text(_inp(None), lang, True), lang)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_published_values_a_researcher_supplies_are_headed_as_the_datasets_not_the_reports(lang):
+    heading = {"en": ("## Published coefficients supplied with this dataset",
+                      "## What it takes to reach the published value this dataset supplies"),
+               "ru": ("## Опубликованные коэффициенты из этого набора данных",
+                      "## Что нужно, чтобы получить опубликованную оценку из этого набора данных"),
+               "kk": ("## Осы деректер жиынтығындағы жарияланған коэффициенттер",
+                      "## Осы деректер жиынтығындағы жарияланған бағаға жету үшін не қажет")}[lang]
+    opening = pc.published_opening(True, lang, is_report=False)
+    assert opening[0] == heading[0] and heading[0] not in PUBLISHED_HEADINGS[lang]
+    assert pe.required_heading(_inp(3.2e9), lang, is_report=False) == heading[1]
+    report_word = {"en": "report", "ru": "отчёт", "kk": "есеп"}[lang]
+    assert report_word not in heading[0].lower() and report_word not in heading[1].lower()
+    assert len(pe.required_text(_inp(3.2e9), lang, is_report=False)) >= 1  # the part's sentences follow
+    # a value without hours or a wage: what the dataset lacks, not "no published value"
+    lacks = _md(pe.required_text(_inp(3.2e9, hours=None), lang, is_report=False), lang)
+    assert lacks == _md(pe.t(lang, "economics.required.no_inputs"), lang)
+    assert lacks != _md(pe.t(lang, "economics.required.none"), lang)
+
+
+def _cells(name: str) -> list[dict]:
+    import json
+
+    return json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))["cells"]
+
+
+def test_the_notebooks_take_the_published_parts_headings_from_the_dataset_facts():
+    """The headings are no longer fixed Markdown cells (which every dataset would get): the code says them, by what
+    the dataset is (``study.dataset_facts["is_report"]``) and what it supplies."""
+    for name, fixed in (("03_correlations.ipynb", 0), ("06_economic_value.ipynb", 1)):
+        cells = _cells(name)
+        markdown_ = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        for lang in LANGS:
+            assert PUBLISHED_HEADINGS[lang][fixed] not in markdown_, (name, lang)
+        call = "pc.published_opening(" if fixed == 0 else "pe.required_heading("
+        assert call in code and 'study.dataset_facts["is_report"]' in code.split(call, 1)[1].split("\n", 1)[0]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_section_05_opens_without_quoting_the_reports_terms_for_a_researchers_dataset(lang):
+    report, dataset = flat(pa.intro_text(lang, True)), flat(pa.intro_text(lang, False))
+    assert "«" not in dataset and "»" not in dataset  # no quotation of the report's terms
+    other = {"en": "other social volunteering", "ru": "другое социальное волонтёрство",
+             "kk": "басқа әлеуметтік волонтерлік қызмет"}[lang]
+    assert other in dataset
+    for report_only in {"en": ("quoted in the text", "national chart"),
+                        "ru": ("упомянутые в тексте", "общенациональную диаграмму"),
+                        "kk": ("мәтінде аталған", "жалпыұлттық диаграмманы")}[lang]:
+        assert report_only in report and report_only not in dataset
+    if lang == "en":
+        assert not re.search("[А-Яа-яЁё]", report) and "(мероприятия)" not in report  # no Russian in English
+        assert report.startswith("Volunteer **events** by direction — the lines of the Birgemiz programme")
+        assert "other directions (other social volunteering, culture, media)" in report
+    else:  # the Russian and Kazakh editions of the 2021 report read as before
+        assert report.startswith({"ru": "Волонтёрские **мероприятия** по направлениям — линиям программы Birgemiz",
+                                  "kk": "Волонтерлік **іс-шаралар** бағыттар бойынша — Birgemiz"}[lang])
+        assert {"ru": "(«Другое социальное волонтёрство», культура, медиа)",
+                "kk": "(«Басқа әлеуметтік волонтерлік», мәдениет, медиа)"}[lang] in report
+    # the notebook's own cells hold only the section's heading; the paragraph is the catalogue's
+    cells = [c for c in _cells("05_activities.ipynb") if c["cell_type"] == "markdown"]
+    assert ["".join(c["source"]) for c in cells[:3]] == [
+        "# Activities by direction", "# Мероприятия по направлениям", "# Бағыттар бойынша іс-шаралар"]
+    assert "pa.intro_text(study.lang, report)" in "".join(_cells("05_activities.ipynb")[4]["source"])
+
+
+def test_a_researchers_dictionary_lists_published_values_only_where_its_tables_can_carry_them():
+    synthetic = read_manifest(EXAMPLE).raw
+    contract = read_manifest(ROOT / "tests" / "fixtures" / "kz2022_contract").raw
+    for raw in (synthetic, contract):
+        keys = pages.dictionary_keys(raw)
+        assert pages.PUBLISHED_VALUES not in keys and "processed.regions" in keys
+        for lang in LANGS:
+            text = pages.dictionary_markdown(lang, manifest=raw)
+            assert "`processed.published_values`" not in text
+        assert "line of the report's text layer" not in pages.dictionary_markdown("en", manifest=raw)
+    # the report's transcription keeps it, and so does a researcher's dataset with a table that gives its lines
+    report = read_manifest(ROOT / "data" / "raw").raw
+    assert pages.PUBLISHED_VALUES in pages.dictionary_keys(report)
+    assert "line of the report's text layer" in pages.dictionary_markdown("en", manifest=report)
+    supplied = copy.deepcopy(synthetic)
+    supplied["tables"]["correlations_published"] = {"file": "correlations.csv", "schema": "correlations_published"}
+    assert pages.PUBLISHED_VALUES in pages.dictionary_keys(supplied)

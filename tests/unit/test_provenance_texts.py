@@ -111,7 +111,8 @@ def test_a_users_plain_strings_are_shown_as_given_with_their_language_named_wher
                         "notes.txt": "Записи о том, как собраны данные"}}
     data = _user_record(tmp_path, repo_root, record)
     kk = html.unescape(pages.sources_markdown(data, "kk"))
-    assert "- **Атауы:** Volunteer counts of the regional offices\n" in kk
+    assert "### Volunteer counts of the regional offices\n" in kk  # the title heads the record, as given
+    assert "Атауы:" not in kk and "report\\_2021/" not in kk  # and is not repeated; no folder's name
     assert ("- **Өндіруші:** Ministry of Information and Social Development, volunteering department "
             "(ағылшын тілінде)\n") in kk
     assert "- **Лицензия:** CC BY 4.0\n" in kk
@@ -145,3 +146,108 @@ def test_a_prefilled_source_declaration_names_the_producer_and_title_in_english(
         "«Unemployment rate (labour force sample survey, 19th ICLS), by region and quarter, in percent» "
         "(data/raw/official/originals/city-unemployment-rate__unemploymentRate.xlsx; cell references in "
         "data/raw/official/series.csv)")
+
+
+TITLES = {"boundaries": "Kazakhstan, first-level administrative units (ADM1)",
+          "official": "Official regional statistics of Kazakhstan: the table of official indicators",
+          "regions": "Region gazetteer of Kazakhstan (ISO 3166-2:KZ)",
+          "report_2021": "Analytical report on volunteering in the Republic of Kazakhstan (July–December 2021)"}
+
+
+def _headings(text: str, level: int = 3) -> list[str]:
+    return [line[level + 1:] for line in html.unescape(text).splitlines() if line.startswith("#" * level + " ")]
+
+
+def test_every_record_of_the_repository_has_a_title_in_the_three_languages(repo_root):
+    for folder, record in _records(repo_root).items():
+        title = record.get("title")
+        assert provenance.is_translated(title) and set(title) == {"en", "ru", "kk"}, folder
+        assert KAZAKH_LETTER.search(title["kk"]) and not english_runs(title["kk"]), folder
+        assert not english_runs(title["ru"]) and title["ru"] != title["en"], folder
+        assert TITLES[folder] in title["en"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_each_origin_record_is_headed_by_its_title_in_the_editions_language_never_by_its_folder(repo_root, lang):
+    """The data page's sources part and the study PDF's sources appendix (one rendering) head each record with its
+    title in the edition's language, in the folders' order; the title is not repeated as an item below."""
+    records = _records(repo_root)
+    text = pages.sources_markdown(repo_root / "data" / "raw", lang, level=2)
+    assert _headings(text, 2) == [" ".join(records[f]["title"][lang].split()) for f in sorted(records)]
+    for folder in records:  # no heading is a folder's name
+        assert not any(h.replace("\\_", "_").rstrip("/") == folder for h in _headings(text, 2) + _headings(text, 3))
+    field = pages.plain(lang, "pages.field.title")
+    assert f"**{field}:**" not in text.split("\n#### ")[0]  # no record-level title item (a cited source has none)
+    official = _headings(text, 2)[1]
+    assert official == {"en": TITLES["official"], "ru": "Официальная региональная статистика Казахстана: таблица "
+                        "официальных показателей", "kk": "Қазақстанның ресми өңірлік статистикасы: ресми "
+                        "көрсеткіштер кестесі"}[lang]
+
+
+def test_a_record_without_a_title_is_headed_by_what_it_declares(tmp_path, repo_root):
+    cases = [({"producer": {"en": "Regional front offices", "ru": "Региональные фронт-офисы",
+                            "kk": "Өңірлік фронт-офистер"}},
+              {"en": "Data from Regional front offices", "ru": "Данные: Региональные фронт-офисы",
+               "kk": "Деректер: Өңірлік фронт-офистер"}),
+             ({"files": {"counts.csv": {"label": {"en": "Monthly counts", "ru": "Месячные числа",
+                                                  "kk": "Айлық сандар"}}, "age_by_region.csv": "ages"}},
+              {"en": "Origin record of Volunteers by age group and region and Monthly counts",
+               "ru": "Запись о происхождении файлов: Волонтёры по возрастным группам и регионам и Месячные числа",
+               "kk": None}),
+             ({"licence": "CC BY 4.0"},
+              {"en": "An origin record without a title", "ru": "Запись о происхождении без названия",
+               "kk": "Атауы жоқ шығу тегі туралы жазба"})]
+    for i, (record, expected) in enumerate(cases):
+        data = _user_record(tmp_path / str(i), repo_root, record)
+        for lang, heading in expected.items():
+            shown = _headings(pages.sources_markdown(data, lang))
+            assert len(shown) == 1 and "report_2021" not in shown[0], shown
+            if heading is not None:
+                assert shown[0] == heading, (lang, shown)
+            else:
+                assert shown[0].startswith("Файлдардың шығу тегі туралы жазба: ") and "Айлық сандар" in shown[0]
+    (data / "report_2021" / "source.yml").write_text("- not\n- a mapping\n", encoding="utf-8")
+    assert _headings(pages.sources_markdown(data, "ru")) == ["Запись о происхождении, которую не удалось прочитать"]
+
+
+@pytest.mark.parametrize(("title", "says"), [
+    ({"en": "Counts", "de": "Zahlen"}, "not edition languages (de)"), ({"en": "Counts", "ru": " "}, "the title in ru"),
+    ({}, "empty mapping"), ("", "the title is empty"), (17, "not int"), (["Counts"], "not list")])
+def test_a_malformed_record_title_is_refused_naming_the_file_the_key_and_the_rule(tmp_path, repo_root, title, says):
+    from vstudy.data import datasets, manifest
+
+    data = _user_record(tmp_path, repo_root, {"title": title, "producer": "Regional front offices"})
+    issues = manifest.check_origin_records(data)
+    assert [(i.file, i.column, i.rule) for i in issues] == [("report_2021/source.yml", "title", "record_title")]
+    assert says in issues[0].message and "{en: …, ru: …, kk: …}" in issues[0].message
+    problems = [p for p in datasets.load_dataset(data).problems if p.rule == "record_title"]
+    assert len(problems) == 1 and problems[0].severity == "error"
+    assert problems[0].format().startswith("ERROR report_2021/source.yml column 'title' [record_title] ")
+    # the page does not show the refused title: the record is headed by its producer
+    assert _headings(pages.sources_markdown(data, "en")) == ["Data from Regional front offices"]
+
+
+def test_a_well_formed_title_passes_and_the_repositorys_records_are_valid(tmp_path, repo_root):
+    from vstudy.data import manifest
+
+    assert manifest.check_origin_records(repo_root / "data" / "raw") == []
+    for title in ("Counts of the regional offices", {"ru": "Числа региональных офисов"}):
+        assert manifest.check_origin_records(_user_record(tmp_path / str(len(str(title))), repo_root,
+                                                          {"title": title})) == []
+    bad = _user_record(tmp_path / "ctl", repo_root, {"title": {"en": "Counts\u202e"}})
+    assert [i.rule for i in manifest.check_origin_records(bad)] == ["control_character"]
+
+
+def test_the_title_is_found_whatever_the_records_layout(tmp_path, repo_root):
+    """Only the record's top-level ``title`` is checked: a title of a cited source is not the record's; a record
+    written as one flow mapping is read whole."""
+    from vstudy.data import manifest
+
+    cases = {"sources:\n  - id: a\n    title: {de: Zahlen}\nproducer: x\n": [],
+             "{producer: x, title: {de: Zahlen}}\n": ["record_title"],
+             "# a comment\nproducer: x\ntitle:\n  en: Counts\n  # a note\n  xx: Zahlen\nlicence: y\n": ["record_title"],
+             "title:\n  en: Counts\n\n  ru: Числа\nfiles: {}\n": []}
+    for i, (text, rules) in enumerate(cases.items()):
+        data = _user_record(tmp_path / str(i), repo_root, {})
+        (data / "report_2021" / "source.yml").write_text(text, encoding="utf-8")
+        assert [issue.rule for issue in manifest.check_origin_records(data)] == rules, text

@@ -174,6 +174,7 @@ def _load(data_dir: str | Path | None = None) -> Dataset:
     man = manifest_.read_manifest(root)
     ds = Dataset(root=root, manifest=man.raw)
     ds.problems += _manifest_problems(man)
+    ds.problems += [_problem(issue) for issue in manifest_.check_origin_records(root)]  # their titles
     if ds.problems:
         return ds
 

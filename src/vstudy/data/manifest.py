@@ -497,6 +497,94 @@ def transcribes_report(raw: object) -> bool:
     return isinstance(raw, Mapping) and raw.get("transcribes") == REPORT_ID
 
 
+# --------------------------------------------------------------------------------------------------------------
+# Origin records
+
+ORIGIN_RECORD = "source.yml"  # one in each folder of a dataset: where its files come from (the data page lists them)
+
+
+def origin_records(root: str | os.PathLike) -> list[str]:
+    """The origin records of a dataset directory, as paths relative to it (``official/source.yml``), sorted: one
+    in each folder directly below the directory (the data page and the study PDF's appendix list them)."""
+    return sorted(f"{path.parent.name}/{ORIGIN_RECORD}" for path in Path(root).glob(f"*/{ORIGIN_RECORD}"))
+
+
+def record_title_problem(value: object) -> str | None:
+    """What is wrong with an origin record's ``title`` (the heading a reader sees above the record), or None.
+
+    A title is a non-blank text (a researcher's record may give one plain string, shown as given), or the records'
+    shape of a text a reader sees: a mapping of edition languages to non-blank texts (``{en: …, ru: …, kk: …}``,
+    at least one of them; :mod:`vstudy.data.provenance`). A record without a title is headed by what it declares
+    (its producer, its files), never by its folder's name."""
+    from vstudy.data import provenance
+
+    shape = ("a text, or one text per edition language: title: {en: …, ru: …, kk: …} (leave the key out when "
+             "there is none)")
+    if isinstance(value, str):
+        return None if value.strip() else f"the title is empty: give {shape}"
+    if isinstance(value, Mapping):
+        other = [str(key) for key in value if key not in provenance.LANGS]
+        if other:
+            return (f"title has keys that are not edition languages ({', '.join(other)}); the editions are "
+                    f"{', '.join(provenance.LANGS)}: give {shape}")
+        if not value:
+            return f"the title is an empty mapping: give {shape}"
+        blank = [str(key) for key, text in value.items() if not isinstance(text, str) or not text.strip()]
+        if blank:
+            return f"the title in {', '.join(blank)} is not a non-empty text: give {shape}"
+        return None
+    return f"title must be {shape}, not {type(value).__name__}"
+
+
+_TOP_KEY = re.compile(rb"^(?:[\"']?title[\"']?)[ \t]*:", re.M)
+
+
+def _record_title(root: str | os.PathLike, rel: str) -> object:
+    """What an origin record's YAML says of ``title``: a mapping with the record's top-level ``title`` (or none).
+
+    A record in block style (every record the template and the repository write) has its top-level keys at the
+    start of a line: only the ``title:`` line and the lines indented under it are parsed, with the same safe
+    reader (a record is often hundreds of lines of cited sources, and a pure-Python parse of all of them on every
+    validation costs a third of a second); a record in another style is parsed whole."""
+    data = read_file(locate(root, rel), MAX_YAML_BYTES)
+    if data.lstrip()[:1] in (b"{", b"[", b"-", b"!", b"&", b"*", b"%", b"?") or b"\n---" in data:
+        return load_yaml(data, rel)
+    found = _TOP_KEY.search(data)
+    if found is None:
+        return {}
+    lines = data[found.start():].split(b"\n")
+    end = 1
+    while end < len(lines) and (lines[end][:1] in (b" ", b"\t", b"#") or not lines[end].strip()
+                                or lines[end].startswith(b"- ") or lines[end].rstrip() == b"-"):  # a list may
+        end += 1  # stand at the key's own indentation
+    return load_yaml(b"\n".join(lines[:end]), rel)
+
+
+def check_origin_records(root: str | os.PathLike) -> list[Issue]:
+    """The origin records' titles (:func:`record_title_problem`), one :class:`Issue` (file, key ``title``, rule
+    ``record_title``) for each malformed one; control characters in it (rule ``control_character``). A record that
+    cannot be read is left to the data page, which says so (its provenance fields are the record's own: only the
+    title is checked here)."""
+    issues: list[Issue] = []
+    for rel in origin_records(root):
+        try:
+            data = _record_title(root, rel)
+        except Refused:
+            continue
+        if not isinstance(data, Mapping) or "title" not in data:
+            continue
+
+        def add(column, value, message, rule="record_title", row=None, rel=rel):
+            issues.append(Issue(rel, row, column, None if value is None else str(value)[:200], rule, message))
+
+        problem = record_title_problem(data["title"])
+        if problem is not None:
+            add("title", None, problem)
+        else:
+            _check_text(data["title"], "title", add)
+    return issues
+
+
 def _check_text(value: object, where: str, add) -> None:
     """No control characters in any text of the manifest (they would reach pages and file names)."""
     if isinstance(value, dict):

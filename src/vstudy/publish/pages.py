@@ -596,11 +596,11 @@ def _text(value: object, lang: str = "en", named: bool = False) -> str:
 
 
 # What a reader of the data page needs of each cited source, and of each origin record, in this order (their
-# names: the ``pages.field`` and ``provenance.field`` messages). Names are shown in their own language.
+# names: the ``pages.field`` and ``provenance.field`` messages). Names are shown in their own language. A record's
+# title heads it (:func:`record_heading`) and is not repeated below.
 SOURCE_FIELDS = ("producer", "title", "url", "original_url", "mirror_of", "republished_by", "where", "indicators",
                  "used_for", "licence", "date_accessed", "original_file", "sha256")
-RECORD_FIELDS = ("title", "description", "producer", "period_covered", "date_accessed", "date_accessed_default",
-                 "licence")
+RECORD_FIELDS = ("description", "producer", "period_covered", "date_accessed", "date_accessed_default", "licence")
 NAME_FIELDS = frozenset({"title", "url", "original_url", "mirror_of", "indicators", "date_accessed",
                          "date_accessed_default", "original_file", "sha256", "id"})
 
@@ -625,24 +625,27 @@ def _file_description(value: object, lang: str) -> str:
 def sources_markdown(data_dir: Path, lang: str = "en", level: int = 3) -> str:
     """Every ``source.yml`` of the dataset: producer, title, period, licence, cited sources, files.
 
-    Read with the data layer's safe YAML reader; every value is escaped. A record that cannot be read is named
-    (folder and reason), never quoted. ``level`` is the heading level of each record. Each text is the edition's
+    Read with the data layer's safe YAML reader; every value is escaped. Each record is headed by its title in the
+    edition's language, or by what it declares (:func:`record_heading`), never by its folder's name; a record that
+    cannot be read is headed as such and its reason given, never quoted. ``level`` is the heading level of each
+    record. Each text is the edition's
     (the records' ``{en, ru, kk}`` mappings, :mod:`vstudy.data.provenance`); a text a record gives only in another
     language — a user's plain string — is shown as given, its language named where it can be told.
     """
     _check(lang)
     out: list[str] = [i18n.text(lang, "provenance.note", escape=escape) + "\n"]
-    for record in sorted(data_dir.glob("*/source.yml")):
-        folder = escape(record.parent.name)
-        out.append(f"{'#' * level} {folder}/\n")
+    for record in dataset_manifest.origin_records(data_dir):
         try:
-            data = dataset_manifest.read_yaml(data_dir, f"{record.parent.name}/source.yml")
+            data = dataset_manifest.read_yaml(data_dir, record)
         except dataset_manifest.Refused as exc:
+            out.append(f"{'#' * level} {escape(plain(lang, 'provenance.heading.unreadable'))}\n")
             out.append(md(lang, "sources.unreadable", rule=exc.rule) + "\n")
             continue
         if not isinstance(data, dict):
+            out.append(f"{'#' * level} {escape(plain(lang, 'provenance.heading.unreadable'))}\n")
             out.append(md(lang, "sources.not_mapping") + "\n")
             continue
+        out.append(f"{'#' * level} {escape(record_heading(data, lang))}\n")
         for key in RECORD_FIELDS:
             value = _text(data.get(key), lang, named=key in NAME_FIELDS)
             if value:
@@ -663,7 +666,7 @@ def sources_markdown(data_dir: Path, lang: str = "en", level: int = 3) -> str:
                     out.append(md(lang, "sources.item", raw=("value",), field=_field(key, lang),
                                   value=_address(_text(source.get(key), lang, named=True))))
                     continue
-                value = indicator_list(source.get(key), record.parent, lang) if key == "indicators" \
+                value = indicator_list(source.get(key), (data_dir / record).parent, lang) if key == "indicators" \
                     else _text(source.get(key), lang, named=key in NAME_FIELDS)
                 if value:
                     out.append(md(lang, "sources.item", field=_field(key, lang), value=value))
@@ -679,6 +682,27 @@ def sources_markdown(data_dir: Path, lang: str = "en", level: int = 3) -> str:
     if not any(line.startswith("#") for line in out):
         return md(lang, "sources.none") + "\n"
     return "\n".join(out) + "\n"
+
+
+def record_heading(record: dict, lang: str) -> str:
+    """The heading of an origin record in ``lang``, never its folder's name (a machine name): its ``title`` (the
+    edition's text of a ``{en, ru, kk}`` mapping, or a researcher's plain string as given); a record without one
+    (or with one :func:`vstudy.data.manifest.record_title_problem` refuses) is headed by what it declares — its
+    producer, else its files by their labels, else the words for a record without a title."""
+    title = record.get("title")
+    if title is not None and dataset_manifest.record_title_problem(title) is None:
+        found = _text(title, lang, named=True)
+        if found:
+            return found
+    producer = _text(record.get("producer"), lang, named=True)
+    if producer:
+        return plain(lang, "provenance.heading.producer", producer=producer)
+    files = record.get("files")
+    names = [(_text(spec.get("label"), lang, named=True) if isinstance(spec, dict) else "")
+             or file_label(str(name), lang) for name, spec in files.items()] if isinstance(files, dict) else []
+    if names:
+        return plain(lang, "provenance.heading.files", files=names)
+    return plain(lang, "provenance.heading.untitled")
 
 
 # Fields of a cited source shown as a link whose text is the address's host (the address stays the link's target),
@@ -738,16 +762,27 @@ def indicator_list(value: object, folder: Path, lang: str) -> str:
 DTYPE_KEYS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 
 
+# The processed table of the numbers a dataset carries from a published report, each with its line in the report's
+# text: only a raw table with a ``source_line`` column can give one (vstudy.data.processed._published_values).
+PUBLISHED_VALUES = "processed.published_values"
+
+
 def dictionary_keys(manifest: dict | None) -> set[str] | None:
     """The declared tables a dataset's data dictionary lists: the raw tables its manifest names (by their schema) and
-    every processed table; None (every declared table) without a manifest. A researcher's dictionary has no table of
-    the 2021 report's transcription, and the report's none of the tables a researcher fills."""
+    every processed table it can have; None (every declared table) without a manifest. A researcher's dictionary has
+    no table of the 2021 report's transcription, and the report's none of the tables a researcher fills; the table of
+    published values (its columns speak of a report's lines) only where a table of the dataset can carry a published
+    number's line (a ``source_line`` column), so not for a dataset of the collection contract alone."""
     from vstudy.data import schemas
 
     if not isinstance(manifest, dict) or not isinstance(manifest.get("tables"), dict):
         return None
+    declared = schemas.all_schemas()
     raw = {f"raw.{spec.get('schema', name)}" for name, spec in manifest["tables"].items() if isinstance(spec, dict)}
-    return raw | {key for key in schemas.all_schemas() if key.startswith("processed.")}
+    processed = {key for key in declared if key.startswith("processed.")}
+    if not any(key in declared and "source_line" in declared[key].names for key in raw):
+        processed.discard(PUBLISHED_VALUES)
+    return raw | processed
 
 
 def dictionary_markdown(lang: str = "en", level: int = 3, compact: bool = False, manifest: dict | None = None) -> str:

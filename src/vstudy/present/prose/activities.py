@@ -26,6 +26,14 @@ EVENTS_COLUMN = "events_count"
 is_report_transcription = transcribes_report
 
 
+def intro_text(lang: str, report: bool) -> Rendered:
+    """The section's opening paragraph: what it shows of the events by direction. For the 2021 report's
+    transcription (``report``) also the report's national chart and the participant categories its text quotes;
+    for a researcher's own data none of them, and no term of the report quoted (the directions by the study's
+    names)."""
+    return t(lang, f"activities.intro.{'report' if report else 'dataset'}")
+
+
 def _direction(direction_id: object, lang: str) -> str:
     return labels.label(str(direction_id), lang, default=str(direction_id))
 

@@ -190,10 +190,22 @@ def methods_paragraph(lang: str) -> Rendered:
 
 # --- the published coefficients ----------------------------------------------------------------------------------
 
-def published_text(family: pd.DataFrame | None, alpha: float, lang: str) -> Rendered:
-    """What the published coefficients can and cannot show (one sentence when the dataset has none)."""
+def published_opening(has_published: bool, lang: str, is_report: bool) -> list[Rendered]:
+    """The heading of the part on published coefficients and what it does with them. The 2021 report's transcription
+    (``is_report``) always has the part (headed as the report's); a researcher's dataset has it only where it supplies
+    published coefficients (``has_published``: a ``correlations_published`` table), headed as the dataset's own; one
+    that supplies none has no such part: nothing (no heading, no sentence saying there is nothing)."""
+    if not is_report and not has_published:
+        return []
+    kind = "report" if is_report else "dataset"
+    return [_t(lang, f"published.heading.{kind}"), intro_text(lang, is_report, part="published_intro")]
+
+
+def published_text(family: pd.DataFrame | None, alpha: float, lang: str, is_report: bool = True) -> Rendered | None:
+    """What the published coefficients can and cannot show: one sentence when the report's transcription has none;
+    None for a researcher's dataset that supplies none (the part is left out, :func:`published_opening`)."""
     if family is None:
-        return _t(lang, "published.none")
+        return _t(lang, "published.none") if is_report else None
     m = int(family["p"].notna().sum())
     raw = family[family["significant_raw"].fillna(False).astype(bool)]
     holm = int(family["significant_holm"].fillna(False).sum())

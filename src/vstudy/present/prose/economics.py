@@ -122,11 +122,24 @@ def value_text(grid: pd.DataFrame | None, target: float | None, lang: str) -> Re
              g=int(gross["reaches_target"].sum()), ng=len(gross))
 
 
-def required_text(inp: Mapping, lang: str) -> list[Rendered]:
-    """What it takes to reach the published value, in the base case (first wage basis, published coverage, 160 h)."""
+def required_heading(inp: Mapping, lang: str, is_report: bool) -> Rendered | None:
+    """The heading of the part on what it takes to reach the published value: the report's for the 2021 report's
+    transcription (``is_report``), which always has the part; the dataset's own where a researcher's dataset
+    supplies a published money value; None (no part) for one that supplies none."""
+    if is_report:
+        return t(lang, "economics.required.heading.report")
+    return None if inp["target"] is None else t(lang, "economics.required.heading.dataset")
+
+
+def required_text(inp: Mapping, lang: str, is_report: bool = True) -> list[Rendered]:
+    """What it takes to reach the published value, in the base case (first wage basis, published coverage, 160 h).
+    A researcher's dataset (not ``is_report``) that supplies no published value gets nothing (its part is left
+    out, :func:`required_heading`); one that supplies a value but no hours or wage is told what it lacks."""
     target = inp["target"]
-    if inp["hours"] is None or not inp["wages"] or target is None:
-        return [t(lang, "economics.required.none")]
+    if target is None:
+        return [t(lang, "economics.required.none")] if is_report else []
+    if inp["hours"] is None or not inp["wages"]:
+        return [t(lang, "economics.required.none" if is_report else "economics.required.no_inputs")]
     basis, wage, cov = ec.base_case(inp)
     hours, months, base = inp["hours"], inp["months"], ec.BASE_HOURS_PER_MONTH
     parts = [t(lang, "economics.required.base", label=wage_label(basis, lang), wage=wage, cov=100 * cov,
