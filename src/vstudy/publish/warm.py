@@ -77,23 +77,8 @@ def notebook_imports(path: str) -> list[str]:
     :func:`preload` imports the latter only where it is a module), in order of appearance."""
     import ast
 
-    try:
-        with open(path, encoding="utf-8") as fh:
-            cells = json.load(fh).get("cells", [])
-    except (OSError, ValueError):
-        return []
     found: list[str] = []
-    for cell in cells:
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        source = source if isinstance(source, str) else "".join(source)
-        # IPython syntax (magics, shell escapes) is not Python: such lines are left out of the parse
-        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
-        try:
-            tree = ast.parse("\n".join(lines))
-        except SyntaxError:
-            continue
+    for tree in _cells(path):
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 found.extend(alias.name for alias in node.names)
@@ -120,21 +105,380 @@ def preload_list(notebook: str) -> list[str]:
     return list(dict.fromkeys([*(common or []), *own]))
 
 
+class Refused(BaseException):
+    """Raised in a module that starts a thread or opens a connection while :func:`preload` imports it (a
+    BaseException: the module's own ``except Exception`` does not swallow it)."""
+
+
+@contextlib.contextmanager
+def _nothing_started():
+    """While importing: starting a thread or connecting a socket raises :class:`Refused` in the module that does.
+    A zygote must fork single-threaded, and its kernels must each do at import what a fresh kernel does."""
+    import _thread
+    import threading
+
+    def refuse_thread(function=None, *_args, **_kwargs):
+        # Thread.start forgets a thread that failed to start only on an Exception: forget this one here
+        with contextlib.suppress(Exception), threading._active_limbo_lock:
+            threading._limbo.pop(getattr(function, "__self__", None), None)
+        raise Refused("a thread started at import")
+
+    def refuse_connection(*_args, **_kwargs):
+        raise Refused("a connection opened at import")
+
+    patches = [(owner, name, refuse_thread) for owner, names in (
+        (threading, ("_start_new_thread", "_start_joinable_thread")),
+        (_thread, ("start_new_thread", "start_joinable_thread", "start_new"))) for name in names
+        if hasattr(owner, name)]
+    patches += [(socket.socket, name, refuse_connection) for name in ("connect", "connect_ex")]
+    saved = [(owner, name, owner.__dict__.get(name)) for owner, name, _ in patches]  # None: inherited
+    try:
+        for owner, name, replacement in patches:
+            setattr(owner, name, replacement)
+        yield
+    finally:
+        for owner, name, original in saved:
+            if original is None:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, original)
+
+
 def preload(modules: list[str]) -> list[str]:
-    """Import what can be imported of ``modules`` (``a.b.c`` only where it names a module); the names imported."""
+    """Import what can be imported of ``modules`` (``a.b.c`` only where it names a module); the names imported.
+
+    A module that fails to import is left to the kernel (which reports it itself). A module that starts a thread or
+    connects a socket while it is imported is not imported (:func:`_nothing_started`): the import system removes the
+    modules whose import raised, and a kernel imports them afresh, thread and all, as a fresh kernel does."""
     import importlib
     import importlib.util
 
     done = []
     for name in modules:
         try:
-            if importlib.util.find_spec(name) is None:
-                continue
-            importlib.import_module(name)
+            with _nothing_started():
+                if importlib.util.find_spec(name) is None:
+                    continue
+                importlib.import_module(name)
             done.append(name)
-        except Exception:  # an attribute imported from a module, a missing package …: the kernel will say so itself
+        except (Exception, Refused):  # an attribute imported from a module, a missing package …
             continue
     return done
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# What the notebooks' code imports when it runs: the project's modules, read (never imported) to find it
+
+
+def _installed_folders() -> tuple[str, ...]:
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    return tuple(os.path.join(os.path.realpath(paths[k]), "") for k in ("stdlib", "platstdlib", "purelib", "platlib")
+                 if paths.get(k))
+
+
+_PROJECT: dict[str, bool] = {}
+
+
+def is_project(name: str) -> bool:
+    """True if the top-level package of ``name`` is the project's: this package, or one whose source is outside the
+    interpreter's installation (the study's folder, a package installed in editable mode). Its modules are read for
+    the imports their functions make; a third-party package is only imported."""
+    top = name.partition(".")[0]
+    if top not in _PROJECT:
+        import importlib.util
+
+        origin = None
+        if top not in sys.stdlib_module_names and top not in sys.builtin_module_names:
+            try:
+                spec = importlib.util.find_spec(top)  # a top-level name: nothing is imported
+            except (ImportError, ValueError):
+                spec = None
+            if spec is not None:
+                origin = spec.origin or next(iter(spec.submodule_search_locations or []), None)
+        _PROJECT[top] = top == __name__.partition(".")[0] or (
+            origin is not None and os.path.isabs(origin)
+            and not os.path.realpath(origin).startswith(_installed_folders()))
+    return _PROJECT[top]
+
+
+_SOURCES: dict[str, str | None] = {}
+
+
+def _source(name: str) -> str | None:
+    """The ``.py`` file of a project module (found on ``sys.path`` as the import system would, without importing)."""
+    if name not in _SOURCES:
+        _SOURCES[name] = _find_source(name) if is_project(name) else None
+    return _SOURCES[name]
+
+
+def _find_source(name: str) -> str | None:
+    import importlib.util
+
+    top, *parts = name.split(".")
+    try:
+        spec = importlib.util.find_spec(top)
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    path, folders = spec.origin, list(spec.submodule_search_locations or [])
+    for part in parts:
+        for folder in folders:
+            package, module = os.path.join(folder, part, "__init__.py"), os.path.join(folder, part + ".py")
+            if os.path.isfile(package):
+                path, folders = package, [os.path.dirname(package)]
+                break
+            if os.path.isfile(module):
+                path, folders = module, []
+                break
+        else:
+            return None
+    return path if path and path.endswith(".py") and os.path.isfile(path) else None
+
+
+class _Module:
+    """A project module's source, parsed: its top-level definitions and the names its imports bind."""
+
+    def __init__(self, name: str, tree, package: bool) -> None:
+        import ast
+
+        self.name = name
+        self.package = name if package else name.rpartition(".")[0]
+        self.tree = tree
+        self.defs = {node.name: node for node in tree.body
+                     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+        self.names: dict[str, tuple[str, str | None]] = {}
+        for node in _walk(tree, into_functions=False):
+            self.names.update(_bindings(self, node))
+
+
+_PARSED: dict[str, tuple[float, _Module | None]] = {}
+
+
+def _parse(name: str) -> _Module | None:
+    import ast
+
+    path = _source(name)
+    if path is None:
+        return None
+    try:
+        stamp = os.stat(path).st_mtime_ns
+        if path in _PARSED and _PARSED[path][0] == stamp:
+            return _PARSED[path][1]
+        with open(path, "rb") as fh:
+            module = _Module(name, ast.parse(fh.read(), path), os.path.basename(path) == "__init__.py")
+    except (OSError, SyntaxError, ValueError):
+        return None
+    _PARSED[path] = (stamp, module)
+    return module
+
+
+def _walk(node, into_functions: bool = True):
+    """The nodes under ``node`` (not into ``if TYPE_CHECKING:`` blocks, which never run; not into function bodies
+    unless ``into_functions``: a module's or a class's import-time code)."""
+    import ast
+
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.dump(node.test):
+            stack.extend(reversed(node.orelse))
+            continue
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            # annotations are not run (the project's modules postpone them), defaults and decorators are
+            children = [*getattr(node, "decorator_list", []), *node.args.defaults,
+                        *(d for d in node.args.kw_defaults if d is not None)]
+            if into_functions:
+                children.extend(node.body if isinstance(node.body, list) else [node.body])
+        elif isinstance(node, ast.AnnAssign):
+            children = [node.target, *([node.value] if node.value is not None else [])]
+        else:
+            children = list(ast.iter_child_nodes(node))
+        stack.extend(reversed(children))
+
+
+def _absolute(module: _Module | None, node) -> str | None:
+    """The module an ``ImportFrom`` names, relative imports resolved against ``module``'s package."""
+    if not node.level:
+        return node.module
+    if module is None:
+        return None
+    base = module.package.split(".")
+    if node.level - 1 >= len(base):
+        return None
+    base = base[:len(base) - (node.level - 1)]
+    return ".".join([*base, *([node.module] if node.module else [])]) or None
+
+
+def _bindings(module: _Module | None, node) -> dict[str, tuple[str, str | None]]:
+    """The names an import statement binds: name -> (module, None) or (module, attribute)."""
+    import ast
+
+    bound: dict[str, tuple[str, str | None]] = {}
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                bound[alias.asname] = (alias.name, None)
+            else:
+                top = alias.name.partition(".")[0]
+                bound[top] = (top, None)
+    elif isinstance(node, ast.ImportFrom):
+        source = _absolute(module, node)
+        if source:
+            for alias in node.names:
+                if alias.name != "*":
+                    full = f"{source}.{alias.name}"
+                    is_module = is_project(full) and _source(full) is not None
+                    bound[alias.asname or alias.name] = (full, None) if is_module else (source, alias.name)
+    return bound
+
+
+def _imported(module: _Module | None, node) -> list[str]:
+    """The module names an import statement imports (``from a import b``: ``a`` and ``a.b``, which
+    :func:`preload` imports only where it is a module)."""
+    import ast
+
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    source = _absolute(module, node)
+    if not source:
+        return []
+    return [source, *(f"{source}.{alias.name}" for alias in node.names if alias.name != "*")]
+
+
+def reach(sources, namespace=None) -> list[str]:
+    """Every module the code in ``sources`` (ast trees of a notebook's cells) imports, and every module imported
+    by the project's code it reaches: a name used — a function, a class, ``module.attribute`` — reaches that
+    definition, whose imports at any depth (function bodies included) and the names it uses are followed in turn,
+    and importing a project module reaches its import-time code. Project modules are read, never imported
+    (:func:`is_project`); a third-party module is named, not followed. In order of discovery."""
+    import ast
+
+    found: dict[str, None] = {}
+    done: set[tuple[str, str | None]] = set()
+    todo: list[tuple[str, str | None]] = []
+
+    def visit(owner: _Module | None, nodes, local: dict) -> None:
+        names = dict(local)
+        for node in nodes:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names.update(_bindings(owner, node))
+                for name in _imported(owner, node):
+                    if not is_project(name):
+                        found.setdefault(name)
+                    elif _source(name) is not None:
+                        todo.append((name, None))
+                if isinstance(node, ast.ImportFrom):
+                    for bound in _bindings(owner, node).values():
+                        if bound[1] is not None and is_project(bound[0]):
+                            todo.append(bound)
+        for node in nodes:
+            target = _resolve(node, names, owner)
+            if target is not None:
+                todo.append(target)
+            elif isinstance(node, ast.Attribute):  # scipy.stats.f(): a submodule a package loads when it is used
+                found.update(dict.fromkeys(_submodules(node, names)))
+
+    def _resolve(node, names, owner):
+        if isinstance(node, ast.Name):
+            if owner is not None and node.id in owner.defs:
+                return (owner.name, node.id)
+            bound = names.get(node.id)
+            return bound if bound is not None and bound[1] is not None and is_project(bound[0]) else None
+        if isinstance(node, ast.Attribute):
+            chain = []
+            base = node
+            while isinstance(base, ast.Attribute):
+                chain.append(base.attr)
+                base = base.value
+            if not isinstance(base, ast.Name) or base.id not in names or names[base.id][1] is not None:
+                return None
+            module = names[base.id][0]
+            if not is_project(module):
+                return None
+            for attr in reversed(chain):
+                if _source(f"{module}.{attr}") is not None:
+                    module = f"{module}.{attr}"
+                    continue
+                return (module, attr)
+            return (module, None)
+        return None
+
+    visit(None, [n for tree in sources for n in _walk(tree)], namespace or {})
+    while todo:
+        unit = todo.pop(0)
+        if unit in done:
+            continue
+        done.add(unit)
+        name, symbol = unit
+        module = _parse(name)
+        if module is None:
+            continue
+        found.setdefault(name)
+        if symbol is None:
+            parent = name.rpartition(".")[0]
+            if parent:
+                todo.append((parent, None))
+            visit(module, list(_walk(module.tree, into_functions=False)), module.names)
+            continue
+        todo.append((name, None))
+        if symbol in module.defs:
+            visit(module, list(_walk(module.defs[symbol])), module.names)
+        elif symbol in module.names:  # imported into the module: the definition is elsewhere
+            bound = module.names[symbol]
+            if is_project(bound[0]):
+                todo.append(bound)
+    return list(found)
+
+
+def _submodules(node, names: dict) -> list[str]:
+    """``scipy.stats.f`` with ``scipy`` a third-party module: ``scipy.stats`` (what :func:`preload` finds to be a
+    module of it)."""
+    import ast
+
+    chain = []
+    while isinstance(node, ast.Attribute):
+        chain.append(node.attr)
+        node = node.value
+    if len(chain) < 2 or not isinstance(node, ast.Name) or names.get(node.id, ("", "")) [1] is not None:
+        return []
+    base = names[node.id][0]
+    if is_project(base):
+        return []
+    chain.reverse()
+    return [".".join([base, *chain[:i]]) for i in range(1, len(chain))]
+
+
+def notebook_reach(path: str) -> list[str]:
+    """The modules a notebook's code imports, its own import statements' and those of the project's code it calls
+    (:func:`reach`)."""
+    return reach(_cells(path))
+
+
+def _cells(path: str) -> list:
+    """The ast trees of a notebook's code cells (IPython's magics and shell escapes left out)."""
+    import ast
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            cells = json.load(fh).get("cells", [])
+    except (OSError, ValueError):
+        return []
+    trees = []
+    for cell in cells:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = source if isinstance(source, str) else "".join(source)
+        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+        try:
+            trees.append(ast.parse("\n".join(lines)))
+        except SyntaxError:
+            continue
+    return trees
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -147,6 +491,12 @@ def _send(conn: socket.socket, message: dict) -> None:
 
 def _refuse(request: dict) -> str | None:
     """Why the zygote will not serve this request (None: it will)."""
+    import threading
+
+    if _UNSERVED[0]:
+        return _UNSERVED[0]
+    if threading.active_count() != 1 or _backend_selected():
+        return "a thread or matplotlib's backend in the zygote"
     argv = request.get("argv") or []
     if argv[:1] != [sys.executable] or argv[1:len(_OPTIONS) + 3] != [*_OPTIONS, "-m", _MODULE[0]]:
         return "another command"
@@ -222,11 +572,14 @@ def serve(path: str) -> dict | None:
     try:
         while True:
             try:
-                readable, _, _ = select.select([listener, wake_r, 0, *stubs], [], [])
+                readable, _, _ = select.select([listener, wake_r, 0, *stubs], [], [], 0 if _WORK else None)
             except InterruptedError:
-                readable = []
-            if 0 in readable and not os.read(0, 4096):
-                return None  # the worker is gone
+                readable = [wake_r]
+            if 0 in readable:
+                data = os.read(0, 4096)
+                if not data:
+                    return None  # the worker is gone
+                _told(data)
             if wake_r in readable:
                 with contextlib.suppress(BlockingIOError):
                     while os.read(wake_r, 4096):
@@ -256,6 +609,8 @@ def serve(path: str) -> dict | None:
                     for fd in (wake_r, wake_w):
                         os.close(fd)
                     return child
+            elif not readable and _WORK:  # nothing to do but the imports of the worker's notebooks' code
+                _work()
     finally:
         if os.getpid() == _ZYGOTE_PID[0]:
             for pid in list(kernels):
@@ -264,6 +619,42 @@ def serve(path: str) -> dict | None:
 
 _ZYGOTE_PID = [0]
 _READY = [-1]  # the zygote's original standard output, where it says it is ready
+# The zygote's idle time: ("notebook", path) to read (:func:`notebook_reach`), ("module", name) to import.
+_WORK: list[tuple[str, str]] = []
+_READ: set[str] = set()  # the notebooks read
+_STDIN = [b""]  # a line the worker has not finished writing
+_UNSERVED = [""]  # why the zygote forks no more kernels (a preload left a thread or selected the backend)
+
+
+def _told(data: bytes) -> None:
+    """The worker names each notebook it runs (a JSON string a line, :meth:`Zygote.prepare`): its code's imports
+    are imported while the zygote waits."""
+    lines = (_STDIN[0] + data).split(b"\n")
+    _STDIN[0] = lines.pop()
+    for line in lines:
+        with contextlib.suppress(ValueError):
+            path = json.loads(line)
+            if isinstance(path, str) and path not in _READ:
+                _WORK.append(("notebook", path))
+
+
+def _work() -> None:
+    """One step of the idle time's work: read a notebook (the modules its code imports join the work), or import one
+    module. If an import left a thread or selected matplotlib's backend, no kernel is forked any more."""
+    import threading
+
+    kind, name = _WORK.pop(0)
+    if kind == "notebook":
+        if name not in _READ:
+            _READ.add(name)
+            _WORK.extend(("module", m) for m in notebook_reach(name) if m not in sys.modules)
+        return
+    if name in sys.modules:
+        return
+    preload([name])
+    if threading.active_count() != 1 or _backend_selected():
+        _UNSERVED[0] = f"importing {name} started a thread or selected the backend"
+        _WORK.clear()
 
 
 def _accept(listener: socket.socket, kernels: dict, stubs: dict) -> dict | None:
@@ -372,6 +763,7 @@ def zygote(path: str, options: list[str], module: str, notebooks: list[str]) -> 
     preload([m for nb in notebooks for m in preload_list(nb)])
     if threading.active_count() != 1 or _backend_selected():
         return 3  # never fork with a thread or a selected backend: the worker runs its kernels cold
+    _WORK.extend(("notebook", nb) for nb in notebooks)  # the rest while it waits (:func:`_work`)
     request = serve(path)
     if request is None:
         return 0
@@ -500,11 +892,13 @@ class Zygote:
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, *options, "-m", "vstudy.publish.warm", "--zygote", self.path, json.dumps(options),
-                 module, notebook],
+                 module, os.path.abspath(notebook)],
                 cwd=cwd, env=self.env, stdin=read, stdout=subprocess.PIPE, start_new_session=True)
         finally:
             os.close(read)
+        os.set_blocking(self.lifeline, False)
         self.usable: bool | None = None
+        self.told = {os.path.abspath(notebook)}
 
     def ready(self, timeout: float = READY_TIMEOUT) -> bool:
         """Wait until the zygote serves (it says so on its standard output); False if it ended or took too long."""
@@ -519,6 +913,15 @@ class Zygote:
         if not self.usable:
             self.close()
         return self.usable
+
+    def prepare(self, notebook: str) -> None:
+        """Tell the zygote the worker runs ``notebook``: it imports what that notebook's code imports while it
+        waits (once per notebook)."""
+        notebook = os.path.abspath(notebook)
+        if notebook not in self.told:
+            self.told.add(notebook)
+            with contextlib.suppress(OSError):  # a zygote that is gone or does not read: its kernels are as before
+                os.write(self.lifeline, json.dumps(notebook).encode() + b"\n")
 
     def command(self, cmd: list[str]) -> list[str]:
         return [sys.executable, "-m", "vstudy.publish.warm", "--stub", self.path, "--", *cmd]
@@ -566,6 +969,7 @@ def zygote_for(spec: dict) -> Zygote | None:
             current = _ZYGOTES[cwd] = Zygote(cwd, spec["input"], options)
         except OSError:
             return None
+    current.prepare(spec["input"])
     return current
 
 
