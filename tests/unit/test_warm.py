@@ -327,25 +327,28 @@ def test_the_zygote_imports_the_code_s_imports_while_it_waits_and_forks_without_
     notebook(folder / "nb.ipynb", "from deepfake_pkg import helpers", "helpers.run()")
     notebook(folder / "other.ipynb", "import deepfake_pkg.never")
     z = warm.Zygote(str(folder), str(folder / "nb.ipynb"), [], module="has")
+    names = ("deepfake_pkg.heavy", "deepfake_pkg.never", "deepfake_pkg.helpers", "deepfake_pkg.threaded",
+             "deepfake_pkg.connects")
+
+    def modules(until) -> list:
+        for _ in range(300):
+            command = z.command([sys.executable, "-m", "has", *names])
+            run = subprocess.run(command, cwd=folder, env=z.env, capture_output=True, text=True, timeout=30)
+            threads, *loaded = json.loads(run.stdout)
+            if until(loaded):
+                return [threads, *loaded]
+            time.sleep(0.1)
+        raise AssertionError("never preloaded")
+
     try:
         assert z.ready(timeout=60)
-
-        def modules(*names: str) -> list:
-            for _ in range(300):
-                command = z.command([sys.executable, "-m", "has", *names])
-                run = subprocess.run(command, cwd=folder, env=z.env, capture_output=True, text=True, timeout=30)
-                threads, *loaded = json.loads(run.stdout)
-                if all(loaded[:1]):
-                    return [threads, *loaded]
-                time.sleep(0.1)
-            raise AssertionError("never preloaded")
-
-        # deepfake_pkg.heavy: imported in a function the notebook calls; threaded and connects were left out
-        threads, heavy, threaded, connects, never = modules(
-            "deepfake_pkg.heavy", "deepfake_pkg.threaded", "deepfake_pkg.connects", "deepfake_pkg.never")
-        assert threads == 1 and heavy and not threaded and not connects and not never
+        # a worker that runs this notebook only: its import statements, nothing its code would import
+        assert modules(lambda loaded: True) == [1, False, False, True, False, False]
+        z.prepare(str(folder / "nb.ipynb"))  # the same notebook again (another edition): nothing more
+        assert z.told == {str(folder / "nb.ipynb")}
+        z.prepare(str(folder / "other.ipynb"))  # another: what both notebooks' code imports, while it waits
+        # deepfake_pkg.heavy is imported in a function the notebook calls; threaded and connects were left out
+        assert modules(lambda loaded: loaded[0] and loaded[1]) == [1, True, True, True, False, False]
         assert z.proc.poll() is None
-        z.prepare(str(folder / "other.ipynb"))  # the worker's next notebook
-        assert modules("deepfake_pkg.never") == [1, True]
     finally:
         z.close()

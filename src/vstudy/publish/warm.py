@@ -624,18 +624,21 @@ _WORK: list[tuple[str, str]] = []
 _READ: set[str] = set()  # the notebooks read
 _STDIN = [b""]  # a line the worker has not finished writing
 _UNSERVED = [""]  # why the zygote forks no more kernels (a preload left a thread or selected the backend)
+_STARTED_FOR: list[str] = []  # the notebook the zygote was started for, until the worker names another one
 
 
 def _told(data: bytes) -> None:
-    """The worker names each notebook it runs (a JSON string a line, :meth:`Zygote.prepare`): its code's imports
-    are imported while the zygote waits."""
+    """The worker names each other notebook it runs (a JSON string a line, :meth:`Zygote.prepare`): the imports of
+    its code, and of the first notebook's, are imported while the zygote waits. A worker that runs one notebook (in
+    one edition or several) has its zygote import no more than its own import statements name."""
     lines = (_STDIN[0] + data).split(b"\n")
     _STDIN[0] = lines.pop()
     for line in lines:
         with contextlib.suppress(ValueError):
             path = json.loads(line)
-            if isinstance(path, str) and path not in _READ:
-                _WORK.append(("notebook", path))
+            if isinstance(path, str):
+                _WORK.extend(("notebook", nb) for nb in [*_STARTED_FOR, path] if nb not in _READ)
+                _STARTED_FOR.clear()
 
 
 def _work() -> None:
@@ -763,7 +766,7 @@ def zygote(path: str, options: list[str], module: str, notebooks: list[str]) -> 
     preload([m for nb in notebooks for m in preload_list(nb)])
     if threading.active_count() != 1 or _backend_selected():
         return 3  # never fork with a thread or a selected backend: the worker runs its kernels cold
-    _WORK.extend(("notebook", nb) for nb in notebooks)  # the rest while it waits (:func:`_work`)
+    _STARTED_FOR[:] = notebooks  # their code's imports: once the worker runs another notebook (:func:`_told`)
     request = serve(path)
     if request is None:
         return 0
