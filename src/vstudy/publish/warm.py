@@ -1,12 +1,26 @@
 """Warm kernels: each notebook worker forks its Jupyter kernels from a process that has imported them already.
 
 A section notebook's kernel pays about two CPU seconds before its first cell has done anything: the interpreter,
-ipykernel, and the imports every section makes (pandas, matplotlib, the study's modules). A worker executes many
+ipykernel, and the imports every section makes (pandas, matplotlib, the study's modules); and the study's modules
+import their heavy packages inside the functions that need them (scipy.stats, statsmodels, pingouin, seaborn,
+geopandas, mapclassify with scikit-learn, plotly …), another second or more for most sections. A worker executes many
 notebooks one after another, so at its first notebook it starts a *zygote* (``python -m vstudy.publish.warm
---zygote …``) that imports ipykernel's kernel application and the modules the notebooks import (those every notebook
-of the folder imports, and the rest of the first notebook's: :func:`preload_list`) and then waits on a Unix socket
-(in Linux's abstract namespace: no file to leave behind; it serves processes of its own user only),
-single-threaded: no zmq context, no event loop, no Python thread exists when it forks.
+--zygote …``) that imports, then waits on a Unix socket (in Linux's abstract namespace: no file to leave behind; it
+serves processes of its own user only), single-threaded: no zmq context, no event loop, no Python thread exists when
+it forks. What it imports, and when:
+
+* before it serves: ipykernel's kernel application and the modules the notebooks' import statements name (those
+  every notebook of the folder imports, and the rest of the first notebook's: :func:`preload_list`);
+* while it waits, one module between two requests (a kernel waits for one import at most), once its worker runs a
+  second notebook (the worker names each notebook it runs on the zygote's standard input: :meth:`Zygote.prepare`):
+  every module the code of its notebooks imports when it runs (:func:`notebook_reach`). The zygote finds them by
+  reading the project's modules, never importing them (:func:`reach`): a name a notebook uses — a function, a class,
+  ``module.attribute`` — reaches its definition, whose import statements at any depth (function bodies included)
+  and whose names are followed in turn, across the project's packages (:func:`is_project`); a third-party package is
+  named, not read. A worker that runs one notebook, in one edition or several, imports what it imports today;
+* never a module that starts a thread or opens a connection while it is imported (:func:`preload`): the import
+  system drops it, and each kernel imports it as a fresh kernel does. Should a thread exist or matplotlib's backend
+  be selected anyway, the zygote forks nothing more (before it serves: it exits; later: every kernel is cold).
 
 jupyter_client still starts and manages one process per kernel: the kernel's usual command behind a *stub*
 (:func:`kernel_manager_class`), ``python -m vstudy.publish.warm --stub SOCKET -- python -m ipykernel_launcher -f
@@ -42,6 +56,7 @@ jupyter_client started). ``VSTUDY_WARM_KERNELS=0`` in the environment makes ever
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import select
@@ -239,7 +254,8 @@ def _find_source(name: str) -> str | None:
 
 
 class _Module:
-    """A project module's source, parsed: its top-level definitions and the names its imports bind."""
+    """A project module's source, parsed: its top-level definitions, the names its import-time code binds by import,
+    and what each of its units (its import-time code, a definition) imports and uses (:func:`_edges`)."""
 
     def __init__(self, name: str, tree, package: bool) -> None:
         import ast
@@ -249,12 +265,11 @@ class _Module:
         self.tree = tree
         self.defs = {node.name: node for node in tree.body
                      if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
-        self.names: dict[str, tuple[str, str | None]] = {}
-        for node in _walk(tree, into_functions=False):
-            self.names.update(_bindings(self, node))
+        self.names = _bindings(self, _used(tree, into_functions=False))
+        self.edges: dict[str | None, tuple[list[str], list[tuple[str, str | None]]]] = {}
 
 
-_PARSED: dict[str, tuple[float, _Module | None]] = {}
+_PARSED: dict[str, tuple[int, _Module]] = {}
 
 
 def _parse(name: str) -> _Module | None:
@@ -275,29 +290,33 @@ def _parse(name: str) -> _Module | None:
     return module
 
 
-def _walk(node, into_functions: bool = True):
-    """The nodes under ``node`` (not into ``if TYPE_CHECKING:`` blocks, which never run; not into function bodies
-    unless ``into_functions``: a module's or a class's import-time code)."""
+def _used(node, into_functions: bool = True) -> list:
+    """The import statements, names and attributes under ``node``: not in ``if TYPE_CHECKING:`` blocks (never run),
+    nor in annotations (the project's modules postpone them), nor in function bodies unless ``into_functions`` (a
+    module's or a class's import-time code)."""
     import ast
 
+    found = []
     stack = [node]
     while stack:
         node = stack.pop()
-        yield node
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.dump(node.test):
-            stack.extend(reversed(node.orelse))
-            continue
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            # annotations are not run (the project's modules postpone them), defaults and decorators are
+        if isinstance(node, (ast.Import, ast.ImportFrom, ast.Name, ast.Attribute)):
+            found.append(node)
+        if isinstance(node, ast.If) and getattr(node.test, "id", getattr(node.test, "attr", "")) == "TYPE_CHECKING":
+            children = node.orelse
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             children = [*getattr(node, "decorator_list", []), *node.args.defaults,
                         *(d for d in node.args.kw_defaults if d is not None)]
             if into_functions:
                 children.extend(node.body if isinstance(node.body, list) else [node.body])
         elif isinstance(node, ast.AnnAssign):
             children = [node.target, *([node.value] if node.value is not None else [])]
+        elif isinstance(node, ast.arg):
+            children = []
         else:
             children = list(ast.iter_child_nodes(node))
         stack.extend(reversed(children))
+    return found
 
 
 def _absolute(module: _Module | None, node) -> str | None:
@@ -313,103 +332,95 @@ def _absolute(module: _Module | None, node) -> str | None:
     return ".".join([*base, *([node.module] if node.module else [])]) or None
 
 
-def _bindings(module: _Module | None, node) -> dict[str, tuple[str, str | None]]:
-    """The names an import statement binds: name -> (module, None) or (module, attribute)."""
+def _bindings(module: _Module | None, nodes) -> dict[str, tuple[str, str | None]]:
+    """The names the import statements among ``nodes`` bind: name -> (module, None) or (module, attribute)."""
     import ast
 
     bound: dict[str, tuple[str, str | None]] = {}
-    if isinstance(node, ast.Import):
-        for alias in node.names:
-            if alias.asname:
-                bound[alias.asname] = (alias.name, None)
-            else:
-                top = alias.name.partition(".")[0]
-                bound[top] = (top, None)
-    elif isinstance(node, ast.ImportFrom):
-        source = _absolute(module, node)
-        if source:
+    for node in nodes:
+        if isinstance(node, ast.Import):
             for alias in node.names:
+                if alias.asname:
+                    bound[alias.asname] = (alias.name, None)
+                else:
+                    top = alias.name.partition(".")[0]
+                    bound[top] = (top, None)
+        elif isinstance(node, ast.ImportFrom):
+            source = _absolute(module, node)
+            for alias in node.names if source else ():
                 if alias.name != "*":
                     full = f"{source}.{alias.name}"
-                    is_module = is_project(full) and _source(full) is not None
-                    bound[alias.asname or alias.name] = (full, None) if is_module else (source, alias.name)
+                    bound[alias.asname or alias.name] = (full, None) if _source(full) else (source, alias.name)
     return bound
 
 
-def _imported(module: _Module | None, node) -> list[str]:
-    """The module names an import statement imports (``from a import b``: ``a`` and ``a.b``, which
-    :func:`preload` imports only where it is a module)."""
+def _edges(owner: _Module | None, nodes, names: dict) -> tuple[list[str], list[tuple[str, str | None]]]:
+    """What code (``nodes``, with the names ``names`` bound by the module around it) imports and reaches: the
+    modules outside the project it names, and the project's units it reaches — (module, None), the module's
+    import-time code, or (module, name), a definition in it."""
     import ast
 
-    if isinstance(node, ast.Import):
-        return [alias.name for alias in node.names]
-    source = _absolute(module, node)
-    if not source:
-        return []
-    return [source, *(f"{source}.{alias.name}" for alias in node.names if alias.name != "*")]
-
-
-def reach(sources, namespace=None) -> list[str]:
-    """Every module the code in ``sources`` (ast trees of a notebook's cells) imports, and every module imported
-    by the project's code it reaches: a name used — a function, a class, ``module.attribute`` — reaches that
-    definition, whose imports at any depth (function bodies included) and the names it uses are followed in turn,
-    and importing a project module reaches its import-time code. Project modules are read, never imported
-    (:func:`is_project`); a third-party module is named, not followed. In order of discovery."""
-    import ast
-
-    found: dict[str, None] = {}
-    done: set[tuple[str, str | None]] = set()
-    todo: list[tuple[str, str | None]] = []
-
-    def visit(owner: _Module | None, nodes, local: dict) -> None:
-        names = dict(local)
-        for node in nodes:
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                names.update(_bindings(owner, node))
-                for name in _imported(owner, node):
-                    if not is_project(name):
-                        found.setdefault(name)
-                    elif _source(name) is not None:
-                        todo.append((name, None))
-                if isinstance(node, ast.ImportFrom):
-                    for bound in _bindings(owner, node).values():
-                        if bound[1] is not None and is_project(bound[0]):
-                            todo.append(bound)
-        for node in nodes:
-            target = _resolve(node, names, owner)
-            if target is not None:
-                todo.append(target)
-            elif isinstance(node, ast.Attribute):  # scipy.stats.f(): a submodule a package loads when it is used
-                found.update(dict.fromkeys(_submodules(node, names)))
-
-    def _resolve(node, names, owner):
-        if isinstance(node, ast.Name):
+    names = {**names, **_bindings(owner, nodes)}
+    modules: list[str] = []
+    units: list[tuple[str, str | None]] = []
+    for node in nodes:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            if isinstance(node, ast.Import):
+                imported = [alias.name for alias in node.names]
+            else:
+                source = _absolute(owner, node)
+                imported = [source, *(f"{source}.{a.name}" for a in node.names if a.name != "*")] if source else []
+            for name in imported:
+                if not is_project(name):
+                    modules.append(name)  # ``from a import b``: :func:`preload` imports a.b only if it is a module
+                elif _source(name):
+                    units.append((name, None))
+                elif name.rpartition(".")[0] and _source(name.rpartition(".")[0]):
+                    units.append(tuple(name.rsplit(".", 1)))  # a definition imported from a module
+        elif isinstance(node, ast.Name):
             if owner is not None and node.id in owner.defs:
-                return (owner.name, node.id)
-            bound = names.get(node.id)
-            return bound if bound is not None and bound[1] is not None and is_project(bound[0]) else None
-        if isinstance(node, ast.Attribute):
+                units.append((owner.name, node.id))
+            elif names.get(node.id, ("", None))[1] is not None and is_project(names[node.id][0]):
+                units.append(names[node.id])
+        elif isinstance(node, ast.Attribute):
             chain = []
             base = node
             while isinstance(base, ast.Attribute):
                 chain.append(base.attr)
                 base = base.value
-            if not isinstance(base, ast.Name) or base.id not in names or names[base.id][1] is not None:
-                return None
-            module = names[base.id][0]
-            if not is_project(module):
-                return None
-            for attr in reversed(chain):
-                if _source(f"{module}.{attr}") is not None:
-                    module = f"{module}.{attr}"
-                    continue
-                return (module, attr)
-            return (module, None)
-        return None
+            bound = names.get(base.id) if isinstance(base, ast.Name) else None
+            if bound is None or bound[1] is not None:
+                continue
+            module = bound[0]
+            chain.reverse()
+            if not is_project(module):  # scipy.stats.f(): a submodule that scipy loads when it is used
+                modules.extend(".".join([module, *chain[:i]]) for i in range(1, len(chain)))
+                continue
+            for attr in chain:
+                if not _source(f"{module}.{attr}"):
+                    units.append((module, attr))
+                    break
+                module = f"{module}.{attr}"
+    return modules, units
 
-    visit(None, [n for tree in sources for n in _walk(tree)], namespace or {})
+
+def reach(sources) -> list[str]:
+    """Every module the code in ``sources`` (the ast trees of a notebook's cells) imports, and every module imported
+    by the project's code it reaches, in order of discovery.
+
+    A name the code uses — a function, a class, ``module.attribute`` — reaches that definition (a class: all of it),
+    whose imports at any depth and whose names are followed in turn; a project module imported reaches its
+    import-time code. Project modules (:func:`is_project`) are read, never imported; a third-party module is named,
+    not read. Annotations and ``if TYPE_CHECKING:`` blocks do not run and are left out; what a branch would import
+    is found whether or not the branch is taken."""
+    import collections
+
+    modules, units = _edges(None, [n for tree in sources for n in _used(tree)], {})
+    found = dict.fromkeys(modules)
+    done: set[tuple[str, str | None]] = set()
+    todo = collections.deque(units)
     while todo:
-        unit = todo.pop(0)
+        unit = todo.popleft()
         if unit in done:
             continue
         done.add(unit)
@@ -418,38 +429,22 @@ def reach(sources, namespace=None) -> list[str]:
         if module is None:
             continue
         found.setdefault(name)
-        if symbol is None:
-            parent = name.rpartition(".")[0]
-            if parent:
-                todo.append((parent, None))
-            visit(module, list(_walk(module.tree, into_functions=False)), module.names)
+        if symbol is not None and symbol not in module.defs:
+            bound = module.names.get(symbol)  # imported into the module: the definition is elsewhere
+            todo.extend([(name, None), *([bound] if bound and is_project(bound[0]) else [])])
             continue
-        todo.append((name, None))
-        if symbol in module.defs:
-            visit(module, list(_walk(module.defs[symbol])), module.names)
-        elif symbol in module.names:  # imported into the module: the definition is elsewhere
-            bound = module.names[symbol]
-            if is_project(bound[0]):
-                todo.append(bound)
+        if symbol not in module.edges:
+            if symbol is None:
+                edges = _edges(module, _used(module.tree, into_functions=False), module.names)
+                parent = name.rpartition(".")[0]
+                module.edges[symbol] = (edges[0], [*([(parent, None)] if parent else []), *edges[1]])
+            else:
+                edges = _edges(module, _used(module.defs[symbol]), module.names)
+                module.edges[symbol] = (edges[0], [(name, None), *edges[1]])
+        more, units = module.edges[symbol]
+        found.update(dict.fromkeys(more))
+        todo.extend(units)
     return list(found)
-
-
-def _submodules(node, names: dict) -> list[str]:
-    """``scipy.stats.f`` with ``scipy`` a third-party module: ``scipy.stats`` (what :func:`preload` finds to be a
-    module of it)."""
-    import ast
-
-    chain = []
-    while isinstance(node, ast.Attribute):
-        chain.append(node.attr)
-        node = node.value
-    if len(chain) < 2 or not isinstance(node, ast.Name) or names.get(node.id, ("", "")) [1] is not None:
-        return []
-    base = names[node.id][0]
-    if is_project(base):
-        return []
-    chain.reverse()
-    return [".".join([base, *chain[:i]]) for i in range(1, len(chain))]
 
 
 def notebook_reach(path: str) -> list[str]:
@@ -682,6 +677,9 @@ def _accept(listener: socket.socket, kernels: dict, stubs: dict) -> dict | None:
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()
+        # The zygote's objects out of the collector's sight: a kernel's collections neither scan them (a full one
+        # would take several times as long) nor write to their pages (each one written is copied into the kernel).
+        gc.freeze()
         pid = os.fork()
     except Exception:  # a request cut short, a failed fork: the stub runs the kernel cold
         conn.close()
