@@ -285,7 +285,7 @@ def test_the_imports_of_the_project_code_a_notebook_calls_are_found_without_impo
     os.utime(helpers, ns=(time.time_ns() + 10**9,) * 2)
     assert "deepfake_pkg.later" in warm.notebook_reach(str(nb))
     assert warm.is_project("deepfake_pkg.helpers") and warm.is_project("vstudy.present")
-    assert not warm.is_project("json") and not warm.is_project("pandas")
+    assert not warm.is_project("json") and not warm.is_project("pandas") and not warm.is_project("_thread")
 
 
 def test_the_study_notebooks_reach_the_statistics_they_use_and_not_others():
@@ -316,8 +316,9 @@ def test_a_module_that_starts_a_thread_or_connects_at_import_is_not_preloaded(tm
 
 
 HAS = '''
-import json, sys, threading
-print(json.dumps([threading.active_count(), *[m in sys.modules for m in sys.argv[1:]]]), flush=True)
+import gc, json, sys, threading
+print(json.dumps([threading.active_count(), gc.get_freeze_count() > 0, *[m in sys.modules for m in sys.argv[1:]]]),
+      flush=True)
 '''
 
 
@@ -334,8 +335,9 @@ def test_the_zygote_imports_the_code_s_imports_while_it_waits_and_forks_without_
         for _ in range(300):
             command = z.command([sys.executable, "-m", "has", *names])
             run = subprocess.run(command, cwd=folder, env=z.env, capture_output=True, text=True, timeout=30)
-            threads, *loaded = json.loads(run.stdout)
+            threads, frozen, *loaded = json.loads(run.stdout)
             if until(loaded):
+                assert frozen  # the zygote's objects: out of the kernel's collections (gc.freeze)
                 return [threads, *loaded]
             time.sleep(0.1)
         raise AssertionError("never preloaded")

@@ -185,21 +185,26 @@ def preload(modules: list[str]) -> list[str]:
 # What the notebooks' code imports when it runs: the project's modules, read (never imported) to find it
 
 
-def _installed_folders() -> tuple[str, ...]:
+def _installed(path: str) -> bool:
+    """True for a file of the interpreter's installation: its standard library, or any ``site-packages`` folder
+    (the environment's, the user's, the system's)."""
     import sysconfig
 
+    path = os.path.realpath(path)
+    if {"site-packages", "dist-packages"} & set(path.split(os.sep)):
+        return True
     paths = sysconfig.get_paths()
-    return tuple(os.path.join(os.path.realpath(paths[k]), "") for k in ("stdlib", "platstdlib", "purelib", "platlib")
-                 if paths.get(k))
+    return path.startswith(tuple(os.path.join(os.path.realpath(paths[k]), "") for k in ("stdlib", "platstdlib")
+                                 if paths.get(k)))
 
 
 _PROJECT: dict[str, bool] = {}
 
 
 def is_project(name: str) -> bool:
-    """True if the top-level package of ``name`` is the project's: this package, or one whose source is outside the
-    interpreter's installation (the study's folder, a package installed in editable mode). Its modules are read for
-    the imports their functions make; a third-party package is only imported."""
+    """True if the top-level package of ``name`` is the project's: this package (``vstudy``), or one whose source is
+    outside the interpreter's installation (a folder of the study's own, on ``sys.path``). Its modules are read for
+    the imports their functions make; a third-party package is imported, never read."""
     top = name.partition(".")[0]
     if top not in _PROJECT:
         import importlib.util
@@ -213,8 +218,7 @@ def is_project(name: str) -> bool:
             if spec is not None:
                 origin = spec.origin or next(iter(spec.submodule_search_locations or []), None)
         _PROJECT[top] = top == __name__.partition(".")[0] or (
-            origin is not None and os.path.isabs(origin)
-            and not os.path.realpath(origin).startswith(_installed_folders()))
+            origin is not None and os.path.isabs(origin) and not _installed(origin))
     return _PROJECT[top]
 
 
