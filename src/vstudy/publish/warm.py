@@ -11,9 +11,11 @@ it forks. What it imports, and when:
 
 * before it serves: ipykernel's kernel application and the modules the notebooks' import statements name (those
   every notebook of the folder imports, and the rest of the first notebook's: :func:`preload_list`);
-* while it waits, one module between two requests (a kernel waits for one import at most), once its worker runs a
-  second notebook (the worker names each notebook it runs on the zygote's standard input: :meth:`Zygote.prepare`):
-  every module the code of its notebooks imports when it runs (:func:`notebook_reach`). The zygote finds them by
+* while it waits, once its worker runs a second notebook (the worker names each notebook it runs on the zygote's
+  standard input: :meth:`Zygote.prepare`): every module the code of its notebooks imports when it runs
+  (:func:`notebook_reach`), one step between two requests (a notebook read, or one module imported: a kernel asked
+  for meanwhile waits for that step only). The zygote's objects are frozen before each fork (``gc.freeze``): a
+  kernel's collections neither scan them nor copy their pages. The zygote finds them by
   reading the project's modules, never importing them (:func:`reach`): a name a notebook uses — a function, a class,
   ``module.attribute`` — reaches its definition, whose import statements at any depth (function bodies included)
   and whose names are followed in turn, across the project's packages (:func:`is_project`); a third-party package is
