@@ -84,3 +84,35 @@ def test_warm_kernels_execute_a_notebook_as_cold_kernels_do(tmp_path: Path):
     first, figure = outputs["1", 0][:2]
     assert first[0]["text"] == "module://matplotlib_inline.backend_inline ['-f']\n"
     assert [o["output_type"] for o in figure] == ["display_data"] and "image/png" in figure[0]["data"]
+
+
+PRELOAD = """
+import json, os, sys, threading
+os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"  # as the zygote sets it
+import ipykernel.kernelapp
+from vstudy.publish import warm
+notebooks = sys.argv[1:]
+first = warm.preload([m for nb in notebooks for m in warm.preload_list(nb)])
+found = [m for nb in notebooks for m in warm.notebook_reach(nb)]
+done = warm.preload(found)
+print(json.dumps({"threads": threading.active_count(), "backend": warm._backend_selected(), "done": done,
+                  "loaded": sorted(sys.modules)}))
+"""
+
+
+def test_what_a_zygote_imports_for_the_study_starts_no_thread_and_selects_no_backend():
+    """Every module a zygote imports for the study's notebooks — their import statements, then what the study's code
+    they call imports inside its functions (pingouin, statsmodels, scipy.stats, seaborn, which imports pyplot,
+    geopandas, mapclassify with scikit-learn, plotly) — imports without a thread and without selecting matplotlib's
+    backend: the zygote forks its kernels warm."""
+    root = Path(__file__).resolve().parents[2]
+    notebooks = sorted(str(p) for p in (root / "notebooks").glob("*.ipynb"))
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    run = subprocess.run([sys.executable, "-c", PRELOAD, *notebooks], cwd=root, env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["threads"] == 1 and result["backend"] is False
+    assert {"pingouin", "statsmodels.api", "scipy.stats", "seaborn", "geopandas", "mapclassify", "plotly.io",
+            "vstudy.analysis.stats", "vstudy.present.maps"} <= set(result["done"])
+    assert {"sklearn", "matplotlib.pyplot"} <= set(result["loaded"])

@@ -145,17 +145,34 @@ def test_without_a_zygote_the_stub_runs_the_command_cold(folder):
     assert cold.returncode == 4 and int(cold.stdout.split()[2]) == os.getpid()
 
 
-def test_a_zygote_that_would_fork_with_a_thread_is_not_used(folder):
-    (folder / "threaded.py").write_text("import threading, time\n"
-                                        "threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n",
-                                        encoding="utf-8")
-    notebook(folder / "nb.ipynb", "import threaded")
+def test_a_zygote_that_would_fork_with_a_thread_is_not_used(folder, monkeypatch):
+    # a thread that no import of the zygote's started (here: at the interpreter's start, by a sitecustomize)
+    site = folder / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text("import threading, time\n"
+                                           "threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n",
+                                           encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(site))
     z = warm.Zygote(str(folder), str(folder / "nb.ipynb"), [], module="fakekernel")
     try:
         assert not z.ready(timeout=60)
         assert z.proc.returncode == 3
         base = type("Base", (), {})
         assert warm.kernel_manager_class(base, z) is base  # the worker's kernels are cold
+    finally:
+        z.close()
+
+
+def test_a_notebook_import_that_starts_a_thread_is_left_to_the_kernel(folder):
+    (folder / "threaded.py").write_text("import threading, time\n"
+                                        "threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n",
+                                        encoding="utf-8")
+    notebook(folder / "nb.ipynb", "import threaded")
+    z = warm.Zygote(str(folder), str(folder / "nb.ipynb"), [], module="fakekernel")
+    try:
+        assert z.ready(timeout=60)  # the zygote did not import it, and forks
+        proc, first = start(z, folder, "exit0")
+        assert int(first[2]) == z.proc.pid and proc.wait(timeout=10) == 0
     finally:
         z.close()
 
@@ -221,3 +238,119 @@ def test_the_zygote_serves_no_other_user(zygote, folder):
                            text=True, cwd="/", timeout=30, user=65534, group=65534, extra_groups=[])
     # closed unanswered (before or after the client sent its request): nothing forked
     assert other.stdout in ("b''\n", "closed\n"), other.stderr
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# What the zygote imports: the notebooks' imports, and those of the project's code the notebooks call
+
+DEEP_PACKAGE = {
+    "__init__.py": "",
+    "helpers.py": ("import json\nfrom . import tools\n\n\ndef run():\n    import deepfake_pkg.heavy  # in a function\n"
+                   "    return tools.assist(json.dumps(1))\n\n\ndef unused():\n    import deepfake_pkg.never\n"),
+    "tools.py": ("import xml\n\n\ndef assist(x):\n    from deepfake_pkg import threaded, connects\n"
+                 "    import email.mime.text\n    return xml.dom.minidom.parseString(x)\n"),
+    "heavy.py": "VALUE = 1\n",
+    "never.py": "VALUE = 2\n",
+    "later.py": "VALUE = 3\n",
+    "threaded.py": ("import threading, time\n"
+                    "threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n"),
+    "connects.py": "import socket\nsocket.socket().connect(('127.0.0.1', 9))\n",
+}
+
+
+def deep_package(folder: Path) -> Path:
+    package = folder / "deepfake_pkg"
+    package.mkdir()
+    for name, text in DEEP_PACKAGE.items():
+        (package / name).write_text(text, encoding="utf-8")
+    return package
+
+
+def test_the_imports_of_the_project_code_a_notebook_calls_are_found_without_importing_it(tmp_path, monkeypatch):
+    package = deep_package(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    nb = notebook(tmp_path / "nb.ipynb", "from deepfake_pkg import helpers\n%time x = 1", "helpers.run()")
+    found = warm.notebook_reach(str(nb))
+    # the notebook's import, the package's modules it reaches, and what their functions import, at any depth
+    for name in ("deepfake_pkg", "deepfake_pkg.helpers", "deepfake_pkg.tools", "deepfake_pkg.heavy",
+                 "deepfake_pkg.threaded", "deepfake_pkg.connects", "json", "email.mime.text", "xml",
+                 "xml.dom.minidom"):  # xml.dom.minidom.parseString(): a submodule of a third-party package
+        assert name in found, name
+    assert "deepfake_pkg.never" not in found  # in a function the notebook never calls
+    assert not [m for m in sys.modules if m.startswith("deepfake_pkg")]  # read, not imported
+    # derived from the code: a new import in a function the notebook calls is found
+    helpers = package / "helpers.py"
+    helpers.write_text(helpers.read_text(encoding="utf-8").replace(
+        "import deepfake_pkg.heavy", "import deepfake_pkg.heavy\n    from deepfake_pkg import later"), encoding="utf-8")
+    os.utime(helpers, ns=(time.time_ns() + 10**9,) * 2)
+    assert "deepfake_pkg.later" in warm.notebook_reach(str(nb))
+    assert warm.is_project("deepfake_pkg.helpers") and warm.is_project("vstudy.present")
+    assert not warm.is_project("json") and not warm.is_project("pandas") and not warm.is_project("_thread")
+
+
+def test_the_study_notebooks_reach_the_statistics_they_use_and_not_others():
+    folder = Path(__file__).resolve().parents[2] / "notebooks"
+    reach = {nb.name[:2]: set(warm.notebook_reach(str(nb))) for nb in folder.glob("*.ipynb")}
+    assert len(reach) >= 8
+    assert {"pingouin", "statsmodels.api", "scipy.stats", "vstudy.analysis.stats"} <= reach["03"]
+    assert "seaborn" in reach["01"] and "mapclassify" in reach["04"]
+    assert not {"pingouin", "statsmodels.api"} & reach["06"]  # section 06 calls no partial correlation
+    assert not [m for m in set().union(*reach.values()) if m.startswith("vstudy.publish")]
+
+
+def test_a_module_that_starts_a_thread_or_connects_at_import_is_not_preloaded(tmp_path, monkeypatch):
+    import threading
+
+    deep_package(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    threads = threading.active_count()
+    try:
+        assert warm.preload(["deepfake_pkg.threaded", "deepfake_pkg.connects", "deepfake_pkg.heavy"]) == [
+            "deepfake_pkg.heavy"]
+        assert threading.active_count() == threads
+        assert "deepfake_pkg.threaded" not in sys.modules and "deepfake_pkg.connects" not in sys.modules
+        assert "start_new_thread" not in vars(threading) and "connect" not in vars(warm.socket.socket)  # undone
+    finally:
+        for name in [m for m in sys.modules if m.startswith("deepfake_pkg")]:
+            del sys.modules[name]
+
+
+HAS = '''
+import gc, json, sys, threading
+print(json.dumps([threading.active_count(), gc.get_freeze_count() > 0, *[m in sys.modules for m in sys.argv[1:]]]),
+      flush=True)
+'''
+
+
+def test_the_zygote_imports_the_code_s_imports_while_it_waits_and_forks_without_a_thread(folder):
+    deep_package(folder)
+    (folder / "has.py").write_text(HAS, encoding="utf-8")
+    notebook(folder / "nb.ipynb", "from deepfake_pkg import helpers", "helpers.run()")
+    notebook(folder / "other.ipynb", "import deepfake_pkg.never")
+    z = warm.Zygote(str(folder), str(folder / "nb.ipynb"), [], module="has")
+    names = ("deepfake_pkg.heavy", "deepfake_pkg.never", "deepfake_pkg.helpers", "deepfake_pkg.threaded",
+             "deepfake_pkg.connects")
+
+    def modules(until) -> list:
+        for _ in range(300):
+            command = z.command([sys.executable, "-m", "has", *names])
+            run = subprocess.run(command, cwd=folder, env=z.env, capture_output=True, text=True, timeout=30)
+            threads, frozen, *loaded = json.loads(run.stdout)
+            if until(loaded):
+                assert frozen  # the zygote's objects: out of the kernel's collections (gc.freeze)
+                return [threads, *loaded]
+            time.sleep(0.1)
+        raise AssertionError("never preloaded")
+
+    try:
+        assert z.ready(timeout=60)
+        # a worker that runs this notebook only: its import statements, nothing its code would import
+        assert modules(lambda loaded: True) == [1, False, False, True, False, False]
+        z.prepare(str(folder / "nb.ipynb"))  # the same notebook again (another edition): nothing more
+        assert z.told == {str(folder / "nb.ipynb")}
+        z.prepare(str(folder / "other.ipynb"))  # another: what both notebooks' code imports, while it waits
+        # deepfake_pkg.heavy is imported in a function the notebook calls; threaded and connects were left out
+        assert modules(lambda loaded: loaded[0] and loaded[1]) == [1, True, True, True, False, False]
+        assert z.proc.poll() is None
+    finally:
+        z.close()

@@ -1,12 +1,28 @@
 """Warm kernels: each notebook worker forks its Jupyter kernels from a process that has imported them already.
 
 A section notebook's kernel pays about two CPU seconds before its first cell has done anything: the interpreter,
-ipykernel, and the imports every section makes (pandas, matplotlib, the study's modules). A worker executes many
+ipykernel, and the imports every section makes (pandas, matplotlib, the study's modules); and the study's modules
+import their heavy packages inside the functions that need them (scipy.stats, statsmodels, pingouin, seaborn,
+geopandas, mapclassify with scikit-learn, plotly …), another second or more for most sections. A worker executes many
 notebooks one after another, so at its first notebook it starts a *zygote* (``python -m vstudy.publish.warm
---zygote …``) that imports ipykernel's kernel application and the modules the notebooks import (those every notebook
-of the folder imports, and the rest of the first notebook's: :func:`preload_list`) and then waits on a Unix socket
-(in Linux's abstract namespace: no file to leave behind; it serves processes of its own user only),
-single-threaded: no zmq context, no event loop, no Python thread exists when it forks.
+--zygote …``) that imports, then waits on a Unix socket (in Linux's abstract namespace: no file to leave behind; it
+serves processes of its own user only), single-threaded: no zmq context, no event loop, no Python thread exists when
+it forks. What it imports, and when:
+
+* before it serves: ipykernel's kernel application and the modules the notebooks' import statements name (those
+  every notebook of the folder imports, and the rest of the first notebook's: :func:`preload_list`);
+* while it waits, once its worker runs a second notebook (the worker names each notebook it runs on the zygote's
+  standard input: :meth:`Zygote.prepare`): every module the code of its notebooks imports when it runs
+  (:func:`notebook_reach`), one step between two requests (a notebook read, or one module imported: a kernel asked
+  for meanwhile waits for that step only). The zygote's objects are frozen before each fork (``gc.freeze``): a
+  kernel's collections neither scan them nor copy their pages. The zygote finds them by
+  reading the project's modules, never importing them (:func:`reach`): a name a notebook uses — a function, a class,
+  ``module.attribute`` — reaches its definition, whose import statements at any depth (function bodies included)
+  and whose names are followed in turn, across the project's packages (:func:`is_project`); a third-party package is
+  named, not read. A worker that runs one notebook, in one edition or several, imports what it imports today;
+* never a module that starts a thread or opens a connection while it is imported (:func:`preload`): the import
+  system drops it, and each kernel imports it as a fresh kernel does. Should a thread exist or matplotlib's backend
+  be selected anyway, the zygote forks nothing more (before it serves: it exits; later: every kernel is cold).
 
 jupyter_client still starts and manages one process per kernel: the kernel's usual command behind a *stub*
 (:func:`kernel_manager_class`), ``python -m vstudy.publish.warm --stub SOCKET -- python -m ipykernel_launcher -f
@@ -42,6 +58,7 @@ jupyter_client started). ``VSTUDY_WARM_KERNELS=0`` in the environment makes ever
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import select
@@ -77,23 +94,8 @@ def notebook_imports(path: str) -> list[str]:
     :func:`preload` imports the latter only where it is a module), in order of appearance."""
     import ast
 
-    try:
-        with open(path, encoding="utf-8") as fh:
-            cells = json.load(fh).get("cells", [])
-    except (OSError, ValueError):
-        return []
     found: list[str] = []
-    for cell in cells:
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        source = source if isinstance(source, str) else "".join(source)
-        # IPython syntax (magics, shell escapes) is not Python: such lines are left out of the parse
-        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
-        try:
-            tree = ast.parse("\n".join(lines))
-        except SyntaxError:
-            continue
+    for tree in _cells(path):
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 found.extend(alias.name for alias in node.names)
@@ -120,21 +122,364 @@ def preload_list(notebook: str) -> list[str]:
     return list(dict.fromkeys([*(common or []), *own]))
 
 
+class Refused(BaseException):
+    """Raised in a module that starts a thread or opens a connection while :func:`preload` imports it (a
+    BaseException: the module's own ``except Exception`` does not swallow it)."""
+
+
+@contextlib.contextmanager
+def _nothing_started():
+    """While importing: starting a thread or connecting a socket raises :class:`Refused` in the module that does.
+    A zygote must fork single-threaded, and its kernels must each do at import what a fresh kernel does."""
+    import _thread
+    import threading
+
+    def refuse_thread(function=None, *_args, **_kwargs):
+        # Thread.start forgets a thread that failed to start only on an Exception: forget this one here
+        with contextlib.suppress(Exception), threading._active_limbo_lock:
+            threading._limbo.pop(getattr(function, "__self__", None), None)
+        raise Refused("a thread started at import")
+
+    def refuse_connection(*_args, **_kwargs):
+        raise Refused("a connection opened at import")
+
+    patches = [(owner, name, refuse_thread) for owner, names in (
+        (threading, ("_start_new_thread", "_start_joinable_thread")),
+        (_thread, ("start_new_thread", "start_joinable_thread", "start_new"))) for name in names
+        if hasattr(owner, name)]
+    patches += [(socket.socket, name, refuse_connection) for name in ("connect", "connect_ex")]
+    saved = [(owner, name, owner.__dict__.get(name)) for owner, name, _ in patches]  # None: inherited
+    try:
+        for owner, name, replacement in patches:
+            setattr(owner, name, replacement)
+        yield
+    finally:
+        for owner, name, original in saved:
+            if original is None:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, original)
+
+
 def preload(modules: list[str]) -> list[str]:
-    """Import what can be imported of ``modules`` (``a.b.c`` only where it names a module); the names imported."""
+    """Import what can be imported of ``modules`` (``a.b.c`` only where it names a module); the names imported.
+
+    A module that fails to import is left to the kernel (which reports it itself). A module that starts a thread or
+    connects a socket while it is imported is not imported (:func:`_nothing_started`): the import system removes the
+    modules whose import raised, and a kernel imports them afresh, thread and all, as a fresh kernel does."""
     import importlib
     import importlib.util
 
     done = []
     for name in modules:
         try:
-            if importlib.util.find_spec(name) is None:
-                continue
-            importlib.import_module(name)
+            with _nothing_started():
+                if importlib.util.find_spec(name) is None:
+                    continue
+                importlib.import_module(name)
             done.append(name)
-        except Exception:  # an attribute imported from a module, a missing package …: the kernel will say so itself
+        except (Exception, Refused):  # an attribute imported from a module, a missing package …
             continue
     return done
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# What the notebooks' code imports when it runs: the project's modules, read (never imported) to find it
+
+
+def _installed(path: str) -> bool:
+    """True for a file of the interpreter's installation: its standard library, or any ``site-packages`` folder
+    (the environment's, the user's, the system's)."""
+    import sysconfig
+
+    path = os.path.realpath(path)
+    if {"site-packages", "dist-packages"} & set(path.split(os.sep)):
+        return True
+    paths = sysconfig.get_paths()
+    return path.startswith(tuple(os.path.join(os.path.realpath(paths[k]), "") for k in ("stdlib", "platstdlib")
+                                 if paths.get(k)))
+
+
+_PROJECT: dict[str, bool] = {}
+
+
+def is_project(name: str) -> bool:
+    """True if the top-level package of ``name`` is the project's: this package (``vstudy``), or one whose source is
+    outside the interpreter's installation (a folder of the study's own, on ``sys.path``). Its modules are read for
+    the imports their functions make; a third-party package is imported, never read."""
+    top = name.partition(".")[0]
+    if top not in _PROJECT:
+        import importlib.util
+
+        origin = None
+        if top not in sys.stdlib_module_names and top not in sys.builtin_module_names:
+            try:
+                spec = importlib.util.find_spec(top)  # a top-level name: nothing is imported
+            except (ImportError, ValueError):
+                spec = None
+            if spec is not None:
+                origin = spec.origin or next(iter(spec.submodule_search_locations or []), None)
+        _PROJECT[top] = top == __name__.partition(".")[0] or (
+            origin is not None and os.path.isabs(origin) and not _installed(origin))
+    return _PROJECT[top]
+
+
+_SOURCES: dict[str, str | None] = {}
+
+
+def _source(name: str) -> str | None:
+    """The ``.py`` file of a project module (found on ``sys.path`` as the import system would, without importing)."""
+    if name not in _SOURCES:
+        _SOURCES[name] = _find_source(name) if is_project(name) else None
+    return _SOURCES[name]
+
+
+def _find_source(name: str) -> str | None:
+    import importlib.util
+
+    top, *parts = name.split(".")
+    try:
+        spec = importlib.util.find_spec(top)
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    path, folders = spec.origin, list(spec.submodule_search_locations or [])
+    for part in parts:
+        for folder in folders:
+            package, module = os.path.join(folder, part, "__init__.py"), os.path.join(folder, part + ".py")
+            if os.path.isfile(package):
+                path, folders = package, [os.path.dirname(package)]
+                break
+            if os.path.isfile(module):
+                path, folders = module, []
+                break
+        else:
+            return None
+    return path if path and path.endswith(".py") and os.path.isfile(path) else None
+
+
+class _Module:
+    """A project module's source, parsed: its top-level definitions, the names its import-time code binds by import,
+    and what each of its units (its import-time code, a definition) imports and uses (:func:`_edges`)."""
+
+    def __init__(self, name: str, tree, package: bool) -> None:
+        import ast
+
+        self.name = name
+        self.package = name if package else name.rpartition(".")[0]
+        self.tree = tree
+        self.defs = {node.name: node for node in tree.body
+                     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+        self.names = _bindings(self, _used(tree, into_functions=False))
+        self.edges: dict[str | None, tuple[list[str], list[tuple[str, str | None]]]] = {}
+
+
+_PARSED: dict[str, tuple[int, _Module]] = {}
+
+
+def _parse(name: str) -> _Module | None:
+    import ast
+
+    path = _source(name)
+    if path is None:
+        return None
+    try:
+        stamp = os.stat(path).st_mtime_ns
+        if path in _PARSED and _PARSED[path][0] == stamp:
+            return _PARSED[path][1]
+        with open(path, "rb") as fh:
+            module = _Module(name, ast.parse(fh.read(), path), os.path.basename(path) == "__init__.py")
+    except (OSError, SyntaxError, ValueError):
+        return None
+    _PARSED[path] = (stamp, module)
+    return module
+
+
+def _used(node, into_functions: bool = True) -> list:
+    """The import statements, names and attributes under ``node``: not in ``if TYPE_CHECKING:`` blocks (never run),
+    nor in annotations (the project's modules postpone them), nor in function bodies unless ``into_functions`` (a
+    module's or a class's import-time code)."""
+    import ast
+
+    found = []
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom, ast.Name, ast.Attribute)):
+            found.append(node)
+        if isinstance(node, ast.If) and getattr(node.test, "id", getattr(node.test, "attr", "")) == "TYPE_CHECKING":
+            children = node.orelse
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            children = [*getattr(node, "decorator_list", []), *node.args.defaults,
+                        *(d for d in node.args.kw_defaults if d is not None)]
+            if into_functions:
+                children.extend(node.body if isinstance(node.body, list) else [node.body])
+        elif isinstance(node, ast.AnnAssign):
+            children = [node.target, *([node.value] if node.value is not None else [])]
+        elif isinstance(node, ast.arg):
+            children = []
+        else:
+            children = list(ast.iter_child_nodes(node))
+        stack.extend(reversed(children))
+    return found
+
+
+def _absolute(module: _Module | None, node) -> str | None:
+    """The module an ``ImportFrom`` names, relative imports resolved against ``module``'s package."""
+    if not node.level:
+        return node.module
+    if module is None:
+        return None
+    base = module.package.split(".")
+    if node.level - 1 >= len(base):
+        return None
+    base = base[:len(base) - (node.level - 1)]
+    return ".".join([*base, *([node.module] if node.module else [])]) or None
+
+
+def _bindings(module: _Module | None, nodes) -> dict[str, tuple[str, str | None]]:
+    """The names the import statements among ``nodes`` bind: name -> (module, None) or (module, attribute)."""
+    import ast
+
+    bound: dict[str, tuple[str, str | None]] = {}
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    bound[alias.asname] = (alias.name, None)
+                else:
+                    top = alias.name.partition(".")[0]
+                    bound[top] = (top, None)
+        elif isinstance(node, ast.ImportFrom):
+            source = _absolute(module, node)
+            for alias in node.names if source else ():
+                if alias.name != "*":
+                    full = f"{source}.{alias.name}"
+                    bound[alias.asname or alias.name] = (full, None) if _source(full) else (source, alias.name)
+    return bound
+
+
+def _edges(owner: _Module | None, nodes, names: dict) -> tuple[list[str], list[tuple[str, str | None]]]:
+    """What code (``nodes``, with the names ``names`` bound by the module around it) imports and reaches: the
+    modules outside the project it names, and the project's units it reaches — (module, None), the module's
+    import-time code, or (module, name), a definition in it."""
+    import ast
+
+    names = {**names, **_bindings(owner, nodes)}
+    modules: list[str] = []
+    units: list[tuple[str, str | None]] = []
+    for node in nodes:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            if isinstance(node, ast.Import):
+                imported = [alias.name for alias in node.names]
+            else:
+                source = _absolute(owner, node)
+                imported = [source, *(f"{source}.{a.name}" for a in node.names if a.name != "*")] if source else []
+            for name in imported:
+                if not is_project(name):
+                    modules.append(name)  # ``from a import b``: :func:`preload` imports a.b only if it is a module
+                elif _source(name):
+                    units.append((name, None))
+                elif name.rpartition(".")[0] and _source(name.rpartition(".")[0]):
+                    units.append(tuple(name.rsplit(".", 1)))  # a definition imported from a module
+        elif isinstance(node, ast.Name):
+            if owner is not None and node.id in owner.defs:
+                units.append((owner.name, node.id))
+            elif names.get(node.id, ("", None))[1] is not None and is_project(names[node.id][0]):
+                units.append(names[node.id])
+        elif isinstance(node, ast.Attribute):
+            chain = []
+            base = node
+            while isinstance(base, ast.Attribute):
+                chain.append(base.attr)
+                base = base.value
+            bound = names.get(base.id) if isinstance(base, ast.Name) else None
+            if bound is None or bound[1] is not None:
+                continue
+            module = bound[0]
+            chain.reverse()
+            if not is_project(module):  # scipy.stats.f(): a submodule that scipy loads when it is used
+                modules.extend(".".join([module, *chain[:i]]) for i in range(1, len(chain)))
+                continue
+            for attr in chain:
+                if not _source(f"{module}.{attr}"):
+                    units.append((module, attr))
+                    break
+                module = f"{module}.{attr}"
+    return modules, units
+
+
+def reach(sources) -> list[str]:
+    """Every module the code in ``sources`` (the ast trees of a notebook's cells) imports, and every module imported
+    by the project's code it reaches, in order of discovery.
+
+    A name the code uses — a function, a class, ``module.attribute`` — reaches that definition (a class: all of it),
+    whose imports at any depth and whose names are followed in turn; a project module imported reaches its
+    import-time code. Project modules (:func:`is_project`) are read, never imported; a third-party module is named,
+    not read. Annotations and ``if TYPE_CHECKING:`` blocks do not run and are left out; what a branch would import
+    is found whether or not the branch is taken."""
+    import collections
+
+    modules, units = _edges(None, [n for tree in sources for n in _used(tree)], {})
+    found = dict.fromkeys(modules)
+    done: set[tuple[str, str | None]] = set()
+    todo = collections.deque(units)
+    while todo:
+        unit = todo.popleft()
+        if unit in done:
+            continue
+        done.add(unit)
+        name, symbol = unit
+        module = _parse(name)
+        if module is None:
+            continue
+        found.setdefault(name)
+        if symbol is not None and symbol not in module.defs:
+            bound = module.names.get(symbol)  # imported into the module: the definition is elsewhere
+            todo.extend([(name, None), *([bound] if bound and is_project(bound[0]) else [])])
+            continue
+        if symbol not in module.edges:
+            if symbol is None:
+                edges = _edges(module, _used(module.tree, into_functions=False), module.names)
+                parent = name.rpartition(".")[0]
+                module.edges[symbol] = (edges[0], [*([(parent, None)] if parent else []), *edges[1]])
+            else:
+                edges = _edges(module, _used(module.defs[symbol]), module.names)
+                module.edges[symbol] = (edges[0], [(name, None), *edges[1]])
+        more, units = module.edges[symbol]
+        found.update(dict.fromkeys(more))
+        todo.extend(units)
+    return list(found)
+
+
+def notebook_reach(path: str) -> list[str]:
+    """The modules a notebook's code imports, its own import statements' and those of the project's code it calls
+    (:func:`reach`)."""
+    return reach(_cells(path))
+
+
+def _cells(path: str) -> list:
+    """The ast trees of a notebook's code cells (IPython's magics and shell escapes left out)."""
+    import ast
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            cells = json.load(fh).get("cells", [])
+    except (OSError, ValueError):
+        return []
+    trees = []
+    for cell in cells:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = source if isinstance(source, str) else "".join(source)
+        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+        try:
+            trees.append(ast.parse("\n".join(lines)))
+        except SyntaxError:
+            continue
+    return trees
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -147,6 +492,12 @@ def _send(conn: socket.socket, message: dict) -> None:
 
 def _refuse(request: dict) -> str | None:
     """Why the zygote will not serve this request (None: it will)."""
+    import threading
+
+    if _UNSERVED[0]:
+        return _UNSERVED[0]
+    if threading.active_count() != 1 or _backend_selected():
+        return "a thread or matplotlib's backend in the zygote"
     argv = request.get("argv") or []
     if argv[:1] != [sys.executable] or argv[1:len(_OPTIONS) + 3] != [*_OPTIONS, "-m", _MODULE[0]]:
         return "another command"
@@ -222,11 +573,14 @@ def serve(path: str) -> dict | None:
     try:
         while True:
             try:
-                readable, _, _ = select.select([listener, wake_r, 0, *stubs], [], [])
+                readable, _, _ = select.select([listener, wake_r, 0, *stubs], [], [], 0 if _WORK else None)
             except InterruptedError:
-                readable = []
-            if 0 in readable and not os.read(0, 4096):
-                return None  # the worker is gone
+                readable = [wake_r]
+            if 0 in readable:
+                data = os.read(0, 4096)
+                if not data:
+                    return None  # the worker is gone
+                _told(data)
             if wake_r in readable:
                 with contextlib.suppress(BlockingIOError):
                     while os.read(wake_r, 4096):
@@ -256,6 +610,8 @@ def serve(path: str) -> dict | None:
                     for fd in (wake_r, wake_w):
                         os.close(fd)
                     return child
+            elif not readable and _WORK:  # nothing to do but the imports of the worker's notebooks' code
+                _work()
     finally:
         if os.getpid() == _ZYGOTE_PID[0]:
             for pid in list(kernels):
@@ -264,6 +620,45 @@ def serve(path: str) -> dict | None:
 
 _ZYGOTE_PID = [0]
 _READY = [-1]  # the zygote's original standard output, where it says it is ready
+# The zygote's idle time: ("notebook", path) to read (:func:`notebook_reach`), ("module", name) to import.
+_WORK: list[tuple[str, str]] = []
+_READ: set[str] = set()  # the notebooks read
+_STDIN = [b""]  # a line the worker has not finished writing
+_UNSERVED = [""]  # why the zygote forks no more kernels (a preload left a thread or selected the backend)
+_STARTED_FOR: list[str] = []  # the notebook the zygote was started for, until the worker names another one
+
+
+def _told(data: bytes) -> None:
+    """The worker names each other notebook it runs (a JSON string a line, :meth:`Zygote.prepare`): the imports of
+    its code, and of the first notebook's, are imported while the zygote waits. A worker that runs one notebook (in
+    one edition or several) has its zygote import no more than its own import statements name."""
+    lines = (_STDIN[0] + data).split(b"\n")
+    _STDIN[0] = lines.pop()
+    for line in lines:
+        with contextlib.suppress(ValueError):
+            path = json.loads(line)
+            if isinstance(path, str):
+                _WORK.extend(("notebook", nb) for nb in [*_STARTED_FOR, path] if nb not in _READ)
+                _STARTED_FOR.clear()
+
+
+def _work() -> None:
+    """One step of the idle time's work: read a notebook (the modules its code imports join the work), or import one
+    module. If an import left a thread or selected matplotlib's backend, no kernel is forked any more."""
+    import threading
+
+    kind, name = _WORK.pop(0)
+    if kind == "notebook":
+        if name not in _READ:
+            _READ.add(name)
+            _WORK.extend(("module", m) for m in notebook_reach(name) if m not in sys.modules)
+        return
+    if name in sys.modules:
+        return
+    preload([name])
+    if threading.active_count() != 1 or _backend_selected():
+        _UNSERVED[0] = f"importing {name} started a thread or selected the backend"
+        _WORK.clear()
 
 
 def _accept(listener: socket.socket, kernels: dict, stubs: dict) -> dict | None:
@@ -288,6 +683,9 @@ def _accept(listener: socket.socket, kernels: dict, stubs: dict) -> dict | None:
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()
+        # The zygote's objects out of the collector's sight: a kernel's collections neither scan them (a full one
+        # would take several times as long) nor write to their pages (each one written is copied into the kernel).
+        gc.freeze()
         pid = os.fork()
     except Exception:  # a request cut short, a failed fork: the stub runs the kernel cold
         conn.close()
@@ -372,6 +770,7 @@ def zygote(path: str, options: list[str], module: str, notebooks: list[str]) -> 
     preload([m for nb in notebooks for m in preload_list(nb)])
     if threading.active_count() != 1 or _backend_selected():
         return 3  # never fork with a thread or a selected backend: the worker runs its kernels cold
+    _STARTED_FOR[:] = notebooks  # their code's imports: once the worker runs another notebook (:func:`_told`)
     request = serve(path)
     if request is None:
         return 0
@@ -500,11 +899,13 @@ class Zygote:
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, *options, "-m", "vstudy.publish.warm", "--zygote", self.path, json.dumps(options),
-                 module, notebook],
+                 module, os.path.abspath(notebook)],
                 cwd=cwd, env=self.env, stdin=read, stdout=subprocess.PIPE, start_new_session=True)
         finally:
             os.close(read)
+        os.set_blocking(self.lifeline, False)
         self.usable: bool | None = None
+        self.told = {os.path.abspath(notebook)}
 
     def ready(self, timeout: float = READY_TIMEOUT) -> bool:
         """Wait until the zygote serves (it says so on its standard output); False if it ended or took too long."""
@@ -519,6 +920,15 @@ class Zygote:
         if not self.usable:
             self.close()
         return self.usable
+
+    def prepare(self, notebook: str) -> None:
+        """Tell the zygote the worker runs ``notebook``: it imports what that notebook's code imports while it
+        waits (once per notebook)."""
+        notebook = os.path.abspath(notebook)
+        if notebook not in self.told:
+            self.told.add(notebook)
+            with contextlib.suppress(OSError):  # a zygote that is gone or does not read: its kernels are as before
+                os.write(self.lifeline, json.dumps(notebook).encode() + b"\n")
 
     def command(self, cmd: list[str]) -> list[str]:
         return [sys.executable, "-m", "vstudy.publish.warm", "--stub", self.path, "--", *cmd]
@@ -566,6 +976,7 @@ def zygote_for(spec: dict) -> Zygote | None:
             current = _ZYGOTES[cwd] = Zygote(cwd, spec["input"], options)
         except OSError:
             return None
+    current.prepare(spec["input"])
     return current
 
 
