@@ -251,3 +251,50 @@ def test_the_title_is_found_whatever_the_records_layout(tmp_path, repo_root):
         data = _user_record(tmp_path / str(i), repo_root, {})
         (data / "report_2021" / "source.yml").write_text(text, encoding="utf-8")
         assert [issue.rule for issue in manifest.check_origin_records(data)] == rules, text
+
+
+# --- the sources a dataset's manifest declares column by column (the collection contract's) ---------------------
+
+def test_the_sources_a_manifest_declares_column_by_column_are_listed_in_every_edition(tmp_path, repo_root):
+    (tmp_path / "manifest.yml").write_text(
+        "id: mine\nscheme: kz2022\nperiod: {start: 2023-01-01, end: 2023-06-30}\n"
+        "tables:\n  regional:\n    file: regional.csv\n    schema: regional\n    columns:\n"
+        "      volunteers_count: {source: 'Front offices, *our* <b>survey</b> [x](http://e.x)'}\n"
+        "      population_count: {source: 'BNS, population on 1 January', ref_period: 2023-01-01}\n"
+        "      volunteers_female_count: {source: 'Front offices, *our* <b>survey</b> [x](http://e.x)'}\n",
+        encoding="utf-8")
+    assert pages.declared_sources(tmp_path) == [
+        ("Front offices, *our* <b>survey</b> [x](http://e.x)",
+         [("volunteers_count", ""), ("volunteers_female_count", "")]),
+        ("BNS, population on 1 January", [("population_count", "2023-01-01")])]
+    manifest = yaml.safe_load((tmp_path / "manifest.yml").read_text(encoding="utf-8"))
+    for lang in ("en", "ru", "kk"):
+        # the sources part says they exist (not "no origin records") and where they are listed
+        sources = pages.sources_markdown(tmp_path, lang)
+        assert pages.md(lang, "sources.none") not in sources
+        assert sources.strip() == pages.md(lang, "sources.declared_see", sources=2, columns=3).strip()
+        # the data dictionary lists them, each column by its label in the edition, with its reference period
+        text = pages.dictionary_markdown(lang, manifest=manifest, data_dir=tmp_path)
+        assert text.startswith(pages.dictionary_markdown(lang, manifest=manifest).rstrip("\n"))
+        assert pages.plain(lang, "pages.sources.declared") in text
+        declared = text[text.index(pages.plain(lang, "pages.sources.declared")):]
+        assert "<b>" not in declared and "](http" not in declared and "*our*" not in declared  # escaped
+        volunteers = pages.column_label("volunteers_count", lang, default="?")
+        population = pages.column_label("population_count", lang, default="?")
+        assert volunteers != "volunteers_count" and population != "population_count"
+        assert f"{population} (2023-01-01)" in declared and volunteers in declared
+        assert "volunteers_count" not in declared and "population_count" not in declared
+    assert "источник 3 столбцов, которые набор содержит (2 источника)" in pages.sources_markdown(tmp_path, "ru")
+    # a manifest that declares no column's source (the report's transcription) gets neither
+    raw = repo_root / "data" / "raw"
+    assert pages.declared_sources(raw) == []
+    assert pages.dictionary_markdown("en", data_dir=raw) == pages.dictionary_markdown("en")
+    assert pages.plain("en", "pages.sources.declared") not in pages.sources_markdown(raw, "en")
+
+
+def test_the_synthetic_example_says_where_its_declared_sources_are_instead_of_none(repo_root):
+    example = repo_root / "data" / "examples" / "kz2022-synthetic"
+    declared = dict(pages.declared_sources(example))
+    assert len(declared) >= 2 and any(s.startswith("SYNTHETIC") for s in declared)
+    assert pages.md("ru", "sources.none") not in pages.sources_markdown(example, "ru")
+    assert "SYNTHETIC" in pages.dictionary_markdown("ru", data_dir=example)

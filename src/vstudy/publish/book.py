@@ -120,7 +120,8 @@ def write_study(stage_dir: Path, lang: str, pages: dict[str, tuple[Path, str]], 
                     + content.replication_summary_markdown(tables, lang, manifest))
     parts = {"errata": lambda: content.errata_markdown(data_dir, lang, blocks=True),
              "sources": lambda: content.sources_markdown(data_dir, lang, level=3),
-             "dictionary": lambda: content.dictionary_markdown(lang, level=2, compact=True, manifest=manifest)}
+             "dictionary": lambda: content.dictionary_markdown(lang, level=2, compact=True, manifest=manifest,
+                                                                       data_dir=data_dir)}
     letters = content.appendix_letters(manifest, lang)
     for name in content.appendices(manifest):
         heading = word(lang, "appendix", letter=letters[name], title=name)

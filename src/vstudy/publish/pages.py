@@ -679,9 +679,60 @@ def sources_markdown(data_dir: Path, lang: str = "en", level: int = 3) -> str:
             shown = ["file", "about"] if any(row["about"] for row in rows) else ["file"]
             out.append(md_table(rows, shown, [plain(lang, "pages.sources.file"),
                                               plain(lang, "pages.sources.contents")][:len(shown)], lang))
-    if not any(line.startswith("#") for line in out):
-        return md(lang, "sources.none") + "\n"
+    declared = declared_sources(data_dir)
+    if not any(line.startswith("#") for line in out):  # no origin record: no note on origin records either
+        if not declared:
+            return md(lang, "sources.none") + "\n"
+        out = []
+    if declared:  # the sources the manifest gives column by column: listed with the data dictionary
+        out.append(md(lang, "sources.declared_see", sources=len(declared),
+                      columns=sum(len(columns) for _, columns in declared)) + "\n")
     return "\n".join(out) + "\n"
+
+
+def declared_sources_markdown(data_dir: Path, lang: str, level: int = 3) -> str:
+    """The sources the dataset's manifest declares for its columns (:func:`declared_sources`), each with the
+    columns taken from it by their labels in ``lang`` and their reference periods; "" when it declares none. Part
+    of the data dictionary: a source is quoted as the manifest gives it, file references included."""
+    declared = declared_sources(data_dir)
+    if not declared:
+        return ""
+    out = [f"{'#' * level} {escape(plain(lang, 'pages.sources.declared'))}\n",
+           md(lang, "sources.declared_note") + "\n"]
+    for source, columns in declared:
+        names = [column_label(column, lang, default=column) + (f" ({period})" if period else "")
+                 for column, period in columns]
+        out.append(md(lang, "sources.declared_item", source=source, columns=names))
+    return "\n".join(out) + "\n"
+
+
+def declared_sources(data_dir: Path) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The sources the dataset's manifest declares for its columns (``tables.<name>.columns.<column>: {source,
+    ref_period}``, the collection contract's): each distinct source text, in the order it first appears, with the
+    columns taken from it and each column's reference period ("" where none is given). Empty when the manifest
+    declares none or cannot be read (the validation reports that)."""
+    try:
+        raw = dataset_manifest.read_manifest(data_dir).raw
+    except (OSError, dataset_manifest.Refused):
+        return []
+    tables = raw.get("tables") if isinstance(raw, dict) else None
+    found: dict[str, list[tuple[str, str]]] = {}
+    for spec in (tables.values() if isinstance(tables, dict) else ()):
+        columns = spec.get("columns") if isinstance(spec, dict) else None
+        for column, meta in (columns.items() if isinstance(columns, dict) else ()):
+            source = " ".join(str(meta.get("source") or "").split()) if isinstance(meta, dict) else ""
+            if source:
+                period = " ".join(str(meta.get("ref_period") or "").split())
+                found.setdefault(source, []).append((str(column), period))
+    return list(found.items())
+
+
+def column_label(column: str, lang: str, default: str) -> str:
+    """A dataset column as a reader names it in ``lang`` (:func:`vstudy.present.labels.column_label`)."""
+    try:
+        return _labels().column_label(column, lang, default=default)
+    except (KeyError, ValueError):
+        return default
 
 
 def record_heading(record: dict, lang: str) -> str:
@@ -785,7 +836,16 @@ def dictionary_keys(manifest: dict | None) -> set[str] | None:
     return raw | processed
 
 
-def dictionary_markdown(lang: str = "en", level: int = 3, compact: bool = False, manifest: dict | None = None) -> str:
+def dictionary_markdown(lang: str = "en", level: int = 3, compact: bool = False, manifest: dict | None = None,
+                        data_dir: Path | None = None) -> str:
+    """The data dictionary (:func:`_dictionary_markdown`), followed by the sources the manifest of the dataset in
+    ``data_dir`` declares for its columns (:func:`declared_sources_markdown`), where it declares any."""
+    text = _dictionary_markdown(lang, level, compact, manifest)
+    declared = declared_sources_markdown(data_dir, lang, level + 1) if data_dir is not None else ""
+    return text.rstrip("\n") + "\n\n" + declared if declared else text
+
+
+def _dictionary_markdown(lang: str, level: int, compact: bool, manifest: dict | None) -> str:
     """The data dictionary: the one rendering of the declared schemas (vstudy.data.schemas), of the tables the
     dataset of ``manifest`` has (:func:`dictionary_keys`; every declared table without one).
 

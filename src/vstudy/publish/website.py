@@ -455,7 +455,8 @@ def stage_site(config, state: dict, view=None, lang: str = "en") -> Path:
         config, pages, labels, tables, manifest, lang, processed=view.processed_dir,
         coverage_page=coverage.PAGE in optional))
     write_text_atomic(generated / "sources.md", content.sources_markdown(config.data_dir, lang))
-    write_text_atomic(generated / "dictionary.md", content.dictionary_markdown(lang, manifest=manifest))
+    write_text_atomic(generated / "dictionary.md", content.dictionary_markdown(lang, manifest=manifest,
+                                                                                  data_dir=config.data_dir))
     write_text_atomic(generated / "errata.md", content.errata_markdown(config.data_dir, lang))
     write_text_atomic(generated / "tables.md", content.tables_markdown(tables, lang))
     if coverage.PAGE in optional:
