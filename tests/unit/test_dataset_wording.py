@@ -265,3 +265,136 @@ def test_a_researchers_dictionary_lists_published_values_only_where_its_tables_c
     supplied = copy.deepcopy(synthetic)
     supplied["tables"]["correlations_published"] = {"file": "correlations.csv", "schema": "correlations_published"}
     assert pages.PUBLISHED_VALUES in pages.dictionary_keys(supplied)
+
+
+# --- section 05's parts a researcher's dataset cannot have; section 03's caption of published coefficients ---------
+
+ABSENT_05 = {"en": ("The dataset has no national chart of event directions.",
+                    "The dataset has no shares of the ways of volunteering.",
+                    "The dataset quotes no participant categories.",
+                    "The dataset has no chart of directions in the work of organisations."),
+             "ru": ("В наборе данных нет общенациональной диаграммы направлений мероприятий.",
+                    "В наборе данных нет долей форм волонтёрства.",
+                    "В наборе данных нет упоминаний категорий участников.",
+                    "В наборе данных нет диаграммы направлений работы организаций."),
+             "kk": ("Деректер жиынтығында іс-шаралар бағыттарының жалпыұлттық диаграммасы жоқ.",
+                    "Деректер жиынтығында волонтерлік қызмет түрлерінің үлестері жоқ.",
+                    "Деректер жиынтығында қатысушылар санаттары келтірілмеген.",
+                    "Деректер жиынтығында ұйымдар жұмысындағы бағыттар диаграммасы жоқ.")}
+
+
+def _absent_05(lang: str, report: bool) -> list:
+    return [pa.national_text(None, lang, report=report), pa.ways_text(None, lang, report),
+            pa.participant_text(None, lang, report=report), pa.org_directions_text(None, None, lang, report)]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_section_05_says_nothing_of_the_reports_charts_and_quotes_to_a_researchers_dataset(lang):
+    """The national chart, the ways of volunteering, the quoted participant categories and the chart of the
+    organisations' directions are tables of the report's transcription (the template has none): a researcher's
+    dataset without them gets no sentence at all; the report's transcription still says which it lacks."""
+    assert _absent_05(lang, False) == [None, None, None, None]
+    assert tuple(_md(part, lang) for part in _absent_05(lang, True)) == ABSENT_05[lang]
+    # without the regional lists a researcher is told the template's table to fill, not the report's lists
+    report, dataset = (_md(pa.directions_text(None, None, lang, report=r), lang) for r in (True, False))
+    assert "`events_by_direction`" in dataset and "`events_by_direction`" not in report
+    assert report == {"en": "The dataset has no regional lists of event directions, so there is no matrix of "
+                            "directions and no reconstruction of event counts.",
+                      "ru": "В наборе данных нет региональных списков направлений мероприятий, поэтому нет ни "
+                            "матрицы направлений, ни восстановленного числа мероприятий.",
+                      "kk": "Деректер жиынтығында іс-шаралар бағыттарының өңірлік тізімдері жоқ, сондықтан бағыттар "
+                            "матрицасы да, іс-шаралар санын қалпына келтіру де жоқ."}[lang]
+    # the opening promises no national shares pooled from the regions, which a dataset without a national chart
+    # does not get, and says the national shares come where the dataset gives them
+    opening = flat(pa.intro_text(lang, False))
+    pooled, national = {"en": ("pools the national shares", "National shares, the ways of volunteering"),
+                        "ru": ("сводит доли по стране", "Доли по стране, формы волонтёрства"),
+                        "kk": ("ел бойынша үлестерді өңірлерден жинақтайды", "Ел бойынша үлестер, волонтерлік")}[lang]
+    assert pooled not in opening and national in opening
+
+
+def test_the_05_notebook_tells_each_part_whether_the_dataset_is_the_reports():
+    code = "\n".join("".join(c["source"]) for c in _cells("05_activities.ipynb") if c["cell_type"] == "code")
+    for call in ("supplied=activities.counts_supplied(lists), report=report)", "pa.ways_text(ways, study.lang, report)",
+                 "pa.national_text(shares, study.lang, report=report)",
+                 "pa.participant_text(categories, study.lang, report=report)",
+                 "pa.org_directions_text(values, legend, study.lang, report)"):
+        assert call in code, call
+
+
+def _cell_caption(lang: str) -> str:
+    import json
+
+    cell = next(c for c in _cells("03_correlations.ipynb")
+                if "#| label: tbl-correlations-published-family" in "".join(c["source"]))
+    key = "tbl-cap" if lang == "en" else f"tbl-cap-{lang}"
+    line = next(line for line in "".join(cell["source"]).split("\n") if line.startswith(f"#| {key}:"))
+    return json.loads(line.split(":", 1)[1].strip())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_caption_of_published_coefficients_is_the_reports_only_in_its_transcription(lang):
+    report, dataset = pc.published_caption(lang, True), pc.published_caption(lang, False)
+    assert report == _cell_caption(lang)  # the notebook's own caption lines say what the catalogue says
+    assert dataset != report
+    report_word = {"en": "report", "ru": "отчёт", "kk": "Есеп"}[lang]
+    assert report_word in report and report_word not in dataset
+    assert dataset.startswith({"en": "The dataset's published correlation coefficients",
+                               "ru": "Опубликованные коэффициенты корреляции из набора данных",
+                               "kk": "Деректер жиынтығының жарияланған корреляция коэффициенттері"}[lang])
+    code = "".join(next(c for c in _cells("03_correlations.ipynb")
+                        if "#| label: tbl-correlations-published-family" in "".join(c["source"]))["source"])
+    assert 'caption=pc.published_caption(study.lang, study.dataset_facts["is_report"])' in code
+
+
+def _executed_caption_cell(lang: str, caption: str | None, monkeypatch) -> dict:
+    """Cell 03's table of published coefficients as a kernel leaves it: its source (every edition's caption lines)
+    and what :meth:`Study.show` displays — the table and its notes — with the caption the code chose or none."""
+    import IPython.display
+
+    from vstudy.present import notebook, tables
+
+    cell = copy.deepcopy(next(c for c in _cells("03_correlations.ipynb")
+                              if "#| label: tbl-correlations-published-family" in "".join(c["source"])))
+    table = tables.reader_table(pd.DataFrame({"r": [0.41, None]}), lang=lang)
+    outputs: list[dict] = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False, metadata=None: outputs.append(
+        {"output_type": "display_data", "data": copy.deepcopy(obj), "metadata": copy.deepcopy(metadata or {})}))
+    (table if caption is None else notebook.Captioned(table, caption))._ipython_display_()
+    assert len(outputs) == 2  # the table, then its notes (a missing value)
+    cell["outputs"] = outputs
+    return {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_editions_copy_carries_the_caption_the_code_chose(lang, monkeypatch):
+    from vstudy.present import edition
+
+    plain = edition.localize(_executed_caption_cell(lang, None, monkeypatch), lang)
+    # the report's caption: the edition's copy is what it was without a chosen caption, byte for byte
+    report = _executed_caption_cell(lang, pc.published_caption(lang, True), monkeypatch)
+    assert report["cells"][0]["outputs"][0]["metadata"] == {
+        "text/markdown": {edition.CAPTION_META: pc.published_caption(lang, True)}}
+    assert edition.localize(report, lang) == plain
+    # a researcher's published coefficients: the cell's caption is the dataset's, and no trace of the choice is left
+    chosen = _executed_caption_cell(lang, pc.published_caption(lang, False), monkeypatch)
+    cell = edition.localize(chosen, lang)["cells"][0]
+    captions = [line for line in cell["source"].split("\n") if line.startswith("#| tbl-cap")]
+    assert captions == [f'#| tbl-cap: "{pc.published_caption(lang, False)}"']
+    assert cell["outputs"] == plain["cells"][0]["outputs"]
+    assert cell["source"].replace(captions[0], f'#| tbl-cap: "{_cell_caption(lang)}"') == plain["cells"][0]["source"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_published_coefficients_a_researcher_supplies_are_not_said_to_be_the_reports(lang):
+    family = pd.DataFrame({"coef_id": ["a", "b"], "r_published": [0.62, -0.1], "n": [17, 17], "p": [0.008, 0.7],
+                           "significant_raw": [True, False], "significant_holm": [True, False],
+                           "significant_by": [True, False], "r_detectable": [0.62, 0.62], "ci_low": [0.2, -0.55],
+                           "ci_high": [0.85, 0.4]})
+    report, dataset = (flat(_md(pc.published_text(family, 0.05, lang, is_report=r), lang)) for r in (True, False))
+    said = {"en": ("The report does not say whether it correlated counts",
+                   "The dataset does not say whether its coefficients correlate counts"),
+            "ru": ("В отчёте не сказано, коррелировались ли", "В наборе данных не сказано, коррелировались ли"),
+            "kk": ("Есепте абсолюттік сандар ма", "Деректер жиынтығында абсолюттік сандар ма")}[lang]
+    assert said[0] in report and said[0] not in dataset and said[1] in dataset
+    assert report.replace(said[0], "") != report and report.split(said[0])[0] == dataset.split(said[1])[0]
