@@ -398,3 +398,65 @@ def test_published_coefficients_a_researcher_supplies_are_not_said_to_be_the_rep
             "kk": ("Есепте абсолюттік сандар ма", "Деректер жиынтығында абсолюттік сандар ма")}[lang]
     assert said[0] in report and said[0] not in dataset and said[1] in dataset
     assert report.replace(said[0], "") != report and report.split(said[0])[0] == dataset.split(said[1])[0]
+
+
+# --- the data dictionary of a researcher's dataset: no table it cannot have, no description in the report's terms --
+
+CONTRACT = ROOT / "tests" / "fixtures" / "kz2022_contract"
+# Processed tables made only from the report's transcription's raw tables (vstudy.data.processed.build).
+REPORTS_PROCESSED = ("processed.organisations", "processed.event_counts", "processed.errata_evaluated",
+                     "processed.event_directions_national_corrected", "processed.official_national")
+
+
+@pytest.mark.parametrize("folder", [EXAMPLE, CONTRACT], ids=["example", "contract"])
+def test_a_researchers_dictionary_lists_the_processed_tables_its_layer_has(folder):
+    from vstudy.data import processed, schemas
+    from vstudy.data.datasets import load_dataset
+
+    raw = read_manifest(folder).raw
+    keys = pages.dictionary_keys(raw)
+    assert not set(REPORTS_PROCESSED) & keys
+    ds = load_dataset(folder)
+    built = processed.build(ds)
+    declared = {key for key in schemas.all_schemas() if key.startswith("processed.")}
+    with_rows = {f"processed.{name.removesuffix('_' + ds.scheme)}" for name, frame in built.items() if len(frame)}
+    written = {f"processed.{name.removesuffix('_' + ds.scheme)}" for name in built}
+    # every table the layer fills is listed, and every processed table listed is one the layer writes
+    assert with_rows & declared <= keys and {key for key in keys if key.startswith("processed.")} <= written
+    assert {key for key in keys if key.startswith("processed.")} == {
+        "processed.regions", "processed.long", "processed.age", "processed.status", "processed.event_directions",
+        "processed.national_shares", "processed.coverage", "processed.validation_findings"}
+
+
+@pytest.mark.parametrize("folder", [EXAMPLE, CONTRACT], ids=["example", "contract"])
+def test_a_researchers_dictionary_describes_its_tables_in_words_true_of_it(folder):
+    from vstudy.present import labels
+
+    raw = read_manifest(folder).raw
+    for compact in (False, True):
+        text = pages.dictionary_markdown("en", compact=compact, manifest=raw)
+        assert not re.search(r"\breport", text, re.IGNORECASE), re.findall(r".{60}\breport.{60}", text)
+        assert "erratum E01 of 2021" not in text and "(report line)" not in text
+        assert "file:line and column of the raw table the value is read from" in text  # the long table's `source`
+        assert "derived from the supplied counts of events_by_direction (events_count)" in text
+    for lang in LANGS:  # the names of the report's columns (errata lines, reproduced ratios) in no edition
+        text = pages.dictionary_markdown(lang, manifest=raw)
+        for column in ("reproduces_published", "source_lines", "share_pct_published"):
+            assert labels.column_label(column, lang) not in text, (lang, column)
+            assert f"`{column}`" not in text
+
+
+def test_the_reports_dictionary_keeps_every_table_and_its_words():
+    from vstudy.data import schemas
+
+    report = read_manifest(ROOT / "data" / "raw").raw
+    keys = pages.dictionary_keys(report)
+    assert {key for key in schemas.all_schemas() if key.startswith("processed.")} <= keys
+    text = pages.dictionary_markdown("en", manifest=report)
+    for words in ("file:line of the raw CSV (and the report line), or source_id and location",
+                  "lines of the report's text", "within-region ratio reproduced within ±0.01 points",
+                  "published report values", "erratum E01 of 2021", "raw file:line (report line)"):
+        assert words in text, words
+    assert "file:line and column of the raw table the value is read from" not in text
+    # with no manifest, every declared table in the declarations' own words (the processed layer's dictionary)
+    assert pages.dictionary_markdown("en", compact=True).count("lines of the report's text") == 1
