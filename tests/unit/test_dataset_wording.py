@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from helpers import REPORT_ONLY
 
+from vstudy import i18n
 from vstudy.data import manifest as dataset_manifest
 from vstudy.data.manifest import check_manifest, read_manifest
 from vstudy.present.prose import activities as pa
@@ -460,3 +461,104 @@ def test_the_reports_dictionary_keeps_every_table_and_its_words():
     assert "file:line and column of the raw table the value is read from" not in text
     # with no manifest, every declared table in the declarations' own words (the processed layer's dictionary)
     assert pages.dictionary_markdown("en", compact=True).count("lines of the report's text") == 1
+
+
+# --- parts a researcher's dataset has no inputs for leave no heading and no "there is none" sentence (00, 01, 03) --
+
+EMPTY = pd.DataFrame({"erratum_id": pd.Series(dtype="str"), "status": pd.Series(dtype="str")})
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_section_00_says_nothing_of_errata_or_a_register_a_researchers_dataset_does_not_have(lang):
+    for part in ("errata_intro", "register_intro"):
+        assert pdq.part_intro(lang, False, part, None) is None and pdq.part_intro(lang, False, part, EMPTY) is None
+        # the report's transcription keeps its part as before, and so does a dataset that records errata
+        assert pdq.part_intro(lang, True, part, None) == pdq.intro_text(lang, True, part)
+        rows = pd.DataFrame({"erratum_id": ["E01"], "status": ["recorded"]})
+        assert pdq.part_intro(lang, False, part, rows) == pdq.intro_text(lang, False, part)
+    assert pdq.errata_text(EMPTY, lang, is_report=False) is None
+    assert _md(pdq.errata_text(EMPTY, lang), lang) == {
+        "en": "This dataset records no errata of its source.", "ru": "В наборе данных не записано ошибок источника.",
+        "kk": "Бұл деректер жиынтығында дереккөздің қателері жазылмаған."}[lang]
+    empty = pd.DataFrame(columns=["section", "status", "kind"])
+    assert pdq.register_text(empty, lang, is_report=False) is None
+    assert _md(pdq.register_text(empty, lang), lang) == i18n.text(lang, "data_quality.register.empty")  # as before
+    # the section's opening no longer promises that the page says there is nothing to replicate
+    opening = flat(pdq.intro_text(lang, False))
+    assert {"en": "this page says so", "ru": "об этом страница и скажет", "kk": "бұл бет соны айтады"}[lang] not in opening
+    assert {"en": "report", "ru": "отчёт", "kk": "есебі"}[lang] not in opening
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_section_01_does_not_tell_a_researcher_what_their_dataset_does_not_publish(lang):
+    from vstudy.present.prose import demographics as pd_
+
+    counts = pd.DataFrame({"region_code": ["KZ-10"], "volunteers_count": [120]})
+    assert pd_.national_text(None, counts, lang, is_report=False) is None  # the implied shares follow
+    lacking = _md(pd_.national_text(None, None, lang, is_report=False), lang)
+    assert "`volunteers_count`" in lacking
+    publishes = {"en": "publishes no national shares", "ru": "не публикует долей", "kk": "жарияламайды"}[lang]
+    assert publishes not in lacking and publishes in _md(pd_.national_text(None, counts, lang), lang)
+    # a pension-age share derived from a researcher's counts: no sentence about a list that is not copied
+    age = pd.DataFrame({"region_code": ["KZ-10"], "pension_correction": ["derived from the supplied counts"]})
+    assert pd_.pension_text(None, age, None, lang, is_report=False) is None
+    assert _md(pd_.pension_text(None, age, None, lang, is_report=True), lang) == i18n.text(
+        lang, "demographics.pension.as_published", derived=True)  # the report's transcription, as before
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_section_03_checks_no_reconstructed_counts_a_researchers_dataset_does_not_have(lang):
+    assert pc.recon_intro(lang, False, None, None) is None
+    assert pc.reconstruction_text(None, None, lang, is_report=False) is None
+    assert pc.recon_intro(lang, True, None, None) == pc.intro_text(lang, True, part="recon_intro")
+    assert _md(pc.reconstruction_text(None, None, lang), lang) == {
+        "en": "This dataset has no reconstructed counts to check.",
+        "ru": i18n.text("ru", "correlations.recon.none"), "kk": i18n.text("kk", "correlations.recon.none")}[lang]
+
+
+def _heading_then(outputs: list | None, other_outputs: bool = True) -> dict:
+    heading = {"cell_type": "markdown", "id": "h", "metadata": {"tags": ["lang-en", "heads-output"]},
+               "source": "## A part"}
+    twin = {"cell_type": "markdown", "id": "h-ru", "metadata": {"tags": ["lang-ru", "heads-output"]},
+            "source": "## Часть"}
+    code = {"cell_type": "code", "id": "c", "metadata": {}, "execution_count": None, "source": "x",
+            "outputs": outputs or []}
+    shown = {"cell_type": "code", "id": "d", "metadata": {}, "execution_count": None, "source": "y",
+             "outputs": [{"output_type": "stream", "name": "stdout", "text": "z"}] if other_outputs else []}
+    return {"cells": [shown, heading, twin, code], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def test_a_parts_heading_stays_only_where_the_code_after_it_shows_something():
+    from vstudy.present import edition
+
+    said = [{"output_type": "display_data", "data": {"text/markdown": "text"}, "metadata": {}}]
+    kept = edition.localize(_heading_then(said), "en")["cells"]
+    assert [c["id"] for c in kept] == ["d", "h", "c"] and kept[1]["metadata"] == {"tags": ["lang-en"]}
+    assert [c["id"] for c in edition.localize(_heading_then(None), "en")["cells"]] == ["d", "c"]
+    assert [c["id"] for c in edition.localize(_heading_then(None), "ru")["cells"]] == ["d", "c"]
+    # a notebook not executed keeps its headings (a student's copy, the source notebooks' checks)
+    assert [c["id"] for c in edition.localize(_heading_then(None, other_outputs=False), "en")["cells"]] == [
+        "d", "h", "c"]
+
+
+def test_the_notebooks_tag_the_headings_of_parts_a_dataset_may_lack():
+    tagged = {name: ["".join(c["source"]).split("\n")[0] for c in _cells(name)
+                     if "heads-output" in c.get("metadata", {}).get("tags", [])]
+              for name in ("00_data_quality.ipynb", "03_correlations.ipynb")}
+    assert tagged == {"00_data_quality.ipynb": ["## Errata of the source", "## Ошибки источника",
+                                                "## Дереккөздегі қателер", "## The replication register",
+                                                "## Реестр воспроизведения", "## Қайта есептеу тізілімі"],
+                      "03_correlations.ipynb": ["## How exact the reconstructed counts are",
+                                                "## Насколько точны восстановленные числа",
+                                                "## Қалпына келтірілген сандар қаншалықты дәл"]}
+    code = "\n".join("".join(c["source"]) for name in ("00_data_quality.ipynb", "01_demographics.ipynb",
+                                                        "03_correlations.ipynb")
+                     for c in _cells(name) if c["cell_type"] == "code")
+    for call in ('prose.part_intro(study.lang, study.dataset_facts["is_report"], "errata_intro"',
+                 'prose.errata_text(study.table("errata_evaluated"), study.lang, study.dataset_facts["is_report"])',
+                 'prose.part_intro(study.lang, study.dataset_facts["is_report"], "register_intro"',
+                 'prose.register_text(register, study.lang, study.dataset_facts["is_report"])',
+                 'study.lang, study.dataset_facts["is_report"]))',
+                 'pc.recon_intro(study.lang, study.dataset_facts["is_report"], orgs, events)',
+                 'pc.reconstruction_text(orgs, events, study.lang, is_report=study.dataset_facts["is_report"])'):
+        assert call in code, call

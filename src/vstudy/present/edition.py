@@ -17,6 +17,9 @@ itself, beside the code, so that a student's fork stays readable:
   shows carries it in its output's metadata (:data:`CAPTION_META`, see :meth:`vstudy.present.notebook.Study.show`),
   and the edition's copy writes it into the cell's ``#| tbl-cap:`` in place of the notebook's text. The notebook's
   own caption lines stay what an edition shows when the code chooses none.
+* **A part's heading that follows the dataset**: a Markdown cell tagged ``heads-output`` (:data:`HEADS_OUTPUT`)
+  heads the code cell after it, and an executed edition keeps it only where that cell showed something (a part the
+  code leaves out for a dataset without its inputs leaves no heading behind); the tag itself is dropped.
 
 :func:`localize` cuts an edition's copy from an executed notebook (the build applies it to each execution);
 :func:`problems` lists what a notebook lacks for any edition (a test checks every section notebook).
@@ -38,6 +41,8 @@ TWINS: tuple[str, ...] = tuple(lang for lang in LANGS if lang != SOURCE_LANG)
 # The key of a table output's metadata (under its ``text/markdown`` entry) that holds the caption the code chose for
 # its cell's ``#| tbl-cap:``; :func:`localize` writes the caption into the cell and drops the key.
 CAPTION_META = "vstudy-tbl-cap"
+# The tag of a Markdown cell kept in an executed edition only where the code cell after it shows something.
+HEADS_OUTPUT = "heads-output"
 _OPTION = re.compile(r"^(?P<lead>#\|\s*)(?P<key>[A-Za-z][\w-]*?)(?:-(?P<lang>" + "|".join(TWINS)
                      + r"))?(?P<rest>\s*:.*)$")
 
@@ -137,9 +142,26 @@ def localize(notebook: dict, lang: str) -> dict:
             caption = chosen_caption(cell)
             cell["source"] = source if caption is None else with_caption(source, caption)
         cells.append(cell)
-    out["cells"] = cells
+    out["cells"] = _headings_of_shown_parts(cells)
     out.setdefault("metadata", {})["lang"] = lang
     return out
+
+
+def _headings_of_shown_parts(cells: list[dict]) -> list[dict]:
+    """``cells`` without the Markdown cells tagged :data:`HEADS_OUTPUT` whose next code cell showed nothing, once
+    the notebook was executed (some code cell has outputs); the tag removed from the cells kept."""
+    executed = any(c.get("outputs") for c in cells if c.get("cell_type") == "code")
+    kept = []
+    for i, cell in enumerate(cells):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.get("cell_type") == "markdown" and HEADS_OUTPUT in tags:
+            if executed:
+                following = next((c for c in cells[i + 1:] if c.get("cell_type") == "code"), None)
+                if following is None or not following.get("outputs"):
+                    continue
+            cell["metadata"]["tags"] = [tag for tag in tags if tag != HEADS_OUTPUT]
+        kept.append(cell)
+    return kept
 
 
 def problems(notebook: dict) -> list[str]:

@@ -529,10 +529,23 @@ def report_text(results: pd.DataFrame, lang: str, specs: pd.DataFrame | None = N
 
 # --- how exact the reconstructed inputs are ----------------------------------------------------------------------
 
+def recon_intro(lang: str, is_report: bool, orgs: pd.DataFrame | None, events: pd.DataFrame | None
+                ) -> Rendered | None:
+    """The opening of the part on reconstructed counts: always for the report's transcription (``is_report``);
+    for a researcher's dataset only where it has reconstructed counts to check (``orgs`` or ``events``), else
+    nothing (nor its heading: a Markdown cell tagged ``heads-output``, :func:`vstudy.present.edition.localize`)."""
+    if not is_report and orgs is None and events is None:
+        return None
+    return intro_text(lang, is_report, part="recon_intro")
+
+
 def reconstruction_text(orgs: pd.DataFrame | None, events: pd.DataFrame | None, lang: str,
-                        tolerance: float = cs.RECONSTRUCTION_TOLERANCE_PCT, max_multiple: int = 10
-                        ) -> list[Rendered]:
-    """How exact the reconstructed organisation and event counts are (computed in analysis, stated here)."""
+                        tolerance: float = cs.RECONSTRUCTION_TOLERANCE_PCT, max_multiple: int = 10,
+                        is_report: bool = True) -> list[Rendered] | None:
+    """How exact the reconstructed organisation and event counts are (computed in analysis, stated here); with
+    neither, one sentence for the report's transcription (``is_report``) and nothing for a researcher's dataset."""
+    if not is_report and orgs is None and events is None:
+        return None
     parts: list[Rendered] = []
     if orgs is not None:
         unique = int((orgs["pairs_matching"] == 1).sum())
