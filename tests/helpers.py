@@ -102,23 +102,30 @@ def run_cells(nb, params: dict, name: str = "notebook") -> list[CellRun]:
 
 # Sentences of the 2021 report's editions that are false of a researcher's dataset (whitespace-normalised): the
 # report's section «Корреляция», its valuation method, its errata and published numbers, the published shares it
-# reconstructs from, its national chart of event directions (section 05) (tests/unit/test_dataset_wording.py,
+# reconstructs from, its national chart of event directions (section 05), the caption of its correlation coefficients
+# and what it does not say of them (section 03) (tests/unit/test_dataset_wording.py,
 # tests/integration/test_report_sentences.py).
 REPORT_ONLY = {
     "en": ["The report's section «Корреляция» states", "The study's method follows the analytical report it rebuilds",
            "every number the report publishes", "Defects of the source text", "Each published number gets one row",
            "across all the coefficients the report tested", "the report does not state its method, so several",
            "Organisation counts are reconstructed from three published shares",
-           "sets the national chart beside the national shares pooled from the regions"],
+           "sets the national chart beside the national shares pooled from the regions",
+           "The report's correlation coefficients with Fisher-z intervals",
+           "The report does not say whether it correlated counts or shares of the population"],
     "ru": ["В разделе отчёта «Корреляция» приведены", "Метод исследования следует аналитическому отчёту",
            "каждое число, опубликованное в отчёте", "Дефекты текста отчёта",
            "Каждому опубликованному числу отведена одна строка", "по всем коэффициентам, которые проверял отчёт",
            "метод в отчёте не указан, поэтому проверяется несколько спецификаций и показан ближайший результат",
            "Число организаций восстанавливается по трём опубликованным долям",
-           "ставит общенациональную диаграмму рядом с долями по стране"],
+           "ставит общенациональную диаграмму рядом с долями по стране",
+           "Коэффициенты корреляции из отчёта с интервалами по z-преобразованию Фишера",
+           "В отчёте не сказано, коррелировались ли абсолютные числа или доли от населения"],
     "kk": ["Есептің «Корреляция» бөлімінде", "Зерттеудің әдісі ол қайта құратын талдамалық есепке сүйенеді",
            "есепте жарияланған әр сан", "Есеп мәтініндегі ақаулар", "Жарияланған әр санға бір жол беріледі",
            "есеп тексерген барлық коэффициенттер бойынша", "ең жақын нәтиже көрсетіледі",
            "Ұйымдар саны әр өңірдің үш жарияланған үлесі",
-           "жалпыұлттық диаграмманы өңірлерден жинақталған ел бойынша үлестердің қасына қояды"],
+           "жалпыұлттық диаграмманы өңірлерден жинақталған ел бойынша үлестердің қасына қояды",
+           "Есептің корреляция коэффициенттері Фишердің z аралықтарымен",
+           "Есепте абсолюттік сандар ма, әлде халыққа шаққан үлестер ме корреляцияланғаны айтылмаған"],
 }

@@ -184,7 +184,8 @@ def test_sentences_of_the_regional_lists(by_region, counts, national):
     assert f"(«Другое социальное волонтёрство»), остаток даёт 32,78{NBSP}%, а восстановление — 1{NBSP}094 мероприятия" \
         in ru
     assert pa.reconstruction_text(None, shares, "en") is None
-    assert markdown(pa.national_text(None, "en")) == "The dataset has no national chart of event directions."
+    assert markdown(pa.national_text(None, "en", report=True)) == "The dataset has no national chart of event directions."
+    assert pa.national_text(None, "en") is None  # a researcher's dataset: the template has no national chart
 
 
 def test_nur_sultan_total_is_the_smallest_fit(by_region, counts):

@@ -113,7 +113,9 @@ def test_a_researchers_dataset_gets_no_false_sentence(contract, lang):
         assert "The dataset gives the gender split of each of 20 regions: men make" in text
         assert "The regional table gives `volunteers_count` (" in text
         assert "Volunteers per association range from" in text
-        assert "derived from its supplied counts; no list is copied" in text
+        # the pension-age share derived from its counts is used as given, with no sentence on a list not copied
+        assert "the pension-age segment is as the dataset gives it" in text
+        assert "no list is copied" not in text and "The pension-age list" not in text
     if lang == "ru":
         assert "Региональная таблица даёт `volunteers_count` (" in text and "в 20 регионах" in text
     if lang == "kk":

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from helpers import REPORT_ONLY
 
+from vstudy import i18n
 from vstudy.data import manifest as dataset_manifest
 from vstudy.data.manifest import check_manifest, read_manifest
 from vstudy.present.prose import activities as pa
@@ -31,8 +32,22 @@ EXAMPLE = ROOT / "data" / "examples" / "kz2022-synthetic"
 LANGS = ("en", "ru", "kk")
 VERSION = pages.BuildVersion("0.1.0", "2737502cfe2d", False, dt.date(2026, 12, 7))
 
-# The opening of each paragraph that exists in two wordings, and words each wording alone holds.
-PARTS = [(pc.intro_text, "intro"), (pc.intro_text, "published_intro"), (pc.intro_text, "pairs_intro"),
+FAMILY = pd.DataFrame({"coef_id": ["a", "b"], "r_published": [0.62, -0.1], "n": [17, 17], "p": [0.008, 0.7],
+                       "significant_raw": [True, False], "significant_holm": [True, False],
+                       "significant_by": [True, False], "r_detectable": [0.62, 0.62], "ci_low": [0.2, -0.55],
+                       "ci_high": [0.85, 0.4]})
+
+
+def _published_summary(lang: str, is_report: bool) -> str:
+    """Section 03's sentences on published coefficients (a family of two), in the dataset's wording."""
+    from vstudy.present.notebook import markdown
+
+    return markdown(pc.published_text(FAMILY, 0.05, lang, is_report=is_report), lang=lang)
+
+
+# The opening of each paragraph that exists in two wordings, and words each wording alone holds; section 03's caption
+# of published coefficients and its sentences on them.
+PARTS = [(pc.published_caption, "caption"), (_published_summary, "summary"), (pc.intro_text, "intro"), (pc.intro_text, "published_intro"), (pc.intro_text, "pairs_intro"),
          (pc.intro_text, "recon_intro"), (pe.intro_text, "intro"), (pdq.intro_text, "intro"),
          (pdq.intro_text, "errata_intro"), (pdq.intro_text, "register_intro"), (pa.intro_text, "intro")]
 
@@ -42,7 +57,9 @@ def flat(text: str) -> str:
 
 
 def _say(fn, part: str, lang: str, is_report: bool) -> str:
-    return fn(lang, is_report) if fn in (pe.intro_text, pa.intro_text) else fn(lang, is_report, part)
+    if fn in (pe.intro_text, pa.intro_text, pc.published_caption, _published_summary):
+        return fn(lang, is_report)
+    return fn(lang, is_report, part)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -265,3 +282,295 @@ def test_a_researchers_dictionary_lists_published_values_only_where_its_tables_c
     supplied = copy.deepcopy(synthetic)
     supplied["tables"]["correlations_published"] = {"file": "correlations.csv", "schema": "correlations_published"}
     assert pages.PUBLISHED_VALUES in pages.dictionary_keys(supplied)
+
+
+# --- section 05's parts a researcher's dataset cannot have; section 03's caption of published coefficients ---------
+
+ABSENT_05 = {"en": ("The dataset has no national chart of event directions.",
+                    "The dataset has no shares of the ways of volunteering.",
+                    "The dataset quotes no participant categories.",
+                    "The dataset has no chart of directions in the work of organisations."),
+             "ru": ("В наборе данных нет общенациональной диаграммы направлений мероприятий.",
+                    "В наборе данных нет долей форм волонтёрства.",
+                    "В наборе данных нет упоминаний категорий участников.",
+                    "В наборе данных нет диаграммы направлений работы организаций."),
+             "kk": ("Деректер жиынтығында іс-шаралар бағыттарының жалпыұлттық диаграммасы жоқ.",
+                    "Деректер жиынтығында волонтерлік қызмет түрлерінің үлестері жоқ.",
+                    "Деректер жиынтығында қатысушылар санаттары келтірілмеген.",
+                    "Деректер жиынтығында ұйымдар жұмысындағы бағыттар диаграммасы жоқ.")}
+
+
+def _absent_05(lang: str, report: bool) -> list:
+    return [pa.national_text(None, lang, report=report), pa.ways_text(None, lang, report),
+            pa.participant_text(None, lang, report=report), pa.org_directions_text(None, None, lang, report)]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_section_05_says_nothing_of_the_reports_charts_and_quotes_to_a_researchers_dataset(lang):
+    """The national chart, the ways of volunteering, the quoted participant categories and the chart of the
+    organisations' directions are tables of the report's transcription (the template has none): a researcher's
+    dataset without them gets no sentence at all; the report's transcription still says which it lacks."""
+    assert _absent_05(lang, False) == [None, None, None, None]
+    assert tuple(_md(part, lang) for part in _absent_05(lang, True)) == ABSENT_05[lang]
+    # without the regional lists a researcher is told the template's table to fill, not the report's lists
+    report, dataset = (_md(pa.directions_text(None, None, lang, report=r), lang) for r in (True, False))
+    assert "`events_by_direction`" in dataset and "`events_by_direction`" not in report
+    assert report == {"en": "The dataset has no regional lists of event directions, so there is no matrix of "
+                            "directions and no reconstruction of event counts.",
+                      "ru": "В наборе данных нет региональных списков направлений мероприятий, поэтому нет ни "
+                            "матрицы направлений, ни восстановленного числа мероприятий.",
+                      "kk": "Деректер жиынтығында іс-шаралар бағыттарының өңірлік тізімдері жоқ, сондықтан бағыттар "
+                            "матрицасы да, іс-шаралар санын қалпына келтіру де жоқ."}[lang]
+    # the opening promises no national shares pooled from the regions, which a dataset without a national chart
+    # does not get, and says the national shares come where the dataset gives them
+    opening = flat(pa.intro_text(lang, False))
+    pooled, national = {"en": ("pools the national shares", "National shares, the ways of volunteering"),
+                        "ru": ("сводит доли по стране", "Доли по стране, формы волонтёрства"),
+                        "kk": ("ел бойынша үлестерді өңірлерден жинақтайды", "Ел бойынша үлестер, волонтерлік")}[lang]
+    assert pooled not in opening and national in opening
+
+
+def test_the_05_notebook_tells_each_part_whether_the_dataset_is_the_reports():
+    code = "\n".join("".join(c["source"]) for c in _cells("05_activities.ipynb") if c["cell_type"] == "code")
+    for call in ("supplied=activities.counts_supplied(lists), report=report)", "pa.ways_text(ways, study.lang, report)",
+                 "pa.national_text(shares, study.lang, report=report)",
+                 "pa.participant_text(categories, study.lang, report=report)",
+                 "pa.org_directions_text(values, legend, study.lang, report)"):
+        assert call in code, call
+
+
+def _cell_caption(lang: str) -> str:
+    import json
+
+    cell = next(c for c in _cells("03_correlations.ipynb")
+                if "#| label: tbl-correlations-published-family" in "".join(c["source"]))
+    key = "tbl-cap" if lang == "en" else f"tbl-cap-{lang}"
+    line = next(line for line in "".join(cell["source"]).split("\n") if line.startswith(f"#| {key}:"))
+    return json.loads(line.split(":", 1)[1].strip())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_caption_of_published_coefficients_is_the_reports_only_in_its_transcription(lang):
+    report, dataset = pc.published_caption(lang, True), pc.published_caption(lang, False)
+    assert report == _cell_caption(lang)  # the notebook's own caption lines say what the catalogue says
+    assert dataset != report
+    report_word = {"en": "report", "ru": "отчёт", "kk": "Есеп"}[lang]
+    assert report_word in report and report_word not in dataset
+    assert dataset.startswith({"en": "The dataset's published correlation coefficients",
+                               "ru": "Опубликованные коэффициенты корреляции из набора данных",
+                               "kk": "Деректер жиынтығының жарияланған корреляция коэффициенттері"}[lang])
+    code = "".join(next(c for c in _cells("03_correlations.ipynb")
+                        if "#| label: tbl-correlations-published-family" in "".join(c["source"]))["source"])
+    assert 'caption=pc.published_caption(study.lang, study.dataset_facts["is_report"])' in code
+
+
+def _executed_caption_cell(lang: str, caption: str | None, monkeypatch) -> dict:
+    """Cell 03's table of published coefficients as a kernel leaves it: its source (every edition's caption lines)
+    and what :meth:`Study.show` displays — the table and its notes — with the caption the code chose or none."""
+    import IPython.display
+
+    from vstudy.present import notebook, tables
+
+    cell = copy.deepcopy(next(c for c in _cells("03_correlations.ipynb")
+                              if "#| label: tbl-correlations-published-family" in "".join(c["source"])))
+    table = tables.reader_table(pd.DataFrame({"r": [0.41, None]}), lang=lang)
+    outputs: list[dict] = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False, metadata=None: outputs.append(
+        {"output_type": "display_data", "data": copy.deepcopy(obj), "metadata": copy.deepcopy(metadata or {})}))
+    (table if caption is None else notebook.Captioned(table, caption))._ipython_display_()
+    assert len(outputs) == 2  # the table, then its notes (a missing value)
+    cell["outputs"] = outputs
+    return {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_editions_copy_carries_the_caption_the_code_chose(lang, monkeypatch):
+    from vstudy.present import edition
+
+    plain = edition.localize(_executed_caption_cell(lang, None, monkeypatch), lang)
+    # the report's caption: the edition's copy is what it was without a chosen caption, byte for byte
+    report = _executed_caption_cell(lang, pc.published_caption(lang, True), monkeypatch)
+    assert report["cells"][0]["outputs"][0]["metadata"] == {
+        "text/markdown": {edition.CAPTION_META: pc.published_caption(lang, True)}}
+    assert edition.localize(report, lang) == plain
+    # a researcher's published coefficients: the cell's caption is the dataset's, and no trace of the choice is left
+    chosen = _executed_caption_cell(lang, pc.published_caption(lang, False), monkeypatch)
+    cell = edition.localize(chosen, lang)["cells"][0]
+    captions = [line for line in cell["source"].split("\n") if line.startswith("#| tbl-cap")]
+    assert captions == [f'#| tbl-cap: "{pc.published_caption(lang, False)}"']
+    assert cell["outputs"] == plain["cells"][0]["outputs"]
+    assert cell["source"].replace(captions[0], f'#| tbl-cap: "{_cell_caption(lang)}"') == plain["cells"][0]["source"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_published_coefficients_a_researcher_supplies_are_not_said_to_be_the_reports(lang):
+    report, dataset = (flat(_published_summary(lang, r)) for r in (True, False))
+    said = {"en": ("The report does not say whether it correlated counts",
+                   "The dataset does not say whether its coefficients correlate counts"),
+            "ru": ("В отчёте не сказано, коррелировались ли", "В наборе данных не сказано, коррелировались ли"),
+            "kk": ("Есепте абсолюттік сандар ма", "Деректер жиынтығында абсолюттік сандар ма")}[lang]
+    assert said[0] in report and said[0] not in dataset and said[1] in dataset
+    assert report.replace(said[0], "") != report and report.split(said[0])[0] == dataset.split(said[1])[0]
+
+
+# --- the data dictionary of a researcher's dataset: no table it cannot have, no description in the report's terms --
+
+CONTRACT = ROOT / "tests" / "fixtures" / "kz2022_contract"
+# Processed tables made only from the report's transcription's raw tables (vstudy.data.processed.build).
+REPORTS_PROCESSED = ("processed.organisations", "processed.event_counts", "processed.errata_evaluated",
+                     "processed.event_directions_national_corrected", "processed.official_national")
+
+
+@pytest.mark.parametrize("folder", [EXAMPLE, CONTRACT], ids=["example", "contract"])
+def test_a_researchers_dictionary_lists_the_processed_tables_its_layer_has(folder):
+    from vstudy.data import processed, schemas
+    from vstudy.data.datasets import load_dataset
+
+    raw = read_manifest(folder).raw
+    keys = pages.dictionary_keys(raw)
+    assert not set(REPORTS_PROCESSED) & keys
+    ds = load_dataset(folder)
+    built = processed.build(ds)
+    declared = {key for key in schemas.all_schemas() if key.startswith("processed.")}
+    with_rows = {f"processed.{name.removesuffix('_' + ds.scheme)}" for name, frame in built.items() if len(frame)}
+    written = {f"processed.{name.removesuffix('_' + ds.scheme)}" for name in built}
+    # every table the layer fills is listed, and every processed table listed is one the layer writes
+    assert with_rows & declared <= keys and {key for key in keys if key.startswith("processed.")} <= written
+    assert {key for key in keys if key.startswith("processed.")} == {
+        "processed.regions", "processed.long", "processed.age", "processed.status", "processed.event_directions",
+        "processed.national_shares", "processed.coverage", "processed.validation_findings"}
+
+
+@pytest.mark.parametrize("folder", [EXAMPLE, CONTRACT], ids=["example", "contract"])
+def test_a_researchers_dictionary_describes_its_tables_in_words_true_of_it(folder):
+    from vstudy.present import labels
+
+    raw = read_manifest(folder).raw
+    for compact in (False, True):
+        text = pages.dictionary_markdown("en", compact=compact, manifest=raw)
+        assert not re.search(r"\breport", text, re.IGNORECASE), re.findall(r".{60}\breport.{60}", text)
+        assert "erratum E01 of 2021" not in text and "(report line)" not in text
+        assert "file:line and column of the raw table the value is read from" in text  # the long table's `source`
+        assert "derived from the supplied counts of events_by_direction (events_count)" in text
+    for lang in LANGS:  # the names of the report's columns (errata lines, reproduced ratios) in no edition
+        text = pages.dictionary_markdown(lang, manifest=raw)
+        for column in ("reproduces_published", "source_lines", "share_pct_published"):
+            assert labels.column_label(column, lang) not in text, (lang, column)
+            assert f"`{column}`" not in text
+
+
+def test_the_reports_dictionary_keeps_every_table_and_its_words():
+    from vstudy.data import schemas
+
+    report = read_manifest(ROOT / "data" / "raw").raw
+    keys = pages.dictionary_keys(report)
+    assert {key for key in schemas.all_schemas() if key.startswith("processed.")} <= keys
+    text = pages.dictionary_markdown("en", manifest=report)
+    for words in ("file:line of the raw CSV (and the report line), or source_id and location",
+                  "lines of the report's text", "within-region ratio reproduced within ±0.01 points",
+                  "published report values", "erratum E01 of 2021", "raw file:line (report line)"):
+        assert words in text, words
+    assert "file:line and column of the raw table the value is read from" not in text
+    # with no manifest, every declared table in the declarations' own words (the processed layer's dictionary)
+    assert pages.dictionary_markdown("en", compact=True).count("lines of the report's text") == 1
+
+
+# --- parts a researcher's dataset has no inputs for leave no heading and no "there is none" sentence (00, 01, 03) --
+
+EMPTY = pd.DataFrame({"erratum_id": pd.Series(dtype="str"), "status": pd.Series(dtype="str")})
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_section_00_says_nothing_of_errata_or_a_register_a_researchers_dataset_does_not_have(lang):
+    for part in ("errata_intro", "register_intro"):
+        assert pdq.part_intro(lang, False, part, None) is None and pdq.part_intro(lang, False, part, EMPTY) is None
+        # the report's transcription keeps its part as before, and so does a dataset that records errata
+        assert pdq.part_intro(lang, True, part, None) == pdq.intro_text(lang, True, part)
+        rows = pd.DataFrame({"erratum_id": ["E01"], "status": ["recorded"]})
+        assert pdq.part_intro(lang, False, part, rows) == pdq.intro_text(lang, False, part)
+    assert pdq.errata_text(EMPTY, lang, is_report=False) is None
+    assert _md(pdq.errata_text(EMPTY, lang), lang) == {
+        "en": "This dataset records no errata of its source.", "ru": "В наборе данных не записано ошибок источника.",
+        "kk": "Бұл деректер жиынтығында дереккөздің қателері жазылмаған."}[lang]
+    empty = pd.DataFrame(columns=["section", "status", "kind"])
+    assert pdq.register_text(empty, lang, is_report=False) is None
+    assert _md(pdq.register_text(empty, lang), lang) == i18n.text(lang, "data_quality.register.empty")  # as before
+    # the section's opening no longer promises that the page says there is nothing to replicate
+    opening = flat(pdq.intro_text(lang, False))
+    assert {"en": "this page says so", "ru": "об этом страница и скажет", "kk": "бұл бет соны айтады"}[lang] not in opening
+    assert {"en": "report", "ru": "отчёт", "kk": "есебі"}[lang] not in opening
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_section_01_does_not_tell_a_researcher_what_their_dataset_does_not_publish(lang):
+    from vstudy.present.prose import demographics as pd_
+
+    counts = pd.DataFrame({"region_code": ["KZ-10"], "volunteers_count": [120]})
+    assert pd_.national_text(None, counts, lang, is_report=False) is None  # the implied shares follow
+    lacking = _md(pd_.national_text(None, None, lang, is_report=False), lang)
+    assert "`volunteers_count`" in lacking
+    publishes = {"en": "publishes no national shares", "ru": "не публикует долей", "kk": "жарияламайды"}[lang]
+    assert publishes not in lacking and publishes in _md(pd_.national_text(None, counts, lang), lang)
+    # a pension-age share derived from a researcher's counts: no sentence about a list that is not copied
+    age = pd.DataFrame({"region_code": ["KZ-10"], "pension_correction": ["derived from the supplied counts"]})
+    assert pd_.pension_text(None, age, None, lang, is_report=False) is None
+    assert _md(pd_.pension_text(None, age, None, lang, is_report=True), lang) == i18n.text(
+        lang, "demographics.pension.as_published", derived=True)  # the report's transcription, as before
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_section_03_checks_no_reconstructed_counts_a_researchers_dataset_does_not_have(lang):
+    assert pc.recon_intro(lang, False, None, None) is None
+    assert pc.reconstruction_text(None, None, lang, is_report=False) is None
+    assert pc.recon_intro(lang, True, None, None) == pc.intro_text(lang, True, part="recon_intro")
+    assert _md(pc.reconstruction_text(None, None, lang), lang) == {
+        "en": "This dataset has no reconstructed counts to check.",
+        "ru": i18n.text("ru", "correlations.recon.none"), "kk": i18n.text("kk", "correlations.recon.none")}[lang]
+
+
+def _heading_then(outputs: list | None, other_outputs: bool = True) -> dict:
+    heading = {"cell_type": "markdown", "id": "h", "metadata": {"tags": ["lang-en", "heads-output"]},
+               "source": "## A part"}
+    twin = {"cell_type": "markdown", "id": "h-ru", "metadata": {"tags": ["lang-ru", "heads-output"]},
+            "source": "## Часть"}
+    code = {"cell_type": "code", "id": "c", "metadata": {}, "execution_count": None, "source": "x",
+            "outputs": outputs or []}
+    shown = {"cell_type": "code", "id": "d", "metadata": {}, "execution_count": None, "source": "y",
+             "outputs": [{"output_type": "stream", "name": "stdout", "text": "z"}] if other_outputs else []}
+    return {"cells": [shown, heading, twin, code], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def test_a_parts_heading_stays_only_where_the_code_after_it_shows_something():
+    from vstudy.present import edition
+
+    said = [{"output_type": "display_data", "data": {"text/markdown": "text"}, "metadata": {}}]
+    kept = edition.localize(_heading_then(said), "en")["cells"]
+    assert [c["id"] for c in kept] == ["d", "h", "c"] and kept[1]["metadata"] == {"tags": ["lang-en"]}
+    assert [c["id"] for c in edition.localize(_heading_then(None), "en")["cells"]] == ["d", "c"]
+    assert [c["id"] for c in edition.localize(_heading_then(None), "ru")["cells"]] == ["d", "c"]
+    # a notebook not executed keeps its headings (a student's copy, the source notebooks' checks)
+    assert [c["id"] for c in edition.localize(_heading_then(None, other_outputs=False), "en")["cells"]] == [
+        "d", "h", "c"]
+
+
+def test_the_notebooks_tag_the_headings_of_parts_a_dataset_may_lack():
+    tagged = {name: ["".join(c["source"]).split("\n")[0] for c in _cells(name)
+                     if "heads-output" in c.get("metadata", {}).get("tags", [])]
+              for name in ("00_data_quality.ipynb", "03_correlations.ipynb")}
+    assert tagged == {"00_data_quality.ipynb": ["## Errata of the source", "## Ошибки источника",
+                                                "## Дереккөздегі қателер", "## The replication register",
+                                                "## Реестр воспроизведения", "## Қайта есептеу тізілімі"],
+                      "03_correlations.ipynb": ["## How exact the reconstructed counts are",
+                                                "## Насколько точны восстановленные числа",
+                                                "## Қалпына келтірілген сандар қаншалықты дәл"]}
+    code = "\n".join("".join(c["source"]) for name in ("00_data_quality.ipynb", "01_demographics.ipynb",
+                                                        "03_correlations.ipynb")
+                     for c in _cells(name) if c["cell_type"] == "code")
+    for call in ('prose.part_intro(study.lang, study.dataset_facts["is_report"], "errata_intro"',
+                 'prose.errata_text(study.table("errata_evaluated"), study.lang, study.dataset_facts["is_report"])',
+                 'prose.part_intro(study.lang, study.dataset_facts["is_report"], "register_intro"',
+                 'prose.register_text(register, study.lang, study.dataset_facts["is_report"])',
+                 'study.lang, study.dataset_facts["is_report"]))',
+                 'pc.recon_intro(study.lang, study.dataset_facts["is_report"], orgs, events)',
+                 'pc.reconstruction_text(orgs, events, study.lang, is_report=study.dataset_facts["is_report"])'):
+        assert call in code, call

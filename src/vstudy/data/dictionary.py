@@ -27,6 +27,50 @@ from vstudy.data.schema_model import (
 )
 from vstudy.data.schemas import all_schemas
 
+# The processed tables made only from certain raw tables (vstudy.data.processed.build): a dataset has one only when
+# its manifest names one of them. Every other processed table is made for every dataset.
+PROCESSED_FROM: dict[str, tuple[str, ...]] = {
+    "processed.official_national": ("raw.official_indicators",),
+    "processed.age": ("raw.age_by_region", "raw.regional"),
+    "processed.status": ("raw.status_by_region", "raw.regional"),
+    "processed.organisations": ("raw.organisations_by_region",),
+    "processed.event_directions": ("raw.event_directions_by_region", "raw.events_by_direction"),
+    "processed.event_counts": ("raw.event_directions_by_region",),
+    "processed.event_directions_national_corrected": ("raw.event_directions_national",),
+    "processed.errata_evaluated": ("raw.errata",),
+}
+
+# The declarations' words that speak of the 2021 report's transcription, as a dataset that is not the report's has
+# them (``<table key>`` for a table's description, ``<table key>.<column>`` for a column's): true of any dataset. The
+# report's own dictionary keeps the declarations' words.
+DATASET_WORDS: dict[str, str] = {
+    "processed.long": "Every region-level value in the dataset's scheme, one per row: values the dataset supplies, "
+                      "values derived in code (shares, rates) and official indicators for every period on the scheme. "
+                      "Official indicators keep their raw id as variable; supplied and derived values use the wide "
+                      "names.",
+    "processed.long.ref_period": "reference period, or the dataset's period label for the values it supplies",
+    "processed.long.source": "file:line and column of the raw table the value is read from (with the column's "
+                             "declared source), or source_id and location",
+    "processed.regions.ngo_share_pct": "NGOs as % of the region's organisations: as published where the dataset "
+                                       "publishes the share, else from its supplied counts",
+    "processed.regions.vol_age_pension_pct": "volunteers of pension age, CORRECTED where a published list is a copy "
+                                             "of another (100 − the other three)",
+    "processed.event_directions": "Share of each region's events by direction (long): derived from the supplied "
+                                  "counts of events_by_direction (events_count), or as the dataset's regional lists "
+                                  "give them (then label_as_published is the list's label).",
+    "processed.event_directions.source": "file:line of the raw table",
+}
+
+
+def description(key: str, schema: TableSchema, column: str | None = None, report: bool = True) -> str:
+    """The declared description of the table ``key`` (or of its ``column``), in the words of :data:`DATASET_WORDS`
+    for a dataset that is not the 2021 report's transcription (``report`` False) where the declaration speaks of
+    the report."""
+    declared_text = schema.description if column is None else schema.column(column).description
+    if report:
+        return declared_text
+    return DATASET_WORDS.get(key if column is None else f"{key}.{column}", declared_text)
+
 
 def declared(keys: Collection[str] | None = None) -> Iterator[tuple[str, TableSchema]]:
     """The declared tables (``raw.<schema>``, ``processed.<name>``) in declaration order: those in ``keys``, or every
@@ -92,14 +136,15 @@ def column_label(name: str, lang: str = "en") -> str:
 
 
 def data_dictionary_markdown(level: int = 1, title: bool = True, label: Callable[[str], str] | None = None,
-                             keys: Collection[str] | None = None) -> str:
+                             keys: Collection[str] | None = None, report: bool = True) -> str:
     """The dictionary as Markdown: one section per table with its description, keys, rules and columns.
 
     The one rendering of the dictionary: the processed layer's ``data_dictionary.md`` (``level=1``) and the
     site's data page (under its own heading: ``level=3, title=False``). ``level`` is the title's heading level;
     each table's heading is one below it. ``label``: a column's label for readers (default :func:`column_label`,
     the catalogue's; the site passes the present layer's, which also knows the labels declared beside the analysis).
-    ``keys``: the declared tables to list (``raw.<schema>``, ``processed.<name>``; default every one).
+    ``keys``: the declared tables to list (``raw.<schema>``, ``processed.<name>``; default every one). ``report``
+    False: a dataset that is not the 2021 report's transcription, whose descriptions are :func:`description`'s.
     """
     label = label or column_label
     out = ([f"{'#' * level} Data dictionary", ""] if title else []) + [
@@ -110,7 +155,7 @@ def data_dictionary_markdown(level: int = 1, title: bool = True, label: Callable
            "information-line tables are copied to the processed layer unchanged (typed, with `region_code` where "
            "they name a region).", ""]
     for key, schema in declared(keys):
-        out += [f"{'#' * (level + 1)} `{key}`", "", md_text(schema.description), ""]
+        out += [f"{'#' * (level + 1)} `{key}`", "", md_text(description(key, schema, report=report)), ""]
         if schema.keys:
             out.append(f"Key: {', '.join(schema.keys)}.")
         for rule in schema.rules:
@@ -125,7 +170,7 @@ def data_dictionary_markdown(level: int = 1, title: bool = True, label: Callable
                                          "optional" if not col.required else "",
                                          "may be empty" if col.nullable else "") if x)
             out.append(f"| `{col.name}` | {md_text(label(col.name))} | {col.dtype} | {md_text(col.unit)} | {rng} | {cons} | "
-                       f"{md_text(col.description)} |")
+                       f"{md_text(description(key, schema, col.name, report))} |")
         out.append("")
     return "\n".join(out)
 

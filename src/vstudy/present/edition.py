@@ -12,6 +12,14 @@ itself, beside the code, so that a student's fork stays readable:
 * **Captions and alt texts** of figures and tables are Quarto cell options: ``#| fig-cap:``, ``#| tbl-cap:``,
   ``#| fig-alt:`` hold the English text, and each other edition's text is a twin ``#| fig-cap-ru:``,
   ``#| fig-cap-kk:`` … An edition's copy has its own text under the key Quarto reads; every twin line is dropped.
+* **A caption that follows the dataset** (say, a table of published values that are the 2021 report's in its
+  transcription and a researcher's own elsewhere) is chosen by the code from the catalogues: the table the cell
+  shows carries it in its output's metadata (:data:`CAPTION_META`, see :meth:`vstudy.present.notebook.Study.show`),
+  and the edition's copy writes it into the cell's ``#| tbl-cap:`` in place of the notebook's text. The notebook's
+  own caption lines stay what an edition shows when the code chooses none.
+* **A part's heading that follows the dataset**: a Markdown cell tagged ``heads-output`` (:data:`HEADS_OUTPUT`)
+  heads the code cell after it, and an executed edition keeps it only where that cell showed something (a part the
+  code leaves out for a dataset without its inputs leaves no heading behind); the tag itself is dropped.
 
 :func:`localize` cuts an edition's copy from an executed notebook (the build applies it to each execution);
 :func:`problems` lists what a notebook lacks for any edition (a test checks every section notebook).
@@ -20,6 +28,7 @@ itself, beside the code, so that a student's fork stays readable:
 from __future__ import annotations
 
 import copy
+import json
 import re
 
 from vstudy.i18n import check_lang as _check
@@ -29,6 +38,11 @@ SOURCE_LANG = "en"  # the language of the caption options without a suffix
 # The Quarto cell options that hold words for the reader; each has a twin ``<key>-<lang>`` per other edition.
 CAPTION_KEYS: tuple[str, ...] = ("fig-cap", "tbl-cap", "fig-alt", "fig-subcap", "tbl-subcap")
 TWINS: tuple[str, ...] = tuple(lang for lang in LANGS if lang != SOURCE_LANG)
+# The key of a table output's metadata (under its ``text/markdown`` entry) that holds the caption the code chose for
+# its cell's ``#| tbl-cap:``; :func:`localize` writes the caption into the cell and drops the key.
+CAPTION_META = "vstudy-tbl-cap"
+# The tag of a Markdown cell kept in an executed edition only where the code cell after it shows something.
+HEADS_OUTPUT = "heads-output"
 _OPTION = re.compile(r"^(?P<lead>#\|\s*)(?P<key>[A-Za-z][\w-]*?)(?:-(?P<lang>" + "|".join(TWINS)
                      + r"))?(?P<rest>\s*:.*)$")
 
@@ -78,10 +92,44 @@ def localize_source(source: str, lang: str) -> str:
     return "\n".join(out)
 
 
+def chosen_caption(cell: dict) -> str | None:
+    """The caption the code chose for a code cell's table (:data:`CAPTION_META` of an output's ``text/markdown``
+    metadata), removed from the output; None when it chose none."""
+    caption = None
+    for output in cell.get("outputs", []):
+        meta = output.get("metadata", {})
+        mime = meta.get("text/markdown") if isinstance(meta, dict) else None
+        if isinstance(mime, dict) and CAPTION_META in mime:
+            caption = str(mime.pop(CAPTION_META))
+            if not mime:
+                del meta["text/markdown"]
+    return caption
+
+
+def with_caption(source: str, caption: str, key: str = "tbl-cap") -> str:
+    """A code cell's source whose ``#| <key>:`` option says ``caption`` (the line replaced in its place, or added
+    after the cell's ``#| label:``); unchanged when it already says it."""
+    lines = source.split("\n")
+    line = f"#| {key}: {json.dumps(caption, ensure_ascii=False)}"
+    for i, old in enumerate(lines):
+        m = _OPTION.match(old)
+        if m and m["key"] == key and not m["lang"]:
+            value = m["rest"].split(":", 1)[1].strip()
+            try:
+                same = json.loads(value) == caption if value.startswith('"') else value == caption
+            except ValueError:
+                same = False
+            if not same:
+                lines[i] = line
+            return "\n".join(lines)
+    at = next((i + 1 for i, old in enumerate(lines) if re.match(r"^#\|\s*label:", old)), 0)
+    return "\n".join([*lines[:at], line, *lines[at:]])
+
+
 def localize(notebook: dict, lang: str) -> dict:
     """The edition ``lang`` of a notebook (nbformat JSON as a dict): Markdown cells of the other language removed,
-    captions in ``lang`` (:func:`localize_source`), and the notebook's ``metadata.lang`` set. The input is not
-    changed."""
+    captions in ``lang`` (:func:`localize_source`; a table caption the code chose, :func:`chosen_caption`, in place
+    of the notebook's), and the notebook's ``metadata.lang`` set. The input is not changed."""
     _check(lang)
     out = copy.deepcopy(notebook)
     cells = []
@@ -91,11 +139,29 @@ def localize(notebook: dict, lang: str) -> dict:
             continue
         if cell.get("cell_type") == "code":
             source = localize_source(_source(cell), lang)
-            cell["source"] = source
+            caption = chosen_caption(cell)
+            cell["source"] = source if caption is None else with_caption(source, caption)
         cells.append(cell)
-    out["cells"] = cells
+    out["cells"] = _headings_of_shown_parts(cells)
     out.setdefault("metadata", {})["lang"] = lang
     return out
+
+
+def _headings_of_shown_parts(cells: list[dict]) -> list[dict]:
+    """``cells`` without the Markdown cells tagged :data:`HEADS_OUTPUT` whose next code cell showed nothing, once
+    the notebook was executed (some code cell has outputs); the tag removed from the cells kept."""
+    executed = any(c.get("outputs") for c in cells if c.get("cell_type") == "code")
+    kept = []
+    for i, cell in enumerate(cells):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.get("cell_type") == "markdown" and HEADS_OUTPUT in tags:
+            if executed:
+                following = next((c for c in cells[i + 1:] if c.get("cell_type") == "code"), None)
+                if following is None or not following.get("outputs"):
+                    continue
+            cell["metadata"]["tags"] = [tag for tag in tags if tag != HEADS_OUTPUT]
+        kept.append(cell)
+    return kept
 
 
 def problems(notebook: dict) -> list[str]:

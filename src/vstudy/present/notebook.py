@@ -350,15 +350,20 @@ class Study:
             return None
         return save_table(frame, self.section, name, self.output_dir, index=index, lang=self.lang)
 
-    def show(self, frame: pd.DataFrame | None, name: str, columns=None):
+    def show(self, frame: pd.DataFrame | None, name: str, columns=None, caption: str | None = None):
         """The reader's table of ``frame`` (the view declared for ``name`` in :mod:`vstudy.present.views`): labels in
         the edition's language, formatted numbers, no index, "—" with a reason, and a link to the section's CSV
-        ``name`` when one was saved. None (nothing shown) when the frame is None or empty."""
+        ``name`` when one was saved. None (nothing shown) when the frame is None or empty.
+
+        ``caption``: the cell's table caption as the code chose it from the catalogues (plain text, by the
+        dataset's facts), which the edition's copy writes into the cell's ``#| tbl-cap:``
+        (:func:`vstudy.present.edition.localize`); None keeps the notebook's own caption lines."""
         from vstudy.present import views
 
         saved = tables_dir(self.output_dir) / f"{self.section}__{name}.csv"
         link = str(download_link(saved, self.lang, "table")) if saved.is_file() else None
-        return views.show(frame, self.section, name, self.lang, csv_link=link, columns=columns)
+        table = views.show(frame, self.section, name, self.lang, csv_link=link, columns=columns)
+        return table if table is None or caption is None else Captioned(table, caption)
 
     def figure(self, fig, name: str, data: pd.DataFrame | None = None, interactive=None) -> None:
         """Save and show ``fig`` (or the figure of a ``(fig, axes)`` pair); nothing when it is None.
@@ -388,6 +393,27 @@ class Study:
     @property
     def title(self) -> str:
         return i18n.text(self.lang, vocab.SECTIONS[self.section].title_id)
+
+
+class Captioned:
+    """A reader's table (:class:`vstudy.present.tables.ReaderTable`) shown with the caption the code chose for its
+    cell: the same outputs as the table's own display (the table, then its notes), the table's carrying the caption
+    in its ``text/markdown`` metadata (:data:`vstudy.present.edition.CAPTION_META`), which the edition's copy moves
+    into the cell's ``#| tbl-cap:``."""
+
+    def __init__(self, table: object, caption: str) -> None:
+        self.table, self.caption = table, str(caption)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        from vstudy.present.edition import CAPTION_META
+
+        display({"text/markdown": self.table.markdown_table(), "text/html": self.table.html()}, raw=True,
+                metadata={"text/markdown": {CAPTION_META: self.caption}})
+        notes = self.table.notes_markdown()
+        if notes:
+            display({"text/markdown": notes}, raw=True)
 
 
 def setup(section: str, params: Mapping[str, object]) -> Study:

@@ -823,14 +823,19 @@ def dictionary_keys(manifest: dict | None) -> set[str] | None:
     every processed table it can have; None (every declared table) without a manifest. A researcher's dictionary has
     no table of the 2021 report's transcription, and the report's none of the tables a researcher fills; the table of
     published values (its columns speak of a report's lines) only where a table of the dataset can carry a published
-    number's line (a ``source_line`` column), so not for a dataset of the collection contract alone."""
+    number's line (a ``source_line`` column), so not for a dataset of the collection contract alone; a processed table
+    made only from raw tables the manifest does not name (:data:`vstudy.data.dictionary.PROCESSED_FROM`: the
+    organisations reconstructed from published shares, the errata register evaluated, …) not at all."""
     from vstudy.data import schemas
 
     if not isinstance(manifest, dict) or not isinstance(manifest.get("tables"), dict):
         return None
+    from vstudy.data.dictionary import PROCESSED_FROM
+
     declared = schemas.all_schemas()
     raw = {f"raw.{spec.get('schema', name)}" for name, spec in manifest["tables"].items() if isinstance(spec, dict)}
-    processed = {key for key in declared if key.startswith("processed.")}
+    processed = {key for key in declared if key.startswith("processed.")
+                 and (key not in PROCESSED_FROM or raw & set(PROCESSED_FROM[key]))}
     if not any(key in declared and "source_line" in declared[key].names for key in raw):
         processed.discard(PUBLISHED_VALUES)
     return raw | processed
@@ -859,10 +864,11 @@ def _dictionary_markdown(lang: str, level: int, compact: bool, manifest: dict | 
 
     _check(lang)
     keys = dictionary_keys(manifest)
+    report = not isinstance(manifest, dict) or transcribes_report(manifest)  # the declarations' own words
     if lang == "en" and compact:
-        return _dictionary_list(level, keys)
+        return _dictionary_list(level, keys, report)
     if lang == "en":
-        return dictionary.data_dictionary_markdown(level=level, title=False, keys=keys,
+        return dictionary.data_dictionary_markdown(level=level, title=False, keys=keys, report=report,
                                                    label=lambda name: column_name(name, lang).replace("—", ""))
     out = [md(lang, "dictionary.intro") + "\n"]
     for key, schema in dictionary.declared(keys):
@@ -897,15 +903,17 @@ def column_name(name: str, lang: str) -> str:
     return "—"
 
 
-def _dictionary_list(level: int, keys: set[str] | None = None) -> str:
+def _dictionary_list(level: int, keys: set[str] | None = None, report: bool = True) -> str:
     """The English data dictionary with one line per column: id, label, type, unit, range, constraints, description
-    (of the declared tables in ``keys``; every one when None)."""
+    (of the declared tables in ``keys``; every one when None; ``report`` False: the descriptions of a dataset that
+    is not the 2021 report's transcription, :func:`vstudy.data.dictionary.description`)."""
     from vstudy.data import dictionary
 
     lang = "en"
     out = [md(lang, "dictionary.list_intro") + "\n"]
     for key, schema in dictionary.declared(keys):
-        out += [f"{'#' * (level + 1)} `{key}`\n", dictionary.md_text(schema.description) + "\n"]
+        out += [f"{'#' * (level + 1)} `{key}`\n", dictionary.md_text(dictionary.description(key, schema, report=report))
+                + "\n"]
         facts = []
         if schema.keys:
             facts.append(md(lang, "dictionary.key", raw=("keys",), keys=", ".join(f"`{k}`" for k in schema.keys)))
@@ -922,7 +930,8 @@ def _dictionary_list(level: int, keys: set[str] | None = None) -> str:
                 if holds]
             name = column_name(col.name, lang)
             named = f" {escape(name)}" if name != "—" else ""
-            out.append(f"- `{col.name}`{named} ({'; '.join(details)}): {dictionary.md_text(col.description)}")
+            described = dictionary.description(key, schema, col.name, report)
+            out.append(f"- `{col.name}`{named} ({'; '.join(details)}): {dictionary.md_text(described)}")
         out.append("")
     return "\n".join(out) + "\n"
 

@@ -39,14 +39,15 @@ def _direction(direction_id: object, lang: str) -> str:
 
 
 def directions_text(matrix: pd.DataFrame | None, totals: pd.DataFrame | None, lang: str, tolerance: float = 0.02,
-                    supplied: bool = False) -> Rendered | list[Rendered]:
+                    supplied: bool = False, report: bool = True) -> Rendered | list[Rendered]:
     """The regional lists: heading, how many regions and directions, and whether each list adds up to 100.
 
     ``supplied``: the dataset gives the events of each direction (the shares are computed from them,
-    :func:`vstudy.analysis.activities.counts_supplied`), rather than published shares.
+    :func:`vstudy.analysis.activities.counts_supplied`), rather than published shares. Without lists, the report's
+    transcription (``report``) says it has none; a researcher's dataset is told the template's table to fill.
     """
     if matrix is None or totals is None:
-        return t(lang, "activities.directions.absent")
+        return t(lang, "activities.directions.absent" if report else "activities.directions.absent_dataset")
     parts = [t(lang, "activities.directions.heading"), t(lang, "activities.directions.intro", supplied=bool(supplied))]
     if supplied:  # shares computed from counts add up to 100 by construction: nothing to check
         return [*parts, t(lang, "activities.directions.counted", regions=len(matrix), directions=int(matrix.shape[1]))]
@@ -65,9 +66,11 @@ def top_direction_text(top: pd.DataFrame | None, lang: str) -> Rendered | None:
 
 
 def national_text(shares: pd.DataFrame | None, lang: str, report: bool = False) -> Rendered | list[Rendered]:
-    """The national chart: heading, which values it lacks and how they are derived."""
+    """The national chart: heading, which values it lacks and how they are derived. Without one, the report's
+    transcription (``report``) says so; a researcher's dataset, which the template gives no national chart, gets
+    nothing."""
     if shares is None:
-        return t(lang, "activities.national.absent")
+        return t(lang, "activities.national.absent") if report else None
     pooled = bool(shares["reconstructed_pct"].notna().any())
     parts = [t(lang, "activities.national.heading"),
              t(lang, "activities.national.intro", report=bool(report), pooled=pooled)]
@@ -132,10 +135,11 @@ def supplied_events_text(comparison: pd.DataFrame | None, counts: pd.DataFrame |
     return t(lang, "activities.supplied.absent")
 
 
-def ways_text(ways: pd.DataFrame | None, lang: str) -> Rendered | list[Rendered]:
-    """The ways of volunteering: heading, their sum and what a sum above 100 means."""
+def ways_text(ways: pd.DataFrame | None, lang: str, report: bool = True) -> Rendered | list[Rendered] | None:
+    """The ways of volunteering: heading, their sum and what a sum above 100 means. Without them, the report's
+    transcription (``report``) says so; a researcher's dataset (the template has no such table) gets nothing."""
     if ways is None:
-        return t(lang, "activities.ways.absent")
+        return t(lang, "activities.ways.absent") if report else None
     total = float(ways.iloc[-1]["share_pct"])
     parts = [t(lang, "activities.ways.heading"), t(lang, "activities.ways.intro"),
              t(lang, "activities.ways.total", total=total)]
@@ -144,19 +148,23 @@ def ways_text(ways: pd.DataFrame | None, lang: str) -> Rendered | list[Rendered]
     return parts
 
 
-def participant_text(categories: pd.DataFrame | None, lang: str, report: bool = False) -> Rendered | list[Rendered]:
-    """The participant categories the text quotes: heading and what is (not) published."""
+def participant_text(categories: pd.DataFrame | None, lang: str, report: bool = False
+                     ) -> Rendered | list[Rendered] | None:
+    """The participant categories the text quotes: heading and what is (not) published. Without them, the report's
+    transcription (``report``) says so; a researcher's dataset (the template has no such table) gets nothing."""
     if categories is None:
-        return t(lang, "activities.participants.absent")
+        return t(lang, "activities.participants.absent") if report else None
     return [t(lang, "activities.participants.heading"),
             t(lang, "activities.participants.text", n=int(categories["category"].nunique()), report=bool(report))]
 
 
-def org_directions_text(values: pd.DataFrame | None, legend: pd.DataFrame | None, lang: str
-                        ) -> Rendered | list[Rendered]:
-    """The partial chart of directions in the work of organisations: values and legend, never paired."""
+def org_directions_text(values: pd.DataFrame | None, legend: pd.DataFrame | None, lang: str, report: bool = True
+                        ) -> Rendered | list[Rendered] | None:
+    """The partial chart of directions in the work of organisations: values and legend, never paired. Without it,
+    the report's transcription (``report``) says so; a researcher's dataset (the template has no such chart) gets
+    nothing."""
     if values is None:
-        return t(lang, "activities.org_directions.absent")
+        return t(lang, "activities.org_directions.absent") if report else None
     k, m = len(values), 0 if legend is None else len(legend)
     return [t(lang, "activities.org_directions.heading"), t(lang, "activities.org_directions.text", k=k, m=m),
             t(lang, "activities.org_directions.values", k=k, m=m, total=float(values["share_pct"].sum()))]

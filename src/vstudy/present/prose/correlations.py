@@ -201,6 +201,13 @@ def published_opening(has_published: bool, lang: str, is_report: bool) -> list[R
     return [_t(lang, f"published.heading.{kind}"), intro_text(lang, is_report, part="published_intro")]
 
 
+def published_caption(lang: str, is_report: bool) -> str:
+    """The caption of the table of published coefficients (plain text, for :meth:`Study.show`): the report's
+    coefficients in its transcription (``is_report``; the notebook's own ``#| tbl-cap`` lines say the same), the
+    dataset's published coefficients in a researcher's dataset that supplies them."""
+    return i18n.text(lang, "correlations.published.caption", report=bool(is_report))
+
+
 def published_text(family: pd.DataFrame | None, alpha: float, lang: str, is_report: bool = True) -> Rendered | None:
     """What the published coefficients can and cannot show: one sentence when the report's transcription has none;
     None for a researcher's dataset that supplies none (the part is left out, :func:`published_opening`)."""
@@ -212,8 +219,8 @@ def published_text(family: pd.DataFrame | None, alpha: float, lang: str, is_repo
     by = int(family["significant_by"].fillna(False).sum())
     n = int(family["n"].iloc[0])
     strongest = family.loc[family["r_published"].abs().idxmax()]
-    return _t(lang, "published.summary", m=m, k=len(raw), alpha=alpha, power=float(cs.PLAN["power"]) * 100,
-              ids=[coef_label(c, lang) for c in raw["coef_id"]], holm=holm, by=by, n=n,
+    return _t(lang, "published.summary", report=bool(is_report), m=m, k=len(raw), alpha=alpha,
+              power=float(cs.PLAN["power"]) * 100, ids=[coef_label(c, lang) for c in raw["coef_id"]], holm=holm, by=by, n=n,
               rd=float(family["r_detectable"].iloc[0]), rs=float(strongest["r_published"]),
               sid=coef_label(strongest["coef_id"], lang), lo=float(strongest["ci_low"]),
               hi=float(strongest["ci_high"]))
@@ -522,10 +529,23 @@ def report_text(results: pd.DataFrame, lang: str, specs: pd.DataFrame | None = N
 
 # --- how exact the reconstructed inputs are ----------------------------------------------------------------------
 
+def recon_intro(lang: str, is_report: bool, orgs: pd.DataFrame | None, events: pd.DataFrame | None
+                ) -> Rendered | None:
+    """The opening of the part on reconstructed counts: always for the report's transcription (``is_report``);
+    for a researcher's dataset only where it has reconstructed counts to check (``orgs`` or ``events``), else
+    nothing (nor its heading: a Markdown cell tagged ``heads-output``, :func:`vstudy.present.edition.localize`)."""
+    if not is_report and orgs is None and events is None:
+        return None
+    return intro_text(lang, is_report, part="recon_intro")
+
+
 def reconstruction_text(orgs: pd.DataFrame | None, events: pd.DataFrame | None, lang: str,
-                        tolerance: float = cs.RECONSTRUCTION_TOLERANCE_PCT, max_multiple: int = 10
-                        ) -> list[Rendered]:
-    """How exact the reconstructed organisation and event counts are (computed in analysis, stated here)."""
+                        tolerance: float = cs.RECONSTRUCTION_TOLERANCE_PCT, max_multiple: int = 10,
+                        is_report: bool = True) -> list[Rendered] | None:
+    """How exact the reconstructed organisation and event counts are (computed in analysis, stated here); with
+    neither, one sentence for the report's transcription (``is_report``) and nothing for a researcher's dataset."""
+    if not is_report and orgs is None and events is None:
+        return None
     parts: list[Rendered] = []
     if orgs is not None:
         unique = int((orgs["pairs_matching"] == 1).sum())

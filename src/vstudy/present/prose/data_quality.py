@@ -39,6 +39,16 @@ def intro_text(lang: str, is_report: bool, part: str = "intro") -> Rendered:
     return t(lang, f"data_quality.{part}.{'report' if is_report else 'dataset'}")
 
 
+def part_intro(lang: str, is_report: bool, part: str, rows: pd.DataFrame | None) -> Rendered | None:
+    """The opening of the errata part (``errata_intro``) or of the register (``register_intro``): always for the
+    report's transcription (``is_report``); for a researcher's dataset only where the part has ``rows`` (the errata
+    it records, the published numbers it carries), else nothing — nor the part's heading, a Markdown cell tagged
+    ``heads-output`` (:func:`vstudy.present.edition.localize`)."""
+    if not is_report and (rows is None or rows.empty):
+        return None
+    return intro_text(lang, is_report, part)
+
+
 def inventory_text(dataset: Mapping[str, object], lang: str) -> Rendered:
     """What was loaded: the dataset's title in the edition's language (none when its manifest gives no title in that
     language: the sentence then names the dataset by its period and scheme), its tables, period, regions and scheme."""
@@ -74,20 +84,22 @@ def coverage_text(coverage: pd.DataFrame, lang: str) -> Rendered:
     return t(lang, "data_quality.coverage.summary", full=len(full), units=n_units, partial=len(partial), items=items)
 
 
-def errata_text(errata: pd.DataFrame | None, lang: str) -> Rendered:
+def errata_text(errata: pd.DataFrame | None, lang: str, is_report: bool = True) -> Rendered | None:
     """How many errata the dataset records and how many the validation rules detect (the processed
-    ``errata_evaluated`` table: ``status`` is ``detected`` where a rule finds the defect in the data)."""
+    ``errata_evaluated`` table: ``status`` is ``detected`` where a rule finds the defect in the data). With none,
+    one sentence for the report's transcription (``is_report``) and nothing for a researcher's dataset."""
     if errata is None or errata.empty:
-        return t(lang, "data_quality.errata.none")
+        return t(lang, "data_quality.errata.none") if is_report else None
     detected = int((errata["status"] == "detected").sum()) if "status" in errata.columns else 0
     return t(lang, "data_quality.errata.recorded", n=len(errata), detected=detected)
 
 
-def register_text(register: pd.DataFrame, lang: str) -> Rendered | list[Rendered]:
-    """The register in one or two sentences (counts by status; what an empty register means)."""
+def register_text(register: pd.DataFrame, lang: str, is_report: bool = True) -> Rendered | list[Rendered] | None:
+    """The register in one or two sentences (counts by status; what an empty register means to the report's
+    transcription, ``is_report``: a researcher's dataset without published numbers gets nothing)."""
     counts = headline.register_counts(register)  # the home page states the same counts (one function)
     if not counts["published"]:
-        return t(lang, "data_quality.register.empty")
+        return t(lang, "data_quality.register.empty") if is_report else None
     facts = {STATUS_KEY[s]: int(counts["by_status"].get(s, 0)) for s in COUNTED}
     parts = [t(lang, "data_quality.register.counts", n=counts["published"], **facts)]
     derived = counts["derived"]

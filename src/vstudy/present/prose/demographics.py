@@ -46,9 +46,15 @@ def _has_counts(regions: pd.DataFrame | None) -> bool:
     return bool(regions is not None and VOLUNTEER_COUNTS in regions.columns and regions[VOLUNTEER_COUNTS].notna().any())
 
 
-def national_text(published: pd.DataFrame | None, regions: pd.DataFrame | None, lang: str) -> Rendered | list:
-    """The national-shares part: heading, what the shares are and their sums; one sentence when none is published."""
+def national_text(published: pd.DataFrame | None, regions: pd.DataFrame | None, lang: str, is_report: bool = True
+                  ) -> Rendered | list | None:
+    """The national-shares part: heading, what the shares are and their sums; one sentence when none is published.
+    A researcher's dataset (not ``is_report``) without published national shares is not told it publishes none:
+    nothing where its volunteer counts give the implied shares shown further on, else the template column that
+    would give them."""
     if published is None:
+        if not is_report:
+            return None if _has_counts(regions) else t(lang, "demographics.national.none_dataset")
         return t(lang, "demographics.national.none", has_counts=_has_counts(regions))
     sums = published.groupby("dimension", sort=False)["share_pct"].sum().round(2)
     items = [plain(lang, "demographics.national.sum_item", dimension=str(d), sum=float(v)) for d, v in sums.items()]
@@ -96,6 +102,8 @@ def pension_text(erratum: pd.DataFrame | None, age: pd.DataFrame | None, nationa
         return t(lang, "demographics.pension.no_age")
     if erratum is None:
         corrections = set(age["pension_correction"].dropna().astype(str)) - {PENSION_AS_PUBLISHED}
+        if corrections and not is_report:  # shares derived from a researcher's counts: no list to check
+            return None
         return t(lang, "demographics.pension.as_published", derived=bool(corrections))
     correction = age.loc[age["pension_correction"] != PENSION_AS_PUBLISHED, "pension_correction"].iloc[0]
     erratum_id = ", ".join(re.findall(r"E\d+", str(correction)))
