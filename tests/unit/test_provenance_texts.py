@@ -298,3 +298,14 @@ def test_the_synthetic_example_says_where_its_declared_sources_are_instead_of_no
     assert len(declared) >= 2 and any(s.startswith("SYNTHETIC") for s in declared)
     assert pages.md("ru", "sources.none") not in pages.sources_markdown(example, "ru")
     assert "SYNTHETIC" in pages.dictionary_markdown("ru", data_dir=example)
+
+
+def test_a_column_two_tables_take_from_one_source_is_named_once(tmp_path):
+    (tmp_path / "manifest.yml").write_text(
+        "id: mine\nscheme: kz2022\nperiod: {start: 2023-01-01, end: 2023-06-30}\ntables:\n"
+        "  regional:\n    file: regional.csv\n    schema: regional\n    columns:\n"
+        "      events_count: {source: 'Front offices'}\n"
+        "  events_by_direction:\n    file: events.csv\n    schema: events_by_direction\n    columns:\n"
+        "      events_count: {source: 'Front offices'}\n", encoding="utf-8")
+    text = pages.declared_sources_markdown(tmp_path, "en")
+    assert text.count(pages.column_label("events_count", "en", default="?")) == 1, text

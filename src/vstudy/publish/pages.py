@@ -701,8 +701,8 @@ def declared_sources_markdown(data_dir: Path, lang: str, level: int = 3) -> str:
            md(lang, "sources.declared_note") + "\n"]
     for source, columns in declared:
         names = [column_label(column, lang, default=column) + (f" ({period})" if period else "")
-                 for column, period in columns]
-        out.append(md(lang, "sources.declared_item", source=source, columns=names))
+                 for column, period in columns]  # a column of two tables (events_count) is named once
+        out.append(md(lang, "sources.declared_item", source=source, columns=list(dict.fromkeys(names))))
     return "\n".join(out) + "\n"
 
 
