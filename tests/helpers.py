@@ -103,7 +103,8 @@ def run_cells(nb, params: dict, name: str = "notebook") -> list[CellRun]:
 # Sentences of the 2021 report's editions that are false of a researcher's dataset (whitespace-normalised): the
 # report's section «Корреляция», its valuation method, its errata and published numbers, the published shares it
 # reconstructs from, its national chart of event directions (section 05), the caption of its correlation coefficients
-# and what it does not say of them (section 03) (tests/unit/test_dataset_wording.py,
+# and what it does not say of them, its unstated method and the search for a specification near its coefficients
+# (section 03 and the study's method paragraph) (tests/unit/test_dataset_wording.py,
 # tests/integration/test_report_sentences.py).
 REPORT_ONLY = {
     "en": ["The report's section «Корреляция» states", "The study's method follows the analytical report it rebuilds",
@@ -112,7 +113,10 @@ REPORT_ONLY = {
            "Organisation counts are reconstructed from three published shares",
            "sets the national chart beside the national shares pooled from the regions",
            "The report's correlation coefficients with Fisher-z intervals",
-           "The report does not say whether it correlated counts or shares of the population"],
+           "The report does not say whether it correlated counts or shares of the population",
+           "The report does not state how it computed its coefficients",
+           "recomputed on the raw regional values (the report does not state its method)",
+           "The report's pairs: published r beside the recomputed Pearson r"],
     "ru": ["В разделе отчёта «Корреляция» приведены", "Метод исследования следует аналитическому отчёту",
            "каждое число, опубликованное в отчёте", "Дефекты текста отчёта",
            "Каждому опубликованному числу отведена одна строка", "по всем коэффициентам, которые проверял отчёт",
@@ -120,12 +124,18 @@ REPORT_ONLY = {
            "Число организаций восстанавливается по трём опубликованным долям",
            "ставит общенациональную диаграмму рядом с долями по стране",
            "Коэффициенты корреляции из отчёта с интервалами по z-преобразованию Фишера",
-           "В отчёте не сказано, коррелировались ли абсолютные числа или доли от населения"],
+           "В отчёте не сказано, коррелировались ли абсолютные числа или доли от населения",
+           "В отчёте не сказано, как рассчитаны его коэффициенты",
+           "пересчитаны по исходным региональным значениям (метод в отчёте не указан)",
+           "Пары отчёта: опубликованный r рядом с пересчитанным r Пирсона"],
     "kk": ["Есептің «Корреляция» бөлімінде", "Зерттеудің әдісі ол қайта құратын талдамалық есепке сүйенеді",
            "есепте жарияланған әр сан", "Есеп мәтініндегі ақаулар", "Жарияланған әр санға бір жол беріледі",
            "есеп тексерген барлық коэффициенттер бойынша", "ең жақын нәтиже көрсетіледі",
            "Ұйымдар саны әр өңірдің үш жарияланған үлесі",
            "жалпыұлттық диаграмманы өңірлерден жинақталған ел бойынша үлестердің қасына қояды",
            "Есептің корреляция коэффициенттері Фишердің z аралықтарымен",
-           "Есепте абсолюттік сандар ма, әлде халыққа шаққан үлестер ме корреляцияланғаны айтылмаған"],
+           "Есепте абсолюттік сандар ма, әлде халыққа шаққан үлестер ме корреляцияланғаны айтылмаған",
+           "Есепте оның коэффициенттері қалай есептелгені айтылмаған",
+           "бастапқы өңірлік мәндер бойынша қайта есептелген (есепте әдіс көрсетілмеген)",
+           "Есеп жұптары: бастапқы деректер бар жерде жарияланған r"],
 }

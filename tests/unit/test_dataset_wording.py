@@ -45,11 +45,55 @@ def _published_summary(lang: str, is_report: bool) -> str:
     return markdown(pc.published_text(FAMILY, 0.05, lang, is_report=is_report), lang=lang)
 
 
+def _report_results(published: tuple[float, float] = (0.62, float("nan"))) -> pd.DataFrame:
+    """Section 03's results for the report's 17 pairs (primary method): the first two recomputed (r 0.41 and −0.20
+    on 17 regions, with the published r ``published``), the others lacking volunteer counts."""
+    import numpy as np
+
+    from vstudy.analysis import correlations as cs
+
+    rows = []
+    for i, pair in enumerate(p for p in cs.PAIRS if p.family == "report"):
+        ok = i < 2
+        rows.append({"family": "report", "role": "primary", "coef_id": pair.coef_id, "x": pair.x, "y": pair.y,
+                     "method": "pearson", "n": 17 if ok else 0, "r": (0.41, -0.2)[i] if ok else np.nan,
+                     "ci_low": np.nan, "ci_high": np.nan, "p_perm": 0.1 if ok else np.nan, "p_perm_se": np.nan,
+                     "p_holm": 0.2 if ok else np.nan, "p_holm_study": 0.5 if ok else np.nan,
+                     "note": "" if ok else "volunteers_count not in the processed table",
+                     "r_published": published[i] if ok else np.nan})
+    return pd.DataFrame(rows)
+
+
+# The search for a specification near the report's coefficient of the first pair: two specifications tried.
+SPECS = pd.DataFrame({"coef_id": ["volunteers_vs_organisations"] * 2, "x": "organisations_count",
+                      "y": "volunteers_count", "specification": ["raw_pearson", "log_pearson"], "n": [17, 17],
+                      "r": [0.41, 0.55], "r_published": [0.62, 0.62], "r_minus_published": [-0.21, -0.07],
+                      "nearest": [False, True]})
+
+
+def _report_pairs(lang: str, is_report: bool) -> str:
+    """Section 03's sentences on the report's own pairs (two recomputed, one with a published r; the specification
+    search of the first given), in the dataset's wording."""
+    from vstudy.present.notebook import markdown
+
+    return markdown(pc.report_text(_report_results(), lang, SPECS, is_report=is_report), lang=lang)
+
+
+def _report_pairs_caption(lang: str, is_report: bool) -> str:
+    """The caption of section 03's table of the report's pairs: the cell's own caption lines for the report's
+    transcription (the code chooses none), the one the code chooses for a researcher's dataset."""
+    chosen = pc.report_caption(lang, is_report)
+    return _cell_caption(lang, "tbl-correlations-report-pairs") if chosen is None else chosen
+
+
 # The opening of each paragraph that exists in two wordings, and words each wording alone holds; section 03's caption
-# of published coefficients and its sentences on them.
+# of published coefficients and its sentences on them, its sentences and caption on the report's own pairs, and the
+# study's method paragraph on correlations.
 PARTS = [(pc.published_caption, "caption"), (_published_summary, "summary"), (pc.intro_text, "intro"), (pc.intro_text, "published_intro"), (pc.intro_text, "pairs_intro"),
          (pc.intro_text, "recon_intro"), (pe.intro_text, "intro"), (pdq.intro_text, "intro"),
-         (pdq.intro_text, "errata_intro"), (pdq.intro_text, "register_intro"), (pa.intro_text, "intro")]
+         (pdq.intro_text, "errata_intro"), (pdq.intro_text, "register_intro"), (pa.intro_text, "intro"),
+         (_report_pairs, "report_pairs"), (_report_pairs_caption, "report_caption"),
+         (pc.methods_paragraph, "methods")]
 
 
 def flat(text: str) -> str:
@@ -57,7 +101,8 @@ def flat(text: str) -> str:
 
 
 def _say(fn, part: str, lang: str, is_report: bool) -> str:
-    if fn in (pe.intro_text, pa.intro_text, pc.published_caption, _published_summary):
+    if fn in (pe.intro_text, pa.intro_text, pc.published_caption, _published_summary, _report_pairs,
+              _report_pairs_caption, pc.methods_paragraph):
         return fn(lang, is_report)
     return fn(lang, is_report, part)
 
@@ -339,11 +384,10 @@ def test_the_05_notebook_tells_each_part_whether_the_dataset_is_the_reports():
         assert call in code, call
 
 
-def _cell_caption(lang: str) -> str:
+def _cell_caption(lang: str, label: str = "tbl-correlations-published-family") -> str:
     import json
 
-    cell = next(c for c in _cells("03_correlations.ipynb")
-                if "#| label: tbl-correlations-published-family" in "".join(c["source"]))
+    cell = next(c for c in _cells("03_correlations.ipynb") if f"#| label: {label}" in "".join(c["source"]))
     key = "tbl-cap" if lang == "en" else f"tbl-cap-{lang}"
     line = next(line for line in "".join(cell["source"]).split("\n") if line.startswith(f"#| {key}:"))
     return json.loads(line.split(":", 1)[1].strip())
@@ -574,3 +618,131 @@ def test_the_notebooks_tag_the_headings_of_parts_a_dataset_may_lack():
                  'pc.recon_intro(study.lang, study.dataset_facts["is_report"], orgs, events)',
                  'pc.reconstruction_text(orgs, events, study.lang, is_report=study.dataset_facts["is_report"])'):
         assert call in code, call
+
+
+# --- section 03's report pairs and the method paragraph: no search for the report's method in a researcher's data ---
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_researchers_dataset_gets_no_search_for_a_specification_near_the_reports_coefficients(lang):
+    """The report's transcription shows the specifications tried and the nearest; a researcher's dataset has no
+    coefficient of the report computed on its own data to come near, so none is shown (the specifications given are
+    ignored) and its confirmatory pairs are said to be the pairs the 2021 report tested, recomputed on its values."""
+    report, dataset = (flat(_report_pairs(lang, r)) for r in (True, False))
+    nearest = {"en": "the nearest is Pearson r on the logarithms, r = 0.55",
+               "ru": "ближе всего — r Пирсона по логарифмам, r = 0,55",
+               "kk": "ең жақыны — логарифмдер бойынша Пирсон r, r = 0,55"}[lang]
+    assert nearest in report and nearest not in dataset
+    spec_word = {"en": "specification", "ru": "спецификац", "kk": "спецификац"}[lang]
+    assert spec_word in report and spec_word not in dataset
+    assert dataset.startswith({
+        "en": "2 of the 17 pairs the 2021 report tested can be recomputed with this dataset; they are the "
+              "confirmatory family, computed on this dataset's raw regional values: ",
+        "ru": "Из 17 пар, которые проверял отчёт 2021 года, по этому набору данных можно пересчитать 2; они образуют "
+              "подтверждающее семейство и рассчитаны по исходным региональным значениям этого набора данных: ",
+        "kk": "2021 жылғы есеп тексерген 17 жұптың 2 осы деректер жиынтығы бойынша қайта есептеледі; олар растаушы "
+              "топты құрайды және осы деректер жиынтығының бастапқы өңірлік мәндері бойынша есептелген: "}[lang])
+    # the report's wording is the 2021 editions' text as it was
+    assert report.startswith({
+        "en": "2 of the report's 17 pairs can be recomputed with this dataset; they are the confirmatory family, "
+              "recomputed on the raw regional values (the report does not state its method): ",
+        "ru": "Из 17 пар отчёта по этому набору данных можно пересчитать 2; они образуют подтверждающее семейство и "
+              "пересчитаны по исходным региональным значениям (метод в отчёте не указан): ",
+        "kk": "Есептің 17 жұбының 2 осы деректер жиынтығы бойынша қайта есептеледі; олар растаушы топты құрайды және "
+              "бастапқы өңірлік мәндер бойынша қайта есептелген (есепте әдіс көрсетілмеген): "}[lang])
+    intro = flat(pc.intro_text(lang, False, part="pairs_intro"))
+    assert intro.startswith({
+        "en": "The confirmatory pairs are the pairs the 2021 analytical report tested, recomputed on this dataset's "
+              "raw regional values where both of their variables exist.",
+        "ru": "Подтверждающие пары — это пары, которые проверял аналитический отчёт 2021 года; они пересчитаны по "
+              "исходным региональным значениям этого набора данных там, где есть обе их переменные.",
+        "kk": "Растаушы жұптар — 2021 жылғы талдамалық есеп тексерген жұптар; олар осы деректер жиынтығының "
+              "бастапқы өңірлік мәндері бойынша екі айнымалысы да бар жерде қайта есептелген."}[lang])
+    assert {"en": "no specification is searched", "ru": "не подбирается", "kk": "ізделмейді"}[lang] in intro
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_published_r_a_researcher_supplies_is_shown_as_a_reference_not_as_the_reports(lang):
+    report, dataset = (flat(_report_pairs(lang, r)) for r in (True, False))
+    said = {"en": ("p = 0.500), published 0.62", "p = 0.500), published r supplied with the dataset 0.62 "
+                   "(a reference, not a target)"),
+            "ru": ("p = 0,500), в отчёте 0,62", "p = 0,500), опубликованный r из набора данных 0,62 "
+                   "(для справки, не как цель)"),
+            "kk": ("p = 0,500), есепте 0,62", "p = 0,500), деректер жиынтығымен берілген жарияланған r 0,62 "
+                   "(мақсат емес, анықтама үшін)")}[lang]
+    assert said[0] in report and said[0] not in dataset and said[1] in dataset
+    # the pair without a published r says nothing of one in either wording
+    for text in (report, dataset):
+        assert text.count({"en": "0.62", "ru": "0,62", "kk": "0,62"}[lang]) == (2 if text is report else 1)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_method_paragraph_describes_the_search_only_for_the_reports_transcription(lang):
+    report, dataset = flat(pc.methods_paragraph(lang, True)), flat(pc.methods_paragraph(lang, False))
+    assert report == flat(pc.methods_paragraph(lang))  # the report's wording stays the default
+    last = {"en": ("The report does not state how it computed its coefficients: those that the data allow are "
+                   "recomputed on the raw regional values and under several other specifications, and the nearest "
+                   "is shown without claiming it is the report's method.",
+                   "The confirmatory pairs are those the 2021 report tested, recomputed on this dataset's raw "
+                   "regional values; the coefficients that report published describe its own data, so no "
+                   "specification is searched to come near them."),
+            "ru": ("В отчёте не сказано, как рассчитаны его коэффициенты: те, что позволяют данные, пересчитаны по "
+                   "исходным региональным значениям и в нескольких других спецификациях, и показан ближайший "
+                   "результат — без утверждения, что это метод отчёта.",
+                   "Подтверждающие пары — те, что проверял отчёт 2021 года, пересчитанные по исходным региональным "
+                   "значениям этого набора данных; опубликованные в отчёте коэффициенты описывают его собственные "
+                   "данные, поэтому спецификация, приближающая к ним результат, не подбирается."),
+            "kk": ("Есепте оның коэффициенттері қалай есептелгені айтылмаған: деректер мүмкіндік беретіндері "
+                   "бастапқы өңірлік мәндер бойынша және бірнеше басқа спецификацияда қайта есептелген, және ең "
+                   "жақын нәтиже есептің әдісі деп тұжырымдалмай көрсетіледі.",
+                   "Растаушы жұптар — 2021 жылғы есеп тексерген, осы деректер жиынтығының бастапқы өңірлік мәндері "
+                   "бойынша қайта есептелген жұптар; есепте жарияланған коэффициенттер оның өз деректерін "
+                   "сипаттайды, сондықтан оларға жақындататын спецификация ізделмейді.")}[lang]
+    assert report.endswith(" " + last[0]) and dataset.endswith(" " + last[1])
+    assert report[:-len(last[0])] == dataset[:-len(last[1])]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_study_documents_method_paragraph_follows_the_manifest(lang):
+    report = pages.methods_markdown({"transcribes": "report_2021"}, lang)
+    dataset = pages.methods_markdown(_example(), lang)
+    assert str(pc.methods_paragraph(lang, True)) in report and str(pc.methods_paragraph(lang, False)) in dataset
+    assert str(pc.methods_paragraph(lang, True)) not in dataset
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_caption_of_the_report_pairs_is_the_reports_only_in_its_transcription(lang):
+    assert pc.report_caption(lang, True) is None  # the cell's own caption lines, as they were
+    assert _cell_caption(lang, "tbl-correlations-report-pairs") == {
+        "en": "The report's pairs: published r beside the recomputed Pearson r where the inputs exist, or what is "
+              "missing.",
+        "ru": "Пары отчёта: опубликованный r рядом с пересчитанным r Пирсона там, где есть исходные данные, или чего "
+              "не хватает.",
+        "kk": "Есеп жұптары: бастапқы деректер бар жерде жарияланған r мен қайта есептелген Пирсон r қатар, немесе "
+              "не жетіспейтіні."}[lang]
+    assert pc.report_caption(lang, False) == {
+        "en": "The pairs the 2021 report tested, recomputed on this dataset: Pearson r where the inputs exist, or what "
+              "is missing.",
+        "ru": "Пары, которые проверял отчёт 2021 года, пересчитанные по этому набору данных: r Пирсона там, где есть "
+              "исходные данные, или чего не хватает.",
+        "kk": "2021 жылғы есеп тексерген жұптар, осы деректер жиынтығы бойынша қайта есептелген: бастапқы деректер "
+              "бар жерде Пирсон r, немесе не жетіспейтіні."}[lang]
+
+
+def test_the_03_notebook_runs_the_specification_search_only_for_the_reports_transcription():
+    """The search is run, saved and told only where the dataset is the report's (``is_report``); a results table
+    without one has no specification columns, so the table of the pairs shows none."""
+    from vstudy.analysis import correlations as cs
+
+    code = "\n".join("".join(c["source"]) for c in _cells("03_correlations.ipynb") if c["cell_type"] == "code")
+    assert 'specs = cs.report_specifications(frame, published) if study.dataset_facts["is_report"] else None' in code
+    assert 'study.save(specs, "report_specifications") if specs is not None else None' in code
+    assert 'pc.report_text(results, study.lang, specs, is_report=study.dataset_facts["is_report"])' in code
+    assert 'caption=pc.report_caption(study.lang, study.dataset_facts["is_report"])' in code
+    results = _report_results()
+    plain = cs.attach_specifications(results, None)
+    assert list(plain.columns) == list(results.columns)
+    assert not {"specifications_tried", "nearest_specification"} & set(cs.report_table(plain).columns)
+    searched = cs.attach_specifications(results, SPECS)
+    first = searched.iloc[0]
+    assert first["nearest_specification"] == "log_pearson" and first["r_nearest_specification"] == 0.55
+    assert {"specifications_tried", "nearest_specification"} <= set(cs.report_table(searched).columns)

@@ -908,14 +908,18 @@ def report_specifications(frame: pd.DataFrame, published: pd.DataFrame | None,
     return out
 
 
-def attach_specifications(results: pd.DataFrame, specs: pd.DataFrame) -> pd.DataFrame:
+def attach_specifications(results: pd.DataFrame, specs: pd.DataFrame | None) -> pd.DataFrame:
     """The report family's primary rows with ``specifications_tried``, ``nearest_specification`` and
-    ``r_nearest_specification`` from :func:`report_specifications`."""
+    ``r_nearest_specification`` from :func:`report_specifications`. ``specs`` None: no search was run (a dataset
+    that is not the report's transcription has no report coefficients of its own data to come near), and the
+    results keep no such columns."""
     out = results.copy()
+    if specs is None:
+        return out
     out["specifications_tried"] = pd.Series([None] * len(out), index=out.index, dtype=object)
     out["nearest_specification"] = pd.Series([None] * len(out), index=out.index, dtype=object)
     out["r_nearest_specification"] = np.nan
-    if specs is None or specs.empty:
+    if specs.empty:
         return out
     tried = specs[specs["r"].notna()].groupby("coef_id")["specification"].agg(", ".join)
     near = specs[specs["nearest"]].set_index("coef_id")

@@ -1203,7 +1203,8 @@ def methods_markdown(manifest: dict, lang: str = "en") -> str:
                 "\n".join(statuses) + "\n"]
     from vstudy.present.prose import correlations as correlation_prose
 
-    out += [md(lang, "methods.correlations") + "\n", str(correlation_prose.methods_paragraph(lang)) + "\n",
+    out += [md(lang, "methods.correlations") + "\n",
+            str(correlation_prose.methods_paragraph(lang, is_report=report)) + "\n",
             str(correlation_prose.plan_markdown(lang, heading_level=3)) + "\n",
             md(lang, "methods.missing") + "\n", md(lang, "methods.missing_text", transcribes=report) + "\n"]
     return "\n".join(out)

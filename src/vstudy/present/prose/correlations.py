@@ -182,10 +182,13 @@ def plan_markdown(lang: str, heading_level: int = 3) -> Rendered:
     return Rendered("\n".join(str(v) for v in lines) + "\n")
 
 
-def methods_paragraph(lang: str) -> Rendered:
+def methods_paragraph(lang: str, is_report: bool = True) -> Rendered:
     """The correlation study in one paragraph for the methods page (what it tests, the roles, the decision level,
-    influence and the report's coefficients), to be followed by :func:`plan_markdown`."""
-    return _t(lang, "methods.paragraph", fisher=cs.FISHER_MIN_N)
+    influence and the report's coefficients), to be followed by :func:`plan_markdown`. The report's transcription
+    (``is_report``) says its coefficients are recomputed under several specifications and the nearest shown; a
+    researcher's dataset says its confirmatory pairs are the ones the report tested, recomputed on its own values,
+    with no search for a specification near the report's coefficients (none is run for it)."""
+    return _t(lang, "methods.paragraph", fisher=cs.FISHER_MIN_N, report=bool(is_report))
 
 
 # --- the published coefficients ----------------------------------------------------------------------------------
@@ -494,26 +497,32 @@ def power_text(n: int, alpha: float, lang: str, power: float = float(cs.PLAN["po
 # --- the report's own pairs ---------------------------------------------------------------------------------------
 
 def report_text(results: pd.DataFrame, lang: str, specs: pd.DataFrame | None = None,
-                alpha: float = cs.ALPHA) -> list[Rendered]:
+                alpha: float = cs.ALPHA, is_report: bool = True) -> list[Rendered]:
     """Which of the report's pairs this dataset recomputes (the confirmatory family), what is missing for the
-    others, and for each recomputed coefficient the specifications tried and the nearest result."""
+    others, and for each recomputed coefficient the specifications tried and the nearest result.
+
+    ``is_report``: the dataset transcribes the 2021 report, whose coefficients the pairs are recomputed against
+    (its method unstated). A researcher's dataset gets the pairs as the ones that report tested, recomputed on its
+    own values; a published coefficient it supplies is named as a reference, and no specification search is shown
+    (``specs`` is ignored: the notebook runs none for it)."""
     rep = results[(results["family"] == "report") & (results["role"] == "primary")]
     if rep.empty:
         return [_t(lang, "report.none")]
     ran = rep[rep["r"].notna()]
+    kind = "report" if is_report else "dataset"
     items = []
     for row in ran.itertuples(index=False):
         pub = getattr(row, "r_published", np.nan)
         items.append(_t(lang, "report.item", coef=coef_label(row.coef_id, lang), r=row.r, n=int(row.n),
                         has_ci=_finite(row.ci_low), lo=_f(row.ci_low), hi=_f(row.ci_high),
                         p=p_text(row.p_perm, lang, row.p_perm_se), p_holm=p_text(row.p_holm, lang),
-                        p_study=p_text(row.p_holm_study, lang), has_pub=_finite(pub), pub=_f(pub),
-                        caveats=caveat_clause(row, lang, alpha)))
-    parts = [_t(lang, "report.head", k=len(ran), m=len(rep), items=items)]
+                        p_study=p_text(row.p_holm_study, lang), pub=_f(pub),
+                        pub_kind=(kind if _finite(pub) else "none"), caveats=caveat_clause(row, lang, alpha)))
+    parts = [_t(lang, f"report.head.{kind}", k=len(ran), m=len(rep), items=items)]
     missing = rep[rep["r"].isna() & rep["note"].str.contains("volunteers_count not in", na=False)]
     if len(missing):
         parts.append(_t(lang, "report.missing_volunteers", k=len(missing)))
-    if specs is not None and len(specs):
+    if is_report and specs is not None and len(specs):
         for coef_id, group in specs.groupby("coef_id", sort=False):
             tried = group[group["r"].notna()]
             near = group[group["nearest"]]
@@ -525,6 +534,13 @@ def report_text(results: pd.DataFrame, lang: str, specs: pd.DataFrame | None = N
                             nearest=_plain(lang, f"spec.{best['specification']}"), r=float(best["r"]),
                             lo=float(tried["r"].min()), hi=float(tried["r"].max())))
     return parts
+
+
+def report_caption(lang: str, is_report: bool) -> str | None:
+    """The caption of the table of the report's pairs: None for the report's transcription (``is_report``: the
+    cell's own ``#| tbl-cap`` lines are the report's), the pairs the 2021 report tested recomputed on the dataset
+    for a researcher's dataset (plain text)."""
+    return None if is_report else _plain(lang, "report.caption_dataset")
 
 
 # --- how exact the reconstructed inputs are ----------------------------------------------------------------------
