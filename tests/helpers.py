@@ -104,7 +104,7 @@ def run_cells(nb, params: dict, name: str = "notebook") -> list[CellRun]:
 # report's section «Корреляция», its valuation method, its errata and published numbers, the published shares it
 # reconstructs from, its national chart of event directions (section 05), the caption of its correlation coefficients
 # and what it does not say of them, its unstated method and the search for a specification near its coefficients
-# (section 03 and the study's method paragraph) (tests/unit/test_dataset_wording.py,
+# (section 03 and the study's method paragraph), the caption of its pairs' forest plot (tests/unit/test_dataset_wording.py,
 # tests/integration/test_report_sentences.py).
 REPORT_ONLY = {
     "en": ["The report's section «Корреляция» states", "The study's method follows the analytical report it rebuilds",
@@ -116,7 +116,8 @@ REPORT_ONLY = {
            "The report does not say whether it correlated counts or shares of the population",
            "The report does not state how it computed its coefficients",
            "recomputed on the raw regional values (the report does not state its method)",
-           "The report's pairs: published r beside the recomputed Pearson r"],
+           "The report's pairs: published r beside the recomputed Pearson r",
+           "The report's pairs recomputed from the data: Pearson r with 95 % Fisher-z (thick) and bootstrap"],
     "ru": ["В разделе отчёта «Корреляция» приведены", "Метод исследования следует аналитическому отчёту",
            "каждое число, опубликованное в отчёте", "Дефекты текста отчёта",
            "Каждому опубликованному числу отведена одна строка", "по всем коэффициентам, которые проверял отчёт",
@@ -127,7 +128,8 @@ REPORT_ONLY = {
            "В отчёте не сказано, коррелировались ли абсолютные числа или доли от населения",
            "В отчёте не сказано, как рассчитаны его коэффициенты",
            "пересчитаны по исходным региональным значениям (метод в отчёте не указан)",
-           "Пары отчёта: опубликованный r рядом с пересчитанным r Пирсона"],
+           "Пары отчёта: опубликованный r рядом с пересчитанным r Пирсона",
+           "Пары отчёта, пересчитанные по данным: r Пирсона с 95-процентными интервалами"],
     "kk": ["Есептің «Корреляция» бөлімінде", "Зерттеудің әдісі ол қайта құратын талдамалық есепке сүйенеді",
            "есепте жарияланған әр сан", "Есеп мәтініндегі ақаулар", "Жарияланған әр санға бір жол беріледі",
            "есеп тексерген барлық коэффициенттер бойынша", "ең жақын нәтиже көрсетіледі",
@@ -137,5 +139,6 @@ REPORT_ONLY = {
            "Есепте абсолюттік сандар ма, әлде халыққа шаққан үлестер ме корреляцияланғаны айтылмаған",
            "Есепте оның коэффициенттері қалай есептелгені айтылмаған",
            "бастапқы өңірлік мәндер бойынша қайта есептелген (есепте әдіс көрсетілмеген)",
-           "Есеп жұптары: бастапқы деректер бар жерде жарияланған r"],
+           "Есеп жұптары: бастапқы деректер бар жерде жарияланған r",
+           "Деректер бойынша қайта есептелген есеп жұптары: Фишердің z бойынша"],
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -79,6 +80,13 @@ def _report_pairs(lang: str, is_report: bool) -> str:
     return markdown(pc.report_text(_report_results(), lang, SPECS, is_report=is_report), lang=lang)
 
 
+def _report_forest_caption(lang: str, is_report: bool) -> str:
+    """The caption of section 03's forest plot of the report's pairs: the cell's own caption line for the report's
+    transcription (the code chooses none), the one the code chooses for a researcher's dataset."""
+    chosen, _alt = pc.report_forest_texts(lang, is_report, _report_results())
+    return _cell_caption(lang, "fig-correlations-report-forest", "fig-cap") if chosen is None else chosen
+
+
 def _report_pairs_caption(lang: str, is_report: bool) -> str:
     """The caption of section 03's table of the report's pairs: the cell's own caption lines for the report's
     transcription (the code chooses none), the one the code chooses for a researcher's dataset."""
@@ -93,6 +101,7 @@ PARTS = [(pc.published_caption, "caption"), (_published_summary, "summary"), (pc
          (pc.intro_text, "recon_intro"), (pe.intro_text, "intro"), (pdq.intro_text, "intro"),
          (pdq.intro_text, "errata_intro"), (pdq.intro_text, "register_intro"), (pa.intro_text, "intro"),
          (_report_pairs, "report_pairs"), (_report_pairs_caption, "report_caption"),
+         (_report_forest_caption, "forest_caption"),
          (pc.methods_paragraph, "methods")]
 
 
@@ -102,7 +111,7 @@ def flat(text: str) -> str:
 
 def _say(fn, part: str, lang: str, is_report: bool) -> str:
     if fn in (pe.intro_text, pa.intro_text, pc.published_caption, _published_summary, _report_pairs,
-              _report_pairs_caption, pc.methods_paragraph):
+              _report_pairs_caption, _report_forest_caption, pc.methods_paragraph):
         return fn(lang, is_report)
     return fn(lang, is_report, part)
 
@@ -384,11 +393,9 @@ def test_the_05_notebook_tells_each_part_whether_the_dataset_is_the_reports():
         assert call in code, call
 
 
-def _cell_caption(lang: str, label: str = "tbl-correlations-published-family") -> str:
-    import json
-
+def _cell_caption(lang: str, label: str = "tbl-correlations-published-family", option: str = "tbl-cap") -> str:
     cell = next(c for c in _cells("03_correlations.ipynb") if f"#| label: {label}" in "".join(c["source"]))
-    key = "tbl-cap" if lang == "en" else f"tbl-cap-{lang}"
+    key = option if lang == "en" else f"{option}-{lang}"
     line = next(line for line in "".join(cell["source"]).split("\n") if line.startswith(f"#| {key}:"))
     return json.loads(line.split(":", 1)[1].strip())
 
@@ -750,3 +757,48 @@ def test_the_03_notebook_runs_the_specification_search_only_for_the_reports_tran
     first = searched.iloc[0]
     assert first["nearest_specification"] == "log_pearson" and first["r_nearest_specification"] == 0.55
     assert {"specifications_tried", "nearest_specification"} <= set(cs.report_table(searched).columns)
+
+
+# --- the forest plot of the report's pairs: its caption and alt text follow the dataset ------------------------
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_report_pairs_forest_speaks_of_crosses_only_where_there_are_published_coefficients(lang):
+    assert pc.report_forest_texts(lang, True, None) == (None, None)  # the cell's own lines, the report's
+    without = pd.DataFrame({"r": [0.3], "r_published": [float("nan")]})
+    with_published = pd.DataFrame({"r": [0.3], "r_published": [0.5]})
+    cross = {"en": "cross", "ru": "крестик", "kk": "айқыш"}[lang]
+    for results in (None, without, pd.DataFrame({"r": [0.3]})):
+        caption, alt = pc.report_forest_texts(lang, False, results)
+        assert caption and alt and cross not in caption.lower() and cross not in alt.lower(), results
+        assert "2021" in caption  # the pairs are named as the 2021 report's, the dataset's r as its own
+    caption, alt = pc.report_forest_texts(lang, False, with_published)
+    assert cross in caption.lower() and cross in alt.lower()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_editions_copy_carries_the_figure_caption_and_alt_the_code_chose(lang):
+    from vstudy.present import edition
+
+    def executed(options):
+        own = {"texts": ["r"], **({edition.FIGURE_META: options} if options else {})}
+        return {"cells": [{"cell_type": "code", "metadata": {}, "execution_count": 1, "source":
+                           '#| label: fig-x\n#| fig-cap: "The notebook\'s caption."\n#| fig-alt: "Its alt."\nfig = 1',
+                           "outputs": [{"output_type": "display_data", "data": {"image/png": "iVBOR"},
+                                        "metadata": {"image/png": {"vstudy": own}}}]}],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+    plain = edition.localize(executed(None), lang)
+    caption, alt = pc.report_forest_texts(lang, False, None)
+    cell = edition.localize(executed({"fig-cap": caption, "fig-alt": alt}), lang)["cells"][0]
+    options = [line for line in cell["source"].split("\n") if line.startswith(("#| fig-cap", "#| fig-alt"))]
+    assert options == [f"#| fig-cap: {json.dumps(caption, ensure_ascii=False)}",
+                       f"#| fig-alt: {json.dumps(alt, ensure_ascii=False)}"]
+    assert cell["outputs"] == plain["cells"][0]["outputs"]  # no trace of the choice is left in the output
+    assert cell["outputs"][0]["metadata"] == {"image/png": {"vstudy": {"texts": ["r"]}}}
+
+
+def test_the_03_notebook_chooses_the_forest_texts_from_the_datasets_facts():
+    code = "\n".join("".join(c["source"]) for c in _cells("03_correlations.ipynb") if c["cell_type"] == "code")
+    assert 'pc.report_forest_texts(study.lang, study.dataset_facts["is_report"], results)' in code
+    assert 'study.figure(fig, "report_forest", data=figures.report_forest_rows(results), caption=caption, alt=alt)' \
+        in code

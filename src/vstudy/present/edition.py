@@ -41,6 +41,9 @@ TWINS: tuple[str, ...] = tuple(lang for lang in LANGS if lang != SOURCE_LANG)
 # The key of a table output's metadata (under its ``text/markdown`` entry) that holds the caption the code chose for
 # its cell's ``#| tbl-cap:``; :func:`localize` writes the caption into the cell and drops the key.
 CAPTION_META = "vstudy-tbl-cap"
+# The key of a figure output's ``vstudy`` metadata that holds the caption and alt text the code chose for its cell's
+# ``#| fig-cap:`` and ``#| fig-alt:`` (:meth:`vstudy.present.notebook.Study.figure`); :func:`localize` writes them.
+FIGURE_META = "cell_options"
 # The tag of a Markdown cell kept in an executed edition only where the code cell after it shows something.
 HEADS_OUTPUT = "heads-output"
 _OPTION = re.compile(r"^(?P<lead>#\|\s*)(?P<key>[A-Za-z][\w-]*?)(?:-(?P<lang>" + "|".join(TWINS)
@@ -106,6 +109,23 @@ def chosen_caption(cell: dict) -> str | None:
     return caption
 
 
+def chosen_figure_options(cell: dict) -> dict[str, str]:
+    """The figure caption and alt text the code chose for a code cell's figure (:data:`FIGURE_META` of an image
+    output's ``vstudy`` metadata: ``{"fig-cap": …, "fig-alt": …}``), removed from the output; {} when it chose none."""
+    chosen: dict[str, str] = {}
+    for output in cell.get("outputs", []):
+        meta = output.get("metadata", {})
+        if not isinstance(meta, dict):
+            continue
+        # IPython files an image's metadata under its mime type ({"image/png": {"vstudy": …}})
+        for holder in (meta, *(v for v in meta.values() if isinstance(v, dict))):
+            own = holder.get("vstudy")
+            if isinstance(own, dict) and FIGURE_META in own:
+                chosen.update({str(k): str(v) for k, v in (own.pop(FIGURE_META) or {}).items()
+                               if k in ("fig-cap", "fig-alt") and v is not None})
+    return chosen
+
+
 def with_caption(source: str, caption: str, key: str = "tbl-cap") -> str:
     """A code cell's source whose ``#| <key>:`` option says ``caption`` (the line replaced in its place, or added
     after the cell's ``#| label:``); unchanged when it already says it."""
@@ -128,8 +148,8 @@ def with_caption(source: str, caption: str, key: str = "tbl-cap") -> str:
 
 def localize(notebook: dict, lang: str) -> dict:
     """The edition ``lang`` of a notebook (nbformat JSON as a dict): Markdown cells of the other language removed,
-    captions in ``lang`` (:func:`localize_source`; a table caption the code chose, :func:`chosen_caption`, in place
-    of the notebook's), and the notebook's ``metadata.lang`` set. The input is not changed."""
+    captions in ``lang`` (:func:`localize_source`; a table caption or a figure's caption and alt text the code
+    chose, :func:`chosen_caption` and :func:`chosen_figure_options`, in place of the notebook's), and the notebook's ``metadata.lang`` set. The input is not changed."""
     _check(lang)
     out = copy.deepcopy(notebook)
     cells = []
@@ -140,7 +160,10 @@ def localize(notebook: dict, lang: str) -> dict:
         if cell.get("cell_type") == "code":
             source = localize_source(_source(cell), lang)
             caption = chosen_caption(cell)
-            cell["source"] = source if caption is None else with_caption(source, caption)
+            source = source if caption is None else with_caption(source, caption)
+            for key, text in chosen_figure_options(cell).items():
+                source = with_caption(source, text, key)
+            cell["source"] = source
         cells.append(cell)
     out["cells"] = _headings_of_shown_parts(cells)
     out.setdefault("metadata", {})["lang"] = lang

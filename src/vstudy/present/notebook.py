@@ -149,7 +149,8 @@ def download_link(path: Path, lang: str, kind: str = "table", base: str = "..") 
 
 
 def show_figure(fig, section: str, name: str, output_dir: str | Path, interactive=None,
-                include_js: bool = True, data: pd.DataFrame | None = None, lang: str = "en") -> None:
+                include_js: bool = True, data: pd.DataFrame | None = None, lang: str = "en",
+                options: dict[str, str] | None = None) -> None:
     """Save ``fig`` (PNG at ``plots.SAVE_DPI`` and SVG), close it, and show the saved PNG as the cell's output.
 
     The notebook, the website and the study PDF then carry the print-resolution file that was written, at the
@@ -175,7 +176,10 @@ def show_figure(fig, section: str, name: str, output_dir: str | Path, interactiv
 
         maps_html.show(interactive, png.read_bytes(), include_js=include_js)
     else:
-        display(Image(data=png.read_bytes(), format="png", metadata={"vstudy": {"texts": texts}}))
+        from vstudy.present.edition import FIGURE_META
+
+        own = {"texts": texts, **({FIGURE_META: dict(options)} if options else {})}
+        display(Image(data=png.read_bytes(), format="png", metadata={"vstudy": own}))
     if data is not None:
         csv = write_csv(data, base.with_name(base.name + ".csv"), index=_named_index(data), lang=lang)
         display(Markdown(str(download_link(csv, lang, "figure"))))
@@ -365,8 +369,13 @@ class Study:
         table = views.show(frame, self.section, name, self.lang, csv_link=link, columns=columns)
         return table if table is None or caption is None else Captioned(table, caption)
 
-    def figure(self, fig, name: str, data: pd.DataFrame | None = None, interactive=None) -> None:
+    def figure(self, fig, name: str, data: pd.DataFrame | None = None, interactive=None,
+               caption: str | None = None, alt: str | None = None) -> None:
         """Save and show ``fig`` (or the figure of a ``(fig, axes)`` pair); nothing when it is None.
+
+        ``caption``, ``alt``: the cell's figure caption and alt text as the code chose them from the catalogues (plain
+        text, by the dataset's facts), which the edition's copy writes into the cell's ``#| fig-cap:`` and
+        ``#| fig-alt:`` (:func:`vstudy.present.edition.localize`); None keeps the notebook's own lines.
 
         ``data``: the frame the figure draws, saved beside it as ``figures/<section>__<name>.csv`` and linked under
         it in the edition's language (:func:`show_figure`). ``interactive``: a plotly figure shown on the website
@@ -380,7 +389,9 @@ class Study:
         if interactive is not None:
             include_js = not self._cache.get("plotly.js", False)
             self._cache["plotly.js"] = True
-        show_figure(fig, self.section, name, self.output_dir, interactive, include_js, data=data, lang=self.lang)
+        options = {k: v for k, v in (("fig-cap", caption), ("fig-alt", alt)) if v is not None}
+        show_figure(fig, self.section, name, self.output_dir, interactive, include_js, data=data, lang=self.lang,
+                    options=options)
 
     def say(self, *parts: object) -> None:
         """Show the study's sentences (messages filled from the catalogues: :func:`vstudy.present.words.t`)."""

@@ -543,6 +543,18 @@ def report_caption(lang: str, is_report: bool) -> str | None:
     return None if is_report else _plain(lang, "report.caption_dataset")
 
 
+def report_forest_texts(lang: str, is_report: bool, results: pd.DataFrame | None) -> tuple[str | None, str | None]:
+    """The caption and alt text of the forest plot of the report's pairs: (None, None) for the report's
+    transcription (the cell's own lines are the report's); for a researcher's dataset, the pairs the 2021 report
+    tested recomputed on it, with crosses named only where the dataset supplies published coefficients (plain
+    text)."""
+    if is_report:
+        return None, None
+    published = results is not None and "r_published" in results.columns and bool(results["r_published"].notna().any())
+    facts = {"published": "true" if published else "false"}
+    return _plain(lang, "report.forest_caption_dataset", **facts), _plain(lang, "report.forest_alt_dataset", **facts)
+
+
 # --- how exact the reconstructed inputs are ----------------------------------------------------------------------
 
 def recon_intro(lang: str, is_report: bool, orgs: pd.DataFrame | None, events: pd.DataFrame | None
