@@ -442,7 +442,7 @@ def test_an_editions_copy_carries_the_caption_the_code_chose(lang, monkeypatch):
     # the report's caption: the edition's copy is what it was without a chosen caption, byte for byte
     report = _executed_caption_cell(lang, pc.published_caption(lang, True), monkeypatch)
     assert report["cells"][0]["outputs"][0]["metadata"] == {
-        "text/markdown": {edition.CAPTION_META: pc.published_caption(lang, True)}}
+        "text/markdown": {edition.CELL_OPTIONS: {"tbl-cap": pc.published_caption(lang, True)}}}
     assert edition.localize(report, lang) == plain
     # a researcher's published coefficients: the cell's caption is the dataset's, and no trace of the choice is left
     chosen = _executed_caption_cell(lang, pc.published_caption(lang, False), monkeypatch)
@@ -780,11 +780,11 @@ def test_an_editions_copy_carries_the_figure_caption_and_alt_the_code_chose(lang
     from vstudy.present import edition
 
     def executed(options):
-        own = {"texts": ["r"], **({edition.FIGURE_META: options} if options else {})}
+        own = {"vstudy": {"texts": ["r"]}, **({edition.CELL_OPTIONS: options} if options else {})}
         return {"cells": [{"cell_type": "code", "metadata": {}, "execution_count": 1, "source":
                            '#| label: fig-x\n#| fig-cap: "The notebook\'s caption."\n#| fig-alt: "Its alt."\nfig = 1',
                            "outputs": [{"output_type": "display_data", "data": {"image/png": "iVBOR"},
-                                        "metadata": {"image/png": {"vstudy": own}}}]}],
+                                        "metadata": {"image/png": own}}]}],
                 "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 
     plain = edition.localize(executed(None), lang)

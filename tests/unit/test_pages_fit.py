@@ -111,10 +111,10 @@ def test_quartos_cdn_preamble_is_removed_and_nothing_else(tmp_path):
     (site / "notebooks").mkdir(parents=True)
     (site / "notebooks" / "03.html").write_text(QUARTO_HEAD, encoding="utf-8")
     (site / "index.html").write_text(QUARTO_HEAD, encoding="utf-8")
-    website.local_scripts_only(site, ["notebooks/03.html"])  # only the pages rendered now
+    website.clean_rendered_pages(site, ["notebooks/03.html"])  # only the pages rendered now
     assert website.remote_assets((site / "notebooks" / "03.html").read_text(encoding="utf-8")) == []
     assert len(website.remote_assets((site / "index.html").read_text(encoding="utf-8"))) == 2
-    website.local_scripts_only(site)
+    website.clean_rendered_pages(site)
     assert website.remote_assets((site / "index.html").read_text(encoding="utf-8")) == []
     # what else would count as a load from elsewhere
     assert website.remote_assets('<link rel="stylesheet" href="//fonts.example/x.css">')
@@ -139,7 +139,7 @@ def test_embedded_cells_name_no_folder_of_the_machine(tmp_path):
     site = tmp_path / "_site"
     site.mkdir()
     (site / "index.html").write_text(QUARTO_HEAD.replace("<body>", "<body>" + EMBEDDED_CELL), encoding="utf-8")
-    website.local_scripts_only(site, ["index.html"])
+    website.clean_rendered_pages(site, ["index.html"])
     page = (site / "index.html").read_text(encoding="utf-8")
     assert "/home/someone" not in page and "data-notebook" not in page
     assert 'href="notebooks/03_correlations.html"' in page and website.remote_assets(page) == []
@@ -180,7 +180,7 @@ def test_a_rendered_notebook_page_loads_nothing_from_elsewhere(tmp_path, regiona
     assert run.returncode == 0, run.stderr[-2000:]
     page = tmp_path / "_site" / "page.html"
     assert website.remote_assets(page.read_text(encoding="utf-8"))  # Quarto's preamble, as the issue found
-    website.local_scripts_only(tmp_path / "_site")
+    website.clean_rendered_pages(tmp_path / "_site")
     text = page.read_text(encoding="utf-8")
     assert website.remote_assets(text) == []
     assert "cell-code" not in text and "<details" not in text  # no code, no toggles

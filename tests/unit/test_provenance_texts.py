@@ -279,8 +279,8 @@ def test_the_sources_a_manifest_declares_column_by_column_are_listed_in_every_ed
         assert pages.plain(lang, "pages.sources.declared") in text
         declared = text[text.index(pages.plain(lang, "pages.sources.declared")):]
         assert "<b>" not in declared and "](http" not in declared and "*our*" not in declared  # escaped
-        volunteers = pages.column_label("volunteers_count", lang, default="?")
-        population = pages.column_label("population_count", lang, default="?")
+        volunteers = pages.column_name("volunteers_count", lang)
+        population = pages.column_name("population_count", lang)
         assert volunteers != "volunteers_count" and population != "population_count"
         assert f"{population} (2023-01-01)" in declared and volunteers in declared
         assert "volunteers_count" not in declared and "population_count" not in declared
@@ -308,4 +308,4 @@ def test_a_column_two_tables_take_from_one_source_is_named_once(tmp_path):
         "  events_by_direction:\n    file: events.csv\n    schema: events_by_direction\n    columns:\n"
         "      events_count: {source: 'Front offices'}\n", encoding="utf-8")
     text = pages.declared_sources_markdown(tmp_path, "en")
-    assert text.count(pages.column_label("events_count", "en", default="?")) == 1, text
+    assert text.count(pages.column_name("events_count", "en")) == 1, text

@@ -14,9 +14,10 @@ itself, beside the code, so that a student's fork stays readable:
   ``#| fig-cap-kk:`` … An edition's copy has its own text under the key Quarto reads; every twin line is dropped.
 * **A caption that follows the dataset** (say, a table of published values that are the 2021 report's in its
   transcription and a researcher's own elsewhere) is chosen by the code from the catalogues: the table the cell
-  shows carries it in its output's metadata (:data:`CAPTION_META`, see :meth:`vstudy.present.notebook.Study.show`),
-  and the edition's copy writes it into the cell's ``#| tbl-cap:`` in place of the notebook's text. The notebook's
-  own caption lines stay what an edition shows when the code chooses none.
+  shows carries it in its output's metadata (:data:`CELL_OPTIONS`, see :meth:`vstudy.present.notebook.Study.show`),
+  and the edition's copy writes it into the cell's ``#| tbl-cap:`` in place of the notebook's text; so for a
+  figure's ``#| fig-cap:`` and ``#| fig-alt:`` (:meth:`vstudy.present.notebook.Study.figure`). The notebook's own
+  caption lines stay what an edition shows when the code chooses none.
 * **A part's heading that follows the dataset**: a Markdown cell tagged ``heads-output`` (:data:`HEADS_OUTPUT`)
   heads the code cell after it, and an executed edition keeps it only where that cell showed something (a part the
   code leaves out for a dataset without its inputs leaves no heading behind); the tag itself is dropped.
@@ -38,12 +39,11 @@ SOURCE_LANG = "en"  # the language of the caption options without a suffix
 # The Quarto cell options that hold words for the reader; each has a twin ``<key>-<lang>`` per other edition.
 CAPTION_KEYS: tuple[str, ...] = ("fig-cap", "tbl-cap", "fig-alt", "fig-subcap", "tbl-subcap")
 TWINS: tuple[str, ...] = tuple(lang for lang in LANGS if lang != SOURCE_LANG)
-# The key of a table output's metadata (under its ``text/markdown`` entry) that holds the caption the code chose for
-# its cell's ``#| tbl-cap:``; :func:`localize` writes the caption into the cell and drops the key.
-CAPTION_META = "vstudy-tbl-cap"
-# The key of a figure output's ``vstudy`` metadata that holds the caption and alt text the code chose for its cell's
-# ``#| fig-cap:`` and ``#| fig-alt:`` (:meth:`vstudy.present.notebook.Study.figure`); :func:`localize` writes them.
-FIGURE_META = "cell_options"
+# The key of an output's metadata (under its mime type: ``{"text/markdown": {CELL_OPTIONS: …}}``, ``{"image/png": …}``)
+# that holds the cell options the code chose for its cell — a table's ``tbl-cap``, a figure's ``fig-cap`` and
+# ``fig-alt`` (:meth:`vstudy.present.notebook.Study.show`, :meth:`~vstudy.present.notebook.Study.figure`);
+# :func:`localize` writes them into the cell and drops the key.
+CELL_OPTIONS = "vstudy-cell-options"
 # The tag of a Markdown cell kept in an executed edition only where the code cell after it shows something.
 HEADS_OUTPUT = "heads-output"
 _OPTION = re.compile(r"^(?P<lead>#\|\s*)(?P<key>[A-Za-z][\w-]*?)(?:-(?P<lang>" + "|".join(TWINS)
@@ -95,34 +95,22 @@ def localize_source(source: str, lang: str) -> str:
     return "\n".join(out)
 
 
-def chosen_caption(cell: dict) -> str | None:
-    """The caption the code chose for a code cell's table (:data:`CAPTION_META` of an output's ``text/markdown``
-    metadata), removed from the output; None when it chose none."""
-    caption = None
-    for output in cell.get("outputs", []):
-        meta = output.get("metadata", {})
-        mime = meta.get("text/markdown") if isinstance(meta, dict) else None
-        if isinstance(mime, dict) and CAPTION_META in mime:
-            caption = str(mime.pop(CAPTION_META))
-            if not mime:
-                del meta["text/markdown"]
-    return caption
-
-
-def chosen_figure_options(cell: dict) -> dict[str, str]:
-    """The figure caption and alt text the code chose for a code cell's figure (:data:`FIGURE_META` of an image
-    output's ``vstudy`` metadata: ``{"fig-cap": …, "fig-alt": …}``), removed from the output; {} when it chose none."""
+def chosen_options(cell: dict) -> dict[str, str]:
+    """The cell options the code chose for a code cell's outputs (:data:`CELL_OPTIONS` of an output's metadata under
+    its mime type: ``{"tbl-cap": …}``, ``{"fig-cap": …, "fig-alt": …}``), removed from the outputs (a mime type's
+    entry left empty with it); {} when it chose none. Only the options that hold a reader's words
+    (:data:`CAPTION_KEYS`) are taken."""
     chosen: dict[str, str] = {}
     for output in cell.get("outputs", []):
         meta = output.get("metadata", {})
         if not isinstance(meta, dict):
             continue
-        # IPython files an image's metadata under its mime type ({"image/png": {"vstudy": …}})
-        for holder in (meta, *(v for v in meta.values() if isinstance(v, dict))):
-            own = holder.get("vstudy")
-            if isinstance(own, dict) and FIGURE_META in own:
-                chosen.update({str(k): str(v) for k, v in (own.pop(FIGURE_META) or {}).items()
-                               if k in ("fig-cap", "fig-alt") and v is not None})
+        for mime, held in list(meta.items()):
+            if isinstance(held, dict) and CELL_OPTIONS in held:
+                options = held.pop(CELL_OPTIONS) or {}
+                chosen.update({str(k): str(v) for k, v in options.items() if k in CAPTION_KEYS and v is not None})
+                if not held:
+                    del meta[mime]
     return chosen
 
 
@@ -149,7 +137,7 @@ def with_caption(source: str, caption: str, key: str = "tbl-cap") -> str:
 def localize(notebook: dict, lang: str) -> dict:
     """The edition ``lang`` of a notebook (nbformat JSON as a dict): Markdown cells of the other language removed,
     captions in ``lang`` (:func:`localize_source`; a table caption or a figure's caption and alt text the code
-    chose, :func:`chosen_caption` and :func:`chosen_figure_options`, in place of the notebook's), and the notebook's ``metadata.lang`` set. The input is not changed."""
+    chose, :func:`chosen_options`, in place of the notebook's), and the notebook's ``metadata.lang`` set. The input is not changed."""
     _check(lang)
     out = copy.deepcopy(notebook)
     cells = []
@@ -159,9 +147,7 @@ def localize(notebook: dict, lang: str) -> dict:
             continue
         if cell.get("cell_type") == "code":
             source = localize_source(_source(cell), lang)
-            caption = chosen_caption(cell)
-            source = source if caption is None else with_caption(source, caption)
-            for key, text in chosen_figure_options(cell).items():
+            for key, text in chosen_options(cell).items():
                 source = with_caption(source, text, key)
             cell["source"] = source
         cells.append(cell)

@@ -176,10 +176,10 @@ def show_figure(fig, section: str, name: str, output_dir: str | Path, interactiv
 
         maps_html.show(interactive, png.read_bytes(), include_js=include_js)
     else:
-        from vstudy.present.edition import FIGURE_META
+        from vstudy.present.edition import CELL_OPTIONS
 
-        own = {"texts": texts, **({FIGURE_META: dict(options)} if options else {})}
-        display(Image(data=png.read_bytes(), format="png", metadata={"vstudy": own}))
+        meta = {"vstudy": {"texts": texts}, **({CELL_OPTIONS: dict(options)} if options else {})}
+        display(Image(data=png.read_bytes(), format="png", metadata=meta))
     if data is not None:
         csv = write_csv(data, base.with_name(base.name + ".csv"), index=_named_index(data), lang=lang)
         display(Markdown(str(download_link(csv, lang, "figure"))))
@@ -409,7 +409,7 @@ class Study:
 class Captioned:
     """A reader's table (:class:`vstudy.present.tables.ReaderTable`) shown with the caption the code chose for its
     cell: the same outputs as the table's own display (the table, then its notes), the table's carrying the caption
-    in its ``text/markdown`` metadata (:data:`vstudy.present.edition.CAPTION_META`), which the edition's copy moves
+    in its ``text/markdown`` metadata (:data:`vstudy.present.edition.CELL_OPTIONS`), which the edition's copy moves
     into the cell's ``#| tbl-cap:``."""
 
     def __init__(self, table: object, caption: str) -> None:
@@ -418,10 +418,10 @@ class Captioned:
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        from vstudy.present.edition import CAPTION_META
+        from vstudy.present.edition import CELL_OPTIONS
 
         display({"text/markdown": self.table.markdown_table(), "text/html": self.table.html()}, raw=True,
-                metadata={"text/markdown": {CAPTION_META: self.caption}})
+                metadata={"text/markdown": {CELL_OPTIONS: {"tbl-cap": self.caption}}})
         notes = self.table.notes_markdown()
         if notes:
             display({"text/markdown": notes}, raw=True)

@@ -700,9 +700,13 @@ def declared_sources_markdown(data_dir: Path, lang: str, level: int = 3) -> str:
     out = [f"{'#' * level} {escape(plain(lang, 'pages.sources.declared'))}\n",
            md(lang, "sources.declared_note") + "\n"]
     for source, columns in declared:
-        names = [column_label(column, lang, default=column) + (f" ({period})" if period else "")
-                 for column, period in columns]  # a column of two tables (events_count) is named once
-        out.append(md(lang, "sources.declared_item", source=source, columns=list(dict.fromkeys(names))))
+        names: list[str] = []
+        for column, period in columns:
+            label = column_name(column, lang)
+            name = (column if label == "—" else label) + (f" ({period})" if period else "")
+            if name not in names:  # a column of two tables (events_count) is named once
+                names.append(name)
+        out.append(md(lang, "sources.declared_item", source=source, columns=names))
     return "\n".join(out) + "\n"
 
 
@@ -725,14 +729,6 @@ def declared_sources(data_dir: Path) -> list[tuple[str, list[tuple[str, str]]]]:
                 period = " ".join(str(meta.get("ref_period") or "").split())
                 found.setdefault(source, []).append((str(column), period))
     return list(found.items())
-
-
-def column_label(column: str, lang: str, default: str) -> str:
-    """A dataset column as a reader names it in ``lang`` (:func:`vstudy.present.labels.column_label`)."""
-    try:
-        return _labels().column_label(column, lang, default=default)
-    except (KeyError, ValueError):
-        return default
 
 
 def record_heading(record: dict, lang: str) -> str:

@@ -206,7 +206,7 @@ def render_site(config, state: dict, view=None) -> RenderOutcome:
         plan = plans[lang]
         rendered_now = None if plan is None else [incremental.html_page(p) for p in plan]
         incremental.rewrite_edition_links(built, rendered_now, pages_of, own=lang)
-        local_scripts_only(built, rendered_now)
+        clean_rendered_pages(built, rendered_now)
         shutil.rmtree(site / lang, ignore_errors=True)
         os.replace(built, site / lang)
         records[lang]["files"] = hash_tree(site / lang)
@@ -267,7 +267,7 @@ def without_embed_paths(html: str) -> str:
     return _EMBED_ATTRIBUTES.sub("", html)
 
 
-def local_scripts_only(site_dir: Path, pages: list[str] | None = None) -> None:
+def clean_rendered_pages(site_dir: Path, pages: list[str] | None = None) -> None:
     """Remove Quarto's CDN preamble from the rendered pages (``pages``: HTML paths in ``site_dir``; None = every
     page): every script and stylesheet a page loads is then the site's own; and the staged notebooks' paths that
     embedded cells carry (:func:`without_embed_paths`): no page names a folder of the machine that built it."""

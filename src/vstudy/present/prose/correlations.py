@@ -551,8 +551,8 @@ def report_forest_texts(lang: str, is_report: bool, results: pd.DataFrame | None
     if is_report:
         return None, None
     published = results is not None and "r_published" in results.columns and bool(results["r_published"].notna().any())
-    facts = {"published": "true" if published else "false"}
-    return _plain(lang, "report.forest_caption_dataset", **facts), _plain(lang, "report.forest_alt_dataset", **facts)
+    return (_plain(lang, "report.forest_caption_dataset", published=published),
+            _plain(lang, "report.forest_alt_dataset", published=published))
 
 
 # --- how exact the reconstructed inputs are ----------------------------------------------------------------------
