@@ -14,11 +14,18 @@ import nbformat
 from vstudy.publish import worker
 
 
-def test_the_workers_kernels_use_ipc_sockets():
-    cls = worker.kernel_manager_class()
-    first, second = cls(kernel_name="python3"), cls(kernel_name="python3")
-    assert first.transport == second.transport == "ipc"
-    assert first.ip != second.ip and Path(first.ip).is_absolute()  # one socket path per kernel, never shared
+def test_the_workers_kernels_use_ipc_sockets(tmp_path: Path, monkeypatch):
+    # However deep the build's runtime folder (pytest's temporary folders and a researcher's deep checkout are
+    # longer than a socket path may be): a runtime folder too long once made the kernels fall back to TCP ports, and
+    # to the port race in which a worker waited for ever on a kernel that had died binding a taken port.
+    for runtime in (tmp_path / "rt", tmp_path / ("d" * 120) / ".build" / "runtime"):
+        monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
+        cls = worker.kernel_manager_class()
+        first, second = cls(kernel_name="python3"), cls(kernel_name="python3")
+        assert first.transport == second.transport == "ipc"
+        assert first.ip != second.ip  # one socket name per kernel, never shared
+        if sys.platform.startswith("linux"):  # the abstract namespace: no file, no length limit from any folder
+            assert first.ip.startswith("@vstudy-kernel-") and len(first.ip) < 60
 
 
 def test_four_kernels_started_at_once_all_run(tmp_path: Path, monkeypatch):

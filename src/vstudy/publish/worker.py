@@ -203,29 +203,55 @@ def kernel_died_starting(exc: BaseException) -> bool:
     return isinstance(exc, RuntimeError) and str(exc).startswith(START_FAILURES)
 
 
-def kernel_manager_class():
-    """The kernel manager the workers start kernels with: local IPC sockets (files named after the kernel's unique
-    connection file) rather than TCP ports, so that kernels started at once by several workers can never pick the
-    same port — the race that made a kernel die while starting, or hang until its start timeout, under load. TCP
-    stays where a socket path would pass the Unix limit (108 bytes) or the platform has no Unix sockets."""
+def kernel_socket_base(runtime: str, platform: str = sys.platform) -> str | None:
+    """Where one kernel's IPC sockets go (the kernel binds ``<base>-<n>``), or None where only TCP is possible.
+
+    * Linux: a name in the abstract socket namespace (``@vstudy-kernel-<uuid>``): no file is made, so no folder's
+      length can push the socket path past the Unix limit (108 bytes), and nothing is left behind by a kernel that
+      was killed;
+    * elsewhere: a file in the runtime folder (``<runtime>/kernel-<uuid>-ipc``) when it fits the limit (104 bytes on
+      macOS), else in ``/tmp`` (a file per socket, removed with the kernel as jupyter_client removes IPC files);
+    * no Unix sockets at all (Windows): None, and the kernels use TCP ports.
+
+    Before, a runtime folder too long for a socket path (a build whose output tree is deep: pytest's temporary
+    folders are) silently fell back to TCP, and with it to the port race this class exists to avoid: a kernel bound a
+    port another kernel had taken meanwhile, died, and its worker's first request was sent to the other kernel's
+    socket — jupyter_client's blocking send then waited for ever, and the build with it.
+    """
     import socket
     import uuid
 
+    if not hasattr(socket, "AF_UNIX"):
+        return None
+    name = uuid.uuid4()
+    if platform.startswith("linux"):
+        return f"@vstudy-kernel-{name.hex}"
+    for folder in (runtime, "/tmp"):
+        base = os.path.join(folder, f"kernel-{name}-ipc")
+        if len(os.fsencode(base)) + len("-99") < 104:  # the kernel's sockets are <base>-1 … ; macOS allows 103 bytes
+            return base
+    return None
+
+
+def kernel_manager_class():
+    """The kernel manager the workers start kernels with: local IPC sockets (:func:`kernel_socket_base`: one name
+    per kernel) rather than TCP ports, so that kernels started at once by several workers can never pick the same
+    port — the race that made a kernel die while starting, or hang until its start timeout, under load. TCP stays
+    where the platform has no Unix sockets."""
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.paths import jupyter_runtime_dir
 
     runtime = jupyter_runtime_dir()
-    # <runtime>/kernel-<36-character id>-ipc-<n>
-    if not hasattr(socket, "AF_UNIX") or len(os.fsencode(runtime)) + 52 > 107:
+    if kernel_socket_base(runtime) is None:
         return AsyncKernelManager
-    os.makedirs(runtime, mode=0o700, exist_ok=True)  # the sockets are bound there before any connection file is
+    os.makedirs(runtime, mode=0o700, exist_ok=True)  # connection files are written there
 
     class IpcKernelManager(AsyncKernelManager):
         def __init__(self, *args, **kwargs):
-            # One path per kernel: jupyter_client's default (a relative "kernel-ipc" in the working directory) is
+            # One name per kernel: jupyter_client's default (a relative "kernel-ipc" in the working directory) is
             # shared by kernels started in the same folder.
             kwargs.setdefault("transport", "ipc")
-            kwargs.setdefault("ip", os.path.join(runtime, f"kernel-{uuid.uuid4()}-ipc"))
+            kwargs.setdefault("ip", kernel_socket_base(runtime))
             super().__init__(*args, **kwargs)
 
     return IpcKernelManager
