@@ -380,3 +380,28 @@ def test_cli_validate_on_data_raw_exits_0(repo_root):
                          capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
     assert "valid" in out.stdout and "known erratum E01" in out.stderr
+
+
+def test_a_table_file_the_manifest_does_not_declare_is_named_not_ignored(tmp_path, repo_root):
+    """A file at the top of the dataset that the manifest does not name is never read: validation says so, with
+    the manifest entry that would read it (a researcher's information-line table was once silently skipped)."""
+    data = tmp_path / "mydata"
+    shutil.copytree(repo_root / "data" / "examples" / "kz2022-synthetic", data)
+    shutil.copy(repo_root / "data" / "raw" / "report_2021" / "info_line_totals.csv", data / "info_line_totals.csv")
+    (data / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (data / ".hidden.csv").write_text("a\n", encoding="utf-8")
+    ds = datasets.load_dataset(data)
+    found = {p.file: p for p in ds.problems if p.rule == "undeclared_file"}
+    assert set(found) == {"info_line_totals.csv", "notes.csv"} and ds.ok  # warnings: the rest still builds
+    assert all(p.severity == "warning" and p.row is None for p in found.values())
+    assert ("add `info_line_totals: {file: info_line_totals.csv, schema: info_line_totals}` under `tables`"
+            in found["info_line_totals.csv"].message)
+    assert "`<name>: {file: notes.csv, schema: <schema>}`" in found["notes.csv"].message
+    assert "info_line_totals" in found["notes.csv"].message  # the schemas it may choose from
+    # declared, it is read, and nothing is said
+    manifest = (data / "manifest.yml").read_text(encoding="utf-8").replace(
+        "tables:\n", "tables:\n  info_line_totals:\n    file: info_line_totals.csv\n    schema: info_line_totals\n", 1)
+    (data / "manifest.yml").write_text(manifest, encoding="utf-8")
+    (data / "notes.csv").unlink()
+    ds = datasets.load_dataset(data)
+    assert not [p for p in ds.problems if p.rule == "undeclared_file"] and "info_line_totals" in ds.tables

@@ -202,8 +202,36 @@ def _load(data_dir: str | Path | None = None) -> Dataset:
                 errata = errata_from_frame(frame)
 
     ds.problems += dataset_checks(ds)
+    ds.problems += undeclared_files(root, {spec.file for spec in specs.values()})
     ds.problems = cap_problems(ds.problems)
     return ds
+
+
+# Files at a dataset's top level that hold a table (a workbook is compared with the directory instead:
+# compare_with_workbook).
+TABLE_SUFFIXES = (".csv", ".tsv", ".parquet")
+
+
+def undeclared_files(root: Path, declared: set[str]) -> list[Problem]:
+    """A warning for each table file at the top of the dataset's directory that its manifest does not declare:
+    such a file is never read, and a researcher who added it (an information-line table, a second regional file)
+    would otherwise see "valid" and a study that says the data are missing. A file named after a table schema gets
+    the manifest entry that would read it."""
+    declared = {Path(rel).as_posix() for rel in declared}
+    problems = []
+    for path in sorted(root.iterdir()) if root.is_dir() else ():
+        if (path.name.startswith((".", "~$")) or path.suffix.lower() not in TABLE_SUFFIXES or path.name in declared
+                or not path.is_file()):
+            continue
+        schema = path.stem if path.stem in schemas.RAW else "<schema>"
+        name = path.stem if schema != "<schema>" else "<name>"
+        problems.append(Problem(
+            path.name, None, None, None, "undeclared_file",
+            f"{path.name} is not declared in {MANIFEST} (`tables`), so it is not read; to read it, add "
+            f"`{name}: {{file: {path.name}, schema: {schema}}}` under `tables`"
+            + ("" if schema != "<schema>" else f" (schemas: {', '.join(sorted(schemas.RAW))})")
+            + ", or move it out of the dataset's directory", "warning"))
+    return problems
 
 
 def dataset_checks(ds: Dataset) -> list[Problem]:
