@@ -145,6 +145,11 @@ def _add_build(subparsers) -> None:
                    help="run every step even when up to date; rebuild after a damaged state file or journal")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="notebooks executed at once (default: number of cores)")
+    from vstudy.publish.config import DEFAULT_CELL_TIMEOUT  # light: no pandas
+
+    p.add_argument("--cell-timeout", type=int, default=DEFAULT_CELL_TIMEOUT, metavar="SECONDS",
+                   help=f"stop a notebook cell that runs longer and fail its section (default {DEFAULT_CELL_TIMEOUT}; "
+                   "0: no limit)")
     p.add_argument("--no-render", action="store_true", help="stop after executing the notebooks")
     p.add_argument("--wait", action="store_true",
                    help="if another build holds the output tree, wait for it (default: stop with exit code 4)")
@@ -158,10 +163,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("vstudy build: --jobs must be at least 1", file=sys.stderr)
         return EXIT_USAGE
+    if args.cell_timeout < 0:
+        print("vstudy build: --cell-timeout must be 0 (no limit) or more seconds", file=sys.stderr)
+        return EXIT_USAGE
     config = BuildConfig(
         data_dir=args.data, processed_dir=args.processed, output_dir=args.output, scheme=args.scheme,
         only=tuple(args.only), langs=tuple(args.lang or LANGS), force=args.force, jobs=args.jobs,
-        render=not args.no_render, wait=args.wait,
+        render=not args.no_render, wait=args.wait, cell_timeout=args.cell_timeout,
         echo=lambda s: print(s, flush=True),
     )
     if config.workbook is not None and not config.workbook.is_file():

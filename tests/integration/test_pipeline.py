@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import time
 from pathlib import Path
 
 import nbformat
@@ -160,6 +161,24 @@ def test_failing_notebook_keeps_previous_outputs(tree: Path) -> None:
     (tree / "data" / "raw" / "t_b.csv").write_text("y\n5\n", encoding="utf-8")
     again = pipeline.build(make_config(tree, only=("beta",)))
     assert again.executed == ["en/01_beta"] and not partial.exists()
+
+
+@pytest.mark.slow
+def test_a_cell_that_runs_past_the_timeout_fails_its_section_and_keeps_the_outputs(tree: Path, monkeypatch) -> None:
+    """A cell that never ends cannot hold the build (nor CI) for ever: past ``cell_timeout`` the kernel is
+    interrupted, the section fails naming the cell, and what was built before stays."""
+    assert pipeline.build(make_config(tree, only=("alpha",))).exit_code == 0
+    good = executed(tree, "00_alpha").read_bytes()
+    (tree / "data" / "raw" / "t_a.csv").write_text("x\n2\n", encoding="utf-8")  # alpha is out of date
+    monkeypatch.setenv("VSTUDY_TEST_DELAY", "60")  # alpha's cell sleeps this long
+    started = time.monotonic()
+    result = pipeline.build(make_config(tree, only=("alpha",), cell_timeout=2))
+    assert time.monotonic() - started < 40  # stopped at the limit, not after the minute
+    assert result.exit_code == pipeline.EXIT_FAILED
+    assert "00_alpha" in result.message and "CellTimeout" in result.message
+    assert "longer than 2 s" in result.message and "--cell-timeout" in result.message
+    assert "cell 3 ('import os')" in result.message  # the cell that ran too long, by its index and first line
+    assert executed(tree, "00_alpha").read_bytes() == good
 
 
 def _worker_pid(root: Path, name: str) -> int:

@@ -22,6 +22,9 @@ from vstudy.vocab import LANGS
 if TYPE_CHECKING:
     from vstudy.publish.website import SetView
 
+# Seconds a notebook cell may run before the build stops it (vstudy build --cell-timeout): the study's longest cell
+# takes a few seconds on the 2-core machine; a dataset at the input limits (bench/bench_limits.py) far less than this.
+DEFAULT_CELL_TIMEOUT = 1800
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # as vstudy.data.workbook.SUFFIXES (not imported: openpyxl is heavy)
 STATE_NAME = ".vstudy-state.json"
 LOCK_NAME = ".vstudy.lock"
@@ -59,6 +62,9 @@ class BuildConfig:
     jobs: int | None = None
     render: bool = True
     wait: bool = False  # another build holds the output tree: wait for it instead of stopping
+    # Seconds one cell of a notebook may run before the build stops it and fails the section (None: no limit):
+    # a cell that never ends (a loop, a read that waits) must not hold the build, nor a CI job, for ever.
+    cell_timeout: int | None = DEFAULT_CELL_TIMEOUT  # whole seconds (nbclient's timeout is an int)
     sections: Sequence[Section] = SECTIONS
     # The editions built (vstudy.vocab.LANGS by default; ``vstudy build --lang en`` builds one for a quick run).
     langs: Sequence[str] = LANGS
@@ -97,6 +103,8 @@ class BuildConfig:
         self.data_dir = self.build_dir / "dataset" / self.workbook.stem if data == self.workbook else data
         self.labels = labels
         self.jobs = max(1, int(self.jobs or os.cpu_count() or 1))
+        if self.cell_timeout is not None:
+            self.cell_timeout = int(self.cell_timeout) if self.cell_timeout > 0 else None
         unknown = [lang for lang in self.langs if lang not in LANGS]
         if unknown:
             raise ValueError(f"unknown edition language(s) {', '.join(unknown)}; known: {', '.join(LANGS)}")

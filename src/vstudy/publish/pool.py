@@ -169,7 +169,7 @@ class Runner:
             "input": str(config.source_path(section)), "output": str(out), "cwd": str(config.root),
             "kernel": KERNEL, "parameters": parameters, "error_path": str(work / "error.json"),
             "public_parameters": public, "replace": replace, "lang": lang,
-            "public_input_path": section.notebook,
+            "public_input_path": section.notebook, "cell_timeout": config.cell_timeout,
             "public_output_path": config.public(config.executed_path(section, lang)),
         }
         (work / "spec.json").write_text(json.dumps(spec), encoding="utf-8")

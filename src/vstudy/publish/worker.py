@@ -195,6 +195,33 @@ def _error_details(exc, output: Path) -> dict:
     }
 
 
+def _is_cell_timeout(exc: BaseException) -> bool:
+    return type(exc).__name__ == "CellTimeoutError"
+
+
+def _timeout_details(spec: dict, output: Path) -> dict:
+    """The cell that ran past ``spec["cell_timeout"]``: the first cell of the partial notebook whose output is an
+    error (nbclient interrupts the kernel, so that cell ends with KeyboardInterrupt), as an index in the source."""
+    cell_index, first_line = None, ""
+    try:
+        import nbformat
+
+        nb = nbformat.read(output, as_version=4)
+        code = [c for c in nb.cells if INJECTED_TAG not in c.get("metadata", {}).get("tags", [])]
+        for index, cell in enumerate(code):
+            if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+                cell_index = index
+                first_line = next((line for line in cell.source.splitlines() if line.strip()), "")
+                break
+    except Exception:  # no partial notebook: the section is still named
+        pass
+    seconds = spec.get("cell_timeout")
+    return {"cell_index": cell_index, "source_cell_index": cell_index, "execution_count": None,
+            "first_line": first_line, "ename": "CellTimeout",
+            "evalue": f"the cell ran longer than {seconds} s and was stopped (vstudy build --cell-timeout SECONDS "
+                      "sets the limit; 0 removes it)"}
+
+
 START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
 
 
@@ -279,11 +306,17 @@ def run(spec: dict) -> int:
                 log_output=False,
                 progress_bar=False,
                 start_timeout=spec.get("start_timeout", 120),
+                execution_timeout=spec.get("cell_timeout"),
                 kernel_manager_class=manager,
             )
             break
         except PapermillExecutionError as exc:
             Path(spec["error_path"]).write_text(json.dumps(_error_details(exc, output)), encoding="utf-8")
+            return 1
+        except TimeoutError as exc:  # nbclient's CellTimeoutError: the kernel was interrupted, the cell shows where
+            if not _is_cell_timeout(exc):
+                raise
+            Path(spec["error_path"]).write_text(json.dumps(_timeout_details(spec, output)), encoding="utf-8")
             return 1
         except Exception as exc:  # kernel died, notebook unreadable …: report it like a failed cell
             if attempt == 1 and kernel_died_starting(exc):
