@@ -19,7 +19,6 @@ from vstudy import i18n
 from vstudy.analysis.infoline import CHECKS, main_channels, stated
 from vstudy.present.prose.activities import is_report_transcription  # noqa: F401  (one check for 05 and 07)
 from vstudy.present.words import Rendered, t
-from vstudy.vocab import SECTIONS
 
 
 def _with_items(lang: str, msg_id: str, /, **facts: object) -> Rendered:
@@ -33,13 +32,9 @@ def _with_items(lang: str, msg_id: str, /, **facts: object) -> Rendered:
 
 
 def absent_text(*tables: pd.DataFrame | None, lang: str) -> Rendered | None:
-    """One sentence when the dataset has none of the information-line tables, else nothing: it names the tables
-    that would fill the section (the registry's inputs of section 07, as a dataset's files are named), so that a
-    researcher knows what to supply."""
+    """One sentence when the dataset has none of the information-line tables, else nothing."""
     if all(frame is None for frame in tables):
-        names = [Rendered(f"`{name}`") for name in SECTIONS["07_information_line"].tables
-                 if name.startswith("info_line_")]
-        return _with_items(lang, "infoline.absent", tables=names)
+        return t(lang, "infoline.absent")
     return None
 
 
