@@ -126,3 +126,21 @@ def test_no_place_to_share_computes_in_each_edition(tmp_path, monkeypatch):
     assert _scaled(_frame(), 2.0)["value"].tolist()[0] == 3.0
     assert _scaled(_frame(), 2.0)["value"].tolist()[0] == 3.0
     assert _calls(tmp_path / "calls") == 2
+
+
+def test_the_replication_register_is_built_once_per_build(processed_2021, tmp_path, monkeypatch):
+    """Section 00 builds the register in every edition; it holds every language's claims and notes at once, so the
+    editions of a build share it (a second of CPU per edition) and read back the same frame."""
+    from vstudy.analysis import replication
+    from vstudy.present.notebook import Study
+
+    study = Study("00_data_quality", processed_2021, processed_2021, tmp_path / "out", "kz2021", "x", "en", 0.05, 10, 1)
+    args = (replication.inputs(study.table), "kz2021", study.manifest.get("period"))
+    monkeypatch.delenv(shared.ENV, raising=False)
+    computed = replication.build_register(*args)
+    monkeypatch.setenv(shared.ENV, str(tmp_path / "shared"))
+    first, second = replication.build_register(*args), replication.build_register(*args)
+    assert len(list((tmp_path / "shared").glob("build_register.*.pickle"))) == 1
+    for result in (first, second):
+        pd.testing.assert_frame_equal(result, computed, check_exact=True)
+    assert {"claim", "claim_ru", "claim_kk"} <= set(computed.columns)  # every language, whichever edition asks

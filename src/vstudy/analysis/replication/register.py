@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from vstudy import i18n
+from vstudy.analysis.shared import once_per_build
 from vstudy.analysis.replication import activities, demographics, headline
 from vstudy.analysis.replication.claims import claim, claim_id
 from vstudy.analysis.replication.core import (
@@ -74,6 +75,7 @@ def _texts(claim_message, notes) -> dict[str, str]:
     return out
 
 
+@once_per_build  # the same in every edition (its claims and notes are written in every language at once)
 def build_register(tables: Mapping[str, pd.DataFrame | None], scheme: str, period: Mapping[str, object] | None = None,
                    coefficients: pd.DataFrame | None = None) -> pd.DataFrame:
     """The register of the published values in ``tables`` (see :func:`inputs`), with ``COLUMNS``.
