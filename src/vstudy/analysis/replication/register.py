@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from vstudy import i18n
-from vstudy.analysis.shared import once_per_build
 from vstudy.analysis.replication import activities, demographics, headline
 from vstudy.analysis.replication.claims import claim, claim_id
 from vstudy.analysis.replication.core import (
@@ -27,6 +26,7 @@ from vstudy.analysis.replication.core import (
     combine,
     render,
 )
+from vstudy.analysis.shared import once_per_build
 from vstudy.vocab import SECTIONS
 
 # The English claim and note, then each other edition's: ``claim_ru``, ``note_ru``, ``claim_kk``, ``note_kk``.
