@@ -67,7 +67,7 @@ lint: $(STAMP) ## Lint with ruff; check the layers' import contracts
 	$(BIN)/ruff check src tests bench notebooks
 	$(BIN)/lint-imports
 
-bench: $(STAMP) ## Benchmark clean, no-op and one-table rebuilds of both editions against plain papermill
+bench: $(STAMP) ## Benchmark clean, no-op and one-table rebuilds of every edition (en, ru, kk) against plain papermill
 	$(BIN)/python bench/bench_build.py
 
 bench-limits: $(STAMP) ## Print time and peak memory against input size up to each input limit (vstudy.data.limits)
