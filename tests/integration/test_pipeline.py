@@ -181,6 +181,29 @@ def test_a_cell_that_runs_past_the_timeout_fails_its_section_and_keeps_the_outpu
     assert executed(tree, "00_alpha").read_bytes() == good
 
 
+@pytest.mark.slow
+def test_the_build_prints_the_warnings_that_are_no_known_erratum(tmp_path: Path, repo_root: Path) -> None:
+    """A researcher who only builds sees what `vstudy validate` would have warned of (here a table file the manifest
+    does not declare, which is never read); the report's known errata, the study's subject, are not repeated."""
+    data = tmp_path / "mydata"
+    shutil.copytree(repo_root / "data" / "examples" / "kz2022-synthetic", data)
+    shutil.copy(repo_root / "data" / "raw" / "report_2021" / "info_line_totals.csv", data / "info_line_totals.csv")
+    lines: list[str] = []
+    config = pipeline.BuildConfig(data_dir=data, output_dir=tmp_path / "out", processed_dir=tmp_path / "processed",
+                                  only=("07_information_line",), langs=("en",), render=False, jobs=1,
+                                  echo=lines.append)
+    assert pipeline.build(config).exit_code == 0
+    said = "\n".join(lines)
+    assert "1 warning(s); `vstudy validate --data" in said
+    assert "WARNING info_line_totals.csv [undeclared_file]" in said and "schema: info_line_totals" in said
+    lines.clear()  # the report's transcription: 19 known errata, no other warning, nothing said
+    config = pipeline.BuildConfig(output_dir=tmp_path / "out21", processed_dir=tmp_path / "processed21",
+                                  only=("07_information_line",), langs=("en",), render=False, jobs=1,
+                                  echo=lines.append)
+    assert pipeline.build(config).exit_code == 0
+    assert not [line for line in lines if "WARNING" in line or "warning(s)" in line], lines
+
+
 def _worker_pid(root: Path, name: str) -> int:
     nb = nbformat.read(executed(root, name), as_version=4)
     text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))

@@ -465,7 +465,29 @@ class _Build:
                                                        if rel in written}}
         self.result.prepared = True
         progress.line("✓", "validate + process", time.perf_counter() - start)
+        self._say_warnings(target / "validation_findings.csv")
         return target
+
+    def _say_warnings(self, findings: Path) -> None:
+        """The warnings validation left that are no known erratum of the source (an undeclared file, a value the
+        contract finds implausible): printed with the build's progress, as `vstudy validate` prints them, so that a
+        researcher who only builds sees them too. Known errata are the study's subject and are not repeated."""
+        import csv
+
+        try:
+            with findings.open(encoding="utf-8", newline="") as fh:
+                rows = [r for r in csv.DictReader(fh) if not (r.get("erratum") or "").strip()]
+        except OSError:
+            return
+        if not rows:
+            return
+        where = self.config.rel(self.config.source)
+        self.progress.line("!", "validate + process",
+                           note=f"{len(rows)} warning(s); `vstudy validate --data {where}` lists them all")
+        for row in rows[:5]:
+            at = row.get("file", "") + (f":{row['row']}" if row.get("row") else "")
+            column = f" column {row['column']!r}" if row.get("column") else ""
+            self.config.echo(f"  WARNING {at}{column} [{row.get('rule', '')}] {row.get('message', '')}")
 
     def _execute(self, todo: list[tuple[Section, str, str, dict]], params: dict, processed_now: Path,
                  state: dict) -> dict[str, dict]:
