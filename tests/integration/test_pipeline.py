@@ -188,14 +188,16 @@ def test_the_build_prints_the_warnings_that_are_no_known_erratum(tmp_path: Path,
     data = tmp_path / "mydata"
     shutil.copytree(repo_root / "data" / "examples" / "kz2022-synthetic", data)
     shutil.copy(repo_root / "data" / "raw" / "report_2021" / "info_line_totals.csv", data / "info_line_totals.csv")
+    (data / "x\x1b[2J.csv").write_text("a\n", encoding="utf-8")  # a terminal's control sequence in a file name
     lines: list[str] = []
     config = pipeline.BuildConfig(data_dir=data, output_dir=tmp_path / "out", processed_dir=tmp_path / "processed",
                                   only=("07_information_line",), langs=("en",), render=False, jobs=1,
                                   echo=lines.append)
     assert pipeline.build(config).exit_code == 0
     said = "\n".join(lines)
-    assert "1 warning(s); `vstudy validate --data" in said
+    assert "2 warning(s); `vstudy validate --data" in said
     assert "WARNING info_line_totals.csv [undeclared_file]" in said and "schema: info_line_totals" in said
+    assert "WARNING x\\x1b[2J.csv [undeclared_file]" in said and "\x1b" not in said  # printed, never obeyed
     lines.clear()  # the report's transcription: 19 known errata, no other warning, nothing said
     config = pipeline.BuildConfig(output_dir=tmp_path / "out21", processed_dir=tmp_path / "processed21",
                                   only=("07_information_line",), langs=("en",), render=False, jobs=1,

@@ -390,9 +390,11 @@ def test_a_table_file_the_manifest_does_not_declare_is_named_not_ignored(tmp_pat
     shutil.copy(repo_root / "data" / "raw" / "report_2021" / "info_line_totals.csv", data / "info_line_totals.csv")
     (data / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     (data / ".hidden.csv").write_text("a\n", encoding="utf-8")
+    (data / "odd\x1b[2Jname.csv").write_text("a\n", encoding="utf-8")  # a control character in a file name
     ds = datasets.load_dataset(data)
     found = {p.file: p for p in ds.problems if p.rule == "undeclared_file"}
-    assert set(found) == {"info_line_totals.csv", "notes.csv"} and ds.ok  # warnings: the rest still builds
+    assert set(found) == {"info_line_totals.csv", "notes.csv", "odd\x1b[2Jname.csv"} and ds.ok  # warnings only
+    assert "'odd\\x1b[2Jname.csv' is not declared" in found["odd\x1b[2Jname.csv"].message  # shown, not obeyed
     assert all(p.severity == "warning" and p.row is None for p in found.values())
     assert ("add `info_line_totals: {file: info_line_totals.csv, schema: info_line_totals}` under `tables`"
             in found["info_line_totals.csv"].message)
@@ -403,5 +405,6 @@ def test_a_table_file_the_manifest_does_not_declare_is_named_not_ignored(tmp_pat
         "tables:\n", "tables:\n  info_line_totals:\n    file: info_line_totals.csv\n    schema: info_line_totals\n", 1)
     (data / "manifest.yml").write_text(manifest, encoding="utf-8")
     (data / "notes.csv").unlink()
+    (data / "odd\x1b[2Jname.csv").unlink()
     ds = datasets.load_dataset(data)
     assert not [p for p in ds.problems if p.rule == "undeclared_file"] and "info_line_totals" in ds.tables

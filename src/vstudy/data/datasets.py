@@ -227,7 +227,7 @@ def undeclared_files(root: Path, declared: set[str]) -> list[Problem]:
         name = path.stem if schema != "<schema>" else "<name>"
         problems.append(Problem(
             path.name, None, None, None, "undeclared_file",
-            f"{path.name} is not declared in {MANIFEST} (`tables`), so it is not read; to read it, add "
+            f"{path.name!r} is not declared in {MANIFEST} (`tables`), so it is not read; to read it, add "
             f"`{name}: {{file: {path.name}, schema: {schema}}}` under `tables`"
             + ("" if schema != "<schema>" else f" (schemas: {', '.join(sorted(schemas.RAW))})")
             + ", or move it out of the dataset's directory", "warning"))

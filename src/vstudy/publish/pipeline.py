@@ -484,10 +484,13 @@ class _Build:
         where = self.config.rel(self.config.source)
         self.progress.line("!", "validate + process",
                            note=f"{len(rows)} warning(s); `vstudy validate --data {where}` lists them all")
+        def shown(text: object) -> str:  # a file name or a value from the data, never a control character
+            return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in str(text or ""))
+
         for row in rows[:5]:
-            at = row.get("file", "") + (f":{row['row']}" if row.get("row") else "")
-            column = f" column {row['column']!r}" if row.get("column") else ""
-            self.config.echo(f"  WARNING {at}{column} [{row.get('rule', '')}] {row.get('message', '')}")
+            at = shown(row.get("file")) + (f":{shown(row['row'])}" if row.get("row") else "")
+            column = f" column {shown(row['column'])!r}" if row.get("column") else ""
+            self.config.echo(f"  WARNING {at}{column} [{shown(row.get('rule'))}] {shown(row.get('message'))}")
 
     def _execute(self, todo: list[tuple[Section, str, str, dict]], params: dict, processed_now: Path,
                  state: dict) -> dict[str, dict]:
