@@ -395,6 +395,7 @@ def test_a_table_file_the_manifest_does_not_declare_is_named_not_ignored(tmp_pat
     found = {p.file: p for p in ds.problems if p.rule == "undeclared_file"}
     assert set(found) == {"info_line_totals.csv", "notes.csv", "odd\x1b[2Jname.csv"} and ds.ok  # warnings only
     assert "'odd\\x1b[2Jname.csv' is not declared" in found["odd\x1b[2Jname.csv"].message  # shown, not obeyed
+    assert "\x1b" not in found["odd\x1b[2Jname.csv"].format()  # the file field too, as validate prints it
     assert all(p.severity == "warning" and p.row is None for p in found.values())
     assert ("add `info_line_totals: {file: info_line_totals.csv, schema: info_line_totals}` under `tables`"
             in found["info_line_totals.csv"].message)

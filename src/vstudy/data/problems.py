@@ -41,7 +41,10 @@ class Problem:
             col = f" column {self.column!r}" if self.column else ""
         val = f" value {self.value!r}" if self.value not in (None, "") else ""
         tag = f"known erratum {self.erratum}: " if self.erratum else ""
-        return f"{self.severity.upper()} {where}{col}{val} [{self.rule}] {tag}{self.message}"
+        line = f"{self.severity.upper()} {where}{col}{val} [{self.rule}] {tag}{self.message}"
+        # One line on a terminal: a file name or a message holding text from the data shows its control characters
+        # escaped (ESC sequences, carriage returns), never obeyed.
+        return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in line)
 
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "rule", "severity", "erratum", "message"]
