@@ -223,13 +223,13 @@ def undeclared_files(root: Path, declared: set[str]) -> list[Problem]:
         if (path.name.startswith((".", "~$")) or path.suffix.lower() not in TABLE_SUFFIXES or path.name in declared
                 or not path.is_file()):
             continue
-        schema = path.stem if path.stem in schemas.RAW else "<schema>"
-        name = path.stem if schema != "<schema>" else "<name>"
+        known = path.stem in schemas.RAW  # named after a schema: the entry is complete
+        name, schema = (path.stem, path.stem) if known else ("<name>", "<schema>")
         problems.append(Problem(
             path.name, None, None, None, "undeclared_file",
             f"{path.name!r} is not declared in {MANIFEST} (`tables`), so it is not read; to read it, add "
             f"`{name}: {{file: {path.name}, schema: {schema}}}` under `tables`"
-            + ("" if schema != "<schema>" else f" (schemas: {', '.join(sorted(schemas.RAW))})")
+            + ("" if known else f" (schemas: {', '.join(sorted(schemas.RAW))})")
             + ", or move it out of the dataset's directory", "warning"))
     return problems
 

@@ -416,15 +416,9 @@ class Captioned:
         self.table, self.caption = table, str(caption)
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
-
         from vstudy.present.edition import CELL_OPTIONS
 
-        display({"text/markdown": self.table.markdown_table(), "text/html": self.table.html()}, raw=True,
-                metadata={"text/markdown": {CELL_OPTIONS: {"tbl-cap": self.caption}}})
-        notes = self.table.notes_markdown()
-        if notes:
-            display({"text/markdown": notes}, raw=True)
+        self.table.display(metadata={"text/markdown": {CELL_OPTIONS: {"tbl-cap": self.caption}}})
 
 
 def setup(section: str, params: Mapping[str, object]) -> Study:

@@ -319,9 +319,14 @@ class ReaderTable:
         return self.html()
 
     def _ipython_display_(self) -> None:
+        self.display()
+
+    def display(self, metadata: dict | None = None) -> None:
+        """Show the table (Markdown and HTML), then its notes; ``metadata``: the table output's (by mime type)."""
         from IPython.display import display
 
-        display({"text/markdown": self.markdown_table(), "text/html": self.html()}, raw=True)
+        display({"text/markdown": self.markdown_table(), "text/html": self.html()}, raw=True,
+                **({"metadata": metadata} if metadata else {}))
         notes = self.notes_markdown()
         if notes:
             display({"text/markdown": notes}, raw=True)

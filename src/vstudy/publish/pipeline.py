@@ -470,9 +470,12 @@ class _Build:
 
     def _say_warnings(self, findings: Path) -> None:
         """The warnings validation left that are no known erratum of the source (an undeclared file, a value the
-        contract finds implausible): printed with the build's progress, as `vstudy validate` prints them, so that a
-        researcher who only builds sees them too. Known errata are the study's subject and are not repeated."""
+        contract finds implausible): printed with the build's progress as `vstudy validate` prints them
+        (:meth:`vstudy.data.problems.Problem.format`), so that a researcher who only builds sees them too. Known
+        errata are the study's subject and are not repeated."""
         import csv
+
+        from vstudy.data.problems import Problem
 
         try:
             with findings.open(encoding="utf-8", newline="") as fh:
@@ -484,13 +487,11 @@ class _Build:
         where = self.config.rel(self.config.source)
         self.progress.line("!", "validate + process",
                            note=f"{len(rows)} warning(s); `vstudy validate --data {where}` lists them all")
-        def shown(text: object) -> str:  # a file name or a value from the data, never a control character
-            return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in str(text or ""))
-
         for row in rows[:5]:
-            at = shown(row.get("file")) + (f":{shown(row['row'])}" if row.get("row") else "")
-            column = f" column {shown(row['column'])!r}" if row.get("column") else ""
-            self.config.echo(f"  WARNING {at}{column} [{shown(row.get('rule'))}] {shown(row.get('message'))}")
+            problem = Problem(row.get("file") or "", int(row["row"]) if (row.get("row") or "").isdigit() else None,
+                              row.get("column") or None, row.get("value") or None, row.get("rule") or "",
+                              row.get("message") or "", row.get("severity") or "warning")
+            self.config.echo(f"  {problem.format()}")
 
     def _execute(self, todo: list[tuple[Section, str, str, dict]], params: dict, processed_now: Path,
                  state: dict) -> dict[str, dict]:

@@ -195,10 +195,6 @@ def _error_details(exc, output: Path) -> dict:
     }
 
 
-def _is_cell_timeout(exc: BaseException) -> bool:
-    return type(exc).__name__ == "CellTimeoutError"
-
-
 def _timeout_details(spec: dict, output: Path) -> dict:
     """The cell that ran past ``spec["cell_timeout"]``: the first cell of the partial notebook whose output is an
     error (nbclient interrupts the kernel, so that cell ends with KeyboardInterrupt), as an index in the source."""
@@ -289,6 +285,7 @@ def run(spec: dict) -> int:
 
     zygote = warm.zygote_for(spec)  # started at the first notebook; imports while papermill is imported here
     import papermill as pm
+    from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
 
     output = Path(spec["output"])
@@ -313,9 +310,7 @@ def run(spec: dict) -> int:
         except PapermillExecutionError as exc:
             Path(spec["error_path"]).write_text(json.dumps(_error_details(exc, output)), encoding="utf-8")
             return 1
-        except TimeoutError as exc:  # nbclient's CellTimeoutError: the kernel was interrupted, the cell shows where
-            if not _is_cell_timeout(exc):
-                raise
+        except CellTimeoutError:  # past spec["cell_timeout"]: the kernel was interrupted, the cell shows where
             Path(spec["error_path"]).write_text(json.dumps(_timeout_details(spec, output)), encoding="utf-8")
             return 1
         except Exception as exc:  # kernel died, notebook unreadable …: report it like a failed cell
