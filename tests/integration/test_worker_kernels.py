@@ -123,3 +123,48 @@ def test_what_a_zygote_imports_for_the_study_starts_no_thread_and_selects_no_bac
     assert {"pingouin", "statsmodels.api", "scipy.stats", "seaborn", "geopandas", "mapclassify", "plotly.io",
             "vstudy.analysis.stats", "vstudy.present.maps"} <= set(result["done"])
     assert {"sklearn", "matplotlib.pyplot"} <= set(result["loaded"])
+
+
+def test_the_executed_notebook_is_written_when_it_starts_and_when_it_ends_not_around_each_cell(tmp_path: Path):
+    # papermill writes the whole notebook before and after every cell: for a notebook with an interactive map (some
+    # megabytes), hundreds of megabytes per edition. A failing cell still leaves the notebook as far as it ran.
+    source = tmp_path / "nb.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(f"print({i} * 7)", id=f"c{i}") for i in range(6)]
+    nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('stop here')", id="bad"))
+    nb.cells.append(nbformat.v4.new_code_cell("print('never')", id="after"))
+    nbformat.write(nb, source)
+    runs = {}
+    for name, cells in (("good", nb.cells[:6]), ("bad", nb.cells)):
+        nb.cells, all_cells = cells, nb.cells
+        nbformat.write(nb, tmp_path / f"{name}.ipynb")
+        nb.cells = all_cells
+        spec = {"input": str(tmp_path / f"{name}.ipynb"), "output": str(tmp_path / f"out-{name}.ipynb"),
+                "parameters": {}, "kernel": "python3", "cwd": str(tmp_path),
+                "error_path": str(tmp_path / f"err-{name}.json")}
+        (tmp_path / f"spec-{name}.json").write_text(json.dumps(spec), encoding="utf-8")
+        runs[name] = tmp_path / f"spec-{name}.json"
+    counter = tmp_path / "count.py"
+    counter.write_text(
+        "import json, sys\n"
+        "from papermill import engines, execute\n"
+        "from vstudy.publish import worker\n"
+        "writes = []\n"
+        "original = execute.write_ipynb\n"
+        "def counted(nb, path):\n"
+        "    writes.append(path)\n"
+        "    original(nb, path)\n"
+        "engines.write_ipynb = execute.write_ipynb = counted\n"
+        "status = worker.run(json.load(open(sys.argv[1])))\n"
+        "print(json.dumps({'status': status, 'writes': len(writes)}))\n", encoding="utf-8")
+    result = {}
+    for name, spec in runs.items():
+        run = subprocess.run([sys.executable, str(counter), str(spec)], capture_output=True, text=True, timeout=120)
+        result[name] = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result["good"] == {"status": 0, "writes": 3}  # when it starts, when it ends, and papermill's last write
+    assert result["bad"]["status"] == 1 and result["bad"]["writes"] <= 3
+    code = [c for c in nbformat.read(tmp_path / "out-bad.ipynb", as_version=4).cells if c.cell_type == "code"]
+    assert [o["text"] for c in code[:6] for o in c.outputs] == [f"{i * 7}\n" for i in range(6)]
+    assert code[6].outputs[0]["ename"] == "ValueError" and code[7].outputs == []
+    error = json.loads((tmp_path / "err-bad.json").read_text(encoding="utf-8"))
+    assert error["ename"] == "ValueError" and error["first_line"] == "raise ValueError('stop here')"

@@ -19,6 +19,12 @@ SPEC holds input, output, cwd, kernel, parameters and ``error_path``; optionally
 else. A kernel that dies while starting ("Kernel died before replying to kernel_info": two kernels started at once
 can pick the same free port) is started again, once, before the notebook fails.
 
+The executed notebook is written when it starts and when it ends, not before and after every cell as papermill
+writes it (:data:`ENGINE`): a notebook with an interactive map is megabytes, and papermill's saves wrote it some
+thirty times, hundreds of megabytes per edition, for a file nobody reads until the notebook has run. A cell that
+raises, runs past the timeout or is interrupted still leaves the notebook as far as it ran: papermill writes it
+when execution ends, however it ends.
+
 Kernels are forked from a zygote that has imported ipykernel and the notebooks' modules once per worker
 (:mod:`vstudy.publish.warm`); ``VSTUDY_WARM_KERNELS=0`` in the environment starts every kernel as a fresh process.
 
@@ -32,6 +38,7 @@ language, its captions, ``metadata.lang``).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -280,6 +287,29 @@ def kernel_manager_class():
     return IpcKernelManager
 
 
+ENGINE = "vstudy"  # papermill's engine for nbclient, with the saves around every cell left out (module docstring)
+
+
+@functools.cache
+def register_engine() -> str:
+    """Register :data:`ENGINE` with papermill (once per process) and return its name."""
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class SavedAtTheEnds(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            # papermill's manager saves in cell_start, cell_complete and autosave_cell through self.save: while the
+            # cells run, that name is a no-op; notebook_complete (papermill calls it however execution ends) saves.
+            nb_man.save = lambda **_: None
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            finally:
+                del nb_man.save
+
+    papermill_engines.register(ENGINE, SavedAtTheEnds)
+    return ENGINE
+
+
 def run(spec: dict) -> int:
     from vstudy.publish import warm
 
@@ -305,6 +335,7 @@ def run(spec: dict) -> int:
                 start_timeout=spec.get("start_timeout", 120),
                 execution_timeout=spec.get("cell_timeout"),
                 kernel_manager_class=manager,
+                engine_name=register_engine(),
             )
             break
         except PapermillExecutionError as exc:
