@@ -88,7 +88,10 @@ def test_sentences_follow_the_data(raw):
 
 
 def test_absent_tables_say_one_sentence_or_nothing(raw):
-    assert markdown(says.absent_text(None, None, None, None, lang="en")).startswith("This dataset contains no")
+    said = markdown(says.absent_text(None, None, None, None, lang="en"))
+    assert said.startswith("This dataset contains no")
+    # it names what the section would show: the parts a dataset's tables give (each part's heading)
+    assert all(part in said for part in ("totals", "requests by channel", "by category", "dated observations"))
     assert says.absent_text(raw["totals"], None, lang="en") is None
     for f in (says.totals_text, says.checks_text, says.categories_text):
         assert f(None, "en") is None
