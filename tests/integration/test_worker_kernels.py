@@ -127,7 +127,7 @@ def test_what_a_zygote_imports_for_the_study_starts_no_thread_and_selects_no_bac
 
 def test_the_executed_notebook_is_written_when_it_starts_and_when_it_ends_not_around_each_cell(tmp_path: Path):
     # papermill writes the whole notebook before and after every cell: for a notebook with an interactive map (some
-    # megabytes), hundreds of megabytes per edition. A failing cell still leaves the notebook as far as it ran.
+    # megabytes), some thirty times. A failing cell still leaves the notebook as far as it ran.
     source = tmp_path / "nb.ipynb"
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(f"print({i} * 7)", id=f"c{i}") for i in range(6)]
