@@ -490,3 +490,15 @@ def test_a_manifest_title_that_starts_like_a_formula_is_refused(contract, title)
     path.write_text(re.sub(r"^title: .*$", f"title: '{title}'", text, count=1, flags=re.M), encoding="utf-8")
     found = _errors(datasets.load_dataset(contract), "formula")
     assert len(found) == 1 and (found[0].file, found[0].column) == ("manifest.yml", "title")
+
+
+def test_a_problem_read_back_from_the_findings_table_is_the_problem_written():
+    from vstudy.data.problems import Problem, problem_from_record, problems_frame
+
+    written = [Problem("a.csv", 7, "x_count", "-1", "range", "below 0", "warning"),
+               Problem("b.csv", None, None, None, "undeclared_file", "'b.csv' is not declared", "warning"),
+               Problem("c.csv", 3, "y_pct", "101", "sum", "shares sum to 101", "warning", erratum="E-07")]
+    buffer = io.StringIO()
+    problems_frame(written).to_csv(buffer, index=False)
+    buffer.seek(0)
+    assert [problem_from_record(row) for row in csv.DictReader(buffer)] == written

@@ -9,7 +9,7 @@ Severity: ``error`` makes ``vstudy validate`` exit 1; ``warning`` is printed (an
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -88,3 +88,15 @@ def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
     return frame.astype({"row": "Int64"})
 
+
+
+def problem_from_record(record: Mapping[str, object]) -> Problem:
+    """A problem back from a row of :func:`problems_frame` as read from its CSV (every field text; empty = none)."""
+    def text(key: str) -> str | None:
+        value = record.get(key)
+        return None if value is None or str(value).strip() == "" else str(value)
+
+    row = text("row")
+    return Problem(text("file") or "", int(row) if row is not None and row.isdigit() else None, text("column"),
+                   text("value"), text("rule") or "", text("message") or "", text("severity") or "warning",
+                   text("erratum"))

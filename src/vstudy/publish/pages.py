@@ -700,13 +700,9 @@ def declared_sources_markdown(data_dir: Path, lang: str, level: int = 3) -> str:
     out = [f"{'#' * level} {escape(plain(lang, 'pages.sources.declared'))}\n",
            md(lang, "sources.declared_note") + "\n"]
     for source, columns in declared:
-        names: list[str] = []
-        for column, period in columns:
-            label = column_name(column, lang)
-            name = (column if label == "—" else label) + (f" ({period})" if period else "")
-            if name not in names:  # a column of two tables (events_count) is named once
-                names.append(name)
-        out.append(md(lang, "sources.declared_item", source=source, columns=names))
+        names = [column_name(column, lang, default=column) + (f" ({period})" if period else "")
+                 for column, period in columns]  # a column of two tables (events_count) is named once
+        out.append(md(lang, "sources.declared_item", source=source, columns=list(dict.fromkeys(names))))
     return "\n".join(out) + "\n"
 
 
@@ -865,7 +861,7 @@ def _dictionary_markdown(lang: str, level: int, compact: bool, manifest: dict | 
         return _dictionary_list(level, keys, report)
     if lang == "en":
         return dictionary.data_dictionary_markdown(level=level, title=False, keys=keys, report=report,
-                                                   label=lambda name: column_name(name, lang).replace("—", ""))
+                                                   label=lambda name: column_name(name, lang, default=""))
     out = [md(lang, "dictionary.intro") + "\n"]
     for key, schema in dictionary.declared(keys):
         out.append(f"{'#' * (level + 1)} `{key}`\n")
@@ -886,8 +882,8 @@ def _dictionary_markdown(lang: str, level: int, compact: bool, manifest: dict | 
     return "\n".join(out) + "\n"
 
 
-def column_name(name: str, lang: str) -> str:
-    """A declared column's name in ``lang`` (:mod:`vstudy.present.labels`), "—" where it has none."""
+def column_name(name: str, lang: str, default: str = "—") -> str:
+    """A declared column's name in ``lang`` (:mod:`vstudy.present.labels`), ``default`` where it has none."""
     labels = _labels()
     for lookup in (labels.column_label, labels.label):
         try:
@@ -896,7 +892,7 @@ def column_name(name: str, lang: str) -> str:
             found = None
         if found is not None:
             return found
-    return "—"
+    return default
 
 
 def _dictionary_list(level: int, keys: set[str] | None = None, report: bool = True) -> str:

@@ -475,22 +475,19 @@ class _Build:
         errata are the study's subject and are not repeated."""
         import csv
 
-        from vstudy.data.problems import Problem
+        from vstudy.data.problems import problem_from_record
 
         try:
             with findings.open(encoding="utf-8", newline="") as fh:
-                rows = [r for r in csv.DictReader(fh) if not (r.get("erratum") or "").strip()]
+                problems = [p for p in map(problem_from_record, csv.DictReader(fh)) if p.erratum is None]
         except OSError:
             return
-        if not rows:
+        if not problems:
             return
         where = self.config.rel(self.config.source)
         self.progress.line("!", "validate + process",
-                           note=f"{len(rows)} warning(s); `vstudy validate --data {where}` lists them all")
-        for row in rows[:5]:
-            problem = Problem(row.get("file") or "", int(row["row"]) if (row.get("row") or "").isdigit() else None,
-                              row.get("column") or None, row.get("value") or None, row.get("rule") or "",
-                              row.get("message") or "", row.get("severity") or "warning")
+                           note=f"{len(problems)} warning(s); `vstudy validate --data {where}` lists them all")
+        for problem in problems[:5]:
             self.config.echo(f"  {problem.format()}")
 
     def _execute(self, todo: list[tuple[Section, str, str, dict]], params: dict, processed_now: Path,

@@ -22,9 +22,8 @@ can pick the same free port) is started again, once, before the notebook fails.
 The executed notebook is written when it starts and when it ends, not before and after every cell as papermill
 writes it (:data:`ENGINE`): a notebook with an interactive map is megabytes, and papermill's saves wrote it some
 thirty times — a clean build of the report's three editions wrote 752 MB, now 182 MB — for a file nobody reads
-until the notebook has run. A cell that
-raises, runs past the timeout or is interrupted still leaves the notebook as far as it ran: papermill writes it
-when execution ends, however it ends.
+until the notebook has run. A cell that raises, runs past the timeout or is interrupted still leaves the notebook as
+far as it ran: papermill writes it when execution ends, however it ends.
 
 Kernels are forked from a zygote that has imported ipykernel and the notebooks' modules once per worker
 (:mod:`vstudy.publish.warm`); ``VSTUDY_WARM_KERNELS=0`` in the environment starts every kernel as a fresh process.
